@@ -1,0 +1,76 @@
+/**
+ * The resolved shapes the rest of the program works with, after a config and its spec files have
+ * been loaded, validated and had their defaults applied. What users write is described by the zod
+ * schemas in `spec/schema.ts`; these are what the program uses.
+ */
+import type { AudioFormat } from './audio/format.js';
+import type { Diagnostic, SourceLocation } from './errors.js';
+
+export type AssetKind = 'voice' | 'effect';
+
+export const DEFAULT_MODELS: Readonly<Record<AssetKind, string>> = {
+  voice: 'elevenlabs/text-to-speech-turbo-2-5',
+  effect: 'elevenlabs/sound-effect-v2',
+};
+
+export interface ResolvedAsset {
+  /** unique in the project; defaults to `out` */
+  id: string;
+  kind: AssetKind;
+  /** normalized POSIX path relative to outDir (no `.`/`..` segments, no leading slash) */
+  out: string;
+  /** model slug sent as `model` */
+  model: string;
+  /** exactly what is sent as `input` to createTask: defaults applied, `null`s and unset keys removed */
+  input: Record<string, unknown>;
+  /** what the output file is (speech is always MP3) */
+  format: AudioFormat;
+  /** where the asset is declared; `index` is its 0-based position in that file's `assets` */
+  source: SourceLocation & { index: number };
+}
+
+export interface RateLimit {
+  /** task creations allowed per interval */
+  requests: number;
+  intervalSeconds: number;
+}
+
+export interface ResolvedConfig {
+  /** absolute path of kieaudio.config.yaml */
+  configPath: string;
+  /** absolute: the config's folder; include globs and relative paths resolve against it */
+  rootDir: string;
+  include: string[];
+  /** absolute */
+  outDir: string;
+  /** absolute; KIEAUDIO_CACHE_DIR overrides the config */
+  cacheDir: string;
+  /** absolute: `<rootDir>/.kieaudio`, local state (journal, stat index, build lock) */
+  stateDir: string;
+  concurrency: number;
+  api: {
+    /** no trailing slash; KIE_API_BASE_URL overrides the config */
+    baseUrl: string;
+    rateLimit: RateLimit;
+    /**
+     * Status polling: the first poll comes `initialSeconds` after creation, the gap grows towards
+     * `maxSeconds` (kie-api.md §2 cadence), and after `timeoutSeconds` the build stops waiting and
+     * leaves the task in the journal for the next build (never resubmitted).
+     */
+    poll: { initialSeconds: number; maxSeconds: number; timeoutSeconds: number };
+  };
+  /** model used per kind when an asset names none */
+  models: Record<AssetKind, string>;
+  /** the config's `defaults`, per kind, as written (nulls kept: they mean "not set here") */
+  defaults: Record<AssetKind, Record<string, unknown>>;
+}
+
+export interface Project {
+  config: ResolvedConfig;
+  /** in declaration order: config assets first, then spec files in sorted path order */
+  assets: ResolvedAsset[];
+  /** absolute paths of the spec files matched by `include`, sorted */
+  specFiles: string[];
+  /** warnings found while loading (errors make loading throw a ValidationError instead) */
+  warnings: Diagnostic[];
+}
