@@ -1,0 +1,114 @@
+/**
+ * Gathering the facts a plan is made from: the lock, the state of every output file (through the
+ * stat index, so up-to-date files are not read), and — only for assets that are not up to date —
+ * the cache and the journal. Shared by `build`, `plan` and `status`; it writes nothing.
+ */
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { specHash } from './hash.js';
+import type { AssetFacts } from './plan.js';
+import type { Project, ResolvedAsset } from './project.js';
+import { createContentCache, type ContentCache } from './store/content-cache.js';
+import { openJournal, type Journal, type JournalEntry } from './store/journal.js';
+import { LOCK_FILE_NAME, readLockFile, type LockFile } from './store/lock-file.js';
+import { loadStatIndex, type OutputState, type StatIndex } from './store/stat-index.js';
+
+/** File system calls in flight at once while gathering: enough to hide latency, few enough for any OS. */
+const IO_CONCURRENCY = 64;
+
+export interface ProjectStore {
+  lockPath: string;
+  lock: LockFile;
+  /** the lock's text as read, so an unchanged lock is not rewritten */
+  lockText: string | undefined;
+  statIndex: StatIndex;
+  cache: ContentCache;
+  journal: Journal;
+}
+
+export interface GatheredState {
+  store: ProjectStore;
+  facts: AssetFacts[];
+  orphanOutputs: Map<string, OutputState>;
+  /** journal entries that cannot be resumed against this API (another base URL) */
+  foreignJournal: JournalEntry[];
+  /** journal entries of `--offline` simulators that have since stopped: safe to delete */
+  deadJournal: JournalEntry[];
+}
+
+export async function openProjectStore(project: Project, displayLock: string): Promise<ProjectStore> {
+  const lockPath = join(project.config.rootDir, LOCK_FILE_NAME);
+  const [{ lock, text }, statIndex] = await Promise.all([
+    readLockFile(lockPath, displayLock),
+    loadStatIndex(project.config.stateDir),
+  ]);
+  return {
+    lockPath,
+    lock,
+    lockText: text,
+    statIndex,
+    cache: createContentCache(project.config.cacheDir),
+    journal: openJournal(project.config.stateDir),
+  };
+}
+
+export function outputPath(project: Project, out: string): string {
+  return join(project.config.outDir, out);
+}
+
+export async function gatherState(
+  project: Project,
+  store: ProjectStore,
+  selected: readonly ResolvedAsset[],
+  api: { baseUrl: string; offline: boolean },
+): Promise<GatheredState> {
+  const limit = pLimit(IO_CONCURRENCY);
+  const { lock, statIndex, cache } = store;
+
+  const journalList = await store.journal.list();
+  const journal = new Map<string, JournalEntry>();
+  const foreignJournal: JournalEntry[] = [];
+  const deadJournal: JournalEntry[] = [];
+  for (const entry of journalList.entries.values()) {
+    if (entry.offline) {
+      // The in-process simulator that made it is gone; its tasks cannot be polled.
+      deadJournal.push(entry);
+    } else if (!api.offline && entry.baseUrl === api.baseUrl) {
+      journal.set(entry.specHash, entry);
+    } else {
+      foreignJournal.push(entry);
+    }
+  }
+
+  const facts = await Promise.all(
+    selected.map((asset) =>
+      limit(async (): Promise<AssetFacts> => {
+        const hash = specHash(asset.model, asset.input);
+        const output = await statIndex.check(asset.out, outputPath(project, asset.out));
+        const entry = lock.assets[asset.out];
+        const upToDate =
+          entry !== undefined &&
+          entry.specHash === hash &&
+          output.exists &&
+          output.contentHash === entry.contentHash &&
+          (!entry.placeholder || api.offline);
+        const cached = upToDate ? undefined : await cache.lookup(hash);
+        return { asset, specHash: hash, output, cached, journal: journal.get(hash) };
+      }),
+    ),
+  );
+
+  const declared = new Set(project.assets.map((a) => a.out));
+  const orphanOutputs = new Map<string, OutputState>();
+  await Promise.all(
+    Object.keys(lock.assets)
+      .filter((out) => !declared.has(out))
+      .map((out) =>
+        limit(async () => {
+          orphanOutputs.set(out, await statIndex.check(out, outputPath(project, out)));
+        }),
+      ),
+  );
+
+  return { store, facts, orphanOutputs, foreignJournal, deadJournal };
+}

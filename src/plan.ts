@@ -1,0 +1,170 @@
+/**
+ * Deciding what a build must do for each asset, and why. Pure: the facts (lock, output files'
+ * states, cache and journal contents) are gathered by the caller; this only reasons about them,
+ * so `plan` and `build` can never disagree.
+ */
+import { describeChange } from './describe-change.js';
+import type { ResolvedAsset } from './project.js';
+import type { CacheRecord } from './store/content-cache.js';
+import type { JournalEntry } from './store/journal.js';
+import type { LockEntry, LockFile } from './store/lock-file.js';
+import type { OutputState } from './store/stat-index.js';
+
+export interface AssetFacts {
+  asset: ResolvedAsset;
+  specHash: string;
+  output: OutputState;
+  /** the cache's record for specHash, when there is one (looked up only when it can matter) */
+  cached?: CacheRecord | undefined;
+  /** a task for specHash that an earlier build created and did not finish */
+  journal?: JournalEntry | undefined;
+}
+
+export interface PlanOptions {
+  /** replace hand-edited or foreign files at `out` */
+  force: boolean;
+  /** ignore the cache and pay for a new take */
+  regenerate: boolean;
+  /** this build writes placeholders, so placeholders count as up to date */
+  offline: boolean;
+}
+
+export type RestoreSource = { kind: 'cache' } | { kind: 'output'; out: string; contentHash: string };
+
+export type Action =
+  /** nothing to do */
+  | { type: 'up-to-date' }
+  /** the file at `out` already holds the cached result for this spec: only the lock is updated */
+  | { type: 'adopt'; contentHash: string; size: number }
+  /** copy a result kieaudio already has; no API call */
+  | { type: 'restore'; source: RestoreSource }
+  /** poll a task an earlier build created */
+  | { type: 'resume'; taskId: string }
+  /** create a task and pay for it */
+  | { type: 'generate' }
+  /** a file kieaudio did not write (or that was edited since): left alone, reported */
+  | { type: 'keep-modified' };
+
+export interface PlannedAsset {
+  asset: ResolvedAsset;
+  specHash: string;
+  action: Action;
+  /** for people: "new", "text changed", "output missing, restoring from cache", "edited by hand" */
+  reason: string;
+}
+
+export interface Orphan {
+  out: string;
+  entry: LockEntry;
+  /** the file is still there with the content the lock records (so `clean` may delete it) */
+  intact: boolean;
+  exists: boolean;
+}
+
+export interface Plan {
+  items: PlannedAsset[];
+  orphans: Orphan[];
+}
+
+/**
+ * `facts` covers the assets selected for this run; `orphanOutputs` holds the state of every lock
+ * entry's file whose asset is no longer declared anywhere in the project.
+ */
+export function planBuild(
+  facts: readonly AssetFacts[],
+  lock: LockFile,
+  orphanOutputs: ReadonlyMap<string, OutputState>,
+  options: PlanOptions,
+): Plan {
+  // Files kieaudio wrote that still hold what the lock says: a source for restores that costs
+  // nothing even when the cache is empty (a fresh clone whose outputs are committed).
+  const intactBySpec = new Map<string, { out: string; contentHash: string }>();
+  const noteIntact = (out: string, state: OutputState | undefined) => {
+    const entry = lock.assets[out];
+    if (!entry || entry.placeholder || !state?.exists || state.contentHash !== entry.contentHash) return;
+    if (!intactBySpec.has(entry.specHash)) intactBySpec.set(entry.specHash, { out, contentHash: entry.contentHash });
+  };
+  for (const f of facts) noteIntact(f.asset.out, f.output);
+  for (const [out, state] of orphanOutputs) noteIntact(out, state);
+
+  const items = facts.map((f) => planAsset(f, lock.assets[f.asset.out], intactBySpec, options));
+
+  const orphans: Orphan[] = [];
+  for (const [out, state] of [...orphanOutputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const entry = lock.assets[out];
+    if (!entry) continue;
+    orphans.push({ out, entry, exists: state.exists, intact: state.exists && state.contentHash === entry.contentHash });
+  }
+  return { items, orphans };
+}
+
+function planAsset(
+  f: AssetFacts,
+  entry: LockEntry | undefined,
+  intactBySpec: ReadonlyMap<string, { out: string; contentHash: string }>,
+  options: PlanOptions,
+): PlannedAsset {
+  const plan = (action: Action, reason: string): PlannedAsset => ({
+    asset: f.asset,
+    specHash: f.specHash,
+    action,
+    reason,
+  });
+  const { output } = f;
+  const ours = output.exists && entry !== undefined && output.contentHash === entry.contentHash;
+  const placeholderStale = entry?.placeholder === true && !options.offline;
+
+  if (ours && entry.specHash === f.specHash && !placeholderStale && !options.regenerate) {
+    return plan({ type: 'up-to-date' }, 'up to date');
+  }
+
+  if (output.exists && !ours) {
+    // Not what kieaudio wrote. It may still be exactly the cached result (a crash after the file
+    // was installed but before the lock was written, or a checkout of someone else's build).
+    if (f.cached && output.contentHash === f.cached.contentHash && !options.regenerate) {
+      return plan({ type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size }, 'output matches the cache');
+    }
+    if (!options.force) {
+      const why =
+        output.contentHash === undefined
+          ? 'not a regular file'
+          : entry
+            ? 'edited by hand'
+            : 'exists but was not made by kieaudio';
+      return plan({ type: 'keep-modified' }, `${why}; left alone (use --force to replace it)`);
+    }
+  }
+
+  const change = whyStale(f, entry, output, options);
+
+  if (options.regenerate) {
+    return f.journal
+      ? plan({ type: 'resume', taskId: f.journal.taskId }, `${change}, resuming task ${f.journal.taskId}`)
+      : plan({ type: 'generate' }, change);
+  }
+  if (f.journal) {
+    return plan({ type: 'resume', taskId: f.journal.taskId }, `${change}, resuming task ${f.journal.taskId}`);
+  }
+  if (f.cached) return plan({ type: 'restore', source: { kind: 'cache' } }, `${change}, restoring from cache`);
+  const sibling = intactBySpec.get(f.specHash);
+  if (sibling && sibling.out !== f.asset.out) {
+    return plan(
+      { type: 'restore', source: { kind: 'output', out: sibling.out, contentHash: sibling.contentHash } },
+      `${change}, copying ${sibling.out}`,
+    );
+  }
+  return plan({ type: 'generate' }, change);
+}
+
+function whyStale(f: AssetFacts, entry: LockEntry | undefined, output: OutputState, options: PlanOptions): string {
+  if (options.regenerate) return '--regenerate';
+  if (output.exists && (!entry || output.contentHash !== entry.contentHash)) {
+    return entry ? 'edited by hand, --force' : 'not made by kieaudio, --force';
+  }
+  if (!entry) return 'new';
+  if (entry.specHash !== f.specHash) {
+    return describeChange(entry, { model: f.asset.model, input: f.asset.input });
+  }
+  if (entry.placeholder && !options.offline) return 'placeholder from --offline';
+  return 'output missing';
+}

@@ -1,0 +1,53 @@
+/**
+ * A sliding-window limiter shared by every worker of a build: at most `requests` task creations
+ * in any window of `intervalMs` (kie.ai: 20 per 10 s per account). Waiters are served in order.
+ * A 429 from the server means our idea of the window is off (another process uses the same
+ * account, or the server counts differently): `backOff` pauses everyone for a while.
+ */
+import { abortError } from './errors.js';
+import { sleep } from './sleep.js';
+
+export interface RateLimiter {
+  /** Resolves when one more request may be sent now; the slot is taken. */
+  acquire(signal?: AbortSignal): Promise<void>;
+  /** No request may start before `ms` from now. */
+  backOff(ms: number): void;
+}
+
+export function createRateLimiter(options: {
+  requests: number;
+  intervalMs: number;
+  now?: () => number;
+}): RateLimiter {
+  const now = options.now ?? Date.now;
+  const sent: number[] = [];
+  let pausedUntil = 0;
+  let queue: Promise<void> = Promise.resolve();
+
+  const waitForSlot = async (signal?: AbortSignal) => {
+    for (;;) {
+      if (signal?.aborted) throw abortError(signal);
+      const t = now();
+      while (sent.length > 0 && (sent[0] ?? 0) <= t - options.intervalMs) sent.shift();
+      let wait = pausedUntil - t;
+      if (sent.length >= options.requests) wait = Math.max(wait, (sent[0] ?? t) + options.intervalMs - t);
+      if (wait <= 0) {
+        sent.push(t);
+        return;
+      }
+      await sleep(wait, signal);
+    }
+  };
+
+  return {
+    acquire(signal) {
+      // Chain acquisitions so waiters are served first come, first served.
+      const turn = queue.then(() => waitForSlot(signal));
+      queue = turn.catch(() => undefined);
+      return turn;
+    },
+    backOff(ms) {
+      pausedUntil = Math.max(pausedUntil, now() + ms);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The content cache: every paid-for result, keyed by spec hash, so that a deleted output, an asset
+ * moved to a new `out`, or a spec changed back to an earlier version costs nothing. Entries are a
+ * data file plus a small JSON record written after it; an entry whose data does not match its
+ * record is treated as absent and removed, never trusted.
+ */
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { isTempName, writeFileAtomic } from './atomic-write.js';
+import { copyVerified } from './copy-verified.js';
+
+const CacheRecordSchema = z.object({
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  model: z.string(),
+  taskId: z.string().optional(),
+});
+
+export type CacheRecord = z.infer<typeof CacheRecordSchema>;
+
+export interface ContentCache {
+  readonly dir: string;
+  /** The entry's record, or undefined when there is none (or it is unreadable). Reads only. */
+  lookup(specHash: string): Promise<CacheRecord | undefined>;
+  /** Where a new entry's data should be downloaded to before `commit`. */
+  dataPath(specHash: string): string;
+  /** Records an entry whose data is already at `dataPath(specHash)`. */
+  commit(specHash: string, record: CacheRecord): Promise<void>;
+  /**
+   * Copies an entry to `dest` atomically, checking its hash on the way. Returns false (and
+   * removes the entry) when the data is missing or does not match its record.
+   */
+  copyTo(specHash: string, dest: string, signal?: AbortSignal): Promise<boolean>;
+  /** Every spec hash that has a record. */
+  list(): Promise<string[]>;
+  remove(specHash: string): Promise<void>;
+}
+
+export function createContentCache(dir: string): ContentCache {
+  const shard = (specHash: string) => join(dir, specHash.slice(0, 2));
+  const dataPath = (specHash: string) => join(shard(specHash), `${specHash}.audio`);
+  const recordPath = (specHash: string) => join(shard(specHash), `${specHash}.json`);
+
+  const remove = async (specHash: string) => {
+    await rm(recordPath(specHash), { force: true });
+    await rm(dataPath(specHash), { force: true });
+  };
+
+  return {
+    dir,
+    dataPath,
+    remove,
+
+    async lookup(specHash) {
+      let text: string;
+      try {
+        text = await readFile(recordPath(specHash), 'utf8');
+      } catch {
+        return undefined;
+      }
+      try {
+        const parsed = CacheRecordSchema.safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+      } catch {
+        // a damaged record counts as absent; the next commit for this hash overwrites it
+      }
+      return undefined;
+    },
+
+    async commit(specHash, record) {
+      await mkdir(shard(specHash), { recursive: true });
+      await writeFileAtomic(recordPath(specHash), `${JSON.stringify(record)}\n`);
+    },
+
+    async copyTo(specHash, dest, signal) {
+      const record = await this.lookup(specHash);
+      if (!record) return false;
+      let size: number | undefined;
+      try {
+        size = await copyVerified(dataPath(specHash), dest, record.contentHash, signal);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(dataPath(specHash)))) throw error;
+      }
+      if (size === record.size) return true;
+      // Missing or not what the record says: never trust it, never leave it for the next build.
+      if (size !== undefined) await rm(dest, { force: true });
+      await remove(specHash);
+      return false;
+    },
+
+    async list() {
+      let shards: string[];
+      try {
+        shards = await readdir(dir);
+      } catch {
+        return [];
+      }
+      const hashes: string[] = [];
+      for (const name of shards) {
+        if (!/^[0-9a-f]{2}$/.test(name)) continue;
+        for (const file of await readdir(join(dir, name))) {
+          if (isTempName(file)) continue;
+          const match = /^([0-9a-f]{64})\.json$/.exec(file);
+          if (match?.[1]) hashes.push(match[1]);
+        }
+      }
+      return hashes.sort();
+    },
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

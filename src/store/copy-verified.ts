@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { syncDirectory, tempPathFor } from './atomic-write.js';
+
+/**
+ * Copies `source` to `dest` atomically, hashing on the way; installs it only if its SHA-256 is
+ * `expectedHash`. Returns the size, or undefined (and installs nothing) on a mismatch. A file that
+ * changed since it was recorded must never be spread to other outputs.
+ */
+export async function copyVerified(
+  source: string,
+  dest: string,
+  expectedHash: string,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
+  await mkdir(dirname(dest), { recursive: true });
+  const temp = tempPathFor(dest);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    await pipeline(createReadStream(source), hashing, createWriteStream(temp, { flush: true }), { signal });
+    if (hash.digest('hex') !== expectedHash) {
+      await rm(temp, { force: true });
+      return undefined;
+    }
+    await rename(temp, dest);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncDirectory(dirname(dest));
+  return size;
+}

@@ -1,0 +1,71 @@
+/**
+ * The journal of tasks in flight: a task id is written down durably before kieaudio waits on it,
+ * so a build that is interrupted (Ctrl-C, kill -9, power loss, a cancelled CI job) never pays for
+ * the same spec again — the next build resumes polling that task instead of creating a new one.
+ * One small file per spec hash: concurrent workers never rewrite each other's records.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { isTempName, writeFileAtomic } from './atomic-write.js';
+
+const JournalEntrySchema = z.object({
+  specHash: z.string().regex(/^[0-9a-f]{64}$/),
+  taskId: z.string().min(1),
+  model: z.string(),
+  /** the API the task was created on: a task id means nothing to another server */
+  baseUrl: z.string(),
+  /** created by the in-process `--offline` simulator, which forgets its tasks when it stops */
+  offline: z.boolean(),
+  out: z.string(),
+  createdAt: z.string(),
+});
+
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
+
+export interface Journal {
+  record(entry: JournalEntry): Promise<void>;
+  remove(specHash: string): Promise<void>;
+  /** Every readable entry by spec hash; unreadable files are skipped (and reported by `damaged`). */
+  list(): Promise<{ entries: Map<string, JournalEntry>; damaged: string[] }>;
+}
+
+export const JOURNAL_DIR = 'journal';
+
+export function openJournal(stateDir: string): Journal {
+  const dir = join(stateDir, JOURNAL_DIR);
+  const pathFor = (specHash: string) => join(dir, `${specHash}.json`);
+  return {
+    async record(entry) {
+      await writeFileAtomic(pathFor(entry.specHash), `${JSON.stringify(entry)}\n`);
+    },
+    async remove(specHash) {
+      await rm(pathFor(specHash), { force: true });
+    },
+    async list() {
+      const entries = new Map<string, JournalEntry>();
+      const damaged: string[] = [];
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        return { entries, damaged };
+      }
+      for (const name of names) {
+        if (isTempName(name)) {
+          await rm(join(dir, name), { force: true });
+          continue;
+        }
+        if (!name.endsWith('.json')) continue;
+        try {
+          const parsed = JournalEntrySchema.safeParse(JSON.parse(await readFile(join(dir, name), 'utf8')));
+          if (parsed.success) entries.set(parsed.data.specHash, parsed.data);
+          else damaged.push(name);
+        } catch {
+          damaged.push(name);
+        }
+      }
+      return { entries, damaged };
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * `kieaudio.lock`: what was generated from which spec, committed beside the outputs. Deterministic
+ * JSON (sorted keys, 2-space indent, trailing newline) so that a build that changes nothing leaves
+ * it byte-identical and a review diff shows exactly what changed.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { KieaudioError } from '../errors.js';
+import { sortKeys } from '../hash.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export const LOCK_FILE_NAME = 'kieaudio.lock';
+export const LOCK_FILE_VERSION = 1;
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+const LockEntrySchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(['voice', 'effect']),
+  model: z.string(),
+  /** the exact `input` sent to the API, kept so `plan` can say what changed */
+  input: z.record(z.string(), z.unknown()),
+  specHash: Sha256,
+  contentHash: Sha256,
+  size: z.number().int().nonnegative(),
+  /** made by `--offline`: silent stand-in audio that any real build replaces */
+  placeholder: z.literal(true).optional(),
+  taskId: z.string().optional(),
+});
+
+const LockFileSchema = z.strictObject({
+  version: z.literal(LOCK_FILE_VERSION),
+  /** keyed by `out` (relative to outDir) */
+  assets: z.record(z.string(), LockEntrySchema),
+});
+
+export type LockEntry = z.infer<typeof LockEntrySchema>;
+export type LockFile = z.infer<typeof LockFileSchema>;
+
+export function emptyLockFile(): LockFile {
+  return { version: LOCK_FILE_VERSION, assets: {} };
+}
+
+export function serializeLockFile(lock: LockFile): string {
+  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+}
+
+/** Parses lock text; `file` is for messages. Throws E_IO with a clear message when it is damaged. */
+export function parseLockFile(text: string, file: string): LockFile {
+  if (/^(<{7}|={7}|>{7})( |$)/m.test(text)) {
+    throw new KieaudioError(
+      'E_IO',
+      `${file} has git merge conflict markers: resolve them (or take either side and run kieaudio build, which rewrites it)`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new KieaudioError('E_IO', `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  const parsed = LockFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.join('.') : '';
+    throw new KieaudioError('E_IO', `${file} is not a kieaudio lock file (${where}: ${issue?.message ?? 'invalid'})`);
+  }
+  // Rebuild the record with a null prototype so an `out` named `__proto__` stays a plain key.
+  const assets = Object.create(null) as Record<string, LockEntry>;
+  for (const [out, entry] of Object.entries(parsed.data.assets)) {
+    // `clean` deletes files named here: a tampered key must not point outside outDir.
+    if (!isSafeRelativePath(out)) throw new KieaudioError('E_IO', `${file} names an unsafe output path ${JSON.stringify(out)}`);
+    assets[out] = entry;
+  }
+  return { version: parsed.data.version, assets };
+}
+
+/** Reads the lock; a missing file is an empty lock. Returns the text too, to skip no-op writes. */
+export async function readLockFile(path: string, display: string): Promise<{ lock: LockFile; text: string | undefined }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lock: emptyLockFile(), text: undefined };
+    throw new KieaudioError('E_IO', `cannot read ${display}: ${(error as Error).message}`, { cause: error });
+  }
+  return { lock: parseLockFile(text, display), text };
+}
+
+/** Writes the lock atomically unless its text would not change. Returns the text now on disk. */
+export async function writeLockFile(path: string, lock: LockFile, previousText: string | undefined): Promise<string> {
+  const text = serializeLockFile(lock);
+  if (text !== previousText) await writeFileAtomic(path, text);
+  return text;
+}
+
+/** A normalized relative POSIX path that cannot leave its base folder. */
+export function isSafeRelativePath(path: string): boolean {
+  if (path === '' || path.includes('\\') || path.includes('\0') || path.startsWith('/') || /^[a-zA-Z]:/.test(path)) {
+    return false;
+  }
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
