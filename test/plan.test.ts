@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { SPEECH_FORMAT } from '../src/audio/format.js';
+import { specHash } from '../src/hash.js';
+import { planBuild, type AssetFacts } from '../src/plan.js';
+import type { ResolvedAsset } from '../src/project.js';
+import type { LockEntry, LockFile } from '../src/store/lock-file.js';
+import type { OutputState } from '../src/store/stat-index.js';
+
+const H = (c: string) => c.repeat(64);
+
+function asset(out: string, input: Record<string, unknown>, model = 'elevenlabs/text-to-speech-turbo-2-5'): ResolvedAsset {
+  return { id: out, kind: 'voice', out, model, input, format: SPEECH_FORMAT, source: { file: 'a.yaml', line: 1, col: 1, index: 0 } };
+}
+
+function entry(a: ResolvedAsset, contentHash: string, extra: Partial<LockEntry> = {}): LockEntry {
+  return { id: a.id, kind: a.kind, model: a.model, input: a.input, specHash: specHash(a.model, a.input), contentHash, size: 10, ...extra };
+}
+
+function facts(a: ResolvedAsset, output: OutputState, extra: Partial<AssetFacts> = {}): AssetFacts {
+  return { asset: a, specHash: specHash(a.model, a.input), output, ...extra };
+}
+
+const opts = { force: false, regenerate: false, offline: false };
+const file = (contentHash: string): OutputState => ({ exists: true, contentHash, size: 10 });
+const missing: OutputState = { exists: false };
+
+function lockOf(...entries: Array<[string, LockEntry]>): LockFile {
+  return { version: 1, assets: Object.fromEntries(entries) };
+}
+
+describe('planBuild', () => {
+  const a = asset('a.mp3', { text: 'hi', voice: 'Rachel' });
+
+  it('up to date when the file holds the locked content of the current spec', () => {
+    const plan = planBuild([facts(a, file(H('1')))], lockOf(['a.mp3', entry(a, H('1'))]), new Map(), opts);
+    expect(plan.items[0]).toMatchObject({ action: { type: 'up-to-date' }, reason: 'up to date' });
+  });
+
+  it('new asset with nothing anywhere → generate "new"', () => {
+    const plan = planBuild([facts(a, missing)], lockOf(), new Map(), opts);
+    expect(plan.items[0]).toMatchObject({ action: { type: 'generate' }, reason: 'new' });
+  });
+
+  it('names the changed fields', () => {
+    const old = asset('a.mp3', { text: 'hello', voice: 'George', speed: 1 });
+    const plan = planBuild([facts(a, file(H('1')))], lockOf(['a.mp3', entry(old, H('1'))]), new Map(), opts);
+    expect(plan.items[0]?.reason).toBe('speed, text and voice changed');
+    const modelChange = asset('a.mp3', a.input, 'elevenlabs/text-to-speech-multilingual-v2');
+    const plan2 = planBuild([facts(modelChange, file(H('1')))], lockOf(['a.mp3', entry(a, H('1'))]), new Map(), opts);
+    expect(plan2.items[0]?.reason).toBe('model changed');
+  });
+
+  it('missing output in cache → restore; with a journal task → resume; --regenerate → generate', () => {
+    const cached = { contentHash: H('2'), size: 10, model: a.model };
+    const lock = lockOf(['a.mp3', entry(a, H('2'))]);
+    expect(planBuild([facts(a, missing, { cached })], lock, new Map(), opts).items[0]).toMatchObject({
+      action: { type: 'restore', source: { kind: 'cache' } },
+      reason: 'output missing, restoring from cache',
+    });
+    const journal = { specHash: specHash(a.model, a.input), taskId: 't1', model: a.model, baseUrl: 'x', offline: false, out: 'a.mp3', createdAt: '' };
+    expect(planBuild([facts(a, missing, { journal })], lock, new Map(), opts).items[0]).toMatchObject({
+      action: { type: 'resume', taskId: 't1' },
+    });
+    expect(planBuild([facts(a, file(H('2')), { cached })], lock, new Map(), { ...opts, regenerate: true }).items[0]).toMatchObject({
+      action: { type: 'generate' },
+      reason: '--regenerate',
+    });
+  });
+
+  it('a hand-edited file is kept unless --force; --force restores from the cache when it can', () => {
+    const cached = { contentHash: H('1'), size: 10, model: a.model };
+    const lock = lockOf(['a.mp3', entry(a, H('1'))]);
+    expect(planBuild([facts(a, file(H('9')), { cached })], lock, new Map(), opts).items[0]).toMatchObject({
+      action: { type: 'keep-modified' },
+      reason: 'edited by hand; left alone (use --force to replace it)',
+    });
+    expect(planBuild([facts(a, file(H('9')), { cached })], lock, new Map(), { ...opts, force: true }).items[0]).toMatchObject({
+      action: { type: 'restore' },
+      reason: 'edited by hand, --force, restoring from cache',
+    });
+  });
+
+  it('a file with no lock entry is foreign unless it is exactly the cached result (then adopted)', () => {
+    const cached = { contentHash: H('3'), size: 10, model: a.model };
+    expect(planBuild([facts(a, file(H('4')), { cached })], lockOf(), new Map(), opts).items[0]?.reason).toBe(
+      'exists but was not made by kieaudio; left alone (use --force to replace it)',
+    );
+    expect(planBuild([facts(a, file(H('3')), { cached })], lockOf(), new Map(), opts).items[0]).toMatchObject({
+      action: { type: 'adopt', contentHash: H('3') },
+    });
+  });
+
+  it('a moved asset copies its old intact file when the cache is empty; the old path is an orphan', () => {
+    const moved = asset('b.mp3', a.input);
+    const lock = lockOf(['a.mp3', entry(a, H('5'))]);
+    const plan = planBuild([facts(moved, missing)], lock, new Map([['a.mp3', file(H('5'))]]), opts);
+    expect(plan.items[0]).toMatchObject({ action: { type: 'restore', source: { kind: 'output', out: 'a.mp3' } }, reason: 'new, copying a.mp3' });
+    expect(plan.orphans).toEqual([expect.objectContaining({ out: 'a.mp3', intact: true, exists: true })]);
+    // …but never from a file that was edited since
+    const edited = planBuild([facts(moved, missing)], lock, new Map([['a.mp3', file(H('6'))]]), opts);
+    expect(edited.items[0]?.action.type).toBe('generate');
+    expect(edited.orphans[0]?.intact).toBe(false);
+  });
+
+  it('placeholders are up to date offline and stale otherwise', () => {
+    const lock = lockOf(['a.mp3', entry(a, H('7'), { placeholder: true })]);
+    expect(planBuild([facts(a, file(H('7')))], lock, new Map(), { ...opts, offline: true }).items[0]?.action.type).toBe('up-to-date');
+    expect(planBuild([facts(a, file(H('7')))], lock, new Map(), opts).items[0]).toMatchObject({
+      action: { type: 'generate' },
+      reason: 'placeholder from --offline',
+    });
+  });
+});

@@ -1,0 +1,37 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/hash.js';
+import { createContentCache } from '../../src/store/content-cache.js';
+import { tempDir } from '../helpers/project.js';
+
+const HASH = 'c'.repeat(64);
+
+describe('content cache', () => {
+  it('stores by spec hash and copies out verified', async () => {
+    const dir = await tempDir();
+    const cache = createContentCache(join(dir, 'cache'));
+    expect(await cache.lookup(HASH)).toBeUndefined();
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'cache', 'cc'), { recursive: true });
+    await writeFile(cache.dataPath(HASH), 'audio');
+    await cache.commit(HASH, { contentHash: sha256Hex('audio'), size: 5, model: 'm' });
+    expect(await cache.list()).toEqual([HASH]);
+    expect(await cache.copyTo(HASH, join(dir, 'out', 'a.mp3'))).toBe(true);
+    expect(await readFile(join(dir, 'out', 'a.mp3'), 'utf8')).toBe('audio');
+  });
+
+  it('never installs a damaged entry, and drops it', async () => {
+    const dir = await tempDir();
+    const cache = createContentCache(join(dir, 'cache'));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'cache', 'cc'), { recursive: true });
+    await writeFile(cache.dataPath(HASH), 'audio');
+    await cache.commit(HASH, { contentHash: sha256Hex('audio'), size: 5, model: 'm' });
+    await writeFile(cache.dataPath(HASH), 'AUDIO');
+    expect(await cache.copyTo(HASH, join(dir, 'a.mp3'))).toBe(false);
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(dir)).toEqual(['cache']);
+    expect(await cache.lookup(HASH)).toBeUndefined();
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { isSafeRelativePath, parseLockFile, serializeLockFile } from '../../src/store/lock-file.js';
+
+const entry = {
+  id: 'x',
+  kind: 'voice',
+  model: 'm',
+  input: { voice: 'Rachel', text: 'hi' },
+  specHash: 'a'.repeat(64),
+  contentHash: 'b'.repeat(64),
+  size: 3,
+};
+
+describe('lock file', () => {
+  it('serializes deterministically with sorted keys and a trailing newline', () => {
+    const one = serializeLockFile({ version: 1, assets: { 'b.mp3': entry as never, 'a.mp3': entry as never } });
+    const two = serializeLockFile({ version: 1, assets: { 'a.mp3': entry as never, 'b.mp3': entry as never } });
+    expect(one).toBe(two);
+    expect(one.endsWith('}\n')).toBe(true);
+    expect(one.indexOf('"a.mp3"')).toBeLessThan(one.indexOf('"b.mp3"'));
+    expect(one.indexOf('"text"')).toBeLessThan(one.indexOf('"voice"'));
+    expect(serializeLockFile(parseLockFile(one, 'kieaudio.lock'))).toBe(one);
+  });
+
+  it('rejects damaged files with a clear message', () => {
+    expect(() => parseLockFile('{', 'kieaudio.lock')).toThrow(/not valid JSON/);
+    expect(() => parseLockFile('<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> x\n', 'kieaudio.lock')).toThrow(/merge conflict/);
+    expect(() => parseLockFile('{"version":1,"assets":{"../x.mp3":' + JSON.stringify(entry) + '}}', 'kieaudio.lock')).toThrow(/unsafe/);
+  });
+
+  it('an out named __proto__ (never a valid out: no extension) pollutes nothing', () => {
+    const lock = parseLockFile('{"version":1,"assets":{"__proto__":' + JSON.stringify(entry) + '}}', 'kieaudio.lock');
+    expect(Object.getPrototypeOf(lock.assets)).toBeNull();
+    expect((lock.assets as Record<string, unknown>).id).toBeUndefined();
+    expect(({} as Record<string, unknown>).id).toBeUndefined();
+  });
+
+  it('knows safe relative paths', () => {
+    for (const ok of ['a.mp3', 'npc/a.mp3', 'a..b.mp3']) expect(isSafeRelativePath(ok)).toBe(true);
+    for (const bad of ['', '../a', 'a/../b', '/a', 'C:/a', 'a\\b', 'a//b', './a', 'a\0b']) expect(isSafeRelativePath(bad), bad).toBe(false);
+  });
+});
