@@ -1,0 +1,40 @@
+/** SimulatorOptions with every default applied and checked once, at start. */
+import type { RateLimitOption, SimulatorOptions } from './types.js';
+
+export interface ResolvedOptions {
+  port: number;
+  apiKeys: ReadonlySet<string>;
+  latencyMs: { min: number; max: number };
+  rateLimit: RateLimitOption | false;
+  pollRateLimit: RateLimitOption | false;
+  credits: number;
+  seed: number;
+  resultTtlMs: number;
+  clock: () => number;
+}
+
+export const DEFAULT_API_KEY = 'sim-key';
+
+export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const latencyMs = options.latencyMs ?? { min: 5, max: 20 };
+  if (!(latencyMs.min >= 0 && latencyMs.max >= latencyMs.min)) {
+    throw new RangeError(`latencyMs needs 0 ≤ min ≤ max, got ${JSON.stringify(latencyMs)}`);
+  }
+  const resolved: ResolvedOptions = {
+    port: options.port ?? 0,
+    apiKeys: new Set(options.apiKeys ?? [DEFAULT_API_KEY]),
+    latencyMs,
+    rateLimit: options.rateLimit ?? { requests: 20, intervalMs: 10_000 },
+    pollRateLimit: options.pollRateLimit ?? false,
+    credits: options.credits ?? 100_000,
+    seed: options.seed ?? 1,
+    resultTtlMs: options.resultTtlMs ?? Infinity,
+    clock: options.clock ?? Date.now,
+  };
+  for (const limit of [resolved.rateLimit, resolved.pollRateLimit]) {
+    if (limit && !(limit.requests >= 1 && limit.intervalMs > 0)) {
+      throw new RangeError(`a rate limit needs requests ≥ 1 and intervalMs > 0, got ${JSON.stringify(limit)}`);
+    }
+  }
+  return resolved;
+}

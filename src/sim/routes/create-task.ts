@@ -1,0 +1,68 @@
+/**
+ * POST /api/v1/jobs/createTask. Order of refusals: rate limit (burst fault, then the sliding
+ * window), then the body, then credits; only then is a task made. A task's latency and outcome
+ * are drawn here, and a task that will succeed is charged here, so a create whose answer is lost
+ * is still paid for — exactly the case a client must never resend blindly.
+ */
+import { randomBytes } from 'node:crypto';
+import { planResultAudio, renderResultAudio } from '../result-audio.js';
+import { dropConnection, sendApiError, sendRateLimited, sendSuccess } from '../http/respond.js';
+import { parseJson } from '../http/read-body.js';
+import { taskPrice } from '../pricing.js';
+import type { TaskRecord } from '../tasks.js';
+import { validateCreateBody } from '../validate-input.js';
+import type { ApiCall } from './api-call.js';
+
+export const INSUFFICIENT_CREDITS_MSG = 'insufficient credits';
+
+export function createTask({ ctx, res, key, body }: ApiCall): void {
+  const now = ctx.now();
+  if (ctx.dice.roll('burst429')) return sendRateLimited(ctx, res);
+  if (ctx.createLimiter && !ctx.createLimiter.tryAdmit(key, now)) return sendRateLimited(ctx, res);
+
+  const parsed = parseJson(body);
+  if (!parsed.ok) return sendApiError(ctx, res, 422, 'request body is not valid JSON');
+  const validation = validateCreateBody(parsed.value);
+  if (!validation.ok) return sendApiError(ctx, res, validation.code, validation.msg);
+  const { request } = validation;
+
+  const price = taskPrice(request.kind, request.input);
+  if (ctx.credits.balance(key) < price) return sendApiError(ctx, res, 402, INSUFFICIENT_CREDITS_MSG);
+
+  const taskId = randomBytes(16).toString('hex');
+  const outcome = ctx.dice.roll('taskFail') ? 'fail' : 'success';
+  const { min, max } = ctx.options.latencyMs;
+  // at least 1 ms: a task is never finished at the instant it is created
+  const latency = Math.max(1, Math.round(min + ctx.latencyRandom() * (max - min)));
+  const audio = planResultAudio(request.kind, request.input);
+  const task: TaskRecord = {
+    taskId,
+    recordId: randomBytes(16).toString('hex'),
+    apiKey: key,
+    request,
+    param: JSON.stringify(parsed.value),
+    createdAt: now,
+    completesAt: now + latency,
+    outcome,
+    credits: outcome === 'success' ? price : 0,
+    audio,
+    result:
+      outcome === 'success'
+        ? {
+            // random directory: result URLs must not look rebuildable from the task id
+            path: `/files/${randomBytes(8).toString('hex')}/${taskId}.${audio.extension}`,
+            bytes: renderResultAudio(audio, taskId),
+          }
+        : undefined,
+    forbidden: false,
+  };
+  ctx.tasks.add(task);
+  ctx.stats.count('tasksCreated');
+  if (task.credits > 0) {
+    ctx.credits.charge(key, task.credits);
+    ctx.stats.charge(request.model, request.input, task.credits);
+  }
+
+  if (ctx.dice.roll('lostCreateResponse')) return dropConnection(res);
+  sendSuccess(res, { taskId, recordId: task.recordId });
+}

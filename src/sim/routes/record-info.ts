@@ -1,0 +1,47 @@
+/**
+ * GET /api/v1/jobs/recordInfo?taskId=. Answers with `message` rather than `msg`, as the Get Task
+ * Details doc page shows, and with `param`/`resultJson` as JSON strings and `failCode` as a
+ * string. A task is "null" when unknown, owned by another key, not visible yet
+ * (recordInvisibleMs) or expired (resultTtlMs).
+ */
+import { sendApiError, sendRateLimited, sendSuccess } from '../http/respond.js';
+import { FAIL_CODE, FAIL_MSG, stateAt, updatedAt, type TaskRecord } from '../tasks.js';
+import type { ApiCall } from './api-call.js';
+
+export const RECORD_NULL_MSG = 'recordInfo is null';
+
+export function recordInfo({ ctx, res, url, key }: ApiCall): void {
+  const now = ctx.now();
+  if (ctx.pollLimiter && !ctx.pollLimiter.tryAdmit(key, now)) return sendRateLimited(ctx, res);
+  const taskId = url.searchParams.get('taskId');
+  if (!taskId) return sendApiError(ctx, res, 400, 'taskId is required', 'message');
+  const task = ctx.tasks.get(taskId);
+  if (
+    task === undefined ||
+    task.apiKey !== key ||
+    now - task.createdAt < ctx.dice.faults.recordInvisibleMs ||
+    now >= task.completesAt + ctx.options.resultTtlMs
+  ) {
+    return sendApiError(ctx, res, 422, RECORD_NULL_MSG, 'message');
+  }
+  sendSuccess(res, recordData(task, now, ctx.baseUrl), 'message');
+}
+
+function recordData(task: TaskRecord, now: number, baseUrl: string): Record<string, unknown> {
+  const state = stateAt(task, now);
+  const done = state === 'success' || state === 'fail';
+  return {
+    taskId: task.taskId,
+    model: task.request.model,
+    state,
+    param: task.param,
+    resultJson: state === 'success' && task.result ? JSON.stringify({ resultUrls: [baseUrl + task.result.path] }) : '',
+    failCode: state === 'fail' ? FAIL_CODE : '',
+    failMsg: state === 'fail' ? FAIL_MSG : '',
+    costTime: done ? task.completesAt - task.createdAt : null,
+    createTime: task.createdAt,
+    updateTime: updatedAt(task, now),
+    completeTime: done ? task.completesAt : null,
+    creditsConsumed: state === 'success' ? task.credits : 0,
+  };
+}

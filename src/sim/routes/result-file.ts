@@ -1,0 +1,50 @@
+/**
+ * GET /files/<random>/<taskId>.<ext>: the result bytes, with the download faults. These are plain
+ * file answers (real HTTP 403/404), not API envelopes: kie serves results from a file host.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimContext } from '../context.js';
+import { stateAt } from '../tasks.js';
+
+export function resultFile(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const now = ctx.now();
+  const task = ctx.tasks.byResultPath(url.pathname);
+  const result = task?.result;
+  if (
+    task === undefined ||
+    result === undefined ||
+    stateAt(task, now) !== 'success' ||
+    now >= task.completesAt + ctx.options.resultTtlMs ||
+    ctx.dice.roll('download404')
+  ) {
+    return sendPlain(res, 404, 'Not Found');
+  }
+
+  const signature = url.searchParams.get('sig');
+  if (signature !== null) {
+    const check = ctx.signedUrls.check(url.pathname, signature, now);
+    if (check !== 'valid') return sendPlain(res, 403, check === 'expired' ? 'Request has expired' : 'Forbidden');
+  } else {
+    if (!task.forbidden && ctx.dice.roll('resultUrlForbidden')) task.forbidden = true;
+    if (task.forbidden) return sendPlain(res, 403, 'Forbidden');
+  }
+
+  const bytes = result.bytes;
+  res.writeHead(200, { 'content-type': task.audio.contentType, 'content-length': bytes.length });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  if (ctx.dice.roll('truncatedDownload')) {
+    // the announced length stays the full size; the connection dies part-way through
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+    return;
+  }
+  res.on('finish', () => ctx.stats.count('downloads'));
+  res.end(bytes);
+}
+
+function sendPlain(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

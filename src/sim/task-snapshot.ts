@@ -1,0 +1,24 @@
+/** The public view of a task (`sim.task(id)`), a copy so that tests cannot alter what is served. */
+import { stateAt, type TaskRecord } from './tasks.js';
+import type { SimTask } from './types.js';
+
+export function snapshotTask(task: TaskRecord, now: number, baseUrl: string): SimTask {
+  return {
+    taskId: task.taskId,
+    recordId: task.recordId,
+    apiKey: task.apiKey,
+    model: task.request.model,
+    input: structuredClone(task.request.input),
+    callBackUrl: task.request.callBackUrl,
+    state: stateAt(task, now),
+    outcome: task.outcome,
+    createdAt: task.createdAt,
+    completesAt: task.completesAt,
+    credits: task.credits,
+    format: task.audio.format,
+    durationSeconds: task.audio.durationSeconds,
+    resultUrl: task.result ? baseUrl + task.result.path : undefined,
+    contentType: task.result ? task.audio.contentType : undefined,
+    result: task.result ? Buffer.from(task.result.bytes) : undefined,
+  };
+}
