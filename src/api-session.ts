@@ -1,0 +1,42 @@
+/**
+ * The API a build talks to: kie.ai (or KIE_API_BASE_URL) with the user's key, or, for
+ * `--offline`, the simulator started in this process on 127.0.0.1 with a throwaway key.
+ */
+import { randomBytes } from 'node:crypto';
+import { KieaudioError } from './errors.js';
+import { createKieClient, type KieClient } from './kie/client.js';
+import type { Env } from './prepare.js';
+import type { Project } from './project.js';
+
+export interface ApiSession {
+  client: KieClient;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function openApi(options: { project: Project; env: Env; offline: boolean }): Promise<ApiSession> {
+  if (options.offline) {
+    const { startSimulator } = await import('./sim/index.js');
+    const key = `offline-${randomBytes(8).toString('hex')}`;
+    const sim = await startSimulator({ apiKeys: [key], rateLimit: false, latencyMs: { min: 5, max: 20 } });
+    const client = createKieClient({ baseUrl: sim.url, apiKey: key });
+    return {
+      client,
+      baseUrl: sim.url,
+      async close() {
+        await client.close();
+        await sim.close();
+      },
+    };
+  }
+  const apiKey = options.env.KIE_API_KEY?.trim();
+  if (!apiKey) {
+    throw new KieaudioError(
+      'E_NO_API_KEY',
+      'KIE_API_KEY is not set, and some assets need generating. Set it in the environment or in a .env file beside the config (or try --offline for placeholder audio).',
+    );
+  }
+  const baseUrl = options.project.config.api.baseUrl;
+  const client = createKieClient({ baseUrl, apiKey });
+  return { client, baseUrl, close: () => client.close() };
+}

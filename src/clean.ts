@@ -1,0 +1,69 @@
+/**
+ * `clean`: deletes orphaned outputs — files kieaudio generated for assets that are no longer
+ * declared, and only while they still hold what kieaudio wrote — and drops their lock entries.
+ * With `cache`, also deletes cache entries that no declared asset and no lock entry uses.
+ */
+import { rm } from 'node:fs/promises';
+import { createLockWriter } from './lock-writer.js';
+import { gatherState, outputPath } from './gather.js';
+import { specHash } from './hash.js';
+import { planBuild } from './plan.js';
+import { prepareProject, type CommonOptions } from './prepare.js';
+
+export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
+  /** also prune unused cache entries */
+  cache?: boolean;
+  /** report only */
+  dryRun?: boolean;
+}
+
+export interface CleanResult {
+  /** output paths deleted (or that would be, with dryRun) */
+  removed: string[];
+  /** orphans left because their content changed since kieaudio wrote them */
+  keptModified: string[];
+  /** lock entries dropped whose file was already gone */
+  forgotten: string[];
+  cacheEntriesRemoved: number;
+}
+
+export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
+  const { project, store } = await prepareProject(options);
+  const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
+  const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, { force: false, regenerate: false, offline: false });
+  const result: CleanResult = { removed: [], keptModified: [], forgotten: [], cacheEntriesRemoved: 0 };
+  const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockText);
+
+  for (const orphan of orphans) {
+    if (orphan.intact) {
+      result.removed.push(orphan.out);
+      if (options.dryRun) continue;
+      await rm(outputPath(project, orphan.out), { force: true });
+    } else if (orphan.exists) {
+      result.keptModified.push(orphan.out);
+      continue;
+    } else {
+      result.forgotten.push(orphan.out);
+      if (options.dryRun) continue;
+    }
+    lockWriter.delete(orphan.out);
+    store.statIndex.forget(orphan.out);
+  }
+
+  if (options.cache) {
+    const used = new Set(project.assets.map((a) => specHash(a.model, a.input)));
+    for (const [out, entry] of Object.entries(store.lock.assets)) {
+      if (!result.removed.includes(out)) used.add(entry.specHash);
+    }
+    for (const hash of await store.cache.list()) {
+      if (used.has(hash)) continue;
+      result.cacheEntriesRemoved++;
+      if (!options.dryRun) await store.cache.remove(hash);
+    }
+  }
+  if (!options.dryRun) {
+    await lockWriter.flush();
+    await store.statIndex.save();
+  }
+  return result;
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * The command line: argv → a library call → output and an exit code. This is the only place that
+ * prints errors and the only place that decides the process's exit code.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { KieaudioError, ValidationError } from './errors.js';
+import { createOutput, type Output } from './cli/output.js';
+import { renderDiagnostics } from './cli/diagnostics.js';
+import { COMMANDS, GLOBAL_HELP, commandHelp, type CommandName, type ParsedFlags } from './cli/commands.js';
+import { readVersion } from './cli/version.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, frozen: 3, interrupted: 130 } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    process.stdout.write(topic && topic in COMMANDS ? commandHelp(topic as CommandName) : GLOBAL_HELP);
+    return EXIT.ok;
+  }
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`${await readVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (!(first in COMMANDS)) {
+    process.stderr.write(`kieaudio: unknown command "${first}"\n\n${GLOBAL_HELP}`);
+    return EXIT.usage;
+  }
+  const name = first as CommandName;
+  const command = COMMANDS[name];
+
+  let flags: ParsedFlags;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: command.options as ParseArgsConfig['options'],
+      allowPositionals: false,
+      strict: true,
+    });
+    flags = values as ParsedFlags;
+    void positionals;
+  } catch (error) {
+    process.stderr.write(`kieaudio ${name}: ${(error as Error).message}\n\nRun "kieaudio ${name} --help" for usage.\n`);
+    return EXIT.usage;
+  }
+  if (flags.help) {
+    process.stdout.write(commandHelp(name));
+    return EXIT.ok;
+  }
+
+  const output = createOutput({
+    json: flags.json === true,
+    quiet: flags.quiet === true,
+    verbose: flags.verbose === true,
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+
+  // First Ctrl-C: stop starting work, let what is in flight settle, keep the journal.
+  // Second: leave at once (every file at `out` is still whole: outputs are only ever renamed in).
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      output.notice('interrupted: finishing what is in flight; press Ctrl-C again to quit now');
+      controller.abort(new KieaudioError('E_ABORTED', 'interrupted'));
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    return await command.run(flags, { output, signal: controller.signal });
+  } catch (error) {
+    return renderError(error, output, controller.signal.aborted);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function renderError(error: unknown, output: Output, interrupted: boolean): number {
+  if (error instanceof ValidationError) {
+    output.error(renderDiagnostics(error.diagnostics, output.color), { code: error.code, diagnostics: error.diagnostics });
+    return EXIT.usage;
+  }
+  if (error instanceof KieaudioError) {
+    if (error.code === 'E_ABORTED' || interrupted) {
+      output.error('interrupted: finished work is kept; tasks in flight resume on the next build', { code: 'E_ABORTED' });
+      return EXIT.interrupted;
+    }
+    output.error(`error: ${error.message}`, { code: error.code });
+    switch (error.code) {
+      case 'E_USAGE':
+      case 'E_CONFIG_NOT_FOUND':
+      case 'E_NO_MATCH':
+      case 'E_NO_API_KEY':
+        return EXIT.usage;
+      default:
+        return EXIT.failed;
+    }
+  }
+  if (interrupted) return EXIT.interrupted;
+  output.error(`internal error: ${(error as Error).stack ?? String(error)}`, { code: 'E_INTERNAL' });
+  return EXIT.failed;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,61 @@
+/** `plan` and `status` as text for people. */
+import type { StatusResult } from '../inspect.js';
+import type { Plan } from '../plan.js';
+import { paint, type Style } from './paint.js';
+
+const ACTION_WORDS: Record<string, [string, Style]> = {
+  'up-to-date': ['up to date', 'dim'],
+  adopt: ['record', 'cyan'],
+  restore: ['restore', 'cyan'],
+  resume: ['resume', 'green'],
+  generate: ['generate', 'green'],
+  'keep-modified': ['keep', 'yellow'],
+};
+
+export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean }): string {
+  const lines: string[] = [];
+  const counts = new Map<string, number>();
+  for (const item of plan.items) {
+    counts.set(item.action.type, (counts.get(item.action.type) ?? 0) + 1);
+    if (item.action.type === 'up-to-date' && !opts.verbose) continue;
+    const [word, style] = ACTION_WORDS[item.action.type] ?? [item.action.type, 'bold'];
+    lines.push(`${paint(opts.color, style, word.padEnd(11))}${item.asset.out}  ${paint(opts.color, 'dim', item.reason)}`);
+  }
+  for (const orphan of plan.orphans) {
+    lines.push(`${paint(opts.color, 'yellow', 'orphan'.padEnd(11))}${orphan.out}  ${paint(opts.color, 'dim', 'no longer declared (kieaudio clean removes it)')}`);
+  }
+  const paid = (counts.get('generate') ?? 0) + (counts.get('resume') ?? 0);
+  const free = (counts.get('restore') ?? 0) + (counts.get('adopt') ?? 0);
+  lines.push(
+    `${paid} to generate, ${free} to restore, ${counts.get('up-to-date') ?? 0} up to date` +
+      ((counts.get('keep-modified') ?? 0) > 0 ? `, ${counts.get('keep-modified')} left alone` : ''),
+  );
+  return lines.join('\n');
+}
+
+const STATUS_STYLE: Record<string, Style> = {
+  'up to date': 'dim',
+  stale: 'yellow',
+  missing: 'yellow',
+  placeholder: 'yellow',
+  'modified by hand': 'red',
+  orphaned: 'yellow',
+};
+
+export function renderStatus(result: StatusResult, opts: { color: boolean; verbose: boolean }): string {
+  const lines: string[] = [];
+  const counts = new Map<string, number>();
+  for (const a of result.assets) {
+    counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
+    if (a.status === 'up to date' && !opts.verbose) continue;
+    const detail = a.status === 'up to date' ? '' : `  ${paint(opts.color, 'dim', a.reason)}`;
+    lines.push(`${paint(opts.color, STATUS_STYLE[a.status] ?? 'bold', a.status.padEnd(17))}${a.out}${detail}`);
+  }
+  for (const o of result.orphans) {
+    counts.set('orphaned', (counts.get('orphaned') ?? 0) + 1);
+    const note = !o.exists ? 'file already gone' : o.intact ? 'no longer declared' : 'no longer declared, edited since';
+    lines.push(`${paint(opts.color, 'yellow', 'orphaned'.padEnd(17))}${o.out}  ${paint(opts.color, 'dim', note)}`);
+  }
+  lines.push([...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'no assets');
+  return lines.join('\n');
+}

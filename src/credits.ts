@@ -1,0 +1,13 @@
+import { openApi } from './api-session.js';
+import { prepareProject, type CommonOptions } from './prepare.js';
+
+/** The account's remaining credits (a free call: also a quick check that the key works). */
+export async function credits(options: Omit<CommonOptions, 'only'> & { signal?: AbortSignal } = {}): Promise<number> {
+  const { project, env } = await prepareProject(options);
+  const api = await openApi({ project, env, offline: options.offline === true });
+  try {
+    return await api.client.getCredits(options.signal ? { signal: options.signal } : {});
+  } finally {
+    await api.close();
+  }
+}

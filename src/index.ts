@@ -1,0 +1,13 @@
+/** The library API: the CLI is a thin shell over these. */
+export { build, type BuildOptions, type BuildResult, type AssetFailure } from './build.js';
+export { plan, status, type PlanOptions, type PlanResult, type StatusResult, type StatusEntry, type AssetStatus } from './inspect.js';
+export { clean, type CleanOptions, type CleanResult } from './clean.js';
+export { credits } from './credits.js';
+export { init, type InitResult } from './init.js';
+export { loadProject, findConfig } from './spec/load.js';
+export type { CommonOptions } from './prepare.js';
+export type { BuildEvent, BuildSummary } from './events.js';
+export type { Plan, PlannedAsset, Action, Orphan } from './plan.js';
+export type { Project, ResolvedAsset, ResolvedConfig, AssetKind } from './project.js';
+export { KieaudioError, ValidationError, ApiError, type Diagnostic, type ErrorCode } from './errors.js';
+export { specHash } from './hash.js';

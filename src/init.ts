@@ -1,0 +1,73 @@
+/** `init`: a starter config and spec file, so a new project builds (with --offline) at once. */
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KieaudioError } from './errors.js';
+
+export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
+
+const SCHEMA_BASE = 'node_modules/kieaudio/schemas';
+
+const CONFIG = `# yaml-language-server: $schema=${SCHEMA_BASE}/kieaudio.config.schema.json
+version: 1
+include: ["audio/**/*.audio.yaml"]
+outDir: assets/audio
+concurrency: 8
+defaults:
+  voice: { voice: Rachel, stability: 0.5 }
+  effect: { output_format: mp3_44100_128 }
+`;
+
+const SPEC = `# yaml-language-server: $schema=../${SCHEMA_BASE}/kieaudio.spec.schema.json
+assets:
+  - id: hello
+    kind: voice
+    text: "Hello! Welcome to the game."
+    out: voice/hello.mp3
+  - id: click
+    kind: effect
+    text: "Soft wooden UI click"
+    duration_seconds: 0.5
+    out: sfx/click.mp3
+`;
+
+const GITIGNORE = `# kieaudio's local state: download cache and tasks in flight
+.kieaudio/
+.env
+`;
+
+export interface InitResult {
+  written: string[];
+}
+
+/** Writes the starter files into `dir`; refuses to overwrite an existing config. */
+export async function init(options: { dir?: string } = {}): Promise<InitResult> {
+  const dir = options.dir ?? process.cwd();
+  const configPath = join(dir, CONFIG_FILE_NAME);
+  if (await exists(configPath)) {
+    throw new KieaudioError('E_USAGE', `${CONFIG_FILE_NAME} already exists here; init leaves it alone`);
+  }
+  const written: string[] = [];
+  await writeFile(configPath, CONFIG, { flag: 'wx' });
+  written.push(CONFIG_FILE_NAME);
+  const specPath = join(dir, 'audio', 'example.audio.yaml');
+  if (!(await exists(specPath))) {
+    await mkdir(join(dir, 'audio'), { recursive: true });
+    await writeFile(specPath, SPEC, { flag: 'wx' });
+    written.push('audio/example.audio.yaml');
+  }
+  const gitignore = join(dir, '.gitignore');
+  if (!(await exists(gitignore))) {
+    await writeFile(gitignore, GITIGNORE, { flag: 'wx' });
+    written.push('.gitignore');
+  }
+  return { written };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What every command does first: find the config, read `.env` beside it, load and validate the
+ * project, pick the assets `--only` selects, and open the project's local state.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { parseEnv } from 'node:util';
+import { KieaudioError } from './errors.js';
+import { openProjectStore, type ProjectStore } from './gather.js';
+import type { Project, ResolvedAsset } from './project.js';
+import { selectAssets } from './select.js';
+import { findConfig, loadProject } from './spec/load.js';
+import { LOCK_FILE_NAME } from './store/lock-file.js';
+
+export type Env = Record<string, string | undefined>;
+
+export interface CommonOptions {
+  /** default: process.cwd() */
+  cwd?: string;
+  /** an explicit config file instead of walking up from cwd */
+  configPath?: string;
+  /** default: process.env; a `.env` file beside the config fills in what it lacks */
+  env?: Env;
+  /** ids or out paths, globs allowed; empty means every asset */
+  only?: string[];
+  /** use the built-in simulator: placeholder audio, no key, no network */
+  offline?: boolean;
+}
+
+export interface PreparedProject {
+  project: Project;
+  env: Env;
+  selected: ResolvedAsset[];
+  store: ProjectStore;
+}
+
+export async function prepareProject(options: CommonOptions): Promise<PreparedProject> {
+  const cwd = options.cwd ?? process.cwd();
+  const configPath = await findConfig(cwd, options.configPath);
+  const env = { ...(await readDotEnv(join(dirname(configPath), '.env'))), ...(options.env ?? process.env) };
+  const project = await loadProject({ cwd, configPath, env });
+  const only = options.only ?? [];
+  const selected = selectAssets(project.assets, only);
+  if (only.length > 0 && selected.length === 0) {
+    throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset id or out path`);
+  }
+  const store = await openProjectStore(project, relative(cwd, join(project.config.rootDir, LOCK_FILE_NAME)) || LOCK_FILE_NAME);
+  return { project, env, selected, store };
+}
+
+async function readDotEnv(path: string): Promise<Env> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return {};
+  }
+  return parseEnv(text);
+}

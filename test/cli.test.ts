@@ -1,0 +1,314 @@
+/**
+ * The built `kieaudio` binary run as a child process on fixture projects, against the simulator
+ * over real HTTP. (Run asynchronously: the simulator lives in this process.)
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { inspectAudio } from '../src/audio/inspect.js';
+import { exampleProject, FAST_API, makeProject, REPO_ROOT, simEnv, simulator, tempDir, totalRequests } from './helpers/project.js';
+
+const BIN = join(REPO_ROOT, 'dist', 'cli.js');
+const exec = promisify(execFile);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function kieaudio(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('kieaudio binary', () => {
+  it('builds the example project end to end, then finds it up to date', async () => {
+    const dir = await exampleProject();
+    const sim = await simulator();
+    const first = await kieaudio(dir, ['build'], simEnv(sim));
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/12 generated, 0 restored, 0 up to date, 0 failed/);
+    for (const line of ['generated npc/blacksmith/greet.mp3', 'generated sfx/ui/coin.ogg', 'generated sfx/mine/drip.wav']) {
+      expect(first.stdout.replace(/ +/g, ' ')).toContain(line);
+    }
+    const coin = await readFile(join(dir, 'examples/assets/audio/sfx/ui/coin.ogg'));
+    expect(inspectAudio(coin).container).toBe('ogg');
+
+    const second = await kieaudio(dir, ['build'], simEnv(sim));
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/0 generated, 0 restored, 12 up to date, 0 failed/);
+
+    const status = await kieaudio(dir, ['status'], simEnv(sim));
+    expect(status.stdout).toMatch(/^12 up to date$/m);
+  });
+
+  it('--offline needs no key and no network', async () => {
+    const dir = await exampleProject();
+    const result = await kieaudio(dir, ['build', '--offline']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/12 generated.*offline placeholders/);
+  });
+
+  it('--help for every command, --version', async () => {
+    const dir = await tempDir();
+    const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect((await kieaudio(dir, ['--version'])).stdout.trim()).toBe(pkg.version);
+    const help = await kieaudio(dir, ['--help']);
+    for (const command of ['build', 'plan', 'status', 'watch', 'clean', 'init', 'credits'].filter((c) => c !== 'watch')) {
+      expect(help.stdout).toContain(`  ${command} `);
+      const own = await kieaudio(dir, [command, '--help']);
+      expect(own.code).toBe(0);
+      expect(own.stdout).toContain(`kieaudio ${command}`);
+    }
+    expect((await kieaudio(dir, ['build', '--bogus'])).code).toBe(2);
+    expect((await kieaudio(dir, ['frobnicate'])).code).toBe(2);
+  });
+
+  it('init writes a project that builds offline', async () => {
+    const dir = await tempDir();
+    const init = await kieaudio(dir, ['init']);
+    expect(init.code).toBe(0);
+    const built = await kieaudio(dir, ['build', '--offline']);
+    expect(built.code).toBe(0);
+    expect(built.stdout).toMatch(/2 generated/);
+    expect((await kieaudio(dir, ['init'])).code).toBe(2);
+  });
+
+  it('exit 2 without a key when generation is needed; nothing written, nothing sent', async () => {
+    const dir = await exampleProject();
+    const sim = await simulator();
+    const result = await kieaudio(dir, ['build'], { KIE_API_BASE_URL: sim.url });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('KIE_API_KEY');
+    expect(totalRequests(sim)).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['examples', 'kieaudio.config.yaml']);
+  });
+
+  it('reads the key from .env beside the config and never prints it', async () => {
+    const dir = await exampleProject();
+    const sim = await simulator({ apiKeys: ['sk-test-0123456789abcdef'] });
+    await writeFile(join(dir, '.env'), 'KIE_API_KEY=sk-test-0123456789abcdef\n');
+    const result = await kieaudio(dir, ['build', '--verbose', '--json'], { KIE_API_BASE_URL: sim.url });
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain('0123456789abcdef');
+    for (const line of result.stdout.trim().split('\n')) JSON.parse(line);
+  });
+
+  it('a bad key stops the build with exit 1 and a clear message', async () => {
+    const dir = await exampleProject();
+    const sim = await simulator();
+    const result = await kieaudio(dir, ['build'], { KIE_API_KEY: 'wrong-key', KIE_API_BASE_URL: sim.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/access|key|401/i);
+    expect(result.stderr).not.toContain('wrong-key');
+    expect(sim.stats().tasksCreated).toBe(0);
+  });
+
+  it('--only that matches nothing is a usage error', async () => {
+    const dir = await exampleProject();
+    const result = await kieaudio(dir, ['build', '--offline', '--only', 'nope.*']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('matches no asset');
+  });
+
+  it('--frozen exits 3 with the list of stale assets and sends nothing', async () => {
+    const dir = await exampleProject();
+    const sim = await simulator();
+    const result = await kieaudio(dir, ['build', '--frozen'], simEnv(sim));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('npc/blacksmith/greet.mp3  new');
+    expect(totalRequests(sim)).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['examples', 'kieaudio.config.yaml']);
+  });
+
+  it('credits', async () => {
+    const dir = await exampleProject();
+    const sim = await simulator({ credits: 1234 });
+    const result = await kieaudio(dir, ['credits'], simEnv(sim));
+    expect(result.stdout.trim()).toBe('1234 credits');
+  });
+});
+
+const CONFIG = `version: 1
+include: ["audio/*.audio.yaml"]
+outDir: out
+${FAST_API}defaults:
+  voice: { voice: Rachel }
+`;
+
+/** Each case: a spec file, and the `file:line:col` plus words the error must show. */
+const INVALID: Array<{ name: string; spec: string; expect: Array<[string, RegExp]> }> = [
+  {
+    name: 'a value out of range',
+    spec: 'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    stability: 1.5\n',
+    expect: [['bad.audio.yaml:5:16', /stability.*0.*1.*1\.5/]],
+  },
+  {
+    name: 'an unknown voice, with a did-you-mean for the wrong case',
+    spec: 'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    voice: rachel\n',
+    expect: [['bad.audio.yaml:5:12', /Rachel/]],
+  },
+  {
+    name: 'an unknown key',
+    spec: 'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    stabilty: 0.5\n',
+    expect: [['bad.audio.yaml:5:5', /stabilty/]],
+  },
+  {
+    name: 'text over 5000 characters',
+    spec: `assets:\n  - kind: voice\n    text: "${'a'.repeat(5001)}"\n    out: a.mp3\n`,
+    expect: [['bad.audio.yaml:3:11', /5000/]],
+  },
+  {
+    name: 'a duplicate id and a duplicate out',
+    spec: 'assets:\n  - id: x\n    kind: voice\n    text: hi\n    out: a.mp3\n  - id: x\n    kind: voice\n    text: ho\n    out: a.mp3\n',
+    expect: [
+      ['bad.audio.yaml:6:9', /duplicate|already/i],
+      ['bad.audio.yaml:9:10', /duplicate|already/i],
+    ],
+  },
+  {
+    name: 'an out that leaves outDir',
+    spec: 'assets:\n  - kind: voice\n    text: hi\n    out: ../../escape.mp3\n  - kind: voice\n    text: ho\n    out: /etc/x.mp3\n',
+    expect: [
+      ['bad.audio.yaml:4:10', /outDir/],
+      ['bad.audio.yaml:7:10', /outDir|absolute/],
+    ],
+  },
+  {
+    name: 'an out extension that does not fit the format',
+    spec: 'assets:\n  - kind: effect\n    text: boom\n    output_format: pcm_16000\n    out: boom.mp3\n',
+    expect: [['bad.audio.yaml:5:10', /\.wav/]],
+  },
+  {
+    name: 'a wrong kind and a wrong type',
+    spec: 'assets:\n  - kind: music\n    text: hi\n    out: a.mp3\n  - kind: effect\n    text: boom\n    duration_seconds: loud\n    out: b.mp3\n',
+    expect: [
+      ['bad.audio.yaml:2:11', /voice.*effect.*music/],
+      ['bad.audio.yaml:7:23', /number.*loud/],
+    ],
+  },
+  {
+    name: 'broken YAML',
+    spec: 'assets:\n  - kind: voice\n    text: "unterminated\n    out: a.mp3\n',
+    expect: [['bad.audio.yaml:', /./]],
+  },
+];
+
+describe('invalid input: exit 2, every problem with file:line:col, nothing sent, nothing written', () => {
+  for (const c of INVALID) {
+    it(c.name, async () => {
+      const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/bad.audio.yaml': c.spec });
+      const sim = await simulator();
+      const result = await kieaudio(dir, ['build'], simEnv(sim));
+      expect(result.code, result.stderr).toBe(2);
+      for (const [where, words] of c.expect) {
+        const line = result.stderr.split('\n').find((l) => l.includes(`audio/${where}`));
+        expect(line, `no line with audio/${where} in:\n${result.stderr}`).toBeDefined();
+        expect(line).toMatch(words);
+      }
+      expect(totalRequests(sim)).toBe(0);
+      expect((await readdir(dir)).sort()).toEqual(['audio', 'kieaudio.config.yaml']);
+    });
+  }
+
+  it('an out folder that is a symlink leading outside outDir', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': CONFIG,
+      'audio/bad.audio.yaml': 'assets:\n  - kind: voice\n    text: hi\n    out: linked/a.mp3\n',
+    });
+    const outside = await tempDir();
+    await mkdir(join(dir, 'out'));
+    await symlink(outside, join(dir, 'out', 'linked'));
+    const sim = await simulator();
+    const result = await kieaudio(dir, ['build'], simEnv(sim));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/audio\/bad\.audio\.yaml:4:10.*symlink/);
+    expect(totalRequests(sim)).toBe(0);
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('problems in several files are all reported at once', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': CONFIG,
+      'audio/one.audio.yaml': 'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    speed: 3\n',
+      'audio/two.audio.yaml': 'assets:\n  - kind: effect\n    text: x\n    out: b.mp3\n    loop: maybe\n    prompt_influence: -1\n',
+    });
+    const result = await kieaudio(dir, ['plan'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/audio\/one\.audio\.yaml:5:12/);
+    expect(result.stderr).toMatch(/audio\/two\.audio\.yaml:5:11/);
+    expect(result.stderr).toMatch(/audio\/two\.audio\.yaml:6:23/);
+    expect(result.stderr).toMatch(/3 errors/);
+  });
+
+  it('an invalid config', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': 'version: 2\ninclude: []\nconcurrency: lots\n' });
+    const result = await kieaudio(dir, ['build', '--offline']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/kieaudio\.config\.yaml:1:10/);
+    expect(result.stderr).toMatch(/kieaudio\.config\.yaml:3:14/);
+  });
+
+  it('no config found', async () => {
+    const dir = await tempDir();
+    const result = await kieaudio(dir, ['build']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/kieaudio init/);
+  });
+});
+
+describe('plan', () => {
+  it('makes no requests and no writes, and says why', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': CONFIG,
+      'audio/main.audio.yaml': 'assets:\n  - id: a\n    kind: voice\n    text: hi\n    out: a.mp3\n  - id: b\n    kind: voice\n    text: ho\n    out: b.mp3\n  - id: c\n    kind: voice\n    text: hey\n    out: c.mp3\n',
+    });
+    const sim = await simulator();
+    expect((await kieaudio(dir, ['build'], simEnv(sim))).code).toBe(0);
+    const spec = join(dir, 'audio/main.audio.yaml');
+    await writeFile(spec, (await readFile(spec, 'utf8')).replace('text: ho', 'text: ho ho').replace('id: c\n    kind: voice\n', 'id: c\n    kind: voice\n    voice: George\n') + '  - id: d\n    kind: voice\n    text: new\n    out: d.mp3\n');
+    await rm(join(dir, 'out/a.mp3'));
+
+    const snapshot = async () => {
+      const files: Record<string, string> = {};
+      const walk = async (d: string) => {
+        for (const entry of await readdir(d, { withFileTypes: true })) {
+          const p = join(d, entry.name);
+          if (entry.isDirectory()) await walk(p);
+          else files[p] = (await readFile(p)).toString('base64');
+        }
+      };
+      await walk(dir);
+      return files;
+    };
+    const before = await snapshot();
+    const requests = totalRequests(sim);
+    const result = await kieaudio(dir, ['plan'], simEnv(sim));
+    expect(result.code).toBe(0);
+    expect(totalRequests(sim)).toBe(requests);
+    expect(await snapshot()).toEqual(before);
+    const lines = result.stdout.split('\n').map((l) => l.replace(/ +/g, ' '));
+    expect(lines).toContain('restore a.mp3 output missing, restoring from cache');
+    expect(lines).toContain('generate b.mp3 text changed');
+    expect(lines).toContain('generate c.mp3 voice changed');
+    expect(lines).toContain('generate d.mp3 new');
+    expect(lines).toContain('3 to generate, 1 to restore, 0 up to date');
+
+    await writeFile(join(dir, 'out/c.mp3'), 'hand edit');
+    const edited = await kieaudio(dir, ['plan', '--json'], simEnv(sim));
+    const items = edited.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(items).toContainEqual(expect.objectContaining({ out: 'c.mp3', action: 'keep-modified', reason: expect.stringContaining('edited by hand') }));
+  });
+});
