@@ -5,7 +5,7 @@
  * to tell a later edit in the same clock tick apart ("racy" entries, as git calls them).
  */
 import type { BigIntStats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile } from './file-hash.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -75,7 +75,8 @@ export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
     async check(key, absPath) {
       let s;
       try {
-        s = await stat(absPath, { bigint: true });
+        // lstat: a symlink at `out` is not kieaudio's file, and must not be read through
+        s = await lstat(absPath, { bigint: true });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return { exists: false };

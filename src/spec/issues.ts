@@ -1,0 +1,183 @@
+/**
+ * Turns zod issues into Diagnostics: a code, the asset and field, the YAML position, and a
+ * message that says what was expected and what was found. Leaf schemas carry their own
+ * messages (param-schemas.ts); this module adds the field name and handles what only the
+ * document can tell: missing fields, unknown keys and the asset `kind` itself.
+ */
+import type { z } from 'zod';
+import type { Diagnostic } from '../errors.js';
+import type { AssetKind } from '../project.js';
+import { describeFound, describeType, quoteList } from './describe.js';
+import { knownKeysAt } from './known-keys.js';
+import { assetLabel, isRecord, valueAt } from './label.js';
+import { didYouMean } from './param-schemas.js';
+import { PARAMS_BY_KIND } from './params.js';
+import type { DocPath, Locate } from './position.js';
+import { suggest } from './suggest.js';
+
+/** Returned by the per-parse error map: marks issues whose schema set no message of its own. */
+export const NO_MESSAGE = '\u0000';
+export const noMessage = (): string => NO_MESSAGE;
+
+const KINDS: readonly AssetKind[] = ['voice', 'effect'];
+
+export interface IssueContext {
+  /** display path of the file */
+  file: string;
+  /** the data that was validated */
+  data: unknown;
+  locate: Locate;
+  /** the root schema the data was validated against */
+  schema: z.core.$ZodType;
+}
+
+const REQUIRED_HINTS: Record<string, string> = {
+  version: ' (expected 1)',
+  kind: ' (expected "voice" or "effect")',
+  out: ' (expected the output path relative to outDir)',
+  assets: ' (expected a list of assets)',
+};
+
+export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const push = (d: Diagnostic) => {
+    const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
+    if (seen.has(key)) return; // several checks of one value failing say the same thing once
+    seen.add(key);
+    diagnostics.push(d);
+  };
+  for (const issue of issues) {
+    const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+    const { asset, fieldPath } = splitAssetPath(path, ctx.data);
+    const base = { file: ctx.file, severity: 'error' as const, ...(asset === undefined ? {} : { asset }) };
+
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        push({
+          ...base,
+          ...ctx.locate([...path, key], 'key'),
+          code: 'E_UNKNOWN_KEY',
+          field: [...fieldPath, key].join('.'),
+          message: unknownKeyMessage(key, path, fieldPath, ctx),
+        });
+      }
+      continue;
+    }
+
+    const field = fieldPath.join('.');
+    const withField = (message: string) =>
+      field === '' ? { message } : { field, message: `${field}: ${message}` };
+    const missing = missingKey(path, ctx.data);
+    if (missing !== undefined && issue.code !== 'custom') {
+      push({
+        ...base,
+        ...ctx.locate(path),
+        code: 'E_REQUIRED',
+        ...(field === '' ? {} : { field }),
+        message: `missing required field "${missing}"${REQUIRED_HINTS[missing] ?? ''}`,
+      });
+      continue;
+    }
+
+    const found = valueAt(ctx.data, path);
+    let message = issue.message;
+    if (issue.code === 'invalid_union' && issue.discriminator === 'kind') {
+      const hint = typeof found === 'string' ? suggest(found, KINDS) : undefined;
+      message = `expected "voice" or "effect", found ${describeFound(found)}${didYouMean(hint)}`;
+    } else if (message === NO_MESSAGE) {
+      message = genericMessage(issue, found);
+    }
+    push({ ...base, ...ctx.locate(path), code: codeOf(issue), ...withField(message) });
+  }
+  return diagnostics;
+}
+
+/** Issues inside `assets[i]` are reported against that asset, with fields relative to it. */
+function splitAssetPath(path: DocPath, data: unknown): { asset?: string; fieldPath: DocPath } {
+  const [first, index] = path;
+  if (first === 'assets' && typeof index === 'number') {
+    return { asset: assetLabel(valueAt(data, ['assets', index]), index), fieldPath: path.slice(2) };
+  }
+  return { fieldPath: path };
+}
+
+/** The key that is absent from its map, when the issue is about a field that was never written. */
+function missingKey(path: DocPath, data: unknown): string | undefined {
+  const last = path.at(-1);
+  if (typeof last !== 'string') return undefined;
+  const parent = valueAt(data, path.slice(0, -1));
+  return isRecord(parent) && !Object.hasOwn(parent, last) ? last : undefined;
+}
+
+const SECRET_KEYS = new Set(['key', 'apikey', 'kieapikey', 'apitoken', 'token', 'secret', 'secretkey', 'accesstoken', 'authorization', 'bearer', 'password']);
+
+function unknownKeyMessage(key: string, mapPath: DocPath, fieldPath: DocPath, ctx: IssueContext): string {
+  if (SECRET_KEYS.has(key.toLowerCase().replace(/[^a-z]/g, ''))) {
+    return `unknown key "${key}": the API key comes only from KIE_API_KEY (the environment or a .env file beside the config), never from YAML`;
+  }
+  const where = fieldPath.length === 0 ? '' : ` in ${fieldPath.join('.')}`;
+  return `unknown key "${key}"${where}${kindHint(key, mapPath, ctx.data) ?? didYouMean(suggest(key, knownKeysAt(ctx.schema, ctx.data, mapPath)))}`;
+}
+
+/** A parameter of the other kind is a misplaced key, not a typo: say where it belongs. */
+function kindHint(key: string, mapPath: DocPath, data: unknown): string | undefined {
+  const map = valueAt(data, mapPath);
+  const inAsset = mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map);
+  const kind = inAsset ? map.kind : mapPath.length === 2 && mapPath[0] === 'defaults' ? mapPath[1] : undefined;
+  if (kind !== 'voice' && kind !== 'effect') return undefined;
+  const other: AssetKind = kind === 'voice' ? 'effect' : 'voice';
+  if (Object.hasOwn(PARAMS_BY_KIND[kind], key) || !Object.hasOwn(PARAMS_BY_KIND[other], key)) return undefined;
+  return inAsset
+    ? ` ("${key}" is a parameter of ${other} assets, and this asset is kind: ${kind})`
+    : ` ("${key}" is a parameter of ${other} assets; it belongs under defaults.${other})`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a map',
+};
+
+function genericMessage(issue: z.core.$ZodIssue, found: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const structural = issue.expected === 'array' || issue.expected === 'object';
+      return `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, found ${structural ? describeType(found) : describeFound(found)}`;
+    }
+    case 'invalid_value':
+      return `expected ${quoteList(issue.values.map(String))}, found ${describeFound(found)}`;
+    case 'too_small':
+      return `expected at least ${String(issue.minimum)}, found ${describeFound(found)}`;
+    case 'too_big':
+      return `expected at most ${String(issue.maximum)}, found ${describeFound(found)}`;
+    default:
+      return `invalid value ${describeFound(found)}`;
+  }
+}
+
+function codeOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'custom': {
+      const code: unknown = issue.params?.code;
+      return typeof code === 'string' ? code : 'E_INVALID';
+    }
+    case 'invalid_type':
+      return 'E_TYPE';
+    case 'too_big':
+      return issue.origin === 'string' ? 'E_TOO_LONG' : 'E_RANGE';
+    case 'too_small':
+    case 'not_multiple_of':
+      return 'E_RANGE';
+    case 'invalid_value':
+    case 'invalid_union':
+      return 'E_ENUM';
+    case 'invalid_format':
+      return 'E_FORMAT';
+    default:
+      return 'E_INVALID';
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Effects: finds the config, globs and reads the spec files, and hands the text to the pure
+ * parse and resolve steps. Loading either returns a Project (with warnings) or throws one
+ * ValidationError that lists every problem in every file.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import pLimit from 'p-limit';
+import { KieaudioError, ValidationError, type Diagnostic } from '../errors.js';
+import type { Project } from '../project.js';
+import { hasErrors, sortDiagnostics } from './diagnostics.js';
+import { discoverSpecFiles } from './discover.js';
+import { parseConfigText, parseSpecText } from './parse.js';
+import type { Locate } from './position.js';
+import { STATE_DIR_NAME, type Env } from './resolve-config.js';
+import { resolveProject, type SpecSource } from './resolve.js';
+import { findEscapingFolders } from './symlink-check.js';
+
+export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
+
+/** Spec files read at once: plenty for throughput, well below any open-file limit. */
+const READ_CONCURRENCY = 32;
+
+/**
+ * The config file to use: `explicit` (a file, or a folder holding kieaudio.config.yaml) resolved
+ * against `cwd`, else the nearest kieaudio.config.yaml in `cwd` or a folder above it.
+ */
+export async function findConfig(cwd: string, explicit?: string): Promise<string> {
+  const start = resolve(cwd);
+  if (explicit !== undefined) {
+    const path = resolve(start, explicit);
+    const kind = await fileKind(path);
+    if (kind === 'file') return path;
+    if (kind === 'dir' && (await fileKind(join(path, CONFIG_FILE_NAME))) === 'file') return join(path, CONFIG_FILE_NAME);
+    throw new KieaudioError(
+      'E_CONFIG_NOT_FOUND',
+      kind === 'dir'
+        ? `no ${CONFIG_FILE_NAME} in ${explicit} (given by --config)`
+        : `config file ${explicit} (given by --config) does not exist`,
+      { details: { path } },
+    );
+  }
+  for (let dir = start; ; ) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if ((await fileKind(candidate)) === 'file') return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new KieaudioError(
+    'E_CONFIG_NOT_FOUND',
+    `no ${CONFIG_FILE_NAME} found in ${start} or any folder above it; run \`kieaudio init\` to create one, or pass --config PATH`,
+    { details: { cwd: start } },
+  );
+}
+
+export interface LoadOptions {
+  /** display paths in diagnostics are relative to it; the config is searched from it */
+  cwd: string;
+  /** explicit config file (--config), relative to cwd or absolute */
+  configPath?: string;
+  /** default: process.env */
+  env?: Env;
+}
+
+export async function loadProject(options: LoadOptions): Promise<Project> {
+  const cwd = resolve(options.cwd);
+  const env = options.env ?? process.env;
+  const configPath = await findConfig(cwd, options.configPath);
+  const rootDir = dirname(configPath);
+  const display = (path: string) => displayPath(cwd, path);
+  const configDisplay = display(configPath);
+
+  const parsedConfig = parseConfigText(await readConfig(configPath, configDisplay), configDisplay);
+  const config = parsedConfig.config;
+  if (config === undefined) throw new ValidationError(sortDiagnostics(parsedConfig.diagnostics));
+  const diagnostics: Diagnostic[] = [...parsedConfig.diagnostics];
+
+  const cacheDir = resolve(rootDir, env.KIEAUDIO_CACHE_DIR?.trim() || config.cacheDir);
+  const discovered = await discoverSpecFiles({
+    rootDir,
+    include: config.include ?? [],
+    ignoreDirs: [cacheDir, join(rootDir, STATE_DIR_NAME)],
+    excludeFiles: [configPath],
+  });
+  for (const index of discovered.unmatched) {
+    diagnostics.push({
+      file: configDisplay,
+      ...parsedConfig.locate(['include', index]),
+      severity: 'warning',
+      code: 'W_INCLUDE_UNMATCHED',
+      field: `include.${index}`,
+      message: `include pattern ${JSON.stringify(config.include?.[index])} matches no files`,
+    });
+  }
+
+  const limit = pLimit(READ_CONCURRENCY);
+  const parsedSpecs = await Promise.all(
+    discovered.files.map((path) =>
+      limit(async () => {
+        const file = display(path);
+        try {
+          return { path, file, ...parseSpecText(await readFile(path, 'utf8'), file) };
+        } catch (error) {
+          const readError: Diagnostic = {
+            file,
+            line: 1,
+            col: 1,
+            severity: 'error',
+            code: 'E_IO',
+            message: `could not read the file: ${error instanceof Error ? error.message : String(error)}`,
+          };
+          return { path, file, diagnostics: [readError], locate: undefined, spec: undefined };
+        }
+      }),
+    ),
+  );
+
+  const specs: SpecSource[] = [];
+  const locators = new Map<string, Locate>([[configDisplay, parsedConfig.locate]]);
+  for (const parsed of parsedSpecs) {
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.locate !== undefined) locators.set(parsed.file, parsed.locate);
+    if (parsed.spec === undefined || parsed.locate === undefined) continue;
+    specs.push({
+      path: parsed.path,
+      display: parsed.file,
+      spec: parsed.spec,
+      locate: parsed.locate,
+      ...(parsed.assetIndexes === undefined ? {} : { assetIndexes: parsed.assetIndexes }),
+    });
+  }
+
+  const resolved = resolveProject({
+    configPath,
+    rootDir,
+    configDisplay,
+    config,
+    configLocate: parsedConfig.locate,
+    ...(parsedConfig.assetIndexes === undefined ? {} : { configAssetIndexes: parsedConfig.assetIndexes }),
+    env,
+    specs,
+  });
+  diagnostics.push(...resolved.diagnostics);
+
+  const project = resolved.project;
+  if (project !== undefined && !hasErrors(diagnostics)) {
+    diagnostics.push(...(await checkSymlinks(project, locators)));
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  if (project === undefined || hasErrors(sorted)) throw new ValidationError(sorted);
+  return { ...project, warnings: sorted };
+}
+
+async function checkSymlinks(project: Project, locators: ReadonlyMap<string, Locate>): Promise<Diagnostic[]> {
+  const folderOf = (out: string) => posix.dirname(out);
+  const escapes = await findEscapingFolders(project.config.outDir, project.assets.map((a) => folderOf(a.out)));
+  if (escapes.size === 0) return [];
+  const diagnostics: Diagnostic[] = [];
+  for (const asset of project.assets) {
+    const escape = escapes.get(folderOf(asset.out));
+    if (escape === undefined) continue;
+    const locate = locators.get(asset.source.file);
+    diagnostics.push({
+      file: asset.source.file,
+      ...(locate?.(['assets', asset.source.index, 'out']) ?? asset.source),
+      severity: 'error',
+      code: 'E_OUT_ESCAPES',
+      asset: asset.id,
+      field: 'out',
+      message: `out: expected a path inside outDir, found ${JSON.stringify(asset.out)}, which leaves outDir through a symlink: "${escape.folder}" leads to ${escape.realPath}, outside ${project.config.outDir}`,
+    });
+  }
+  return diagnostics;
+}
+
+async function readConfig(path: string, display: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new KieaudioError('E_IO', `could not read ${display}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+async function fileKind(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const stats = await stat(path);
+    return stats.isFile() ? 'file' : stats.isDirectory() ? 'dir' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Relative to cwd with forward slashes, as users see and type paths. */
+function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return (rel === '' ? path : rel).split(sep).join('/');
+}

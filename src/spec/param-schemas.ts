@@ -1,0 +1,161 @@
+/**
+ * zod builders for single values: the asset parameters from params.ts, model slugs, ids and
+ * config numbers. Every check carries its own message of the form "expected …, found …" so the
+ * user sees the allowed range next to what they wrote; issues.ts adds the field name.
+ */
+import { z } from 'zod';
+import type { AssetKind } from '../project.js';
+import { describeFound, describeType, quotedNumberHint } from './describe.js';
+import { MODEL_SLUG, knownModel, knownModelsOf } from './models.js';
+import {
+  describeExpected,
+  isOnStep,
+  type BooleanParam,
+  type EnumParam,
+  type NumberParam,
+  type TextParam,
+  type VoiceParam,
+} from './params.js';
+import { suggest } from './suggest.js';
+import { PRESET_VOICES, VOICE_ID_PATTERN, isKnownVoice, suggestVoice } from './voices.js';
+
+/** The part of a zod issue the messages need; zod passes it to every `error` function. */
+interface IssueInput {
+  readonly input?: unknown;
+}
+
+type Message = (issue: IssueInput) => string;
+
+function expected(what: string, hint: (input: unknown) => string = () => ''): Message {
+  return (issue) => `expected ${what}, found ${describeFound(issue.input)}${hint(issue.input)}`;
+}
+
+/** Absent and `null` both mean "not set here", so lower levels of the defaults chain apply. */
+export function unset<T extends z.ZodType>(schema: T) {
+  const wrapped = schema.nullable().optional();
+  // editors show the outermost description on hover, so it is repeated on the wrapper
+  return schema.description === undefined ? wrapped : wrapped.describe(schema.description);
+}
+
+export function numberParam(spec: NumberParam) {
+  const error = expected(describeExpected(spec), quotedNumberHint);
+  return z
+    .number({ error })
+    .min(spec.min, { error })
+    .max(spec.max, { error })
+    .refine((value) => isOnStep(value, spec.step), { error, params: { code: 'E_RANGE' } })
+    .describe(spec.description);
+}
+
+export function textParam(spec: TextParam) {
+  const what = describeExpected(spec);
+  const error: Message = (issue) =>
+    typeof issue.input === 'string'
+      ? `expected ${what}, found ${issue.input.length} characters`
+      : `expected ${what}, found ${describeFound(issue.input)}`;
+  const schema = z.string({ error }).max(spec.maxLength, { error });
+  if (!spec.nonEmpty) return schema.describe(spec.description);
+  return schema
+    .refine((value) => /\S/.test(value), {
+      error: (issue) => `expected ${what}, found ${issue.input === '' ? 'an empty string' : 'only whitespace'}`,
+      params: { code: 'E_RANGE' },
+    })
+    .describe(spec.description);
+}
+
+export function booleanParam(spec: BooleanParam) {
+  return z.boolean({ error: expected('true or false') }).describe(spec.description);
+}
+
+export function enumParam<const T extends readonly [string, ...string[]]>(spec: EnumParam & { values: T }) {
+  return z
+    .enum(spec.values, {
+      error: (issue) => {
+        const hint = typeof issue.input === 'string' ? suggest(issue.input, spec.values) : undefined;
+        return `expected ${describeExpected(spec)}, found ${describeFound(issue.input)}${didYouMean(hint)}`;
+      },
+    })
+    .describe(spec.description);
+}
+
+export function voiceParam(spec: VoiceParam) {
+  const what = describeExpected(spec);
+  return z
+    .string({ error: expected(what) })
+    .refine(isKnownVoice, {
+      error: (issue) => {
+        const found = typeof issue.input === 'string' ? issue.input : '';
+        const hint = suggestVoice(found);
+        const caseNote = hint !== undefined && hint.toLowerCase() === found.toLowerCase() ? ' Voice names are case-sensitive.' : '';
+        return `expected ${what}, found ${describeFound(issue.input)}${didYouMean(hint, caseNote)}`;
+      },
+      params: { code: 'E_VOICE_UNKNOWN' },
+    })
+    .meta({
+      description: spec.description,
+      anyOf: [{ enum: [...PRESET_VOICES] }, { pattern: VOICE_ID_PATTERN }],
+    });
+}
+
+const KIND_NOUN: Record<AssetKind, string> = { voice: 'voice lines', effect: 'sound effects' };
+
+/** A model slug for `kind`; unknown slugs pass here and get a warning during resolution. */
+export function modelSchema(kind: AssetKind) {
+  const example = knownModelsOf(kind)[0] ?? 'owner/name';
+  return z
+    .string({ error: expected(`a model slug such as "${example}"`) })
+    .regex(MODEL_SLUG, { error: expected(`a model slug of the form "owner/name", such as "${example}"`) })
+    .refine((slug) => (knownModel(slug)?.kind ?? kind) === kind, {
+      error: (issue) =>
+        `expected a model for ${KIND_NOUN[kind]} such as "${example}", found ${describeFound(issue.input)}, ` +
+        `which makes ${KIND_NOUN[kind === 'voice' ? 'effect' : 'voice']}`,
+      params: { code: 'E_MODEL_KIND' },
+    })
+    .meta({
+      description: `kie.ai model slug for ${KIND_NOUN[kind]}. Known: ${knownModelsOf(kind).join(', ')}; other "owner/name" slugs are allowed with a warning.`,
+      examples: knownModelsOf(kind),
+    });
+}
+
+export function idSchema() {
+  const error = expected('an id: a non-empty string without spaces');
+  return z
+    .string({ error })
+    .regex(/^\S+$/, { error })
+    .describe('Unique in the project; defaults to `out`. Used by --only and in messages.');
+}
+
+export function outSchema() {
+  return z
+    .string({ error: expected('a path relative to outDir, such as "npc/guard/hello.mp3"') })
+    .min(1, { error: expected('a path relative to outDir, such as "npc/guard/hello.mp3"') })
+    .describe(
+      'Output file, relative to outDir, unique in the project (compared ignoring case). Its extension must fit the format: .mp3 for voice lines.',
+    );
+}
+
+export function integerSchema(min: number, max?: number) {
+  const what = max === undefined ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  const error = expected(what, quotedNumberHint);
+  const schema = z.number({ error }).int({ error }).min(min, { error });
+  return max === undefined ? schema : schema.max(max, { error });
+}
+
+export function secondsSchema() {
+  const error = expected('a number of seconds greater than 0', quotedNumberHint);
+  return z.number({ error }).positive({ error });
+}
+
+export function pathSchema(what: string) {
+  const error = expected(`${what}: a non-empty path`);
+  return z.string({ error }).min(1, { error });
+}
+
+/** Where a map or list was expected, only the type of what was found is quoted (see describeType). */
+export function containerError(what: string): Message {
+  return (issue) => `expected ${what}, found ${describeType(issue.input)}`;
+}
+
+export function didYouMean(hint: string | undefined, note = ''): string {
+  return hint === undefined ? '' : ` (did you mean ${JSON.stringify(hint)}?${note})`;
+}

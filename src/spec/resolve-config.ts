@@ -1,0 +1,106 @@
+/**
+ * Pure: a validated config plus the environment → ResolvedConfig. Environment variables win over
+ * the file (KIE_API_BASE_URL, KIEAUDIO_CACHE_DIR), and every path becomes absolute.
+ */
+import { join, resolve } from 'node:path';
+import type { Diagnostic } from '../errors.js';
+import { DEFAULT_MODELS, type AssetKind, type ResolvedConfig } from '../project.js';
+import { describeFound } from './describe.js';
+import type { DocPath, Locate } from './position.js';
+import type { ConfigInput } from './schema.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ConfigSource {
+  configPath: string;
+  rootDir: string;
+  /** the config path as the user should see it */
+  display: string;
+  config: ConfigInput;
+  locate: Locate;
+  env: Env;
+}
+
+export interface ResolvedConfigResult {
+  config: ResolvedConfig;
+  /** where each kind's fallback model was written, if it was (for warnings about it) */
+  modelPaths: Partial<Record<AssetKind, DocPath>>;
+  diagnostics: Diagnostic[];
+}
+
+export const STATE_DIR_NAME = '.kieaudio';
+
+export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
+  const { config, rootDir, env } = source;
+  const diagnostics: Diagnostic[] = [];
+
+  let baseUrl = config.api.baseUrl;
+  const envUrl = nonEmpty(env.KIE_API_BASE_URL);
+  if (envUrl !== undefined) {
+    if (isHttpUrl(envUrl)) {
+      baseUrl = envUrl;
+    } else {
+      diagnostics.push({
+        file: source.display,
+        ...source.locate(['api', 'baseUrl']),
+        severity: 'error',
+        code: 'E_ENV',
+        field: 'api.baseUrl',
+        message: `KIE_API_BASE_URL (which overrides api.baseUrl): expected an http(s) URL without user name or password, found ${describeFound(envUrl)}`,
+      });
+    }
+  }
+
+  const envCache = nonEmpty(env.KIEAUDIO_CACHE_DIR);
+  const modelPaths: Partial<Record<AssetKind, DocPath>> = {};
+  const models = { ...DEFAULT_MODELS };
+  for (const kind of ['voice', 'effect'] as const) {
+    const fromDefaults = config.defaults?.[kind]?.model;
+    const fromModels = config.models?.[kind];
+    if (fromDefaults != null) {
+      models[kind] = fromDefaults;
+      modelPaths[kind] = ['defaults', kind, 'model'];
+    } else if (fromModels != null) {
+      models[kind] = fromModels;
+      modelPaths[kind] = ['models', kind];
+    }
+  }
+
+  return {
+    config: {
+      configPath: source.configPath,
+      rootDir,
+      include: config.include ?? [],
+      outDir: resolve(rootDir, config.outDir),
+      cacheDir: resolve(rootDir, envCache ?? config.cacheDir),
+      stateDir: join(rootDir, STATE_DIR_NAME),
+      concurrency: config.concurrency,
+      api: {
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        rateLimit: { ...config.api.rateLimit },
+        poll: { ...config.api.poll },
+      },
+      models,
+      defaults: {
+        voice: { ...config.defaults?.voice },
+        effect: { ...config.defaults?.effect },
+      },
+    },
+    modelPaths,
+    diagnostics,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** Same rule as api.baseUrl in the config: http(s), and no credentials smuggled into the URL. */
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}

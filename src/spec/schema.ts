@@ -1,0 +1,195 @@
+/**
+ * What users write: the zod schemas for kieaudio.config.yaml and spec files. Every object is
+ * strict (an unknown key is an error, so typos never silently fall back to a default), and every
+ * asset parameter is nullable, because `null` means "not set here" in the defaults chain. These
+ * schemas are also the source of schemas/*.json.
+ */
+import { z } from 'zod';
+import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
+import {
+  booleanParam,
+  enumParam,
+  idSchema,
+  integerSchema,
+  containerError,
+  modelSchema,
+  numberParam,
+  outSchema,
+  pathSchema,
+  secondsSchema,
+  textParam,
+  unset,
+  voiceParam,
+} from './param-schemas.js';
+import { describeFound } from './describe.js';
+import { isRecord } from './label.js';
+
+export const DEFAULT_BASE_URL = 'https://api.kie.ai';
+
+const voiceParamsShape = {
+  text: unset(textParam(VOICE_PARAMS.text)),
+  voice: unset(voiceParam(VOICE_PARAMS.voice)),
+  stability: unset(numberParam(VOICE_PARAMS.stability)),
+  similarity_boost: unset(numberParam(VOICE_PARAMS.similarity_boost)),
+  style: unset(numberParam(VOICE_PARAMS.style)),
+  speed: unset(numberParam(VOICE_PARAMS.speed)),
+  timestamps: unset(booleanParam(VOICE_PARAMS.timestamps)),
+  language_code: unset(textParam(VOICE_PARAMS.language_code)),
+  previous_text: unset(textParam(VOICE_PARAMS.previous_text)),
+  next_text: unset(textParam(VOICE_PARAMS.next_text)),
+};
+
+const effectParamsShape = {
+  text: unset(textParam(EFFECT_PARAMS.text)),
+  loop: unset(booleanParam(EFFECT_PARAMS.loop)),
+  duration_seconds: unset(numberParam(EFFECT_PARAMS.duration_seconds)),
+  prompt_influence: unset(numberParam(EFFECT_PARAMS.prompt_influence)),
+  output_format: unset(enumParam(EFFECT_PARAMS.output_format)),
+};
+
+const mapError = containerError('a map');
+
+export const VoiceAssetSchema = z
+  .strictObject(
+    {
+      id: unset(idSchema()),
+      kind: z.literal('voice'),
+      out: outSchema(),
+      model: unset(modelSchema('voice')),
+      ...voiceParamsShape,
+    },
+    { error: containerError('a map describing one asset') },
+  )
+  .meta({ id: 'voiceAsset', description: 'A voice line (text to speech). Parameters left out or null come from defaults.' });
+
+export const EffectAssetSchema = z
+  .strictObject(
+    {
+      id: unset(idSchema()),
+      kind: z.literal('effect'),
+      out: outSchema(),
+      model: unset(modelSchema('effect')),
+      ...effectParamsShape,
+    },
+    { error: containerError('a map describing one asset') },
+  )
+  .meta({ id: 'effectAsset', description: 'A sound effect. Parameters left out or null come from defaults.' });
+
+export const AssetSchema = z.discriminatedUnion('kind', [VoiceAssetSchema, EffectAssetSchema], {
+  error: containerError('a map describing one asset'),
+});
+
+/** `assets:` with nothing after it is an empty list, as it is mid-edit in an editor. */
+const AssetListSchema = z
+  .array(AssetSchema, { error: containerError('a list of assets') })
+  .nullable()
+  .transform((assets) => assets ?? [])
+  .describe('Voice lines and sound effects to build.');
+
+export const VoiceDefaultsSchema = z
+  .strictObject({ model: unset(modelSchema('voice')), ...voiceParamsShape }, { error: mapError })
+  .meta({ id: 'voiceDefaults', description: 'Defaults for voice assets.' });
+
+export const EffectDefaultsSchema = z
+  .strictObject({ model: unset(modelSchema('effect')), ...effectParamsShape }, { error: mapError })
+  .meta({ id: 'effectDefaults', description: 'Defaults for effect assets.' });
+
+export const DefaultsSchema = unset(
+  z
+    .strictObject({ voice: unset(VoiceDefaultsSchema), effect: unset(EffectDefaultsSchema) }, { error: mapError })
+    .describe('Parameters applied to every asset of a kind that does not set them itself.'),
+);
+
+const ApiSchema = z
+  .strictObject(
+    {
+      baseUrl: z
+        .url({ protocol: /^https?$/, error: (issue) => `expected an http(s) URL, found ${describeFound(issue.input)}` })
+        .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), {
+          error: 'expected a URL without a user name or password: the API key comes only from the environment variable KIE_API_KEY',
+          params: { code: 'E_SECRET_IN_CONFIG' },
+        })
+        .default(DEFAULT_BASE_URL)
+        .describe('kie.ai API base URL. The environment variable KIE_API_BASE_URL overrides it.'),
+      rateLimit: z
+        .strictObject(
+          {
+            requests: integerSchema(1).default(20).describe('Task creations allowed per interval.'),
+            intervalSeconds: secondsSchema().default(10).describe('Length of the rate-limit window in seconds.'),
+          },
+          { error: mapError },
+        )
+        .prefault({})
+        .describe("kie.ai's limit on task creations (20 per 10 seconds)."),
+      poll: z
+        .strictObject(
+          {
+            initialSeconds: secondsSchema().default(2).describe('First status poll after creating a task.'),
+            maxSeconds: secondsSchema().default(30).describe('Longest gap between status polls.'),
+            timeoutSeconds: secondsSchema()
+              .default(900)
+              .describe('Stop waiting after this long; the task is resumed by the next build, never resubmitted.'),
+          },
+          { error: mapError },
+        )
+        .refine((poll) => poll.maxSeconds >= poll.initialSeconds, {
+          error: (issue) => {
+            const poll = isRecord(issue.input) ? issue.input : {};
+            return `expected maxSeconds (${String(poll.maxSeconds)}) to be at least initialSeconds (${String(poll.initialSeconds)})`;
+          },
+          path: ['maxSeconds'],
+          params: { code: 'E_RANGE' },
+        })
+        .prefault({})
+        .describe('Task status polling.'),
+    },
+    { error: mapError },
+  )
+  .prefault({})
+  .describe('How kie.ai is called. The API key is never set here: it comes only from KIE_API_KEY.');
+
+export const ConfigSchema = z
+  .strictObject(
+    {
+      version: z
+        .literal(1, { error: (issue) => `expected 1 (the only config version), found ${describeFound(issue.input)}` })
+        .describe('Config format version; must be 1.'),
+      include: z
+        .array(pathSchema('a glob pattern'), {
+          error: (issue) =>
+            typeof issue.input === 'string'
+              ? `expected a list of glob patterns, found a single string (write it as [${JSON.stringify(issue.input)}])`
+              : `expected a list of glob patterns, found ${describeFound(issue.input)}`,
+        })
+        .min(1, { error: 'expected at least one glob pattern, found an empty list' })
+        .optional()
+        .describe('Spec files: fast-glob patterns relative to the config folder, e.g. ["audio/**/*.audio.yaml"].'),
+      outDir: pathSchema('a folder')
+        .default('.')
+        .describe('Asset `out` paths resolve against this folder (relative to the config folder).'),
+      cacheDir: pathSchema('a folder')
+        .default('.kieaudio/cache')
+        .describe('Download cache. The environment variable KIEAUDIO_CACHE_DIR overrides it.'),
+      concurrency: integerSchema(1, 64).default(8).describe('Most tasks in flight at once; --concurrency overrides it.'),
+      api: ApiSchema,
+      models: unset(
+        z
+          .strictObject({ voice: unset(modelSchema('voice')), effect: unset(modelSchema('effect')) }, { error: mapError })
+          .describe('Model used per kind when neither an asset nor the defaults name one.'),
+      ),
+      defaults: DefaultsSchema,
+      assets: AssetListSchema.optional(),
+    },
+    { error: containerError('a map (the kieaudio config)') },
+  )
+  .describe('kieaudio project config.');
+
+export const SpecFileSchema = z
+  .strictObject({ defaults: DefaultsSchema, assets: AssetListSchema }, { error: containerError('a map with an `assets` list') })
+  .describe('A kieaudio spec file: voice lines and sound effects.');
+
+/** A config as written, validated, with zod's defaults filled in. */
+export type ConfigInput = z.output<typeof ConfigSchema>;
+export type SpecFileInput = z.output<typeof SpecFileSchema>;
+export type AssetInput = z.output<typeof AssetSchema>;
+export type DefaultsInput = NonNullable<z.output<typeof DefaultsSchema>>;
