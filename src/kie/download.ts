@@ -3,15 +3,16 @@
  * `dest`, checked (size, truncation, container), wrapped in a WAV header when they are raw
  * samples, fsynced and only then renamed onto `dest`: a partial or wrong file is never installed.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
 import type { AudioFormat } from '../audio/format.js';
 import { sniffContainer, SNIFF_BYTES } from '../audio/sniff.js';
 import { WAV_HEADER_BYTES, wavHeader } from '../audio/wav.js';
 import { ApiError, KieaudioError, abortError } from '../errors.js';
+import { syncDirectory, tempPathFor } from '../store/atomic-write.js';
+import { hashFile } from '../store/file-hash.js';
 import type { KieClient } from './client.js';
 import { errorCode } from './network.js';
 
@@ -146,7 +147,7 @@ async function writeBody(res: Response, opts: DownloadOptions, source: URL): Pro
   }
 
   const dir = dirname(dest);
-  const temp = join(dir, `.${basename(dest)}.${randomBytes(6).toString('hex')}.part`);
+  const temp = tempPathFor(dest);
   let file: FileHandle | undefined;
   try {
     await io('create the output folder', () => mkdir(dir, { recursive: true }));
@@ -215,7 +216,7 @@ async function writeBody(res: Response, opts: DownloadOptions, source: URL): Pro
       bytes += WAV_HEADER_BYTES;
       await io('sync', () => fh.sync());
       // the header was written last but sits first, so hash the file as it is on disk
-      sha256 = await io('read back', () => hashFile(temp, signal));
+      sha256 = await io('read back', async () => (await hashFile(temp, signal)).sha256);
     } else {
       await io('sync', () => fh.sync());
       sha256 = hash.digest('hex');
@@ -224,7 +225,7 @@ async function writeBody(res: Response, opts: DownloadOptions, source: URL): Pro
     await io('close', () => fh.close());
     if (signal?.aborted) throw abortError(signal);
     await io('install the result', () => rename(temp, dest));
-    await syncDir(dir);
+    await syncDirectory(dir);
     return { bytes, sha256 };
   } catch (error) {
     res.body.destroy();
@@ -257,26 +258,6 @@ function looksLikeText(head: Buffer, contentType: string | undefined): boolean {
   if (contentType && /^text\/|json|html|xml/i.test(contentType)) return true;
   const text = head.toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
   return /^<[!?a-zA-Z]/.test(text) || /^\{\s*["}]/.test(text) || /^\[\s*[{"\]]/.test(text);
-}
-
-async function hashFile(path: string, signal: AbortSignal | undefined): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** Makes the rename durable; not every platform lets a directory be fsynced. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // best effort
-  }
 }
 
 async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
