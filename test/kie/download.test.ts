@@ -1,3 +1,4 @@
+import { isTempName } from '../../src/store/atomic-write.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
@@ -290,10 +291,10 @@ describe('downloadResult', () => {
     });
     // abort once the temp file exists, so the cleanup is really exercised
     const deadline = Date.now() + 5000;
-    while (!(await readdir(dir)).some((f) => f.endsWith('.part')) && Date.now() < deadline) {
+    while (!(await readdir(dir)).some((f) => isTempName(f)) && Date.now() < deadline) {
       await new Promise((r) => setImmediate(r));
     }
-    expect((await readdir(dir)).some((f) => f.endsWith('.part'))).toBe(true);
+    expect((await readdir(dir)).some((f) => isTempName(f))).toBe(true);
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
     await expectNothingWritten();
