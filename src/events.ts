@@ -29,6 +29,19 @@ export type BuildEvent =
       /** the task may exist and be billed although no answer said so */
       maybeCharged?: boolean | undefined;
     } & AssetRef)
+  /** a request that will be tried again after `delayMs` (a 429, a network error, a 5xx…) */
+  | ({
+      type: 'retry';
+      operation: 'create' | 'poll' | 'download';
+      code: string;
+      message: string;
+      attempt: number;
+      delayMs: number;
+    } & Partial<AssetRef>)
+  /** the build stopped early (Ctrl-C, no credits, bad key); these tasks stay in the journal */
+  | { type: 'interrupted'; reason: string; inFlight: Array<AssetRef & { taskId: string }> }
+  /** another kieaudio process holds the project's build lock */
+  | { type: 'waiting-for-lock'; pid: number; host: string; since: string }
   | { type: 'warning'; code: string; message: string; file?: string; line?: number; col?: number; asset?: string }
   | ({ type: 'summary' } & BuildSummary);
 

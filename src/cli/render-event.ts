@@ -33,6 +33,16 @@ export function renderEvent(event: BuildEvent, opts: { color: boolean; verbose: 
       const where = event.file ? `${event.file}:${event.line ?? 1}:${event.col ?? 1}: ` : '';
       return `${where}${paint(color, 'yellow', 'warning')}: ${event.message}`;
     }
+    case 'retry':
+      return verbose
+        ? `${label('dim', 'retry')}${event.out ?? event.operation}  ${paint(color, 'dim', `${event.message}; again in ${(event.delayMs / 1000).toFixed(1)}s`)}`
+        : undefined;
+    case 'interrupted': {
+      const tasks = event.inFlight.map((t) => `\n  ${t.out}  task ${t.taskId}`).join('');
+      return `${paint(color, 'yellow', 'stopped')}: ${event.reason}${event.inFlight.length > 0 ? `; still in flight, resumed by the next build:${tasks}` : ''}`;
+    }
+    case 'waiting-for-lock':
+      return `waiting for another kieaudio build (pid ${event.pid} on ${event.host}, since ${event.since}) to finish…`;
     case 'summary':
       return renderSummary(event, color);
   }
