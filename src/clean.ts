@@ -5,10 +5,12 @@
  */
 import { rm } from 'node:fs/promises';
 import { createLockWriter } from './lock-writer.js';
-import { gatherState, outputPath } from './gather.js';
+import { gatherState, outputPath, type ProjectStore } from './gather.js';
 import { specHash } from './hash.js';
 import { planBuild } from './plan.js';
-import { prepareProject, type CommonOptions } from './prepare.js';
+import { loadSelected, type CommonOptions } from './prepare.js';
+import type { Project } from './project.js';
+import { acquireBuildLock } from './store/build-lock.js';
 
 export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
   /** also prune unused cache entries */
@@ -28,7 +30,17 @@ export interface CleanResult {
 }
 
 export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
-  const { project, store } = await prepareProject(options);
+  const { project, openStore } = await loadSelected(options);
+  // A build running now may be about to record one of these files: wait for it.
+  const buildLock = options.dryRun ? undefined : await acquireBuildLock(project.config.stateDir, { wait: true });
+  try {
+    return await cleanLocked(project, await openStore(), options);
+  } finally {
+    await buildLock?.release();
+  }
+}
+
+async function cleanLocked(project: Project, store: ProjectStore, options: CleanOptions): Promise<CleanResult> {
   const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
   const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, { force: false, regenerate: false, offline: false });
   const result: CleanResult = { removed: [], keptModified: [], forgotten: [], cacheEntriesRemoved: 0 };

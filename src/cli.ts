@@ -9,6 +9,7 @@ import { createOutput, type Output } from './cli/output.js';
 import { renderDiagnostics } from './cli/diagnostics.js';
 import { COMMANDS, GLOBAL_HELP, commandHelp, type CommandName, type ParsedFlags } from './cli/commands.js';
 import { readVersion } from './cli/version.js';
+import { removeLiveTempFilesSync } from './store/atomic-write.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, frozen: 3, interrupted: 130 } as const;
 
@@ -68,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
       output.notice('interrupted: finishing what is in flight; press Ctrl-C again to quit now');
       controller.abort(new KieaudioError('E_ABORTED', 'interrupted'));
     } else {
+      // Outputs are only ever renamed into place, so none is half-written; temp files go too.
+      removeLiveTempFilesSync();
       process.exit(EXIT.interrupted);
     }
   };

@@ -9,7 +9,7 @@ import { specHash } from './hash.js';
 import type { AssetFacts } from './plan.js';
 import type { Project, ResolvedAsset } from './project.js';
 import { createContentCache, type ContentCache } from './store/content-cache.js';
-import { openJournal, type Journal, type JournalEntry } from './store/journal.js';
+import { isResumable, openJournal, type Journal, type JournalEntry, type ResumableTask } from './store/journal.js';
 import { LOCK_FILE_NAME, readLockFile, type LockFile } from './store/lock-file.js';
 import { loadStatIndex, type OutputState, type StatIndex } from './store/stat-index.js';
 
@@ -34,6 +34,11 @@ export interface GatheredState {
   foreignJournal: JournalEntry[];
   /** journal entries of `--offline` simulators that have since stopped: safe to delete */
   deadJournal: JournalEntry[];
+  /**
+   * create requests an interrupted build sent without recording an answer: each task may exist
+   * and be billed, and cannot be found again (the API has no way to list tasks)
+   */
+  lostCreates: JournalEntry[];
 }
 
 export async function openProjectStore(project: Project, displayLock: string): Promise<ProjectStore> {
@@ -66,17 +71,20 @@ export async function gatherState(
   const { lock, statIndex, cache } = store;
 
   const journalList = await store.journal.list();
-  const journal = new Map<string, JournalEntry>();
+  const journal = new Map<string, ResumableTask>();
   const foreignJournal: JournalEntry[] = [];
   const deadJournal: JournalEntry[] = [];
+  const lostCreates: JournalEntry[] = [];
   for (const entry of journalList.entries.values()) {
     if (entry.offline) {
       // The in-process simulator that made it is gone; its tasks cannot be polled.
       deadJournal.push(entry);
-    } else if (!api.offline && entry.baseUrl === api.baseUrl) {
+    } else if (api.offline || entry.baseUrl !== api.baseUrl) {
+      foreignJournal.push(entry);
+    } else if (isResumable(entry)) {
       journal.set(entry.specHash, entry);
     } else {
-      foreignJournal.push(entry);
+      lostCreates.push(entry);
     }
   }
 
@@ -110,5 +118,5 @@ export async function gatherState(
       ),
   );
 
-  return { store, facts, orphanOutputs, foreignJournal, deadJournal };
+  return { store, facts, orphanOutputs, foreignJournal, deadJournal, lostCreates };
 }

@@ -1,10 +1,12 @@
 /**
  * One asset's paid path: create a task (or resume one from the journal), wait for it, download
- * the result into the cache, install it at `out`. The task id is journalled before any waiting,
- * so an interruption at any point never leads to paying for the same spec twice.
+ * the result into the cache, install it at `out`. The journal is written before the create
+ * request is sent and again with the task id, so an interruption at any point never leads to
+ * paying twice without saying so.
  */
 import { ApiError, KieaudioError, abortError } from './errors.js';
 import type { BuildEvent } from './events.js';
+import { failpoint } from './failpoint.js';
 import { outputPath, type ProjectStore } from './gather.js';
 import type { KieClient, TaskInfo } from './kie/client.js';
 import { downloadResult } from './kie/download.js';
@@ -15,6 +17,8 @@ import type { PlannedAsset } from './plan.js';
 import type { Project } from './project.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { sleep } from './sleep.js';
+import type { JournalEntry } from './store/journal.js';
+import { assertInsideOutDir } from './store/out-dir-guard.js';
 
 export interface GenerateContext {
   project: Project;
@@ -30,123 +34,189 @@ export interface GenerateContext {
   emit: (event: BuildEvent) => void;
   /** set once the account has no credits left: no new task may be created after that */
   shouldStopSubmitting: () => boolean;
+  /** tasks created and not yet installed, for the "still in flight" report on interruption */
+  inFlight: Map<string, { asset: string; out: string; taskId: string }>;
 }
 
-export type GenerateOutcome =
-  | { ok: true; taskId: string; bytes: number; credits: number | undefined }
-  | { ok: false; notStarted: true; error: KieaudioError }
-  | { ok: false; notStarted: false; error: KieaudioError; taskId?: string | undefined; maybeCharged: boolean };
+interface Charges {
+  /** create requests that got no answer: each may be a task billed without a result */
+  possibleDuplicates: number;
+}
 
-/** How often a create answered "not created, try later" (429, 5xx answered, refused) is resent. */
-const CREATE_RETRIES = 6;
-/** kie does not document Retry-After; 429 without one waits this long (alfman99 waits 5 s). */
+export type GenerateOutcome = Charges &
+  (
+    | { ok: true; taskId: string; bytes: number; credits: number | undefined }
+    | { ok: false; notStarted: true; error: KieaudioError }
+    | { ok: false; notStarted: false; error: KieaudioError; taskId?: string | undefined }
+  );
+
+/** Creates answered "not created, try later" (429, an answered 5xx, refused connection). */
+const CREATE_RETRIES = 8;
+/**
+ * Creates that got no answer. Resending may pay twice; not resending leaves the asset unbuilt and
+ * the next build would resend anyway. One resend per asset, reported, is the least surprising.
+ */
+const MAYBE_CREATED_RETRIES = 1;
+/** kie does not document Retry-After; a 429 without one waits this long (alfman99 waits 5 s). */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
-const DOWNLOAD_RETRIES = 4;
+const DOWNLOAD_RETRIES = 5;
+/** failCode "500" is kie's "upstream hiccup" and costs nothing (kie-api.md §0): worth retrying. */
+const TRANSIENT_FAILURE_RETRIES = 2;
 
 export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): Promise<GenerateOutcome> {
   const { asset } = item;
+  const charges: Charges = { possibleDuplicates: 0 };
   let taskId = item.action.type === 'resume' ? item.action.taskId : undefined;
   let resumed = taskId !== undefined;
+  let transientFailures = 0;
 
-  // A resumed task whose record or result is gone (kie keeps results 14 days) is created anew.
-  for (let attempt = 0; ; attempt++) {
+  const startOver = async (code: string, message: string) => {
+    ctx.emit({ type: 'warning', code, asset: asset.id, message });
+    ctx.inFlight.delete(item.specHash);
+    await ctx.store.journal.remove(item.specHash);
+    taskId = undefined;
+    resumed = false;
+  };
+
+  for (;;) {
     if (taskId === undefined) {
-      if (ctx.shouldStopSubmitting()) {
-        return { ok: false, notStarted: true, error: new KieaudioError('E_API_CREDITS', 'not submitted: no credits left') };
-      }
-      const created = await createTask(ctx, item);
-      if (!created.ok) return created;
+      const created = await createTask(ctx, item, charges);
+      if (!created.ok) return { ...created, ...charges };
       taskId = created.taskId;
     }
+    const id: string = taskId;
+    ctx.inFlight.set(item.specHash, { asset: asset.id, out: asset.out, taskId: id });
 
     let info: TaskInfo;
     try {
-      info = await waitForTask(ctx.client, taskId, {
+      info = await waitForTask(ctx.client, id, {
         schedule: ctx.schedule,
         signal: ctx.signal,
-        onState: (state) => ctx.emit({ type: 'state', asset: asset.id, out: asset.out, taskId: taskId ?? '', state: state.rawState }),
+        onState: (state) => {
+          failpoint('polling');
+          ctx.emit({ type: 'state', asset: asset.id, out: asset.out, taskId: id, state: state.rawState });
+        },
       });
     } catch (error) {
-      if (resumed && attempt === 0 && isGone(error)) {
-        ctx.emit({
-          type: 'warning',
-          code: 'W_TASK_GONE',
-          asset: asset.id,
-          message: `task ${taskId} from an earlier build is unknown to the API or its result expired; generating ${asset.out} again`,
-        });
-        await ctx.store.journal.remove(item.specHash);
-        taskId = undefined;
-        resumed = false;
+      if (resumed && isGone(error)) {
+        await startOver('W_TASK_GONE', `task ${id} from an earlier build is unknown to the API; generating ${asset.out} again`);
         continue;
       }
-      return taskFailure(ctx, item, error, taskId);
+      if (isTransientFailure(error) && transientFailures < TRANSIENT_FAILURE_RETRIES) {
+        transientFailures++;
+        await startOver('W_TASK_RETRY', `task ${id} failed upstream (${(error as Error).message}); trying a new task (nothing was charged)`);
+        await sleep(retryDelay(error, transientFailures, 1_000, 10_000), ctx.signal);
+        continue;
+      }
+      return { ...(await taskFailure(ctx, item, error, id)), ...charges };
     }
 
     try {
-      const bytes = await install(ctx, item, taskId, info);
+      const bytes = await install(ctx, item, id, info);
+      ctx.inFlight.delete(item.specHash);
       await ctx.store.journal.remove(item.specHash);
-      return { ok: true, taskId, bytes, credits: info.creditsConsumed };
+      return { ...charges, ok: true, taskId: id, bytes, credits: info.creditsConsumed };
     } catch (error) {
-      if (resumed && attempt === 0 && isGone(error)) {
-        ctx.emit({
-          type: 'warning',
-          code: 'W_RESULT_EXPIRED',
-          asset: asset.id,
-          message: `the result of task ${taskId} can no longer be downloaded; generating ${asset.out} again`,
-        });
-        await ctx.store.journal.remove(item.specHash);
-        taskId = undefined;
-        resumed = false;
+      if (resumed && isGone(error)) {
+        await startOver('W_RESULT_EXPIRED', `the result of task ${id} can no longer be downloaded (kie.ai keeps results 14 days); generating ${asset.out} again`);
         continue;
       }
-      return taskFailure(ctx, item, error, taskId);
+      return { ...(await taskFailure(ctx, item, error, id)), ...charges };
     }
   }
 }
 
-async function createTask(
-  ctx: GenerateContext,
-  item: PlannedAsset,
-): Promise<{ ok: true; taskId: string } | Extract<GenerateOutcome, { ok: false }>> {
+type CreateResult = { ok: true; taskId: string } | Extract<GenerateOutcome, { ok: false }>;
+
+async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Charges): Promise<CreateResult> {
   const { asset } = item;
+  const entry: JournalEntry = {
+    specHash: item.specHash,
+    state: 'creating',
+    model: asset.model,
+    baseUrl: ctx.baseUrl,
+    offline: ctx.offline,
+    out: asset.out,
+    createdAt: '',
+  };
+  const noCredits = (): CreateResult => ({
+    ok: false,
+    notStarted: true,
+    possibleDuplicates: 0,
+    error: new KieaudioError('E_API_CREDITS', 'not submitted: the account has no credits left'),
+  });
+  let maybeCreated = 0;
+
   for (let attempt = 0; ; attempt++) {
-    if (ctx.shouldStopSubmitting()) {
-      return { ok: false, notStarted: true, error: new KieaudioError('E_API_CREDITS', 'not submitted: no credits left') };
-    }
+    if (ctx.shouldStopSubmitting()) return noCredits();
     await ctx.limiter.acquire(ctx.signal);
+    if (ctx.shouldStopSubmitting()) return noCredits();
+    // Written (and fsynced) before the request leaves: a crash from here on is never silent.
+    await ctx.store.journal.record({ ...entry, createdAt: new Date().toISOString() });
+    failpoint('before-create');
+    let taskId: string;
     try {
-      const { taskId } = await ctx.client.createTask({ model: asset.model, input: asset.input }, { signal: ctx.signal });
-      await ctx.store.journal.record({
-        specHash: item.specHash,
-        taskId,
-        model: asset.model,
-        baseUrl: ctx.baseUrl,
-        offline: ctx.offline,
-        out: asset.out,
-        createdAt: new Date().toISOString(),
-      });
-      ctx.emit({ type: 'submitted', asset: asset.id, out: asset.out, taskId, model: asset.model });
-      return { ok: true, taskId };
+      ({ taskId } = await ctx.client.createTask({ model: asset.model, input: asset.input }, { signal: ctx.signal }));
     } catch (error) {
-      if (ctx.signal.aborted) throw abortError(ctx.signal);
       if (!(error instanceof ApiError)) throw error;
+      if (error.details.maybeCreated === true) {
+        maybeCreated++;
+        charges.possibleDuplicates++;
+        // Interrupted: the "creating" entry stays, and the next build reports it.
+        if (ctx.signal.aborted) throw abortError(ctx.signal);
+        if (maybeCreated > MAYBE_CREATED_RETRIES) {
+          // Reported by this build's summary; the entry goes so the next one does not count it again.
+          await ctx.store.journal.remove(item.specHash);
+          return { ok: false, notStarted: false, possibleDuplicates: 0, error };
+        }
+        const delayMs = retryDelay(error, attempt, 1_000, 15_000);
+        ctx.emit({
+          type: 'retry',
+          operation: 'create',
+          asset: asset.id,
+          out: asset.out,
+          code: error.code,
+          attempt: attempt + 1,
+          delayMs,
+          message: `${error.message}; the task may have been created (and charged) anyway — sending once more`,
+        });
+        await sleep(delayMs, ctx.signal);
+        continue;
+      }
+      // Certainly not created: forget the intent, so no false alarm is raised later.
+      await ctx.store.journal.remove(item.specHash);
+      if (ctx.signal.aborted) throw abortError(ctx.signal);
       if (error.code === 'E_API_AUTH') throw error; // the whole build stops
-      const maybeCreated = error.details.maybeCreated === true;
-      if (maybeCreated) {
-        // Sent, but no answer: the task may exist and be billed. Resending could pay twice, so
-        // this asset fails and the summary says a charge may have been made.
-        return { ok: false, notStarted: false, error, maybeCharged: true };
-      }
-      if (error.code === 'E_API_CREDITS') return { ok: false, notStarted: true, error };
+      if (error.code === 'E_API_CREDITS') return { ok: false, notStarted: true, possibleDuplicates: 0, error };
       if (!error.retryable || attempt >= CREATE_RETRIES) {
-        return { ok: false, notStarted: false, error, maybeCharged: false };
+        return { ok: false, notStarted: false, possibleDuplicates: 0, error };
       }
+      let delayMs: number;
       if (error.code === 'E_API_RATE_LIMIT') {
-        ctx.limiter.backOff(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
+        // Slow every worker down, not just this one; jitter keeps them from returning together.
+        delayMs = Math.max(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS, 250) * (1 + Math.random() * 0.25);
+        ctx.limiter.backOff(delayMs);
       } else {
-        await sleep(retryDelay(error, attempt, 500, 15_000), ctx.signal);
+        delayMs = retryDelay(error, attempt, 500, 15_000);
+        await sleep(delayMs, ctx.signal);
       }
+      ctx.emit({
+        type: 'retry',
+        operation: 'create',
+        asset: asset.id,
+        out: asset.out,
+        code: error.code,
+        attempt: attempt + 1,
+        delayMs: Math.round(delayMs),
+        message: error.message,
+      });
+      continue;
     }
+    failpoint('after-create');
+    await ctx.store.journal.record({ ...entry, state: 'created', taskId, createdAt: new Date().toISOString() });
+    failpoint('after-journal');
+    ctx.emit({ type: 'submitted', asset: asset.id, out: asset.out, taskId, model: asset.model });
+    return { ok: true, taskId };
   }
 }
 
@@ -156,19 +226,39 @@ async function install(ctx: GenerateContext, item: PlannedAsset, taskId: string,
   const url = info.resultUrls[0];
   if (url === undefined) throw new ApiError('E_API_PROTOCOL', `task ${taskId} succeeded without a result URL`, { retryable: false });
   const dest = outputPath(ctx.project, asset.out);
+  await assertInsideOutDir(ctx.project.config.outDir, dest);
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
 
   const { bytes, sha256 } = await withRetry(
     () => downloadResult({ client: ctx.client, url, dest: target, format: asset.format, signal: ctx.signal }),
-    { signal: ctx.signal, retries: DOWNLOAD_RETRIES, isRetryable: (e) => isRetryableError(e) && !isGone(e) },
+    {
+      signal: ctx.signal,
+      retries: DOWNLOAD_RETRIES,
+      // A 404 right after success is usually a CDN that has not caught up; an expired result
+      // (a resumed old task) 404s every time and is regenerated by the caller after these.
+      isRetryable: (e) => isRetryableError(e) || isGone(e),
+      onRetry: (e, attempt, delayMs) =>
+        ctx.emit({
+          type: 'retry',
+          operation: 'download',
+          asset: asset.id,
+          out: asset.out,
+          code: e instanceof KieaudioError ? e.code : 'E_DOWNLOAD',
+          message: (e as Error).message,
+          attempt: attempt + 1,
+          delayMs,
+        }),
+    },
   );
 
   if (!ctx.offline) {
     await ctx.store.cache.commit(item.specHash, { contentHash: sha256, size: bytes, model: asset.model, taskId });
+    failpoint('after-cache');
     if (!(await ctx.store.cache.copyTo(item.specHash, dest, ctx.signal))) {
       throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
     }
   }
+  failpoint('after-install');
   await ctx.store.statIndex.record(asset.out, dest, sha256);
   ctx.lockWriter.set(asset.out, {
     id: asset.id,
@@ -184,21 +274,32 @@ async function install(ctx: GenerateContext, item: PlannedAsset, taskId: string,
   return bytes;
 }
 
-function taskFailure(ctx: GenerateContext, item: PlannedAsset, error: unknown, taskId: string): GenerateOutcome {
+async function taskFailure(
+  ctx: GenerateContext,
+  item: PlannedAsset,
+  error: unknown,
+  taskId: string,
+): Promise<Extract<GenerateOutcome, { ok: false }>> {
   if (ctx.signal.aborted) throw abortError(ctx.signal);
   if (error instanceof ApiError && error.code === 'E_API_AUTH') throw error;
   const failure =
     error instanceof KieaudioError ? error : new KieaudioError('E_IO', (error as Error).message, { cause: error });
-  if (failure.code === 'E_TASK_FAILED' || isGone(failure)) {
-    // Finished (badly) or gone: nothing left to resume. A timed-out task stays journalled.
-    void ctx.store.journal.remove(item.specHash);
+  if (failure.code !== 'E_TASK_TIMEOUT') {
+    // Finished (badly) or gone: nothing left to resume. A task still running stays journalled
+    // and in flight, so the next build polls it instead of paying again.
+    ctx.inFlight.delete(item.specHash);
+    await ctx.store.journal.remove(item.specHash);
   }
-  return { ok: false, notStarted: false, error: failure, taskId, maybeCharged: false };
+  return { ok: false, notStarted: false, possibleDuplicates: 0, error: failure, taskId };
 }
 
 /** The task or its result no longer exists on the server. */
 function isGone(error: unknown): boolean {
   if (!(error instanceof KieaudioError)) return false;
-  if (error.code === 'E_API_NOT_FOUND') return true;
+  if (error.code === 'E_API_NOT_FOUND') return error.details.recordMissing === true;
   return error.code === 'E_DOWNLOAD' && (error.details.status === 404 || error.details.status === 410);
+}
+
+function isTransientFailure(error: unknown): boolean {
+  return error instanceof KieaudioError && error.code === 'E_TASK_FAILED' && error.details.transient === true;
 }

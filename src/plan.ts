@@ -6,7 +6,7 @@
 import { describeChange } from './describe-change.js';
 import type { ResolvedAsset } from './project.js';
 import type { CacheRecord } from './store/content-cache.js';
-import type { JournalEntry } from './store/journal.js';
+import type { ResumableTask } from './store/journal.js';
 import type { LockEntry, LockFile } from './store/lock-file.js';
 import type { OutputState } from './store/stat-index.js';
 
@@ -17,7 +17,7 @@ export interface AssetFacts {
   /** the cache's record for specHash, when there is one (looked up only when it can matter) */
   cached?: CacheRecord | undefined;
   /** a task for specHash that an earlier build created and did not finish */
-  journal?: JournalEntry | undefined;
+  journal?: ResumableTask | undefined;
 }
 
 export interface PlanOptions {

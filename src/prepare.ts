@@ -27,14 +27,25 @@ export interface CommonOptions {
   offline?: boolean;
 }
 
-export interface PreparedProject {
+export interface LoadedProject {
   project: Project;
   env: Env;
   selected: ResolvedAsset[];
+  /** opens the project's local state (lock, stat index, cache, journal); reads only */
+  openStore(): Promise<ProjectStore>;
+}
+
+export interface PreparedProject extends Omit<LoadedProject, 'openStore'> {
   store: ProjectStore;
 }
 
 export async function prepareProject(options: CommonOptions): Promise<PreparedProject> {
+  const { openStore, ...loaded } = await loadSelected(options);
+  return { ...loaded, store: await openStore() };
+}
+
+/** Loads and validates the project and applies `--only`; touches no local state yet. */
+export async function loadSelected(options: CommonOptions): Promise<LoadedProject> {
   const cwd = options.cwd ?? process.cwd();
   const configPath = await findConfig(cwd, options.configPath);
   const env = { ...(await readDotEnv(join(dirname(configPath), '.env'))), ...(options.env ?? process.env) };
@@ -44,8 +55,8 @@ export async function prepareProject(options: CommonOptions): Promise<PreparedPr
   if (only.length > 0 && selected.length === 0) {
     throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset id or out path`);
   }
-  const store = await openProjectStore(project, relative(cwd, join(project.config.rootDir, LOCK_FILE_NAME)) || LOCK_FILE_NAME);
-  return { project, env, selected, store };
+  const lockDisplay = relative(cwd, join(project.config.rootDir, LOCK_FILE_NAME)) || LOCK_FILE_NAME;
+  return { project, env, selected, openStore: () => openProjectStore(project, lockDisplay) };
 }
 
 async function readDotEnv(path: string): Promise<Env> {

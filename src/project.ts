@@ -52,6 +52,8 @@ export interface ResolvedConfig {
     /** no trailing slash; KIE_API_BASE_URL overrides the config */
     baseUrl: string;
     rateLimit: RateLimit;
+    /** status polls allowed per interval, shared by every task in flight */
+    pollRateLimit: RateLimit;
     /**
      * Status polling: the first poll comes `initialSeconds` after creation, the gap grows towards
      * `maxSeconds` (kie-api.md §2 cadence), and after `timeoutSeconds` the build stops waiting and

@@ -17,9 +17,12 @@ export interface RateLimiter {
 export function createRateLimiter(options: {
   requests: number;
   intervalMs: number;
+  /** least time between two requests, to spread them rather than send bursts (default 0) */
+  spacingMs?: number;
   now?: () => number;
 }): RateLimiter {
   const now = options.now ?? Date.now;
+  const spacing = options.spacingMs ?? 0;
   const sent: number[] = [];
   let pausedUntil = 0;
   let queue: Promise<void> = Promise.resolve();
@@ -30,6 +33,8 @@ export function createRateLimiter(options: {
       const t = now();
       while (sent.length > 0 && (sent[0] ?? 0) <= t - options.intervalMs) sent.shift();
       let wait = pausedUntil - t;
+      const last = sent.at(-1);
+      if (last !== undefined) wait = Math.max(wait, last + spacing - t);
       if (sent.length >= options.requests) wait = Math.max(wait, (sent[0] ?? t) + options.intervalMs - t);
       if (wait <= 0) {
         sent.push(t);

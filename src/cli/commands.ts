@@ -19,6 +19,7 @@ export interface ParsedFlags {
   verbose?: boolean;
   cache?: boolean;
   'dry-run'?: boolean;
+  'no-wait'?: boolean;
 }
 
 export interface RunContext {
@@ -67,6 +68,7 @@ const HELP = {
   help: '--help, -h          show this help',
   cache: '--cache             also delete cache entries no asset or lock entry uses',
   'dry-run': '--dry-run           say what would be deleted, delete nothing',
+  'no-wait': '--no-wait           fail at once (exit 1) if another build is running in this project, instead of waiting',
 } as const;
 
 function pick(...keys: (keyof typeof HELP)[]): Record<string, string> {
@@ -86,8 +88,9 @@ export const COMMANDS = {
       force: { type: 'boolean' },
       regenerate: { type: 'boolean' },
       frozen: { type: 'boolean' },
+      'no-wait': { type: 'boolean' },
     },
-    help: { ...pick('only', 'concurrency', 'force', 'regenerate', 'frozen', 'offline'), ...COMMON_HELP },
+    help: { ...pick('only', 'concurrency', 'force', 'regenerate', 'frozen', 'offline', 'no-wait'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { build } = await import('../build.js');
       const result = await build({
@@ -96,6 +99,7 @@ export const COMMANDS = {
         force: flags.force === true,
         regenerate: flags.regenerate === true,
         frozen: flags.frozen === true,
+        wait: flags['no-wait'] !== true,
         signal: ctx.signal,
         onEvent: (event) => ctx.output.event(event),
       });

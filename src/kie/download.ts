@@ -11,7 +11,8 @@ import type { AudioFormat } from '../audio/format.js';
 import { sniffContainer, SNIFF_BYTES } from '../audio/sniff.js';
 import { WAV_HEADER_BYTES, wavHeader } from '../audio/wav.js';
 import { ApiError, KieaudioError, abortError } from '../errors.js';
-import { syncDirectory, tempPathFor } from '../store/atomic-write.js';
+import { failpoint } from '../failpoint.js';
+import { releaseTemp, syncDirectory, tempPathFor } from '../store/atomic-write.js';
 import { hashFile } from '../store/file-hash.js';
 import type { KieClient } from './client.js';
 import { errorCode } from './network.js';
@@ -181,6 +182,7 @@ async function writeBody(res: Response, opts: DownloadOptions, source: URL): Pro
           if (head.length >= SNIFF_BYTES) await start();
         } else {
           await emit(chunk);
+          failpoint('mid-download');
         }
       }
     } catch (error) {
@@ -225,12 +227,14 @@ async function writeBody(res: Response, opts: DownloadOptions, source: URL): Pro
     await io('close', () => fh.close());
     if (signal?.aborted) throw abortError(signal);
     await io('install the result', () => rename(temp, dest));
+    releaseTemp(temp);
     await syncDirectory(dir);
     return { bytes, sha256 };
   } catch (error) {
     res.body.destroy();
     await file?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
+    releaseTemp(temp);
     if (signal?.aborted) throw abortError(signal);
     throw error;
   }

@@ -78,6 +78,7 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
       api: {
         baseUrl: baseUrl.replace(/\/+$/, ''),
         rateLimit: { ...config.api.rateLimit },
+        pollRateLimit: { ...config.api.pollRateLimit },
         poll: { ...config.api.poll },
       },
       models,

@@ -121,6 +121,16 @@ const ApiSchema = z
         )
         .prefault({})
         .describe("kie.ai's limit on task creations (20 per 10 seconds)."),
+      pollRateLimit: z
+        .strictObject(
+          {
+            requests: integerSchema(1).default(10).describe('Status polls allowed per interval, across all tasks.'),
+            intervalSeconds: secondsSchema().default(1).describe('Length of the poll window in seconds.'),
+          },
+          { error: mapError },
+        )
+        .prefault({})
+        .describe("kie.ai's limit on status queries (10 per second); polls are spread evenly within it."),
       poll: z
         .strictObject(
           {

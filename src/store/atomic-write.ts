@@ -4,12 +4,37 @@
  * cannot cross file systems), is fsynced, then renamed over the target.
  */
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** A temp path beside `path`, hidden and unique, that kieaudio will recognise as its own. */
+/** Temp files that exist right now, so a hard exit (a second Ctrl-C) can still remove them. */
+const liveTemps = new Set<string>();
+
+/**
+ * A temp path beside `path`, hidden and unique, that kieaudio will recognise as its own. Call
+ * `releaseTemp` once it has been renamed away or removed.
+ */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.kieaudio-tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.kieaudio-tmp`);
+  liveTemps.add(temp);
+  return temp;
+}
+
+export function releaseTemp(temp: string): void {
+  liveTemps.delete(temp);
+}
+
+/** For exits that cannot wait for async cleanup: deletes every temp file still in use. */
+export function removeLiveTempFilesSync(): void {
+  for (const temp of liveTemps) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or removed
+    }
+  }
+  liveTemps.clear();
 }
 
 /** True for names made by `tempPathFor`: leftovers of a killed process, safe to delete. */
@@ -17,7 +42,11 @@ export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.kieaudio-tmp');
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { beforeRename?: () => void } = {},
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
   try {
@@ -28,10 +57,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     } finally {
       await handle.close();
     }
+    options.beforeRename?.();
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  } finally {
+    releaseTemp(temp);
   }
   await syncDirectory(dirname(path));
 }
@@ -52,6 +84,8 @@ export async function copyFileAtomic(source: string, dest: string): Promise<void
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  } finally {
+    releaseTemp(temp);
   }
   await syncDirectory(dirname(dest));
 }

@@ -4,7 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { syncDirectory, tempPathFor } from './atomic-write.js';
+import { releaseTemp, syncDirectory, tempPathFor } from './atomic-write.js';
 
 /**
  * Copies `source` to `dest` atomically, hashing on the way; installs it only if its SHA-256 is
@@ -38,6 +38,8 @@ export async function copyVerified(
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  } finally {
+    releaseTemp(temp);
   }
   await syncDirectory(dirname(dest));
   return size;

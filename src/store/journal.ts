@@ -2,7 +2,9 @@
  * The journal of tasks in flight: a task id is written down durably before kieaudio waits on it,
  * so a build that is interrupted (Ctrl-C, kill -9, power loss, a cancelled CI job) never pays for
  * the same spec again — the next build resumes polling that task instead of creating a new one.
- * One small file per spec hash: concurrent workers never rewrite each other's records.
+ * One small file per spec hash: concurrent workers never rewrite each other's records. An entry is
+ * written before the create request is sent, and again with the task id once it answers, so even
+ * a crash in between is seen (and reported as a possible charge) rather than silently forgotten.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +13,13 @@ import { isTempName, writeFileAtomic } from './atomic-write.js';
 
 const JournalEntrySchema = z.object({
   specHash: z.string().regex(/^[0-9a-f]{64}$/),
-  taskId: z.string().min(1),
+  /**
+   * `creating`: a create request is about to be sent or is in flight — if a build finds this, the
+   * process died before the answer was recorded, and the task may exist (and be billed) unseen.
+   * `created`: the API answered with `taskId`.
+   */
+  state: z.enum(['creating', 'created']),
+  taskId: z.string().min(1).optional(),
   model: z.string(),
   /** the API the task was created on: a task id means nothing to another server */
   baseUrl: z.string(),
@@ -22,6 +30,13 @@ const JournalEntrySchema = z.object({
 });
 
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
+
+/** A journalled task whose id the API gave us: it can be polled again. */
+export type ResumableTask = JournalEntry & { state: 'created'; taskId: string };
+
+export function isResumable(entry: JournalEntry): entry is ResumableTask {
+  return entry.state === 'created' && entry.taskId !== undefined;
+}
 
 export interface Journal {
   record(entry: JournalEntry): Promise<void>;

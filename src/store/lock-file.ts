@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KieaudioError } from '../errors.js';
 import { sortKeys } from '../hash.js';
+import { failpoint } from '../failpoint.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export const LOCK_FILE_NAME = 'kieaudio.lock';
@@ -90,7 +91,7 @@ export async function readLockFile(path: string, display: string): Promise<{ loc
 /** Writes the lock atomically unless its text would not change. Returns the text now on disk. */
 export async function writeLockFile(path: string, lock: LockFile, previousText: string | undefined): Promise<string> {
   const text = serializeLockFile(lock);
-  if (text !== previousText) await writeFileAtomic(path, text);
+  if (text !== previousText) await writeFileAtomic(path, text, { beforeRename: () => failpoint('lock-write') });
   return text;
 }
 

@@ -51,6 +51,7 @@ describe('valid files', () => {
       api: {
         baseUrl: 'https://api.kie.ai',
         rateLimit: { requests: 20, intervalSeconds: 10 },
+        pollRateLimit: { requests: 10, intervalSeconds: 1 },
         poll: { initialSeconds: 2, maxSeconds: 30, timeoutSeconds: 900 },
       },
     });

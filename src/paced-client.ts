@@ -1,0 +1,20 @@
+/**
+ * The API client as a build uses it: every status poll first takes a slot from a budget shared
+ * by all workers (kie.ai caps recordInfo at 10 per second), spaced evenly so a hundred tasks in
+ * flight do not poll in bursts.
+ */
+import type { KieClient } from './kie/client.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+export function withPollBudget(client: KieClient, polls: RateLimiter): KieClient {
+  return {
+    createTask: (req, opts) => client.createTask(req, opts),
+    async getTask(taskId, opts) {
+      await polls.acquire(opts?.signal);
+      return client.getTask(taskId, opts);
+    },
+    getDownloadUrl: (url, opts) => client.getDownloadUrl(url, opts),
+    getCredits: (opts) => client.getCredits(opts),
+    close: () => client.close(),
+  };
+}

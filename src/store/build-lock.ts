@@ -1,0 +1,130 @@
+/**
+ * One build at a time per project: two builds writing one lock file and one cache would corrupt
+ * both. The lock is a file created exclusively under `.kieaudio/`; a lock left by a process that
+ * no longer exists (kill -9, a crash, a closed laptop) is noticed and taken over.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { KieaudioError } from '../errors.js';
+import { sleep } from '../sleep.js';
+
+export const BUILD_LOCK_FILE = 'build.lock';
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+  token: string;
+}
+
+export interface BuildLock {
+  /**
+   * Removes the lock. With `tidy`, also removes `.kieaudio/` if taking the lock created it and
+   * nothing else was put there since — for builds that end before writing anything (exit 2).
+   */
+  release(options?: { tidy?: boolean }): Promise<void>;
+}
+
+/** A lock file this old that still cannot be read was abandoned half-written. */
+const UNREADABLE_STALE_MS = 5_000;
+
+export async function acquireBuildLock(
+  stateDir: string,
+  options: { wait: boolean; signal?: AbortSignal; onWait?: (holder: LockHolder) => void; pollMs?: number },
+): Promise<BuildLock> {
+  const createdStateDir = (await mkdir(stateDir, { recursive: true })) !== undefined;
+  const path = join(stateDir, BUILD_LOCK_FILE);
+  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  let told = false;
+
+  for (;;) {
+    try {
+      const handle = await open(path, 'wx');
+      try {
+        await handle.writeFile(`${JSON.stringify(me)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return {
+        async release(opts) {
+          await releaseIfOurs(path, me.token);
+          // rmdir refuses a folder that is not empty: anything written since stays
+          if (opts?.tidy && createdStateDir) await rmdir(stateDir).catch(() => undefined);
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+
+    const holder = await readHolder(path);
+    if (holder === 'gone') continue;
+    if (holder === 'unreadable') {
+      const age = await ageMs(path);
+      if (age !== undefined && age > UNREADABLE_STALE_MS) await unlink(path).catch(() => undefined);
+      else await sleep(50, options.signal);
+      continue;
+    }
+    if (holder.host === me.host && !isAlive(holder.pid)) {
+      // Re-read right before removing, so a lock just taken over by a third process survives.
+      const again = await readHolder(path);
+      if (typeof again === 'object' && again.token === holder.token) await unlink(path).catch(() => undefined);
+      continue;
+    }
+    if (!options.wait) {
+      throw new KieaudioError(
+        'E_LOCKED',
+        `another kieaudio build is running in this project (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); wait for it, or run without --no-wait to queue behind it`,
+        { details: { pid: holder.pid, host: holder.host, since: holder.startedAt } },
+      );
+    }
+    if (!told) {
+      told = true;
+      options.onWait?.(holder);
+    }
+    await sleep(options.pollMs ?? 250, options.signal);
+  }
+}
+
+async function readHolder(path: string): Promise<LockHolder | 'gone' | 'unreadable'> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
+  }
+  try {
+    const value = JSON.parse(text) as Partial<LockHolder>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') {
+      return { pid: value.pid, host: value.host, token: value.token, startedAt: String(value.startedAt) };
+    }
+  } catch {
+    // fall through
+  }
+  return 'unreadable';
+}
+
+async function releaseIfOurs(path: string, token: string): Promise<void> {
+  const holder = await readHolder(path);
+  if (typeof holder === 'object' && holder.token === token) await unlink(path).catch(() => undefined);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is just not ours to signal
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function ageMs(path: string): Promise<number | undefined> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
