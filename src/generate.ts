@@ -57,8 +57,6 @@ const CREATE_RETRIES = 8;
  * the next build would resend anyway. One resend per asset, reported, is the least surprising.
  */
 const MAYBE_CREATED_RETRIES = 1;
-/** kie does not document Retry-After; a 429 without one waits this long (alfman99 waits 5 s). */
-const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
 const DOWNLOAD_RETRIES = 5;
 /** failCode "500" is kie's "upstream hiccup" and costs nothing (kie-api.md §0): worth retrying. */
 const TRANSIENT_FAILURE_RETRIES = 2;
@@ -193,9 +191,8 @@ async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Cha
       }
       let delayMs: number;
       if (error.code === 'E_API_RATE_LIMIT') {
-        // Slow every worker down, not just this one; jitter keeps them from returning together.
-        delayMs = Math.max(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS, 250) * (1 + Math.random() * 0.25);
-        ctx.limiter.backOff(delayMs);
+        // Slows every worker down, not just this one; the limiter adds jitter.
+        delayMs = ctx.limiter.rateLimited(error.retryAfterMs);
       } else {
         delayMs = retryDelay(error, attempt, 500, 15_000);
         await sleep(delayMs, ctx.signal);
@@ -212,6 +209,7 @@ async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Cha
       });
       continue;
     }
+    ctx.limiter.accepted();
     failpoint('after-create');
     await ctx.store.journal.record({ ...entry, state: 'created', taskId, createdAt: new Date().toISOString() });
     failpoint('after-journal');
