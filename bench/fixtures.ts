@@ -1,0 +1,95 @@
+/**
+ * Projects for the benchmarks, written straight to disk: specs, outputs, lock and cache as a
+ * finished build would leave them, without paying the simulator for thousands of generations.
+ */
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { specHash, sha256Hex } from '../src/hash.js';
+import { loadProject } from '../src/spec/load.js';
+import { createContentCache } from '../src/store/content-cache.js';
+import { serializeLockFile, type LockFile } from '../src/store/lock-file.js';
+
+export const ASSETS_PER_FILE = 100;
+
+export interface FixtureOptions {
+  assets: number;
+  /** bytes of each output file */
+  outputBytes?: number;
+  /** also fill the cache with every result */
+  cache?: boolean;
+  /** write outputs and lock (an up-to-date project); otherwise only the specs */
+  built?: boolean;
+  config?: string;
+}
+
+const CONFIG = `version: 1
+include: ["audio/**/*.audio.yaml"]
+outDir: assets
+defaults:
+  voice: { voice: Rachel, stability: 0.5 }
+`;
+
+/** A spec file of `count` voice lines, numbered from `first`. */
+function specFile(first: number, count: number): string {
+  const lines = ['defaults:', '  voice: { speed: 1.05 }', 'assets:'];
+  for (let i = first; i < first + count; i++) {
+    lines.push(
+      `  - id: line.${i}`,
+      '    kind: voice',
+      `    text: "Line number ${i}: the caravan leaves at dawn, so sleep well and keep your sword close."`,
+      `    out: voice/chapter${Math.floor(i / 1000)}/line-${i}.mp3`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function writeFixture(dir: string, options: FixtureOptions): Promise<void> {
+  await mkdir(join(dir, 'audio'), { recursive: true });
+  await writeFile(join(dir, 'kieaudio.config.yaml'), options.config ?? CONFIG);
+  for (let first = 0; first < options.assets; first += ASSETS_PER_FILE) {
+    const count = Math.min(ASSETS_PER_FILE, options.assets - first);
+    await writeFile(join(dir, 'audio', `part-${String(first / ASSETS_PER_FILE).padStart(4, '0')}.audio.yaml`), specFile(first, count));
+  }
+  if (!options.built && !options.cache) return;
+
+  const project = await loadProject({ cwd: dir, env: {} });
+  const lock: LockFile = { version: 1, assets: {} };
+  const cache = createContentCache(project.config.cacheDir);
+  const size = options.outputBytes ?? 2048;
+  const past = new Date(Date.now() - 3_600_000);
+  const made = new Set<string>();
+  for (const asset of project.assets) {
+    const hash = specHash(asset.model, asset.input);
+    // an MP3-looking body, unique per asset
+    const body = Buffer.alloc(size, asset.id.length);
+    body.write('ID3', 0, 'ascii');
+    body.write(asset.id, 10, 'utf8');
+    const contentHash = sha256Hex(body);
+    lock.assets[asset.out] = {
+      id: asset.id,
+      kind: asset.kind,
+      model: asset.model,
+      input: asset.input,
+      specHash: hash,
+      contentHash,
+      size,
+    };
+    if (options.built) {
+      const path = join(project.config.outDir, asset.out);
+      const folder = join(path, '..');
+      if (!made.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        made.add(folder);
+      }
+      await writeFile(path, body);
+      // old enough that the stat index trusts it from the second build on
+      await utimes(path, past, past);
+    }
+    if (options.cache) {
+      await mkdir(join(cache.dataPath(hash), '..'), { recursive: true });
+      await writeFile(cache.dataPath(hash), body);
+      await cache.commit(hash, { contentHash, size, model: asset.model });
+    }
+  }
+  await writeFile(join(dir, 'kieaudio.lock'), serializeLockFile(lock));
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench`: kieaudio's speed against its floors, not against nothing. Each benchmark
+ * prints its figures and its ratio to the floor; all of them go to bench/RESULTS.md.
+ *
+ *   node dist-bench/bench/run.js [noop|rate|memory|restore|startup ...]
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchMemory } from './memory.js';
+import { benchNoop } from './noop.js';
+import { benchRateLimited } from './rate-limited.js';
+import { benchRestore } from './restore.js';
+import { benchStartup } from './startup.js';
+
+export interface Section {
+  title: string;
+  /** markdown lines */
+  lines: string[];
+  /** every target met */
+  ok: boolean;
+}
+
+export interface BenchContext {
+  /** the repository root */
+  root: string;
+  /** dist/cli.js */
+  cli: string;
+  /** dist-bench/bench/floor-parse.js */
+  floor: string;
+  /** a new temp dir, removed at the end */
+  scratch(): Promise<string>;
+  log(line: string): void;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const scratchDirs: string[] = [];
+const ctx: BenchContext = {
+  root,
+  cli: join(root, 'dist', 'cli.js'),
+  floor: join(root, 'dist-bench', 'bench', 'floor-parse.js'),
+  async scratch() {
+    const dir = await mkdtemp(join(tmpdir(), 'kieaudio-bench-'));
+    scratchDirs.push(dir);
+    return dir;
+  },
+  log: (line) => process.stdout.write(`${line}\n`),
+};
+
+const BENCHES: Record<string, (c: BenchContext) => Promise<Section>> = {
+  noop: benchNoop,
+  rate: benchRateLimited,
+  memory: benchMemory,
+  restore: benchRestore,
+  startup: benchStartup,
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+const sections: Section[] = [];
+try {
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+    ctx.log(`\n== ${name} ==`);
+    const section = await bench(ctx);
+    sections.push(section);
+    for (const line of section.lines) ctx.log(line);
+  }
+} finally {
+  for (const dir of scratchDirs) await rm(dir, { recursive: true, force: true });
+}
+
+if (wanted.length === 0) {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const header = [
+    '# kieaudio benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${process.platform}; Node.js ${process.version}.`,
+    '',
+    'Each figure is compared with its floor: the least time (or memory) the job allows.',
+    '',
+  ];
+  const body = sections.flatMap((s) => [`## ${s.title} ${s.ok ? '— targets met' : '— TARGET MISSED'}`, '', ...s.lines, '']);
+  await writeFile(join(root, 'bench', 'RESULTS.md'), `${[...header, ...body].join('\n').trimEnd()}\n`);
+  ctx.log('\nwrote bench/RESULTS.md');
+}
+process.exitCode = sections.every((s) => s.ok) ? 0 : 1;
