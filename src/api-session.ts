@@ -14,7 +14,13 @@ export interface ApiSession {
   close(): Promise<void>;
 }
 
-export async function openApi(options: { project: Project; env: Env; offline: boolean }): Promise<ApiSession> {
+export async function openApi(options: {
+  project: Project;
+  env: Env;
+  offline: boolean;
+  /** what the key is needed for, for the message when there is none */
+  purpose?: string;
+}): Promise<ApiSession> {
   if (options.offline) {
     const { startSimulator } = await import('./sim/index.js');
     const key = `offline-${randomBytes(8).toString('hex')}`;
@@ -33,7 +39,7 @@ export async function openApi(options: { project: Project; env: Env; offline: bo
   if (!apiKey) {
     throw new KieaudioError(
       'E_NO_API_KEY',
-      'KIE_API_KEY is not set, and some assets need generating. Set it in the environment or in a .env file beside the config (or try --offline for placeholder audio).',
+      `KIE_API_KEY is not set, and ${options.purpose ?? 'some assets need generating'}. Set it in the environment or in a .env file beside the config (or try --offline for placeholder audio).`,
     );
   }
   const baseUrl = options.project.config.api.baseUrl;

@@ -4,7 +4,7 @@ import { prepareProject, type CommonOptions } from './prepare.js';
 /** The account's remaining credits (a free call: also a quick check that the key works). */
 export async function credits(options: Omit<CommonOptions, 'only'> & { signal?: AbortSignal } = {}): Promise<number> {
   const { project, env } = await prepareProject(options);
-  const api = await openApi({ project, env, offline: options.offline === true });
+  const api = await openApi({ project, env, offline: options.offline === true, purpose: 'reading the balance needs it' });
   try {
     return await api.client.getCredits(options.signal ? { signal: options.signal } : {});
   } finally {

@@ -32,8 +32,6 @@ export interface GatheredState {
   orphanOutputs: Map<string, OutputState>;
   /** journal entries that cannot be resumed against this API (another base URL) */
   foreignJournal: JournalEntry[];
-  /** journal entries of `--offline` simulators that have since stopped: safe to delete */
-  deadJournal: JournalEntry[];
   /**
    * create requests an interrupted build sent without recording an answer: each task may exist
    * and be billed, and cannot be found again (the API has no way to list tasks)
@@ -53,7 +51,7 @@ export async function openProjectStore(project: Project, displayLock: string): P
     lockText: text,
     statIndex,
     cache: createContentCache(project.config.cacheDir),
-    journal: openJournal(project.config.stateDir),
+    journal: openJournal(project.config.stateDir, project.config.api.baseUrl),
   };
 }
 
@@ -73,13 +71,9 @@ export async function gatherState(
   const journalList = await store.journal.list();
   const journal = new Map<string, ResumableTask>();
   const foreignJournal: JournalEntry[] = [];
-  const deadJournal: JournalEntry[] = [];
   const lostCreates: JournalEntry[] = [];
-  for (const entry of journalList.entries.values()) {
-    if (entry.offline) {
-      // The in-process simulator that made it is gone; its tasks cannot be polled.
-      deadJournal.push(entry);
-    } else if (api.offline || entry.baseUrl !== api.baseUrl) {
+  for (const entry of journalList.entries) {
+    if (api.offline || entry.baseUrl !== api.baseUrl) {
       foreignJournal.push(entry);
     } else if (isResumable(entry)) {
       journal.set(entry.specHash, entry);
@@ -118,5 +112,5 @@ export async function gatherState(
       ),
   );
 
-  return { store, facts, orphanOutputs, foreignJournal, deadJournal, lostCreates };
+  return { store, facts, orphanOutputs, foreignJournal, lostCreates };
 }

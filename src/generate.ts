@@ -18,7 +18,7 @@ import type { Project } from './project.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { sleep } from './sleep.js';
 import type { JournalEntry } from './store/journal.js';
-import { assertInsideOutDir } from './store/out-dir-guard.js';
+import type { OutFolders } from './store/out-dir-guard.js';
 
 export interface GenerateContext {
   project: Project;
@@ -36,6 +36,7 @@ export interface GenerateContext {
   shouldStopSubmitting: () => boolean;
   /** tasks created and not yet installed, for the "still in flight" report on interruption */
   inFlight: Map<string, { asset: string; out: string; taskId: string }>;
+  outFolders: OutFolders;
 }
 
 interface Charges {
@@ -47,25 +48,31 @@ export type GenerateOutcome = Charges &
   (
     | { ok: true; taskId: string; bytes: number; credits: number | undefined }
     | { ok: false; notStarted: true; error: KieaudioError }
-    | { ok: false; notStarted: false; error: KieaudioError; taskId?: string | undefined }
+    | {
+        ok: false;
+        notStarted: false;
+        error: KieaudioError;
+        taskId?: string | undefined;
+        /** what the task cost although its result could not be installed (yet) */
+        credits?: number | undefined;
+      }
   );
 
 /** Creates answered "not created, try later" (429, an answered 5xx, refused connection). */
 const CREATE_RETRIES = 8;
-/**
- * Creates that got no answer. Resending may pay twice; not resending leaves the asset unbuilt and
- * the next build would resend anyway. One resend per asset, reported, is the least surprising.
- */
-const MAYBE_CREATED_RETRIES = 1;
 const DOWNLOAD_RETRIES = 5;
 /** failCode "500" is kie's "upstream hiccup" and costs nothing (kie-api.md §0): worth retrying. */
 const TRANSIENT_FAILURE_RETRIES = 2;
+/** How long after creation a task may still be invisible to recordInfo (kie-api.md §2). */
+const RECORD_GRACE_MS = 60_000;
 
 export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): Promise<GenerateOutcome> {
   const { asset } = item;
   const charges: Charges = { possibleDuplicates: 0 };
   let taskId = item.action.type === 'resume' ? item.action.taskId : undefined;
   let resumed = taskId !== undefined;
+  // "Not visible yet" is only plausible right after creation, not for a task from days ago.
+  const createdAt = item.action.type === 'resume' ? Date.parse(item.action.createdAt) : Date.now();
   let transientFailures = 0;
 
   const startOver = async (code: string, message: string) => {
@@ -90,6 +97,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       info = await waitForTask(ctx.client, id, {
         schedule: ctx.schedule,
         signal: ctx.signal,
+        recordGraceMs: Math.max(0, RECORD_GRACE_MS - (Date.now() - (Number.isNaN(createdAt) ? 0 : createdAt))),
         onState: (state) => {
           failpoint('polling');
           ctx.emit({ type: 'state', asset: asset.id, out: asset.out, taskId: id, state: state.rawState });
@@ -119,7 +127,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
         await startOver('W_RESULT_EXPIRED', `the result of task ${id} can no longer be downloaded (kie.ai keeps results 14 days); generating ${asset.out} again`);
         continue;
       }
-      return { ...(await taskFailure(ctx, item, error, id)), ...charges };
+      return { ...(await taskFailure(ctx, item, error, id)), credits: info.creditsConsumed, ...charges };
     }
   }
 }
@@ -133,7 +141,6 @@ async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Cha
     state: 'creating',
     model: asset.model,
     baseUrl: ctx.baseUrl,
-    offline: ctx.offline,
     out: asset.out,
     createdAt: '',
   };
@@ -143,7 +150,6 @@ async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Cha
     possibleDuplicates: 0,
     error: new KieaudioError('E_API_CREDITS', 'not submitted: the account has no credits left'),
   });
-  let maybeCreated = 0;
 
   for (let attempt = 0; ; attempt++) {
     if (ctx.shouldStopSubmitting()) return noCredits();
@@ -158,28 +164,13 @@ async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Cha
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.details.maybeCreated === true) {
-        maybeCreated++;
+        // Sent, but no answer: the task may exist and be billed, and the API cannot find it for
+        // us. Resending could pay twice (kie-api.md §4), so the asset fails, reported as a
+        // possible charge; the journal entry goes, so the next build does not count it again.
         charges.possibleDuplicates++;
-        // Interrupted: the "creating" entry stays, and the next build reports it.
-        if (ctx.signal.aborted) throw abortError(ctx.signal);
-        if (maybeCreated > MAYBE_CREATED_RETRIES) {
-          // Reported by this build's summary; the entry goes so the next one does not count it again.
-          await ctx.store.journal.remove(item.specHash);
-          return { ok: false, notStarted: false, possibleDuplicates: 0, error };
-        }
-        const delayMs = retryDelay(error, attempt, 1_000, 15_000);
-        ctx.emit({
-          type: 'retry',
-          operation: 'create',
-          asset: asset.id,
-          out: asset.out,
-          code: error.code,
-          attempt: attempt + 1,
-          delayMs,
-          message: `${error.message}; the task may have been created (and charged) anyway — sending once more`,
-        });
-        await sleep(delayMs, ctx.signal);
-        continue;
+        if (ctx.signal.aborted) throw abortError(ctx.signal); // the entry stays: the next build reports it
+        await ctx.store.journal.remove(item.specHash);
+        return { ok: false, notStarted: false, possibleDuplicates: 0, error };
       }
       // Certainly not created: forget the intent, so no false alarm is raised later.
       await ctx.store.journal.remove(item.specHash);
@@ -224,7 +215,7 @@ async function install(ctx: GenerateContext, item: PlannedAsset, taskId: string,
   const url = info.resultUrls[0];
   if (url === undefined) throw new ApiError('E_API_PROTOCOL', `task ${taskId} succeeded without a result URL`, { retryable: false });
   const dest = outputPath(ctx.project, asset.out);
-  await assertInsideOutDir(ctx.project.config.outDir, dest);
+  await ctx.outFolders.prepare(dest);
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
 
   const { bytes, sha256 } = await withRetry(
@@ -277,17 +268,18 @@ async function taskFailure(
   item: PlannedAsset,
   error: unknown,
   taskId: string,
-): Promise<Extract<GenerateOutcome, { ok: false }>> {
+): Promise<Extract<GenerateOutcome, { notStarted: false }>> {
   if (ctx.signal.aborted) throw abortError(ctx.signal);
   if (error instanceof ApiError && error.code === 'E_API_AUTH') throw error;
   const failure =
     error instanceof KieaudioError ? error : new KieaudioError('E_IO', (error as Error).message, { cause: error });
-  if (failure.code !== 'E_TASK_TIMEOUT') {
-    // Finished (badly) or gone: nothing left to resume. A task still running stays journalled
-    // and in flight, so the next build polls it instead of paying again.
+  if (failure.code === 'E_TASK_FAILED' || isGone(failure) || failure.code === 'E_API_INPUT') {
+    // Finished badly, or gone: nothing is left to resume.
     ctx.inFlight.delete(item.specHash);
     await ctx.store.journal.remove(item.specHash);
   }
+  // Anything else (still running, a download or disk that failed, a network gone) keeps the task
+  // journalled and "in flight": the next build polls it and downloads the result it paid for.
   return { ok: false, notStarted: false, possibleDuplicates: 0, error: failure, taskId };
 }
 

@@ -1,5 +1,5 @@
 /** `init`: a starter config and spec file, so a new project builds (with --offline) at once. */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KieaudioError } from './errors.js';
 
@@ -59,6 +59,14 @@ export async function init(options: { dir?: string } = {}): Promise<InitResult> 
   if (!(await exists(gitignore))) {
     await writeFile(gitignore, GITIGNORE, { flag: 'wx' });
     written.push('.gitignore');
+  } else {
+    const text = await readFile(gitignore, 'utf8');
+    const lines = text.split(/\r?\n/).map((l) => l.trim());
+    const missing = ['.kieaudio/', '.env'].filter((entry) => !lines.includes(entry) && !lines.includes(`/${entry}`));
+    if (missing.length > 0) {
+      await appendFile(gitignore, `${text.endsWith('\n') || text === '' ? '' : '\n'}${GITIGNORE.split('\n')[0]}\n${missing.join('\n')}\n`);
+      written.push(`.gitignore (added ${missing.join(', ')})`);
+    }
   }
   return { written };
 }

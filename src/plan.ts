@@ -29,7 +29,12 @@ export interface PlanOptions {
   offline: boolean;
 }
 
-export type RestoreSource = { kind: 'cache' } | { kind: 'output'; out: string; contentHash: string };
+export type RestoreSource =
+  | { kind: 'cache' }
+  /** an intact output made from the same spec (imported into the cache before any install) */
+  | { kind: 'output'; out: string; contentHash: string }
+  /** another asset of this build with the same spec, generated first: one payment for both */
+  | { kind: 'pending'; out: string };
 
 export type Action =
   /** nothing to do */
@@ -39,7 +44,7 @@ export type Action =
   /** copy a result kieaudio already has; no API call */
   | { type: 'restore'; source: RestoreSource }
   /** poll a task an earlier build created */
-  | { type: 'resume'; taskId: string }
+  | { type: 'resume'; taskId: string; createdAt: string }
   /** create a task and pay for it */
   | { type: 'generate' }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
@@ -87,7 +92,7 @@ export function planBuild(
   for (const f of facts) noteIntact(f.asset.out, f.output);
   for (const [out, state] of orphanOutputs) noteIntact(out, state);
 
-  const items = facts.map((f) => planAsset(f, lock.assets[f.asset.out], intactBySpec, options));
+  const items = shareGenerations(facts.map((f) => planAsset(f, lock.assets[f.asset.out], intactBySpec, options)));
 
   const orphans: Orphan[] = [];
   for (const [out, state] of [...orphanOutputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -110,6 +115,8 @@ function planAsset(
     action,
     reason,
   });
+  const resume = (task: ResumableTask) =>
+    plan({ type: 'resume', taskId: task.taskId, createdAt: task.createdAt }, `${whyStale(f, entry, f.output, options)}, resuming task ${task.taskId}`);
   const { output } = f;
   const ours = output.exists && entry !== undefined && output.contentHash === entry.contentHash;
   const placeholderStale = entry?.placeholder === true && !options.offline;
@@ -138,13 +145,9 @@ function planAsset(
   const change = whyStale(f, entry, output, options);
 
   if (options.regenerate) {
-    return f.journal
-      ? plan({ type: 'resume', taskId: f.journal.taskId }, `${change}, resuming task ${f.journal.taskId}`)
-      : plan({ type: 'generate' }, change);
+    return f.journal ? resume(f.journal) : plan({ type: 'generate' }, change);
   }
-  if (f.journal) {
-    return plan({ type: 'resume', taskId: f.journal.taskId }, `${change}, resuming task ${f.journal.taskId}`);
-  }
+  if (f.journal) return resume(f.journal);
   if (f.cached) return plan({ type: 'restore', source: { kind: 'cache' } }, `${change}, restoring from cache`);
   const sibling = intactBySpec.get(f.specHash);
   if (sibling && sibling.out !== f.asset.out) {
@@ -154,6 +157,24 @@ function planAsset(
     );
   }
   return plan({ type: 'generate' }, change);
+}
+
+/**
+ * Assets that share a spec (the same line for several characters, the same click in two menus)
+ * are paid for once: the first generates, the others copy its result once it has landed.
+ */
+function shareGenerations(items: PlannedAsset[]): PlannedAsset[] {
+  const leaders = new Map<string, string>();
+  return items.map((item) => {
+    if (item.action.type !== 'generate' && item.action.type !== 'resume') return item;
+    const leader = leaders.get(item.specHash);
+    if (leader === undefined) {
+      leaders.set(item.specHash, item.asset.out);
+      return item;
+    }
+    const reason = item.action.type === 'resume' ? item.reason.replace(/, resuming task .*$/, '') : item.reason;
+    return { ...item, action: { type: 'restore', source: { kind: 'pending', out: leader } }, reason: `${reason}, same spec as ${leader}` };
+  });
 }
 
 function whyStale(f: AssetFacts, entry: LockEntry | undefined, output: OutputState, options: PlanOptions): string {

@@ -57,7 +57,7 @@ describe('planBuild', () => {
       action: { type: 'restore', source: { kind: 'cache' } },
       reason: 'output missing, restoring from cache',
     });
-    const journal = { specHash: specHash(a.model, a.input), state: 'created' as const, taskId: 't1', model: a.model, baseUrl: 'x', offline: false, out: 'a.mp3', createdAt: '' };
+    const journal = { specHash: specHash(a.model, a.input), state: 'created' as const, taskId: 't1', model: a.model, baseUrl: 'x', out: 'a.mp3', createdAt: '' };
     expect(planBuild([facts(a, missing, { journal })], lock, new Map(), opts).items[0]).toMatchObject({
       action: { type: 'resume', taskId: 't1' },
     });

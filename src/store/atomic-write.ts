@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isProcessAlive } from './process-alive.js';
 
 /** Temp files that exist right now, so a hard exit (a second Ctrl-C) can still remove them. */
 const liveTemps = new Set<string>();
@@ -37,9 +38,31 @@ export function removeLiveTempFilesSync(): void {
   liveTemps.clear();
 }
 
-/** True for names made by `tempPathFor`: leftovers of a killed process, safe to delete. */
+/** True for names made by `tempPathFor`. */
 export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.kieaudio-tmp');
+}
+
+/**
+ * Deletes temp files in `dir` left by kieaudio processes that no longer exist (kill -9, a crash).
+ * Those of live processes — another build, this one — are in use and stay.
+ */
+export async function sweepStaleTemps(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!isTempName(name)) continue;
+    const pid = Number(name.split('.').at(-3));
+    if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
+    await rm(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 export async function writeFileAtomic(

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { KieaudioError } from '../errors.js';
 import { sleep } from '../sleep.js';
+import { isProcessAlive } from './process-alive.js';
 
 export const BUILD_LOCK_FILE = 'build.lock';
 
@@ -67,7 +68,7 @@ export async function acquireBuildLock(
       else await sleep(50, options.signal);
       continue;
     }
-    if (holder.host === me.host && !isAlive(holder.pid)) {
+    if (holder.host === me.host && !isProcessAlive(holder.pid)) {
       // Re-read right before removing, so a lock just taken over by a third process survives.
       const again = await readHolder(path);
       if (typeof again === 'object' && again.token === holder.token) await unlink(path).catch(() => undefined);
@@ -109,16 +110,6 @@ async function readHolder(path: string): Promise<LockHolder | 'gone' | 'unreadab
 async function releaseIfOurs(path: string, token: string): Promise<void> {
   const holder = await readHolder(path);
   if (typeof holder === 'object' && holder.token === token) await unlink(path).catch(() => undefined);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, it is just not ours to signal
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function ageMs(path: string): Promise<number | undefined> {

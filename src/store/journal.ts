@@ -9,6 +9,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { sha256Hex } from '../hash.js';
 import { isTempName, writeFileAtomic } from './atomic-write.js';
 
 const JournalEntrySchema = z.object({
@@ -23,8 +24,6 @@ const JournalEntrySchema = z.object({
   model: z.string(),
   /** the API the task was created on: a task id means nothing to another server */
   baseUrl: z.string(),
-  /** created by the in-process `--offline` simulator, which forgets its tasks when it stops */
-  offline: z.boolean(),
   out: z.string(),
   createdAt: z.string(),
 });
@@ -42,14 +41,26 @@ export interface Journal {
   record(entry: JournalEntry): Promise<void>;
   remove(specHash: string): Promise<void>;
   /** Every readable entry by spec hash; unreadable files are skipped (and reported by `damaged`). */
-  list(): Promise<{ entries: Map<string, JournalEntry>; damaged: string[] }>;
+  list(): Promise<{ entries: JournalEntry[]; damaged: string[] }>;
 }
+
+/** What an `--offline` build uses: its simulator dies with the process, so nothing is kept. */
+export const NO_JOURNAL: Journal = {
+  record: async () => undefined,
+  remove: async () => undefined,
+  list: async () => ({ entries: [], damaged: [] }),
+};
 
 export const JOURNAL_DIR = 'journal';
 
-export function openJournal(stateDir: string): Journal {
+/**
+ * The journal of tasks created on `baseUrl`. Entries of other APIs (a switched
+ * KIE_API_BASE_URL) live in the same folder under other names, untouched, and are still listed.
+ */
+export function openJournal(stateDir: string, baseUrl: string): Journal {
   const dir = join(stateDir, JOURNAL_DIR);
-  const pathFor = (specHash: string) => join(dir, `${specHash}.json`);
+  const api = sha256Hex(baseUrl).slice(0, 8);
+  const pathFor = (specHash: string) => join(dir, `${specHash}.${api}.json`);
   return {
     async record(entry) {
       await writeFileAtomic(pathFor(entry.specHash), `${JSON.stringify(entry)}\n`);
@@ -58,7 +69,7 @@ export function openJournal(stateDir: string): Journal {
       await rm(pathFor(specHash), { force: true });
     },
     async list() {
-      const entries = new Map<string, JournalEntry>();
+      const entries: JournalEntry[] = [];
       const damaged: string[] = [];
       let names: string[];
       try {
@@ -67,14 +78,12 @@ export function openJournal(stateDir: string): Journal {
         return { entries, damaged };
       }
       for (const name of names) {
-        if (isTempName(name)) {
-          await rm(join(dir, name), { force: true });
-          continue;
-        }
-        if (!name.endsWith('.json')) continue;
+        // temp files are skipped, never deleted here: `plan` must not write, and a live build
+        // may be about to rename one into place
+        if (isTempName(name) || !name.endsWith('.json')) continue;
         try {
           const parsed = JournalEntrySchema.safeParse(JSON.parse(await readFile(join(dir, name), 'utf8')));
-          if (parsed.success) entries.set(parsed.data.specHash, parsed.data);
+          if (parsed.success) entries.push(parsed.data);
           else damaged.push(name);
         } catch {
           damaged.push(name);

@@ -1,16 +1,41 @@
 /**
  * The last check before a file is installed: its folder, with every symlink resolved, must lie
  * inside outDir. Validation already refused `out` paths that leave it; this also catches a folder
- * swapped for a symlink after validation, so kieaudio never writes outside outDir.
+ * swapped for a symlink after validation, so kieaudio never writes outside outDir. The first time
+ * a build writes into a folder, temp files left there by killed processes are swept away.
  */
 import { mkdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { KieaudioError } from '../errors.js';
+import { sweepStaleTemps } from './atomic-write.js';
 
-export async function assertInsideOutDir(outDir: string, dest: string): Promise<void> {
-  await mkdir(outDir, { recursive: true });
-  const root = await realpath(outDir);
-  let dir = dirname(dest);
+export interface OutFolders {
+  /** Resolves when `dest` may be written; throws E_IO if its folder leads outside outDir. */
+  prepare(dest: string): Promise<void>;
+}
+
+export function createOutFolders(outDir: string): OutFolders {
+  const ready = new Map<string, Promise<void>>();
+  let root: Promise<string> | undefined;
+  return {
+    prepare(dest) {
+      const folder = dirname(dest);
+      let check = ready.get(folder);
+      if (!check) {
+        root ??= mkdir(outDir, { recursive: true }).then(() => realpath(outDir));
+        check = root.then(async (realRoot) => {
+          await assertInside(realRoot, outDir, folder, dest);
+          await sweepStaleTemps(folder);
+        });
+        ready.set(folder, check);
+      }
+      return check;
+    },
+  };
+}
+
+async function assertInside(realRoot: string, outDir: string, folder: string, dest: string): Promise<void> {
+  let dir = folder;
   let real: string | undefined;
   // The deepest folder that exists decides: the rest will be created inside it.
   for (;;) {
@@ -23,7 +48,7 @@ export async function assertInsideOutDir(outDir: string, dest: string): Promise<
       dir = parent;
     }
   }
-  const rel = real === undefined ? '..' : relative(root, real);
+  const rel = real === undefined ? '..' : relative(realRoot, real);
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new KieaudioError('E_IO', `refusing to write ${dest}: its folder leads outside outDir (${outDir})`, {
       details: { dest, outDir },

@@ -12,6 +12,7 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 /** Polling tuned for a simulator that finishes tasks in milliseconds. */
 export const FAST_API = `api:
   rateLimit: { requests: 1000, intervalSeconds: 1 }
+  pollRateLimit: { requests: 1000, intervalSeconds: 1 }
   poll: { initialSeconds: 0.005, maxSeconds: 0.02, timeoutSeconds: 30 }
 `;
 

@@ -1,0 +1,136 @@
+/**
+ * Running the paid part of a build: every `generate`/`resume` item under the concurrency limit,
+ * and each asset that shares its spec with one of them copied once that one has landed. A
+ * worker's failure is that asset's failure; only a refused key or the caller's signal stops the
+ * rest.
+ */
+import pLimit from 'p-limit';
+import type { ApiSession } from './api-session.js';
+import { ApiError, KieaudioError } from './errors.js';
+import { generateAsset, type GenerateContext } from './generate.js';
+import { DEFAULT_POLL_SCHEDULE } from './kie/poll.js';
+import { withPollBudget } from './paced-client.js';
+import type { PlannedAsset } from './plan.js';
+import { createRateLimiter } from './rate-limiter.js';
+import { copyPlaceholder, recordFailure, restoreFromCache, type InstallContext } from './restore.js';
+import { NO_JOURNAL } from './store/journal.js';
+
+export interface GenerateAllOptions {
+  api: ApiSession;
+  /** `generate` and `resume` items, one per spec hash */
+  paid: readonly PlannedAsset[];
+  /** `restore` items whose source is another asset of this build (`pending`) */
+  followers: readonly PlannedAsset[];
+  offline: boolean;
+  concurrency: number;
+  /** aborts the whole build (a refused key) */
+  abort: (reason: unknown) => void;
+  inFlight: GenerateContext['inFlight'];
+}
+
+export async function generateAll(ctx: InstallContext, options: GenerateAllOptions): Promise<void> {
+  const { project, signal, emit, summary, failures } = ctx;
+  const { api, paid, offline } = options;
+  const { rateLimit, pollRateLimit, poll } = project.config.api;
+  let outOfCredits = false;
+
+  const gen: GenerateContext = {
+    project,
+    // An --offline simulator forgets its tasks when it stops: journalling them would only
+    // overwrite the entries of real, paid tasks for the same specs.
+    store: offline ? { ...ctx.store, journal: NO_JOURNAL } : ctx.store,
+    lockWriter: ctx.lockWriter,
+    // The offline simulator has no limits worth respecting.
+    client: offline
+      ? api.client
+      : withPollBudget(
+          api.client,
+          createRateLimiter({
+            requests: pollRateLimit.requests,
+            intervalMs: pollRateLimit.intervalSeconds * 1000,
+            spacingMs: (pollRateLimit.intervalSeconds * 1000) / pollRateLimit.requests,
+          }),
+        ),
+    limiter: offline
+      ? createRateLimiter({ requests: 1_000, intervalMs: 1_000 })
+      : createRateLimiter({ requests: rateLimit.requests, intervalMs: rateLimit.intervalSeconds * 1000 }),
+    schedule: offline
+      ? { initialMs: 5, maxMs: 50, timeoutMs: DEFAULT_POLL_SCHEDULE.timeoutMs }
+      : { initialMs: poll.initialSeconds * 1000, maxMs: poll.maxSeconds * 1000, timeoutMs: poll.timeoutSeconds * 1000 },
+    baseUrl: api.baseUrl,
+    offline,
+    signal,
+    emit,
+    shouldStopSubmitting: () => outOfCredits,
+    inFlight: options.inFlight,
+    outFolders: ctx.outFolders,
+  };
+
+  const limit = pLimit(options.concurrency);
+  const landed = new Map<string, Promise<boolean>>();
+
+  const runOne = async (item: PlannedAsset): Promise<boolean> => {
+    if (signal.aborted) return false;
+    const { asset } = item;
+    let outcome;
+    try {
+      outcome = await generateAsset(gen, item);
+    } catch (error) {
+      // A refused key stops everything at once; other workers see the aborted signal.
+      if (error instanceof ApiError && error.code === 'E_API_AUTH') options.abort(error);
+      if (signal.aborted) return false;
+      // Anything else (a full disk, a bug) is this asset's failure; the task stays journalled.
+      recordFailure(ctx, item, error);
+      return false;
+    }
+    summary.possibleDuplicateCharges += outcome.possibleDuplicates;
+    const maybeCharged = outcome.possibleDuplicates > 0;
+    // The offline simulator's "credits" are make-believe: nothing was paid.
+    const credits = offline ? undefined : 'credits' in outcome ? outcome.credits : undefined;
+    summary.creditsUsed += credits ?? 0;
+    if (outcome.ok) {
+      summary.generated++;
+      emit({ type: 'generated', asset: asset.id, out: asset.out, taskId: outcome.taskId, bytes: outcome.bytes, credits, placeholder: offline });
+      return true;
+    }
+    const { error } = outcome;
+    if (error.code === 'E_API_CREDITS' && !outOfCredits) {
+      outOfCredits = true;
+      const left = paid.length - summary.generated - summary.failed - summary.notStarted;
+      emit({
+        type: 'warning',
+        code: 'W_NO_CREDITS',
+        message: `kie.ai says the account has no credits left: no new tasks will be submitted (${left} asset${left === 1 ? '' : 's'} still to do); tasks already running will finish. Top up, then run kieaudio build again.`,
+      });
+    }
+    const failure = { asset: asset.id, out: asset.out, code: error.code, message: error.message, maybeCharged };
+    if (outcome.notStarted) {
+      summary.notStarted++;
+      failures.push(failure);
+      emit({ type: 'failed', ...failure });
+      return false;
+    }
+    summary.failed++;
+    failures.push({ ...failure, taskId: outcome.taskId });
+    emit({ type: 'failed', ...failure, taskId: outcome.taskId });
+    return false;
+  };
+
+  for (const item of paid) landed.set(item.asset.out, limit(() => runOne(item)));
+
+  const copies = options.followers.map(async (item) => {
+    if (item.action.type !== 'restore' || item.action.source.kind !== 'pending') return;
+    const leaderOut = item.action.source.out;
+    const ok = await landed.get(leaderOut);
+    if (signal.aborted) return;
+    try {
+      if (!ok) throw new KieaudioError('E_TASK_FAILED', `not generated: it has the same spec as ${leaderOut}, which failed`);
+      if (offline) await copyPlaceholder(ctx, item, leaderOut);
+      else await restoreFromCache(ctx, item, leaderOut);
+    } catch (error) {
+      if (!signal.aborted) recordFailure(ctx, item, error);
+    }
+  });
+
+  await Promise.all([...landed.values(), ...copies]);
+}

@@ -1,0 +1,143 @@
+/**
+ * The free path: putting results kieaudio already has at `out` — from the cache, from another
+ * output made from the same spec, or from an asset generated earlier in this build — and
+ * recording them in the lock. Nothing here calls the API.
+ */
+import pLimit from 'p-limit';
+import { KieaudioError } from './errors.js';
+import type { BuildEvent, BuildSummary } from './events.js';
+import { outputPath, type ProjectStore } from './gather.js';
+import type { LockWriter } from './lock-writer.js';
+import type { PlannedAsset } from './plan.js';
+import type { Project } from './project.js';
+import { copyVerified } from './store/copy-verified.js';
+import type { LockEntry } from './store/lock-file.js';
+import type { OutFolders } from './store/out-dir-guard.js';
+
+/** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
+const RESTORE_CONCURRENCY = 16;
+
+export interface AssetFailure {
+  asset: string;
+  out: string;
+  code: string;
+  message: string;
+  taskId?: string | undefined;
+  maybeCharged: boolean;
+}
+
+export interface InstallContext {
+  project: Project;
+  store: ProjectStore;
+  lockWriter: LockWriter;
+  signal: AbortSignal;
+  emit: (event: BuildEvent) => void;
+  summary: BuildSummary;
+  failures: AssetFailure[];
+  outFolders: OutFolders;
+}
+
+export function recordFailure(ctx: InstallContext, item: PlannedAsset, error: unknown): void {
+  const e = error instanceof KieaudioError ? error : new KieaudioError('E_IO', (error as Error).message, { cause: error });
+  const failure = { asset: item.asset.id, out: item.asset.out, code: e.code, message: e.message, maybeCharged: false };
+  ctx.summary.failed++;
+  ctx.failures.push(failure);
+  ctx.emit({ type: 'failed', ...failure });
+}
+
+/** Adopts and restores every item that needs no generation; `pending` ones wait for theirs. */
+export async function restoreAll(ctx: InstallContext, items: readonly PlannedAsset[]): Promise<void> {
+  await importOutputSources(ctx, items);
+  const io = pLimit(RESTORE_CONCURRENCY);
+  await Promise.all(
+    items.map((item) =>
+      io(async () => {
+        if (ctx.signal.aborted) return;
+        try {
+          if (item.action.type === 'adopt') await adopt(ctx, item, item.action.contentHash, item.action.size);
+          else if (item.action.type === 'restore' && item.action.source.kind !== 'pending') {
+            await restoreFromCache(ctx, item, item.action.source.kind === 'output' ? item.action.source.out : 'cache');
+          }
+        } catch (error) {
+          if (!ctx.signal.aborted) recordFailure(ctx, item, error);
+        }
+      }),
+    ),
+  );
+}
+
+/**
+ * Outputs that other assets copy from go into the cache first. Without this, moving outputs in a
+ * circle (a → b, b → c, c → a) with an empty cache would overwrite a source before it was copied,
+ * losing a paid result.
+ */
+async function importOutputSources(ctx: InstallContext, items: readonly PlannedAsset[]): Promise<void> {
+  const sources = new Map<string, { out: string; contentHash: string }>();
+  for (const item of items) {
+    if (item.action.type === 'restore' && item.action.source.kind === 'output') sources.set(item.specHash, item.action.source);
+  }
+  for (const [specHash, source] of sources) {
+    if (await ctx.store.cache.lookup(specHash)) continue;
+    const entry = ctx.lockWriter.lock.assets[source.out];
+    const size = await copyVerified(outputPath(ctx.project, source.out), ctx.store.cache.dataPath(specHash), source.contentHash, ctx.signal);
+    // A source edited since the plan was made is not imported; its copies fail below and are
+    // planned again (as generations) by the next build.
+    if (size === undefined) continue;
+    await ctx.store.cache.commit(specHash, {
+      contentHash: source.contentHash,
+      size,
+      model: entry?.model ?? '',
+      ...(entry?.taskId ? { taskId: entry.taskId } : {}),
+    });
+  }
+}
+
+async function adopt(ctx: InstallContext, item: PlannedAsset, contentHash: string, size: number): Promise<void> {
+  const taskId = (await ctx.store.cache.lookup(item.specHash))?.taskId;
+  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, taskId }));
+  ctx.summary.restored++;
+  ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
+}
+
+export async function restoreFromCache(ctx: InstallContext, item: PlannedAsset, from = 'cache'): Promise<void> {
+  const { asset } = item;
+  const dest = outputPath(ctx.project, asset.out);
+  await ctx.outFolders.prepare(dest);
+  const record = await ctx.store.cache.lookup(item.specHash);
+  if (!record || !(await ctx.store.cache.copyTo(item.specHash, dest, ctx.signal))) {
+    throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
+  }
+  await ctx.store.statIndex.record(asset.out, dest, record.contentHash);
+  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, taskId: record.taskId }));
+  ctx.summary.restored++;
+  ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes: record.size });
+}
+
+/** For `--offline` placeholders, which never enter the cache: a verified copy of the leader. */
+export async function copyPlaceholder(ctx: InstallContext, item: PlannedAsset, leaderOut: string): Promise<void> {
+  const { asset } = item;
+  const leader = ctx.lockWriter.lock.assets[leaderOut];
+  if (!leader) throw new KieaudioError('E_IO', `${leaderOut} was not recorded`);
+  const dest = outputPath(ctx.project, asset.out);
+  await ctx.outFolders.prepare(dest);
+  const size = await copyVerified(outputPath(ctx.project, leaderOut), dest, leader.contentHash, ctx.signal);
+  if (size === undefined) throw new KieaudioError('E_IO', `${leaderOut} changed while it was copied`);
+  await ctx.store.statIndex.record(asset.out, dest, leader.contentHash);
+  ctx.lockWriter.set(asset.out, { ...lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId }), placeholder: true });
+  ctx.summary.restored++;
+  ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from: leaderOut, bytes: size });
+}
+
+function lockEntry(item: PlannedAsset, content: { contentHash: string; size: number; taskId: string | undefined }): LockEntry {
+  const { asset } = item;
+  return {
+    id: asset.id,
+    kind: asset.kind,
+    model: asset.model,
+    input: asset.input,
+    specHash: item.specHash,
+    contentHash: content.contentHash,
+    size: content.size,
+    ...(content.taskId ? { taskId: content.taskId } : {}),
+  };
+}
