@@ -11,9 +11,9 @@ import type { Project } from '../project.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
 import { parseConfigText, parseSpecText } from './parse.js';
-import type { Locate } from './position.js';
-import { STATE_DIR_NAME, type Env } from './resolve-config.js';
-import { resolveProject, type SpecSource } from './resolve.js';
+import { INVALID } from './content.js';
+import { STATE_DIR_NAME, envCacheDir, type Env } from './resolve-config.js';
+import { resolveProject, type Output, type SpecSource } from './resolve.js';
 import { findEscapingFolders } from './symlink-check.js';
 
 export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
@@ -72,17 +72,23 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const configDisplay = display(configPath);
 
   const parsedConfig = parseConfigText(await readConfig(configPath, configDisplay), configDisplay);
-  const config = parsedConfig.config;
-  if (config === undefined) throw new ValidationError(sortDiagnostics(parsedConfig.diagnostics));
+  const content = parsedConfig.content;
+  // not YAML, or not a map: nothing in it says where the spec files are
+  if (content === undefined) throw new ValidationError(sortDiagnostics(parsedConfig.diagnostics));
   const diagnostics: Diagnostic[] = [...parsedConfig.diagnostics];
 
-  const cacheDir = resolve(rootDir, env.KIEAUDIO_CACHE_DIR?.trim() || config.cacheDir);
-  const discovered = await discoverSpecFiles({
-    rootDir,
-    include: config.include ?? [],
-    ignoreDirs: [cacheDir, join(rootDir, STATE_DIR_NAME)],
-    excludeFiles: [configPath],
-  });
+  // the spec files are found, and checked, whenever what finds them is valid, even if the rest of the config is not
+  const include = content.include === INVALID ? undefined : (content.include ?? []);
+  const cacheSetting = envCacheDir(env) ?? (content.cacheDir === INVALID ? undefined : content.cacheDir);
+  const discovered =
+    include === undefined || cacheSetting === undefined
+      ? { files: [], unmatched: [] }
+      : await discoverSpecFiles({
+          rootDir,
+          include,
+          ignoreDirs: [resolve(rootDir, cacheSetting), join(rootDir, STATE_DIR_NAME)],
+          excludeFiles: [configPath],
+        });
   for (const index of discovered.unmatched) {
     diagnostics.push({
       file: configDisplay,
@@ -90,7 +96,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
       severity: 'warning',
       code: 'W_INCLUDE_UNMATCHED',
       field: `include.${index}`,
-      message: `include pattern ${JSON.stringify(config.include?.[index])} matches no files`,
+      message: `include pattern ${JSON.stringify(include?.[index])} matches no files`,
     });
   }
 
@@ -110,65 +116,57 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
             code: 'E_IO',
             message: `could not read the file: ${error instanceof Error ? error.message : String(error)}`,
           };
-          return { path, file, diagnostics: [readError], locate: undefined, spec: undefined };
+          return { path, file, diagnostics: [readError], content: undefined };
         }
       }),
     ),
   );
 
   const specs: SpecSource[] = [];
-  const locators = new Map<string, Locate>([[configDisplay, parsedConfig.locate]]);
   for (const parsed of parsedSpecs) {
     diagnostics.push(...parsed.diagnostics);
-    if (parsed.locate !== undefined) locators.set(parsed.file, parsed.locate);
-    if (parsed.spec === undefined || parsed.locate === undefined) continue;
-    specs.push({
-      path: parsed.path,
-      display: parsed.file,
-      spec: parsed.spec,
-      locate: parsed.locate,
-      ...(parsed.assetIndexes === undefined ? {} : { assetIndexes: parsed.assetIndexes }),
-    });
+    if (parsed.content === undefined) continue;
+    specs.push({ path: parsed.path, display: parsed.file, content: parsed.content, locate: parsed.locate });
   }
 
   const resolved = resolveProject({
     configPath,
     rootDir,
     configDisplay,
-    config,
+    ...(parsedConfig.config === undefined ? {} : { config: parsedConfig.config }),
+    configContent: content,
     configLocate: parsedConfig.locate,
-    ...(parsedConfig.assetIndexes === undefined ? {} : { configAssetIndexes: parsedConfig.assetIndexes }),
     env,
     specs,
   });
   diagnostics.push(...resolved.diagnostics);
 
-  const project = resolved.project;
-  if (project !== undefined && !hasErrors(diagnostics)) {
-    diagnostics.push(...(await checkSymlinks(project, locators)));
+  // runs alongside every other check; it needs only a valid outDir and the valid outs
+  if (content.outDir !== INVALID) {
+    diagnostics.push(...(await checkSymlinks(resolve(rootDir, content.outDir), resolved.outputs)));
   }
   const sorted = sortDiagnostics(diagnostics);
+  const project = resolved.project;
   if (project === undefined || hasErrors(sorted)) throw new ValidationError(sorted);
   return { ...project, warnings: sorted };
 }
 
-async function checkSymlinks(project: Project, locators: ReadonlyMap<string, Locate>): Promise<Diagnostic[]> {
+async function checkSymlinks(outDir: string, outputs: readonly Output[]): Promise<Diagnostic[]> {
   const folderOf = (out: string) => posix.dirname(out);
-  const escapes = await findEscapingFolders(project.config.outDir, project.assets.map((a) => folderOf(a.out)));
+  const escapes = await findEscapingFolders(outDir, outputs.map((o) => folderOf(o.out)));
   if (escapes.size === 0) return [];
   const diagnostics: Diagnostic[] = [];
-  for (const asset of project.assets) {
-    const escape = escapes.get(folderOf(asset.out));
+  for (const output of outputs) {
+    const escape = escapes.get(folderOf(output.out));
     if (escape === undefined) continue;
-    const locate = locators.get(asset.source.file);
     diagnostics.push({
-      file: asset.source.file,
-      ...(locate?.(['assets', asset.source.index, 'out']) ?? asset.source),
+      file: output.file,
+      ...output.locate([...output.path, 'out']),
       severity: 'error',
       code: 'E_OUT_ESCAPES',
-      asset: asset.id,
+      asset: output.id ?? output.label,
       field: 'out',
-      message: `out: expected a path inside outDir, found ${JSON.stringify(asset.out)}, which leaves outDir through a symlink: "${escape.folder}" leads to ${escape.realPath}, outside ${project.config.outDir}`,
+      message: `out: expected a path inside outDir, found ${JSON.stringify(output.out)}, which leaves outDir through a symlink: "${escape.folder}" leads to ${escape.realPath}, outside ${outDir}`,
     });
   }
   return diagnostics;

@@ -1,13 +1,14 @@
 /**
- * Pure: YAML text → validated config or spec, or every problem in it with its position. Nothing
- * here touches the file system; `file` is only the path shown to the user.
+ * Pure: YAML text → validated config or spec, or every problem in it with its position, plus
+ * what of an invalid file can still be checked (content.ts). Nothing here touches the file
+ * system; `file` is only the path shown to the user.
  */
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
+import { configContent, salvageConfig, salvageSpec, specContent, type ConfigContent, type SpecContent } from './content.js';
 import { sortDiagnostics } from './diagnostics.js';
 import { issuesToDiagnostics, noMessage } from './issues.js';
-import { isRecord } from './label.js';
 import { createLocator, type Locate } from './position.js';
 import { ConfigSchema, SpecFileSchema, type ConfigInput, type SpecFileInput } from './schema.js';
 
@@ -18,30 +19,35 @@ interface Parsed {
   diagnostics: Diagnostic[];
   /** maps a path in the data back to its line and column in the text */
   locate: Locate;
-  /**
-   * Present when some assets were invalid but the rest of the file was fine: the original index
-   * of each asset kept in `assets`, so later checks still run on the good ones and name them by
-   * their real position.
-   */
-  assetIndexes?: number[];
 }
 
 export interface ParsedConfig extends Parsed {
+  /** present when the whole config is valid */
   config?: ConfigInput;
+  /**
+   * What can still be checked (see content.ts): present whenever the text is YAML holding a map,
+   * valid or not, so the rest of the project is validated alongside a broken config.
+   */
+  content?: ConfigContent;
 }
 
 export interface ParsedSpec extends Parsed {
+  /** present when the whole file is valid */
   spec?: SpecFileInput;
+  /** what can still be checked (see content.ts): present whenever the text is YAML holding a map */
+  content?: SpecContent;
 }
 
 export function parseConfigText(text: string, file: string): ParsedConfig {
   const yaml = readYaml(text, file);
   if (yaml.data === undefined) return { diagnostics: yaml.diagnostics, locate: yaml.locate };
   // an empty file is a config without `version`, which says what is missing
-  const { value, diagnostics, assetIndexes } = validate(ConfigSchema, yaml.data ?? {}, file, yaml.locate);
+  const data = yaml.data ?? {};
+  const { value, diagnostics } = validate(ConfigSchema, data, file, yaml.locate);
+  const content = value === undefined ? salvageConfig(data) : configContent(value);
   return {
     ...(value === undefined ? {} : { config: value }),
-    ...(assetIndexes === undefined ? {} : { assetIndexes }),
+    ...(content === undefined ? {} : { content }),
     diagnostics: sortDiagnostics([...yaml.diagnostics, ...diagnostics]),
     locate: yaml.locate,
   };
@@ -51,10 +57,12 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
   const yaml = readYaml(text, file);
   if (yaml.data === undefined) return { diagnostics: yaml.diagnostics, locate: yaml.locate };
   // an empty spec file (a new file, or one whose assets were all removed) declares nothing
-  const { value, diagnostics, assetIndexes } = validate(SpecFileSchema, yaml.data ?? { assets: [] }, file, yaml.locate);
+  const data = yaml.data ?? { assets: [] };
+  const { value, diagnostics } = validate(SpecFileSchema, data, file, yaml.locate);
+  const content = value === undefined ? salvageSpec(data) : specContent(value);
   return {
     ...(value === undefined ? {} : { spec: value }),
-    ...(assetIndexes === undefined ? {} : { assetIndexes }),
+    ...(content === undefined ? {} : { content }),
     diagnostics: sortDiagnostics([...yaml.diagnostics, ...diagnostics]),
     locate: yaml.locate,
   };
@@ -122,29 +130,14 @@ function firstAliasOffset(doc: Document): number | undefined {
   return offset;
 }
 
-/**
- * Validates `data`, reporting every issue. When every issue sits inside some `assets[i]`, the
- * file is validated again without those assets so the cross-asset checks still see the rest.
- */
+/** Validates `data`, reporting every issue. */
 function validate<S extends z.ZodType>(
   schema: S,
   data: unknown,
   file: string,
   locate: Locate,
-): { value?: z.output<S>; diagnostics: Diagnostic[]; assetIndexes?: number[] } {
+): { value?: z.output<S>; diagnostics: Diagnostic[] } {
   const result = schema.safeParse(data, { error: noMessage });
   if (result.success) return { value: result.data, diagnostics: [] };
-  const issues = result.error.issues;
-  const diagnostics = issuesToDiagnostics(issues, { file, data, locate, schema });
-  if (!isRecord(data) || !Array.isArray(data.assets)) return { diagnostics };
-  const broken = new Set<number>();
-  for (const issue of issues) {
-    const [first, index] = issue.path;
-    if (first !== 'assets' || typeof index !== 'number') return { diagnostics };
-    broken.add(index);
-  }
-  const assets: unknown[] = data.assets;
-  const assetIndexes = assets.flatMap((_, i) => (broken.has(i) ? [] : [i]));
-  const retry = schema.safeParse({ ...data, assets: assetIndexes.map((i) => assets[i]) });
-  return retry.success ? { value: retry.data, diagnostics, assetIndexes } : { diagnostics };
+  return { diagnostics: issuesToDiagnostics(result.error.issues, { file, data, locate, schema }) };
 }

@@ -4,9 +4,9 @@
  */
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import { DEFAULT_MODELS, type AssetKind, type ResolvedConfig } from '../project.js';
+import { DEFAULT_MODELS, type ResolvedConfig } from '../project.js';
 import { describeFound } from './describe.js';
-import type { DocPath, Locate } from './position.js';
+import type { Locate } from './position.js';
 import type { ConfigInput } from './schema.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -23,8 +23,6 @@ export interface ConfigSource {
 
 export interface ResolvedConfigResult {
   config: ResolvedConfig;
-  /** where each kind's fallback model was written, if it was (for warnings about it) */
-  modelPaths: Partial<Record<AssetKind, DocPath>>;
   diagnostics: Diagnostic[];
 }
 
@@ -32,37 +30,19 @@ export const STATE_DIR_NAME = '.kieaudio';
 
 export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
   const { config, rootDir, env } = source;
-  const diagnostics: Diagnostic[] = [];
-
-  let baseUrl = config.api.baseUrl;
+  const diagnostics = checkEnv(source);
   const envUrl = nonEmpty(env.KIE_API_BASE_URL);
-  if (envUrl !== undefined) {
-    if (isHttpUrl(envUrl)) {
-      baseUrl = envUrl;
-    } else {
-      diagnostics.push({
-        file: source.display,
-        ...source.locate(['api', 'baseUrl']),
-        severity: 'error',
-        code: 'E_ENV',
-        field: 'api.baseUrl',
-        message: `KIE_API_BASE_URL (which overrides api.baseUrl): expected an http(s) URL without user name or password, found ${describeFound(envUrl)}`,
-      });
-    }
-  }
+  const baseUrl = diagnostics.length === 0 && envUrl !== undefined ? envUrl : config.api.baseUrl;
 
-  const envCache = nonEmpty(env.KIEAUDIO_CACHE_DIR);
-  const modelPaths: Partial<Record<AssetKind, DocPath>> = {};
+  const envCache = envCacheDir(env);
   const models = { ...DEFAULT_MODELS };
   for (const kind of ['voice', 'effect'] as const) {
     const fromDefaults = config.defaults?.[kind]?.model;
     const fromModels = config.models?.[kind];
     if (fromDefaults != null) {
       models[kind] = fromDefaults;
-      modelPaths[kind] = ['defaults', kind, 'model'];
     } else if (fromModels != null) {
       models[kind] = fromModels;
-      modelPaths[kind] = ['models', kind];
     }
   }
 
@@ -87,9 +67,29 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
         effect: { ...config.defaults?.effect },
       },
     },
-    modelPaths,
     diagnostics,
   };
+}
+
+/** The environment's overrides that can be wrong whatever the config says (reported even when the config is invalid). */
+export function checkEnv(source: Pick<ConfigSource, 'display' | 'locate' | 'env'>): Diagnostic[] {
+  const envUrl = nonEmpty(source.env.KIE_API_BASE_URL);
+  if (envUrl === undefined || isHttpUrl(envUrl)) return [];
+  return [
+    {
+      file: source.display,
+      ...source.locate(['api', 'baseUrl']),
+      severity: 'error',
+      code: 'E_ENV',
+      field: 'api.baseUrl',
+      message: `KIE_API_BASE_URL (which overrides api.baseUrl): expected an http(s) URL without user name or password, found ${describeFound(envUrl)}`,
+    },
+  ];
+}
+
+/** The environment's KIEAUDIO_CACHE_DIR, when set to something. */
+export function envCacheDir(env: Env): string | undefined {
+  return nonEmpty(env.KIEAUDIO_CACHE_DIR);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

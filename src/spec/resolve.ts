@@ -1,15 +1,17 @@
 /**
- * Pure: validated config and spec files → the resolved Project, with every cross-file problem
- * (defaults chain, duplicates, outputs that do not fit their format) reported at once.
+ * Pure: config and spec files → the resolved Project, with every cross-file problem (defaults
+ * chain, duplicates, outputs that do not fit their format) reported at once. Files that failed
+ * validation take part with what could be salvaged from them (content.ts), so their problems and
+ * the rest of the project's are reported together.
  */
 import type { Diagnostic } from '../errors.js';
-import type { AssetKind, Project, ResolvedAsset } from '../project.js';
+import { DEFAULT_MODELS, type AssetKind, type Project, type ResolvedAsset } from '../project.js';
+import { INVALID, type ConfigContent, type DefaultsContent, type SpecContent } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
-import { assetLabel } from './label.js';
 import type { Locate } from './position.js';
-import { resolveAsset, type Layer } from './resolve-asset.js';
-import { resolveConfig, type Env } from './resolve-config.js';
-import type { AssetInput, ConfigInput, DefaultsInput, SpecFileInput } from './schema.js';
+import { resolveAsset, type FallbackModel, type Layer } from './resolve-asset.js';
+import { checkEnv, resolveConfig, type Env } from './resolve-config.js';
+import type { ConfigInput } from './schema.js';
 import { checkUnique, type Claim } from './uniqueness.js';
 
 export interface SpecSource {
@@ -17,10 +19,8 @@ export interface SpecSource {
   path: string;
   /** as the user should see it (relative to the working directory) */
   display: string;
-  spec: SpecFileInput;
+  content: SpecContent;
   locate: Locate;
-  /** original index of each entry of `spec.assets` when invalid assets were left out (see parse.ts) */
-  assetIndexes?: readonly number[];
 }
 
 export interface ResolveInput {
@@ -30,30 +30,40 @@ export interface ResolveInput {
   rootDir: string;
   /** the config path as the user should see it */
   configDisplay: string;
-  config: ConfigInput;
+  /** present when the config is valid; no Project is resolved without it */
+  config?: ConfigInput;
+  configContent: ConfigContent;
   configLocate: Locate;
-  configAssetIndexes?: readonly number[];
   env: Env;
   specs: readonly SpecSource[];
 }
 
+/** An asset whose `out` is valid, and where it is written (for checks on the file system). */
+export type Output = Claim & { out: string };
+
 export interface ResolveResult {
-  /** present when there are no errors */
+  /** present when the config and every spec file are valid and there are no errors */
   project?: Project;
   /** errors and warnings, sorted by file, line and column */
   diagnostics: Diagnostic[];
+  /** every asset with a valid `out`, valid or not otherwise, in declaration order */
+  outputs: Output[];
 }
 
 export function resolveProject(input: ResolveInput): ResolveResult {
-  const resolved = resolveConfig({
-    configPath: input.configPath,
-    rootDir: input.rootDir,
-    display: input.configDisplay,
-    config: input.config,
-    locate: input.configLocate,
-    env: input.env,
-  });
-  const diagnostics = [...resolved.diagnostics];
+  const resolved =
+    input.config === undefined
+      ? undefined
+      : resolveConfig({
+          configPath: input.configPath,
+          rootDir: input.rootDir,
+          display: input.configDisplay,
+          config: input.config,
+          locate: input.configLocate,
+          env: input.env,
+        });
+  const diagnostics =
+    resolved?.diagnostics ?? checkEnv({ display: input.configDisplay, locate: input.configLocate, env: input.env });
   const sharedReported = new Set<string>();
   const report = (diagnostic: Diagnostic, own: boolean) => {
     if (!own) {
@@ -65,63 +75,76 @@ export function resolveProject(input: ResolveInput): ResolveResult {
     diagnostics.push(diagnostic);
   };
 
-  const configLayer = (kind: AssetKind): Layer => ({
-    values: input.config.defaults?.[kind],
-    file: input.configDisplay,
-    locate: input.configLocate,
-    path: ['defaults', kind],
-    fieldPrefix: `defaults.${kind}.`,
-  });
-  const fallbackModel = (kind: AssetKind) => {
-    const path = resolved.modelPaths[kind];
-    return {
-      slug: resolved.config.models[kind],
-      ...(path === undefined
-        ? {}
-        : {
-            origin: { file: input.configDisplay, locate: input.configLocate, path, field: path.join('.'), own: false },
-          }),
-    };
+  const configContent = input.configContent;
+  const defaultsLayer = (defaults: DefaultsContent, kind: AssetKind, file: string, locate: Locate): Layer | undefined => {
+    const level = defaults[kind];
+    return level === undefined
+      ? undefined
+      : { values: level.values, incomplete: level.incomplete, file, locate, path: ['defaults', kind], fieldPrefix: `defaults.${kind}.` };
+  };
+  const configLayers: Record<AssetKind, Layer> = {
+    voice: defaultsLayer(configContent.defaults, 'voice', input.configDisplay, input.configLocate) ?? emptyConfigLayer(input, 'voice'),
+    effect: defaultsLayer(configContent.defaults, 'effect', input.configDisplay, input.configLocate) ?? emptyConfigLayer(input, 'effect'),
+  };
+  const fallbackModels: Record<AssetKind, FallbackModel | undefined> = {
+    voice: fallbackModel(input, 'voice'),
+    effect: fallbackModel(input, 'effect'),
   };
 
   const assets: ResolvedAsset[] = [];
   const claims: Claim[] = [];
+  const outputs: Output[] = [];
   const addFile = (
     file: string,
     locate: Locate,
-    list: readonly AssetInput[],
+    content: SpecContent,
     /** the file's own `defaults` (config assets have none besides the config's) */
-    fileDefaults: DefaultsInput | null | undefined,
-    indexes: readonly number[] | undefined,
+    fileDefaults: DefaultsContent | undefined,
   ) => {
-    for (const [position, asset] of list.entries()) {
-      const index = indexes?.[position] ?? position;
-      const label = assetLabel(asset, index);
-      const path = ['assets', index];
-      const layers: Layer[] = [
-        { values: asset, file, locate, path, fieldPrefix: '' },
-        ...(fileDefaults == null
-          ? []
-          : [{ values: fileDefaults[asset.kind], file, locate, path: ['defaults', asset.kind], fieldPrefix: `defaults.${asset.kind}.` }]),
-        configLayer(asset.kind),
-      ];
-      const one = resolveAsset({ asset, index, label, layers, fallbackModel: fallbackModel(asset.kind), report });
+    const fileLayers: Record<AssetKind, Layer | undefined> = {
+      voice: fileDefaults === undefined ? undefined : defaultsLayer(fileDefaults, 'voice', file, locate),
+      effect: fileDefaults === undefined ? undefined : defaultsLayer(fileDefaults, 'effect', file, locate),
+    };
+    for (const entry of content.assets) {
+      const path = ['assets', entry.index];
+      const kind = entry.kind;
+      const own: Layer = { values: entry.values, incomplete: entry.incomplete, file, locate, path, fieldPrefix: '' };
+      const layers: Layer[] = [own];
+      if (kind !== undefined) {
+        const fileLayer = fileLayers[kind];
+        if (fileLayer !== undefined) layers.push(fileLayer);
+        layers.push(configLayers[kind]);
+      }
+      const one = resolveAsset({
+        entry,
+        layers,
+        fallbackModel: kind === undefined ? undefined : fallbackModels[kind],
+        report,
+      });
       if (one.asset !== undefined) assets.push(one.asset);
+      const rawId = entry.values.id;
+      const explicitId = typeof rawId === 'string';
+      // an invalid id (reported already) is left out of the id check; a null one defaults to out
+      const id = explicitId ? rawId : rawId === INVALID ? undefined : one.out;
       if (one.out !== undefined) {
-        claims.push({ out: one.out, id: asset.id ?? one.out, explicitId: asset.id != null, label, file, locate, path });
+        const claim: Output = { out: one.out, explicitId, label: entry.label, file, locate, path };
+        if (id !== undefined) claim.id = id;
+        claims.push(claim);
+        outputs.push(claim);
+      } else if (id !== undefined) {
+        claims.push({ id, explicitId, label: entry.label, file, locate, path });
       }
     }
   };
 
-  addFile(input.configDisplay, input.configLocate, input.config.assets ?? [], undefined, input.configAssetIndexes);
+  addFile(input.configDisplay, input.configLocate, configContent, undefined);
   const specs = [...input.specs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const source of specs) {
-    addFile(source.display, source.locate, source.spec.assets, source.spec.defaults, source.assetIndexes);
-  }
+  for (const source of specs) addFile(source.display, source.locate, source.content, source.content.defaults);
   diagnostics.push(...checkUnique(claims));
 
   const sorted = sortDiagnostics(diagnostics);
-  if (hasErrors(sorted)) return { diagnostics: sorted };
+  const complete = configContent.valid && specs.every((s) => s.content.valid);
+  if (resolved === undefined || !complete || hasErrors(sorted)) return { diagnostics: sorted, outputs };
   return {
     project: {
       config: resolved.config,
@@ -130,5 +153,33 @@ export function resolveProject(input: ResolveInput): ResolveResult {
       warnings: sorted,
     },
     diagnostics: sorted,
+    outputs,
   };
+}
+
+/** The config's level of the chain when it sets no defaults for `kind`. */
+function emptyConfigLayer(input: ResolveInput, kind: AssetKind): Layer {
+  return {
+    values: undefined,
+    file: input.configDisplay,
+    locate: input.configLocate,
+    path: ['defaults', kind],
+    fieldPrefix: `defaults.${kind}.`,
+  };
+}
+
+/**
+ * The model of a kind when no level of the chain names one: the config's `models`, else the
+ * built-in one; undefined when `models` says something that failed validation.
+ */
+function fallbackModel(input: ResolveInput, kind: AssetKind): FallbackModel | undefined {
+  const models = input.configContent.models;
+  const value = models?.values[kind];
+  if (value === INVALID) return undefined;
+  if (typeof value === 'string') {
+    const path = ['models', kind];
+    return { slug: value, origin: { file: input.configDisplay, locate: input.configLocate, path, field: path.join('.'), own: false } };
+  }
+  if (models?.incomplete === true) return undefined;
+  return { slug: DEFAULT_MODELS[kind] };
 }

@@ -158,6 +158,10 @@ const ApiSchema = z
   .prefault({})
   .describe('How kie.ai is called. The API key is never set here: it comes only from KIE_API_KEY.');
 
+export const ModelsSchema = z
+  .strictObject({ voice: unset(modelSchema('voice')), effect: unset(modelSchema('effect')) }, { error: mapError })
+  .describe('Model used per kind when neither an asset nor the defaults name one.');
+
 export const ConfigSchema = z
   .strictObject(
     {
@@ -182,11 +186,7 @@ export const ConfigSchema = z
         .describe('Download cache. The environment variable KIEAUDIO_CACHE_DIR overrides it.'),
       concurrency: integerSchema(1, 64).default(8).describe('Most tasks in flight at once; --concurrency overrides it.'),
       api: ApiSchema,
-      models: unset(
-        z
-          .strictObject({ voice: unset(modelSchema('voice')), effect: unset(modelSchema('effect')) }, { error: mapError })
-          .describe('Model used per kind when neither an asset nor the defaults name one.'),
-      ),
+      models: unset(ModelsSchema),
       defaults: DefaultsSchema,
       assets: AssetListSchema.optional(),
     },

@@ -7,9 +7,10 @@ import type { Diagnostic } from '../errors.js';
 import type { DocPath, Locate } from './position.js';
 
 export interface Claim {
-  /** normalized out */
-  out: string;
-  id: string;
+  /** normalized out; undefined when the asset's `out` is not valid */
+  out?: string;
+  /** undefined when the asset's `id` is not valid, or it has neither a valid `id` nor a valid `out` */
+  id?: string;
   /** whether `id` was written, or defaulted to `out` */
   explicitId: boolean;
   label: string;
@@ -40,20 +41,24 @@ export function checkUnique(claims: Iterable<Claim>): Diagnostic[] {
   };
 
   for (const claim of claims) {
-    const outKey = claim.out.normalize('NFC').toLowerCase();
-    const firstOut = outs.get(outKey);
-    if (firstOut === undefined) {
-      outs.set(outKey, claim);
-    } else {
-      const folded = firstOut.out === claim.out ? '' : ' (outputs are compared ignoring case, as macOS and Windows file systems do)';
-      report(
-        claim,
-        'out',
-        'E_DUPLICATE_OUT',
-        `expected a unique output path, found ${JSON.stringify(claim.out)}, already the output of asset "${firstOut.label}" at ${where(firstOut, 'out')}${folded}`,
-      );
+    let firstOut: Claim | undefined;
+    if (claim.out !== undefined) {
+      const outKey = claim.out.normalize('NFC').toLowerCase();
+      firstOut = outs.get(outKey);
+      if (firstOut === undefined) {
+        outs.set(outKey, claim);
+      } else {
+        const folded = firstOut.out === claim.out ? '' : ' (outputs are compared ignoring case, as macOS and Windows file systems do)';
+        report(
+          claim,
+          'out',
+          'E_DUPLICATE_OUT',
+          `expected a unique output path, found ${JSON.stringify(claim.out)}, already the output of asset "${firstOut.label}" at ${where(firstOut, 'out')}${folded}`,
+        );
+      }
     }
 
+    if (claim.id === undefined) continue;
     const firstId = ids.get(claim.id);
     if (firstId === undefined) {
       ids.set(claim.id, claim);

@@ -48,7 +48,10 @@ export async function expectValidationError(promise: Promise<unknown>): Promise<
 
 export const ROOT = '/project';
 
-/** Parses and resolves texts without touching the disk: config at /project, specs by relative path. */
+/**
+ * Parses and resolves texts without touching the disk: config at /project, specs by relative
+ * path. Files that fail validation take part with what can be salvaged from them, as in loadProject.
+ */
 export function resolveTexts(options: {
   config: string;
   specs?: Record<string, string>;
@@ -60,26 +63,20 @@ export function resolveTexts(options: {
   for (const [display, text] of Object.entries(options.specs ?? {})) {
     const parsed = parseSpecText(text, display);
     parseDiagnostics.push(...parsed.diagnostics);
-    if (parsed.spec !== undefined) {
-      specs.push({
-        path: `${ROOT}/${display}`,
-        display,
-        spec: parsed.spec,
-        locate: parsed.locate,
-        ...(parsed.assetIndexes === undefined ? {} : { assetIndexes: parsed.assetIndexes }),
-      });
+    if (parsed.content !== undefined) {
+      specs.push({ path: `${ROOT}/${display}`, display, content: parsed.content, locate: parsed.locate });
     }
   }
-  if (parsedConfig.config === undefined) {
+  if (parsedConfig.content === undefined) {
     throw new Error(`config did not parse: ${parseDiagnostics.map((d) => d.message).join('; ')}`);
   }
   const result = resolveProject({
     configPath: `${ROOT}/kieaudio.config.yaml`,
     rootDir: ROOT,
     configDisplay: 'kieaudio.config.yaml',
-    config: parsedConfig.config,
+    ...(parsedConfig.config === undefined ? {} : { config: parsedConfig.config }),
+    configContent: parsedConfig.content,
     configLocate: parsedConfig.locate,
-    ...(parsedConfig.assetIndexes === undefined ? {} : { configAssetIndexes: parsedConfig.assetIndexes }),
     env: options.env ?? {},
     specs,
   });

@@ -155,10 +155,167 @@ describe('loadProject', () => {
     expect(diagnostics[1]?.message).toContain('already the output of asset "Same.mp3" at audio/b.yaml:2');
   });
 
-  test('an invalid config stops before the spec files', async () => {
-    const root = await makeProject({ [CONFIG_FILE_NAME]: 'version: 1\ninclude: ["audio/*.yaml"]\nconcurrency: 0\n', 'audio/a.yaml': 'junk: 1\n' });
+  test('an invalid config still has its spec files checked, and all problems are reported together', async () => {
+    const root = await makeProject({
+      [CONFIG_FILE_NAME]: `${MINIMAL_CONFIG}concurrency: 0\napi: { rateLimit: { requests: 0 } }\n`,
+      'audio/a.yaml': `assets:\n${voice('a.mp3', ', stability: 7')}${voice('../x.mp3')}`,
+      'audio/b.yaml': 'junk: 1\n',
+    });
     const diagnostics = await expectValidationError(loadProject({ cwd: root, env: {} }));
-    expect(diagnostics.map(where)).toEqual(['kieaudio.config.yaml:3:14 E_RANGE concurrency']);
+    expect(diagnostics.map(where)).toEqual([
+      'audio/a.yaml:2:53 E_RANGE [a.mp3] stability',
+      'audio/a.yaml:3:35 E_OUT_ESCAPES [../x.mp3] out',
+      'audio/b.yaml:1:1 E_REQUIRED assets',
+      'audio/b.yaml:1:1 E_UNKNOWN_KEY junk',
+      'kieaudio.config.yaml:5:14 E_RANGE concurrency',
+      'kieaudio.config.yaml:6:31 E_RANGE api.rateLimit.requests',
+    ]);
+  });
+
+  test('the spec files are not searched when what finds them is invalid', async () => {
+    const files = { 'audio/a.yaml': `assets:\n${voice('../x.mp3')}` };
+    const badInclude = await makeProject({ [CONFIG_FILE_NAME]: 'version: 1\ninclude: audio/*.yaml\nconcurrency: 0\n', ...files });
+    expect((await expectValidationError(loadProject({ cwd: badInclude, env: {} }))).map(where)).toEqual([
+      'kieaudio.config.yaml:2:10 E_TYPE include',
+      'kieaudio.config.yaml:3:14 E_RANGE concurrency',
+    ]);
+    // the cache folder is left out of the search, so a bad cacheDir stops it too, unless the environment overrides it
+    const badCache = await makeProject({ [CONFIG_FILE_NAME]: `${MINIMAL_CONFIG}cacheDir: ""\n`, ...files });
+    expect((await expectValidationError(loadProject({ cwd: badCache, env: {} }))).map(where)).toEqual([
+      'kieaudio.config.yaml:5:11 E_RANGE cacheDir',
+    ]);
+    expect((await expectValidationError(loadProject({ cwd: badCache, env: { KIEAUDIO_CACHE_DIR: 'c' } }))).map(where)).toEqual([
+      'audio/a.yaml:2:35 E_OUT_ESCAPES [../x.mp3] out',
+      'kieaudio.config.yaml:5:11 E_RANGE cacheDir',
+    ]);
+  });
+
+  test('bad config defaults are reported once, at the config; the assets are checked against the valid ones', async () => {
+    const root = await makeProject({
+      [CONFIG_FILE_NAME]: [
+        'version: 1', // 1
+        'include: ["audio/*.yaml"]', // 2
+        'defaults:', // 3
+        '  voice: { voice: rachel, speed: 9 }', // 4
+        '  effect: { output_format: pcm_44100, duration_seconds: 99 }', // 5
+        'models: { voice: elevenlabs/sound-effect-v2 }', // 6
+        'concurrency: 0', // 7
+        '',
+      ].join('\n'),
+      'audio/a.yaml': [
+        'assets:', // 1
+        '  - { kind: voice, text: hi, out: a.mp3 }', // 2: inherits the bad voice, speed and model: nothing more to say
+        '  - { kind: voice, text: hi, out: b.wav }', // 3
+        '  - { kind: effect, text: boom, out: c.mp3 }', // 4: the valid output_format still applies
+        '  - { kind: effect, text: boom, out: d.wav, output_format: mp3_44100_64 }', // 5
+        '  - { kind: voice, text: hi, out: ../e.mp3 }', // 6
+        '',
+      ].join('\n'),
+    });
+    const diagnostics = await expectValidationError(loadProject({ cwd: root, env: {} }));
+    expect(diagnostics.map(where)).toEqual([
+      'audio/a.yaml:3:35 E_OUT_EXTENSION [b.wav] out',
+      'audio/a.yaml:4:38 E_OUT_EXTENSION [c.mp3] out',
+      'audio/a.yaml:5:38 E_OUT_EXTENSION [d.wav] out',
+      'audio/a.yaml:6:35 E_OUT_ESCAPES [../e.mp3] out',
+      'kieaudio.config.yaml:4:19 E_VOICE_UNKNOWN defaults.voice.voice',
+      'kieaudio.config.yaml:4:34 E_RANGE defaults.voice.speed',
+      'kieaudio.config.yaml:5:57 E_RANGE defaults.effect.duration_seconds',
+      'kieaudio.config.yaml:6:18 E_MODEL_KIND models.voice',
+      'kieaudio.config.yaml:7:14 E_RANGE concurrency',
+    ]);
+    expect(diagnostics[1]?.message).toBe(
+      'out: expected a path ending in ".wav" because output_format pcm_44100 produces a WAV file (raw samples are wrapped in a WAV header), found "c.mp3"',
+    );
+  });
+
+  test('a misspelled config key hides nothing it might have meant: no unpinned voice for every asset', async () => {
+    const root = await makeProject({
+      [CONFIG_FILE_NAME]: 'version: 1\ninclude: ["audio/*.yaml"]\ndefualts:\n  voice: { voice: Rachel }\n',
+      'audio/a.yaml': `assets:\n${voice('a.mp3')}${voice('b.wav')}`,
+    });
+    const diagnostics = await expectValidationError(loadProject({ cwd: root, env: {} }));
+    expect(diagnostics.map(where)).toEqual([
+      'audio/a.yaml:3:35 E_OUT_EXTENSION [b.wav] out',
+      'kieaudio.config.yaml:3:1 E_UNKNOWN_KEY defualts',
+    ]);
+  });
+
+  test("an error in a file's defaults does not hide the problems of its assets", async () => {
+    const root = await makeProject({
+      [CONFIG_FILE_NAME]: MINIMAL_CONFIG,
+      'audio/a.yaml': [
+        'defaults:', // 1
+        '  voice: { voice: rachel, speed: 9 }', // 2
+        '  effect: { loop: maybe }', // 3
+        'assets:', // 4
+        '  - { kind: voice, text: hi, out: ../x.mp3 }', // 5
+        '  - { kind: voice, text: hi, out: a.mp3 }', // 6
+        '  - { kind: voice, text: hi, out: A.mp3 }', // 7
+        '  - { kind: voice, text: hi, out: b.wav }', // 8
+        '  - { kind: effect, out: c.wav }', // 9
+        '  - { kind: voice, out: d.mp3, style: 0.5 }', // 10
+        '',
+      ].join('\n'),
+      'audio/b.yaml': `assets:\n${voice('a.mp3')}`,
+    });
+    const diagnostics = await expectValidationError(loadProject({ cwd: root, env: {} }));
+    expect(diagnostics.map(where)).toEqual([
+      'audio/a.yaml:2:19 E_VOICE_UNKNOWN defaults.voice.voice',
+      'audio/a.yaml:2:34 E_RANGE defaults.voice.speed',
+      'audio/a.yaml:3:19 E_TYPE defaults.effect.loop',
+      'audio/a.yaml:5:35 E_OUT_ESCAPES [../x.mp3] out',
+      'audio/a.yaml:7:35 E_DUPLICATE_OUT [A.mp3] out',
+      'audio/a.yaml:8:35 E_OUT_EXTENSION [b.wav] out',
+      'audio/a.yaml:9:5 E_REQUIRED [c.wav] text',
+      'audio/a.yaml:9:26 E_OUT_EXTENSION [c.wav] out',
+      'audio/a.yaml:10:5 E_REQUIRED [d.mp3] text',
+      'audio/b.yaml:2:35 E_DUPLICATE_OUT [a.mp3] out',
+    ]);
+  });
+
+  test("an error in an asset's own fields does not hide its out, extension and duplicate checks", async () => {
+    const root = await makeProject({
+      [CONFIG_FILE_NAME]: MINIMAL_CONFIG,
+      'audio/a.yaml': [
+        'assets:', // 1
+        '  - { kind: voice, text: hi, out: ../x.mp3, stability: 2 }', // 2
+        '  - { kind: effect, text: boom, out: a.wav, duration_seconds: 30 }', // 3
+        '  - { kind: effect, text: boom, out: b.mp3, output_format: pcm_44100, loop: 3 }', // 4
+        '  - { kind: effect, text: boom, out: c.mp3, output_format: pcm_4410 }', // 5: format unknown, no extension check
+        '  - { kind: effect, text: boom, out: d.wav, output_formt: pcm_44100 }', // 6: may be meant as output_format
+        '  - { kind: voice, text: hi, out: e.mp3, speed: 5 }', // 7
+        '  - { kind: voice, text: hi, out: E.mp3, stability: 2 }', // 8
+        '  - { id: same, kind: voice, text: hi, out: f.mp3 }', // 9
+        '  - { id: same, kind: music, out: g.mp3 }', // 10
+        '  - { kind: music, out: "x/h?.mp3" }', // 11
+        '  - { kind: voice, text: hi, out: "", style: 3 }', // 12
+        '',
+      ].join('\n'),
+    });
+    const diagnostics = await expectValidationError(loadProject({ cwd: root, env: {} }));
+    expect(diagnostics.map(where)).toEqual([
+      'audio/a.yaml:2:35 E_OUT_ESCAPES [../x.mp3] out',
+      'audio/a.yaml:2:56 E_RANGE [../x.mp3] stability',
+      'audio/a.yaml:3:38 E_OUT_EXTENSION [a.wav] out',
+      'audio/a.yaml:3:63 E_RANGE [a.wav] duration_seconds',
+      'audio/a.yaml:4:38 E_OUT_EXTENSION [b.mp3] out',
+      'audio/a.yaml:4:77 E_TYPE [b.mp3] loop',
+      'audio/a.yaml:5:60 E_ENUM [c.mp3] output_format',
+      'audio/a.yaml:6:45 E_UNKNOWN_KEY [d.wav] output_formt',
+      'audio/a.yaml:7:49 E_RANGE [e.mp3] speed',
+      'audio/a.yaml:8:35 E_DUPLICATE_OUT [E.mp3] out',
+      'audio/a.yaml:8:53 E_RANGE [E.mp3] stability',
+      'audio/a.yaml:10:11 E_DUPLICATE_ID [same] id',
+      'audio/a.yaml:10:23 E_ENUM [same] kind',
+      'audio/a.yaml:11:13 E_ENUM [x/h?.mp3] kind',
+      'audio/a.yaml:11:25 E_OUT_INVALID [x/h?.mp3] out',
+      'audio/a.yaml:12:35 E_RANGE [#10] out',
+      'audio/a.yaml:12:46 E_RANGE [#10] style',
+    ]);
+    expect(diagnostics.find((d) => d.code === 'E_DUPLICATE_OUT')?.message).toBe(
+      'out: expected a unique output path, found "E.mp3", already the output of asset "e.mp3" at audio/a.yaml:7 (outputs are compared ignoring case, as macOS and Windows file systems do)',
+    );
   });
 
   test('--config and the environment', async () => {
@@ -193,6 +350,31 @@ describe('loadProject', () => {
     expect(diagnostics[0]?.message).toBe(
       `out: expected a path inside outDir, found "sfx/a.mp3", which leaves outDir through a symlink: "sfx" leads to ${join(root, 'elsewhere')}, outside ${join(root, 'assets')}`,
     );
+  });
+
+  test('a symlinked output folder is reported alongside every other problem', async () => {
+    const root = await makeProject({
+      [CONFIG_FILE_NAME]: `${MINIMAL_CONFIG}outDir: assets\nconcurrency: 0\n`,
+      'audio/a.yaml': [
+        'defaults:',
+        '  voice: { speed: 9 }',
+        'assets:',
+        `${voice('sfx/a.mp3', ', stability: 2')}${voice('sfx/b.mp3')}${voice('ok/c.mp3', ', style: 5')}`,
+      ].join('\n'),
+      'assets/ok/.keep': '',
+      'elsewhere/.keep': '',
+    });
+    await symlink(join(root, 'elsewhere'), join(root, 'assets/sfx'), 'dir');
+    const diagnostics = await expectValidationError(loadProject({ cwd: root, env: {} }));
+    expect(diagnostics.map(where)).toEqual([
+      'audio/a.yaml:2:19 E_RANGE defaults.voice.speed',
+      'audio/a.yaml:4:35 E_OUT_ESCAPES [sfx/a.mp3] out',
+      'audio/a.yaml:4:57 E_RANGE [sfx/a.mp3] stability',
+      'audio/a.yaml:5:35 E_OUT_ESCAPES [sfx/b.mp3] out',
+      'audio/a.yaml:6:52 E_RANGE [ok/c.mp3] style',
+      'kieaudio.config.yaml:6:14 E_RANGE concurrency',
+    ]);
+    expect(diagnostics[1]?.message).toContain(`which leaves outDir through a symlink: "sfx" leads to ${join(root, 'elsewhere')}`);
   });
 
   test('outDir itself may be a symlink; no outDir yet is fine', async () => {

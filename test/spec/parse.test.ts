@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { INVALID } from '../../src/spec/content.js';
 import { parseConfigText, parseSpecText } from '../../src/spec/parse.js';
 import { where } from './helpers.js';
 
@@ -386,13 +387,75 @@ describe('every problem at once', () => {
       'audio/a.yaml:4:39 E_TYPE [c.mp3] loop',
       'audio/a.yaml:4:64 E_RANGE [c.mp3] prompt_influence',
     ]);
-    expect(result.spec?.assets.map((a) => a.out)).toEqual(['b.mp3', 'd.mp3']);
-    expect(result.assetIndexes).toEqual([1, 3]);
+    expect(result.spec).toBeUndefined();
+    expect(result.content?.valid).toBe(false);
+    expect(result.content?.assets.map((a) => [a.index, a.valid, a.label, a.values.out])).toEqual([
+      [0, false, 'a.mp3', 'a.mp3'],
+      [1, true, 'b.mp3', 'b.mp3'],
+      [2, false, 'c.mp3', 'c.mp3'],
+      [3, true, 'd.mp3', 'd.mp3'],
+    ]);
+    // the fields that failed are kept as INVALID (written, but unusable); the rest as parsed
+    expect(result.content?.assets[0]?.values).toEqual({ kind: 'voice', out: 'a.mp3', stability: INVALID });
+    expect(result.content?.assets[2]?.values).toEqual({ kind: 'effect', out: 'c.mp3', loop: INVALID, prompt_influence: INVALID });
   });
 
-  test('a problem outside the assets leaves no partial result', () => {
-    const result = spec('defaults: { voice: { speed: 9 } }\nassets:\n  - { kind: voice, out: a.mp3 }\n');
+  test('a problem in defaults leaves the rest of the file to check', () => {
+    const result = spec('defaults: { voice: { speed: 9, voice: Roger } }\nassets:\n  - { kind: voice, out: a.mp3 }\n');
     expect(result.spec).toBeUndefined();
     expect(result.diagnostics.map(where)).toEqual(['audio/a.yaml:1:29 E_RANGE defaults.voice.speed']);
+    expect(result.content?.defaults).toEqual({ voice: { values: { speed: INVALID, voice: 'Roger' }, incomplete: false } });
+    expect(result.content?.assets.map((a) => [a.valid, a.values])).toEqual([[true, { kind: 'voice', out: 'a.mp3' }]]);
+  });
+
+  test('maps that may hide a field are marked incomplete: unknown keys, a wrong type, a misspelled parent', () => {
+    const result = spec(
+      [
+        'defaults:', // 1
+        '  voice: { voic: Roger }', // 2
+        '  effect: 5', // 3
+        'assets:', // 4
+        '  - { kind: effect, out: a.wav, output_formt: pcm_44100 }', // 5
+        '  - { kind: music, id: m, out: m.mp3, text: hi }', // 6
+        '  - just a string', // 7
+      ].join('\n'),
+    );
+    expect(result.diagnostics.map(where)).toEqual([
+      'audio/a.yaml:2:12 E_UNKNOWN_KEY defaults.voice.voic',
+      'audio/a.yaml:3:11 E_TYPE defaults.effect',
+      'audio/a.yaml:5:33 E_UNKNOWN_KEY [a.wav] output_formt',
+      'audio/a.yaml:6:13 E_ENUM [m] kind',
+      'audio/a.yaml:7:5 E_TYPE [#2]',
+    ]);
+    expect(result.content?.defaults).toEqual({ voice: { values: {}, incomplete: true }, effect: { values: {}, incomplete: true } });
+    expect(result.content?.assets.map((a) => [a.kind, a.values, a.incomplete, a.label])).toEqual([
+      ['effect', { kind: 'effect', out: 'a.wav' }, true, 'a.wav'],
+      [undefined, { id: 'm', out: 'm.mp3' }, true, 'm'],
+      [undefined, {}, true, '#2'],
+    ]);
+    const misspelled = spec('defualts:\n  voice: { voice: Roger }\nassets: []\n');
+    expect(misspelled.diagnostics.map(where)).toEqual(['audio/a.yaml:1:1 E_UNKNOWN_KEY defualts']);
+    expect(misspelled.content?.defaults).toEqual({ voice: { values: {}, incomplete: true }, effect: { values: {}, incomplete: true } });
+  });
+
+  test('a config is salvaged field by field', () => {
+    const c = config('version: 1\ninclude: ["a/*.yaml"]\noutDir: 5\nconcurrency: 0\nmodels: { voice: elevenlabs/sound-effect-v2 }\n');
+    expect(c.config).toBeUndefined();
+    expect(c.diagnostics.map(where)).toEqual([
+      'kieaudio.config.yaml:3:9 E_TYPE outDir',
+      'kieaudio.config.yaml:4:14 E_RANGE concurrency',
+      'kieaudio.config.yaml:5:18 E_MODEL_KIND models.voice',
+    ]);
+    expect(c.content).toMatchObject({
+      valid: false,
+      include: ['a/*.yaml'],
+      outDir: INVALID,
+      cacheDir: '.kieaudio/cache',
+      models: { values: { voice: INVALID }, incomplete: false },
+      defaults: {},
+      assets: [],
+    });
+    expect(config('version: 1\ninclude: 5\n').content?.include).toBe(INVALID);
+    expect(config('- a list\n').content).toBeUndefined();
   });
 });

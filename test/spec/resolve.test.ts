@@ -272,7 +272,7 @@ describe('uniqueness across the project', () => {
     ]);
   });
 
-  test('assets dropped by parse errors keep their real index for the rest', () => {
+  test('assets with validation errors keep their real index for the rest', () => {
     const result = resolveTexts({
       config: 'version: 1\n',
       specs: { 'a.yaml': 'assets:\n  - { kind: voice, out: a.mp3, speed: 9 }\n  - { kind: voice, out: b.mp3, text: hi }\n' },
@@ -281,9 +281,63 @@ describe('uniqueness across the project', () => {
     expect(result.diagnostics.map(where)).toEqual(['a.yaml:3:5 E_VOICE_UNPINNED [b.mp3] voice']);
     const unnamed = resolveTexts({
       config: 'version: 1\n',
-      specs: { 'a.yaml': 'assets:\n  - { kind: voice, out: 5 }\n  - { kind: voice, out: "", text: hi }\n  - { kind: voice, out: c.mp3, text: hi, voice: Bill }\n' },
+      specs: { 'a.yaml': 'assets:\n  - { kind: voice, out: 5 }\n  - { kind: voice, out: "", text: hi }\n  - { kind: voice, out: c.mp3, text: hi }\n' },
     });
     expect(unnamed.parseDiagnostics.map(where)).toEqual(['a.yaml:2:25 E_TYPE [#0] out', 'a.yaml:3:25 E_RANGE [#1] out']);
-    expect(unnamed.project?.assets.map((a) => a.source.index)).toEqual([2]);
+    expect(unnamed.diagnostics.map(where)).toEqual(['a.yaml:4:5 E_VOICE_UNPINNED [c.mp3] voice']);
+    // no Project while any file has errors, even if the rest resolves
+    expect(unnamed.project).toBeUndefined();
+  });
+
+  test('ids are compared even where out is invalid; an invalid id is left out of the id check', () => {
+    const result = resolveTexts({
+      config: MINIMAL_CONFIG,
+      specs: {
+        'a.yaml': [
+          'assets:',
+          '  - { id: greet, kind: voice, text: a, out: ../a.mp3 }',
+          '  - { id: greet, kind: voice, text: b, out: b.mp3 }',
+          '  - { id: "bad id", kind: voice, text: c, out: c.mp3 }',
+          '  - { id: "bad id", kind: voice, text: d, out: d.mp3 }',
+        ].join('\n'),
+      },
+    });
+    expect(result.parseDiagnostics.map(where)).toEqual(['a.yaml:4:11 E_FORMAT [bad id] id', 'a.yaml:5:11 E_FORMAT [bad id] id']);
+    expect(result.diagnostics.map((d) => `${where(d)} — ${d.message}`)).toEqual([
+      'a.yaml:2:45 E_OUT_ESCAPES [greet] out — out: expected a relative path inside outDir, found "../a.mp3", which leaves it through ".."',
+      'a.yaml:3:11 E_DUPLICATE_ID [greet] id — id: expected a unique id, found "greet", already the id of the asset at a.yaml:2',
+    ]);
+  });
+});
+
+describe('config assets and defaults that fail validation', () => {
+  test("a config asset's out and duplicates are checked despite its other errors", () => {
+    const result = resolveTexts({
+      config: `${MINIMAL_CONFIG}assets:\n  - { kind: voice, text: a, out: ../a.mp3, stability: 2 }\n  - { kind: effect, text: b, out: b.wav, loop: 1 }\n`,
+      specs: { 'a.yaml': 'assets:\n  - { kind: voice, text: a, out: B.wav }\n' },
+    });
+    expect(result.parseDiagnostics.map(where)).toEqual([
+      'kieaudio.config.yaml:6:55 E_RANGE [../a.mp3] stability',
+      'kieaudio.config.yaml:7:48 E_TYPE [b.wav] loop',
+    ]);
+    expect(result.diagnostics.map(where)).toEqual([
+      'a.yaml:2:34 E_OUT_EXTENSION [B.wav] out',
+      'a.yaml:2:34 E_DUPLICATE_OUT [B.wav] out',
+      'kieaudio.config.yaml:6:34 E_OUT_ESCAPES [../a.mp3] out',
+      'kieaudio.config.yaml:7:35 E_OUT_EXTENSION [b.wav] out',
+    ]);
+    expect(result.project).toBeUndefined();
+  });
+
+  test('an invalid model in models hides only what depends on the model', () => {
+    const spec = 'assets:\n  - { kind: voice, text: a, out: a.mp3, language_code: de }\n  - { kind: voice, text: b, out: b.wav }\n';
+    const invalid = resolveTexts({ config: `${MINIMAL_CONFIG}models: { voice: "not a slug" }\n`, specs: { 'a.yaml': spec } });
+    expect(invalid.parseDiagnostics.map(where)).toEqual(['kieaudio.config.yaml:5:18 E_FORMAT models.voice']);
+    expect(invalid.diagnostics.map(where)).toEqual(['a.yaml:3:34 E_OUT_EXTENSION [b.wav] out']);
+    const refusing = resolveTexts({ config: `${MINIMAL_CONFIG}models: { voice: elevenlabs/text-to-speech-multilingual-v2 }\n`, specs: { 'a.yaml': spec } });
+    expect(refusing.diagnostics.map(where)).toEqual([
+      'a.yaml:2:56 E_PARAM_UNSUPPORTED [a.mp3] language_code',
+      'a.yaml:3:34 E_OUT_EXTENSION [b.wav] out',
+    ]);
   });
 });

@@ -1,0 +1,211 @@
+/**
+ * Pure: what the resolver works from. A config or spec file that passed validation maps onto
+ * this directly; one that did not is salvaged part by part (the file's `defaults` per kind and
+ * field, each asset per field), so the checks that do not need the broken parts — the `out`
+ * checks, duplicates, the defaults chain of the assets that are fine — still run and every
+ * problem is reported at once. Values that failed validation are kept as INVALID: they were
+ * written (so nothing is "missing"), but nothing may be concluded from them.
+ */
+import type { z } from 'zod';
+import type { AssetKind } from '../project.js';
+import { assetLabel, isRecord } from './label.js';
+import {
+  AssetSchema,
+  ConfigSchema,
+  EffectAssetSchema,
+  EffectDefaultsSchema,
+  ModelsSchema,
+  SpecFileSchema,
+  VoiceAssetSchema,
+  VoiceDefaultsSchema,
+  type ConfigInput,
+  type DefaultsInput,
+  type SpecFileInput,
+} from './schema.js';
+
+/** A value that was written but failed validation; its problem has been reported where it is. */
+export const INVALID: unique symbol = Symbol('invalid');
+export type Invalid = typeof INVALID;
+
+/** One map of fields, as far as it could be validated. */
+export interface Values {
+  /** valid values as parsed, INVALID for those that failed; an absent key is not set here */
+  values: Readonly<Record<string, unknown>>;
+  /**
+   * The map may hide fields it does not show: it has unknown keys (a misspelled `voice` is still
+   * meant as a voice) or is not a map at all. A field absent here is then unknown, not unset.
+   */
+  incomplete: boolean;
+}
+
+export type DefaultsContent = Partial<Record<AssetKind, Values>>;
+
+export interface AssetEntry extends Values {
+  /** position in the file's `assets` */
+  index: number;
+  /** undefined when `kind` is missing or invalid */
+  kind?: AssetKind;
+  /** whether the whole asset passed validation (only then are the checks of the defaults chain run) */
+  valid: boolean;
+  /** how diagnostics name it: `id`, else `out`, else `#<index>`, as written */
+  label: string;
+}
+
+export interface SpecContent {
+  /** the whole file passed validation */
+  valid: boolean;
+  defaults: DefaultsContent;
+  assets: AssetEntry[];
+}
+
+export interface ConfigContent extends SpecContent {
+  /** undefined: no spec files */
+  include: readonly string[] | undefined | Invalid;
+  outDir: string | Invalid;
+  cacheDir: string | Invalid;
+  /** the config's `models` map */
+  models: Values | undefined;
+}
+
+type Shape = Readonly<Record<string, z.ZodType>>;
+
+export function specContent(spec: SpecFileInput): SpecContent {
+  return { valid: true, defaults: defaultsContent(spec.defaults), assets: assetEntries(spec.assets) };
+}
+
+export function configContent(config: ConfigInput): ConfigContent {
+  return {
+    valid: true,
+    defaults: defaultsContent(config.defaults),
+    assets: assetEntries(config.assets ?? []),
+    include: config.include,
+    outDir: config.outDir,
+    cacheDir: config.cacheDir,
+    models: config.models == null ? undefined : { values: config.models, incomplete: false },
+  };
+}
+
+/** A spec file that failed validation: every part that can still be checked. */
+export function salvageSpec(data: unknown): SpecContent | undefined {
+  if (!isRecord(data)) return undefined;
+  const rootIncomplete = hasUnknownKeys(data, SpecFileSchema.shape);
+  return {
+    valid: false,
+    defaults: salvageDefaults(data.defaults, rootIncomplete),
+    assets: salvageAssets(data.assets),
+  };
+}
+
+/** A config that failed validation: every field checked on its own. */
+export function salvageConfig(data: unknown): ConfigContent | undefined {
+  if (!isRecord(data)) return undefined;
+  const shape = ConfigSchema.shape;
+  const rootIncomplete = hasUnknownKeys(data, shape);
+  const field = <T>(schema: z.ZodType<T>, value: unknown): T | Invalid => {
+    const result = schema.safeParse(value);
+    return result.success ? result.data : INVALID;
+  };
+  return {
+    valid: false,
+    defaults: salvageDefaults(data.defaults, rootIncomplete),
+    assets: salvageAssets(data.assets),
+    include: field(shape.include, data.include),
+    outDir: field(shape.outDir, data.outDir),
+    cacheDir: field(shape.cacheDir, data.cacheDir),
+    models: salvageMap(ModelsSchema.shape, data.models, rootIncomplete),
+  };
+}
+
+const DEFAULTS_SHAPES: Readonly<Record<AssetKind, Shape>> = {
+  voice: VoiceDefaultsSchema.shape,
+  effect: EffectDefaultsSchema.shape,
+};
+const ASSET_SHAPES: Readonly<Record<AssetKind, Shape>> = {
+  voice: VoiceAssetSchema.shape,
+  effect: EffectAssetSchema.shape,
+};
+/** What an asset of unknown kind can still be checked for. */
+const COMMON_ASSET_SHAPE: Shape = { id: VoiceAssetSchema.shape.id, out: VoiceAssetSchema.shape.out };
+
+function defaultsContent(defaults: DefaultsInput | null | undefined): DefaultsContent {
+  const content: DefaultsContent = {};
+  if (defaults?.voice != null) content.voice = { values: defaults.voice, incomplete: false };
+  if (defaults?.effect != null) content.effect = { values: defaults.effect, incomplete: false };
+  return content;
+}
+
+function assetEntries(assets: readonly AssetInput[]): AssetEntry[] {
+  return assets.map((asset, index) => ({
+    index,
+    kind: asset.kind,
+    values: asset,
+    incomplete: false,
+    valid: true,
+    label: assetLabel(asset, index),
+  }));
+}
+
+type AssetInput = SpecFileInput['assets'][number];
+
+/**
+ * `defaults` per kind. `parentIncomplete`: the map holding `defaults` has unknown keys, so a
+ * missing `defaults` may be a misspelled one.
+ */
+function salvageDefaults(raw: unknown, parentIncomplete: boolean): DefaultsContent {
+  const content: DefaultsContent = {};
+  if (raw == null) {
+    if (parentIncomplete) content.voice = content.effect = { values: {}, incomplete: true };
+    return content;
+  }
+  const record = isRecord(raw) ? raw : undefined;
+  const incomplete = record === undefined || hasUnknownKeys(record, DEFAULTS_SHAPES);
+  for (const kind of ['voice', 'effect'] as const) {
+    const values = salvageMap(DEFAULTS_SHAPES[kind], record?.[kind], incomplete);
+    if (values !== undefined) content[kind] = values;
+  }
+  return content;
+}
+
+function salvageAssets(raw: unknown): AssetEntry[] {
+  if (!Array.isArray(raw)) return [];
+  const list: unknown[] = raw;
+  return list.map((item, index): AssetEntry => {
+    const label = assetLabel(item, index);
+    const parsed = AssetSchema.safeParse(item);
+    if (parsed.success) return { index, kind: parsed.data.kind, values: parsed.data, incomplete: false, valid: true, label };
+    if (!isRecord(item)) return { index, values: {}, incomplete: true, valid: false, label };
+    const kind = item.kind === 'voice' || item.kind === 'effect' ? item.kind : undefined;
+    if (kind === undefined) {
+      const common = salvageObject(COMMON_ASSET_SHAPE, item);
+      return { index, values: common.values, incomplete: true, valid: false, label };
+    }
+    return { index, kind, ...salvageObject(ASSET_SHAPES[kind], item), valid: false, label };
+  });
+}
+
+/** A map that may be absent (undefined), not a map, or a map with some bad fields. */
+function salvageMap(shape: Shape, raw: unknown, parentIncomplete: boolean): Values | undefined {
+  if (raw == null) return parentIncomplete ? { values: {}, incomplete: true } : undefined;
+  if (!isRecord(raw)) return { values: {}, incomplete: true };
+  return salvageObject(shape, raw);
+}
+
+/** Each known field validated on its own; unknown keys make the map incomplete. */
+function salvageObject(shape: Shape, raw: Readonly<Record<string, unknown>>): Values {
+  const values: Record<string, unknown> = {};
+  let incomplete = false;
+  for (const key of Object.keys(raw)) {
+    const schema = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (schema === undefined) {
+      incomplete = true;
+      continue;
+    }
+    const result = schema.safeParse(raw[key]);
+    values[key] = result.success ? result.data : INVALID;
+  }
+  return { values, incomplete };
+}
+
+function hasUnknownKeys(raw: Readonly<Record<string, unknown>>, shape: object): boolean {
+  return Object.keys(raw).some((key) => !Object.hasOwn(shape, key));
+}
