@@ -31,7 +31,7 @@ export interface GenerateAllOptions {
 export async function generateAll(ctx: InstallContext, options: GenerateAllOptions): Promise<void> {
   const { project, signal, emit, summary, failures } = ctx;
   const { api, paid, offline } = options;
-  const { rateLimit, pollRateLimit, poll } = project.config.api;
+  const { rateLimit, pollRateLimit, poll, retry } = project.config.api;
   let outOfCredits = false;
 
   const gen: GenerateContext = {
@@ -57,6 +57,7 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
     schedule: offline
       ? { initialMs: 5, maxMs: 50, timeoutMs: DEFAULT_POLL_SCHEDULE.timeoutMs }
       : { initialMs: poll.initialSeconds * 1000, maxMs: poll.maxSeconds * 1000, timeoutMs: poll.timeoutSeconds * 1000 },
+    retry: { attempts: retry.attempts, baseMs: retry.initialSeconds * 1000, maxMs: retry.maxSeconds * 1000 },
     baseUrl: api.baseUrl,
     offline,
     signal,

@@ -54,6 +54,8 @@ export interface ResolvedConfig {
     rateLimit: RateLimit;
     /** status polls allowed per interval, shared by every task in flight */
     pollRateLimit: RateLimit;
+    /** backoff for failed requests: `attempts` retries, from `initialSeconds` doubling to `maxSeconds` */
+    retry: { attempts: number; initialSeconds: number; maxSeconds: number };
     /**
      * Status polling: the first poll comes `initialSeconds` after creation, the gap grows towards
      * `maxSeconds` (kie-api.md §2 cadence), and after `timeoutSeconds` the build stops waiting and

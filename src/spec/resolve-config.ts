@@ -59,6 +59,7 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
         baseUrl: baseUrl.replace(/\/+$/, ''),
         rateLimit: { ...config.api.rateLimit },
         pollRateLimit: { ...config.api.pollRateLimit },
+        retry: { ...config.api.retry },
         poll: { ...config.api.poll },
       },
       models,

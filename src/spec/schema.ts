@@ -131,6 +131,17 @@ const ApiSchema = z
         )
         .prefault({})
         .describe("kie.ai's limit on status queries (10 per second); polls are spread evenly within it."),
+      retry: z
+        .strictObject(
+          {
+            attempts: integerSchema(0).default(5).describe('Retries of a failed request (network, 5xx, 429, a broken download) before its asset fails.'),
+            initialSeconds: secondsSchema().default(0.5).describe('Backoff before the first retry; it doubles each time (with jitter).'),
+            maxSeconds: secondsSchema().default(30).describe('Longest backoff between two retries.'),
+          },
+          { error: mapError },
+        )
+        .prefault({})
+        .describe('Retrying failed requests with exponential backoff and jitter.'),
       poll: z
         .strictObject(
           {

@@ -13,6 +13,7 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 export const FAST_API = `api:
   rateLimit: { requests: 1000, intervalSeconds: 1 }
   pollRateLimit: { requests: 1000, intervalSeconds: 1 }
+  retry: { attempts: 5, initialSeconds: 0.01, maxSeconds: 0.1 }
   poll: { initialSeconds: 0.005, maxSeconds: 0.02, timeoutSeconds: 30 }
 `;
 
