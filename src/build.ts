@@ -160,7 +160,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       if (signal.aborted) throw abortError(signal);
     } catch (error) {
-      if (inFlight.size > 0 || signal.aborted) {
+      if (inFlight.size > 0) {
         const reason = error instanceof Error ? error.message : String(error);
         emit({ type: 'interrupted', reason, inFlight: [...inFlight.values()] });
       }

@@ -1,4 +1,5 @@
 import { openApi } from './api-session.js';
+import { withRetry } from './kie/retry.js';
 import { prepareProject, type CommonOptions } from './prepare.js';
 
 /** The account's remaining credits (a free call: also a quick check that the key works). */
@@ -6,7 +7,8 @@ export async function credits(options: Omit<CommonOptions, 'only'> & { signal?: 
   const { project, env } = await prepareProject(options);
   const api = await openApi({ project, env, offline: options.offline === true, purpose: 'reading the balance needs it' });
   try {
-    return await api.client.getCredits(options.signal ? { signal: options.signal } : {});
+    const signal = options.signal;
+    return await withRetry(() => api.client.getCredits(signal ? { signal } : {}), signal ? { signal } : {});
   } finally {
     await api.close();
   }

@@ -97,7 +97,7 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
     const { error } = outcome;
     if (error.code === 'E_API_CREDITS' && !outOfCredits) {
       outOfCredits = true;
-      const left = paid.length - summary.generated - summary.failed - summary.notStarted;
+      const left = paid.length - summary.generated - summary.failed - summary.notStarted - options.inFlight.size;
       emit({
         type: 'warning',
         code: 'W_NO_CREDITS',

@@ -281,8 +281,10 @@ async function taskFailure(
   if (error instanceof ApiError && error.code === 'E_API_AUTH') throw error;
   const failure =
     error instanceof KieaudioError ? error : new KieaudioError('E_IO', (error as Error).message, { cause: error });
-  if (failure.code === 'E_TASK_FAILED' || isGone(failure) || failure.code === 'E_API_INPUT') {
-    // Finished badly, or gone: nothing is left to resume.
+  const recordGone = failure.code === 'E_API_NOT_FOUND' && failure.details.recordMissing === true;
+  if (failure.code === 'E_TASK_FAILED' || recordGone || failure.code === 'E_API_INPUT') {
+    // Finished badly, or unknown to the API: nothing is left to resume. (A result URL that keeps
+    // answering 404 is not proof: the next build polls again, and only then regenerates.)
     ctx.inFlight.delete(item.specHash);
     await ctx.store.journal.remove(item.specHash);
   }

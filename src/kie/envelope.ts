@@ -98,7 +98,7 @@ function classifyCode(code: number, msg: string | undefined, fromBody: boolean):
       return { code: 'E_API_INPUT', retryable: false, what: 'request rejected' };
     case 401:
     case 403: // an IP whitelist or a key usage cap also refuses access (kie-api.md §4)
-      return { code: 'E_API_AUTH', retryable: false, what: 'API key refused' };
+      return { code: 'E_API_AUTH', retryable: false, what: 'API key refused (check KIE_API_KEY)' };
     case 402:
       return { code: 'E_API_CREDITS', retryable: false, what: 'insufficient credits' };
     case 404:

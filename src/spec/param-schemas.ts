@@ -118,10 +118,11 @@ export function modelSchema(kind: AssetKind) {
 }
 
 export function idSchema() {
-  const error = expected('an id: a non-empty string without spaces');
+  const error = expected('an id: a non-empty string without spaces or control characters');
   return z
     .string({ error })
-    .regex(/^\S+$/, { error })
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    .regex(/^[^\s\u0000-\u001f\u007f-\u009f]+$/, { error })
     .describe('Unique in the project; defaults to `out`. Used by --only and in messages.');
 }
 

@@ -213,7 +213,7 @@ describe('messages say what was expected and what was found, at the exact positi
 
   test('ids may not contain whitespace; empty text is refused', () => {
     expect(one('assets:\n  - { id: "a b", kind: voice, out: a.mp3 }\n').message).toBe(
-      'id: expected an id: a non-empty string without spaces, found "a b"',
+      'id: expected an id: a non-empty string without spaces or control characters, found "a b"',
     );
     expect(one('assets:\n  - { kind: voice, out: a.mp3, text: "  " }\n').message).toBe(
       'text: expected text of 1 to 5000 characters, found only whitespace',
