@@ -138,10 +138,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       summary,
       failures,
       outFolders: createOutFolders(project.config.outDir),
+      cacheFolders: createOutFolders(project.config.cacheDir),
     };
 
     try {
+      // Temp files of killed builds: the journal's, and the lock's beside the config.
       await sweepStaleTemps(join(project.config.stateDir, JOURNAL_DIR));
+      await sweepStaleTemps(project.config.rootDir);
+      for (const entry of gathered.finishedJournal) await store.journal.remove(entry.specHash);
       for (const item of plan.items) if (item.action.type === 'up-to-date') refreshLockEntry(lockWriter, item);
       reportJournal(gathered, summary, emit);
       for (const entry of gathered.lostCreates) await store.journal.remove(entry.specHash);

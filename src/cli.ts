@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KieaudioError, ValidationError } from './errors.js';
 import { createOutput, type Output } from './cli/output.js';
 import { renderDiagnostics } from './cli/diagnostics.js';
+import { escapeControl } from './cli/escape.js';
 import { COMMANDS, GLOBAL_HELP, commandHelp, type CommandName, type ParsedFlags } from './cli/commands.js';
 import { readVersion } from './cli/version.js';
 import { removeLiveTempFilesSync } from './store/atomic-write.js';
@@ -82,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return renderError(error, output, controller.signal.aborted);
   } finally {
+    output.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -97,7 +99,7 @@ function renderError(error: unknown, output: Output, interrupted: boolean): numb
       output.error('interrupted: finished work is kept; tasks in flight resume on the next build', { code: 'E_ABORTED' });
       return EXIT.interrupted;
     }
-    output.error(`error: ${error.message}`, { code: error.code });
+    output.error(`error: ${escapeControl(error.message, { keepNewlines: true })}`, { code: error.code });
     switch (error.code) {
       case 'E_USAGE':
       case 'E_CONFIG_NOT_FOUND':

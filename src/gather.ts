@@ -32,6 +32,8 @@ export interface GatheredState {
   orphanOutputs: Map<string, OutputState>;
   /** journal entries that cannot be resumed against this API (another base URL) */
   foreignJournal: JournalEntry[];
+  /** tasks whose results are already in the lock or the cache (a crash before the entry went) */
+  finishedJournal: JournalEntry[];
   /**
    * create requests an interrupted build sent without recording an answer: each task may exist
    * and be billed, and cannot be found again (the API has no way to list tasks)
@@ -72,11 +74,16 @@ export async function gatherState(
   const journal = new Map<string, ResumableTask>();
   const foreignJournal: JournalEntry[] = [];
   const lostCreates: JournalEntry[] = [];
+  const finishedJournal: JournalEntry[] = [];
+  const lockedTasks = new Set<string>();
+  for (const entry of Object.values(lock.assets)) if (entry.taskId) lockedTasks.add(entry.taskId);
   for (const entry of journalList.entries) {
     if (api.offline || entry.baseUrl !== api.baseUrl) {
       foreignJournal.push(entry);
     } else if (isResumable(entry)) {
-      journal.set(entry.specHash, entry);
+      const done = lockedTasks.has(entry.taskId) || (await cache.lookup(entry.specHash))?.taskId === entry.taskId;
+      if (done) finishedJournal.push(entry);
+      else journal.set(entry.specHash, entry);
     } else {
       lostCreates.push(entry);
     }
@@ -112,5 +119,5 @@ export async function gatherState(
       ),
   );
 
-  return { store, facts, orphanOutputs, foreignJournal, lostCreates };
+  return { store, facts, orphanOutputs, foreignJournal, finishedJournal, lostCreates };
 }

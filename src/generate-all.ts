@@ -65,6 +65,7 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
     shouldStopSubmitting: () => outOfCredits,
     inFlight: options.inFlight,
     outFolders: ctx.outFolders,
+    cacheFolders: ctx.cacheFolders,
   };
 
   const limit = pLimit(options.concurrency);
@@ -97,11 +98,10 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
     const { error } = outcome;
     if (error.code === 'E_API_CREDITS' && !outOfCredits) {
       outOfCredits = true;
-      const left = paid.length - summary.generated - summary.failed - summary.notStarted - options.inFlight.size;
       emit({
         type: 'warning',
         code: 'W_NO_CREDITS',
-        message: `kie.ai says the account has no credits left: no new tasks will be submitted (${left} asset${left === 1 ? '' : 's'} still to do); tasks already running will finish. Top up, then run kieaudio build again.`,
+        message: 'kie.ai says the account has no credits left: no new tasks will be submitted; tasks already running will finish',
       });
     }
     const failure = { asset: asset.id, out: asset.out, code: error.code, message: error.message, maybeCharged };
@@ -134,4 +134,12 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
   });
 
   await Promise.all([...landed.values(), ...copies]);
+  if (outOfCredits) {
+    const left = summary.notStarted;
+    emit({
+      type: 'warning',
+      code: 'W_NO_CREDITS',
+      message: `${left} asset${left === 1 ? ' was' : 's were'} not submitted for lack of credits (${left} still to do): top up, then run kieaudio build again`,
+    });
+  }
 }

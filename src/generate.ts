@@ -38,6 +38,7 @@ export interface GenerateContext {
   /** tasks created and not yet installed, for the "still in flight" report on interruption */
   inFlight: Map<string, { asset: string; out: string; taskId: string }>;
   outFolders: OutFolders;
+  cacheFolders: OutFolders;
 }
 
 interface Charges {
@@ -72,7 +73,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
   let taskId = item.action.type === 'resume' ? item.action.taskId : undefined;
   let resumed = taskId !== undefined;
   // "Not visible yet" is only plausible right after creation, not for a task from days ago.
-  const createdAt = item.action.type === 'resume' ? Date.parse(item.action.createdAt) : Date.now();
+  let createdAt = item.action.type === 'resume' ? Date.parse(item.action.createdAt) : Date.now();
   let transientFailures = 0;
 
   const startOver = async (code: string, message: string) => {
@@ -88,6 +89,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       const created = await createTask(ctx, item, charges);
       if (!created.ok) return { ...created, ...charges };
       taskId = created.taskId;
+      createdAt = Date.now();
     }
     const id: string = taskId;
     ctx.inFlight.set(item.specHash, { asset: asset.id, out: asset.out, taskId: id });
@@ -223,6 +225,7 @@ async function install(ctx: GenerateContext, item: PlannedAsset, taskId: string,
   const dest = outputPath(ctx.project, asset.out);
   await ctx.outFolders.prepare(dest);
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
+  if (!ctx.offline) await ctx.cacheFolders.prepare(target);
 
   const { bytes, sha256 } = await withRetry(
     () => downloadResult({ client: ctx.client, url, dest: target, format: asset.format, signal: ctx.signal }),

@@ -35,6 +35,8 @@ export interface InstallContext {
   summary: BuildSummary;
   failures: AssetFailure[];
   outFolders: OutFolders;
+  /** the cache's shard folders, swept of dead processes' temp files before the first download */
+  cacheFolders: OutFolders;
 }
 
 export function recordFailure(ctx: InstallContext, item: PlannedAsset, error: unknown): void {

@@ -123,13 +123,20 @@ export const COMMANDS = {
       const { plan } = await import('../inspect.js');
       const { plan: p } = await plan({ ...commonOptions(flags), force: flags.force === true, regenerate: flags.regenerate === true });
       const { renderPlan } = await import('./render-plan.js');
-      for (const item of p.items) {
-        if (ctx.output.json) {
-          ctx.output.result('', { type: 'planned', asset: item.asset.id, out: item.asset.out, action: item.action.type, reason: item.reason });
-        }
-      }
-      if (!ctx.output.json) ctx.output.result(renderPlan(p, { color: ctx.output.color, verbose: ctx.output.verbose }), {});
-      else for (const o of p.orphans) ctx.output.result('', { type: 'orphan', out: o.out, intact: o.intact });
+      const text = ctx.output.json ? '' : renderPlan(p, { color: ctx.output.color, verbose: ctx.output.verbose });
+      ctx.output.result(text, [
+        ...p.items.map(({ asset, action, reason }) => ({
+          type: 'planned' as const,
+          asset: asset.id,
+          out: asset.out,
+          action: action.type,
+          reason,
+          file: asset.source.file,
+          line: asset.source.line,
+          col: asset.source.col,
+        })),
+        ...p.orphans.map((o) => ({ type: 'orphan' as const, out: o.out, intact: o.intact, exists: o.exists })),
+      ]);
       return 0;
     },
   },
@@ -142,13 +149,31 @@ export const COMMANDS = {
       const { status } = await import('../inspect.js');
       const result = await status(commonOptions(flags));
       const { renderStatus } = await import('./render-plan.js');
-      if (ctx.output.json) {
-        for (const a of result.assets) ctx.output.result('', { type: 'status', asset: a.id, out: a.out, status: a.status, reason: a.reason });
-        for (const o of result.orphans) ctx.output.result('', { type: 'status', out: o.out, status: 'orphaned', intact: o.intact });
-      } else {
-        ctx.output.result(renderStatus(result, { color: ctx.output.color, verbose: ctx.output.verbose }), {});
-      }
+      const text = ctx.output.json ? '' : renderStatus(result, { color: ctx.output.color, verbose: ctx.output.verbose });
+      ctx.output.result(text, [
+        ...result.assets.map((a) => ({ type: 'status' as const, asset: a.id, out: a.out, status: a.status, reason: a.reason })),
+        ...result.orphans.map((o) => ({ type: 'status' as const, out: o.out, status: 'orphaned' as const, intact: o.intact })),
+      ]);
       return 0;
+    },
+  },
+  watch: {
+    summary: 'build, then rebuild what changed whenever the config or a spec file changes; Ctrl-C stops',
+    usage: 'kieaudio watch [options]',
+    options: { ...project, ...selection, concurrency: { type: 'string' } },
+    help: { ...pick('only', 'concurrency', 'offline'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { watch } = await import('../watch.js');
+      const watcher = await watch({
+        ...commonOptions(flags),
+        concurrency: parseConcurrency(flags.concurrency),
+        signal: ctx.signal,
+        onEvent: (event) => ctx.output.event(event),
+      });
+      // Only Ctrl-C (or SIGTERM) ends a watch: an interruption, whatever state the last build left.
+      await watcher.closed;
+      ctx.output.notice('stopped watching');
+      return 130;
     },
   },
   clean: {
@@ -167,7 +192,8 @@ export const COMMANDS = {
       ];
       if (flags.cache) lines.push(`${verb} ${result.cacheEntriesRemoved} unused cache entr${result.cacheEntriesRemoved === 1 ? 'y' : 'ies'}`);
       if (lines.length === 0) lines.push('nothing to clean');
-      ctx.output.result(lines.join('\n'), { type: 'clean', ...result, dryRun: flags['dry-run'] === true });
+      const { removed, keptModified, forgotten, cacheEntriesRemoved } = result;
+      ctx.output.result(lines.join('\n'), { type: 'clean', removed, keptModified, forgotten, cacheEntriesRemoved, dryRun: flags['dry-run'] === true });
       return 0;
     },
   },

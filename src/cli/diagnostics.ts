@@ -1,8 +1,11 @@
 /** Validation problems as people read them: `file:line:col`, severity, asset, field, message. */
 import type { Diagnostic } from '../errors.js';
+import { escapeStrings } from './escape.js';
 import { paint } from './paint.js';
 
-export function renderDiagnostic(d: Diagnostic, color: boolean): string {
+export function renderDiagnostic(diagnostic: Diagnostic, color: boolean): string {
+  // one line each, whatever the spec contained
+  const d = escapeStrings(diagnostic);
   const where = paint(color, 'bold', `${d.file}:${d.line}:${d.col}`);
   const severity = d.severity === 'error' ? paint(color, 'red', 'error') : paint(color, 'yellow', 'warning');
   // Most messages already open with the field ("stability: expected …"); say it only if not.

@@ -1,45 +1,75 @@
 /**
- * Where the CLI's words go. Human mode: results on stdout, problems on stderr. `--json` mode:
- * stdout carries only JSON lines (one object each), human words go to stderr, so a pipe never
- * receives anything it cannot parse.
+ * Where the CLI's words go, in one of three modes:
+ * - `--json`: stdout carries only JSON lines (one object each, see json-lines.ts); human words go
+ *   to stderr, so a pipe never receives anything it cannot parse.
+ * - live: stdout is a terminal (and not CI, not --quiet): a progress area at the bottom, a line
+ *   per finished asset above it.
+ * - plain: everything else (pipes, files, CI): one line per thing worth a line, nothing redrawn.
+ * In every mode problems go to stderr.
  */
-import type { BuildEvent } from '../events.js';
-import { renderEvent } from './render-event.js';
+import type { WatchEvent } from '../events.js';
+import { toJsonLine, type ErrorLine, type JsonLinePayload } from './json-lines.js';
 import { colorEnabled } from './paint.js';
-
-interface Stream {
-  write(text: string): unknown;
-  isTTY?: boolean;
-}
+import { createProgress, type Progress, type ProgressStream } from './progress.js';
+import { PROBLEM_EVENTS, renderEvent } from './render-event.js';
+import { isInteractive, type Env } from './terminal.js';
 
 export interface Output {
   readonly json: boolean;
   readonly color: boolean;
   readonly verbose: boolean;
   readonly quiet: boolean;
-  /** a build event: a JSON line, or a human line if it is worth one at this verbosity */
-  event(event: BuildEvent): void;
-  /** a command's result: `text` for people, `data` as one JSON line */
-  result(text: string, data: Record<string, unknown>): void;
+  /** a build or watch event: a JSON line, or a human line if it is worth one at this verbosity */
+  event(event: WatchEvent): void;
+  /** a command's result: `text` for people, `lines` as JSON lines */
+  result(text: string, lines: JsonLinePayload | readonly JsonLinePayload[]): void;
   /** information for people (stderr in JSON mode); suppressed by --quiet */
   notice(text: string): void;
-  /** a problem: stderr for people; in JSON mode also a `{"type":"error",…}` line on stdout */
-  error(text: string, data: Record<string, unknown>): void;
+  /** a problem: stderr for people; in JSON mode also an `error` line on stdout */
+  error(text: string, data: Omit<ErrorLine, 'type' | 'message'>): void;
+  /** stops redrawing and takes the progress area off the screen */
+  close(): void;
 }
 
-export function createOutput(options: {
+export interface OutputOptions {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
-  env: Record<string, string | undefined>;
-  stdout: Stream;
-  stderr: Stream;
-}): Output {
-  const { json, quiet, verbose, stdout, stderr } = options;
-  const color = !json && colorEnabled(stdout, options.env);
-  const errColor = colorEnabled(stderr, options.env);
-  const line = (stream: Stream, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
-  const jsonLine = (value: unknown) => stdout.write(`${JSON.stringify(value)}\n`);
+  env: Env;
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+  /** default Date.now */
+  now?: () => number;
+}
+
+/** How often the live area may redraw on its own (elapsed time, spinner). */
+const TICK_MS = 125;
+
+export function createOutput(options: OutputOptions): Output {
+  const { json, quiet, verbose, stdout, stderr, env } = options;
+  const color = !json && colorEnabled(stdout, env);
+  const errColor = colorEnabled(stderr, env);
+  const line = (stream: ProgressStream, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const progress: Progress | undefined =
+    !json && !quiet && isInteractive(stdout, env)
+      ? createProgress({ out: stdout, err: stderr, color, errColor, verbose, now: options.now ?? Date.now, minRedrawMs: TICK_MS })
+      : undefined;
+
+  // The timer runs only while the area is on screen, and never keeps the process alive.
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const syncTimer = () => {
+    if (progress?.active && timer === undefined) {
+      timer = setInterval(() => progress.tick(), TICK_MS);
+      timer.unref();
+    } else if (!progress?.active && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  const write = (to: 'out' | 'err', text: string) => {
+    if (progress) progress.print(to, text);
+    else line(to === 'out' ? stdout : stderr, text);
+  };
 
   return {
     json,
@@ -48,26 +78,35 @@ export function createOutput(options: {
     quiet,
     event(event) {
       if (json) {
-        jsonLine(event);
+        stdout.write(toJsonLine(event));
         return;
       }
-      const text = renderEvent(event, { color, verbose });
-      if (text === undefined) return;
-      const problem = event.type === 'failed' || event.type === 'warning' || event.type === 'kept';
+      if (progress) {
+        progress.event(event);
+        syncTimer();
+        return;
+      }
+      const problem = PROBLEM_EVENTS.has(event.type);
       if (quiet && !problem && event.type !== 'summary') return;
-      line(problem ? stderr : stdout, problem ? renderEvent(event, { color: errColor, verbose }) ?? text : text);
+      const text = renderEvent(event, { color: problem ? errColor : color, verbose });
+      if (text !== undefined) line(problem ? stderr : stdout, text);
     },
-    result(text, data) {
-      if (json) jsonLine(data);
-      else if (text !== '') line(stdout, text);
+    result(text, lines) {
+      if (json) for (const l of Array.isArray(lines) ? lines : [lines]) stdout.write(toJsonLine(l));
+      else if (text !== '') write('out', text);
     },
     notice(text) {
       if (quiet) return;
-      line(json ? stderr : stdout, text);
+      if (json) line(stderr, text);
+      else write('out', text);
     },
     error(text, data) {
-      if (json) jsonLine({ type: 'error', message: text, ...data });
-      line(stderr, text);
+      if (json) stdout.write(toJsonLine({ type: 'error', message: text, ...data }));
+      write('err', text);
+    },
+    close() {
+      progress?.stop();
+      syncTimer();
     },
   };
 }

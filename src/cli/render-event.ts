@@ -1,9 +1,16 @@
-/** One build event as a line for people, or undefined when it is not worth a line. */
-import type { BuildEvent, BuildSummary } from '../events.js';
+/** One build or watch event as text for people, or undefined when it is not worth a line. */
+import type { BuildSummary, FileChange, WatchEvent } from '../events.js';
+import { renderDiagnostics } from './diagnostics.js';
+import { escapeStrings } from './escape.js';
 import { paint } from './paint.js';
 
-export function renderEvent(event: BuildEvent, opts: { color: boolean; verbose: boolean }): string | undefined {
+/** Events that report a problem: their lines go to stderr. */
+export const PROBLEM_EVENTS: ReadonlySet<WatchEvent['type']> = new Set(['failed', 'warning', 'kept', 'interrupted', 'rebuild-error']);
+
+export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: boolean }): string | undefined {
   const { color, verbose } = opts;
+  // ids, paths and API messages come from outside: shown escaped, one line each
+  const event = escapeStrings(raw);
   const label = (style: Parameters<typeof paint>[1], text: string) => paint(color, style, text.padEnd(10));
   switch (event.type) {
     case 'planned':
@@ -45,7 +52,34 @@ export function renderEvent(event: BuildEvent, opts: { color: boolean; verbose: 
       return `waiting for another kieaudio build (pid ${event.pid} on ${event.host}, since ${event.since}) to finish…`;
     case 'summary':
       return renderSummary(event, color);
+    case 'orphan':
+      return `${label('yellow', 'orphaned')}${event.out}  ${paint(color, 'dim', 'no longer declared (kieaudio clean removes it)')}`;
+    case 'watching':
+      return paint(color, 'dim', `watching ${event.config} and ${event.specFiles} spec file${event.specFiles === 1 ? '' : 's'} for changes (Ctrl-C to stop)`);
+    case 'rebuild':
+      return event.n === 0 ? undefined : `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}`;
+    case 'rebuild-queued':
+      return `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}${paint(color, 'dim', '; rebuilding when the current build ends')}`;
+    case 'rebuild-error': {
+      const still = paint(color, 'dim', 'still watching: the outputs of the last good build stay as they are; save a fix to rebuild');
+      const problem = event.diagnostics ? renderDiagnostics(event.diagnostics, color) : `${paint(color, 'red', 'error')}: ${event.message}`;
+      return `${problem}\n${still}`;
+    }
   }
+}
+
+function describeChanges(changes: readonly FileChange[]): string {
+  const [first] = changes;
+  if (first === undefined) return 'rebuilding';
+  if (changes.length === 1) return `${first.file} ${first.change}`;
+  const shown = changes.slice(0, 3).map((c) => `${c.file} (${c.change})`);
+  return `${changes.length} files changed: ${shown.join(', ')}${changes.length > 3 ? ', …' : ''}`;
+}
+
+/** HH:MM:SS in local time: when a rebuild started, as a person next to the editor reads it. */
+function clockTime(iso: string): string {
+  const d = new Date(iso);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 export function renderSummary(s: BuildSummary, color: boolean): string {

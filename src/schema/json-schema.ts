@@ -1,15 +1,18 @@
 /**
- * JSON Schemas for editors (the YAML language server shows the descriptions and completes keys
- * and enum values), generated from the same zod schemas that validate, so the two cannot drift.
- * They describe what users write (`io: 'input'`): fields with defaults are optional.
+ * JSON Schemas generated from the same zod schemas the code uses, so the two cannot drift. The
+ * config and spec schemas are for editors (the YAML language server shows the descriptions and
+ * completes keys and enum values) and describe what users write (`io: 'input'`): fields with
+ * defaults are optional. The events schema describes what `--json` prints (`io: 'output'`).
  */
 import { z } from 'zod';
+import { JSON_LINES_VERSION, JsonLineSchemas } from '../cli/json-lines.js';
 import { ConfigSchema, SpecFileSchema } from '../spec/schema.js';
 
 const SCHEMA_BASE = 'https://unpkg.com/kieaudio/schemas/';
 
 export const CONFIG_SCHEMA_FILE = 'kieaudio.config.schema.json';
 export const SPEC_SCHEMA_FILE = 'kieaudio.spec.schema.json';
+export const EVENTS_SCHEMA_FILE = 'kieaudio.events.schema.json';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -25,6 +28,27 @@ export function specJsonSchema(): JsonSchema {
     $id: SCHEMA_BASE + SPEC_SCHEMA_FILE,
     title: 'kieaudio spec file (voice lines and sound effects)',
   });
+}
+
+/**
+ * One `--json` line: exactly one of the line types, told apart by `type`. Each type is a named
+ * definition so the file reads as a reference.
+ */
+export function eventsJsonSchema(): JsonSchema {
+  const defs: Record<string, JsonSchema> = {};
+  for (const schema of JsonLineSchemas) {
+    const { $schema: _, ...body } = z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' });
+    defs[schema.shape.type.value] = body;
+  }
+  return withHeader(
+    {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      description: `One line of kieaudio --json output (format version ${JSON_LINES_VERSION}). Every line is one JSON object with "v" (the format version) and "type". Within a version, new types and new optional fields may be added: ignore what you do not know.`,
+      oneOf: Object.keys(defs).map((type) => ({ $ref: `#/$defs/${type}` })),
+      $defs: defs,
+    },
+    { $id: SCHEMA_BASE + EVENTS_SCHEMA_FILE, title: `kieaudio --json lines, v${JSON_LINES_VERSION}` },
+  );
 }
 
 /** The identifying keys first, so the files read well from the top. */

@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
   CONFIG_SCHEMA_FILE,
+  EVENTS_SCHEMA_FILE,
   SPEC_SCHEMA_FILE,
   configJsonSchema,
+  eventsJsonSchema,
   schemaFileText,
   specJsonSchema,
 } from './json-schema.js';
@@ -21,6 +23,7 @@ export async function writeSchemas(dir = SCHEMAS_DIR): Promise<string[]> {
   const files: Array<[string, string]> = [
     [join(dir, CONFIG_SCHEMA_FILE), schemaFileText(configJsonSchema())],
     [join(dir, SPEC_SCHEMA_FILE), schemaFileText(specJsonSchema())],
+    [join(dir, EVENTS_SCHEMA_FILE), schemaFileText(eventsJsonSchema())],
   ];
   await Promise.all(files.map(([path, text]) => writeFile(path, text)));
   return files.map(([path]) => path);

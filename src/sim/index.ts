@@ -11,9 +11,11 @@ import { snapshotTask } from './task-snapshot.js';
 import type { Faults, Simulator, SimulatorOptions } from './types.js';
 
 export type {
+  DownloadPacing,
   Faults,
   RateLimitOption,
   SimStats,
+  SimRequest,
   SimTask,
   Simulator,
   SimulatorOptions,

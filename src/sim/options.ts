@@ -1,5 +1,5 @@
 /** SimulatorOptions with every default applied and checked once, at start. */
-import type { RateLimitOption, SimulatorOptions } from './types.js';
+import type { DownloadPacing, RateLimitOption, SimRequest, SimulatorOptions } from './types.js';
 
 export interface ResolvedOptions {
   port: number;
@@ -11,6 +11,8 @@ export interface ResolvedOptions {
   seed: number;
   resultTtlMs: number;
   clock: () => number;
+  onRequest: ((request: SimRequest) => void | Promise<void>) | undefined;
+  downloadPacing: DownloadPacing | undefined;
 }
 
 export const DEFAULT_API_KEY = 'sim-key';
@@ -30,7 +32,13 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     seed: options.seed ?? 1,
     resultTtlMs: options.resultTtlMs ?? Infinity,
     clock: options.clock ?? Date.now,
+    onRequest: options.onRequest,
+    downloadPacing: options.downloadPacing,
   };
+  const pacing = resolved.downloadPacing;
+  if (pacing && !(Number.isInteger(pacing.chunkBytes) && pacing.chunkBytes >= 1 && pacing.intervalMs >= 0)) {
+    throw new RangeError(`downloadPacing needs an integer chunkBytes ≥ 1 and intervalMs ≥ 0, got ${JSON.stringify(pacing)}`);
+  }
   for (const limit of [resolved.rateLimit, resolved.pollRateLimit]) {
     if (limit && !(limit.requests >= 1 && limit.intervalMs > 0)) {
       throw new RangeError(`a rate limit needs requests ≥ 1 and intervalMs > 0, got ${JSON.stringify(limit)}`);

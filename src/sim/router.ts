@@ -39,12 +39,15 @@ export async function handleRequest(ctx: SimContext, req: IncomingMessage, res: 
     const routeKey = `${req.method ?? ''} ${url.pathname}`;
     const api = Object.hasOwn(API_ROUTES, routeKey) ? API_ROUTES[routeKey] : undefined;
     const isFile = (req.method === 'GET' || req.method === 'HEAD') && url.pathname.startsWith('/files/');
-    ctx.stats.route(api ? routeKey : isFile ? FILE_ROUTE : UNROUTED);
+    const route = api ? routeKey : isFile ? FILE_ROUTE : UNROUTED;
+    ctx.stats.route(route);
     if (api) ctx.stats.count(api.counter);
 
     const body = await readBody(req);
     const slowMs = ctx.dice.faults.slowMs;
     if (slowMs > 0) await delay(slowMs, undefined, { signal: ctx.closing });
+    await ctx.options.onRequest?.({ route, method: req.method ?? '', path: url.pathname });
+    if (ctx.closing.aborted) throw ctx.closing.reason;
 
     if (isFile) return resultFile(ctx, req, res, url);
     if (!api) return sendRouteNotFound(res, url.pathname);

@@ -28,6 +28,33 @@ export interface SimulatorOptions {
    * Default Date.now.
    */
   clock?: () => number;
+  /**
+   * Called for every request once it is counted and its body read, before it is answered; the
+   * answer waits for a returned promise. Lets a test act at the exact moment a request arrives
+   * (e.g. kill the client before its createTask is answered: the task is still made and charged).
+   * A throw or rejection is answered as a simulator error (HTTP 500).
+   */
+  onRequest?: (request: SimRequest) => void | Promise<void>;
+  /**
+   * Result files are streamed `chunkBytes` at a time with `intervalMs` between chunks, so that a
+   * download stays open (partly received) for a while. Default: the whole file at once.
+   */
+  downloadPacing?: DownloadPacing;
+}
+
+export interface SimRequest {
+  /** the key counted in SimStats.requestsByRoute: "POST /api/v1/jobs/createTask", "GET /files/*", "unrouted"… */
+  route: string;
+  method: string;
+  /** URL path without the query */
+  path: string;
+}
+
+export interface DownloadPacing {
+  /** bytes per chunk, at least 1 */
+  chunkBytes: number;
+  /** ms between chunks, at least 0 */
+  intervalMs: number;
 }
 
 export interface RateLimitOption {

@@ -64,14 +64,18 @@ export async function acquireBuildLock(
     if (holder === 'gone') continue;
     if (holder === 'unreadable') {
       const age = await ageMs(path);
-      if (age !== undefined && age > UNREADABLE_STALE_MS) await unlink(path).catch(() => undefined);
-      else await sleep(50, options.signal);
+      if (age !== undefined && age > UNREADABLE_STALE_MS) {
+        await removeStale(path, async () => (await readHolder(path)) === 'unreadable' && ((await ageMs(path)) ?? 0) > UNREADABLE_STALE_MS, options.signal);
+      } else {
+        await sleep(50, options.signal);
+      }
       continue;
     }
     if (holder.host === me.host && !isProcessAlive(holder.pid)) {
-      // Re-read right before removing, so a lock just taken over by a third process survives.
-      const again = await readHolder(path);
-      if (typeof again === 'object' && again.token === holder.token) await unlink(path).catch(() => undefined);
+      await removeStale(path, async () => {
+        const again = await readHolder(path);
+        return typeof again === 'object' && again.token === holder.token;
+      }, options.signal);
       continue;
     }
     if (!options.wait) {
@@ -86,6 +90,32 @@ export async function acquireBuildLock(
       options.onWait?.(holder);
     }
     await sleep(options.pollMs ?? 250, options.signal);
+  }
+}
+
+/**
+ * Removes a stale lock — but only one contender at a time may do it, under an exclusive
+ * takeover file, and only after `stillStale` re-checks it there. Without this, two processes that
+ * both saw the same stale lock could each remove it, and the slower one would remove the fresh
+ * lock the faster one had just taken: two builds at once.
+ */
+async function removeStale(path: string, stillStale: () => Promise<boolean>, signal: AbortSignal | undefined): Promise<void> {
+  const takeover = `${path}.takeover`;
+  let handle;
+  try {
+    handle = await open(takeover, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Someone else is taking over; a takeover file this old belongs to a process that died doing it.
+    if (((await ageMs(takeover)) ?? 0) > UNREADABLE_STALE_MS) await unlink(takeover).catch(() => undefined);
+    else await sleep(20, signal);
+    return;
+  }
+  try {
+    await handle.close();
+    if (await stillStale()) await unlink(path).catch(() => undefined);
+  } finally {
+    await unlink(takeover).catch(() => undefined);
   }
 }
 

@@ -131,7 +131,7 @@ describe.concurrent.each([true, false])('API errors with errorsAsBodyCode %s (te
     expect(run.stdout).toMatch(/5 generated, 0 restored, 0 up to date, 0 failed, 15 not started/);
     expect(run.stderr).toMatch(/no credits left: no new tasks will be submitted/);
     // how many assets are left: the 15 this run will not build (the tasks in flight "will finish")
-    expect(run.stderr).toMatch(/\(15 assets still to do\)/);
+    expect(run.stderr).toMatch(/15 assets were not submitted for lack of credits \(15 still to do\)/);
     console.log(`[reliability] 402 (errorsAsBodyCode ${errorsAsBodyCode}): 20 assets, 5 credits → generated=${built.length} createRequests=${stats.createRequests} exit=${run.code}`);
   });
 

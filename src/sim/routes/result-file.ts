@@ -3,7 +3,9 @@
  * file answers (real HTTP 403/404), not API envelopes: kie serves results from a file host.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SimContext } from '../context.js';
+import type { DownloadPacing } from '../types.js';
 import { stateAt } from '../tasks.js';
 
 export function resultFile(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -41,7 +43,28 @@ export function resultFile(ctx: SimContext, req: IncomingMessage, res: ServerRes
     return;
   }
   res.on('finish', () => ctx.stats.count('downloads'));
-  res.end(bytes);
+  const pacing = ctx.options.downloadPacing;
+  if (pacing && bytes.length > pacing.chunkBytes) void sendPaced(ctx, res, bytes, pacing);
+  else res.end(bytes);
+}
+
+/** Streams `bytes` a chunk at a time; stops quietly when the client goes away or the simulator closes. */
+async function sendPaced(ctx: SimContext, res: ServerResponse, bytes: Buffer, pacing: DownloadPacing): Promise<void> {
+  for (let offset = 0; offset < bytes.length; offset += pacing.chunkBytes) {
+    if (res.destroyed || ctx.closing.aborted) return;
+    const chunk = bytes.subarray(offset, offset + pacing.chunkBytes);
+    if (offset + pacing.chunkBytes >= bytes.length) {
+      res.end(chunk);
+      return;
+    }
+    res.write(chunk);
+    try {
+      await delay(pacing.intervalMs, undefined, { signal: ctx.closing });
+    } catch {
+      res.socket?.destroy();
+      return;
+    }
+  }
 }
 
 function sendPlain(res: ServerResponse, status: number, text: string): void {

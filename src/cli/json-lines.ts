@@ -1,0 +1,72 @@
+/**
+ * Every line `--json` prints, as zod schemas: the build and watch events, each command's result,
+ * and errors. Each line carries `v`, the version of this format, so a consumer can tell a format
+ * it knows from one it does not. schemas/kieaudio.events.schema.json is generated from here.
+ *
+ * `v` changes only when a field is removed, renamed or changes meaning. New line types and new
+ * optional fields may appear within a version; consumers should ignore what they do not know.
+ */
+import { z } from 'zod';
+import { BuildEventSchemas, DiagnosticSchema, WatchEventSchemas } from '../events.js';
+
+export const JSON_LINES_VERSION = 1;
+
+const line = <T extends string, S extends z.ZodRawShape>(type: T, description: string, shape: S) =>
+  z.strictObject({ type: z.literal(type), ...shape }).describe(description);
+
+const StaleAssetSchema = z.strictObject({
+  asset: z.string(),
+  out: z.string(),
+  action: z.string().describe('what a build would do: restore, generate, resume, adopt'),
+  reason: z.string(),
+});
+
+export const CommandLineSchemas = [
+  line('status', 'status --json: one line per asset and per orphaned output', {
+    asset: z.string().optional().describe('absent for orphaned outputs'),
+    out: z.string(),
+    status: z.enum(['up to date', 'stale', 'missing', 'modified by hand', 'placeholder', 'orphaned']),
+    reason: z.string().optional(),
+    intact: z.boolean().optional().describe('orphans: the file still holds what kieaudio wrote'),
+  }),
+  line('clean', 'clean --json: what was (or, with dryRun, would be) removed', {
+    removed: z.array(z.string()),
+    keptModified: z.array(z.string()).describe('orphans left because they were edited since kieaudio wrote them'),
+    forgotten: z.array(z.string()).describe('lock entries dropped whose file was already gone'),
+    cacheEntriesRemoved: z.number().int(),
+    dryRun: z.boolean(),
+  }),
+  line('init', 'init --json: the files written', { written: z.array(z.string()) }),
+  line('credits', "credits --json: the account's remaining credits", { credits: z.number() }),
+  line('error', 'the command failed; the exit code says how (2 invalid input or usage, 3 --frozen found work, 1 otherwise, 130 interrupted)', {
+    code: z.string().describe('stable error code, e.g. E_VALIDATION, E_FROZEN, E_NO_API_KEY'),
+    message: z.string().describe('for people; may span several lines'),
+    diagnostics: z.array(DiagnosticSchema).optional().describe('E_VALIDATION: every problem, with file:line:col'),
+    stale: z.array(StaleAssetSchema).optional().describe('E_FROZEN: every asset that is not up to date, and why'),
+  }),
+] as const;
+
+/** What a command hands to the output: a line without its version. */
+export const JsonLinePayloadSchema = z.discriminatedUnion('type', [...BuildEventSchemas, ...WatchEventSchemas, ...CommandLineSchemas]);
+
+export type JsonLinePayload = z.infer<typeof JsonLinePayloadSchema>;
+export type ErrorLine = Extract<JsonLinePayload, { type: 'error' }>;
+
+const VersionSchema = z.literal(JSON_LINES_VERSION).describe('the version of this line format');
+
+/** Each line type with `v` first, in the order they are documented (the JSON Schema's source). */
+export const JsonLineSchemas = [...BuildEventSchemas, ...WatchEventSchemas, ...CommandLineSchemas].map((schema) =>
+  z.strictObject({ v: VersionSchema, ...schema.shape }).describe(schema.description ?? ''),
+);
+
+export type JsonLine = JsonLinePayload & { v: typeof JSON_LINES_VERSION };
+
+export function toJsonLine(payload: JsonLinePayload): string {
+  return `${JSON.stringify({ v: JSON_LINES_VERSION, ...payload })}\n`;
+}
+
+/** One printed line back into a typed value; throws on anything the format does not allow. */
+export function parseJsonLine(text: string): JsonLine {
+  const { v, ...payload } = z.looseObject({ v: VersionSchema }).parse(JSON.parse(text));
+  return { v, ...JsonLinePayloadSchema.parse(payload) };
+}

@@ -1,0 +1,93 @@
+/**
+ * examples/ci/audio.yml: the README shows it verbatim, its jobs do what the README says, and the
+ * pull-request check's script behaves as documented when run against the real binary.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../src/spec/schema.js';
+import { REPO_ROOT } from '../helpers/project.js';
+import { NPC, smallProject } from '../watch/small-project.js';
+import { BIN } from './run.js';
+
+const exec = promisify(execFile);
+const text = await readFile(join(REPO_ROOT, 'examples/ci/audio.yml'), 'utf8');
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+}
+interface Job {
+  if: string;
+  permissions: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  steps: Step[];
+}
+const workflow = parse(text) as { on: { pull_request: unknown; push: { branches: string[] } }; jobs: { check: Job; generate: Job } };
+const { check, generate } = workflow.jobs;
+
+describe('the GitHub Actions example', () => {
+  it('is in the README verbatim', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`\`\`\`yaml\n${text}\`\`\``);
+  });
+
+  it('checks pull requests with --frozen and no secrets', () => {
+    expect(workflow.on).toHaveProperty('pull_request');
+    expect(check.if).toBe("github.event_name == 'pull_request'");
+    expect(check.permissions).toEqual({ contents: 'read' });
+    expect(check.steps.some((s) => s.run?.includes('npx kieaudio build --frozen'))).toBe(true);
+    expect(JSON.stringify(check)).not.toContain('secrets');
+  });
+
+  it('generates on main with the key from secrets, keeping .kieaudio between runs even when a build fails', () => {
+    expect(workflow.on.push.branches).toEqual(['main']);
+    expect(generate.if).toBe("github.event_name == 'push'");
+    expect(generate.concurrency?.['cancel-in-progress']).toBe(false);
+    const build = generate.steps.find((s) => s.run === 'npx kieaudio build');
+    expect(build?.env).toEqual({ KIE_API_KEY: '${{ secrets.KIE_API_KEY }}' });
+    const restore = generate.steps.find((s) => s.uses?.startsWith('actions/cache/restore@'));
+    const save = generate.steps.find((s) => s.uses?.startsWith('actions/cache/save@'));
+    expect(restore?.with?.path).toBe('.kieaudio');
+    expect(save?.with?.path).toBe('.kieaudio');
+    expect(save?.if).toBe('always()');
+    expect(generate.steps.indexOf(restore ?? {})).toBeLessThan(generate.steps.indexOf(build ?? {}));
+    expect(generate.steps.indexOf(save ?? {})).toBeGreaterThan(generate.steps.indexOf(build ?? {}));
+    // what is kept holds the default cache folder (and the journal beside it)
+    expect(ConfigSchema.parse({ version: 1 }).cacheDir.startsWith(`${restore?.with?.path}/`)).toBe(true);
+    expect(generate.steps.at(-1)?.run).toContain('git add kieaudio.lock');
+  });
+
+  describe("the pull-request check's script", () => {
+    const script = (check.steps.find((s) => s.run?.includes('--frozen'))?.run ?? '').replaceAll('npx kieaudio', `node ${JSON.stringify(BIN)}`);
+    const runScript = async (cwd: string) => {
+      try {
+        const { stdout } = await exec('bash', ['-e', '-c', script], { cwd, env: { PATH: process.env.PATH ?? '', CI: 'true' } });
+        return { code: 0, stdout };
+      } catch (error) {
+        const e = error as { code: number; stdout: string };
+        return { code: e.code, stdout: e.stdout };
+      }
+    };
+
+    it('passes with a notice when the merge will generate assets', async () => {
+      const dir = await smallProject();
+      const result = await runScript(dir);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('::notice::');
+    });
+
+    it('fails on an invalid spec', async () => {
+      const dir = await smallProject();
+      await writeFile(join(dir, NPC), (await readFile(join(dir, NPC), 'utf8')).replace('stability: 0.4', 'stability: 4'));
+      expect((await runScript(dir)).code).toBe(2);
+    });
+  });
+});

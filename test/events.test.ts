@@ -1,0 +1,110 @@
+/**
+ * The --json line format: the committed schema is generated from the zod schemas the code uses,
+ * and it accepts exactly the lines it documents.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JSON_LINES_VERSION, JsonLineSchemas, parseJsonLine, toJsonLine, type JsonLinePayload } from '../src/cli/json-lines.js';
+import { BuildEventSchema, WatchEventSchema, type BuildEvent } from '../src/events.js';
+import { EVENTS_SCHEMA_FILE, eventsJsonSchema, schemaFileText } from '../src/schema/json-schema.js';
+import { REPO_ROOT } from './helpers/project.js';
+import { validateJson } from './schema/mini-validator.js';
+
+const schema = eventsJsonSchema();
+const valid = (value: unknown) => validateJson(schema, value, schema);
+
+/** One of each line type, as the code builds them. */
+const SAMPLES: JsonLinePayload[] = [
+  { type: 'planned', asset: 'a', out: 'a.mp3', action: 'generate', reason: 'new' },
+  { type: 'planned', asset: 'a', out: 'a.mp3', action: 'up-to-date', reason: 'up to date', file: 'audio/a.audio.yaml', line: 2, col: 5 },
+  { type: 'submitted', asset: 'a', out: 'a.mp3', taskId: 't1', model: 'elevenlabs/sound-effect-v2' },
+  { type: 'state', asset: 'a', out: 'a.mp3', taskId: 't1', state: 'generating' },
+  { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, credits: 12, placeholder: false },
+  { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, placeholder: true },
+  { type: 'restored', asset: 'a', out: 'a.mp3', from: 'cache', bytes: 100 },
+  { type: 'adopted', asset: 'a', out: 'a.mp3' },
+  { type: 'kept', asset: 'a', out: 'a.mp3', reason: 'edited by hand; left alone' },
+  { type: 'failed', asset: 'a', out: 'a.mp3', code: 'E_TASK_FAILED', message: 'failed', taskId: 't1', maybeCharged: false },
+  { type: 'retry', operation: 'poll', code: 'E_NETWORK', message: 'reset', attempt: 1, delayMs: 500, asset: 'a', out: 'a.mp3' },
+  { type: 'retry', operation: 'create', code: 'E_API_RATE_LIMIT', message: '429', attempt: 2, delayMs: 5000 },
+  { type: 'interrupted', reason: 'interrupted', inFlight: [{ asset: 'a', out: 'a.mp3', taskId: 't1' }] },
+  { type: 'waiting-for-lock', pid: 42, host: 'ci', since: '2026-01-01T00:00:00.000Z' },
+  { type: 'warning', code: 'W_EFFECT_TEXT_LONG', message: 'long', file: 'a.yaml', line: 1, col: 1, asset: 'a' },
+  {
+    type: 'summary',
+    generated: 1,
+    restored: 0,
+    upToDate: 2,
+    failed: 0,
+    kept: 0,
+    notStarted: 0,
+    orphans: 0,
+    creditsUsed: 12,
+    possibleDuplicateCharges: 0,
+    placeholders: false,
+    durationMs: 1234,
+  },
+  { type: 'watching', config: 'kieaudio.config.yaml', specFiles: 4 },
+  { type: 'rebuild', n: 1, at: '2026-01-01T00:00:00.000Z', changes: [{ file: 'audio/a.audio.yaml', change: 'changed' }] },
+  { type: 'rebuild-queued', at: '2026-01-01T00:00:00.000Z', changes: [{ file: 'audio/a.audio.yaml', change: 'added' }] },
+  {
+    type: 'rebuild-error',
+    n: 2,
+    code: 'E_VALIDATION',
+    message: '1 problem',
+    diagnostics: [{ file: 'a.yaml', line: 5, col: 16, severity: 'error', code: 'E_RANGE', asset: 'a', field: 'stability', message: 'expected…' }],
+  },
+  { type: 'orphan', out: 'old.mp3', intact: true, exists: true },
+  { type: 'status', asset: 'a', out: 'a.mp3', status: 'stale', reason: 'text changed' },
+  { type: 'status', out: 'old.mp3', status: 'orphaned', intact: true },
+  { type: 'clean', removed: ['old.mp3'], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, dryRun: false },
+  { type: 'init', written: ['kieaudio.config.yaml'] },
+  { type: 'credits', credits: 99.5 },
+  { type: 'error', code: 'E_FROZEN', message: '1 asset is not up to date', stale: [{ asset: 'a', out: 'a.mp3', action: 'generate', reason: 'new' }] },
+];
+
+describe('the --json line format', () => {
+  it('schemas/kieaudio.events.schema.json is up to date', async () => {
+    const committed = await readFile(join(REPO_ROOT, 'schemas', EVENTS_SCHEMA_FILE), 'utf8').catch(() => '(missing)');
+    expect(committed === schemaFileText(schema), `schemas/${EVENTS_SCHEMA_FILE} is out of date: run npm run build && npm run schemas`).toBe(true);
+  });
+
+  it('identifies itself and documents every line type', () => {
+    expect(Object.keys(schema).slice(0, 3)).toEqual(['$schema', '$id', 'title']);
+    expect(schema.title).toBe(`kieaudio --json lines, v${JSON_LINES_VERSION}`);
+    const types = JsonLineSchemas.map((s) => s.shape.type.value);
+    expect(Object.keys(schema.$defs as object)).toEqual(types);
+    expect(new Set(SAMPLES.map((s) => s.type))).toEqual(new Set(types));
+    for (const def of Object.values(schema.$defs as Record<string, { description?: string; required?: string[] }>)) {
+      expect(def.description).toBeTruthy();
+      expect(def.required?.slice(0, 2)).toEqual(['v', 'type']);
+    }
+  });
+
+  it.each(SAMPLES.map((s) => [s.type, s] as const))('a %s line is valid as printed', (_, sample) => {
+    const line = toJsonLine(sample);
+    expect(line.endsWith('}\n')).toBe(true);
+    expect(line.startsWith(`{"v":${JSON_LINES_VERSION},"type":`)).toBe(true);
+    expect(valid(JSON.parse(line))).toEqual([]);
+    expect(parseJsonLine(line)).toEqual({ v: JSON_LINES_VERSION, ...sample });
+  });
+
+  it.each([
+    ['no version', { type: 'adopted', asset: 'a', out: 'a.mp3' }],
+    ['another version', { v: 2, type: 'adopted', asset: 'a', out: 'a.mp3' }],
+    ['an unknown type', { v: 1, type: 'exploded' }],
+    ['an undocumented field', { v: 1, type: 'adopted', asset: 'a', out: 'a.mp3', extra: true }],
+    ['a missing field', { v: 1, type: 'submitted', asset: 'a', out: 'a.mp3', model: 'm' }],
+    ['an unknown action', { v: 1, type: 'planned', asset: 'a', out: 'a.mp3', action: 'compile', reason: 'x' }],
+  ])('%s is rejected by both', (_, value) => {
+    expect(valid(value).length).toBeGreaterThan(0);
+    expect(() => parseJsonLine(JSON.stringify(value))).toThrow();
+  });
+
+  it('build events are a subset of watch events', () => {
+    const event: BuildEvent = { type: 'adopted', asset: 'a', out: 'a.mp3' };
+    expect(BuildEventSchema.parse(event)).toEqual(WatchEventSchema.parse(event));
+    expect(() => BuildEventSchema.parse({ type: 'watching', config: 'c', specFiles: 1 })).toThrow();
+  });
+});

@@ -1,0 +1,383 @@
+/**
+ * Issue #3, kill -9: the built CLI is SIGKILLed at many moments of a build — by its own failpoints
+ * (KIEAUDIO_FAILPOINT) and from outside (on a simulator request, or when a condition is seen) —
+ * and then built normally. Whatever the moment, the next build must finish every asset with the
+ * exact bytes the simulator served for the task the lock names, leave no temp file behind, and
+ * never pay twice for a spec without saying so: the only way to a second charge is a create
+ * request whose answer was never journalled, and the next build must report each of those
+ * (W_MAYBE_CHARGED, summary.possibleDuplicateCharges).
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it, type ExpectStatic, type TestContext } from 'vitest';
+import type { Simulator, SimRequest, SimulatorOptions } from '../../src/sim/index.js';
+import {
+  ageJournal,
+  checkProject,
+  FIXTURE,
+  journal,
+  jsonEvents,
+  listFiles,
+  makeFixtureProject,
+  maybeChargedOuts,
+  partialDownload,
+  readLock,
+  runKieaudio,
+  simEnv,
+  spawnKieaudio,
+  startSim,
+  summaryOf,
+  tempFiles,
+  tempOwner,
+  waitUntil,
+  type Child,
+  type Exit,
+  type JournalFile,
+  type JsonEvent,
+} from './process-harness.js';
+
+const LATENCY = { min: 40, max: 160 };
+
+interface CrashContext {
+  expect: ExpectStatic;
+  onTestFinished: TestContext['onTestFinished'];
+  dir: string;
+  sim: Simulator;
+  /** set while a build runs, so that simulator hooks can reach it */
+  child: Box;
+  /** pids of the builds that were killed */
+  killed: number[];
+}
+
+/** What the disk must show right after the kill, proving the kill came at the intended moment. */
+type Evidence = (c: CrashContext, after: { journal: JournalFile[]; files: string[] }) => Promise<void> | void;
+
+interface Scenario {
+  name: string;
+  /** a failpoint spec for the killed build, or an external killer */
+  failpoint?: string;
+  /** runs the killed build(s) itself; default: one build with `failpoint` */
+  crash?: (c: CrashContext) => Promise<JsonEvent[]>;
+  sim?: SimulatorOptions;
+  /** can the moment itself leave a create unanswered? (before-create, after-create, kills on a create request) */
+  mayDuplicate: boolean;
+  evidence?: Evidence;
+}
+
+const hasCreating: Evidence = (c, { journal }) => {
+  c.expect(journal.some((e) => e.state === 'creating'), 'a create intent is journalled').toBe(true);
+};
+const hasCreated: Evidence = (c, { journal }) => {
+  c.expect(journal.some((e) => e.state === 'created' && e.taskId), 'a created task is journalled').toBe(true);
+};
+const tempInCache: Evidence = (c, { files }) => {
+  c.expect(files.filter((f) => f.startsWith('.kieaudio/cache/') && f.endsWith('.kieaudio-tmp')), 'a partial download in the cache').not.toEqual([]);
+};
+const cachedNotInstalled: Evidence = async (c, { files }) => {
+  const cached = files.filter((f) => /^\.kieaudio\/cache\/[0-9a-f]{2}\/[0-9a-f]{64}\.json$/.test(f)).length;
+  const installed = files.filter((f) => f.startsWith('out/') && !f.endsWith('.kieaudio-tmp')).length;
+  c.expect(cached, 'a result is cached but not installed').toBeGreaterThan(installed);
+};
+const installedNotLocked: Evidence = async (c, { files }) => {
+  const installed = files.filter((f) => f.startsWith('out/') && !f.endsWith('.kieaudio-tmp'));
+  const locked = files.includes('kieaudio.lock') ? Object.keys((await readLock(c.dir)).lock.assets) : [];
+  c.expect(installed.filter((f) => !locked.includes(f.slice('out/'.length))), 'an output installed but not in the lock').not.toEqual([]);
+};
+const lockTemp: Evidence = (c, { files }) => {
+  c.expect(files.filter((f) => /^\.kieaudio\.lock\..*\.kieaudio-tmp$/.test(f)), 'the new lock is in a temp file').not.toEqual([]);
+};
+
+/** One build, SIGKILLed by `failpoint` or by the scenario's hooks; the kill is asserted. */
+async function killedBuild(c: CrashContext, env: Record<string, string> = {}): Promise<{ events: JsonEvent[]; exit: Exit }> {
+  const child = spawnKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim, env));
+  c.child.current = child;
+  c.killed.push(child.pid);
+  const exit = await withDeadline(child.exit, 20_000, 'the killed build');
+  c.child.current = undefined;
+  c.expect(exit.signal, `the build was killed (exit ${exit.code}):\n${child.stdout}\n${child.stderr}`).toBe('SIGKILL');
+  return { events: jsonEvents(child.stdout), exit };
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no exit within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+type Box = { current: Child | undefined };
+
+/**
+ * A simulator hook that SIGKILLs the running build the n-th time a request matching `match`
+ * arrives, waits for it to be gone, and only then lets the simulator handle the request.
+ */
+function killOnRequest(box: Box, match: (r: SimRequest) => boolean, nth: number) {
+  let seen = 0;
+  return async (r: SimRequest) => {
+    if (!match(r)) return;
+    seen++;
+    if (seen === nth) await box.current?.kill();
+  };
+}
+
+const isCreate = (r: SimRequest) => r.route === 'POST /api/v1/jobs/createTask';
+const isPoll = (r: SimRequest) => r.route === 'GET /api/v1/jobs/recordInfo';
+
+const SCENARIOS: Array<Scenario & { box?: Box }> = [];
+/** A scenario whose simulator hooks need the running build: they reach it through `box`. */
+function scenario(s: Scenario | ((box: Box) => Scenario)): void {
+  if (typeof s === 'function') {
+    const box: Box = { current: undefined };
+    SCENARIOS.push({ ...s(box), box });
+  } else {
+    SCENARIOS.push(s);
+  }
+}
+
+// ── the process kills itself at a named point ──
+scenario({ name: 'before-create (3rd create: intent journalled, request not sent)', failpoint: 'before-create:3', mayDuplicate: true, evidence: hasCreating });
+scenario({ name: 'after-create (2nd answer received, not journalled)', failpoint: 'after-create:2', mayDuplicate: true, evidence: hasCreating });
+scenario({ name: 'after-create (7th answer received, not journalled)', failpoint: 'after-create:7', mayDuplicate: true, evidence: hasCreating });
+scenario({ name: 'after-journal (3rd task id journalled)', failpoint: 'after-journal:3', mayDuplicate: false, evidence: hasCreated });
+scenario({ name: 'after-journal (the last task id journalled)', failpoint: `after-journal:${FIXTURE.length}`, mayDuplicate: false, evidence: hasCreated });
+scenario({ name: 'polling (6th state change)', failpoint: 'polling:6', mayDuplicate: false, evidence: hasCreated });
+// Paced so that chunks arrive one by one: a busy reader would otherwise get the file in a few
+// large reads, and the n-th pass through the failpoint might never come.
+const PACED = { downloadPacing: { chunkBytes: 32 * 1024, intervalMs: 3 } };
+scenario({ name: 'mid-download (first chunk past the head)', failpoint: 'mid-download:1', sim: PACED, mayDuplicate: false, evidence: tempInCache });
+scenario({ name: 'mid-download (4th chunk)', failpoint: 'mid-download:4', sim: PACED, mayDuplicate: false, evidence: tempInCache });
+scenario({ name: 'after-cache (3rd result cached, not at out)', failpoint: 'after-cache:3', mayDuplicate: false, evidence: cachedNotInstalled });
+scenario({ name: 'after-install (4th output at out, lock not updated)', failpoint: 'after-install:4', mayDuplicate: false, evidence: installedNotLocked });
+scenario({ name: 'lock-write (first lock write, temp not renamed)', failpoint: 'lock-write:1', mayDuplicate: false, evidence: lockTemp });
+
+// ── killed from outside ──
+scenario((box) => ({
+  name: 'external: SIGKILL as the 5th createTask arrives (task made and charged, answer lost)',
+  sim: { onRequest: killOnRequest(box, isCreate, 5) },
+  mayDuplicate: true,
+  evidence: hasCreating,
+}));
+scenario((box) => ({
+  name: 'external: SIGKILL as the 8th recordInfo poll arrives',
+  sim: { onRequest: killOnRequest(box, isPoll, 8) },
+  mayDuplicate: false,
+  evidence: hasCreated,
+}));
+scenario((box) => ({
+  name: 'external: SIGKILL as the first raw-PCM result download is requested',
+  sim: { onRequest: killOnRequest(box, (r) => r.route === 'GET /files/*' && r.path.endsWith('.pcm'), 1) },
+  mayDuplicate: false,
+  evidence: hasCreated,
+}));
+scenario({
+  name: 'external: SIGKILL once the simulator has served 3 downloads',
+  mayDuplicate: false,
+  crash: async (c) => {
+    const child = spawnKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim));
+    c.killed.push(child.pid);
+    await waitUntil(() => c.sim.stats().downloads >= 3 || child.exited, '3 downloads', { stepMs: 1 });
+    const exit = await child.kill();
+    c.expect(exit.signal, 'still running when killed').toBe('SIGKILL');
+    return jsonEvents(child.stdout);
+  },
+});
+scenario({
+  name: 'external: SIGKILL while the big WAV streams in (paced download)',
+  sim: { downloadPacing: { chunkBytes: 64 * 1024, intervalMs: 5 } },
+  mayDuplicate: false,
+  evidence: tempInCache,
+  crash: async (c) => {
+    const child = spawnKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim));
+    c.killed.push(child.pid);
+    // only the 12 s WAV (~1 MB) ever has a partial file this big
+    await waitUntil(async () => child.exited || (await partialDownload(c.dir)), 'a partial download of the big WAV in the cache', { stepMs: 2 });
+    const exit = await child.kill();
+    c.expect(exit.signal, 'still running when killed').toBe('SIGKILL');
+    return jsonEvents(child.stdout);
+  },
+});
+scenario({
+  name: 'repeated: after-create:2, then polling:3, then mid-download:2, then lock-write:1, each on the previous wreck',
+  sim: PACED,
+  mayDuplicate: true,
+  crash: async (c) => {
+    const events: JsonEvent[] = [];
+    for (const fp of ['after-create:2', 'polling:3', 'mid-download:2', 'lock-write:1']) {
+      events.push(...(await killedBuild(c, { KIEAUDIO_FAILPOINT: fp })).events);
+    }
+    return events;
+  },
+});
+
+describe.concurrent('kill -9 at any moment, then a normal build', () => {
+  for (const s of SCENARIOS) {
+    it(s.name, async ({ expect, onTestFinished }) => {
+      const dir = await makeFixtureProject(onTestFinished);
+      const sim = await startSim(onTestFinished, { latencyMs: LATENCY, ...s.sim });
+      const c: CrashContext = { expect, onTestFinished, dir, sim, child: s.box ?? { current: undefined }, killed: [] };
+
+      // 1. the build that dies
+      const crashEvents = s.crash
+        ? await s.crash(c)
+        : (await killedBuild(c, s.failpoint ? { KIEAUDIO_FAILPOINT: s.failpoint } : {})).events;
+      const afterKill = { journal: await journal(dir), files: await listFiles(dir) };
+      await s.evidence?.(c, afterKill);
+      const creating = afterKill.journal.filter((e) => e.state === 'creating');
+      const created = afterKill.journal.filter((e) => e.state === 'created');
+      const tasksBefore = sim.stats().tasksCreated;
+
+      // 2. the build that recovers
+      const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+      expect(run.code, run.stderr).toBe(0);
+      const events = jsonEvents(run.stdout);
+      expect(events.filter((e) => e.type === 'waiting-for-lock'), 'the dead build’s lock is taken over at once').toEqual([]);
+      const summary = summaryOf(events);
+      expect(summary?.failed).toBe(0);
+
+      // every task the killed build journalled is polled again — or its result, already fetched,
+      // is taken from the cache or was already recorded in the lock: never paid for again
+      const actions = new Map(events.filter((e) => e.type === 'planned').map((e) => [e.out as string, e.action as string]));
+      for (const e of created) expect(['resume', 'adopt', 'restore', 'up-to-date'], `${e.out} (journalled task)`).toContain(actions.get(e.out));
+      const resumed = [...actions.values()].filter((a) => a === 'resume').length;
+
+      const check = await checkProject(expect, dir, sim, FIXTURE);
+      for (const e of created) expect(check.lock.assets[e.out]?.taskId, `${e.out} keeps its journalled task`).toBe(e.taskId);
+
+      // 3. charges: a second charge only where a create went unanswered, and each such case reported
+      const reportedNow = maybeChargedOuts(events);
+      const reported = [...maybeChargedOuts(crashEvents), ...reportedNow]; // killed builds may have reported earlier wrecks
+      expect(summary?.possibleDuplicateCharges, 'the summary counts the reports').toBe(reportedNow.length);
+      expect(reportedNow.sort(), 'every unanswered create left by the killed build is reported').toEqual(creating.map((e) => e.out).sort());
+      expect(check.extraCharges, 'extra charges ≤ reported possible duplicates').toBeLessThanOrEqual(reported.length);
+      for (const out of check.chargedTwice) expect(reported, `${out} charged twice without a report`).toContain(out);
+      if (!s.mayDuplicate) {
+        // this moment cannot leave a create unanswered; only another worker's create, caught in
+        // flight by the kill (and reported above), may have been paid twice
+        const inFlightElsewhere = new Set(creating.map((e) => e.out));
+        for (const a of FIXTURE) {
+          if (!inFlightElsewhere.has(a.out)) expect(check.chargedTwice, `${a.out} charged exactly once`).not.toContain(a.out);
+        }
+      }
+
+      // 4. what the recovered project keeps on disk
+      expect.soft(await journal(dir), 'the journal is empty once every asset is built').toEqual([]);
+      const temps = await tempFiles(dir);
+      expect(temps.filter((f) => tempOwner(f) === run.pid), 'temp files of the build that finished').toEqual([]);
+      expect.soft(temps.filter((f) => f.startsWith('out/')), `temp files at the outs (killed build pid ${c.killed.join(', ')})`).toEqual([]);
+      expect.soft(temps.filter((f) => !f.startsWith('out/')), `temp files in the project root and .kieaudio/ (killed build pid ${c.killed.join(', ')})`).toEqual([]);
+
+      console.log(
+        `[crash] ${(s.failpoint ?? 'external').padEnd(16)} | ${s.name} | assets=${FIXTURE.length} charges=${check.charges} ` +
+          `(tasksCreated ${tasksBefore} by the killed build, ${sim.stats().tasksCreated} in all) extraCharges=${check.extraCharges} ` +
+          `reportedPossibleDuplicates=${reported.length} unansweredCreatesAtKill=${creating.length} journalledTasksAtKill=${created.length} ` +
+          `resumed=${resumed} leftoverTemps=${temps.length} recovery=${run.ms}ms`,
+      );
+    });
+  }
+});
+
+describe.concurrent('kill -9 mid-download with --offline (results go straight to out)', () => {
+  it('leaves no temp file at out once the next build has run', async ({ expect, onTestFinished }) => {
+    // The in-process simulator cannot be paced: on a very busy machine a whole result may come in
+    // one read and the failpoint never fires. Then the build simply succeeds; try a fresh project.
+    let dir = '';
+    let attempts = 0;
+    for (let killed = false; !killed; ) {
+      expect(++attempts, 'a kill mid-download within 3 attempts').toBeLessThanOrEqual(3);
+      dir = await makeFixtureProject(onTestFinished);
+      const first = await runKieaudio(onTestFinished, dir, ['build', '--offline', '--json'], { KIEAUDIO_FAILPOINT: 'mid-download:1' });
+      killed = first.signal === 'SIGKILL';
+      if (!killed) expect(first.code, first.stderr).toBe(0);
+    }
+    const partial = await tempFiles(join(dir, 'out'));
+    expect(partial.length, 'the killed build left a partial file at an out').toBeGreaterThan(0);
+
+    const run = await runKieaudio(onTestFinished, dir, ['build', '--offline', '--json'], {});
+    expect(run.code, run.stderr).toBe(0);
+    expect(await readdir(join(dir, 'out', 'sfx'))).toEqual(expect.arrayContaining(['cave-ambience.wav']));
+    expect.soft(await tempFiles(join(dir, 'out')), 'partial files at the outs after the next build').toEqual([]);
+    console.log(`[crash] offline mid-download:1 (attempt ${attempts}) | partial files left by the kill: ${partial.join(', ')} | after the next build: ${(await tempFiles(join(dir, 'out'))).length}`);
+  });
+});
+
+describe.concurrent('kill -9 after a result was installed, before the lock said so', () => {
+  it('the output is adopted and its journal entry goes: weeks later, a deleted output is restored from the cache, not paid again', async ({ expect, onTestFinished }) => {
+    const DAY = 24 * 3600_000;
+    const skew = { ms: 0 };
+    const dir = await makeFixtureProject(onTestFinished);
+    const sim = await startSim(onTestFinished, { latencyMs: LATENCY, clock: () => Date.now() + skew.ms, resultTtlMs: 14 * DAY });
+    const c: CrashContext = { expect, onTestFinished, dir, sim, child: { current: undefined }, killed: [] };
+    await killedBuild(c, { KIEAUDIO_FAILPOINT: 'after-install:1' });
+    await installedNotLocked(c, { journal: await journal(dir), files: await listFiles(dir) });
+
+    const recovery = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    expect(recovery.code, recovery.stderr).toBe(0);
+    const adopted = jsonEvents(recovery.stdout).filter((e) => e.type === 'adopted').map((e) => e.out as string);
+    expect(adopted.length, 'the installed result is adopted').toBeGreaterThan(0);
+    const left = await journal(dir);
+    expect.soft(left, 'journal entries left after a successful build').toEqual([]);
+
+    // kie keeps results 14 days; the cache keeps them for good (time moves on both sides)
+    skew.ms += 15 * DAY;
+    await ageJournal(dir, 15 * DAY);
+    for (const out of adopted) await rm(join(dir, 'out', out));
+    const tasks = sim.stats().tasksCreated;
+    // bounded: polling a long-gone task first waits out a 60 s "not visible yet" grace
+    const again = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim), 8_000);
+    const events = jsonEvents(again.stdout);
+    const actions = events.filter((e) => e.type === 'planned' && adopted.includes(e.out as string)).map((e) => `${e.out}: ${e.action} (${e.reason})`);
+    console.log(
+      `[crash] after-install:1, +15 days | adopted=${adopted.join(', ')} journalEntriesLeft=${left.length} | next plan: ${actions.join('; ')} | ` +
+        `exit=${again.code ?? again.signal} in ${again.ms}ms, new tasks: ${sim.stats().tasksCreated - tasks}`,
+    );
+    expect(actions.every((a) => a.includes(': restore (')), 'restored from the cache').toBe(true);
+    expect(again.code, again.stderr).toBe(0);
+    expect(sim.stats().tasksCreated - tasks, 'tasks created to rebuild an output the cache holds').toBe(0);
+  });
+});
+
+describe.concurrent('kill -9 while polling, next build after the task expired', () => {
+  it('starts the task over promptly (W_TASK_GONE), and the new task still gets its "not visible yet" grace', async ({ expect, onTestFinished }) => {
+    const DAY = 24 * 3600_000;
+    const skew = { ms: 0 };
+    const assets = FIXTURE.slice(0, 2);
+    const dir = await makeFixtureProject(onTestFinished, { assets });
+    const box: Box = { current: undefined };
+    let killed = false;
+    const sim = await startSim(onTestFinished, {
+      latencyMs: LATENCY,
+      clock: () => Date.now() + skew.ms,
+      resultTtlMs: 14 * DAY,
+      // the first poll is held until both tasks are journalled, then the build is killed: it
+      // never learns that they finished
+      onRequest: async (r) => {
+        if (killed || !isPoll(r)) return;
+        await waitUntil(async () => (await journal(dir)).filter((e) => e.state === 'created').length === 2, 'both tasks journalled');
+        killed = true;
+        await box.current?.kill();
+      },
+    });
+    const c: CrashContext = { expect, onTestFinished, dir, sim, child: box, killed: [] };
+    await killedBuild(c);
+    const created = (await journal(dir)).filter((e) => e.state === 'created');
+    expect(created.length).toBe(2);
+
+    // 15 days later on both sides; and the API is slow to show the new task it will need
+    skew.ms += 15 * DAY;
+    await ageJournal(dir, 15 * DAY);
+    sim.setFaults({ recordInvisibleMs: 300 });
+    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim), 8_000);
+    const gone = jsonEvents(run.stdout).filter((e) => e.type === 'warning' && e.code === 'W_TASK_GONE');
+    console.log(`[crash] killed while polling, +15 days | journalled tasks=${created.length} | recovery exit=${run.code ?? run.signal} in ${run.ms}ms, W_TASK_GONE=${gone.length}, tasksCreated=${sim.stats().tasksCreated}`);
+    const failed = jsonEvents(run.stdout).filter((e) => e.type === 'failed');
+    expect(failed, 'failed assets').toEqual([]);
+    expect(run.code, `exit within 8 s:\n${run.stderr}`).toBe(0);
+    expect(gone.length).toBe(2);
+    expect(run.ms, 'a task known to be weeks old is not "not visible yet"').toBeLessThan(6_000);
+    expect(sim.stats().tasksCreated).toBe(4); // two expired, two new
+    await checkProject(expect, dir, sim, assets);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Issue #3, Ctrl-C: the first SIGINT stops the build promptly with exit 130, says which tasks are
+ * still in flight, and keeps them in the journal so that the next build resumes them instead of
+ * paying again; a second SIGINT leaves at once, deleting its temp files. Real processes, real
+ * signals, the simulator over real HTTP.
+ */
+import { join } from 'node:path';
+import { describe, it } from 'vitest';
+import {
+  checkProject,
+  FIXTURE,
+  journal,
+  jsonEvents,
+  listFiles,
+  makeFixtureProject,
+  partialDownload,
+  runKieaudio,
+  simEnv,
+  spawnKieaudio,
+  startSim,
+  tempFiles,
+  waitUntil,
+  type FixtureAsset,
+} from './process-harness.js';
+
+const VOICES = FIXTURE.filter((a) => a.kind === 'voice'); // four small MP3s
+const BIG_WAV = FIXTURE.find((a) => a.out === 'sfx/cave-ambience.wav') as FixtureAsset;
+
+describe.concurrent('Ctrl-C', () => {
+  it('one SIGINT: exit 130 at once, tasks in flight printed and journalled, resumed (not re-created) by the next build', async ({ expect, onTestFinished }) => {
+    const dir = await makeFixtureProject(onTestFinished, { assets: VOICES, concurrency: 2 });
+    const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 } });
+    const child = spawnKieaudio(onTestFinished, dir, ['build', '--verbose'], simEnv(sim));
+
+    // both workers have a task (journalled before "submitted" is printed); nothing has finished
+    await child.waitForOutput(/submitted[\s\S]*task [0-9a-f]+[\s\S]*submitted[\s\S]*task [0-9a-f]+/, { stream: 'stdout' });
+    const submitted = [...child.stdout.matchAll(/submitted\s+(\S+)\s+task ([0-9a-f]+)/g)].map((m) => ({ out: m[1], taskId: m[2] }));
+    expect(submitted.length).toBe(2);
+    const sentAt = Date.now();
+    child.proc.kill('SIGINT');
+    const exit = await child.exit;
+    const exitMs = Date.now() - sentAt;
+
+    expect(exit.code, child.stderr).toBe(130);
+    // promptly: the tasks it was waiting on are still running on the server when it is gone
+    for (const t of submitted) expect(sim.task(t.taskId ?? '')?.state, `task ${t.taskId} still running at exit`).not.toBe('success');
+    expect(exitMs).toBeLessThan(2_000);
+    expect(child.stderr).toMatch(/still in flight/);
+    for (const t of submitted) expect(child.stderr, `in-flight report names ${t.out}`).toMatch(new RegExp(`${t.out}\\s+task ${t.taskId}`));
+
+    const journalled = await journal(dir);
+    expect(journalled.map((e) => ({ out: e.out, taskId: e.taskId, state: e.state })).sort((a, b) => a.out.localeCompare(b.out))).toEqual(
+      submitted.map((t) => ({ out: t.out, taskId: t.taskId, state: 'created' })).sort((a, b) => (a.out ?? '').localeCompare(b.out ?? '')),
+    );
+    expect(await tempFiles(dir)).toEqual([]);
+
+    const tasksBefore = sim.stats().tasksCreated;
+    expect(tasksBefore).toBe(2);
+    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    expect(run.code, run.stderr).toBe(0);
+    const planned = jsonEvents(run.stdout).filter((e) => e.type === 'planned');
+    for (const t of submitted) expect(planned.find((e) => e.out === t.out)?.action, `${t.out} resumed`).toBe('resume');
+    // only the two assets that were never submitted cost a new task
+    expect(sim.stats().tasksCreated - tasksBefore).toBe(VOICES.length - submitted.length);
+    const check = await checkProject(expect, dir, sim, VOICES);
+    for (const t of submitted) expect(check.lock.assets[t.out ?? '']?.taskId).toBe(t.taskId);
+    expect(check.extraCharges).toBe(0);
+    expect(await journal(dir)).toEqual([]);
+    console.log(
+      `[interrupt] SIGINT once: exit ${exit.code} ${exitMs}ms after the signal; in flight: ${submitted.map((t) => `${t.out} ${t.taskId}`).join(', ')}; ` +
+        `next build: resumed ${submitted.length}, new tasks ${sim.stats().tasksCreated - tasksBefore}, charges ${check.charges} for ${VOICES.length} specs`,
+    );
+  });
+
+  it('SIGINT twice mid-download: exit 130 at once, no partial or temp file anywhere; the next build resumes the task', async ({ expect, onTestFinished }) => {
+    const assets = [BIG_WAV, VOICES[0] as FixtureAsset];
+    const dir = await makeFixtureProject(onTestFinished, { assets, concurrency: 2 });
+    // ~1 MB in 16 KB chunks 20 ms apart: the download stays open for over a second
+    const sim = await startSim(onTestFinished, { latencyMs: { min: 20, max: 40 }, downloadPacing: { chunkBytes: 16 * 1024, intervalMs: 20 } });
+    const child = spawnKieaudio(onTestFinished, dir, ['build'], simEnv(sim));
+    await waitUntil(async () => child.exited || (await partialDownload(dir)), 'the big WAV part-way downloaded');
+    expect(child.exited).toBe(false);
+    const partial = await tempFiles(dir);
+
+    child.proc.kill('SIGINT');
+    await child.waitForOutput(/press Ctrl-C again/, { stream: 'stdout' });
+    const secondAt = Date.now();
+    const aliveAtSecond = !child.exited;
+    child.proc.kill('SIGINT');
+    const exit = await child.exit;
+    const exitMs = Date.now() - secondAt;
+
+    expect(exit.code, child.stderr).toBe(130);
+    expect(exitMs).toBeLessThan(500);
+    expect(await tempFiles(dir), 'temp files after the double Ctrl-C').toEqual([]);
+    // nothing half-written at the out: either absent or whole
+    expect((await listFiles(join(dir, 'out'))).filter((f) => f.includes('cave-ambience'))).toEqual([]);
+    const journalled = (await journal(dir)).filter((e) => e.out === BIG_WAV.out);
+    expect(journalled.map((e) => e.state)).toEqual(['created']);
+
+    const tasksBefore = sim.stats().tasksCreated;
+    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    expect(run.code, run.stderr).toBe(0);
+    const check = await checkProject(expect, dir, sim, assets);
+    expect(check.lock.assets[BIG_WAV.out]?.taskId).toBe(journalled[0]?.taskId);
+    expect(sim.stats().tasksCreated).toBe(tasksBefore); // both were submitted before the interrupt
+    expect(check.extraCharges).toBe(0);
+    console.log(
+      `[interrupt] SIGINT twice mid-download: partial before=${partial.join(', ')}; exit ${exit.code} ${exitMs}ms after the second signal ` +
+        `(${aliveAtSecond && !/finished work is kept/.test(child.stderr) ? 'hard exit' : 'graceful exit had already finished'}); temps after=0; next build resumed task, new tasks ${sim.stats().tasksCreated - tasksBefore}`,
+    );
+  });
+
+  it('two interrupts delivered together (SIGINT + SIGTERM while stopped): the hard exit deletes the live temp file', async ({ expect, onTestFinished }) => {
+    const assets = [BIG_WAV];
+    const dir = await makeFixtureProject(onTestFinished, { assets });
+    const sim = await startSim(onTestFinished, { latencyMs: { min: 20, max: 40 }, downloadPacing: { chunkBytes: 16 * 1024, intervalMs: 20 } });
+    const child = spawnKieaudio(onTestFinished, dir, ['build'], simEnv(sim));
+    await waitUntil(async () => child.exited || (await partialDownload(dir)), 'the big WAV part-way downloaded');
+    // stopped, the process gets both signals at once when it resumes: the second handler call
+    // runs before the first interrupt's async cleanup can, so only the hard exit path removes the file
+    child.proc.kill('SIGSTOP');
+    onTestFinished(() => void child.proc.kill('SIGCONT'));
+    child.proc.kill('SIGINT');
+    child.proc.kill('SIGTERM');
+    child.proc.kill('SIGCONT');
+    const exit = await child.exit;
+    expect(exit.code, child.stderr).toBe(130);
+    expect(child.stderr).not.toMatch(/finished work is kept/); // the hard path, not the graceful one
+    expect(await tempFiles(dir)).toEqual([]);
+    console.log(`[interrupt] SIGINT+SIGTERM together mid-download: exit ${exit.code}, hard path, temps after=0`);
+  });
+});

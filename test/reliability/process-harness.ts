@@ -1,0 +1,420 @@
+/**
+ * Shared by the crash, interrupt and concurrency tests: the built CLI as a real child process
+ * (spawned asynchronously — the simulator lives in this process), waits on observable conditions
+ * with deadlines instead of sleeps, and the checks every recovered project must pass.
+ *
+ * Cleanup is per test (`onTestFinished` from the test context), so tests may run concurrently.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import type { ExpectStatic, TestContext } from 'vitest';
+import { describeOutputFormat } from '../../src/audio/format.js';
+import { inspectAudio } from '../../src/audio/inspect.js';
+import { needsWavHeader, wavHeader } from '../../src/audio/wav.js';
+import { canonicalJson, sha256Hex } from '../../src/hash.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { parseLockFile, serializeLockFile, type LockFile } from '../../src/store/lock-file.js';
+import { REPO_ROOT } from '../helpers/project.js';
+
+export const BIN = join(REPO_ROOT, 'dist', 'cli.js');
+export const TEMP_SUFFIX = '.kieaudio-tmp';
+
+type OnFinished = TestContext['onTestFinished'];
+
+// ───────────────────────── scratch space ─────────────────────────
+
+export async function scratchDir(onFinished: OnFinished): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'kieaudio-rel-'));
+  onFinished(() => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
+  return dir;
+}
+
+export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
+export async function startSim(onFinished: OnFinished, options: SimulatorOptions = {}): Promise<Simulator> {
+  const sim = await startSimulator({ rateLimit: false, ...options });
+  onFinished(() => sim.close());
+  return sim;
+}
+
+export function simEnv(sim: Simulator, extra: Record<string, string> = {}): Record<string, string> {
+  return { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url, ...extra };
+}
+
+// ───────────────────────── fixture ─────────────────────────
+
+export interface FixtureAsset {
+  id: string;
+  kind: 'voice' | 'effect';
+  out: string;
+  /** YAML lines beyond id/kind/out, already indented for an asset */
+  fields: Record<string, string | number>;
+}
+
+/**
+ * Ten assets: voices (MP3) and effects in every container, among them a 12 s pcm_44100 effect
+ * (~1 MB of raw samples, wrapped in a WAV header by kieaudio) so that a download really is
+ * received in many chunks.
+ */
+export const FIXTURE: FixtureAsset[] = [
+  { id: 'npc.greet', kind: 'voice', out: 'npc/greet.mp3', fields: { text: 'Welcome, traveler! Need a blade sharpened?' } },
+  { id: 'npc.bye', kind: 'voice', out: 'npc/bye.mp3', fields: { text: 'Safe roads, friend.' } },
+  { id: 'npc.warn', kind: 'voice', out: 'npc/warn.mp3', fields: { text: 'The mine is not safe after dark.', voice: 'George' } },
+  { id: 'npc.laugh', kind: 'voice', out: 'npc/laugh.mp3', fields: { text: 'Ha! That old tale again?', stability: 0.3 } },
+  { id: 'sfx.hammer', kind: 'effect', out: 'sfx/hammer.mp3', fields: { text: 'Hammer striking an anvil', duration_seconds: 1.5 } },
+  { id: 'sfx.coin', kind: 'effect', out: 'sfx/coin.ogg', fields: { text: 'A coin dropped on stone', duration_seconds: 1, output_format: 'opus_48000_64' } },
+  { id: 'sfx.ambience', kind: 'effect', out: 'sfx/cave-ambience.wav', fields: { text: 'Cave ambience, distant water drops', duration_seconds: 12, output_format: 'pcm_44100' } },
+  { id: 'sfx.radio', kind: 'effect', out: 'sfx/radio.wav', fields: { text: 'Radio static burst', duration_seconds: 2, output_format: 'ulaw_8000' } },
+  { id: 'sfx.door', kind: 'effect', out: 'sfx/door.wav', fields: { text: 'Heavy wooden door creaks open', duration_seconds: 3, output_format: 'pcm_16000' } },
+  { id: 'sfx.step', kind: 'effect', out: 'sfx/step.mp3', fields: { text: 'Footstep on gravel', duration_seconds: 0.8, output_format: 'mp3_22050_32' } },
+];
+
+/** Polling tuned for a simulator whose tasks take tens of milliseconds. */
+export function configYaml(opts: { concurrency?: number; outDir?: string } = {}): string {
+  return `version: 1
+include: ["audio/*.audio.yaml"]
+outDir: ${opts.outDir ?? 'out'}
+concurrency: ${opts.concurrency ?? 4}
+api:
+  rateLimit: { requests: 1000, intervalSeconds: 1 }
+  poll: { initialSeconds: 0.005, maxSeconds: 0.02, timeoutSeconds: 30 }
+defaults:
+  voice: { voice: Rachel }
+`;
+}
+
+export function specYaml(assets: readonly FixtureAsset[]): string {
+  const lines = ['assets:'];
+  for (const a of assets) {
+    lines.push(`  - id: ${a.id}`, `    kind: ${a.kind}`, `    out: ${a.out}`);
+    for (const [k, v] of Object.entries(a.fields)) lines.push(`    ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function makeFixtureProject(
+  onFinished: OnFinished,
+  opts: { assets?: readonly FixtureAsset[]; concurrency?: number; outDir?: string } = {},
+): Promise<string> {
+  const dir = await scratchDir(onFinished);
+  await writeFiles(dir, {
+    'kieaudio.config.yaml': configYaml(opts),
+    'audio/game.audio.yaml': specYaml(opts.assets ?? FIXTURE),
+  });
+  return dir;
+}
+
+// ───────────────────────── child processes ─────────────────────────
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface Child {
+  proc: ChildProcess;
+  pid: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** resolves when the process has exited and its output is fully read */
+  exit: Promise<Exit>;
+  exited: boolean;
+  /** resolves once stdout (or stderr) matches; rejects at the deadline or if the process ends first */
+  waitForOutput(pattern: RegExp, opts?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number }): Promise<void>;
+  /** SIGKILL (if still running) and wait for the exit */
+  kill(): Promise<Exit>;
+}
+
+/** Spawns `node dist/cli.js …`. The child is killed when the test ends if it is still running. */
+export function spawnKieaudio(onFinished: OnFinished, cwd: string, args: string[], env: Record<string, string> = {}): Child {
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (proc.pid === undefined) throw new Error('could not spawn kieaudio');
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.on('data', (d: string) => {
+    stdout += d;
+    for (const l of listeners) l();
+  });
+  proc.stderr.on('data', (d: string) => {
+    stderr += d;
+    for (const l of listeners) l();
+  });
+  const child: Child = {
+    proc,
+    pid: proc.pid,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    exited: false,
+    // 'close' comes after 'exit' and after both streams ended: the output is complete
+    exit: new Promise<Exit>((resolve) => {
+      proc.once('close', (code, signal) => {
+        child.exited = true;
+        for (const l of listeners) l();
+        resolve({ code, signal });
+      });
+    }),
+    waitForOutput(pattern, opts = {}) {
+      const timeoutMs = opts.timeoutMs ?? 10_000;
+      const text = () => (opts.stream === 'stderr' ? stderr : opts.stream === 'stdout' ? stdout : `${stdout}\n${stderr}`);
+      return new Promise<void>((resolve, reject) => {
+        const done = (error?: Error) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          if (error) reject(error);
+          else resolve();
+        };
+        const check = () => {
+          if (pattern.test(text())) done();
+          else if (child.exited) done(new Error(`kieaudio exited before printing ${pattern}:\n${stdout}\n${stderr}`));
+        };
+        const timer = setTimeout(() => done(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+    async kill() {
+      if (!child.exited) proc.kill('SIGKILL');
+      return child.exit;
+    },
+  };
+  onFinished(async () => {
+    await child.kill();
+  });
+  return child;
+}
+
+export interface Run extends Exit {
+  pid: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs kieaudio to completion (bounded: killed after `timeoutMs`). */
+export async function runKieaudio(
+  onFinished: OnFinished,
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<Run> {
+  const started = Date.now();
+  const child = spawnKieaudio(onFinished, cwd, args, env);
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), timeoutMs);
+  const exit = await child.exit;
+  clearTimeout(timer);
+  return { ...exit, pid: child.pid, stdout: child.stdout, stderr: child.stderr, ms: Date.now() - started };
+}
+
+// ───────────────────────── conditions ─────────────────────────
+
+/** Polls `condition` until it holds; fails with `what` at the deadline. No fixed sleeps. */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  opts: { timeoutMs?: number; stepMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, opts.stepMs ?? 3));
+  }
+}
+
+// ───────────────────────── reading the project ─────────────────────────
+
+export interface JsonEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+export function jsonEvents(stdout: string): JsonEvent[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as JsonEvent);
+}
+
+/** Every file under `dir` (relative paths), symlinks not followed. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (d: string) => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else found.push(relative(dir, p));
+    }
+  };
+  await walk(dir);
+  return found.sort();
+}
+
+export async function tempFiles(dir: string): Promise<string[]> {
+  return (await listFiles(dir)).filter((f) => f.endsWith(TEMP_SUFFIX));
+}
+
+/**
+ * True while a result download of at least `minBytes` is part-way into the cache (a temp data
+ * file that big: the short-lived temp files of cache records and small results never are).
+ */
+export async function partialDownload(projectDir: string, minBytes = 256 * 1024): Promise<boolean> {
+  const cache = join(projectDir, '.kieaudio', 'cache');
+  for (const f of await tempFiles(cache)) {
+    if (((await stat(join(cache, f)).catch(() => undefined))?.size ?? 0) >= minBytes) return true;
+  }
+  return false;
+}
+
+/** The pid a temp name was made by (`.<name>.<pid>.<random>.kieaudio-tmp`). */
+export function tempOwner(path: string): number | undefined {
+  const m = /\.(\d+)\.[0-9a-f]+\.kieaudio-tmp$/.exec(path);
+  return m?.[1] ? Number(m[1]) : undefined;
+}
+
+export interface JournalFile {
+  specHash: string;
+  state: 'creating' | 'created';
+  taskId?: string;
+  out: string;
+}
+
+export async function journal(projectDir: string): Promise<JournalFile[]> {
+  const dir = join(projectDir, '.kieaudio', 'journal');
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const entries: JournalFile[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    try {
+      entries.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as JournalFile);
+    } catch {
+      // a half-written entry cannot exist (they are renamed in), but a reader must not trip on one
+    }
+  }
+  return entries;
+}
+
+/** Makes every journal entry `ms` older, as if the next build came that much later. */
+export async function ageJournal(projectDir: string, ms: number): Promise<void> {
+  const dir = join(projectDir, '.kieaudio', 'journal');
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json'))) {
+    const entry = JSON.parse(await readFile(join(dir, name), 'utf8')) as { createdAt: string };
+    entry.createdAt = new Date(Date.parse(entry.createdAt) - ms).toISOString();
+    await writeFile(join(dir, name), `${JSON.stringify(entry)}\n`);
+  }
+}
+
+export async function readLock(projectDir: string): Promise<{ text: string; lock: LockFile }> {
+  const text = await readFile(join(projectDir, 'kieaudio.lock'), 'utf8');
+  JSON.parse(text); // valid JSON first, with its own error
+  return { text, lock: parseLockFile(text, 'kieaudio.lock') };
+}
+
+/** The charge key the simulator uses for one spec. */
+export function chargeKey(model: string, input: Record<string, unknown>): string {
+  return canonicalJson({ model, input });
+}
+
+// ───────────────────────── the recovered-project check ─────────────────────────
+
+export interface ProjectCheck {
+  /** extra charges over one per spec, summed */
+  extraCharges: number;
+  /** specs charged more than once, by out */
+  chargedTwice: string[];
+  charges: number;
+  lock: LockFile;
+}
+
+/**
+ * Everything a finished build must guarantee, however often it was killed before: every declared
+ * asset is in the lock (valid, canonical JSON), its file at `out` is valid audio and is exactly
+ * what the simulator served for the task the lock names (raw samples + kieaudio's WAV header),
+ * and each spec was charged at least once. (Temp files are checked by the callers.)
+ */
+export async function checkProject(
+  expect: ExpectStatic,
+  projectDir: string,
+  sim: Simulator,
+  assets: readonly FixtureAsset[],
+  outDir = 'out',
+): Promise<ProjectCheck> {
+  const { text, lock } = await readLock(projectDir);
+  expect(text, 'kieaudio.lock is canonical').toBe(serializeLockFile(lock));
+  expect(Object.keys(lock.assets).sort()).toEqual(assets.map((a) => a.out).sort());
+
+  const stats = sim.stats();
+  let extraCharges = 0;
+  let charges = 0;
+  const chargedTwice: string[] = [];
+  for (const asset of assets) {
+    const entry = lock.assets[asset.out];
+    expect(entry, `lock entry for ${asset.out}`).toBeDefined();
+    if (!entry) continue;
+    expect(entry.placeholder).toBeUndefined();
+    expect(entry.taskId, `task id recorded for ${asset.out}`).toBeTruthy();
+    const task = sim.task(entry.taskId ?? '');
+    expect(task, `the simulator knows task ${entry.taskId} (${asset.out})`).toBeDefined();
+    const bytes = await readFile(join(projectDir, outDir, asset.out));
+    expect(() => inspectAudio(bytes), `${asset.out} is valid audio`).not.toThrow();
+    if (task?.result) {
+      const expected = needsWavHeader(task.format) ? Buffer.concat([wavHeader(task.format, task.result.length), task.result]) : task.result;
+      expect(bytes.equals(expected), `${asset.out} holds exactly what the simulator served for task ${entry.taskId}`).toBe(true);
+      expect(task.model).toBe(entry.model);
+    }
+    expect(sha256Hex(bytes)).toBe(entry.contentHash);
+    expect(bytes.length).toBe(entry.size);
+    if (asset.kind === 'effect' && typeof asset.fields.output_format === 'string') {
+      expect(task?.format.name).toBe(describeOutputFormat(asset.fields.output_format).name);
+    }
+    const n = stats.chargesBySpec[chargeKey(entry.model, entry.input)] ?? 0;
+    expect(n, `${asset.out} was charged`).toBeGreaterThanOrEqual(1);
+    charges += n;
+    if (n > 1) {
+      extraCharges += n - 1;
+      chargedTwice.push(asset.out);
+    }
+  }
+  // nothing was charged for a spec the project does not declare
+  expect(Object.values(stats.chargesBySpec).reduce((a, b) => a + b, 0)).toBe(charges);
+  return { extraCharges, chargedTwice, charges, lock };
+}
+
+/** The out paths named by W_MAYBE_CHARGED warnings in JSON events. */
+export function maybeChargedOuts(events: readonly JsonEvent[]): string[] {
+  return events
+    .filter((e) => e.type === 'warning' && e.code === 'W_MAYBE_CHARGED')
+    .map((e) => /create request for (.+?) at /.exec(String(e.message))?.[1] ?? '?');
+}
+
+export function summaryOf(events: readonly JsonEvent[]): JsonEvent | undefined {
+  return events.filter((e) => e.type === 'summary').at(-1);
+}
