@@ -207,35 +207,36 @@ const INVALID: Array<{ name: string; spec: string; expect: Array<[string, RegExp
 ];
 
 describe('invalid input: exit 2, every problem with file:line:col, nothing sent, nothing written', () => {
-  for (const c of INVALID) {
-    it(c.name, async () => {
-      const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/bad.audio.yaml': c.spec });
-      const sim = await simulator();
-      const result = await kieaudio(dir, ['build'], simEnv(sim));
-      expect(result.code, result.stderr).toBe(2);
-      for (const [where, words] of c.expect) {
-        const line = result.stderr.split('\n').find((l) => l.includes(`audio/${where}`));
-        expect(line, `no line with audio/${where} in:\n${result.stderr}`).toBeDefined();
-        expect(line).toMatch(words);
-      }
-      expect(totalRequests(sim)).toBe(0);
-      expect((await readdir(dir)).sort()).toEqual(['audio', 'kieaudio.config.yaml']);
+  // One run over every kind of problem, one file each: they must all be reported at once.
+  // (test/spec/contract-cases.test.ts checks each case alone, at the loader level.)
+  it('every kind of problem in the contract, in one run', async () => {
+    const files: Record<string, string> = { 'kieaudio.config.yaml': CONFIG };
+    INVALID.forEach((c, i) => {
+      // distinct ids and outs per file, so that the cases do not collide with each other
+      files[`audio/c${i}.audio.yaml`] = c.spec.replace(/out: (?!\.\.|\/)/g, `out: c${i}/`).replace(/id: x\b/g, `id: x${i}`);
     });
-  }
-
-  it('an out folder that is a symlink leading outside outDir', async () => {
-    const dir = await makeProject({
-      'kieaudio.config.yaml': CONFIG,
-      'audio/bad.audio.yaml': 'assets:\n  - kind: voice\n    text: hi\n    out: linked/a.mp3\n',
-    });
+    files['audio/link.audio.yaml'] = 'assets:\n  - kind: voice\n    text: hi\n    out: linked/a.mp3\n';
+    const dir = await makeProject(files);
     const outside = await tempDir();
     await mkdir(join(dir, 'out'));
     await symlink(outside, join(dir, 'out', 'linked'));
+    const before = (await readdir(dir, { recursive: true })).sort();
     const sim = await simulator();
+
     const result = await kieaudio(dir, ['build'], simEnv(sim));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/audio\/bad\.audio\.yaml:4:10.*symlink/);
+    expect(result.code, result.stderr).toBe(2);
+    const lines = result.stderr.split('\n');
+    INVALID.forEach((c, i) => {
+      for (const [where, words] of c.expect) {
+        const at = where.replace('bad.audio.yaml', `audio/c${i}.audio.yaml`);
+        const line = lines.find((l) => l.includes(at));
+        expect(line, `${c.name}: no line with ${at} in:\n${result.stderr}`).toBeDefined();
+        expect(line, c.name).toMatch(words);
+      }
+    });
+    expect(result.stderr).toMatch(/audio\/link\.audio\.yaml:4:10.*symlink/);
     expect(totalRequests(sim)).toBe(0);
+    expect((await readdir(dir, { recursive: true })).sort()).toEqual(before);
     expect(await readdir(outside)).toEqual([]);
   });
 
