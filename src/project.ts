@@ -13,6 +13,12 @@ export const DEFAULT_MODELS: Readonly<Record<AssetKind, string>> = {
   effect: 'elevenlabs/sound-effect-v2',
 };
 
+/**
+ * Most tasks in flight at once. kie.ai allows "100+ concurrent running tasks" per account
+ * (kie-api.md §4); the rate limit, not this, is what normally binds.
+ */
+export const MAX_CONCURRENCY = 1000;
+
 export interface ResolvedAsset {
   /** unique in the project; defaults to `out` */
   id: string;

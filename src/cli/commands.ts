@@ -3,6 +3,7 @@
  * only when that command runs (a no-op `kieaudio --version` loads none of it).
  */
 import { KieaudioError } from '../errors.js';
+import { MAX_CONCURRENCY } from '../project.js';
 import type { Output } from './output.js';
 
 export interface ParsedFlags {
@@ -239,8 +240,8 @@ function commonOptions(flags: ParsedFlags) {
 function parseConcurrency(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new KieaudioError('E_USAGE', `--concurrency expects a whole number from 1 to 256, found "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+    throw new KieaudioError('E_USAGE', `--concurrency expects a whole number from 1 to ${MAX_CONCURRENCY}, found "${value}"`);
   }
   return n;
 }

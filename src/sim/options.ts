@@ -13,6 +13,7 @@ export interface ResolvedOptions {
   clock: () => number;
   onRequest: ((request: SimRequest) => void | Promise<void>) | undefined;
   downloadPacing: DownloadPacing | undefined;
+  resultSeconds: number | undefined;
 }
 
 export const DEFAULT_API_KEY = 'sim-key';
@@ -34,6 +35,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     clock: options.clock ?? Date.now,
     onRequest: options.onRequest,
     downloadPacing: options.downloadPacing,
+    resultSeconds: options.resultSeconds,
   };
   const pacing = resolved.downloadPacing;
   if (pacing && !(Number.isInteger(pacing.chunkBytes) && pacing.chunkBytes >= 1 && pacing.intervalMs >= 0)) {

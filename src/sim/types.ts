@@ -40,6 +40,8 @@ export interface SimulatorOptions {
    * download stays open (partly received) for a while. Default: the whole file at once.
    */
   downloadPacing?: DownloadPacing;
+  /** every result lasts this many seconds whatever was asked (benchmarks of large downloads) */
+  resultSeconds?: number;
 }
 
 export interface SimRequest {

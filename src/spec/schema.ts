@@ -23,6 +23,7 @@ import {
 } from './param-schemas.js';
 import { describeFound } from './describe.js';
 import { isRecord } from './label.js';
+import { MAX_CONCURRENCY } from '../project.js';
 
 export const DEFAULT_BASE_URL = 'https://api.kie.ai';
 
@@ -195,7 +196,7 @@ export const ConfigSchema = z
       cacheDir: pathSchema('a folder')
         .default('.kieaudio/cache')
         .describe('Download cache. The environment variable KIEAUDIO_CACHE_DIR overrides it.'),
-      concurrency: integerSchema(1, 64).default(8).describe('Most tasks in flight at once; --concurrency overrides it.'),
+      concurrency: integerSchema(1, MAX_CONCURRENCY).default(8).describe('Most tasks in flight at once; --concurrency overrides it.'),
       api: ApiSchema,
       models: unset(ModelsSchema),
       defaults: DefaultsSchema,

@@ -263,7 +263,7 @@ describe('wrong types everywhere', () => {
     expect(c.diagnostics.map((d) => `${where(d)} — ${d.message}`)).toEqual([
       'kieaudio.config.yaml:1:10 E_ENUM version — version: expected 1 (the only config version), found "1"',
       'kieaudio.config.yaml:2:10 E_TYPE include — include: expected a list of glob patterns, found a single string (write it as ["audio/*.yaml"])',
-      'kieaudio.config.yaml:3:14 E_TYPE concurrency — concurrency: expected an integer from 1 to 64, found 2.5',
+      'kieaudio.config.yaml:3:14 E_TYPE concurrency — concurrency: expected an integer from 1 to 1000, found 2.5',
       'kieaudio.config.yaml:4:9 E_TYPE outDir — outDir: expected a folder: a non-empty path, found 3',
       'kieaudio.config.yaml:5:6 E_TYPE api — api: expected a map, found a string',
     ]);
@@ -275,7 +275,7 @@ describe('wrong types everywhere', () => {
     );
     expect(c.diagnostics.map((d) => `${where(d)} — ${d.message}`)).toEqual([
       'kieaudio.config.yaml:2:10 E_RANGE include — include: expected at least one glob pattern, found an empty list',
-      'kieaudio.config.yaml:3:14 E_RANGE concurrency — concurrency: expected an integer from 1 to 64, found 0',
+      'kieaudio.config.yaml:3:14 E_RANGE concurrency — concurrency: expected an integer from 1 to 1000, found 0',
       'kieaudio.config.yaml:5:26 E_RANGE api.rateLimit.requests — api.rateLimit.requests: expected an integer of at least 1, found 0',
       'kieaudio.config.yaml:5:46 E_RANGE api.rateLimit.intervalSeconds — api.rateLimit.intervalSeconds: expected a number of seconds greater than 0, found 0',
       'kieaudio.config.yaml:6:43 E_RANGE api.poll.maxSeconds — api.poll.maxSeconds: expected maxSeconds (5) to be at least initialSeconds (10)',

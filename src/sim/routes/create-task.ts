@@ -34,7 +34,8 @@ export function createTask({ ctx, res, key, body }: ApiCall): void {
   const { min, max } = ctx.options.latencyMs;
   // at least 1 ms: a task is never finished at the instant it is created
   const latency = Math.max(1, Math.round(min + ctx.latencyRandom() * (max - min)));
-  const audio = planResultAudio(request.kind, request.input);
+  const planned = planResultAudio(request.kind, request.input);
+  const audio = ctx.options.resultSeconds === undefined ? planned : { ...planned, durationSeconds: ctx.options.resultSeconds };
   const task: TaskRecord = {
     taskId,
     recordId: randomBytes(16).toString('hex'),
