@@ -158,15 +158,29 @@ async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Cha
   let limited = 0;
   for (let attempt = 0; ; attempt++) {
     if (ctx.shouldStopSubmitting()) return noCredits();
-    await ctx.limiter.acquire(ctx.signal);
-    if (ctx.shouldStopSubmitting()) return noCredits();
-    // Written (and fsynced) before the request leaves: a crash from here on is never silent.
+    // Written (and fsynced) before the request can leave: a crash from here on is never silent.
+    // It comes before the rate-limit slot, so the request goes out the moment its slot opens:
+    // a variable fsync between slot and send would bunch requests into the server's window.
     await ctx.store.journal.record({ ...entry, createdAt: new Date().toISOString() });
+    let release;
+    try {
+      release = await ctx.limiter.acquire(ctx.signal);
+    } catch (error) {
+      await ctx.store.journal.remove(item.specHash); // never sent
+      throw error;
+    }
+    if (ctx.shouldStopSubmitting()) {
+      release();
+      await ctx.store.journal.remove(item.specHash);
+      return noCredits();
+    }
     failpoint('before-create');
     let taskId: string;
     try {
       ({ taskId } = await ctx.client.createTask({ model: asset.model, input: asset.input }, { signal: ctx.signal }));
+      release();
     } catch (error) {
+      release();
       if (!(error instanceof ApiError)) throw error;
       if (error.details.maybeCreated === true) {
         // Sent, but no answer: the task may exist and be billed, and the API cannot find it for

@@ -10,8 +10,12 @@ export function withPollBudget(client: KieClient, polls: RateLimiter): KieClient
   return {
     createTask: (req, opts) => client.createTask(req, opts),
     async getTask(taskId, opts) {
-      await polls.acquire(opts?.signal);
-      return client.getTask(taskId, opts);
+      const release = await polls.acquire(opts?.signal);
+      try {
+        return await client.getTask(taskId, opts);
+      } finally {
+        release();
+      }
     },
     getDownloadUrl: (url, opts) => client.getDownloadUrl(url, opts),
     getCredits: (opts) => client.getCredits(opts),

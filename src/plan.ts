@@ -116,8 +116,10 @@ function planAsset(
     reason,
   });
   const resume = (task: ResumableTask) =>
-    plan({ type: 'resume', taskId: task.taskId, createdAt: task.createdAt }, `${whyStale(f, entry, f.output, options)}, resuming task ${task.taskId}`);
-  const { output } = f;
+    plan({ type: 'resume', taskId: task.taskId, createdAt: task.createdAt }, `${whyStale(f, entry, output, options)}, resuming task ${task.taskId}`);
+  // An empty file where kieaudio installed one is what a power cut leaves of a copy that was not
+  // yet on disk (copies from the cache are not fsynced): never a hand edit, always ours to redo.
+  const output: OutputState = f.output.exists && f.output.size === 0 && entry !== undefined ? { exists: false } : f.output;
   const ours = output.exists && entry !== undefined && output.contentHash === entry.contentHash;
   const placeholderStale = entry?.placeholder === true && !options.offline;
 

@@ -122,7 +122,7 @@ export async function copyPlaceholder(ctx: InstallContext, item: PlannedAsset, l
   if (!leader) throw new KieaudioError('E_IO', `${leaderOut} was not recorded`);
   const dest = outputPath(ctx.project, asset.out);
   await ctx.outFolders.prepare(dest);
-  const size = await copyVerified(outputPath(ctx.project, leaderOut), dest, leader.contentHash, ctx.signal);
+  const size = await copyVerified(outputPath(ctx.project, leaderOut), dest, leader.contentHash, ctx.signal, false);
   if (size === undefined) throw new KieaudioError('E_IO', `${leaderOut} changed while it was copied`);
   await ctx.store.statIndex.record(asset.out, dest, leader.contentHash);
   ctx.lockWriter.set(asset.out, { ...lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId }), placeholder: true });

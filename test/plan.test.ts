@@ -111,3 +111,13 @@ describe('planBuild', () => {
     });
   });
 });
+
+describe('an empty file where kieaudio installed one', () => {
+  it('is what a power cut leaves of an unsynced copy: restored, not "edited by hand"', () => {
+    const a = asset('a.mp3', { text: 'hi', voice: 'Rachel' });
+    const cached = { contentHash: H('1'), size: 10, model: a.model };
+    const empty: OutputState = { exists: true, contentHash: H('e'), size: 0 };
+    const plan = planBuild([facts(a, empty, { cached })], lockOf(['a.mp3', entry(a, H('1'))]), new Map(), opts);
+    expect(plan.items[0]).toMatchObject({ action: { type: 'restore' }, reason: 'output missing, restoring from cache' });
+  });
+});

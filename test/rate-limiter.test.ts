@@ -5,7 +5,14 @@ describe('rate limiter', () => {
   it('never lets more than `requests` through in any window', async () => {
     const limiter = createRateLimiter({ requests: 5, intervalMs: 40 });
     const times: number[] = [];
-    await Promise.all(Array.from({ length: 15 }, () => limiter.acquire().then(() => times.push(Date.now()))));
+    await Promise.all(
+      Array.from({ length: 15 }, () =>
+        limiter.acquire().then((release) => {
+          times.push(Date.now());
+          release(); // answered at once
+        }),
+      ),
+    );
     times.sort((a, b) => a - b);
     for (let i = 5; i < times.length; i++) {
       expect((times[i] ?? 0) - (times[i - 5] ?? 0)).toBeGreaterThanOrEqual(39);
@@ -18,7 +25,7 @@ describe('rate limiter', () => {
     const limiter = createRateLimiter({ requests: 100, intervalMs: 1000, spacingMs: 10 });
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
-      await limiter.acquire();
+      (await limiter.acquire())();
       times.push(Date.now());
     }
     for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(9);
@@ -37,6 +44,23 @@ describe('rate limiter', () => {
     expect(limiter.rateLimited(7_000)).toBeGreaterThanOrEqual(7_000);
     limiter.accepted();
     expect(limiter.rateLimited()).toBeLessThanOrEqual(625);
+  });
+
+  it('holds a slot until its answer arrives, and a window after that', async () => {
+    const limiter = createRateLimiter({ requests: 1, intervalMs: 30 });
+    const release = await limiter.acquire();
+    let second = 0;
+    const next = limiter.acquire().then((r) => {
+      second = Date.now();
+      r();
+    });
+    // however long the first request takes, the second waits for its answer plus a window
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(second).toBe(0);
+    const answeredAt = Date.now();
+    release();
+    await next;
+    expect(second - answeredAt).toBeGreaterThanOrEqual(29);
   });
 
   it('an aborted wait rejects at once', async () => {

@@ -91,17 +91,23 @@ export async function writeFileAtomic(
   await syncDirectory(dirname(path));
 }
 
-/** Copies `source` to `dest` atomically (temp copy in dest's folder, fsync, rename). */
-export async function copyFileAtomic(source: string, dest: string): Promise<void> {
+/**
+ * Copies `source` to `dest` atomically (temp copy in dest's folder, rename), in the kernel where
+ * the platform can. `durable` also fsyncs the copy and the folder.
+ */
+export async function copyFileAtomic(source: string, dest: string, options: { durable?: boolean } = {}): Promise<void> {
+  const durable = options.durable ?? true;
   await mkdir(dirname(dest), { recursive: true });
   const temp = tempPathFor(dest);
   try {
     await copyFile(source, temp);
-    const handle = await open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+    if (durable) {
+      const handle = await open(temp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
     await rename(temp, dest);
   } catch (error) {
@@ -110,7 +116,7 @@ export async function copyFileAtomic(source: string, dest: string): Promise<void
   } finally {
     releaseTemp(temp);
   }
-  await syncDirectory(dirname(dest));
+  if (durable) await syncDirectory(dirname(dest));
 }
 
 /** Makes a rename durable. Best effort: some platforms cannot open or fsync a directory. */

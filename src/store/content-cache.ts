@@ -2,19 +2,26 @@
  * The content cache: every paid-for result, keyed by spec hash, so that a deleted output, an asset
  * moved to a new `out`, or a spec changed back to an earlier version costs nothing. Entries are a
  * data file plus a small JSON record written after it; an entry whose data does not match its
- * record is treated as absent and removed, never trusted.
+ * record is treated as absent and removed, never trusted. As with the outputs' stat index, the
+ * record remembers the data file's stat data when its hash was last checked: a restore whose
+ * source is unchanged since then copies it in the kernel without reading it through.
  */
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isTempName, writeFileAtomic } from './atomic-write.js';
+import { copyFileAtomic, isTempName, writeFileAtomic } from './atomic-write.js';
 import { copyVerified } from './copy-verified.js';
+
+/** As for the stat index: an mtime this close to the last check cannot vouch for the content. */
+const RACY_WINDOW_NS = 2_000_000_000n;
 
 const CacheRecordSchema = z.object({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.number().int().nonnegative(),
   model: z.string(),
   taskId: z.string().optional(),
+  /** the data file's stat data when its hash was last verified (decimal strings: bigints) */
+  seen: z.object({ mtimeNs: z.string(), ino: z.string(), verifiedAtNs: z.string() }).optional(),
 });
 
 export type CacheRecord = z.infer<typeof CacheRecordSchema>;
@@ -28,8 +35,9 @@ export interface ContentCache {
   /** Records an entry whose data is already at `dataPath(specHash)`. */
   commit(specHash: string, record: CacheRecord): Promise<void>;
   /**
-   * Copies an entry to `dest` atomically, checking its hash on the way. Returns false (and
-   * removes the entry) when the data is missing or does not match its record.
+   * Copies an entry to `dest` atomically, checking its hash on the way unless its stat data
+   * vouches for it. Returns false (and removes the entry) when the data is missing or does not
+   * match its record. Not fsynced: a copy lost to a power cut is made again from the cache.
    */
   copyTo(specHash: string, dest: string, signal?: AbortSignal): Promise<boolean>;
   /** Every spec hash that has a record. */
@@ -70,20 +78,43 @@ export function createContentCache(dir: string): ContentCache {
 
     async commit(specHash, record) {
       await mkdir(shard(specHash), { recursive: true });
-      await writeFileAtomic(recordPath(specHash), `${JSON.stringify(record)}\n`);
+      const verifiedAt = BigInt(Date.now()) * 1_000_000n;
+      const s = await stat(dataPath(specHash), { bigint: true });
+      const seen = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
+      await writeFileAtomic(recordPath(specHash), `${JSON.stringify({ ...record, seen })}\n`);
     },
 
     async copyTo(specHash, dest, signal) {
       const record = await this.lookup(specHash);
       if (!record) return false;
-      let size: number | undefined;
+      const source = dataPath(specHash);
+      let s;
       try {
-        size = await copyVerified(dataPath(specHash), dest, record.contentHash, signal);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(dataPath(specHash)))) throw error;
+        s = await stat(source, { bigint: true });
+      } catch {
+        await remove(specHash);
+        return false;
       }
-      if (size === record.size) return true;
-      // Missing or not what the record says: never trust it, never leave it for the next build.
+      const seen = record.seen;
+      if (
+        seen &&
+        Number(s.size) === record.size &&
+        s.mtimeNs.toString() === seen.mtimeNs &&
+        s.ino.toString() === seen.ino &&
+        s.mtimeNs + RACY_WINDOW_NS < BigInt(seen.verifiedAtNs)
+      ) {
+        await copyFileAtomic(source, dest, { durable: false });
+        return true;
+      }
+      const verifiedAt = BigInt(Date.now()) * 1_000_000n;
+      const size = await copyVerified(source, dest, record.contentHash, signal, false);
+      if (size === record.size) {
+        // Checked now: the next restore of this entry may take the fast path.
+        const fresh = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
+        await writeFileAtomic(recordPath(specHash), `${JSON.stringify({ ...record, seen: fresh })}\n`).catch(() => undefined);
+        return true;
+      }
+      // Not what the record says: never trust it, never leave it for the next build.
       if (size !== undefined) await rm(dest, { force: true });
       await remove(specHash);
       return false;
@@ -108,13 +139,4 @@ export function createContentCache(dir: string): ContentCache {
       return hashes.sort();
     },
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

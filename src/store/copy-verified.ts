@@ -16,6 +16,8 @@ export async function copyVerified(
   dest: string,
   expectedHash: string,
   signal?: AbortSignal,
+  /** fsync the file and its folder; off for copies that can be made again from a durable source */
+  durable = true,
 ): Promise<number | undefined> {
   await mkdir(dirname(dest), { recursive: true });
   const temp = tempPathFor(dest);
@@ -29,7 +31,7 @@ export async function copyVerified(
         callback(null, chunk);
       },
     });
-    await pipeline(createReadStream(source), hashing, createWriteStream(temp, { flush: true }), { signal });
+    await pipeline(createReadStream(source), hashing, createWriteStream(temp, { flush: durable }), { signal });
     if (hash.digest('hex') !== expectedHash) {
       await rm(temp, { force: true });
       return undefined;
@@ -41,6 +43,6 @@ export async function copyVerified(
   } finally {
     releaseTemp(temp);
   }
-  await syncDirectory(dirname(dest));
+  if (durable) await syncDirectory(dirname(dest));
   return size;
 }

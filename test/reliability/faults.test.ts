@@ -14,7 +14,10 @@ import { describe, it, type ExpectStatic } from 'vitest';
 import { build } from '../../src/build.js';
 import type { BuildEvent } from '../../src/events.js';
 import type { Faults, SimStats, SimulatorOptions } from '../../src/sim/index.js';
-import { config, describeFigures, kieaudio, mixedSpec, resources, verifyBuild } from './helpers.js';
+import { config, describeFigures, FAST_RETRY, fastApi, kieaudio, mixedSpec, resources, verifyBuild } from './helpers.js';
+
+/** Polling and retry backoff both scaled to the simulator's millisecond tasks (same attempts as the defaults). */
+const CONFIG = config({ api: fastApi({ retry: FAST_RETRY }) });
 
 const ASSETS = 52;
 
@@ -117,7 +120,7 @@ describe.concurrent('a 52-asset build under each fault, then all mixed', { timeo
       const r = resources(onTestFinished);
       const tag = `s${index}`;
       const dir = await r.project({
-        'kieaudio.config.yaml': config(),
+        'kieaudio.config.yaml': CONFIG,
         'audio/main.audio.yaml': mixedSpec(ASSETS, tag),
       });
       const sim = await r.sim({ seed: 1000 + index, ...s.sim, faults: s.faults });
@@ -152,14 +155,14 @@ describe.concurrent('a 52-asset build under each fault, then all mixed', { timeo
 });
 
 
-// the first build waits out the download retries' backoff (about 8 s on average)
+// the first build gives up on each download after the 5 retries (millisecond backoff: see CONFIG)
 describe.concurrent('what a failed download leaves behind', { timeout: 60_000 }, () => {
   it('a task that was paid for but whose download kept failing is downloaded by the next build, not paid for again', async ({
     expect,
     onTestFinished,
   }) => {
     const r = resources(onTestFinished);
-    const dir = await r.project({ 'kieaudio.config.yaml': config(), 'audio/main.audio.yaml': mixedSpec(3, 'dl') });
+    const dir = await r.project({ 'kieaudio.config.yaml': CONFIG, 'audio/main.audio.yaml': mixedSpec(3, 'dl') });
     // every transfer is cut half-way: the tasks succeed (and are charged), no download completes
     const sim = await r.sim({ seed: 77, faults: { truncatedDownload: 1 } });
     const env = { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url };
@@ -187,7 +190,7 @@ describe.concurrent('the CLI under all faults mixed', { timeout: 60_000 }, () =>
     onTestFinished,
   }) => {
     const r = resources(onTestFinished);
-    const dir = await r.project({ 'kieaudio.config.yaml': config(), 'audio/main.audio.yaml': mixedSpec(ASSETS, 'cli') });
+    const dir = await r.project({ 'kieaudio.config.yaml': CONFIG, 'audio/main.audio.yaml': mixedSpec(ASSETS, 'cli') });
     const sim = await r.sim({ seed: 4242, faults: ALL_MIXED });
     const started = Date.now();
     const run = await kieaudio(dir, ['build', '--concurrency', '64'], { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url });

@@ -57,13 +57,21 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
  * The API settings of every reliability project: limits far above what the simulator enforces
  * (unless a test turns the simulator's on) and polling scaled to its millisecond tasks.
  */
-export function fastApi(opts: { rateLimit?: string; pollRateLimit?: string } = {}): string {
+export function fastApi(opts: { rateLimit?: string; pollRateLimit?: string; retry?: string } = {}): string {
   return `api:
   rateLimit: ${opts.rateLimit ?? '{ requests: 1000, intervalSeconds: 1 }'}
   pollRateLimit: ${opts.pollRateLimit ?? '{ requests: 2000, intervalSeconds: 1 }'}
   poll: { initialSeconds: 0.005, maxSeconds: 0.02, timeoutSeconds: 30 }
-`;
+${opts.retry === undefined ? '' : `  retry: ${opts.retry}\n`}`;
 }
+
+/**
+ * Retry backoff scaled like the polling above: the same number of attempts as the default (5), so
+ * a fault is given up on exactly when it would be with the defaults, but the waits between them
+ * are milliseconds instead of seconds (the default 0.5 s doubling makes a download that keeps
+ * failing take ~8 s of sleeping).
+ */
+export const FAST_RETRY = '{ attempts: 5, initialSeconds: 0.01, maxSeconds: 0.1 }';
 
 export function config(opts: { concurrency?: number; api?: string } = {}): string {
   return `version: 1

@@ -1,12 +1,18 @@
 /**
  * Issue #3, test 5: hostile input is refused before anything happens. Each case is a project with
- * one malicious config or spec; `kieaudio build` must exit 2, send nothing to the simulator,
- * leave the project's files exactly as they were (no lock, no .kieaudio/, no output), and write
- * nothing into a folder outside the project that the spec tries to reach.
+ * one malicious config or spec. Every case goes through the library's `build()` (what
+ * `kieaudio build` runs): it must throw a ValidationError — the CLI's exit 2 — send nothing to
+ * the simulator, leave the project's files exactly as they were (no lock, no .kieaudio/, no
+ * output), write nothing into a folder outside the project that the spec tries to reach, and its
+ * diagnostics, rendered as the CLI renders them, must stay readable and escaped. A representative
+ * handful also runs through the built CLI, for the exit code and the real stderr.
  */
 import { mkdir, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, it, type ExpectStatic } from 'vitest';
+import { build } from '../../src/build.js';
+import { renderDiagnostics } from '../../src/cli/diagnostics.js';
+import { ValidationError } from '../../src/errors.js';
 import { fastApi, kieaudio, resources, snapshotTree, totalRequests, writeFiles } from './helpers.js';
 
 const CONFIG = `version: 1
@@ -39,6 +45,8 @@ interface Case {
   setup?: (dir: string, outside: string) => Promise<void>;
   /** text that must not appear in what is printed */
   secret?: string;
+  /** also run through the built CLI (exit code 2, the real stderr) */
+  cli?: true;
 }
 
 const CASES: Case[] = [
@@ -50,12 +58,12 @@ const CASES: Case[] = [
   { name: 'backslashes in out', files: () => ({ 'audio/bad.audio.yaml': voice("'..\\..\\evil.mp3'") }) },
   { name: 'a NUL byte in out', files: () => ({ 'audio/bad.audio.yaml': voice('"ok\\0../../evil.mp3"') }) },
   {
-    name: 'terminal escape sequences in out and id',
+    name: 'terminal escape sequences in out and id', cli: true,
     files: () => ({ 'audio/bad.audio.yaml': voice('"\\e[2K\\rok.mp3"') + voice('fine.mp3', '    id: "\\e]0;pwned\\a\\e[1A\\e[2Kx"\n    speed: 9\n').replace('assets:\n', '') }),
   },
   { name: 'control characters and Windows-reserved characters in out', files: () => ({ 'audio/bad.audio.yaml': voice('"a\\nb.mp3"') + voice('"a|b.mp3"').replace('assets:\n', '') }) },
   {
-    name: 'an out folder that is a symlink to a folder outside',
+    name: 'an out folder that is a symlink to a folder outside', cli: true,
     files: () => ({ 'audio/bad.audio.yaml': voice('linked/a.mp3') }),
     setup: async (dir, outside) => {
       await mkdir(join(dir, 'out'));
@@ -70,9 +78,9 @@ const CASES: Case[] = [
       await symlink(outside, join(dir, 'out', 'sfx'));
     },
   },
-  { name: 'huge voice text (1 MB)', files: () => ({ 'audio/bad.audio.yaml': `assets:\n  - kind: voice\n    text: "${'a'.repeat(1024 * 1024)}"\n    out: a.mp3\n` }) },
+  { name: 'huge voice text (1 MB)', cli: true, files: () => ({ 'audio/bad.audio.yaml': `assets:\n  - kind: voice\n    text: "${'a'.repeat(1024 * 1024)}"\n    out: a.mp3\n` }) },
   { name: 'huge effect text (1 MB)', files: () => ({ 'audio/bad.audio.yaml': `assets:\n  - kind: effect\n    text: "${'boom '.repeat(210_000)}"\n    out: a.mp3\n` }) },
-  { name: 'a YAML alias bomb (billion laughs) in a spec', files: () => ({ 'audio/bad.audio.yaml': `${BILLION_LAUGHS}assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n` }) },
+  { name: 'a YAML alias bomb (billion laughs) in a spec', cli: true, files: () => ({ 'audio/bad.audio.yaml': `${BILLION_LAUGHS}assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n` }) },
   {
     name: 'a YAML alias bomb inside an asset',
     files: () => ({
@@ -120,38 +128,81 @@ assets:
       'audio/ok.audio.yaml': voice('a.mp3'),
     }),
   },
-  { name: 'a key named apiKey in the config', files: () => ({ 'kieaudio.config.yaml': `${CONFIG}apiKey: ${SECRET}\n`, 'audio/ok.audio.yaml': voice('a.mp3') }), secret: SECRET },
+  { name: 'a key named apiKey in the config', cli: true, files: () => ({ 'kieaudio.config.yaml': `${CONFIG}apiKey: ${SECRET}\n`, 'audio/ok.audio.yaml': voice('a.mp3') }), secret: SECRET },
   { name: 'a key named apiKey under api', files: () => ({ 'kieaudio.config.yaml': CONFIG.replace('api:\n', `api:\n  apiKey: ${SECRET}\n`), 'audio/ok.audio.yaml': voice('a.mp3') }), secret: SECRET },
   { name: 'a key named apiKey in a spec', files: () => ({ 'audio/bad.audio.yaml': `apiKey: ${SECRET}\n${voice('a.mp3')}` }), secret: SECRET },
   { name: 'a key in the base URL', files: () => ({ 'kieaudio.config.yaml': CONFIG.replace('api:\n', `api:\n  baseUrl: "https://user:${SECRET}@api.kie.ai"\n`), 'audio/ok.audio.yaml': voice('a.mp3') }), secret: SECRET },
 ];
 
-describe.concurrent('a malicious config or spec is refused: exit 2, nothing sent, nothing written', { timeout: 60_000 }, () => {
+/** What stderr must look like: short, escaped, one whole diagnostic (or the closing count) a line. */
+function expectReadableDiagnostics(expect: ExpectStatic, text: string): void {
+  // the error output stays readable: no 1 MB echo of the input, and what the input says is
+  // shown escaped: a raw NUL, ESC or newline from a spec must not reach the terminal (or CI log)
+  expect(text.length).toBeLessThan(20_000);
+  expect(JSON.stringify(text.match(/[\x00-\x09\x0b-\x1f\x7f]/g) ?? []), 'raw control characters on stderr').toBe('[]');
+  for (const line of text.split('\n').filter((l) => l !== '')) {
+    expect(line, 'every stderr line is a whole diagnostic or the closing count').toMatch(/^((audio\/\w+\.audio\.yaml|kieaudio\.config\.yaml):\d+:\d+: |\d+ errors?[;,])/);
+  }
+}
+
+async function setUp(c: Case, onTestFinished: Parameters<typeof resources>[0]) {
+  const r = resources(onTestFinished);
+  const outside = await r.dir('kieaudio-outside-');
+  const dir = await r.dir();
+  await writeFiles(dir, { 'kieaudio.config.yaml': CONFIG, ...c.files(outside) });
+  await c.setup?.(dir, outside);
+  const sim = await r.sim();
+  const before = await snapshotTree(dir);
+  /** nothing sent, nothing written, inside the project or outside */
+  const untouched = async (expect: ExpectStatic) => {
+    expect(totalRequests(sim), 'requests sent to the API').toBe(0);
+    expect(await snapshotTree(dir), 'the project changed').toEqual(before);
+    expect(await readdir(outside), 'something was written outside the project').toEqual([]);
+  };
+  return { dir, env: { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url }, untouched };
+}
+
+describe.concurrent('a malicious config or spec is refused by build(): ValidationError, nothing sent, nothing written', () => {
   for (const c of CASES) {
     it(c.name, async ({ expect, onTestFinished }) => {
-      const r = resources(onTestFinished);
-      const outside = await r.dir('kieaudio-outside-');
-      const dir = await r.dir();
-      await writeFiles(dir, { 'kieaudio.config.yaml': CONFIG, ...c.files(outside) });
-      await c.setup?.(dir, outside);
-      const sim = await r.sim();
-      const before = await snapshotTree(dir);
+      const { dir, env, untouched } = await setUp(c, onTestFinished);
+      const events: string[] = [];
+      const error: unknown = await build({ cwd: dir, env, onEvent: (e) => events.push(JSON.stringify(e)) }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // a ValidationError is what the CLI turns into exit 2
+      expect(error, `build() settled with ${String(error)}`).toBeInstanceOf(ValidationError);
+      const diagnostics = (error as ValidationError).diagnostics;
+      expect(diagnostics.some((d) => d.severity === 'error')).toBe(true);
+      await untouched(expect);
+      // no prototype was polluted in this process by what the YAML said
+      expect(({} as Record<string, unknown>)['polluted'], 'Object.prototype polluted').toBeUndefined();
+      expect(({} as Record<string, unknown>)['outDir'], 'Object.prototype polluted').toBeUndefined();
 
-      const run = await kieaudio(dir, ['build'], { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url });
+      // the diagnostics as `kieaudio build` prints them: an error names where it is, file:line:col
+      const stderr = renderDiagnostics(diagnostics, false);
+      expect(stderr).toMatch(/(audio\/bad\.audio\.yaml|kieaudio\.config\.yaml):\d+:\d+/);
+      expectReadableDiagnostics(expect, stderr);
+      if (c.secret !== undefined) {
+        expect(stderr, 'the key written in YAML is in a diagnostic').not.toContain(c.secret);
+        expect(JSON.stringify(diagnostics) + events.join('\n'), 'the key written in YAML is in the diagnostics or events').not.toContain(c.secret);
+      }
+    });
+  }
+});
+
+describe.concurrent('a malicious config or spec is refused by the CLI: exit 2, nothing sent, nothing written', { timeout: 60_000 }, () => {
+  for (const c of CASES.filter((k) => k.cli)) {
+    it(c.name, async ({ expect, onTestFinished }) => {
+      const { dir, env, untouched } = await setUp(c, onTestFinished);
+      const run = await kieaudio(dir, ['build'], env);
       expect(run.code, `exit code; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(2);
       // an error names where it is, file:line:col
       expect(run.stderr).toMatch(/(audio\/bad\.audio\.yaml|kieaudio\.config\.yaml):\d+:\d+/);
-      expect(totalRequests(sim), 'requests sent to the API').toBe(0);
-      expect(await snapshotTree(dir), 'the project changed').toEqual(before);
-      expect(await readdir(outside), 'something was written outside the project').toEqual([]);
+      await untouched(expect);
       if (c.secret !== undefined) expect(run.stdout + run.stderr, 'the key written in YAML was printed back').not.toContain(c.secret);
-      // the error output stays readable: no 1 MB echo of the input, and what the input says is
-      // shown escaped: a raw NUL, ESC or newline from a spec must not reach the terminal (or CI log)
-      expect(run.stderr.length).toBeLessThan(20_000);
-      expect(JSON.stringify(run.stderr.match(/[\x00-\x09\x0b-\x1f\x7f]/g) ?? []), 'raw control characters on stderr').toBe('[]');
-      for (const line of run.stderr.split('\n').filter((l) => l !== '')) {
-        expect(line, 'every stderr line is a whole diagnostic or the closing count').toMatch(/^((audio\/\w+\.audio\.yaml|kieaudio\.config\.yaml):\d+:\d+: |\d+ errors?[;,])/);
-      }
+      expectReadableDiagnostics(expect, run.stderr);
     });
   }
 });

@@ -58,7 +58,7 @@ describe('documents against the JSON Schemas', () => {
     ['config without version', 'include: ["a/*.yaml"]\n', 'config'],
     ['config version 2', 'version: 2\n', 'config'],
     ['an API key in the config', 'version: 1\napi: { key: sk-1 }\n', 'config'],
-    ['concurrency too high', 'version: 1\nconcurrency: 100\n', 'config'],
+    ['concurrency too high', 'version: 1\nconcurrency: 1001\n', 'config'],
     ['include as a string', 'version: 1\ninclude: a/*.yaml\n', 'config'],
     ['unknown kind', 'assets:\n  - { kind: music, out: a.mp3 }\n', 'spec'],
     ['effect parameter on a voice', 'assets:\n  - { kind: voice, out: a.mp3, loop: true }\n', 'spec'],
