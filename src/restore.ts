@@ -15,7 +15,7 @@ import type { LockEntry } from './store/lock-file.js';
 import type { OutFolders } from './store/out-dir-guard.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
-const RESTORE_CONCURRENCY = 16;
+const RESTORE_CONCURRENCY = 32;
 
 export interface AssetFailure {
   asset: string;

@@ -68,15 +68,17 @@ export async function sweepStaleTemps(dir: string): Promise<number> {
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  options: { beforeRename?: () => void } = {},
+  /** `durable: false` skips the fsyncs, for files that are only hints (still never half-written) */
+  options: { beforeRename?: () => void; durable?: boolean } = {},
 ): Promise<void> {
+  const durable = options.durable ?? true;
   await mkdir(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
   try {
     const handle = await open(temp, 'w');
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -88,7 +90,7 @@ export async function writeFileAtomic(
   } finally {
     releaseTemp(temp);
   }
-  await syncDirectory(dirname(path));
+  if (durable) await syncDirectory(dirname(path));
 }
 
 /**

@@ -50,7 +50,11 @@ export function createContentCache(dir: string): ContentCache {
   const dataPath = (specHash: string) => join(shard(specHash), `${specHash}.audio`);
   const recordPath = (specHash: string) => join(shard(specHash), `${specHash}.json`);
 
+  // Records are small and change only through this object: each is read once per build.
+  const records = new Map<string, CacheRecord | undefined>();
+
   const remove = async (specHash: string) => {
+    records.set(specHash, undefined);
     await rm(recordPath(specHash), { force: true });
     await rm(dataPath(specHash), { force: true });
   };
@@ -61,19 +65,16 @@ export function createContentCache(dir: string): ContentCache {
     remove,
 
     async lookup(specHash) {
-      let text: string;
+      if (records.has(specHash)) return records.get(specHash);
+      let record: CacheRecord | undefined;
       try {
-        text = await readFile(recordPath(specHash), 'utf8');
+        const parsed = CacheRecordSchema.safeParse(JSON.parse(await readFile(recordPath(specHash), 'utf8')));
+        if (parsed.success) record = parsed.data;
       } catch {
-        return undefined;
+        // missing, or damaged: counts as absent; the next commit for this hash overwrites it
       }
-      try {
-        const parsed = CacheRecordSchema.safeParse(JSON.parse(text));
-        if (parsed.success) return parsed.data;
-      } catch {
-        // a damaged record counts as absent; the next commit for this hash overwrites it
-      }
-      return undefined;
+      records.set(specHash, record);
+      return record;
     },
 
     async commit(specHash, record) {
@@ -81,7 +82,9 @@ export function createContentCache(dir: string): ContentCache {
       const verifiedAt = BigInt(Date.now()) * 1_000_000n;
       const s = await stat(dataPath(specHash), { bigint: true });
       const seen = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
-      await writeFileAtomic(recordPath(specHash), `${JSON.stringify({ ...record, seen })}\n`);
+      const full = { ...record, seen };
+      await writeFileAtomic(recordPath(specHash), `${JSON.stringify(full)}\n`);
+      records.set(specHash, full);
     },
 
     async copyTo(specHash, dest, signal) {
@@ -111,7 +114,10 @@ export function createContentCache(dir: string): ContentCache {
       if (size === record.size) {
         // Checked now: the next restore of this entry may take the fast path.
         const fresh = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
-        await writeFileAtomic(recordPath(specHash), `${JSON.stringify({ ...record, seen: fresh })}\n`).catch(() => undefined);
+        records.set(specHash, { ...record, seen: fresh });
+        await writeFileAtomic(recordPath(specHash), `${JSON.stringify({ ...record, seen: fresh })}\n`, { durable: false }).catch(
+          () => undefined,
+        );
         return true;
       }
       // Not what the record says: never trust it, never leave it for the next build.
