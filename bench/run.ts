@@ -25,7 +25,7 @@ export interface Section {
 export interface BenchContext {
   /** the repository root */
   root: string;
-  /** dist/cli.js */
+  /** dist/bin.cjs: the installed executable */
   cli: string;
   /** dist-bench/bench/floor-parse.js */
   floor: string;
@@ -38,7 +38,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scratchDirs: string[] = [];
 const ctx: BenchContext = {
   root,
-  cli: join(root, 'dist', 'cli.js'),
+  cli: join(root, 'dist', 'bin.cjs'),
   floor: join(root, 'dist-bench', 'bench', 'floor-parse.js'),
   async scratch() {
     const dir = await mkdtemp(join(tmpdir(), 'kieaudio-bench-'));

@@ -3,7 +3,6 @@
  * The command line: argv → a library call → output and an exit code. This is the only place that
  * prints errors and the only place that decides the process's exit code.
  */
-import './cli/threadpool.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KieaudioError, ValidationError } from './errors.js';
 import { createOutput, type Output } from './cli/output.js';
