@@ -1,11 +1,19 @@
 /**
  * Issue #3, kill -9: the built CLI is SIGKILLed at many moments of a build — by its own failpoints
- * (KIEAUDIO_FAILPOINT) and from outside (on a simulator request, or when a condition is seen) —
- * and then built normally. Whatever the moment, the next build must finish every asset with the
- * exact bytes the simulator served for the task the lock names, leave no temp file behind, and
- * never pay twice for a spec without saying so: the only way to a second charge is a create
- * request whose answer was never journalled, and the next build must report each of those
- * (W_MAYBE_CHARGED, summary.possibleDuplicateCharges).
+ * (KIEAUDIO_FAILPOINT) and from outside (on a simulator request) — and then built normally.
+ * Whatever the moment, the next build must finish every asset with the exact bytes the simulator
+ * served for the task the lock names, leave no temp file behind, and never pay twice for a spec
+ * without saying so: the only way to a second charge is a create request whose answer was never
+ * journalled, and the next build must report each of those (W_MAYBE_CHARGED,
+ * summary.possibleDuplicateCharges).
+ *
+ * One kill per code path: before the create, after it (answer not journalled), after the journal,
+ * between polls, mid-download (online into the cache, and --offline straight to out), with the
+ * result cached, installed but not locked, during the lock write, on a createTask and on a result
+ * download arriving at the simulator, on a held poll, and four kills in a row on one wreck. The
+ * killed builds are real processes; the normal build after them runs in this process through the
+ * library (the CLI adds only its exit code there), except after the repeated kills, where it is
+ * the CLI too.
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +21,7 @@ import { describe, it, type ExpectStatic, type TestContext } from 'vitest';
 import type { Simulator, SimRequest, SimulatorOptions } from '../../src/sim/index.js';
 import {
   ageJournal,
+  buildInProcess,
   checkProject,
   FIXTURE,
   journal,
@@ -20,7 +29,6 @@ import {
   listFiles,
   makeFixtureProject,
   maybeChargedOuts,
-  partialDownload,
   readLock,
   runKieaudio,
   simEnv,
@@ -32,8 +40,10 @@ import {
   waitUntil,
   type Child,
   type Exit,
+  type InProcessRun,
   type JournalFile,
   type JsonEvent,
+  type Run,
 } from './process-harness.js';
 
 const LATENCY = { min: 40, max: 160 };
@@ -62,6 +72,8 @@ interface Scenario {
   /** can the moment itself leave a create unanswered? (before-create, after-create, kills on a create request) */
   mayDuplicate: boolean;
   evidence?: Evidence;
+  /** the normal build after the kill through the CLI (default: through the library, in this process) */
+  recoverWithCli?: boolean;
 }
 
 const hasCreating: Evidence = (c, { journal }) => {
@@ -139,18 +151,17 @@ function scenario(s: Scenario | ((box: Box) => Scenario)): void {
 
 // ── the process kills itself at a named point ──
 scenario({ name: 'before-create (3rd create: intent journalled, request not sent)', failpoint: 'before-create:3', mayDuplicate: true, evidence: hasCreating });
-scenario({ name: 'after-create (2nd answer received, not journalled)', failpoint: 'after-create:2', mayDuplicate: true, evidence: hasCreating });
+// (after-create:2, with no task journalled yet, is the first kill of the repeated scenario below)
 scenario({ name: 'after-create (7th answer received, not journalled)', failpoint: 'after-create:7', mayDuplicate: true, evidence: hasCreating });
 scenario({ name: 'after-journal (3rd task id journalled)', failpoint: 'after-journal:3', mayDuplicate: false, evidence: hasCreated });
-scenario({ name: 'after-journal (the last task id journalled)', failpoint: `after-journal:${FIXTURE.length}`, mayDuplicate: false, evidence: hasCreated });
 scenario({ name: 'polling (6th state change)', failpoint: 'polling:6', mayDuplicate: false, evidence: hasCreated });
 // Paced so that chunks arrive one by one: a busy reader would otherwise get the file in a few
 // large reads, and the n-th pass through the failpoint might never come.
 const PACED = { downloadPacing: { chunkBytes: 32 * 1024, intervalMs: 3 } };
-scenario({ name: 'mid-download (first chunk past the head)', failpoint: 'mid-download:1', sim: PACED, mayDuplicate: false, evidence: tempInCache });
+// (mid-download:1 is the --offline test's kill, mid-download:2 one of the repeated kills)
 scenario({ name: 'mid-download (4th chunk)', failpoint: 'mid-download:4', sim: PACED, mayDuplicate: false, evidence: tempInCache });
 scenario({ name: 'after-cache (3rd result cached, not at out)', failpoint: 'after-cache:3', mayDuplicate: false, evidence: cachedNotInstalled });
-scenario({ name: 'after-install (4th output at out, lock not updated)', failpoint: 'after-install:4', mayDuplicate: false, evidence: installedNotLocked });
+// (after-install: its own test below, which also follows the adopted output weeks later)
 scenario({ name: 'lock-write (first lock write, temp not renamed)', failpoint: 'lock-write:1', mayDuplicate: false, evidence: lockTemp });
 
 // ── killed from outside ──
@@ -160,12 +171,7 @@ scenario((box) => ({
   mayDuplicate: true,
   evidence: hasCreating,
 }));
-scenario((box) => ({
-  name: 'external: SIGKILL as the 8th recordInfo poll arrives',
-  sim: { onRequest: killOnRequest(box, isPoll, 8) },
-  mayDuplicate: false,
-  evidence: hasCreated,
-}));
+// (a kill on a poll request arriving: the expired-task test below)
 scenario((box) => ({
   name: 'external: SIGKILL as the first raw-PCM result download is requested',
   sim: { onRequest: killOnRequest(box, (r) => r.route === 'GET /files/*' && r.path.endsWith('.pcm'), 1) },
@@ -173,36 +179,10 @@ scenario((box) => ({
   evidence: hasCreated,
 }));
 scenario({
-  name: 'external: SIGKILL once the simulator has served 3 downloads',
-  mayDuplicate: false,
-  crash: async (c) => {
-    const child = spawnKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim));
-    c.killed.push(child.pid);
-    await waitUntil(() => c.sim.stats().downloads >= 3 || child.exited, '3 downloads', { stepMs: 1 });
-    const exit = await child.kill();
-    c.expect(exit.signal, 'still running when killed').toBe('SIGKILL');
-    return jsonEvents(child.stdout);
-  },
-});
-scenario({
-  name: 'external: SIGKILL while the big WAV streams in (paced download)',
-  sim: { downloadPacing: { chunkBytes: 64 * 1024, intervalMs: 5 } },
-  mayDuplicate: false,
-  evidence: tempInCache,
-  crash: async (c) => {
-    const child = spawnKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim));
-    c.killed.push(child.pid);
-    // only the 12 s WAV (~1 MB) ever has a partial file this big
-    await waitUntil(async () => child.exited || (await partialDownload(c.dir)), 'a partial download of the big WAV in the cache', { stepMs: 2 });
-    const exit = await child.kill();
-    c.expect(exit.signal, 'still running when killed').toBe('SIGKILL');
-    return jsonEvents(child.stdout);
-  },
-});
-scenario({
   name: 'repeated: after-create:2, then polling:3, then mid-download:2, then lock-write:1, each on the previous wreck',
   sim: PACED,
   mayDuplicate: true,
+  recoverWithCli: true,
   crash: async (c) => {
     const events: JsonEvent[] = [];
     for (const fp of ['after-create:2', 'polling:3', 'mid-download:2', 'lock-write:1']) {
@@ -212,69 +192,102 @@ scenario({
   },
 });
 
+interface Recovered {
+  /** the normal build's events */
+  events: JsonEvent[];
+  /** the killed builds' events */
+  crashEvents: JsonEvent[];
+  check: Awaited<ReturnType<typeof checkProject>>;
+  run: Pick<Run, 'pid' | 'ms'>;
+  summary: JsonEvent | undefined;
+  creating: JournalFile[];
+  created: JournalFile[];
+  reported: string[];
+  resumed: number;
+  temps: string[];
+  tasksBefore: number;
+}
+
+/** A normal build after the kills: through the CLI, or in this process through the library. */
+async function normalBuild(c: CrashContext, viaCli: boolean): Promise<{ events: JsonEvent[]; pid: number; ms: number }> {
+  if (viaCli) {
+    const run = await runKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim));
+    c.expect(run.code, run.stderr).toBe(0);
+    return { events: jsonEvents(run.stdout), pid: run.pid, ms: run.ms };
+  }
+  const run: InProcessRun = await buildInProcess(c.dir, simEnv(c.sim));
+  c.expect(run.error, 'the normal build threw').toBeUndefined();
+  return run;
+}
+
+/** Kill (as the scenario says), then a normal build, then every check of the recovered project. */
+async function crashThenRecover(c: CrashContext, s: Scenario): Promise<Recovered> {
+  const { expect, dir, sim } = c;
+  // 1. the build that dies
+  const crashEvents = s.crash ? await s.crash(c) : (await killedBuild(c, s.failpoint ? { KIEAUDIO_FAILPOINT: s.failpoint } : {})).events;
+  const afterKill = { journal: await journal(dir), files: await listFiles(dir) };
+  await s.evidence?.(c, afterKill);
+  const creating = afterKill.journal.filter((e) => e.state === 'creating');
+  const created = afterKill.journal.filter((e) => e.state === 'created');
+  const tasksBefore = sim.stats().tasksCreated;
+
+  // 2. the build that recovers
+  const run = await normalBuild(c, s.recoverWithCli === true);
+  const events = run.events;
+  expect(events.filter((e) => e.type === 'waiting-for-lock'), 'the dead build’s lock is taken over at once').toEqual([]);
+  const summary = summaryOf(events);
+  expect(summary?.failed).toBe(0);
+
+  // every task the killed build journalled is polled again — or its result, already fetched,
+  // is taken from the cache or was already recorded in the lock: never paid for again
+  const actions = new Map(events.filter((e) => e.type === 'planned').map((e) => [e.out as string, e.action as string]));
+  for (const e of created) expect(['resume', 'adopt', 'restore', 'up-to-date'], `${e.out} (journalled task)`).toContain(actions.get(e.out));
+  const resumed = [...actions.values()].filter((a) => a === 'resume').length;
+
+  const check = await checkProject(expect, dir, sim, FIXTURE);
+  for (const e of created) expect(check.lock.assets[e.out]?.taskId, `${e.out} keeps its journalled task`).toBe(e.taskId);
+
+  // 3. charges: a second charge only where a create went unanswered, and each such case reported
+  const reportedNow = maybeChargedOuts(events);
+  const reported = [...maybeChargedOuts(crashEvents), ...reportedNow]; // killed builds may have reported earlier wrecks
+  expect(summary?.possibleDuplicateCharges, 'the summary counts the reports').toBe(reportedNow.length);
+  expect(reportedNow.sort(), 'every unanswered create left by the killed build is reported').toEqual(creating.map((e) => e.out).sort());
+  expect(check.extraCharges, 'extra charges ≤ reported possible duplicates').toBeLessThanOrEqual(reported.length);
+  for (const out of check.chargedTwice) expect(reported, `${out} charged twice without a report`).toContain(out);
+  if (!s.mayDuplicate) {
+    // this moment cannot leave a create unanswered; only another worker's create, caught in
+    // flight by the kill (and reported above), may have been paid twice
+    const inFlightElsewhere = new Set(creating.map((e) => e.out));
+    for (const a of FIXTURE) {
+      if (!inFlightElsewhere.has(a.out)) expect(check.chargedTwice, `${a.out} charged exactly once`).not.toContain(a.out);
+    }
+  }
+
+  // 4. what the recovered project keeps on disk
+  expect.soft(await journal(dir), 'the journal is empty once every asset is built').toEqual([]);
+  const temps = await tempFiles(dir);
+  expect(temps.filter((f) => tempOwner(f) === run.pid), 'temp files of the build that finished').toEqual([]);
+  expect.soft(temps.filter((f) => f.startsWith('out/')), `temp files at the outs (killed build pid ${c.killed.join(', ')})`).toEqual([]);
+  expect.soft(temps.filter((f) => !f.startsWith('out/')), `temp files in the project root and .kieaudio/ (killed build pid ${c.killed.join(', ')})`).toEqual([]);
+  return { events, crashEvents, check, run, summary, creating, created, reported, resumed, temps, tasksBefore };
+}
+
+function describeRecovery(s: Scenario, sim: Simulator, r: Recovered): string {
+  return (
+    `[crash] ${(s.failpoint ?? 'external').padEnd(16)} | ${s.name} | assets=${FIXTURE.length} charges=${r.check.charges} ` +
+    `(tasksCreated ${r.tasksBefore} by the killed build, ${sim.stats().tasksCreated} in all) extraCharges=${r.check.extraCharges} ` +
+    `reportedPossibleDuplicates=${r.reported.length} unansweredCreatesAtKill=${r.creating.length} journalledTasksAtKill=${r.created.length} ` +
+    `resumed=${r.resumed} leftoverTemps=${r.temps.length} recovery=${r.run.ms}ms${s.recoverWithCli ? ' (CLI)' : ' (in-process)'}`
+  );
+}
+
 describe.concurrent('kill -9 at any moment, then a normal build', () => {
   for (const s of SCENARIOS) {
     it(s.name, async ({ expect, onTestFinished }) => {
       const dir = await makeFixtureProject(onTestFinished);
       const sim = await startSim(onTestFinished, { latencyMs: LATENCY, ...s.sim });
       const c: CrashContext = { expect, onTestFinished, dir, sim, child: s.box ?? { current: undefined }, killed: [] };
-
-      // 1. the build that dies
-      const crashEvents = s.crash
-        ? await s.crash(c)
-        : (await killedBuild(c, s.failpoint ? { KIEAUDIO_FAILPOINT: s.failpoint } : {})).events;
-      const afterKill = { journal: await journal(dir), files: await listFiles(dir) };
-      await s.evidence?.(c, afterKill);
-      const creating = afterKill.journal.filter((e) => e.state === 'creating');
-      const created = afterKill.journal.filter((e) => e.state === 'created');
-      const tasksBefore = sim.stats().tasksCreated;
-
-      // 2. the build that recovers
-      const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-      expect(run.code, run.stderr).toBe(0);
-      const events = jsonEvents(run.stdout);
-      expect(events.filter((e) => e.type === 'waiting-for-lock'), 'the dead build’s lock is taken over at once').toEqual([]);
-      const summary = summaryOf(events);
-      expect(summary?.failed).toBe(0);
-
-      // every task the killed build journalled is polled again — or its result, already fetched,
-      // is taken from the cache or was already recorded in the lock: never paid for again
-      const actions = new Map(events.filter((e) => e.type === 'planned').map((e) => [e.out as string, e.action as string]));
-      for (const e of created) expect(['resume', 'adopt', 'restore', 'up-to-date'], `${e.out} (journalled task)`).toContain(actions.get(e.out));
-      const resumed = [...actions.values()].filter((a) => a === 'resume').length;
-
-      const check = await checkProject(expect, dir, sim, FIXTURE);
-      for (const e of created) expect(check.lock.assets[e.out]?.taskId, `${e.out} keeps its journalled task`).toBe(e.taskId);
-
-      // 3. charges: a second charge only where a create went unanswered, and each such case reported
-      const reportedNow = maybeChargedOuts(events);
-      const reported = [...maybeChargedOuts(crashEvents), ...reportedNow]; // killed builds may have reported earlier wrecks
-      expect(summary?.possibleDuplicateCharges, 'the summary counts the reports').toBe(reportedNow.length);
-      expect(reportedNow.sort(), 'every unanswered create left by the killed build is reported').toEqual(creating.map((e) => e.out).sort());
-      expect(check.extraCharges, 'extra charges ≤ reported possible duplicates').toBeLessThanOrEqual(reported.length);
-      for (const out of check.chargedTwice) expect(reported, `${out} charged twice without a report`).toContain(out);
-      if (!s.mayDuplicate) {
-        // this moment cannot leave a create unanswered; only another worker's create, caught in
-        // flight by the kill (and reported above), may have been paid twice
-        const inFlightElsewhere = new Set(creating.map((e) => e.out));
-        for (const a of FIXTURE) {
-          if (!inFlightElsewhere.has(a.out)) expect(check.chargedTwice, `${a.out} charged exactly once`).not.toContain(a.out);
-        }
-      }
-
-      // 4. what the recovered project keeps on disk
-      expect.soft(await journal(dir), 'the journal is empty once every asset is built').toEqual([]);
-      const temps = await tempFiles(dir);
-      expect(temps.filter((f) => tempOwner(f) === run.pid), 'temp files of the build that finished').toEqual([]);
-      expect.soft(temps.filter((f) => f.startsWith('out/')), `temp files at the outs (killed build pid ${c.killed.join(', ')})`).toEqual([]);
-      expect.soft(temps.filter((f) => !f.startsWith('out/')), `temp files in the project root and .kieaudio/ (killed build pid ${c.killed.join(', ')})`).toEqual([]);
-
-      console.log(
-        `[crash] ${(s.failpoint ?? 'external').padEnd(16)} | ${s.name} | assets=${FIXTURE.length} charges=${check.charges} ` +
-          `(tasksCreated ${tasksBefore} by the killed build, ${sim.stats().tasksCreated} in all) extraCharges=${check.extraCharges} ` +
-          `reportedPossibleDuplicates=${reported.length} unansweredCreatesAtKill=${creating.length} journalledTasksAtKill=${created.length} ` +
-          `resumed=${resumed} leftoverTemps=${temps.length} recovery=${run.ms}ms`,
-      );
+      console.log(describeRecovery(s, sim, await crashThenRecover(c, s)));
     });
   }
 });
@@ -295,8 +308,9 @@ describe.concurrent('kill -9 mid-download with --offline (results go straight to
     const partial = await tempFiles(join(dir, 'out'));
     expect(partial.length, 'the killed build left a partial file at an out').toBeGreaterThan(0);
 
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--offline', '--json'], {});
-    expect(run.code, run.stderr).toBe(0);
+    const run = await buildInProcess(dir, {}, { offline: true });
+    expect(run.error, 'the next build threw').toBeUndefined();
+    expect(summaryOf(run.events)?.failed).toBe(0);
     expect(await readdir(join(dir, 'out', 'sfx'))).toEqual(expect.arrayContaining(['cave-ambience.wav']));
     expect.soft(await tempFiles(join(dir, 'out')), 'partial files at the outs after the next build').toEqual([]);
     console.log(`[crash] offline mid-download:1 (attempt ${attempts}) | partial files left by the kill: ${partial.join(', ')} | after the next build: ${(await tempFiles(join(dir, 'out'))).length}`);
@@ -310,12 +324,11 @@ describe.concurrent('kill -9 after a result was installed, before the lock said 
     const dir = await makeFixtureProject(onTestFinished);
     const sim = await startSim(onTestFinished, { latencyMs: LATENCY, clock: () => Date.now() + skew.ms, resultTtlMs: 14 * DAY });
     const c: CrashContext = { expect, onTestFinished, dir, sim, child: { current: undefined }, killed: [] };
-    await killedBuild(c, { KIEAUDIO_FAILPOINT: 'after-install:1' });
-    await installedNotLocked(c, { journal: await journal(dir), files: await listFiles(dir) });
-
-    const recovery = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-    expect(recovery.code, recovery.stderr).toBe(0);
-    const adopted = jsonEvents(recovery.stdout).filter((e) => e.type === 'adopted').map((e) => e.out as string);
+    // the kill and the recovery, with every check the other moments get
+    const s: Scenario = { name: 'after-install (1st output at out, lock not updated)', failpoint: 'after-install:1', mayDuplicate: false, evidence: installedNotLocked };
+    const recovered = await crashThenRecover(c, s);
+    console.log(describeRecovery(s, sim, recovered));
+    const adopted = recovered.events.filter((e) => e.type === 'adopted').map((e) => e.out as string);
     expect(adopted.length, 'the installed result is adopted').toBeGreaterThan(0);
     const left = await journal(dir);
     expect.soft(left, 'journal entries left after a successful build').toEqual([]);
@@ -326,15 +339,15 @@ describe.concurrent('kill -9 after a result was installed, before the lock said 
     for (const out of adopted) await rm(join(dir, 'out', out));
     const tasks = sim.stats().tasksCreated;
     // bounded: polling a long-gone task first waits out a 60 s "not visible yet" grace
-    const again = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim), 8_000);
-    const events = jsonEvents(again.stdout);
-    const actions = events.filter((e) => e.type === 'planned' && adopted.includes(e.out as string)).map((e) => `${e.out}: ${e.action} (${e.reason})`);
+    const again = await buildInProcess(dir, simEnv(sim), { timeoutMs: 8_000 });
+    const actions = again.events.filter((e) => e.type === 'planned' && adopted.includes(e.out as string)).map((e) => `${e.out}: ${e.action} (${e.reason})`);
     console.log(
       `[crash] after-install:1, +15 days | adopted=${adopted.join(', ')} journalEntriesLeft=${left.length} | next plan: ${actions.join('; ')} | ` +
-        `exit=${again.code ?? again.signal} in ${again.ms}ms, new tasks: ${sim.stats().tasksCreated - tasks}`,
+        `${again.error === undefined ? 'ok' : String(again.error)} in ${again.ms}ms, new tasks: ${sim.stats().tasksCreated - tasks}`,
     );
     expect(actions.every((a) => a.includes(': restore (')), 'restored from the cache').toBe(true);
-    expect(again.code, again.stderr).toBe(0);
+    expect(again.error, 'the build within 8 s').toBeUndefined();
+    expect(summaryOf(again.events)?.failed).toBe(0);
     expect(sim.stats().tasksCreated - tasks, 'tasks created to rebuild an output the cache holds').toBe(0);
   });
 });
@@ -369,12 +382,12 @@ describe.concurrent('kill -9 while polling, next build after the task expired', 
     skew.ms += 15 * DAY;
     await ageJournal(dir, 15 * DAY);
     sim.setFaults({ recordInvisibleMs: 300 });
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim), 8_000);
-    const gone = jsonEvents(run.stdout).filter((e) => e.type === 'warning' && e.code === 'W_TASK_GONE');
-    console.log(`[crash] killed while polling, +15 days | journalled tasks=${created.length} | recovery exit=${run.code ?? run.signal} in ${run.ms}ms, W_TASK_GONE=${gone.length}, tasksCreated=${sim.stats().tasksCreated}`);
-    const failed = jsonEvents(run.stdout).filter((e) => e.type === 'failed');
+    const run = await buildInProcess(dir, simEnv(sim), { timeoutMs: 8_000 });
+    const gone = run.events.filter((e) => e.type === 'warning' && e.code === 'W_TASK_GONE');
+    console.log(`[crash] killed while polling, +15 days | journalled tasks=${created.length} | recovery ${run.error === undefined ? 'ok' : String(run.error)} in ${run.ms}ms, W_TASK_GONE=${gone.length}, tasksCreated=${sim.stats().tasksCreated}`);
+    const failed = run.events.filter((e) => e.type === 'failed');
     expect(failed, 'failed assets').toEqual([]);
-    expect(run.code, `exit within 8 s:\n${run.stderr}`).toBe(0);
+    expect(run.error, 'the build within 8 s').toBeUndefined();
     expect(gone.length).toBe(2);
     expect(run.ms, 'a task known to be weeks old is not "not visible yet"').toBeLessThan(6_000);
     expect(sim.stats().tasksCreated).toBe(4); // two expired, two new

@@ -1,7 +1,8 @@
 /**
  * Shared by the crash, interrupt and concurrency tests: the built CLI as a real child process
- * (spawned asynchronously — the simulator lives in this process), waits on observable conditions
- * with deadlines instead of sleeps, and the checks every recovered project must pass.
+ * (spawned asynchronously — the simulator lives in this process), a build run in this process for
+ * the runs that are not killed, waits on observable conditions with deadlines instead of sleeps,
+ * and the checks every recovered project must pass.
  *
  * Cleanup is per test (`onTestFinished` from the test context), so tests may run concurrently.
  */
@@ -13,6 +14,7 @@ import type { ExpectStatic, TestContext } from 'vitest';
 import { describeOutputFormat } from '../../src/audio/format.js';
 import { inspectAudio } from '../../src/audio/inspect.js';
 import { needsWavHeader, wavHeader } from '../../src/audio/wav.js';
+import { build } from '../../src/build.js';
 import { canonicalJson, sha256Hex } from '../../src/hash.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { parseLockFile, serializeLockFile, type LockFile } from '../../src/store/lock-file.js';
@@ -222,6 +224,44 @@ export async function runKieaudio(
   const exit = await child.exit;
   clearTimeout(timer);
   return { ...exit, pid: child.pid, stdout: child.stdout, stderr: child.stderr, ms: Date.now() - started };
+}
+
+export interface InProcessRun {
+  /** every event, as `--json` would print it (JSON round trip) */
+  events: JsonEvent[];
+  /** what build() threw, if it did (the CLI would exit non-zero) */
+  error: unknown;
+  /** this process: temp files a build makes carry the pid of the process that runs it */
+  pid: number;
+  ms: number;
+}
+
+/**
+ * A normal build run in this process through the library (what `kieaudio build --json` runs,
+ * without the cost of a process), bounded: aborted after `timeoutMs`. For the builds that are
+ * not killed: there the CLI adds nothing but its exit code (0 exactly when `error` is undefined
+ * and the summary has no failure).
+ */
+export async function buildInProcess(
+  cwd: string,
+  env: Record<string, string>,
+  opts: { offline?: boolean; timeoutMs?: number } = {},
+): Promise<InProcessRun> {
+  const started = Date.now();
+  const events: JsonEvent[] = [];
+  let error: unknown;
+  try {
+    await build({
+      cwd,
+      env,
+      offline: opts.offline === true,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 20_000),
+      onEvent: (e) => events.push(JSON.parse(JSON.stringify(e)) as JsonEvent),
+    });
+  } catch (e) {
+    error = e;
+  }
+  return { events, error, pid: process.pid, ms: Date.now() - started };
 }
 
 // ───────────────────────── conditions ─────────────────────────
