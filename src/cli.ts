@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   const onSignal = () => {
     interrupts++;
     if (interrupts === 1) {
-      output.notice('interrupted: finishing what is in flight; press Ctrl-C again to quit now');
+      output.notice('stopping: no new tasks; tasks in flight stay in the journal for the next build (Ctrl-C again to quit at once)');
       controller.abort(new KieaudioError('E_ABORTED', 'interrupted'));
     } else {
       // Outputs are only ever renamed into place, so none is half-written; temp files go too.

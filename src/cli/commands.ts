@@ -3,7 +3,7 @@
  * only when that command runs (a no-op `kieaudio --version` loads none of it).
  */
 import { KieaudioError } from '../errors.js';
-import { MAX_CONCURRENCY } from '../project.js';
+import { MAX_CONCURRENCY, type Project } from '../project.js';
 import type { Output } from './output.js';
 
 export interface ParsedFlags {
@@ -122,7 +122,8 @@ export const COMMANDS = {
     help: { ...pick('only', 'force', 'regenerate', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { plan } = await import('../inspect.js');
-      const { plan: p } = await plan({ ...commonOptions(flags), force: flags.force === true, regenerate: flags.regenerate === true });
+      const { project, plan: p } = await plan({ ...commonOptions(flags), force: flags.force === true, regenerate: flags.regenerate === true });
+      reportWarnings(project, ctx);
       const { renderPlan } = await import('./render-plan.js');
       const text = ctx.output.json ? '' : renderPlan(p, { color: ctx.output.color, verbose: ctx.output.verbose });
       ctx.output.result(text, [
@@ -144,11 +145,12 @@ export const COMMANDS = {
   status: {
     summary: "each asset's state: up to date, stale, missing, modified by hand, orphaned",
     usage: 'kieaudio status [options]',
-    options: { ...project, only: selection.only },
-    help: { ...pick('only'), ...COMMON_HELP },
+    options: { ...project, ...selection },
+    help: { ...pick('only', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { status } = await import('../inspect.js');
       const result = await status(commonOptions(flags));
+      reportWarnings(result.project, ctx);
       const { renderStatus } = await import('./render-plan.js');
       const text = ctx.output.json ? '' : renderStatus(result, { color: ctx.output.color, verbose: ctx.output.verbose });
       ctx.output.result(text, [
@@ -228,6 +230,13 @@ export const COMMANDS = {
 } satisfies Record<string, Command>;
 
 export type CommandName = keyof typeof COMMANDS;
+
+/** Warnings found while loading (a long effect text, an unknown model…): seen before paying. */
+function reportWarnings(project: Project, ctx: RunContext): void {
+  for (const w of project.warnings) {
+    ctx.output.event({ type: 'warning', code: w.code, message: w.message, file: w.file, line: w.line, col: w.col, ...(w.asset ? { asset: w.asset } : {}) });
+  }
+}
 
 function commonOptions(flags: ParsedFlags) {
   return {
