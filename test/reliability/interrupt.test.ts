@@ -83,7 +83,7 @@ describe.concurrent('Ctrl-C', () => {
     const partial = await tempFiles(dir);
 
     child.proc.kill('SIGINT');
-    await child.waitForOutput(/press Ctrl-C again/, { stream: 'stdout' });
+    await child.waitForOutput(/Ctrl-C again to quit at once/, { stream: 'stdout' });
     const secondAt = Date.now();
     const aliveAtSecond = !child.exited;
     child.proc.kill('SIGINT');
