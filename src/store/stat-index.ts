@@ -4,25 +4,27 @@
  * changed since it was last hashed — or when its mtime was too close to the moment it was hashed
  * to tell a later edit in the same clock tick apart ("racy" entries, as git calls them).
  */
-import type { BigIntStats } from 'node:fs';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstatSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile } from './file-hash.js';
 import { writeFileAtomic } from './atomic-write.js';
 
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 /** Coarse file systems (FAT, HFS+, some network mounts) keep mtimes to 1–2 s. */
-const RACY_WINDOW_NS = 2_000_000_000n;
+const RACY_WINDOW_MS = 2_000;
 
 interface IndexEntry {
   size: number;
-  /** nanoseconds, as decimal strings: JSON has no bigint */
-  mtimeNs: string;
-  ctimeNs: string;
-  ino: string;
+  // Plain numbers, not bigint stats: a no-op build stats every output, and BigInt stat objects
+  // cost more than the comparison is worth. mtimeMs keeps sub-millisecond precision.
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
   contentHash: string;
   /** when the hash was taken; an entry is trusted only if the file's mtime is well before it */
-  hashedAtNs: string;
+  hashedAtMs: number;
 }
 
 interface IndexData {
@@ -59,15 +61,8 @@ export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
   }
   let dirty = false;
 
-  const remember = (key: string, s: BigIntStats, contentHash: string, hashedAtNs: bigint) => {
-    entries[key] = {
-      size: Number(s.size),
-      mtimeNs: s.mtimeNs.toString(),
-      ctimeNs: s.ctimeNs.toString(),
-      ino: s.ino.toString(),
-      contentHash,
-      hashedAtNs: hashedAtNs.toString(),
-    };
+  const remember = (key: string, s: Stats, contentHash: string, hashedAtMs: number) => {
+    entries[key] = { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, contentHash, hashedAtMs };
     dirty = true;
   };
 
@@ -75,35 +70,38 @@ export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
     async check(key, absPath) {
       let s;
       try {
-        // lstat: a symlink at `out` is not kieaudio's file, and must not be read through
-        s = await lstat(absPath, { bigint: true });
+        // lstat: a symlink at `out` is not kieaudio's file, and must not be read through.
+        // Synchronous on purpose: on a local disk a stat answers from the inode cache in
+        // microseconds, while a promise round trip through the thread pool costs several times
+        // that in main-thread work — and a no-op build does nothing but these.
+        s = lstatSync(absPath);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return { exists: false };
         throw error;
       }
-      if (!s.isFile()) return { exists: true, contentHash: undefined, size: Number(s.size) };
+      if (!s.isFile()) return { exists: true, contentHash: undefined, size: s.size };
       const entry = entries[key];
       if (
         entry &&
-        entry.size === Number(s.size) &&
-        entry.mtimeNs === s.mtimeNs.toString() &&
-        entry.ctimeNs === s.ctimeNs.toString() &&
-        entry.ino === s.ino.toString() &&
-        s.mtimeNs + RACY_WINDOW_NS < BigInt(entry.hashedAtNs)
+        entry.size === s.size &&
+        entry.mtimeMs === s.mtimeMs &&
+        entry.ctimeMs === s.ctimeMs &&
+        entry.ino === s.ino &&
+        s.mtimeMs + RACY_WINDOW_MS < entry.hashedAtMs
       ) {
         return { exists: true, contentHash: entry.contentHash, size: entry.size };
       }
-      const hashedAt = nowNs();
+      const hashedAt = Date.now();
       const { sha256, size } = await hashFile(absPath);
       // If the file changed while it was read, the stat taken before no longer describes the hash.
-      const after = await stat(absPath, { bigint: true });
-      if (after.mtimeNs === s.mtimeNs && after.size === s.size) remember(key, s, sha256, hashedAt);
+      const after = await stat(absPath);
+      if (after.mtimeMs === s.mtimeMs && after.size === s.size) remember(key, s, sha256, hashedAt);
       return { exists: true, contentHash: sha256, size };
     },
 
     async record(key, absPath, contentHash) {
-      remember(key, await stat(absPath, { bigint: true }), contentHash, nowNs());
+      remember(key, await stat(absPath), contentHash, Date.now());
     },
 
     forget(key) {
@@ -120,8 +118,4 @@ export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
       dirty = false;
     },
   };
-}
-
-function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
 }
