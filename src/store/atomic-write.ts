@@ -65,6 +65,35 @@ export async function sweepStaleTemps(dir: string): Promise<number> {
   return removed;
 }
 
+/**
+ * The one way kieaudio puts a file in place: `write` fills a temp file beside `dest` and says
+ * whether to install it; the temp file is then renamed over `dest` (with `durable`, the folder is
+ * fsynced too). On any failure, or a `false` from `write`, the temp file goes and `dest` is as it was.
+ */
+export async function installAtomically(
+  dest: string,
+  write: (temp: string) => Promise<boolean>,
+  options: { durable?: boolean; beforeRename?: () => void } = {},
+): Promise<boolean> {
+  await mkdir(dirname(dest), { recursive: true });
+  const temp = tempPathFor(dest);
+  try {
+    if (!(await write(temp))) {
+      await rm(temp, { force: true });
+      return false;
+    }
+    options.beforeRename?.();
+    await rename(temp, dest);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  } finally {
+    releaseTemp(temp);
+  }
+  if (options.durable ?? true) await syncDirectory(dirname(dest));
+  return true;
+}
+
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
@@ -72,25 +101,20 @@ export async function writeFileAtomic(
   options: { beforeRename?: () => void; durable?: boolean } = {},
 ): Promise<void> {
   const durable = options.durable ?? true;
-  await mkdir(dirname(path), { recursive: true });
-  const temp = tempPathFor(path);
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      if (durable) await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    options.beforeRename?.();
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  } finally {
-    releaseTemp(temp);
-  }
-  if (durable) await syncDirectory(dirname(path));
+  await installAtomically(
+    path,
+    async (temp) => {
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writeFile(data);
+        if (durable) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return true;
+    },
+    options,
+  );
 }
 
 /**
@@ -99,26 +123,24 @@ export async function writeFileAtomic(
  */
 export async function copyFileAtomic(source: string, dest: string, options: { durable?: boolean } = {}): Promise<void> {
   const durable = options.durable ?? true;
-  await mkdir(dirname(dest), { recursive: true });
-  const temp = tempPathFor(dest);
+  await installAtomically(
+    dest,
+    async (temp) => {
+      await copyFile(source, temp);
+      if (durable) await syncFile(temp);
+      return true;
+    },
+    options,
+  );
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
   try {
-    await copyFile(source, temp);
-    if (durable) {
-      const handle = await open(temp, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
-    await rename(temp, dest);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    await handle.sync();
   } finally {
-    releaseTemp(temp);
+    await handle.close();
   }
-  if (durable) await syncDirectory(dirname(dest));
 }
 
 /** Makes a rename durable. Best effort: some platforms cannot open or fsync a directory. */

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { releaseTemp, syncDirectory, tempPathFor } from './atomic-write.js';
+import { installAtomically } from './atomic-write.js';
 
 /**
  * Copies `source` to `dest` atomically, hashing on the way; installs it only if its SHA-256 is
@@ -19,30 +17,22 @@ export async function copyVerified(
   /** fsync the file and its folder; off for copies that can be made again from a durable source */
   durable = true,
 ): Promise<number | undefined> {
-  await mkdir(dirname(dest), { recursive: true });
-  const temp = tempPathFor(dest);
-  const hash = createHash('sha256');
   let size = 0;
-  try {
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    await pipeline(createReadStream(source), hashing, createWriteStream(temp, { flush: durable }), { signal });
-    if (hash.digest('hex') !== expectedHash) {
-      await rm(temp, { force: true });
-      return undefined;
-    }
-    await rename(temp, dest);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  } finally {
-    releaseTemp(temp);
-  }
-  if (durable) await syncDirectory(dirname(dest));
-  return size;
+  const installed = await installAtomically(
+    dest,
+    async (temp) => {
+      const hash = createHash('sha256');
+      const hashing = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          hash.update(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      });
+      await pipeline(createReadStream(source), hashing, createWriteStream(temp, { flush: durable }), { signal });
+      return hash.digest('hex') === expectedHash;
+    },
+    { durable },
+  );
+  return installed ? size : undefined;
 }
