@@ -6,10 +6,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import { openApi } from './api-session.js';
 import { abortError } from './errors.js';
 import type { BuildEvent, BuildSummary } from './events.js';
-import { generateAll } from './generate-all.js';
 import type { GenerateContext } from './generate.js';
 import { gatherState, type GatheredState } from './gather.js';
 import { createLockWriter, type LockWriter } from './lock-writer.js';
@@ -117,7 +115,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
     const paid = plan.items.filter((i) => i.action.type === 'generate' || i.action.type === 'resume');
     // Before anything is written: a missing key must leave the project untouched (exit 2).
-    const api = paid.length > 0 ? await openApi({ project, env, offline }) : undefined;
+    // The API client and its HTTP stack load only when something must be paid for: a no-op
+    // build, the common case, never pays their start-up cost.
+    const api = paid.length > 0 ? await (await import('./api-session.js')).openApi({ project, env, offline }) : undefined;
     writing = true;
 
     const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockText);
@@ -152,6 +152,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
       await restoreAll(ctx, plan.items);
       if (api) {
+        const { generateAll } = await import('./generate-all.js');
         await generateAll(ctx, {
           api,
           paid,
