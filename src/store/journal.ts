@@ -40,15 +40,15 @@ export function isResumable(entry: JournalEntry): entry is ResumableTask {
 export interface Journal {
   record(entry: JournalEntry): Promise<void>;
   remove(specHash: string): Promise<void>;
-  /** Every readable entry by spec hash; unreadable files are skipped (and reported by `damaged`). */
-  list(): Promise<{ entries: JournalEntry[]; damaged: string[] }>;
+  /** Every readable entry; unreadable files are skipped. */
+  list(): Promise<{ entries: JournalEntry[] }>;
 }
 
 /** What an `--offline` build uses: its simulator dies with the process, so nothing is kept. */
 export const NO_JOURNAL: Journal = {
   record: async () => undefined,
   remove: async () => undefined,
-  list: async () => ({ entries: [], damaged: [] }),
+  list: async () => ({ entries: [] }),
 };
 
 export const JOURNAL_DIR = 'journal';
@@ -70,12 +70,11 @@ export function openJournal(stateDir: string, baseUrl: string): Journal {
     },
     async list() {
       const entries: JournalEntry[] = [];
-      const damaged: string[] = [];
       let names: string[];
       try {
         names = await readdir(dir);
       } catch {
-        return { entries, damaged };
+        return { entries };
       }
       for (const name of names) {
         // temp files are skipped, never deleted here: `plan` must not write, and a live build
@@ -84,12 +83,11 @@ export function openJournal(stateDir: string, baseUrl: string): Journal {
         try {
           const parsed = JournalEntrySchema.safeParse(JSON.parse(await readFile(join(dir, name), 'utf8')));
           if (parsed.success) entries.push(parsed.data);
-          else damaged.push(name);
         } catch {
-          damaged.push(name);
+          // unreadable (a crash mid-write leaves only temp files, so this is outside damage): skipped
         }
       }
-      return { entries, damaged };
+      return { entries };
     },
   };
 }

@@ -1,9 +1,10 @@
 /** Temp-dir projects for tests: real files, real simulator, no mocks. */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { writeFiles } from './files.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { SimulatorOptions } from '../../src/sim/types.js';
 
@@ -35,13 +36,6 @@ export async function makeProject(files: Record<string, string>): Promise<string
   return dir;
 }
 
-export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-}
-
 /** The repository's example game in a temp dir, with a config tuned for the simulator. */
 export async function exampleProject(): Promise<string> {
   const dir = await tempDir();
@@ -66,3 +60,5 @@ export function simEnv(sim: Simulator): Record<string, string> {
 export function totalRequests(sim: Simulator): number {
   return Object.values(sim.stats().requestsByRoute).reduce((a, b) => a + b, 0);
 }
+
+export { writeFiles };

@@ -13,6 +13,7 @@
 import { describe, it, type ExpectStatic } from 'vitest';
 import { build } from '../../src/build.js';
 import type { BuildEvent } from '../../src/events.js';
+import { NO_FAULTS } from '../../src/sim/faults.js';
 import type { Faults, SimStats, SimulatorOptions } from '../../src/sim/index.js';
 import { config, describeFigures, FAST_RETRY, fastApi, kieaudio, mixedSpec, resources, verifyBuild } from './helpers.js';
 
@@ -49,21 +50,6 @@ const ALL_MIXED: Partial<Faults> = {
   burst429: 0.1,
   errorsAsBodyCode: false,
   recordInvisibleMs: 25,
-};
-
-const NO_FAULTS: Faults = {
-  http500: 0,
-  connectionReset: 0,
-  lostCreateResponse: 0,
-  slowMs: 0,
-  invalidJson: 0,
-  truncatedDownload: 0,
-  download404: 0,
-  resultUrlForbidden: 0,
-  taskFail: 0,
-  burst429: 0,
-  errorsAsBodyCode: true,
-  recordInvisibleMs: 0,
 };
 
 const SCENARIOS: Scenario[] = [

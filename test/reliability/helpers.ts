@@ -7,12 +7,13 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstat, mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExpectStatic } from 'vitest';
 import { inspectAudio } from '../../src/audio/inspect.js';
+import { writeFiles } from '../helpers/files.js';
 import { wavHeader } from '../../src/audio/wav.js';
 import type { BuildEvent } from '../../src/events.js';
 import { canonicalJson, specHash } from '../../src/hash.js';
@@ -44,13 +45,6 @@ export function resources(onTestFinished: OnFinished) {
       return dir;
     },
   };
-}
-
-export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
 }
 
 /**
@@ -380,3 +374,5 @@ export function describeFigures(name: string, f: Figures, ms: number): string {
     `duplicates reported=${f.reportedDuplicates} extra charges=${f.extraCharges} paid-but-failed=${f.paidUnbuilt} tasks=${f.tasksCreated} ${(ms / 1000).toFixed(1)}s`
   );
 }
+
+export { writeFiles };
