@@ -50,7 +50,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const started = Date.now();
   const emit = options.onEvent ?? (() => undefined);
   const offline = options.offline === true;
-  const { project, env, selected, openStore } = await loadSelected(options);
+  const { project, env, selected, openStore, saveParseCache } = await loadSelected(options);
   for (const w of project.warnings) {
     emit({ type: 'warning', code: w.code, message: w.message, file: w.file, line: w.line, col: w.col, ...(w.asset ? { asset: w.asset } : {}) });
   }
@@ -175,6 +175,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Whatever happened, keep what was done: the lock and the stat index describe finished work.
       await lockWriter.flush();
       await store.statIndex.save();
+      await saveParseCache();
       await api?.close();
     }
     return finish();

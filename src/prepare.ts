@@ -10,6 +10,8 @@ import { openProjectStore, type ProjectStore } from './gather.js';
 import type { Project, ResolvedAsset } from './project.js';
 import { selectAssets } from './select.js';
 import { findConfig, loadProject } from './spec/load.js';
+import { STATE_DIR_NAME } from './spec/resolve-config.js';
+import { openParseCache } from './store/parse-cache.js';
 import { LOCK_FILE_NAME } from './store/lock-file.js';
 
 export type Env = Record<string, string | undefined>;
@@ -33,14 +35,16 @@ export interface LoadedProject {
   selected: ResolvedAsset[];
   /** opens the project's local state (lock, stat index, cache, journal); reads only */
   openStore(): Promise<ProjectStore>;
+  /** keeps what the YAML parser made of the spec files for the next load (commands that write) */
+  saveParseCache(): Promise<void>;
 }
 
-export interface PreparedProject extends Omit<LoadedProject, 'openStore'> {
+export interface PreparedProject extends Omit<LoadedProject, 'openStore' | 'saveParseCache'> {
   store: ProjectStore;
 }
 
 export async function prepareProject(options: CommonOptions): Promise<PreparedProject> {
-  const { openStore, ...loaded } = await loadSelected(options);
+  const { openStore, saveParseCache: _, ...loaded } = await loadSelected(options);
   return { ...loaded, store: await openStore() };
 }
 
@@ -49,14 +53,21 @@ export async function loadSelected(options: CommonOptions): Promise<LoadedProjec
   const cwd = options.cwd ?? process.cwd();
   const configPath = await findConfig(cwd, options.configPath);
   const env = { ...(await readDotEnv(join(dirname(configPath), '.env'))), ...(options.env ?? process.env) };
-  const project = await loadProject({ cwd, configPath, env });
+  const parseCache = await openParseCache(join(dirname(configPath), STATE_DIR_NAME));
+  const project = await loadProject({ cwd, configPath, env, parseCache });
   const only = options.only ?? [];
   const selected = selectAssets(project.assets, only);
   if (only.length > 0 && selected.length === 0) {
     throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset id or out path`);
   }
   const lockDisplay = relative(cwd, join(project.config.rootDir, LOCK_FILE_NAME)) || LOCK_FILE_NAME;
-  return { project, env, selected, openStore: () => openProjectStore(project, lockDisplay) };
+  return {
+    project,
+    env,
+    selected,
+    openStore: () => openProjectStore(project, lockDisplay),
+    saveParseCache: () => parseCache.save(),
+  };
 }
 
 async function readDotEnv(path: string): Promise<Env> {

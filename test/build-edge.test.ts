@@ -6,6 +6,7 @@ import { build, plan, type BuildEvent } from '../src/index.js';
 import { createKieClient } from '../src/kie/client.js';
 import { specHash } from '../src/hash.js';
 import { openJournal } from '../src/store/journal.js';
+import { PARSE_CACHE_FILE } from '../src/store/parse-cache.js';
 import { FAST_API, makeProject, simEnv, simulator } from './helpers/project.js';
 
 const CONFIG = `version: 1
@@ -141,5 +142,25 @@ describe('plan writes nothing', () => {
     await writeFile(join(journal, temp), '{');
     await plan({ cwd: dir, env: {} });
     expect(await readdir(journal)).toEqual([temp]);
+    expect(await readdir(join(dir, '.kieaudio'))).toEqual(['journal']);
+  });
+});
+
+describe('the parse cache', () => {
+  it('is kept by builds, not by plan or build --frozen, and a build from it finds the same', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${voice('a', 'Hi.')}` });
+    const cacheFile = join(dir, '.kieaudio', PARSE_CACHE_FILE);
+    await plan({ cwd: dir, env: {} });
+    await run(dir, {}, { frozen: true });
+    await expect(readFile(cacheFile)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const first = await run(dir, {}, { offline: true });
+    expect(first.summary.generated).toBe(1);
+    const kept = await readFile(cacheFile, 'utf8');
+    expect(kept).toContain('"text":"Hi."');
+    const second = await run(dir, {}, { offline: true });
+    expect(second.summary).toMatchObject({ generated: 0, upToDate: 1 });
+    expect(second.project).toEqual(first.project);
+    expect(await readFile(cacheFile, 'utf8')).toBe(kept);
   });
 });

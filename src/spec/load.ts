@@ -10,7 +10,8 @@ import { KieaudioError, ValidationError, type Diagnostic } from '../errors.js';
 import type { Project } from '../project.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
-import { parseConfigText, parseSpecText } from './parse.js';
+import type { ParseCache } from '../store/parse-cache.js';
+import { parseConfigText, parseSpecData, parseSpecText, type ParsedSpec } from './parse.js';
 import { INVALID } from './content.js';
 import { STATE_DIR_NAME, envCacheDir, type Env } from './resolve-config.js';
 import { resolveProject, type Output, type SpecSource } from './resolve.js';
@@ -61,6 +62,8 @@ export interface LoadOptions {
   configPath?: string;
   /** default: process.env */
   env?: Env;
+  /** YAML already parsed by earlier builds, to skip parsing files whose text has not changed */
+  parseCache?: ParseCache;
 }
 
 export async function loadProject(options: LoadOptions): Promise<Project> {
@@ -106,7 +109,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
       limit(async () => {
         const file = display(path);
         try {
-          return { path, file, ...parseSpecText(await readFile(path, 'utf8'), file) };
+          return { path, file, ...parseSpec(await readFile(path, 'utf8'), file, options.parseCache) };
         } catch (error) {
           const readError: Diagnostic = {
             file,
@@ -149,6 +152,16 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const project = resolved.project;
   if (project === undefined || hasErrors(sorted)) throw new ValidationError(sorted);
   return { ...project, warnings: sorted };
+}
+
+function parseSpec(text: string, file: string, cache: ParseCache | undefined): ParsedSpec {
+  if (cache === undefined) return parseSpecText(text, file);
+  const key = cache.keyOf(text);
+  const known = cache.get(key);
+  if (known !== undefined) return parseSpecData(text, known, file);
+  const parsed = parseSpecText(text, file);
+  if (parsed.reusable !== undefined) cache.set(key, parsed.reusable);
+  return parsed;
 }
 
 async function checkSymlinks(outDir: string, outputs: readonly Output[]): Promise<Diagnostic[]> {

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../errors.js';
 import { configContent, salvageConfig, salvageSpec, specContent, type ConfigContent, type SpecContent } from './content.js';
 import { sortDiagnostics } from './diagnostics.js';
 import { issuesToDiagnostics, noMessage } from './issues.js';
+import { isRecord } from './label.js';
 import { createLocator, type Locate } from './position.js';
 import { ConfigSchema, SpecFileSchema, type ConfigInput, type SpecFileInput } from './schema.js';
 
@@ -36,6 +37,17 @@ export interface ParsedSpec extends Parsed {
   spec?: SpecFileInput;
   /** what can still be checked (see content.ts): present whenever the text is YAML holding a map */
   content?: SpecContent;
+  /**
+   * What the YAML parser made of the text, when it raised no error or warning: all that
+   * `parseSpecData` needs to repeat this parse without the YAML step (parse-cache.ts).
+   */
+  reusable?: ReusableParse;
+}
+
+/** The YAML's data, and where each asset starts (every resolved asset carries its position). */
+export interface ReusableParse {
+  data: unknown;
+  assets: [line: number, col: number][];
 }
 
 export function parseConfigText(text: string, file: string): ParsedConfig {
@@ -56,15 +68,44 @@ export function parseConfigText(text: string, file: string): ParsedConfig {
 export function parseSpecText(text: string, file: string): ParsedSpec {
   const yaml = readYaml(text, file);
   if (yaml.data === undefined) return { diagnostics: yaml.diagnostics, locate: yaml.locate };
+  const parsed = validateSpec(yaml.data, file, yaml.locate, yaml.diagnostics);
+  if (yaml.diagnostics.length > 0) return parsed;
+  const list = isRecord(yaml.data) && Array.isArray(yaml.data.assets) ? (yaml.data.assets as unknown[]) : [];
+  const assets = list.map((_, index): [number, number] => {
+    const { line, col } = yaml.locate(['assets', index]);
+    return [line, col];
+  });
+  return { ...parsed, reusable: { data: yaml.data, assets } };
+}
+
+/**
+ * The same result as `parseSpecText(text, file)`, given what an earlier parse of the same text
+ * left to reuse. The YAML is parsed again only if a diagnostic needs a position other than an
+ * asset's own.
+ */
+export function parseSpecData(text: string, reusable: ReusableParse, file: string): ParsedSpec {
+  let parsedLocate: Locate | undefined;
+  const locate: Locate = (path, target = 'value') => {
+    if (path.length === 2 && path[0] === 'assets' && typeof path[1] === 'number' && target === 'value') {
+      const position = reusable.assets[path[1]];
+      if (position !== undefined) return { line: position[0], col: position[1] };
+    }
+    parsedLocate ??= readYaml(text, file).locate;
+    return parsedLocate(path, target);
+  };
+  return validateSpec(reusable.data, file, locate, []);
+}
+
+function validateSpec(yamlData: unknown, file: string, locate: Locate, yamlDiagnostics: Diagnostic[]): ParsedSpec {
   // an empty spec file (a new file, or one whose assets were all removed) declares nothing
-  const data = yaml.data ?? { assets: [] };
-  const { value, diagnostics } = validate(SpecFileSchema, data, file, yaml.locate);
+  const data = yamlData ?? { assets: [] };
+  const { value, diagnostics } = validate(SpecFileSchema, data, file, locate);
   const content = value === undefined ? salvageSpec(data) : specContent(value);
   return {
     ...(value === undefined ? {} : { spec: value }),
     ...(content === undefined ? {} : { content }),
-    diagnostics: sortDiagnostics([...yaml.diagnostics, ...diagnostics]),
-    locate: yaml.locate,
+    diagnostics: sortDiagnostics([...yamlDiagnostics, ...diagnostics]),
+    locate,
   };
 }
 

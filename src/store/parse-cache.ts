@@ -1,0 +1,100 @@
+/**
+ * What the YAML parser made of each spec file, keyed by a hash of the file's text. Parsing YAML
+ * is most of the work of a no-op build; a file whose text has not changed since the last build is
+ * only hashed, and its data read back from here as JSON, an order of magnitude cheaper. Validation
+ * still runs on that data every time, so a kieaudio upgrade with new rules applies them at once.
+ *
+ * Only texts the parser read without an error or a warning are kept, and only data that JSON
+ * carries exactly (no NaN, no Infinity, no -0): what comes back is what the parser would return.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReusableParse } from '../spec/parse.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+/** Bumped when the parse options, or what is kept per text, change. */
+const CACHE_VERSION = 1;
+
+export const PARSE_CACHE_FILE = 'parse-cache.json';
+
+interface CacheData {
+  version: number;
+  /** text hash → what its parse left to reuse */
+  entries: Record<string, ReusableParse>;
+}
+
+export interface ParseCache {
+  /** The key of `text`. */
+  keyOf(text: string): string;
+  /** What was kept for the text with this key, or undefined. */
+  get(key: string): ReusableParse | undefined;
+  /** Keeps `parse` for the text with this key, if JSON carries it exactly. */
+  set(key: string, parse: ReusableParse): void;
+  /** Writes the entries looked up or set since it was opened, if that differs from the file. */
+  save(): Promise<void>;
+}
+
+export async function openParseCache(stateDir: string): Promise<ParseCache> {
+  const path = join(stateDir, PARSE_CACHE_FILE);
+  const stored = new Map<string, ReusableParse>();
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<CacheData>;
+    if (parsed.version === CACHE_VERSION && typeof parsed.entries === 'object' && parsed.entries !== null) {
+      for (const [key, entry] of Object.entries(parsed.entries)) if (isReusableParse(entry)) stored.set(key, entry);
+    }
+  } catch {
+    // missing or damaged: it only saves time; start over
+  }
+  // What this build used: entries of files that are gone (or changed) are not written back.
+  const used = new Map<string, ReusableParse>();
+  let added = false;
+
+  return {
+    keyOf: (text) => createHash('sha256').update(text).digest('hex'),
+
+    get(key) {
+      const entry = stored.get(key);
+      if (entry !== undefined) used.set(key, entry);
+      return entry;
+    },
+
+    set(key, parse) {
+      if (!carriedByJson(parse)) return;
+      used.set(key, parse);
+      added = true;
+    },
+
+    async save() {
+      if (!added && used.size === stored.size) return;
+      const data: CacheData = { version: CACHE_VERSION, entries: Object.fromEntries(used) };
+      // Not fsynced: a cache lost to a power cut costs one slower build, nothing else.
+      await writeFileAtomic(path, `${JSON.stringify(data)}\n`, { durable: false });
+      stored.clear();
+      for (const [key, value] of used) stored.set(key, value);
+      added = false;
+    },
+  };
+}
+
+/** The shape the parser relies on; the data itself is validated like any parsed YAML. */
+function isReusableParse(value: unknown): value is ReusableParse {
+  if (typeof value !== 'object' || value === null || !('data' in value) || !('assets' in value)) return false;
+  const assets = value.assets;
+  return (
+    Array.isArray(assets) &&
+    assets.every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => Number.isInteger(n) && (n as number) > 0))
+  );
+}
+
+/** True when JSON.parse(JSON.stringify(value)) gives back an equal value. */
+export function carriedByJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(carriedByJson);
+  if (typeof value === 'object') {
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+    return Object.values(value).every(carriedByJson);
+  }
+  return false;
+}
