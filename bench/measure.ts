@@ -1,5 +1,6 @@
 /** Running a command many times and keeping what matters: wall time and peak memory. */
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 
 export interface RunResult {
   ms: number;
@@ -52,4 +53,26 @@ export async function timeRuns(
     maxRssKb = Math.max(maxRssKb, r.maxRssKb);
   }
   return { ms: median(runs), maxRssKb, runs };
+}
+
+/**
+ * Puts the machine in the same state before each timed run: dirty pages written out and, where
+ * the benchmark may (root on Linux), the page cache dropped and then `warm` read back in, so every
+ * run reads its sources from memory. On the virtual machines these figures come from, creating
+ * files gets several times slower as the page cache grows, whichever program does it; without
+ * this, the order of the runs decides the figures more than the programs do.
+ * Returns whether the cache could be dropped.
+ */
+export async function settleDisk(warm: string[]): Promise<boolean> {
+  await run(['sync'], { cwd: '/' });
+  let dropped = false;
+  try {
+    await writeFile('/proc/sys/vm/drop_caches', '3');
+    dropped = true;
+  } catch {
+    // not root, or not Linux: the runs are still interleaved, which evens out most drift
+  }
+  // read by `find … cat` in a child: the benchmark's own heap stays as it was
+  if (warm.length > 0) await run(['sh', '-c', 'find "$@" -type f -exec cat {} + > /dev/null', 'sh', ...warm], { cwd: '/' });
+  return dropped;
 }

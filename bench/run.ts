@@ -4,8 +4,8 @@
  *
  *   node dist-bench/bench/run.js [noop|rate|memory|restore|startup ...]
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchMemory } from './memory.js';
@@ -36,12 +36,17 @@ export interface BenchContext {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scratchDirs: string[] = [];
+const scratchRoot = join(root, '.bench-scratch');
 const ctx: BenchContext = {
   root,
   cli: join(root, 'dist', 'bin.cjs'),
   floor: join(root, 'dist-bench', 'bench', 'floor-parse.js'),
   async scratch() {
-    const dir = await mkdtemp(join(tmpdir(), 'kieaudio-bench-'));
+    // On the repository's own disk, where a game project would be, not in the system temp folder:
+    // on some machines (this one) a folder under /tmp allocates new files tens of times slower than
+    // one elsewhere on the same disk, which would hide everything else being measured.
+    await mkdir(scratchRoot, { recursive: true });
+    const dir = await mkdtemp(join(scratchRoot, 'kieaudio-bench-'));
     scratchDirs.push(dir);
     return dir;
   },
@@ -70,6 +75,7 @@ try {
   }
 } finally {
   for (const dir of scratchDirs) await rm(dir, { recursive: true, force: true });
+  await rmdir(scratchRoot).catch(() => undefined);
 }
 
 if (wanted.length === 0) {

@@ -273,7 +273,7 @@ async function install(ctx: GenerateContext, item: PlannedAsset, taskId: string,
     }
   }
   failpoint('after-install');
-  await ctx.store.statIndex.record(asset.out, dest, sha256);
+  ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, {
     id: asset.id,
     kind: asset.kind,

@@ -3,6 +3,8 @@
  * output made from the same spec, or from an asset generated earlier in this build — and
  * recording them in the lock. Nothing here calls the API.
  */
+import { dirname } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { KieaudioError } from './errors.js';
 import type { BuildEvent, BuildSummary } from './events.js';
@@ -11,11 +13,14 @@ import type { LockWriter } from './lock-writer.js';
 import type { PlannedAsset } from './plan.js';
 import type { Project } from './project.js';
 import { copyVerified } from './store/copy-verified.js';
+import type { CacheRecord } from './store/content-cache.js';
 import type { LockEntry } from './store/lock-file.js';
 import type { OutFolders } from './store/out-dir-guard.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
 const RESTORE_CONCURRENCY = 32;
+/** The longest the synchronous restore pass holds the event loop. */
+const YIELD_EVERY_MS = 20;
 
 export interface AssetFailure {
   asset: string;
@@ -50,22 +55,78 @@ export function recordFailure(ctx: InstallContext, item: PlannedAsset, error: un
 /** Adopts and restores every item that needs no generation; `pending` ones wait for theirs. */
 export async function restoreAll(ctx: InstallContext, items: readonly PlannedAsset[]): Promise<void> {
   await importOutputSources(ctx, items);
+  const rest = await restoreVouched(ctx, items);
   const io = pLimit(RESTORE_CONCURRENCY);
   await Promise.all(
-    items.map((item) =>
+    rest.map((item) =>
       io(async () => {
         if (ctx.signal.aborted) return;
         try {
+          const from = restoreSource(item);
           if (item.action.type === 'adopt') await adopt(ctx, item, item.action.contentHash, item.action.size);
-          else if (item.action.type === 'restore' && item.action.source.kind !== 'pending') {
-            await restoreFromCache(ctx, item, item.action.source.kind === 'output' ? item.action.source.out : 'cache');
-          }
+          else if (from !== undefined) await restoreFromCache(ctx, item, from);
         } catch (error) {
           if (!ctx.signal.aborted) recordFailure(ctx, item, error);
         }
       }),
     ),
   );
+}
+
+/** Where a restore copies from, as events name it: "cache", or the output it was imported from. */
+function restoreSource(item: PlannedAsset): string | undefined {
+  if (item.action.type !== 'restore') return undefined;
+  const source = item.action.source;
+  return source.kind === 'cache' ? 'cache' : source.kind === 'output' ? source.out : undefined;
+}
+
+/**
+ * The common case in one synchronous pass: restores whose cache entries the cache's own stat data
+ * vouches for. The kernel copies and renames each file in tens of microseconds, and a promise
+ * chain per file cost about as much again (bench/restore.ts). Anything else — an entry to verify
+ * by hash, a folder that failed its check — is returned for the general path, which also reports
+ * it. Yields to the event loop every few milliseconds, so Ctrl-C and progress are not held up.
+ */
+async function restoreVouched(ctx: InstallContext, items: readonly PlannedAsset[]): Promise<PlannedAsset[]> {
+  const candidates = items.filter((item) => restoreSource(item) !== undefined);
+  if (candidates.length === 0) return [...items];
+  const folders = new Map<string, string>();
+  for (const item of candidates) {
+    const dest = outputPath(ctx.project, item.asset.out);
+    folders.set(dirname(dest), dest);
+  }
+  const records = new Map<string, CacheRecord | undefined>();
+  await Promise.all([
+    ...[...folders.values()].map((dest) => ctx.outFolders.prepare(dest).catch(() => undefined)),
+    ...candidates.map(async (item) => records.set(item.specHash, await ctx.store.cache.lookup(item.specHash))),
+  ]);
+
+  const rest: PlannedAsset[] = [];
+  let lastYield = performance.now();
+  for (const item of items) {
+    if (ctx.signal.aborted) return [];
+    const from = restoreSource(item);
+    const record = records.get(item.specHash);
+    const dest = outputPath(ctx.project, item.asset.out);
+    if (from === undefined || record === undefined || !ctx.outFolders.isReady(dest)) {
+      rest.push(item);
+      continue;
+    }
+    try {
+      if (!ctx.store.cache.copyVouchedSync(item.specHash, dest)) {
+        rest.push(item);
+        continue;
+      }
+      restored(ctx, item, record, from);
+    } catch (error) {
+      recordFailure(ctx, item, error);
+    }
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await setImmediate();
+      lastYield = performance.now();
+    }
+  }
+  return rest;
 }
 
 /**
@@ -109,7 +170,13 @@ export async function restoreFromCache(ctx: InstallContext, item: PlannedAsset, 
   if (!record || !(await ctx.store.cache.copyTo(item.specHash, dest, ctx.signal))) {
     throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
   }
-  await ctx.store.statIndex.record(asset.out, dest, record.contentHash);
+  restored(ctx, item, record, from);
+}
+
+/** Records a restore whose file is in place. */
+function restored(ctx: InstallContext, item: PlannedAsset, record: CacheRecord, from: string): void {
+  const { asset } = item;
+  ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, taskId: record.taskId }));
   ctx.summary.restored++;
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes: record.size });
@@ -124,7 +191,7 @@ export async function copyPlaceholder(ctx: InstallContext, item: PlannedAsset, l
   await ctx.outFolders.prepare(dest);
   const size = await copyVerified(outputPath(ctx.project, leaderOut), dest, leader.contentHash, ctx.signal, false);
   if (size === undefined) throw new KieaudioError('E_IO', `${leaderOut} changed while it was copied`);
-  await ctx.store.statIndex.record(asset.out, dest, leader.contentHash);
+  ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, { ...lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId }), placeholder: true });
   ctx.summary.restored++;
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from: leaderOut, bytes: size });

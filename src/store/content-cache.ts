@@ -6,10 +6,11 @@
  * record remembers the data file's stat data when its hash was last checked: a restore whose
  * source is unchanged since then copies it in the kernel without reading it through.
  */
+import { statSync, type BigIntStats } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { copyFileAtomic, isTempName, writeFileAtomic } from './atomic-write.js';
+import { copyFileAtomicSync, isTempName, writeFileAtomic } from './atomic-write.js';
 import { copyVerified } from './copy-verified.js';
 
 /** As for the stat index: an mtime this close to the last check cannot vouch for the content. */
@@ -38,8 +39,15 @@ export interface ContentCache {
    * Copies an entry to `dest` atomically, checking its hash on the way unless its stat data
    * vouches for it. Returns false (and removes the entry) when the data is missing or does not
    * match its record. Not fsynced: a copy lost to a power cut is made again from the cache.
+   * `dest`'s folder must exist.
    */
   copyTo(specHash: string, dest: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * copyTo's fast path alone, synchronously: copies the entry and returns true when its record
+   * has been looked up already and its stat data vouches for its data; otherwise does nothing
+   * and returns false (use copyTo). Throws only on a failed copy.
+   */
+  copyVouchedSync(specHash: string, dest: string): boolean;
   /** Every spec hash that has a record. */
   list(): Promise<string[]>;
   remove(specHash: string): Promise<void>;
@@ -87,26 +95,31 @@ export function createContentCache(dir: string): ContentCache {
       records.set(specHash, full);
     },
 
+    copyVouchedSync(specHash, dest) {
+      const record = records.get(specHash);
+      if (record === undefined) return false;
+      const source = dataPath(specHash);
+      const s = statSync(source, { bigint: true, throwIfNoEntry: false });
+      if (s === undefined || !vouches(record, s)) return false;
+      copyFileAtomicSync(source, dest);
+      return true;
+    },
+
     async copyTo(specHash, dest, signal) {
       const record = await this.lookup(specHash);
       if (!record) return false;
       const source = dataPath(specHash);
       let s;
       try {
-        s = await stat(source, { bigint: true });
+        // Synchronous, as is the copy below when the stat data vouches for the entry: see
+        // copyFileAtomicSync.
+        s = statSync(source, { bigint: true });
       } catch {
         await remove(specHash);
         return false;
       }
-      const seen = record.seen;
-      if (
-        seen &&
-        Number(s.size) === record.size &&
-        s.mtimeNs.toString() === seen.mtimeNs &&
-        s.ino.toString() === seen.ino &&
-        s.mtimeNs + RACY_WINDOW_NS < BigInt(seen.verifiedAtNs)
-      ) {
-        await copyFileAtomic(source, dest, { durable: false });
+      if (vouches(record, s)) {
+        copyFileAtomicSync(source, dest);
         return true;
       }
       const verifiedAt = BigInt(Date.now()) * 1_000_000n;
@@ -145,4 +158,16 @@ export function createContentCache(dir: string): ContentCache {
       return hashes.sort();
     },
   };
+}
+
+/** The data file is as it was when its hash was last checked, and was not modified in the same clock tick. */
+function vouches(record: CacheRecord, s: BigIntStats): boolean {
+  const seen = record.seen;
+  return (
+    seen !== undefined &&
+    Number(s.size) === record.size &&
+    s.mtimeNs.toString() === seen.mtimeNs &&
+    s.ino.toString() === seen.ino &&
+    s.mtimeNs + RACY_WINDOW_NS < BigInt(seen.verifiedAtNs)
+  );
 }

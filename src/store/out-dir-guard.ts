@@ -10,14 +10,21 @@ import { KieaudioError } from '../errors.js';
 import { sweepStaleTemps } from './atomic-write.js';
 
 export interface OutFolders {
-  /** Resolves when `dest` may be written; throws E_IO if its folder leads outside outDir. */
+  /**
+   * Resolves when `dest` may be written, its folder created; throws E_IO if that folder leads
+   * outside outDir.
+   */
   prepare(dest: string): Promise<void>;
+  /** True once `prepare` has succeeded for `dest`'s folder. */
+  isReady(dest: string): boolean;
 }
 
 export function createOutFolders(outDir: string): OutFolders {
   const ready = new Map<string, Promise<void>>();
+  const done = new Set<string>();
   let root: Promise<string> | undefined;
   return {
+    isReady: (dest) => done.has(dirname(dest)),
     prepare(dest) {
       const folder = dirname(dest);
       let check = ready.get(folder);
@@ -25,7 +32,9 @@ export function createOutFolders(outDir: string): OutFolders {
         root ??= mkdir(outDir, { recursive: true }).then(() => realpath(outDir));
         check = root.then(async (realRoot) => {
           await assertInside(realRoot, outDir, folder, dest);
+          await mkdir(folder, { recursive: true });
           await sweepStaleTemps(folder);
+          done.add(folder);
         });
         ready.set(folder, check);
       }

@@ -41,8 +41,11 @@ export type OutputState =
 export interface StatIndex {
   /** The state of the file at `absPath`, keyed in the index by `key` (the asset's `out`). */
   check(key: string, absPath: string): Promise<OutputState>;
-  /** Records a file kieaudio just wrote, whose hash is known, so it is not re-read next time. */
-  record(key: string, absPath: string, contentHash: string): Promise<void>;
+  /**
+   * Drops what is known of `key`. kieaudio calls it for every file it writes: a file written
+   * just now has an mtime inside the racy window, so its stat data could not vouch for it, and
+   * the next check hashes it whatever were recorded (once; after that it is trusted).
+   */
   forget(key: string): void;
   /** Writes the index if anything changed. */
   save(): Promise<void>;
@@ -98,10 +101,6 @@ export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
       const after = await stat(absPath);
       if (after.mtimeMs === s.mtimeMs && after.size === s.size) remember(key, s, sha256, hashedAt);
       return { exists: true, contentHash: sha256, size };
-    },
-
-    async record(key, absPath, contentHash) {
-      remember(key, await stat(absPath), contentHash, Date.now());
     },
 
     forget(key) {

@@ -34,4 +34,29 @@ describe('content cache', () => {
     expect(await readdir(dir)).toEqual(['cache']);
     expect(await cache.lookup(HASH)).toBeUndefined();
   });
+
+  it('copyVouchedSync copies only entries looked up and vouched for by their stat data', async () => {
+    const dir = await tempDir();
+    const { mkdir, utimes } = await import('node:fs/promises');
+    await mkdir(join(dir, 'cache', 'cc'), { recursive: true });
+    await mkdir(join(dir, 'out'));
+    const writer = createContentCache(join(dir, 'cache'));
+    await writeFile(writer.dataPath(HASH), 'audio');
+    // just written: its mtime is too close to the check to vouch for it
+    await writer.commit(HASH, { contentHash: sha256Hex('audio'), size: 5, model: 'm' });
+    const fresh = createContentCache(join(dir, 'cache'));
+    expect(fresh.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toBe(false); // not looked up yet
+    await fresh.lookup(HASH);
+    expect(fresh.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toBe(false); // racy
+    const past = new Date(Date.now() - 60_000);
+    await utimes(writer.dataPath(HASH), past, past);
+    await writer.commit(HASH, { contentHash: sha256Hex('audio'), size: 5, model: 'm' });
+    const aged = createContentCache(join(dir, 'cache'));
+    await aged.lookup(HASH);
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(join(dir, 'out'))).toEqual([]);
+    expect(aged.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toBe(true);
+    expect(await readFile(join(dir, 'out', 'a.mp3'), 'utf8')).toBe('audio');
+    expect(await readdir(join(dir, 'out'))).toEqual(['a.mp3']);
+  });
 });
