@@ -75,7 +75,12 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     const { line, col } = yaml.locate(['assets', index]);
     return [line, col];
   });
-  return { ...parsed, reusable: { data: yaml.data, assets } };
+  const reusable = { data: yaml.data, assets };
+  // The parsed document is many times the size of the text and, past validation, is needed only
+  // for positions: keeping one per spec file alive for the whole build cost a no-op build of
+  // thousands of assets most of its garbage-collection time. The assets' positions are kept;
+  // any other is found by parsing again, which only a diagnostic asks for.
+  return { ...parsed, locate: keptPositions(text, file, reusable), reusable };
 }
 
 /**
@@ -84,8 +89,13 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
  * asset's own.
  */
 export function parseSpecData(text: string, reusable: ReusableParse, file: string): ParsedSpec {
+  return validateSpec(reusable.data, file, keptPositions(text, file, reusable), []);
+}
+
+/** Answers the assets' positions from `reusable`, and any other by parsing `text` again (once). */
+function keptPositions(text: string, file: string, reusable: ReusableParse): Locate {
   let parsedLocate: Locate | undefined;
-  const locate: Locate = (path, target = 'value') => {
+  return (path, target = 'value') => {
     if (path.length === 2 && path[0] === 'assets' && typeof path[1] === 'number' && target === 'value') {
       const position = reusable.assets[path[1]];
       if (position !== undefined) return { line: position[0], col: position[1] };
@@ -93,7 +103,6 @@ export function parseSpecData(text: string, reusable: ReusableParse, file: strin
     parsedLocate ??= readYaml(text, file).locate;
     return parsedLocate(path, target);
   };
-  return validateSpec(reusable.data, file, locate, []);
 }
 
 function validateSpec(yamlData: unknown, file: string, locate: Locate, yamlDiagnostics: Diagnostic[]): ParsedSpec {
