@@ -61,16 +61,18 @@ export async function timeRuns(
  * run reads its sources from memory. On the virtual machines these figures come from, creating
  * files gets several times slower as the page cache grows, whichever program does it; without
  * this, the order of the runs decides the figures more than the programs do.
- * Returns whether the cache could be dropped.
+ * Returns whether the cache was dropped; KIEAUDIO_BENCH_KEEP_CACHE=1 leaves the machine's cache be.
  */
 export async function settleDisk(warm: string[]): Promise<boolean> {
   await run(['sync'], { cwd: '/' });
   let dropped = false;
-  try {
-    await writeFile('/proc/sys/vm/drop_caches', '3');
-    dropped = true;
-  } catch {
-    // not root, or not Linux: the runs are still interleaved, which evens out most drift
+  if (process.env.KIEAUDIO_BENCH_KEEP_CACHE !== '1') {
+    try {
+      await writeFile('/proc/sys/vm/drop_caches', '3');
+      dropped = true;
+    } catch {
+      // not root, or not Linux: the runs are still interleaved, which evens out most drift
+    }
   }
   // read by `find … cat` in a child: the benchmark's own heap stays as it was
   if (warm.length > 0) await run(['sh', '-c', 'find "$@" -type f -exec cat {} + > /dev/null', 'sh', ...warm], { cwd: '/' });

@@ -175,8 +175,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       // Whatever happened, keep what was done: the lock and the stat index describe finished work.
       await lockWriter.flush();
       await store.statIndex.save();
-      await saveParseCache();
       await api?.close();
+      // Only saves time next build: failing to write it must not fail (or mask the error of) this one.
+      await saveParseCache().catch(() => undefined);
     }
     return finish();
   }

@@ -2,7 +2,7 @@
  * Keeps `kieaudio.lock` current while a build runs, so that a crash halfway keeps the half that
  * was done. Writes are serialized and coalesced: at most one every `intervalMs`, plus a final one.
  */
-import { writeLockFile, type LockEntry, type LockFile } from './store/lock-file.js';
+import { sameLockEntry, writeLockFile, type LockEntry, type LockFile } from './store/lock-file.js';
 
 export interface LockWriter {
   readonly lock: LockFile;
@@ -48,6 +48,8 @@ export function createLockWriter(path: string, lock: LockFile, text: string | un
   return {
     lock,
     set(out, entry) {
+      const current = lock.assets[out];
+      if (current !== undefined && sameLockEntry(current, entry)) return;
       lock.assets[out] = entry;
       schedule();
     },

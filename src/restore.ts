@@ -19,6 +19,8 @@ import type { OutFolders } from './store/out-dir-guard.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
 const RESTORE_CONCURRENCY = 32;
+/** Where libuv's copyfile keeps the source's times (copyfile(3) with COPYFILE_ALL, CopyFileW). */
+const COPIES_KEEP_MTIME = process.platform === 'darwin' || process.platform === 'win32';
 /** The longest the synchronous restore pass holds the event loop. */
 const YIELD_EVERY_MS = 20;
 
@@ -176,7 +178,9 @@ export async function restoreFromCache(ctx: InstallContext, item: PlannedAsset, 
 /** Records a restore whose file is in place. */
 function restored(ctx: InstallContext, item: PlannedAsset, record: CacheRecord, from: string): void {
   const { asset } = item;
-  ctx.store.statIndex.forget(asset.out);
+  // Linux copies get a new mtime, which no stat data can vouch for yet: skip the lstat there.
+  if (COPIES_KEEP_MTIME) ctx.store.statIndex.copied(asset.out, outputPath(ctx.project, asset.out), record.contentHash);
+  else ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, taskId: record.taskId }));
   ctx.summary.restored++;
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes: record.size });

@@ -163,4 +163,12 @@ describe('the parse cache', () => {
     expect(second.project).toEqual(first.project);
     expect(await readFile(cacheFile, 'utf8')).toBe(kept);
   });
+  it('a parse cache that cannot be written does not fail the build', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${voice('a', 'Hi.')}` });
+    // a folder where the file should go: the rename onto it fails
+    await mkdir(join(dir, '.kieaudio', PARSE_CACHE_FILE, 'in-the-way'), { recursive: true });
+    const result = await run(dir, {}, { offline: true });
+    expect(result.failures).toEqual([]);
+    expect(result.summary.generated).toBe(1);
+  });
 });

@@ -3,6 +3,7 @@
  * synchronous pass) and the verified path must give the same files, never a partial one, and stop
  * cleanly when the build is cancelled.
  */
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +126,26 @@ describe('restoring deleted outputs', () => {
 
     const rest = await runBuild(dir, simEnv(sim));
     expect(rest.summary).toMatchObject({ restored: COUNT - 5, upToDate: 5, generated: 0 });
+  });
+
+  it('refuses a folder swapped for a symlink leading outside outDir after validation, restoring the rest', async () => {
+    const { dir, sim, bytes } = await agedProject();
+    await rm(join(dir, 'out'), { recursive: true });
+    const outside = join(dir, 'outside');
+    const result = await runBuild(dir, simEnv(sim), {
+      onEvent: (e) => {
+        // after loading (which checks symlinks) and before restoring
+        if (e.type === 'planned' && e.out === outs[0]) {
+          mkdirSync(outside);
+          mkdirSync(join(dir, 'out'), { recursive: true });
+          symlinkSync(outside, join(dir, 'out', 'even'));
+        }
+      },
+    });
+    const evens = outs.filter((o) => o.startsWith('even/'));
+    expect(result.failures.map((f) => f.out).sort()).toEqual([...evens].sort());
+    expect(result.failures.every((f) => f.code === 'E_IO' && /outside outDir/.test(f.message))).toBe(true);
+    expect(await readdir(outside)).toEqual([]);
+    for (const out of outs.filter((o) => o.startsWith('odd/'))) expect(await readFile(join(dir, 'out', out))).toEqual(bytes.get(out));
   });
 });

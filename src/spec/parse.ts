@@ -16,6 +16,17 @@ import { ConfigSchema, SpecFileSchema, type ConfigInput, type SpecFileInput } fr
 /** Aliases may expand to at most this many nodes: enough for sharing, far too few for a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;
 
+const YAML_OPTIONS = {
+  uniqueKeys: true,
+  prettyErrors: false,
+  merge: true,
+  // keys that are lists or maps would otherwise print a process warning; they fail as unknown keys
+  logLevel: 'error',
+} as const;
+
+/** Everything that decides what `readYaml` makes of a text, for caches of its results to key on. */
+export const YAML_READ_SETTINGS = JSON.stringify({ ...YAML_OPTIONS, maxAliasCount: MAX_ALIAS_COUNT });
+
 interface Parsed {
   diagnostics: Diagnostic[];
   /** maps a path in the data back to its line and column in the text */
@@ -121,14 +132,7 @@ function validateSpec(yamlData: unknown, file: string, locate: Locate, yamlDiagn
 /** `data` is undefined when the text is not usable YAML; null for an empty document. */
 function readYaml(text: string, file: string): { data?: unknown; diagnostics: Diagnostic[]; locate: Locate } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    uniqueKeys: true,
-    prettyErrors: false,
-    merge: true,
-    // keys that are lists or maps would otherwise print a process warning; they fail as unknown keys
-    logLevel: 'error',
-  });
+  const doc = parseDocument(text, { lineCounter, ...YAML_OPTIONS });
   const locate = createLocator(doc, lineCounter);
   const at = (offset: number) => lineCounter.linePos(offset);
   const diagnostics: Diagnostic[] = [

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, copyFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isProcessAlive } from './process-alive.js';
 
@@ -133,27 +133,11 @@ export async function writeFileAtomic(
 const COPY_FLAGS = constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE;
 
 /**
- * Copies `source` to `dest` atomically (temp copy in dest's folder, rename). `durable` also
- * fsyncs the copy and the folder.
- */
-export async function copyFileAtomic(source: string, dest: string, options: { durable?: boolean } = {}): Promise<void> {
-  const durable = options.durable ?? true;
-  await installAtomically(
-    dest,
-    async (temp) => {
-      await copyFile(source, temp, COPY_FLAGS);
-      if (durable) await syncFile(temp);
-      return true;
-    },
-    options,
-  );
-}
-
-/**
- * `copyFileAtomic` without fsync, synchronously, into a folder that must already exist: the
- * restore path. On a local disk the kernel does each of these calls in tens of microseconds, and
- * a round trip through the thread pool per call made restoring a thousand files several times
- * slower than `cp` (bench/restore.ts). Each call blocks for one file only.
+ * Copies `source` to `dest` atomically (a temp copy beside it, renamed into place) into a folder
+ * that must already exist. For the restore path: no fsync, as the copy can be made again from the
+ * cache; and synchronous, as on a local disk the kernel does each call in tens of microseconds
+ * while a round trip through the thread pool per call made restoring a thousand files several
+ * times slower than `cp` (bench/restore.ts). Each call blocks for one file only.
  */
 export function copyFileAtomicSync(source: string, dest: string): void {
   const temp = tempPathFor(dest);
@@ -161,19 +145,14 @@ export function copyFileAtomicSync(source: string, dest: string): void {
     copyFileSync(source, temp, COPY_FLAGS);
     renameSync(temp, dest);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // the copy's error is the one to report
+    }
     throw error;
   } finally {
     releaseTemp(temp);
-  }
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -109,12 +109,11 @@ export function createContentCache(dir: string): ContentCache {
       const record = await this.lookup(specHash);
       if (!record) return false;
       const source = dataPath(specHash);
-      let s;
-      try {
-        // Synchronous, as is the copy below when the stat data vouches for the entry: see
-        // copyFileAtomicSync.
-        s = statSync(source, { bigint: true });
-      } catch {
+      // Synchronous, as is the copy below when the stat data vouches for the entry: see
+      // copyFileAtomicSync. Only a data file that is gone drops the entry; any other error (a
+      // permission, a failing disk) is reported and the paid result left where it is.
+      const s = statSync(source, { bigint: true, throwIfNoEntry: false });
+      if (s === undefined) {
         await remove(specHash);
         return false;
       }

@@ -42,6 +42,23 @@ export function emptyLockFile(): LockFile {
   return { version: LOCK_FILE_VERSION, assets: {} };
 }
 
+/**
+ * Whether two entries say the same. `input` is compared through `specHash`, its hash (with the
+ * model): restoring a thousand outputs whose entries do not change then costs no lock rewrite.
+ */
+export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
+  return (
+    a.specHash === b.specHash &&
+    a.contentHash === b.contentHash &&
+    a.id === b.id &&
+    a.kind === b.kind &&
+    a.model === b.model &&
+    a.size === b.size &&
+    a.taskId === b.taskId &&
+    a.placeholder === b.placeholder
+  );
+}
+
 export function serializeLockFile(lock: LockFile): string {
   return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
 }

@@ -8,18 +8,31 @@
  * carries exactly (no NaN, no Infinity, no -0): what comes back is what the parser would return.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { ReusableParse } from '../spec/parse.js';
+import { YAML_READ_SETTINGS, type ReusableParse } from '../spec/parse.js';
 import { writeFileAtomic } from './atomic-write.js';
 
-/** Bumped when the parse options, or what is kept per text, change. */
+/** Bumped when what is kept per text changes. */
 const CACHE_VERSION = 1;
+
+/**
+ * The cache holds only for the YAML parser and settings that made it: another version of the
+ * `yaml` package (an `npm update`), of kieaudio, or other parse settings start it over.
+ */
+const STAMP = [
+  CACHE_VERSION,
+  (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version,
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+  YAML_READ_SETTINGS,
+].join(' ');
 
 export const PARSE_CACHE_FILE = 'parse-cache.json';
 
 interface CacheData {
-  version: number;
+  stamp: string;
   /** text hash → what its parse left to reuse */
   entries: Record<string, ReusableParse>;
 }
@@ -40,7 +53,7 @@ export async function openParseCache(stateDir: string): Promise<ParseCache> {
   const stored = new Map<string, ReusableParse>();
   try {
     const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<CacheData>;
-    if (parsed.version === CACHE_VERSION && typeof parsed.entries === 'object' && parsed.entries !== null) {
+    if (parsed.stamp === STAMP && typeof parsed.entries === 'object' && parsed.entries !== null) {
       for (const [key, entry] of Object.entries(parsed.entries)) if (isReusableParse(entry)) stored.set(key, entry);
     }
   } catch {
@@ -67,7 +80,7 @@ export async function openParseCache(stateDir: string): Promise<ParseCache> {
 
     async save() {
       if (!added && used.size === stored.size) return;
-      const data: CacheData = { version: CACHE_VERSION, entries: Object.fromEntries(used) };
+      const data: CacheData = { stamp: STAMP, entries: Object.fromEntries(used) };
       // Not fsynced: a cache lost to a power cut costs one slower build, nothing else.
       await writeFileAtomic(path, `${JSON.stringify(data)}\n`, { durable: false });
       stored.clear();

@@ -47,6 +47,12 @@ export interface StatIndex {
    * the next check hashes it whatever were recorded (once; after that it is trusted).
    */
   forget(key: string): void;
+  /**
+   * For a file just copied from one whose hash is known: where the copy kept the source's mtime
+   * (macOS and Windows copies do), its stat data can vouch for it at once and it is recorded;
+   * otherwise (a new mtime, racy) it is forgotten as above.
+   */
+  copied(key: string, absPath: string, contentHash: string): void;
   /** Writes the index if anything changed. */
   save(): Promise<void>;
 }
@@ -63,6 +69,13 @@ export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
     // missing or damaged: it is only a cache of hashes, start over
   }
   let dirty = false;
+
+  const forget = (key: string) => {
+    if (entries[key]) {
+      delete entries[key];
+      dirty = true;
+    }
+  };
 
   const remember = (key: string, s: Stats, contentHash: string, hashedAtMs: number) => {
     entries[key] = { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, contentHash, hashedAtMs };
@@ -103,12 +116,14 @@ export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
       return { exists: true, contentHash: sha256, size };
     },
 
-    forget(key) {
-      if (entries[key]) {
-        delete entries[key];
-        dirty = true;
-      }
+    copied(key, absPath, contentHash) {
+      const now = Date.now();
+      const s = lstatSync(absPath, { throwIfNoEntry: false });
+      if (s?.isFile() && s.mtimeMs + RACY_WINDOW_MS < now) remember(key, s, contentHash, now);
+      else forget(key);
     },
+
+    forget,
 
     async save() {
       if (!dirty) return;

@@ -102,12 +102,22 @@ describe('parse cache', () => {
   });
 
   test('a damaged or foreign cache file is ignored and replaced', async () => {
-    for (const damage of ['{"version":1,"entries":{"x":', '{"version":99,"entries":{}}', '{"version":1,"entries":{"k":{"data":1,"assets":[["a"]]}}}']) {
+    const damages: Array<(saved: { stamp: string; entries: Record<string, unknown> }) => string> = [
+      (saved) => JSON.stringify(saved).slice(0, 40), // cut short
+      (saved) => JSON.stringify({ ...saved, stamp: `${saved.stamp} of another yaml` }), // another parser made it
+      (saved) => JSON.stringify({ stamp: saved.stamp, entries: Object.fromEntries(Object.keys(saved.entries).map((k) => [k, { data: 1, assets: [['a']] }])) }),
+      (saved) => JSON.stringify({ stamp: saved.stamp, entries: Object.fromEntries(Object.keys(saved.entries).map((k) => [k, { assets: [] }])) }),
+    ];
+    for (const damage of damages) {
       const root = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/a.yaml': SPECS.valid ?? '' });
       const fresh = await load(root, false);
-      await writeFiles(root, { [`.kieaudio/${PARSE_CACHE_FILE}`]: damage });
+      await load(root, true);
+      const path = join(root, '.kieaudio', PARSE_CACHE_FILE);
+      const saved = JSON.parse(await readFile(path, 'utf8')) as { stamp: string; entries: Record<string, unknown> };
+      await writeFile(path, damage(saved));
       expect(await load(root, true)).toEqual(fresh);
-      expect(Object.keys(await cacheEntries(root))).toHaveLength(1);
+      // replaced by a good one
+      expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(saved);
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeRelativePath, parseLockFile, serializeLockFile } from '../../src/store/lock-file.js';
+import { isSafeRelativePath, parseLockFile, sameLockEntry, serializeLockFile, type LockEntry } from '../../src/store/lock-file.js';
 
 const entry = {
   id: 'x',
@@ -38,5 +38,32 @@ describe('lock file', () => {
   it('knows safe relative paths', () => {
     for (const ok of ['a.mp3', 'npc/a.mp3', 'a..b.mp3']) expect(isSafeRelativePath(ok)).toBe(true);
     for (const bad of ['', '../a', 'a/../b', '/a', 'C:/a', 'a\\b', 'a//b', './a', 'a\0b']) expect(isSafeRelativePath(bad), bad).toBe(false);
+  });
+
+  it('sameLockEntry tells apart entries that differ in anything but their input', () => {
+    const full: LockEntry = {
+      id: 'a',
+      kind: 'voice',
+      model: 'm',
+      input: { text: 'hi' },
+      specHash: 'a'.repeat(64),
+      contentHash: 'b'.repeat(64),
+      size: 10,
+      taskId: 't',
+    };
+    expect(sameLockEntry(full, { ...full, input: { text: 'hi' } })).toBe(true);
+    const changes: Partial<LockEntry>[] = [
+      { id: 'b' },
+      { kind: 'effect' },
+      { model: 'n' },
+      { specHash: 'c'.repeat(64) },
+      { contentHash: 'c'.repeat(64) },
+      { size: 11 },
+      { taskId: 'u' },
+      { placeholder: true },
+    ];
+    for (const change of changes) expect(sameLockEntry(full, { ...full, ...change }), JSON.stringify(change)).toBe(false);
+    const { taskId: _, ...withoutTask } = full;
+    expect(sameLockEntry(full, withoutTask)).toBe(false);
   });
 });

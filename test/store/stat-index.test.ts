@@ -66,4 +66,24 @@ describe('stat index', () => {
     expect(await index.check('x', join(dir, 'nope.mp3'))).toEqual({ exists: false });
     expect(await index.check('d', dir)).toMatchObject({ exists: true, contentHash: undefined });
   });
+
+  it('copied() trusts a copy that kept an old mtime, and forgets one with a new mtime', async () => {
+    const dir = await tempDir();
+    const old = join(dir, 'old.mp3');
+    const fresh = join(dir, 'fresh.mp3');
+    await writeFile(old, 'one');
+    await writeFile(fresh, 'two');
+    const past = new Date(Date.now() - 60_000);
+    await utimes(old, past, past);
+    const index = await loadStatIndex(dir);
+    // a stale entry for the fresh copy must not survive
+    await utimes(fresh, past, past);
+    await index.check('fresh.mp3', fresh);
+    await writeFile(fresh, 'TWO');
+    // the hash the copier knows; a wrong one shows whether check() reads the file or trusts the entry
+    index.copied('old.mp3', old, 'a'.repeat(64));
+    index.copied('fresh.mp3', fresh, 'b'.repeat(64));
+    expect(await index.check('old.mp3', old)).toMatchObject({ contentHash: 'a'.repeat(64) });
+    expect(await index.check('fresh.mp3', fresh)).toMatchObject({ contentHash: sha256Hex('TWO') });
+  });
 });
