@@ -16,6 +16,7 @@ import type { LockWriter } from './lock-writer.js';
 import type { PlannedAsset } from './plan.js';
 import type { Project } from './project.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { copyFromCache } from './restore.js';
 import { sleep } from './sleep.js';
 import type { JournalEntry } from './store/journal.js';
 import type { OutFolders } from './store/out-dir-guard.js';
@@ -268,7 +269,7 @@ async function install(ctx: GenerateContext, item: PlannedAsset, taskId: string,
   if (!ctx.offline) {
     await ctx.store.cache.commit(item.specHash, { contentHash: sha256, size: bytes, model: asset.model, taskId });
     failpoint('after-cache');
-    if (!(await ctx.store.cache.copyTo(item.specHash, dest, ctx.signal))) {
+    if (!(await copyFromCache(ctx, item.specHash, dest))) {
       throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
     }
   }

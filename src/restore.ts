@@ -121,7 +121,9 @@ async function restoreVouched(ctx: InstallContext, items: readonly PlannedAsset[
       }
       restored(ctx, item, record, from);
     } catch (error) {
-      recordFailure(ctx, item, error);
+      // a folder deleted since it was prepared is made again by the general path
+      if (isMissing(error)) rest.push(item);
+      else recordFailure(ctx, item, error);
     }
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await setImmediate();
@@ -169,10 +171,32 @@ export async function restoreFromCache(ctx: InstallContext, item: PlannedAsset, 
   const dest = outputPath(ctx.project, asset.out);
   await ctx.outFolders.prepare(dest);
   const record = await ctx.store.cache.lookup(item.specHash);
-  if (!record || !(await ctx.store.cache.copyTo(item.specHash, dest, ctx.signal))) {
+  if (!record || !(await copyFromCache(ctx, item.specHash, dest))) {
     throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
   }
   restored(ctx, item, record, from);
+}
+
+/**
+ * The cache's copyTo, tried once more if `dest`'s folder has gone since it was prepared: someone
+ * cleared the output folder while a long build ran. Folders are made when first prepared only.
+ */
+export async function copyFromCache(
+  ctx: Pick<InstallContext, 'store' | 'outFolders' | 'signal'>,
+  specHash: string,
+  dest: string,
+): Promise<boolean> {
+  try {
+    return await ctx.store.cache.copyTo(specHash, dest, ctx.signal);
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+    await ctx.outFolders.prepare(dest, true);
+    return ctx.store.cache.copyTo(specHash, dest, ctx.signal);
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
 /** Records a restore whose file is in place. */

@@ -3,7 +3,7 @@
  * synchronous pass) and the verified path must give the same files, never a partial one, and stop
  * cleanly when the build is cancelled.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -147,5 +147,27 @@ describe('restoring deleted outputs', () => {
     expect(result.failures.every((f) => f.code === 'E_IO' && /outside outDir/.test(f.message))).toBe(true);
     expect(await readdir(outside)).toEqual([]);
     for (const out of outs.filter((o) => o.startsWith('odd/'))) expect(await readFile(join(dir, 'out', out))).toEqual(bytes.get(out));
+  });
+
+  it('makes a folder again that was deleted while the build ran, and restores into it', async () => {
+    const { dir, sim, bytes } = await agedProject();
+    await rm(join(dir, 'out'), { recursive: true });
+    let first: string | undefined;
+    const result = await runBuild(dir, simEnv(sim), {
+      onEvent: (e) => {
+        // `rm -rf out/` right after the first file is back
+        if (e.type === 'restored' && first === undefined) {
+          first = e.out;
+          rmSync(join(dir, 'out'), { recursive: true });
+        }
+      },
+    });
+    expect(first).toBeDefined();
+    expect(result.failures).toEqual([]);
+    expect(result.summary.restored).toBe(COUNT);
+    for (const out of outs) {
+      if (out === first) continue; // deleted with the folder, after it was restored
+      expect(await readFile(join(dir, 'out', out)), out).toEqual(bytes.get(out));
+    }
   });
 });

@@ -12,9 +12,10 @@ import { sweepStaleTemps } from './atomic-write.js';
 export interface OutFolders {
   /**
    * Resolves when `dest` may be written, its folder created; throws E_IO if that folder leads
-   * outside outDir.
+   * outside outDir. Each folder is checked once per build; `again` checks (and makes) it anew,
+   * for a folder deleted since.
    */
-  prepare(dest: string): Promise<void>;
+  prepare(dest: string, again?: boolean): Promise<void>;
   /** True once `prepare` has succeeded for `dest`'s folder. */
   isReady(dest: string): boolean;
 }
@@ -25,8 +26,13 @@ export function createOutFolders(outDir: string): OutFolders {
   let root: Promise<string> | undefined;
   return {
     isReady: (dest) => done.has(dirname(dest)),
-    prepare(dest) {
+    prepare(dest, again = false) {
       const folder = dirname(dest);
+      if (again) {
+        ready.delete(folder);
+        done.delete(folder);
+        root = undefined; // outDir itself may be gone too
+      }
       let check = ready.get(folder);
       if (!check) {
         root ??= mkdir(outDir, { recursive: true }).then(() => realpath(outDir));
