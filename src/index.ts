@@ -8,7 +8,7 @@ export { loadProject, findConfig } from './spec/load.js';
 export type { CommonOptions } from './prepare.js';
 export { watch, type WatchOptions, type Watcher } from './watch.js';
 export type { BuildEvent, BuildSummary, WatchEvent, FileChange } from './events.js';
-export type { Plan, PlannedAsset, Action, Orphan } from './plan.js';
+export type { Plan, PlannedAsset, Action, Orphan, StaleCause } from './plan.js';
 export type { Project, ResolvedAsset, ResolvedConfig, AssetKind } from './project.js';
 export { KieaudioError, ValidationError, ApiError, type Diagnostic, type ErrorCode } from './errors.js';
 export { specHash } from './hash.js';

@@ -59,8 +59,8 @@ function statusOf(item: PlannedAsset): StatusEntry {
     case 'keep-modified':
       return { ...base, status: 'modified by hand' };
     default:
-      if (item.reason.startsWith('placeholder')) return { ...base, status: 'placeholder' };
-      if (item.reason.startsWith('output missing')) return { ...base, status: 'missing' };
+      if (item.cause === 'placeholder') return { ...base, status: 'placeholder' };
+      if (item.cause === 'missing') return { ...base, status: 'missing' };
       return { ...base, status: 'stale' };
   }
 }

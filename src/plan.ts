@@ -50,12 +50,17 @@ export type Action =
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
   | { type: 'keep-modified' };
 
+/** Why an asset must be restored or generated, for code; `reason` says it for people. */
+export type StaleCause = 'regenerate' | 'forced' | 'new' | 'changed' | 'placeholder' | 'missing';
+
 export interface PlannedAsset {
   asset: ResolvedAsset;
   specHash: string;
   action: Action;
   /** for people: "new", "text changed", "output missing, restoring from cache", "edited by hand" */
   reason: string;
+  /** set when the asset is restored, resumed or generated */
+  cause?: StaleCause;
 }
 
 export interface Orphan {
@@ -109,14 +114,13 @@ function planAsset(
   intactBySpec: ReadonlyMap<string, { out: string; contentHash: string }>,
   options: PlanOptions,
 ): PlannedAsset {
-  const plan = (action: Action, reason: string): PlannedAsset => ({
+  const plan = (action: Action, reason: string, cause?: StaleCause): PlannedAsset => ({
     asset: f.asset,
     specHash: f.specHash,
     action,
     reason,
+    ...(cause === undefined ? {} : { cause }),
   });
-  const resume = (task: ResumableTask) =>
-    plan({ type: 'resume', taskId: task.taskId, createdAt: task.createdAt }, `${whyStale(f, entry, output, options)}, resuming task ${task.taskId}`);
   // An empty file where kieaudio installed one is what a power cut leaves of a copy that was not
   // yet on disk (copies from the cache are not fsynced): never a hand edit, always ours to redo.
   const output: OutputState = f.output.exists && f.output.size === 0 && entry !== undefined ? { exists: false } : f.output;
@@ -144,21 +148,24 @@ function planAsset(
     }
   }
 
-  const change = whyStale(f, entry, output, options);
+  const { cause, text: change } = whyStale(f, entry, output, options);
+  const resume = (task: ResumableTask) =>
+    plan({ type: 'resume', taskId: task.taskId, createdAt: task.createdAt }, `${change}, resuming task ${task.taskId}`, cause);
 
   if (options.regenerate) {
-    return f.journal ? resume(f.journal) : plan({ type: 'generate' }, change);
+    return f.journal ? resume(f.journal) : plan({ type: 'generate' }, change, cause);
   }
   if (f.journal) return resume(f.journal);
-  if (f.cached) return plan({ type: 'restore', source: { kind: 'cache' } }, `${change}, restoring from cache`);
+  if (f.cached) return plan({ type: 'restore', source: { kind: 'cache' } }, `${change}, restoring from cache`, cause);
   const sibling = intactBySpec.get(f.specHash);
   if (sibling && sibling.out !== f.asset.out) {
     return plan(
       { type: 'restore', source: { kind: 'output', out: sibling.out, contentHash: sibling.contentHash } },
       `${change}, copying ${sibling.out}`,
+      cause,
     );
   }
-  return plan({ type: 'generate' }, change);
+  return plan({ type: 'generate' }, change, cause);
 }
 
 /**
@@ -179,15 +186,20 @@ function shareGenerations(items: PlannedAsset[]): PlannedAsset[] {
   });
 }
 
-function whyStale(f: AssetFacts, entry: LockEntry | undefined, output: OutputState, options: PlanOptions): string {
-  if (options.regenerate) return '--regenerate';
+function whyStale(
+  f: AssetFacts,
+  entry: LockEntry | undefined,
+  output: OutputState,
+  options: PlanOptions,
+): { cause: StaleCause; text: string } {
+  if (options.regenerate) return { cause: 'regenerate', text: '--regenerate' };
   if (output.exists && (!entry || output.contentHash !== entry.contentHash)) {
-    return entry ? 'edited by hand, --force' : 'not made by kieaudio, --force';
+    return { cause: 'forced', text: entry ? 'edited by hand, --force' : 'not made by kieaudio, --force' };
   }
-  if (!entry) return 'new';
+  if (!entry) return { cause: 'new', text: 'new' };
   if (entry.specHash !== f.specHash) {
-    return describeChange(entry, { model: f.asset.model, input: f.asset.input });
+    return { cause: 'changed', text: describeChange(entry, { model: f.asset.model, input: f.asset.input }) };
   }
-  if (entry.placeholder && !options.offline) return 'placeholder from --offline';
-  return 'output missing';
+  if (entry.placeholder && !options.offline) return { cause: 'placeholder', text: 'placeholder from --offline' };
+  return { cause: 'missing', text: 'output missing' };
 }
