@@ -97,10 +97,12 @@ async function restoreVouched(ctx: InstallContext, items: readonly PlannedAsset[
     const dest = outputPath(ctx.project, item.asset.out);
     folders.set(dirname(dest), dest);
   }
+  // Records were read while gathering (lookups are remembered); the limit is for any that were not.
+  const io = pLimit(RESTORE_CONCURRENCY);
   const records = new Map<string, CacheRecord | undefined>();
   await Promise.all([
-    ...[...folders.values()].map((dest) => ctx.outFolders.prepare(dest).catch(() => undefined)),
-    ...candidates.map(async (item) => records.set(item.specHash, await ctx.store.cache.lookup(item.specHash))),
+    ...[...folders.values()].map((dest) => io(() => ctx.outFolders.prepare(dest).catch(() => undefined))),
+    ...candidates.map((item) => io(async () => records.set(item.specHash, await ctx.store.cache.lookup(item.specHash)))),
   ]);
 
   const rest: PlannedAsset[] = [];

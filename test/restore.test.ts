@@ -170,4 +170,18 @@ describe('restoring deleted outputs', () => {
       expect(await readFile(join(dir, 'out', out)), out).toEqual(bytes.get(out));
     }
   });
+
+  it('a cache record that cannot be read stops the build instead of paying for the asset again', async () => {
+    const { dir, sim, cache } = await agedProject();
+    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')) as { assets: Record<string, { specHash: string }> };
+    const hash = lock.assets[outs[0] ?? '']?.specHash ?? '';
+    const recordPath = cache.dataPath(hash).replace(/\.audio$/, '.json');
+    // unreadable, as a record behind a permission or disk error would be (root ignores modes)
+    await rm(recordPath);
+    mkdirSync(recordPath);
+    await rm(join(dir, 'out', outs[0] ?? ''));
+    const created = sim.stats().tasksCreated;
+    await expect(runBuild(dir, simEnv(sim))).rejects.toMatchObject({ code: 'E_IO', message: expect.stringContaining('cache record') });
+    expect(sim.stats().tasksCreated).toBe(created);
+  });
 });

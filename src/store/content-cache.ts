@@ -10,6 +10,7 @@ import { statSync, type BigIntStats } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { KieaudioError } from '../errors.js';
 import { copyFileAtomicSync, isTempName, writeFileAtomic } from './atomic-write.js';
 import { copyVerified } from './copy-verified.js';
 
@@ -74,12 +75,27 @@ export function createContentCache(dir: string): ContentCache {
 
     async lookup(specHash) {
       if (records.has(specHash)) return records.get(specHash);
-      let record: CacheRecord | undefined;
+      let text: string | undefined;
       try {
-        const parsed = CacheRecordSchema.safeParse(JSON.parse(await readFile(recordPath(specHash), 'utf8')));
-        if (parsed.success) record = parsed.data;
-      } catch {
-        // missing, or damaged: counts as absent; the next commit for this hash overwrites it
+        text = await readFile(recordPath(specHash), 'utf8');
+      } catch (error) {
+        // Only a record that is not there is absent. One that cannot be read now (permissions, too
+        // many open files, a failing disk) must not look absent: the asset would be paid for again.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+          throw new KieaudioError('E_IO', `cannot read the cache record ${recordPath(specHash)}: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+      }
+      let record: CacheRecord | undefined;
+      if (text !== undefined) {
+        try {
+          const parsed = CacheRecordSchema.safeParse(JSON.parse(text));
+          if (parsed.success) record = parsed.data;
+        } catch {
+          // damaged: counts as absent; the next commit for this hash overwrites it
+        }
       }
       records.set(specHash, record);
       return record;
