@@ -65,8 +65,11 @@ export async function benchRestore(ctx: BenchContext): Promise<Section> {
   await cp(assets, pristine, { recursive: true });
   const floorScript = join(ctx.root, 'dist-bench', 'bench', 'floor-restore.js');
 
-  // what each job reads: kieaudio its program, project, lock and cache; cp the files it copies
-  const program = [process.execPath, join(ctx.root, 'dist'), join(ctx.root, 'node_modules')];
+  // What each job reads: kieaudio its program (dist/ and its production dependencies, not the
+  // whole of node_modules, whose dev tools would only swell the page cache), project, lock and
+  // cache; cp the files it copies.
+  const deps = await run(['npm', 'ls', '--omit=dev', '--all', '--parseable'], { cwd: ctx.root });
+  const program = [process.execPath, join(ctx.root, 'dist'), ...deps.stdout.trim().split('\n').slice(1)];
   const projectState = [join(dir, 'audio'), join(dir, 'kieaudio.lock'), join(dir, '.kieaudio')];
   let dropped = true;
   if (process.env.KIEAUDIO_BENCH_KEEP_CACHE !== '1') {
