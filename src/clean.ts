@@ -1,15 +1,19 @@
 /**
  * `clean`: deletes orphaned outputs — files kieaudio generated for assets that are no longer
  * declared, and only while they still hold what kieaudio wrote — and drops their lock entries.
- * With `cache`, also deletes cache entries that no declared asset and no lock entry uses.
+ * With `cache`, also deletes cache entries that no declared asset and no lock entry uses. Also
+ * deletes the temp files killed builds left in output folders and the cache, which a build only
+ * sweeps from the folders it writes to.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createLockWriter } from './lock-writer.js';
 import { gatherState, outputPath, type ProjectStore } from './gather.js';
 import { specHash } from './hash.js';
 import { planBuild } from './plan.js';
 import { loadSelected, type CommonOptions } from './prepare.js';
 import type { Project } from './project.js';
+import { sweepStaleTemps } from './store/atomic-write.js';
 import { acquireBuildLock } from './store/build-lock.js';
 
 export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
@@ -27,6 +31,8 @@ export interface CleanResult {
   /** lock entries dropped whose file was already gone */
   forgotten: string[];
   cacheEntriesRemoved: number;
+  /** temp files of killed builds deleted (or found, with dryRun) in output folders and the cache */
+  tempFilesRemoved: number;
 }
 
 export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
@@ -43,7 +49,7 @@ export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
 async function cleanLocked(project: Project, store: ProjectStore, options: CleanOptions): Promise<CleanResult> {
   const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
   const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, { force: false, regenerate: false, offline: false });
-  const result: CleanResult = { removed: [], keptModified: [], forgotten: [], cacheEntriesRemoved: 0 };
+  const result: CleanResult = { removed: [], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, tempFilesRemoved: 0 };
   const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockText);
 
   for (const orphan of orphans) {
@@ -73,6 +79,15 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
       if (!options.dryRun) await store.cache.remove(hash);
     }
   }
+  const folders = new Set<string>();
+  for (const out of [...project.assets.map((a) => a.out), ...Object.keys(store.lock.assets)]) {
+    folders.add(dirname(outputPath(project, out)));
+  }
+  for (const shard of await readdir(project.config.cacheDir).catch(() => [])) {
+    if (/^[0-9a-f]{2}$/.test(shard)) folders.add(join(project.config.cacheDir, shard));
+  }
+  for (const folder of folders) result.tempFilesRemoved += await sweepStaleTemps(folder, { dryRun: options.dryRun === true });
+
   if (!options.dryRun) {
     await lockWriter.flush();
     await store.statIndex.save();

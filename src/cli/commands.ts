@@ -180,7 +180,7 @@ export const COMMANDS = {
     },
   },
   clean: {
-    summary: 'delete orphaned outputs (no longer declared, content unchanged); --cache also prunes the cache',
+    summary: 'delete orphaned outputs (no longer declared, content unchanged) and temp files of killed builds; --cache also prunes the cache',
     usage: 'kieaudio clean [options]',
     options: { ...project, cache: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     help: { ...pick('cache', 'dry-run'), ...COMMON_HELP },
@@ -194,9 +194,19 @@ export const COMMANDS = {
         ...result.forgotten.map((out) => `${flags['dry-run'] ? 'would forget' : 'forgot'}   ${out}  (already deleted)`),
       ];
       if (flags.cache) lines.push(`${verb} ${result.cacheEntriesRemoved} unused cache entr${result.cacheEntriesRemoved === 1 ? 'y' : 'ies'}`);
+      const temps = result.tempFilesRemoved;
+      if (temps > 0) lines.push(`${verb} ${temps} temp file${temps === 1 ? '' : 's'} left by interrupted builds`);
       if (lines.length === 0) lines.push('nothing to clean');
-      const { removed, keptModified, forgotten, cacheEntriesRemoved } = result;
-      ctx.output.result(lines.join('\n'), { type: 'clean', removed, keptModified, forgotten, cacheEntriesRemoved, dryRun: flags['dry-run'] === true });
+      const { removed, keptModified, forgotten, cacheEntriesRemoved, tempFilesRemoved } = result;
+      ctx.output.result(lines.join('\n'), {
+        type: 'clean',
+        removed,
+        keptModified,
+        forgotten,
+        cacheEntriesRemoved,
+        ...(tempFilesRemoved > 0 ? { tempFilesRemoved } : {}),
+        dryRun: flags['dry-run'] === true,
+      });
       return 0;
     },
   },

@@ -34,6 +34,7 @@ export const CommandLineSchemas = [
     keptModified: z.array(z.string()).describe('orphans left because they were edited since kieaudio wrote them'),
     forgotten: z.array(z.string()).describe('lock entries dropped whose file was already gone'),
     cacheEntriesRemoved: z.number().int(),
+    tempFilesRemoved: z.number().int().optional().describe('temp files killed builds left in output folders and the cache; present when there were any'),
     dryRun: z.boolean(),
   }),
   line('init', 'init --json: the files written', { written: z.array(z.string()) }),

@@ -53,9 +53,10 @@ export function isTempName(name: string): boolean {
 
 /**
  * Deletes temp files in `dir` left by kieaudio processes that no longer exist (kill -9, a crash).
- * Those of live processes — another build, this one — are in use and stay.
+ * Those of live processes — another build, this one — are in use and stay. Returns how many there
+ * were; `dryRun` only counts them.
  */
-export async function sweepStaleTemps(dir: string): Promise<number> {
+export async function sweepStaleTemps(dir: string, options: { dryRun?: boolean } = {}): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -67,7 +68,7 @@ export async function sweepStaleTemps(dir: string): Promise<number> {
     if (!isTempName(name)) continue;
     const pid = Number(name.split('.').at(-3));
     if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
-    await rm(join(dir, name), { force: true });
+    if (!options.dryRun) await rm(join(dir, name), { force: true });
     removed++;
   }
   return removed;

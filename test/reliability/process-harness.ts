@@ -330,9 +330,9 @@ export async function partialDownload(projectDir: string, minBytes = 256 * 1024)
   return false;
 }
 
-/** The pid a temp name was made by (`.<name>.<pid>.<random>.kieaudio-tmp`). */
+/** The pid a temp name was made by (`.<name>.<pid>.<token>.kieaudio-tmp`). */
 export function tempOwner(path: string): number | undefined {
-  const m = /\.(\d+)\.[0-9a-f]+\.kieaudio-tmp$/.exec(path);
+  const m = /\.(\d+)\.[0-9a-z]+\.kieaudio-tmp$/.exec(path);
   return m?.[1] ? Number(m[1]) : undefined;
 }
 

@@ -1,8 +1,9 @@
-/** `status`: each asset's state, as `build` would see it, with no API calls and no writes. */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+/** `status` (each asset's state, as `build` would see it) and `clean`. */
+import { spawn } from 'node:child_process';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, status } from '../src/index.js';
+import { build, clean, status } from '../src/index.js';
 import { FAST_API, makeProject, simEnv, simulator, totalRequests } from './helpers/project.js';
 
 const CONFIG = `version: 1
@@ -40,5 +41,30 @@ describe('status', () => {
     await build({ cwd: dir, env: {}, offline: true });
     expect((await status({ cwd: dir, env: {} })).assets.map((a) => a.status)).toEqual(Array(4).fill('placeholder'));
     expect((await status({ cwd: dir, env: {}, offline: true })).assets.map((a) => a.status)).toEqual(Array(4).fill('up to date'));
+  });
+});
+
+describe('clean', () => {
+  it('deletes temp files killed builds left in output folders and the cache, and keeps those of live processes', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+    const sim = await simulator();
+    await build({ cwd: dir, env: simEnv(sim) });
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    const dead = child.pid ?? 0;
+    const shard = (await readdir(join(dir, '.kieaudio/cache')))[0] ?? '';
+    const stale = [join(dir, `out/.a.mp3.${dead}.abc0.kieaudio-tmp`), join(dir, `.kieaudio/cache/${shard}/.x.audio.${dead}.abc1.kieaudio-tmp`)];
+    const live = join(dir, `out/.b.mp3.${process.pid}.abc2.kieaudio-tmp`);
+    for (const path of [...stale, live]) await writeFile(path, 'partial');
+
+    const dry = await clean({ cwd: dir, env: {}, dryRun: true });
+    expect(dry.tempFilesRemoved).toBe(2);
+    for (const path of stale) expect(await readFile(path, 'utf8')).toBe('partial');
+
+    const result = await clean({ cwd: dir, env: {} });
+    expect(result).toMatchObject({ removed: [], tempFilesRemoved: 2 });
+    for (const path of stale) await expect(readFile(path)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readFile(live, 'utf8')).toBe('partial');
+    expect((await status({ cwd: dir, env: simEnv(sim) })).assets.every((a) => a.status === 'up to date')).toBe(true);
   });
 });
