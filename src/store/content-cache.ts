@@ -113,6 +113,7 @@ export function createContentCache(dir: string): ContentCache {
 
     copyVouchedSync(specHash, dest) {
       const record = records.get(specHash);
+      // Synchronous, stat and copy: see copyFileAtomicSync.
       if (record === undefined) return false;
       const source = dataPath(specHash);
       const s = statSync(source, { bigint: true, throwIfNoEntry: false });
@@ -124,18 +125,14 @@ export function createContentCache(dir: string): ContentCache {
     async copyTo(specHash, dest, signal) {
       const record = await this.lookup(specHash);
       if (!record) return false;
+      if (this.copyVouchedSync(specHash, dest)) return true;
       const source = dataPath(specHash);
-      // Synchronous, as is the copy below when the stat data vouches for the entry: see
-      // copyFileAtomicSync. Only a data file that is gone drops the entry; any other error (a
-      // permission, a failing disk) is reported and the paid result left where it is.
+      // Only a data file that is gone drops the entry; any other error (a permission, a failing
+      // disk) is reported and the paid result left where it is.
       const s = statSync(source, { bigint: true, throwIfNoEntry: false });
       if (s === undefined) {
         await remove(specHash);
         return false;
-      }
-      if (vouches(record, s)) {
-        copyFileAtomicSync(source, dest);
-        return true;
       }
       const verifiedAt = BigInt(Date.now()) * 1_000_000n;
       const size = await copyVerified(source, dest, record.contentHash, signal, false);
