@@ -5,11 +5,11 @@
  * keeps everything that was done and paid for.
  */
 import { setMaxListeners } from 'node:events';
-import { join } from 'node:path';
 import { abortError } from './errors.js';
 import type { BuildEvent, BuildSummary } from './events.js';
 import type { GenerateContext } from './generate.js';
 import { gatherState, type GatheredState } from './gather.js';
+import { stateFolders, sweepKilledBuildTemps } from './killed-build-temps.js';
 import { createLockWriter, type LockWriter } from './lock-writer.js';
 import { planBuild, type Plan, type PlannedAsset } from './plan.js';
 import { loadSelected, type CommonOptions } from './prepare.js';
@@ -17,7 +17,6 @@ import type { Project } from './project.js';
 import { restoreAll, type AssetFailure, type InstallContext } from './restore.js';
 import { sweepStaleTemps } from './store/atomic-write.js';
 import { acquireBuildLock } from './store/build-lock.js';
-import { JOURNAL_DIR } from './store/journal.js';
 import { createOutFolders } from './store/out-dir-guard.js';
 
 export type { AssetFailure } from './restore.js';
@@ -142,9 +141,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     };
 
     try {
-      // Temp files of killed builds: the journal's, and the lock's beside the config.
-      await sweepStaleTemps(join(project.config.stateDir, JOURNAL_DIR));
-      await sweepStaleTemps(project.config.rootDir);
+      // Temp files of killed builds: beside the config and in the state folder always; after a
+      // build that died holding the lock, wherever it may have been writing.
+      if (buildLock?.tookOverFromDeadBuild) await sweepKilledBuildTemps(project, Object.keys(store.lock.assets));
+      else for (const folder of stateFolders(project)) await sweepStaleTemps(folder);
       for (const entry of gathered.finishedJournal) await store.journal.remove(entry.specHash);
       for (const item of plan.items) if (item.action.type === 'up-to-date') refreshLockEntry(lockWriter, item);
       reportJournal(gathered, summary, emit);

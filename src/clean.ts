@@ -2,18 +2,17 @@
  * `clean`: deletes orphaned outputs — files kieaudio generated for assets that are no longer
  * declared, and only while they still hold what kieaudio wrote — and drops their lock entries.
  * With `cache`, also deletes cache entries that no declared asset and no lock entry uses. Also
- * deletes the temp files killed builds left in output folders and the cache, which a build only
- * sweeps from the folders it writes to.
+ * deletes the temp files killed builds left in output folders and the cache (a build does so too,
+ * but only when it takes over a dead build's lock).
  */
-import { readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { createLockWriter } from './lock-writer.js';
 import { gatherState, outputPath, type ProjectStore } from './gather.js';
 import { specHash } from './hash.js';
+import { sweepKilledBuildTemps } from './killed-build-temps.js';
 import { planBuild } from './plan.js';
 import { loadSelected, type CommonOptions } from './prepare.js';
 import type { Project } from './project.js';
-import { sweepStaleTemps } from './store/atomic-write.js';
 import { acquireBuildLock } from './store/build-lock.js';
 
 export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
@@ -79,14 +78,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
       if (!options.dryRun) await store.cache.remove(hash);
     }
   }
-  const folders = new Set<string>();
-  for (const out of [...project.assets.map((a) => a.out), ...Object.keys(store.lock.assets)]) {
-    folders.add(dirname(outputPath(project, out)));
-  }
-  for (const shard of await readdir(project.config.cacheDir).catch(() => [])) {
-    if (/^[0-9a-f]{2}$/.test(shard)) folders.add(join(project.config.cacheDir, shard));
-  }
-  for (const folder of folders) result.tempFilesRemoved += await sweepStaleTemps(folder, { dryRun: options.dryRun === true });
+  result.tempFilesRemoved = await sweepKilledBuildTemps(project, Object.keys(store.lock.assets), { dryRun: options.dryRun === true });
 
   if (!options.dryRun) {
     await lockWriter.flush();

@@ -1,9 +1,11 @@
 /** `status` (each asset's state, as `build` would see it) and `clean`. */
-import { spawn } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, clean, status } from '../src/index.js';
+import { BUILD_LOCK_FILE } from '../src/store/build-lock.js';
+import { deadPid } from './helpers/dead-pid.js';
 import { FAST_API, makeProject, simEnv, simulator, totalRequests } from './helpers/project.js';
 
 const CONFIG = `version: 1
@@ -49,9 +51,7 @@ describe('clean', () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
     const sim = await simulator();
     await build({ cwd: dir, env: simEnv(sim) });
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    await new Promise((resolve) => child.once('exit', resolve));
-    const dead = child.pid ?? 0;
+    const dead = await deadPid();
     const shard = (await readdir(join(dir, '.kieaudio/cache')))[0] ?? '';
     const stale = [join(dir, `out/.a.mp3.${dead}.abc0.kieaudio-tmp`), join(dir, `.kieaudio/cache/${shard}/.x.audio.${dead}.abc1.kieaudio-tmp`)];
     const live = join(dir, `out/.b.mp3.${process.pid}.abc2.kieaudio-tmp`);
@@ -66,5 +66,32 @@ describe('clean', () => {
     for (const path of stale) await expect(readFile(path)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readFile(live, 'utf8')).toBe('partial');
     expect((await status({ cwd: dir, env: simEnv(sim) })).assets.every((a) => a.status === 'up to date')).toBe(true);
+  });
+});
+
+describe('a build after a killed one', () => {
+  it('takes over the dead build’s lock and deletes its temp files wherever they are, even where it writes nothing', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+    const sim = await simulator();
+    await build({ cwd: dir, env: simEnv(sim) });
+    const dead = await deadPid();
+    const shard = (await readdir(join(dir, '.kieaudio/cache')))[0] ?? '';
+    // what a kill -9 can leave: a refreshed cache record, a result beside an output this build
+    // adopts, the stat index — none of them in a folder the next (no-op) build writes to
+    const stale = [
+      join(dir, `.kieaudio/cache/${shard}/.x.json.${dead}.abc0.kieaudio-tmp`),
+      join(dir, `out/.a.mp3.${dead}.abc1.kieaudio-tmp`),
+      join(dir, `.kieaudio/.stat-index.json.${dead}.abc2.kieaudio-tmp`),
+    ];
+    const live = join(dir, `.kieaudio/cache/${shard}/.y.json.${process.pid}.abc3.kieaudio-tmp`);
+    for (const path of [...stale, live]) await writeFile(path, 'partial');
+    await writeFile(join(dir, '.kieaudio', BUILD_LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), startedAt: 'then', token: 'old' }));
+    const requests = totalRequests(sim);
+
+    const result = await build({ cwd: dir, env: simEnv(sim) });
+    expect(result.plan.items.map((i) => i.action.type)).toEqual(Array(4).fill('up-to-date'));
+    expect(totalRequests(sim)).toBe(requests);
+    for (const path of stale) await expect(readFile(path), path).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readFile(live, 'utf8'), 'a live process’s temp file stays').toBe('partial');
   });
 });

@@ -26,6 +26,11 @@ export interface BuildLock {
    * nothing else was put there since — for builds that end before writing anything (exit 2).
    */
   release(options?: { tidy?: boolean }): Promise<void>;
+  /**
+   * True when the lock was taken over from a process that died holding it (kill -9, a crash): that
+   * build may have left temp files anywhere it writes.
+   */
+  tookOverFromDeadBuild: boolean;
 }
 
 /** A lock file this old that still cannot be read was abandoned half-written. */
@@ -39,6 +44,7 @@ export async function acquireBuildLock(
   const path = join(stateDir, BUILD_LOCK_FILE);
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
   let told = false;
+  let tookOverFromDeadBuild = false;
 
   for (;;) {
     try {
@@ -50,6 +56,7 @@ export async function acquireBuildLock(
         await handle.close();
       }
       return {
+        tookOverFromDeadBuild,
         async release(opts) {
           await releaseIfOurs(path, me.token);
           // rmdir refuses a folder that is not empty: anything written since stays
@@ -66,6 +73,7 @@ export async function acquireBuildLock(
       const age = await ageMs(path);
       if (age !== undefined && age > UNREADABLE_STALE_MS) {
         await removeStale(path, async () => (await readHolder(path)) === 'unreadable' && ((await ageMs(path)) ?? 0) > UNREADABLE_STALE_MS, options.signal);
+        tookOverFromDeadBuild = true;
       } else {
         await sleep(50, options.signal);
       }
@@ -76,6 +84,7 @@ export async function acquireBuildLock(
         const again = await readHolder(path);
         return typeof again === 'object' && again.token === holder.token;
       }, options.signal);
+      tookOverFromDeadBuild = true;
       continue;
     }
     if (!options.wait) {

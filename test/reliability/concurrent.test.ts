@@ -3,11 +3,11 @@
  * (or, with --no-wait, fails at once naming the first), and a lock left by a process that no
  * longer exists is taken over instead of blocking builds forever.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, vi } from 'vitest';
+import { deadPid } from '../helpers/dead-pid.js';
 import {
   checkProject,
   FIXTURE,
@@ -64,14 +64,6 @@ function pollGate() {
       if (r.route === 'GET /api/v1/jobs/recordInfo') await opened;
     },
   };
-}
-
-/** A pid that certainly belonged to a process and no longer does: a child that has exited. */
-async function deadPid(): Promise<number> {
-  const p = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-  await new Promise((resolve) => p.once('exit', resolve));
-  if (p.pid === undefined) throw new Error('no pid');
-  return p.pid;
 }
 
 describe.concurrent('two builds on one project', () => {

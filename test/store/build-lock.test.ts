@@ -1,17 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireBuildLock, BUILD_LOCK_FILE } from '../../src/store/build-lock.js';
+import { deadPid } from '../helpers/dead-pid.js';
 import { tempDir } from '../helpers/project.js';
-
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '0']);
-  const pid = child.pid ?? 0;
-  await new Promise((resolve) => child.on('exit', resolve));
-  return pid;
-}
 
 describe('build lock', () => {
   it('a second holder fails without wait, and gets the lock once the first releases it', async () => {
@@ -32,7 +25,11 @@ describe('build lock', () => {
     const pid = await deadPid();
     await writeFile(join(dir, BUILD_LOCK_FILE), JSON.stringify({ pid, host: hostname(), startedAt: 'then', token: 'old' }));
     const lock = await acquireBuildLock(dir, { wait: false });
+    expect(lock.tookOverFromDeadBuild).toBe(true);
     await lock.release();
+    const next = await acquireBuildLock(dir, { wait: false });
+    expect(next.tookOverFromDeadBuild, 'a lock released normally is not a dead build’s').toBe(false);
+    await next.release();
   });
 
   it('tidy release removes the state folder only if the lock created it and it is empty', async () => {
