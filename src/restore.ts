@@ -90,38 +90,36 @@ function restoreSource(item: PlannedAsset): string | undefined {
  * it. Yields to the event loop every few milliseconds, so Ctrl-C and progress are not held up.
  */
 async function restoreVouched(ctx: InstallContext, items: readonly PlannedAsset[]): Promise<PlannedAsset[]> {
-  const candidates = items.filter((item) => restoreSource(item) !== undefined);
-  if (candidates.length === 0) return [...items];
+  const planned = new Map<PlannedAsset, { dest: string; from: string }>();
   const folders = new Map<string, string>();
-  for (const item of candidates) {
+  for (const item of items) {
+    const from = restoreSource(item);
+    if (from === undefined) continue;
     const dest = outputPath(ctx.project, item.asset.out);
+    planned.set(item, { dest, from });
     folders.set(dirname(dest), dest);
   }
-  // Records were read while gathering (lookups are remembered); the limit is for any that were not.
+  if (planned.size === 0) return [...items];
   const io = pLimit(RESTORE_CONCURRENCY);
-  const records = new Map<string, CacheRecord | undefined>();
-  await Promise.all([
-    ...[...folders.values()].map((dest) => io(() => ctx.outFolders.prepare(dest).catch(() => undefined))),
-    ...candidates.map((item) => io(async () => records.set(item.specHash, await ctx.store.cache.lookup(item.specHash)))),
-  ]);
+  await Promise.all([...folders.values()].map((dest) => io(() => ctx.outFolders.prepare(dest).catch(() => undefined))));
 
   const rest: PlannedAsset[] = [];
   let lastYield = performance.now();
   for (const item of items) {
     if (ctx.signal.aborted) return [];
-    const from = restoreSource(item);
-    const record = records.get(item.specHash);
-    const dest = outputPath(ctx.project, item.asset.out);
-    if (from === undefined || record === undefined || !ctx.outFolders.isReady(dest)) {
+    const restore = planned.get(item);
+    if (restore === undefined || !ctx.outFolders.isReady(restore.dest)) {
       rest.push(item);
       continue;
     }
     try {
-      if (!ctx.store.cache.copyVouchedSync(item.specHash, dest)) {
+      // Records were looked up while gathering; one that was not is left to the general path.
+      const record = ctx.store.cache.copyVouchedSync(item.specHash, restore.dest);
+      if (record === undefined) {
         rest.push(item);
         continue;
       }
-      restored(ctx, item, record, from);
+      restored(ctx, item, record, restore.from, restore.dest);
     } catch (error) {
       // a folder deleted since it was prepared is made again by the general path
       if (isMissing(error)) rest.push(item);
@@ -176,7 +174,7 @@ export async function restoreFromCache(ctx: InstallContext, item: PlannedAsset, 
   if (!record || !(await copyFromCache(ctx, item.specHash, dest))) {
     throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
   }
-  restored(ctx, item, record, from);
+  restored(ctx, item, record, from, dest);
 }
 
 /**
@@ -202,10 +200,10 @@ function isMissing(error: unknown): boolean {
 }
 
 /** Records a restore whose file is in place. */
-function restored(ctx: InstallContext, item: PlannedAsset, record: CacheRecord, from: string): void {
+function restored(ctx: InstallContext, item: PlannedAsset, record: CacheRecord, from: string, dest: string): void {
   const { asset } = item;
   // Linux copies get a new mtime, which no stat data can vouch for yet: skip the lstat there.
-  if (COPIES_KEEP_MTIME) ctx.store.statIndex.copied(asset.out, outputPath(ctx.project, asset.out), record.contentHash);
+  if (COPIES_KEEP_MTIME) ctx.store.statIndex.copied(asset.out, dest, record.contentHash);
   else ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, taskId: record.taskId }));
   ctx.summary.restored++;

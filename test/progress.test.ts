@@ -3,6 +3,7 @@
  * written to fake streams. A small terminal emulator turns what was written into the screen a
  * person would see, so the tests check that rather than escape sequences.
  */
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { WatchEvent } from '../src/events.js';
 import { createOutput } from '../src/cli/output.js';
@@ -215,5 +216,32 @@ describe('plain lines (pipes, files, CI, --quiet)', () => {
     expect(out.chunks).toEqual([
       '{"v":1,"type":"generated","asset":"a.mp3","out":"a.mp3","taskId":"t-a.mp3","bytes":10,"credits":12,"placeholder":false}\n',
     ]);
+  });
+});
+
+describe('--json on a real stream', () => {
+  it('sends the lines of one turn of the event loop in one write, in order, and nothing is held past it', async () => {
+    const batches: string[][] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        batches.push([chunk.toString()]);
+        done();
+      },
+      writev(chunks, done) {
+        batches.push(chunks.map((c) => String(c.chunk)));
+        done();
+      },
+    });
+    const o = createOutput({ json: true, quiet: false, verbose: false, env: {}, stdout: sink, stderr: stream(false), now: () => 0 });
+    for (let i = 0; i < 500; i++) o.event(generated(`a${i}.mp3`));
+    expect(batches, 'held until the synchronous work is done').toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches.length).toBe(1);
+    o.event(generated('later.mp3'));
+    o.error('boom', { code: 'E_IO' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = batches.flat().map((l) => JSON.parse(l) as { out?: string });
+    expect(lines.map((l) => l.out)).toEqual([...Array.from({ length: 500 }, (_, i) => `a${i}.mp3`), 'later.mp3', undefined]);
+    expect(batches.length, 'a later turn is a second write').toBe(2);
   });
 });

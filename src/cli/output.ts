@@ -55,6 +55,8 @@ export function createOutput(options: OutputOptions): Output {
       ? createProgress({ out: stdout, err: stderr, color, errColor, verbose, now: options.now ?? Date.now, minRedrawMs: TICK_MS })
       : undefined;
 
+  const jsonLine = json ? coalescing(stdout) : undefined;
+
   // The timer runs only while the area is on screen, and never keeps the process alive.
   let timer: ReturnType<typeof setInterval> | undefined;
   const syncTimer = () => {
@@ -77,8 +79,8 @@ export function createOutput(options: OutputOptions): Output {
     verbose,
     quiet,
     event(event) {
-      if (json) {
-        stdout.write(toJsonLine(event));
+      if (jsonLine) {
+        jsonLine(toJsonLine(event));
         return;
       }
       if (progress) {
@@ -92,7 +94,7 @@ export function createOutput(options: OutputOptions): Output {
       if (text !== undefined) line(problem ? stderr : stdout, text);
     },
     result(text, lines) {
-      if (json) for (const l of Array.isArray(lines) ? lines : [lines]) stdout.write(toJsonLine(l));
+      if (jsonLine) for (const l of Array.isArray(lines) ? lines : [lines]) jsonLine(toJsonLine(l));
       else if (text !== '') write('out', text);
     },
     notice(text) {
@@ -101,12 +103,38 @@ export function createOutput(options: OutputOptions): Output {
       else write('out', text);
     },
     error(text, data) {
-      if (json) stdout.write(toJsonLine({ type: 'error', message: text, ...data }));
+      if (jsonLine) jsonLine(toJsonLine({ type: 'error', message: text, ...data }));
       write('err', text);
     },
     close() {
       progress?.stop();
       syncTimer();
     },
+  };
+}
+
+/**
+ * Writes to `stream`, sending the lines of one turn of the event loop in one go. A build restoring
+ * thousands of files emits a line per file from one synchronous pass; written one by one, the
+ * lines cost a system call each (and, on a pipe, a wake-up of the reader), which took about as
+ * long as a tenth of the copying. Only for JSON lines: stdout is theirs alone, so holding them
+ * back a moment cannot reorder them against lines on stderr that a person reads beside them.
+ */
+function coalescing(stream: ProgressStream): (text: string) => void {
+  const { cork, uncork } = stream;
+  if (!cork || !uncork) return (text) => stream.write(text);
+  let corked = false;
+  const release = () => {
+    corked = false;
+    uncork.call(stream);
+  };
+  return (text) => {
+    if (!corked) {
+      corked = true;
+      cork.call(stream);
+      // before the process can exit: nothing leaves the event loop with lines still held
+      process.nextTick(release);
+    }
+    stream.write(text);
   };
 }

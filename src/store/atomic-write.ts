@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, copyFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { isProcessAlive } from './process-alive.js';
 
 /**
@@ -25,7 +25,10 @@ const liveTemps = new Set<string>();
  */
 export function tempPathFor(path: string): string {
   const token = `${PROCESS_TOKEN}${(tempCount++).toString(36)}`;
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${token}.kieaudio-tmp`);
+  // `path` names a file: splitting at its last separator is dirname and basename without the
+  // normalizing, which a restore of thousands of files would notice.
+  const cut = Math.max(path.lastIndexOf('/'), sep === '\\' ? path.lastIndexOf('\\') : -1) + 1;
+  const temp = `${path.slice(0, cut)}.${path.slice(cut)}.${process.pid}.${token}.kieaudio-tmp`;
   liveTemps.add(temp);
   return temp;
 }

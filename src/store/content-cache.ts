@@ -8,7 +8,7 @@
  */
 import { statSync, type BigIntStats } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { z } from 'zod';
 import { KieaudioError } from '../errors.js';
 import { copyFileAtomicSync, isTempName, writeFileAtomic } from './atomic-write.js';
@@ -44,20 +44,24 @@ export interface ContentCache {
    */
   copyTo(specHash: string, dest: string, signal?: AbortSignal): Promise<boolean>;
   /**
-   * copyTo's fast path alone, synchronously: copies the entry and returns true when its record
+   * copyTo's fast path alone, synchronously: copies the entry and returns its record when that
    * has been looked up already and its stat data vouches for its data; otherwise does nothing
-   * and returns false (use copyTo). Throws only on a failed copy.
+   * and returns undefined (use copyTo). Throws only on a failed copy.
    */
-  copyVouchedSync(specHash: string, dest: string): boolean;
+  copyVouchedSync(specHash: string, dest: string): CacheRecord | undefined;
   /** Every spec hash that has a record. */
   list(): Promise<string[]>;
   remove(specHash: string): Promise<void>;
 }
 
 export function createContentCache(dir: string): ContentCache {
-  const shard = (specHash: string) => join(dir, specHash.slice(0, 2));
-  const dataPath = (specHash: string) => join(shard(specHash), `${specHash}.audio`);
-  const recordPath = (specHash: string) => join(shard(specHash), `${specHash}.json`);
+  // Paths are put together from one normalized root rather than by join(), whose normalizing
+  // showed in profiles of restores of thousands of files. Spec hashes are hex: no separators.
+  const root = join(dir);
+  const base = root.endsWith(sep) ? root : `${root}${sep}`;
+  const shard = (specHash: string) => `${base}${specHash.slice(0, 2)}`;
+  const dataPath = (specHash: string) => `${base}${specHash.slice(0, 2)}${sep}${specHash}.audio`;
+  const recordPath = (specHash: string) => `${base}${specHash.slice(0, 2)}${sep}${specHash}.json`;
 
   // Records are small and change only through this object: each is read once per build.
   const records = new Map<string, CacheRecord | undefined>();
@@ -114,18 +118,18 @@ export function createContentCache(dir: string): ContentCache {
     copyVouchedSync(specHash, dest) {
       const record = records.get(specHash);
       // Synchronous, stat and copy: see copyFileAtomicSync.
-      if (record === undefined) return false;
+      if (record === undefined) return undefined;
       const source = dataPath(specHash);
       const s = statSync(source, { bigint: true, throwIfNoEntry: false });
-      if (s === undefined || !vouches(record, s)) return false;
+      if (s === undefined || !vouches(record, s)) return undefined;
       copyFileAtomicSync(source, dest);
-      return true;
+      return record;
     },
 
     async copyTo(specHash, dest, signal) {
       const record = await this.lookup(specHash);
       if (!record) return false;
-      if (this.copyVouchedSync(specHash, dest)) return true;
+      if (this.copyVouchedSync(specHash, dest) !== undefined) return true;
       const source = dataPath(specHash);
       // Only a data file that is gone drops the entry; any other error (a permission, a failing
       // disk) is reported and the paid result left where it is.

@@ -8,6 +8,13 @@ import { tempDir } from '../helpers/project.js';
 const HASH = 'c'.repeat(64);
 
 describe('content cache', () => {
+  it('puts an entry where join() would, whatever the form of the cache folder given', () => {
+    for (const dir of ['cache', 'cache/', './a/../cache', '/tmp/x/cache', '/tmp/x/cache/']) {
+      const cache = createContentCache(dir);
+      expect(cache.dataPath(HASH), dir).toBe(join(dir, 'cc', `${HASH}.audio`));
+    }
+  });
+
   it('stores by spec hash and copies out verified', async () => {
     const dir = await tempDir();
     const cache = createContentCache(join(dir, 'cache'));
@@ -45,17 +52,17 @@ describe('content cache', () => {
     // just written: its mtime is too close to the check to vouch for it
     await writer.commit(HASH, { contentHash: sha256Hex('audio'), size: 5, model: 'm' });
     const fresh = createContentCache(join(dir, 'cache'));
-    expect(fresh.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toBe(false); // not looked up yet
+    expect(fresh.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toBeUndefined(); // not looked up yet
     await fresh.lookup(HASH);
-    expect(fresh.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toBe(false); // racy
+    expect(fresh.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toBeUndefined(); // racy
     const past = new Date(Date.now() - 60_000);
     await utimes(writer.dataPath(HASH), past, past);
     await writer.commit(HASH, { contentHash: sha256Hex('audio'), size: 5, model: 'm' });
     const aged = createContentCache(join(dir, 'cache'));
-    await aged.lookup(HASH);
+    const record = await aged.lookup(HASH);
     const { readdir } = await import('node:fs/promises');
     expect(await readdir(join(dir, 'out'))).toEqual([]);
-    expect(aged.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toBe(true);
+    expect(aged.copyVouchedSync(HASH, join(dir, 'out', 'a.mp3'))).toEqual(record);
     expect(await readFile(join(dir, 'out', 'a.mp3'), 'utf8')).toBe('audio');
     expect(await readdir(join(dir, 'out'))).toEqual(['a.mp3']);
   });
