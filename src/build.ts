@@ -71,6 +71,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   async function buildLocked(): Promise<BuildResult> {
+    // A build that died holding the lock may have left temp files where this one writes nothing.
+    // Swept first, so that a build that stops early (no key, a broken lock file) does not leave
+    // them for good: the next one would not know a build had died. Only dead processes' go.
+    if (buildLock?.tookOverFromDeadBuild) await sweepKilledBuildTemps(project);
     const store = await openStore();
     const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline });
     const plan = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, {
@@ -141,10 +145,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     };
 
     try {
-      // Temp files of killed builds: beside the config and in the state folder always; after a
-      // build that died holding the lock, wherever it may have been writing.
-      if (buildLock?.tookOverFromDeadBuild) await sweepKilledBuildTemps(project, Object.keys(store.lock.assets));
-      else for (const folder of stateFolders(project)) await sweepStaleTemps(folder);
+      // Temp files of killed builds beside the config and in the state folder (output and cache
+      // folders are swept as they are written to).
+      for (const folder of stateFolders(project)) await sweepStaleTemps(folder);
       for (const entry of gathered.finishedJournal) await store.journal.remove(entry.specHash);
       for (const item of plan.items) if (item.action.type === 'up-to-date') refreshLockEntry(lockWriter, item);
       reportJournal(gathered, summary, emit);

@@ -2,8 +2,9 @@
  * `clean`: deletes orphaned outputs — files kieaudio generated for assets that are no longer
  * declared, and only while they still hold what kieaudio wrote — and drops their lock entries.
  * With `cache`, also deletes cache entries that no declared asset and no lock entry uses. Also
- * deletes the temp files killed builds left in output folders and the cache (a build does so too,
- * but only when it takes over a dead build's lock).
+ * deletes the temp files killed builds left in output folders and the cache, also where no build
+ * writes any more (a build sweeps the folders it writes to, and all of them only when it takes
+ * over a dead build's lock).
  */
 import { rm } from 'node:fs/promises';
 import { createLockWriter } from './lock-writer.js';

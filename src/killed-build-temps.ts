@@ -4,14 +4,19 @@
  * into. A killed build can also have been writing where the next build writes nothing: a cache
  * record it was refreshing, a result whose output the next build adopts. Those are found here by
  * looking in every folder kieaudio writes to — once, by the build that takes over a dead build's
- * lock, and by `clean`.
+ * lock (before anything else, so that a build stopping early does not lose the chance), and by
+ * `clean`.
  */
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import pLimit from 'p-limit';
 import { outputPath } from './gather.js';
 import type { Project } from './project.js';
 import { sweepStaleTemps } from './store/atomic-write.js';
 import { JOURNAL_DIR } from './store/journal.js';
+
+/** Folders swept at once: enough to overlap readdirs, few enough to stay clear of file limits. */
+const SWEEP_CONCURRENCY = 16;
 
 /** The folders every build sweeps before writing: cheap, a handful of readdirs. */
 export function stateFolders(project: Project): string[] {
@@ -20,17 +25,19 @@ export function stateFolders(project: Project): string[] {
 
 /**
  * Deletes (with `dryRun`, counts) the temp files of dead kieaudio processes in every folder
- * kieaudio writes to: the state folders, each folder holding a declared or locked output, and
- * each cache shard. Those of live processes stay.
+ * kieaudio writes to: the state folders, each cache shard, and each folder holding a declared
+ * output or one of `lockedOuts` (for `clean`, which also deals with outputs no longer declared).
+ * Those of live processes stay.
  */
-export async function sweepKilledBuildTemps(project: Project, lockedOuts: Iterable<string>, options: { dryRun?: boolean } = {}): Promise<number> {
+export async function sweepKilledBuildTemps(project: Project, lockedOuts: Iterable<string> = [], options: { dryRun?: boolean } = {}): Promise<number> {
+  const { cacheDir } = project.config;
   const folders = new Set(stateFolders(project));
-  for (const out of project.assets.map((a) => a.out)) folders.add(dirname(outputPath(project, out)));
-  for (const out of lockedOuts) folders.add(dirname(outputPath(project, out)));
-  for (const shard of await readdir(project.config.cacheDir).catch(() => [])) {
-    if (/^[0-9a-f]{2}$/.test(shard)) folders.add(join(project.config.cacheDir, shard));
+  // Both kinds of `out` are safe relative paths: validated in specs, checked when the lock is read.
+  for (const out of [...project.assets.map((a) => a.out), ...lockedOuts]) folders.add(dirname(outputPath(project, out)));
+  for (const shard of await readdir(cacheDir).catch(() => [])) {
+    if (/^[0-9a-f]{2}$/.test(shard)) folders.add(join(cacheDir, shard));
   }
-  let removed = 0;
-  for (const folder of folders) removed += await sweepStaleTemps(folder, { dryRun: options.dryRun === true });
-  return removed;
+  const limit = pLimit(SWEEP_CONCURRENCY);
+  const counts = await Promise.all([...folders].map((folder) => limit(() => sweepStaleTemps(folder, { dryRun: options.dryRun === true }))));
+  return counts.reduce((a, b) => a + b, 0);
 }

@@ -70,14 +70,15 @@ describe('clean', () => {
 });
 
 describe('a build after a killed one', () => {
-  it('takes over the dead build’s lock and deletes its temp files wherever they are, even where it writes nothing', async () => {
+  /** A built project, then what a kill -9 can leave: its lock, and temp files of its pid. */
+  async function killedBuildLeftovers() {
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
     const sim = await simulator();
     await build({ cwd: dir, env: simEnv(sim) });
     const dead = await deadPid();
     const shard = (await readdir(join(dir, '.kieaudio/cache')))[0] ?? '';
-    // what a kill -9 can leave: a refreshed cache record, a result beside an output this build
-    // adopts, the stat index — none of them in a folder the next (no-op) build writes to
+    // a refreshed cache record and a result beside an output the next build adopts: neither in a
+    // folder a no-op build writes to; and a stat index in the state folder, which every build sweeps
     const stale = [
       join(dir, `.kieaudio/cache/${shard}/.x.json.${dead}.abc0.kieaudio-tmp`),
       join(dir, `out/.a.mp3.${dead}.abc1.kieaudio-tmp`),
@@ -86,12 +87,27 @@ describe('a build after a killed one', () => {
     const live = join(dir, `.kieaudio/cache/${shard}/.y.json.${process.pid}.abc3.kieaudio-tmp`);
     for (const path of [...stale, live]) await writeFile(path, 'partial');
     await writeFile(join(dir, '.kieaudio', BUILD_LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), startedAt: 'then', token: 'old' }));
-    const requests = totalRequests(sim);
+    return { dir, sim, stale, live };
+  }
 
+  it('takes over the dead build’s lock and deletes its temp files wherever they are, even where it writes nothing', async () => {
+    const { dir, sim, stale, live } = await killedBuildLeftovers();
+    const requests = totalRequests(sim);
     const result = await build({ cwd: dir, env: simEnv(sim) });
     expect(result.plan.items.map((i) => i.action.type)).toEqual(Array(4).fill('up-to-date'));
     expect(totalRequests(sim)).toBe(requests);
     for (const path of stale) await expect(readFile(path), path).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readFile(live, 'utf8'), 'a live process’s temp file stays').toBe('partial');
+  });
+
+  it('deletes them even when it stops before writing (no API key for a new asset): the next build would not know', async () => {
+    const { dir, stale, live } = await killedBuildLeftovers();
+    await writeFile(join(dir, 'audio/x.audio.yaml'), `assets:\n${SPEC}  - { id: e, kind: voice, text: "Line e.", out: e.mp3 }\n`);
+    const lock = await readFile(join(dir, 'kieaudio.lock'), 'utf8');
+    await expect(build({ cwd: dir, env: {} })).rejects.toMatchObject({ code: 'E_NO_API_KEY' });
+    for (const path of stale) await expect(readFile(path), path).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readFile(live, 'utf8')).toBe('partial');
+    expect(await readFile(join(dir, 'kieaudio.lock'), 'utf8'), 'the project itself is as it was').toBe(lock);
+    expect(await readdir(join(dir, 'out'))).toEqual(['a.mp3', 'b.mp3', 'c.mp3', 'd.mp3']);
   });
 });

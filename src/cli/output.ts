@@ -121,17 +121,18 @@ export function createOutput(options: OutputOptions): Output {
  * back a moment cannot reorder them against lines on stderr that a person reads beside them.
  */
 function coalescing(stream: ProgressStream): (text: string) => void {
-  const { cork, uncork } = stream;
-  if (!cork || !uncork) return (text) => stream.write(text);
+  if (!stream.cork || !stream.uncork) return (text) => stream.write(text);
+  const cork = stream.cork.bind(stream);
+  const uncork = stream.uncork.bind(stream);
   let corked = false;
   const release = () => {
     corked = false;
-    uncork.call(stream);
+    uncork();
   };
   return (text) => {
     if (!corked) {
       corked = true;
-      cork.call(stream);
+      cork();
       // before the process can exit: nothing leaves the event loop with lines still held
       process.nextTick(release);
     }

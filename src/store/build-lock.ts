@@ -27,8 +27,10 @@ export interface BuildLock {
    */
   release(options?: { tidy?: boolean }): Promise<void>;
   /**
-   * True when the lock was taken over from a process that died holding it (kill -9, a crash): that
-   * build may have left temp files anywhere it writes.
+   * True when, on the way to the lock, a lock left by a process that died holding it (kill -9, a
+   * crash) was found and removed — by this process or by a contender that got there first. That
+   * build may have left temp files anywhere it writes. A contender that saw it too may also sweep:
+   * a needless sweep costs a few readdirs; a missed one leaves litter.
    */
   tookOverFromDeadBuild: boolean;
 }
