@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KieaudioError, ValidationError } from './errors.js';
-import { createOutput, type Output } from './cli/output.js';
+import type { Output } from './cli/output.js';
 import { renderDiagnostics } from './cli/diagnostics.js';
 import { escapeControl } from './cli/escape.js';
 import { COMMANDS, GLOBAL_HELP, commandHelp, type CommandName, type ParsedFlags } from './cli/commands.js';
@@ -51,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
 
+  // Loaded only when a command runs: --help and --version need neither it nor the zod schemas of
+  // the JSON lines it imports, which were most of their start-up time.
+  const { createOutput } = await import('./cli/output.js');
   const output = createOutput({
     json: flags.json === true,
     quiet: flags.quiet === true,
