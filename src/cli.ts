@@ -14,7 +14,22 @@ import { removeLiveTempFilesSync } from './store/atomic-write.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, frozen: 3, interrupted: 130 } as const;
 
+/**
+ * A reader that goes away (`kieaudio build | head`, a pager quit early) closes the pipe; the next
+ * write fails with EPIPE, which Node raises as an 'error' event that, unhandled, kills the
+ * process — a build stopped half-way, tasks in flight left for the next one to resume. The build
+ * is worth finishing (it is paid for), so what it would have printed there is dropped instead.
+ */
+function dropOutputToClosedPipes(...streams: NodeJS.WriteStream[]): void {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  dropOutputToClosedPipes(process.stdout, process.stderr);
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;

@@ -2,35 +2,12 @@
  * The built `kieaudio` binary run as a child process on fixture projects, against the simulator
  * over real HTTP. (Run asynchronously: the simulator lives in this process.)
  */
-import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { inspectAudio } from '../src/audio/inspect.js';
+import { kieaudio, spawnKieaudio } from './cli/run.js';
 import { exampleProject, FAST_API, makeProject, REPO_ROOT, simEnv, simulator, tempDir, totalRequests } from './helpers/project.js';
-
-const BIN = join(REPO_ROOT, 'dist', 'cli.js');
-const exec = promisify(execFile);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kieaudio(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe('kieaudio binary', () => {
   it('builds the example project end to end, then finds it up to date', async () => {
@@ -52,6 +29,20 @@ describe('kieaudio binary', () => {
 
     const status = await kieaudio(dir, ['status'], simEnv(sim));
     expect(status.stdout).toMatch(/^12 up to date$/m);
+  });
+
+  it('a reader that goes away (`build | head`) does not stop the build: it finishes, pays once, exits 0, says nothing', async () => {
+    const dir = await exampleProject();
+    const sim = await simulator();
+    const run = spawnKieaudio(dir, ['build', '--json'], simEnv(sim));
+    // the planned lines come before any request; everything after them meets a closed pipe
+    await run.waitFor('stdout', /"type":"planned"/);
+    run.child.stdout?.destroy();
+    expect(await run.exited).toBe(0);
+    expect(run.stderr()).toBe('');
+    expect(sim.stats().tasksCreated).toBe(12);
+    const again = await kieaudio(dir, ['build'], simEnv(sim));
+    expect(again.stdout).toMatch(/0 generated, 0 restored, 12 up to date, 0 failed/);
   });
 
   it('--offline needs no key and no network', async () => {
