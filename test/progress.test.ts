@@ -210,38 +210,61 @@ describe('plain lines (pipes, files, CI, --quiet)', () => {
 
   it('--json: one versioned JSON object per line on stdout, even on a terminal', () => {
     const out = stream(true, 120);
-    const o = createOutput({ json: true, quiet: false, verbose: false, env: {}, stdout: out, stderr: stream(true), now: () => 0 });
+    const err = stream(true, 120);
+    const o = createOutput({ json: true, quiet: false, verbose: false, env: {}, stdout: out, stderr: err, now: () => 0 });
     o.event(generated('a.mp3', 12));
     o.notice('for people');
+    o.close();
+    expect(err.chunks).toEqual(['for people\n']);
     expect(out.chunks).toEqual([
       '{"v":1,"type":"generated","asset":"a.mp3","out":"a.mp3","taskId":"t-a.mp3","bytes":10,"credits":12,"placeholder":false}\n',
     ]);
   });
 });
 
-describe('--json on a real stream', () => {
-  it('sends the lines of one turn of the event loop in one write, in order, and nothing is held past it', async () => {
-    const batches: string[][] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        batches.push([chunk.toString()]);
-        done();
-      },
-      writev(chunks, done) {
-        batches.push(chunks.map((c) => String(c.chunk)));
-        done();
-      },
-    });
-    const o = createOutput({ json: true, quiet: false, verbose: false, env: {}, stdout: sink, stderr: stream(false), now: () => 0 });
+describe('lines of one turn of the event loop', () => {
+  /** Real Writables that log each write they receive, tagged with the stream's name. */
+  function sinks() {
+    const writes: [string, string][] = [];
+    const sink = (name: string) =>
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          writes.push([name, chunk.toString()]);
+          done();
+        },
+      });
+    return { writes, out: sink('out'), err: sink('err') };
+  }
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('--json: leave in one write once the synchronous work is done, in order; a later turn is a later write', async () => {
+    const { writes, out, err } = sinks();
+    const o = createOutput({ json: true, quiet: false, verbose: false, env: {}, stdout: out, stderr: err, now: () => 0 });
     for (let i = 0; i < 500; i++) o.event(generated(`a${i}.mp3`));
-    expect(batches, 'held until the synchronous work is done').toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(batches.length).toBe(1);
+    expect(writes, 'held until the synchronous work is done').toEqual([]);
+    await tick();
+    expect(writes.map(([name]) => name)).toEqual(['out']);
     o.event(generated('later.mp3'));
     o.error('boom', { code: 'E_IO' });
-    await new Promise((resolve) => setImmediate(resolve));
-    const lines = batches.flat().map((l) => JSON.parse(l) as { out?: string });
+    await tick();
+    expect(writes.map(([name]) => name)).toEqual(['out', 'out', 'err']);
+    const lines = writes
+      .filter(([name]) => name === 'out')
+      .flatMap(([, text]) => text.trimEnd().split('\n'))
+      .map((l) => JSON.parse(l) as { out?: string });
     expect(lines.map((l) => l.out)).toEqual([...Array.from({ length: 500 }, (_, i) => `a${i}.mp3`), 'later.mp3', undefined]);
-    expect(batches.length, 'a later turn is a second write').toBe(2);
+  });
+
+  it('plain lines keep their order across stdout and stderr (as `2>&1` shows them), and close() writes what is held', () => {
+    const { writes, out, err } = sinks();
+    const o = createOutput({ json: false, quiet: false, verbose: false, env: { NO_COLOR: '1' }, stdout: out, stderr: err, now: () => 0 });
+    for (const e of [generated('a.mp3'), generated('b.mp3'), failed('c.mp3'), generated('d.mp3')]) o.event(e);
+    expect(writes).toEqual([]);
+    o.close();
+    expect(writes.map(([name, text]) => [name, text.replace(/ +/g, ' ')])).toEqual([
+      ['out', 'generated a.mp3\ngenerated b.mp3\n'],
+      ['err', 'failed c.mp3 the task failed\n'],
+      ['out', 'generated d.mp3\n'],
+    ]);
   });
 });

@@ -27,7 +27,7 @@ export interface Output {
   notice(text: string): void;
   /** a problem: stderr for people; in JSON mode also an `error` line on stdout */
   error(text: string, data: Omit<ErrorLine, 'type' | 'message'>): void;
-  /** stops redrawing and takes the progress area off the screen */
+  /** writes what is held, stops redrawing and takes the progress area off the screen */
   close(): void;
 }
 
@@ -49,13 +49,14 @@ export function createOutput(options: OutputOptions): Output {
   const { json, quiet, verbose, stdout, stderr, env } = options;
   const color = !json && colorEnabled(stdout, env);
   const errColor = colorEnabled(stderr, env);
-  const line = (stream: ProgressStream, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const queue = createLineQueue();
+  const line = (stream: ProgressStream, text: string) => queue.write(stream, text.endsWith('\n') ? text : `${text}\n`);
   const progress: Progress | undefined =
     !json && !quiet && isInteractive(stdout, env)
       ? createProgress({ out: stdout, err: stderr, color, errColor, verbose, now: options.now ?? Date.now, minRedrawMs: TICK_MS })
       : undefined;
 
-  const jsonLine = json ? coalescing(stdout) : undefined;
+  const jsonLine = json ? (text: string) => queue.write(stdout, text) : undefined;
 
   // The timer runs only while the area is on screen, and never keeps the process alive.
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -107,6 +108,7 @@ export function createOutput(options: OutputOptions): Output {
       write('err', text);
     },
     close() {
+      queue.flush();
       progress?.stop();
       syncTimer();
     },
@@ -114,28 +116,41 @@ export function createOutput(options: OutputOptions): Output {
 }
 
 /**
- * Writes to `stream`, sending the lines of one turn of the event loop in one go. A build restoring
- * thousands of files emits a line per file from one synchronous pass; written one by one, the
- * lines cost a system call each (and, on a pipe, a wake-up of the reader), which took about as
- * long as a tenth of the copying. Only for JSON lines: stdout is theirs alone, so holding them
- * back a moment cannot reorder them against lines on stderr that a person reads beside them.
+ * Lines for stdout and stderr, held until the end of the current turn of the event loop and then
+ * written in the order they came, each run of lines for one stream in one write. A build
+ * restoring thousands of files emits a line per file from one synchronous pass; written one by
+ * one, they cost a system call each (and, on a pipe, a wake-up of the reader): 25–30 ms per
+ * 1,000 lines, a quarter of the copying itself. Order across the two streams is kept, so
+ * `2>&1` reads as it happened.
  */
-function coalescing(stream: ProgressStream): (text: string) => void {
-  if (!stream.cork || !stream.uncork) return (text) => stream.write(text);
-  const cork = stream.cork.bind(stream);
-  const uncork = stream.uncork.bind(stream);
-  let corked = false;
-  const release = () => {
-    corked = false;
-    uncork();
-  };
-  return (text) => {
-    if (!corked) {
-      corked = true;
-      cork();
-      // before the process can exit: nothing leaves the event loop with lines still held
-      process.nextTick(release);
+function createLineQueue(): { write(stream: ProgressStream, text: string): void; flush(): void } {
+  let queue: { stream: ProgressStream; text: string }[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const pending = queue;
+    queue = [];
+    let stream: ProgressStream | undefined;
+    let text = '';
+    for (const item of pending) {
+      if (item.stream !== stream) {
+        stream?.write(text);
+        stream = item.stream;
+        text = '';
+      }
+      text += item.text;
     }
-    stream.write(text);
+    stream?.write(text);
+  };
+  return {
+    write(stream, text) {
+      queue.push({ stream, text });
+      if (!scheduled) {
+        scheduled = true;
+        // before the process can exit: no turn of the event loop ends with lines still held
+        process.nextTick(flush);
+      }
+    },
+    flush,
   };
 }

@@ -16,9 +16,6 @@ export interface ProgressStream {
   isTTY?: boolean;
   /** terminal width; the status line is cut to fit, as a wrapped line could not be erased */
   columns?: number;
-  /** a Writable's: hold writes until uncork, then send them in one go */
-  cork?(): void;
-  uncork?(): void;
 }
 
 export interface ProgressOptions {
