@@ -16,14 +16,15 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, frozen: 3, interrupted: 130 } 
 
 /**
  * A reader that goes away (`kieaudio build | head`, a pager quit early) closes the pipe; the next
- * write fails with EPIPE, which Node raises as an 'error' event that, unhandled, kills the
- * process — a build stopped half-way, tasks in flight left for the next one to resume. The build
- * is worth finishing (it is paid for), so what it would have printed there is dropped instead.
+ * write fails with EPIPE (EIO on a terminal that was closed), which Node raises as an 'error'
+ * event that, unhandled, kills the process — a build stopped half-way, tasks in flight left for
+ * the next one to resume. The build is worth finishing (it is paid for; a closed terminal stops
+ * it as Ctrl-C does), so what it would have printed there is dropped instead.
  */
 function dropOutputToClosedPipes(...streams: NodeJS.WriteStream[]): void {
   for (const stream of streams) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
+      if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
     });
   }
 }
@@ -95,6 +96,8 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // a closed terminal: stop as for Ctrl-C rather than die mid-write, leaving the lock behind
+  process.on('SIGHUP', onSignal);
 
   try {
     return await command.run(flags, { output, signal: controller.signal });
@@ -104,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
     output.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
 }
 

@@ -173,7 +173,7 @@ export const COMMANDS = {
         signal: ctx.signal,
         onEvent: (event) => ctx.output.event(event),
       });
-      // Only Ctrl-C (or SIGTERM) ends a watch: an interruption, whatever state the last build left.
+      // Only Ctrl-C (or SIGTERM, SIGHUP) ends a watch: an interruption, whatever state the last build left.
       await watcher.closed;
       ctx.output.notice('stopped watching');
       return 130;

@@ -27,50 +27,53 @@ const VOICES = FIXTURE.filter((a) => a.kind === 'voice'); // four small MP3s
 const BIG_WAV = FIXTURE.find((a) => a.out === 'sfx/cave-ambience.wav') as FixtureAsset;
 
 describe.concurrent('Ctrl-C', () => {
-  it('one SIGINT: exit 130 at once, tasks in flight printed and journalled, resumed (not re-created) by the next build', async ({ expect, onTestFinished }) => {
-    const dir = await makeFixtureProject(onTestFinished, { assets: VOICES, concurrency: 2 });
-    const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 } });
-    const child = spawnKieaudio(onTestFinished, dir, ['build', '--verbose'], simEnv(sim));
+  // SIGHUP: the terminal was closed; it stops a build as Ctrl-C does
+  for (const signal of ['SIGINT', 'SIGHUP'] as const) {
+    it(`one ${signal}: exit 130 at once, tasks in flight printed and journalled, resumed (not re-created) by the next build`, async ({ expect, onTestFinished }) => {
+      const dir = await makeFixtureProject(onTestFinished, { assets: VOICES, concurrency: 2 });
+      const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 } });
+      const child = spawnKieaudio(onTestFinished, dir, ['build', '--verbose'], simEnv(sim));
 
-    // both workers have a task (journalled before "submitted" is printed); nothing has finished
-    await child.waitForOutput(/submitted[\s\S]*task [0-9a-f]+[\s\S]*submitted[\s\S]*task [0-9a-f]+/, { stream: 'stdout' });
-    const submitted = [...child.stdout.matchAll(/submitted\s+(\S+)\s+task ([0-9a-f]+)/g)].map((m) => ({ out: m[1], taskId: m[2] }));
-    expect(submitted.length).toBe(2);
-    const sentAt = Date.now();
-    child.proc.kill('SIGINT');
-    const exit = await child.exit;
-    const exitMs = Date.now() - sentAt;
+      // both workers have a task (journalled before "submitted" is printed); nothing has finished
+      await child.waitForOutput(/submitted[\s\S]*task [0-9a-f]+[\s\S]*submitted[\s\S]*task [0-9a-f]+/, { stream: 'stdout' });
+      const submitted = [...child.stdout.matchAll(/submitted\s+(\S+)\s+task ([0-9a-f]+)/g)].map((m) => ({ out: m[1], taskId: m[2] }));
+      expect(submitted.length).toBe(2);
+      const sentAt = Date.now();
+      child.proc.kill(signal);
+      const exit = await child.exit;
+      const exitMs = Date.now() - sentAt;
 
-    expect(exit.code, child.stderr).toBe(130);
-    // promptly: the tasks it was waiting on are still running on the server when it is gone
-    for (const t of submitted) expect(sim.task(t.taskId ?? '')?.state, `task ${t.taskId} still running at exit`).not.toBe('success');
-    expect(exitMs).toBeLessThan(2_000);
-    expect(child.stderr).toMatch(/still in flight/);
-    for (const t of submitted) expect(child.stderr, `in-flight report names ${t.out}`).toMatch(new RegExp(`${t.out}\\s+task ${t.taskId}`));
+      expect(exit.code, child.stderr).toBe(130);
+      // promptly: the tasks it was waiting on are still running on the server when it is gone
+      for (const t of submitted) expect(sim.task(t.taskId ?? '')?.state, `task ${t.taskId} still running at exit`).not.toBe('success');
+      expect(exitMs).toBeLessThan(2_000);
+      expect(child.stderr).toMatch(/still in flight/);
+      for (const t of submitted) expect(child.stderr, `in-flight report names ${t.out}`).toMatch(new RegExp(`${t.out}\\s+task ${t.taskId}`));
 
-    const journalled = await journal(dir);
-    expect(journalled.map((e) => ({ out: e.out, taskId: e.taskId, state: e.state })).sort((a, b) => a.out.localeCompare(b.out))).toEqual(
-      submitted.map((t) => ({ out: t.out, taskId: t.taskId, state: 'created' })).sort((a, b) => (a.out ?? '').localeCompare(b.out ?? '')),
-    );
-    expect(await tempFiles(dir)).toEqual([]);
+      const journalled = await journal(dir);
+      expect(journalled.map((e) => ({ out: e.out, taskId: e.taskId, state: e.state })).sort((a, b) => a.out.localeCompare(b.out))).toEqual(
+        submitted.map((t) => ({ out: t.out, taskId: t.taskId, state: 'created' })).sort((a, b) => (a.out ?? '').localeCompare(b.out ?? '')),
+      );
+      expect(await tempFiles(dir)).toEqual([]);
 
-    const tasksBefore = sim.stats().tasksCreated;
-    expect(tasksBefore).toBe(2);
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-    expect(run.code, run.stderr).toBe(0);
-    const planned = jsonEvents(run.stdout).filter((e) => e.type === 'planned');
-    for (const t of submitted) expect(planned.find((e) => e.out === t.out)?.action, `${t.out} resumed`).toBe('resume');
-    // only the two assets that were never submitted cost a new task
-    expect(sim.stats().tasksCreated - tasksBefore).toBe(VOICES.length - submitted.length);
-    const check = await checkProject(expect, dir, sim, VOICES);
-    for (const t of submitted) expect(check.lock.assets[t.out ?? '']?.taskId).toBe(t.taskId);
-    expect(check.extraCharges).toBe(0);
-    expect(await journal(dir)).toEqual([]);
-    console.log(
-      `[interrupt] SIGINT once: exit ${exit.code} ${exitMs}ms after the signal; in flight: ${submitted.map((t) => `${t.out} ${t.taskId}`).join(', ')}; ` +
-        `next build: resumed ${submitted.length}, new tasks ${sim.stats().tasksCreated - tasksBefore}, charges ${check.charges} for ${VOICES.length} specs`,
-    );
-  });
+      const tasksBefore = sim.stats().tasksCreated;
+      expect(tasksBefore).toBe(2);
+      const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+      expect(run.code, run.stderr).toBe(0);
+      const planned = jsonEvents(run.stdout).filter((e) => e.type === 'planned');
+      for (const t of submitted) expect(planned.find((e) => e.out === t.out)?.action, `${t.out} resumed`).toBe('resume');
+      // only the two assets that were never submitted cost a new task
+      expect(sim.stats().tasksCreated - tasksBefore).toBe(VOICES.length - submitted.length);
+      const check = await checkProject(expect, dir, sim, VOICES);
+      for (const t of submitted) expect(check.lock.assets[t.out ?? '']?.taskId).toBe(t.taskId);
+      expect(check.extraCharges).toBe(0);
+      expect(await journal(dir)).toEqual([]);
+      console.log(
+        `[interrupt] ${signal} once: exit ${exit.code} ${exitMs}ms after the signal; in flight: ${submitted.map((t) => `${t.out} ${t.taskId}`).join(', ')}; ` +
+          `next build: resumed ${submitted.length}, new tasks ${sim.stats().tasksCreated - tasksBefore}, charges ${check.charges} for ${VOICES.length} specs`,
+      );
+    });
+  }
 
   it('SIGINT twice mid-download: exit 130 at once, no partial or temp file anywhere; the next build resumes the task', async ({ expect, onTestFinished }) => {
     const assets = [BIG_WAV, VOICES[0] as FixtureAsset];
