@@ -73,6 +73,9 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
   const charges: Charges = { possibleDuplicates: 0 };
   let taskId = item.action.type === 'resume' ? item.action.taskId : undefined;
   let resumed = taskId !== undefined;
+  // A task's credits are counted once, by the build that first sees it finish: not again by the
+  // builds that resume it because its result could not be installed.
+  let creditsCounted = item.action.type === 'resume' && item.action.creditsCounted === true;
   // "Not visible yet" is only plausible right after creation, not for a task from days ago.
   let createdAt = item.action.type === 'resume' ? Date.parse(item.action.createdAt) : Date.now();
   let transientFailures = 0;
@@ -83,7 +86,12 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
     await ctx.store.journal.remove(item.specHash);
     taskId = undefined;
     resumed = false;
+    creditsCounted = false;
   };
+
+  // Where the result will go is checked before anything is paid for: a file in the way of its
+  // folder, or a folder that leads outside outDir, fails the asset now, not after the download.
+  await ctx.outFolders.prepare(outputPath(ctx.project, asset.out));
 
   for (;;) {
     if (taskId === undefined) {
@@ -124,13 +132,28 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       const bytes = await install(ctx, item, id, info);
       ctx.inFlight.delete(item.specHash);
       await ctx.store.journal.remove(item.specHash);
-      return { ...charges, ok: true, taskId: id, bytes, credits: info.creditsConsumed };
+      return { ...charges, ok: true, taskId: id, bytes, credits: creditsCounted ? undefined : info.creditsConsumed };
     } catch (error) {
       if (resumed && isGone(error)) {
         await startOver('W_RESULT_EXPIRED', `the result of task ${id} can no longer be downloaded (kie.ai keeps results 14 days); generating ${asset.out} again`);
         continue;
       }
-      return { ...(await taskFailure(ctx, item, error, id)), credits: info.creditsConsumed, ...charges };
+      const failure = await taskFailure(ctx, item, error, id);
+      const credits = creditsCounted ? undefined : info.creditsConsumed;
+      if (credits !== undefined && ctx.inFlight.has(item.specHash)) {
+        // still journalled, for the next build to download: it must not count these again
+        await ctx.store.journal.record({
+          specHash: item.specHash,
+          state: 'created',
+          taskId: id,
+          model: asset.model,
+          baseUrl: ctx.baseUrl,
+          out: asset.out,
+          createdAt: new Date(Number.isNaN(createdAt) ? Date.now() : createdAt).toISOString(),
+          creditsCounted: true,
+        });
+      }
+      return { ...failure, credits, ...charges };
     }
   }
 }
@@ -178,7 +201,10 @@ async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Cha
     failpoint('before-create');
     let taskId: string;
     try {
-      ({ taskId } = await ctx.client.createTask({ model: asset.model, input: asset.input }, { signal: ctx.signal }));
+      // Not abortable: once sent, a create may be billed, and only its answer says which task to
+      // journal. An interruption waits for it (up to the request timeout); a second Ctrl-C
+      // leaves at once, and the `creating` entry tells the next build to report it.
+      ({ taskId } = await ctx.client.createTask({ model: asset.model, input: asset.input }));
       release();
     } catch (error) {
       release();

@@ -44,7 +44,7 @@ export type Action =
   /** copy a result kieaudio already has; no API call */
   | { type: 'restore'; source: RestoreSource }
   /** poll a task an earlier build created */
-  | { type: 'resume'; taskId: string; createdAt: string }
+  | { type: 'resume'; taskId: string; createdAt: string; creditsCounted?: boolean }
   /** create a task and pay for it */
   | { type: 'generate' }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
@@ -150,7 +150,11 @@ function planAsset(
 
   const { cause, text: change } = whyStale(f, entry, output, options);
   const resume = (task: ResumableTask) =>
-    plan({ type: 'resume', taskId: task.taskId, createdAt: task.createdAt }, `${change}, resuming task ${task.taskId}`, cause);
+    plan(
+      { type: 'resume', taskId: task.taskId, createdAt: task.createdAt, ...(task.creditsCounted ? { creditsCounted: true } : {}) },
+      `${change}, resuming task ${task.taskId}`,
+      cause,
+    );
 
   if (options.regenerate) {
     return f.journal ? resume(f.journal) : plan({ type: 'generate' }, change, cause);

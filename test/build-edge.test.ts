@@ -172,3 +172,16 @@ describe('the parse cache', () => {
     expect(result.summary.generated).toBe(1);
   });
 });
+
+describe('an output whose folder cannot be made', () => {
+  it('fails before anything is paid for, saying what is in the way; the others are built', async () => {
+    const spec = `assets:\n${voice('a', 'Blocked.', 'blocked/a.mp3')}${voice('b', 'Free.')}`;
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': spec, 'out/blocked': 'a file, not a folder' });
+    const sim = await simulator();
+    const result = await run(dir, simEnv(sim));
+    expect(result.failures.map((f) => [f.out, f.code])).toEqual([['blocked/a.mp3', 'E_IO']]);
+    expect(result.failures[0]?.message).toMatch(/cannot make the folder blocked in outDir for blocked\/a\.mp3: a file of that name is in the way/);
+    expect(result.summary).toMatchObject({ generated: 1, failed: 1 });
+    expect(sim.stats().tasksCreated, 'only b was paid for').toBe(1);
+  });
+});

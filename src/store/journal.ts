@@ -26,6 +26,8 @@ const JournalEntrySchema = z.object({
   baseUrl: z.string(),
   out: z.string(),
   createdAt: z.string(),
+  /** the task finished and its credits were counted by the build that saw it; resumes do not count them again */
+  creditsCounted: z.boolean().optional(),
 });
 
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;

@@ -38,7 +38,14 @@ export function createOutFolders(outDir: string): OutFolders {
         root ??= mkdir(outDir, { recursive: true }).then(() => realpath(outDir));
         check = root.then(async (realRoot) => {
           await assertInside(realRoot, outDir, folder, dest);
-          await mkdir(folder, { recursive: true });
+          await mkdir(folder, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+            if (error.code !== 'EEXIST' && error.code !== 'ENOTDIR') throw error;
+            throw new KieaudioError(
+              'E_IO',
+              `cannot make the folder ${relative(outDir, folder).split(sep).join('/')} in outDir for ${relative(outDir, dest).split(sep).join('/')}: a file of that name is in the way`,
+              { cause: error },
+            );
+          });
           await sweepStaleTemps(folder);
           done.add(folder);
         });

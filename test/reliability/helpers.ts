@@ -319,7 +319,12 @@ export async function verifyBuild(
       allEvents.some((e) => e.type === 'generated' && e.out === asset.out && e.taskId === taskId),
       `${asset.out}: a generated event for task ${taskId}`,
     ).toBe(true);
-    if (events.some((e) => e.type === 'generated' && e.out === asset.out)) creditsSpent += task?.credits ?? 0;
+    // a task is counted once, by the build that saw it finish: a build that resumes it after its
+    // download failed (counted then) does not count it again
+    const countedEarlier = (args.earlierEvents ?? []).some(
+      (e) => e.type === 'failed' && e.taskId === taskId && (e.code === 'E_DOWNLOAD' || e.code === 'E_IO'),
+    );
+    if (!countedEarlier && events.some((e) => e.type === 'generated' && e.out === asset.out)) creditsSpent += task?.credits ?? 0;
     extraCharges += Math.max(0, charged - 1);
   }
   expect(summary.creditsUsed, 'credits used = what the tasks of this build cost').toBe(creditsSpent);

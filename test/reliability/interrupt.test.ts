@@ -75,6 +75,50 @@ describe.concurrent('Ctrl-C', () => {
     });
   }
 
+  it('one SIGINT while a create request awaits its answer: the answer is waited for and journalled, so the next build resumes the task instead of paying again', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const asset = VOICES[0] as FixtureAsset;
+    const dir = await makeFixtureProject(onTestFinished, { assets: [asset], concurrency: 1 });
+    let sent = () => {};
+    const createSent = new Promise<void>((resolve) => (sent = resolve));
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const sim = await startSim(onTestFinished, {
+      latencyMs: { min: 2_000, max: 2_500 },
+      onRequest: async (r) => {
+        if (r.route !== 'POST /api/v1/jobs/createTask') return;
+        sent();
+        await answered; // the request is out; its answer is held until after the Ctrl-C
+      },
+    });
+    const child = spawnKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    await createSent;
+    child.proc.kill('SIGINT');
+    await child.waitForOutput(/Ctrl-C again to quit at once/, { stream: 'stderr' });
+    expect(child.exited, 'it waits for the answer to the create it sent').toBe(false);
+    answer();
+    const exit = await child.exit;
+    expect(exit.code, child.stderr).toBe(130);
+
+    const submitted = jsonEvents(child.stdout).find((e) => e.type === 'submitted');
+    expect(submitted?.taskId).toBeTypeOf('string');
+    const interrupted = jsonEvents(child.stdout).find((e) => e.type === 'interrupted');
+    expect(interrupted?.inFlight, 'the task is reported in flight').toEqual([expect.objectContaining({ out: asset.out, taskId: submitted?.taskId })]);
+    expect((await journal(dir)).map((e) => [e.out, e.state, e.taskId])).toEqual([[asset.out, 'created', submitted?.taskId]]);
+
+    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    expect(run.code, run.stderr).toBe(0);
+    const events = jsonEvents(run.stdout);
+    expect(events.find((e) => e.type === 'planned')?.action).toBe('resume');
+    expect(events.filter((e) => e.type === 'warning'), 'no "maybe charged" warning: nothing was left unanswered').toEqual([]);
+    expect(sim.stats().tasksCreated).toBe(1);
+    const check = await checkProject(expect, dir, sim, [asset]);
+    expect(check.extraCharges).toBe(0);
+    expect(check.lock.assets[asset.out]?.taskId).toBe(submitted?.taskId);
+  });
+
   it('SIGINT twice mid-download: exit 130 at once, no partial or temp file anywhere; the next build resumes the task', async ({ expect, onTestFinished }) => {
     const assets = [BIG_WAV, VOICES[0] as FixtureAsset];
     const dir = await makeFixtureProject(onTestFinished, { assets, concurrency: 2 });
