@@ -93,6 +93,7 @@ export const BuildEventSchemas = [
     message: z.string(),
     taskId: z.string().optional(),
     maybeCharged: z.boolean().optional().describe('the task may exist and be billed although no answer said so'),
+    notStarted: z.boolean().optional().describe('never submitted: the build stopped submitting (no credits left); counted in the summary as notStarted'),
   }),
   event('retry', 'a request that will be tried again after delayMs (a 429, a network error, a 5xx…)', {
     operation: z.enum(['create', 'poll', 'download']),

@@ -108,7 +108,7 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
     if (outcome.notStarted) {
       summary.notStarted++;
       failures.push(failure);
-      emit({ type: 'failed', ...failure });
+      emit({ type: 'failed', ...failure, notStarted: true });
       return false;
     }
     summary.failed++;

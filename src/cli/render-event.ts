@@ -11,7 +11,8 @@ export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: bo
   const { color, verbose } = opts;
   // ids, paths and API messages come from outside: shown escaped, one line each
   const event = escapeStrings(raw);
-  const label = (style: Parameters<typeof paint>[1], text: string) => paint(color, style, text.padEnd(10));
+  // at least one space after the label, even for a state name as long as the column ("generating")
+  const label = (style: Parameters<typeof paint>[1], text: string) => paint(color, style, `${text} `.padEnd(10));
   switch (event.type) {
     case 'planned':
       return verbose && event.action !== 'up-to-date' ? `${label('dim', 'plan')}${event.out}  ${paint(color, 'dim', event.reason)}` : undefined;
@@ -20,7 +21,7 @@ export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: bo
     case 'state':
       return verbose ? `${label('dim', event.state)}${event.out}` : undefined;
     case 'generated': {
-      const extra = [event.placeholder ? 'placeholder' : undefined, event.credits ? `${event.credits} credits` : undefined]
+      const extra = [event.placeholder ? 'placeholder' : undefined, event.credits ? `${event.credits} credit${event.credits === 1 ? '' : 's'}` : undefined]
         .filter(Boolean)
         .join(', ');
       return `${label('green', 'generated')}${event.out}${extra ? paint(color, 'dim', `  (${extra})`) : ''}`;
@@ -34,7 +35,8 @@ export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: bo
     case 'failed': {
       const task = event.taskId ? ` (task ${event.taskId})` : '';
       const charged = event.maybeCharged ? ' — the request may have been charged although no answer came' : '';
-      return `${label('red', 'failed')}${event.out}  ${event.message}${task}${charged}`;
+      // as the summary counts it: an asset never submitted did not fail, it was not started
+      return `${label('red', event.notStarted ? 'not started' : 'failed')}${event.out}  ${event.message}${task}${charged}`;
     }
     case 'warning': {
       const where = event.file ? `${event.file}:${event.line ?? 1}:${event.col ?? 1}: ` : '';

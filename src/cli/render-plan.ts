@@ -24,10 +24,11 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
   for (const orphan of plan.orphans) {
     lines.push(`${paint(opts.color, 'yellow', 'orphan'.padEnd(11))}${orphan.out}  ${paint(opts.color, 'dim', 'no longer declared (kieaudio clean removes it)')}`);
   }
-  const paid = (counts.get('generate') ?? 0) + (counts.get('resume') ?? 0);
+  const resume = counts.get('resume') ?? 0;
   const free = (counts.get('restore') ?? 0) + (counts.get('adopt') ?? 0);
   lines.push(
-    `${paid} to generate, ${free} to restore, ${counts.get('up-to-date') ?? 0} up to date` +
+    // resumes are tasks paid for already: not counted as "to generate", which costs credits
+    `${counts.get('generate') ?? 0} to generate, ${resume > 0 ? `${resume} to resume (already paid for), ` : ''}${free} to restore, ${counts.get('up-to-date') ?? 0} up to date` +
       ((counts.get('keep-modified') ?? 0) > 0 ? `, ${counts.get('keep-modified')} left alone` : ''),
   );
   return lines.join('\n');

@@ -132,6 +132,10 @@ describe.concurrent.each([true, false])('API errors with errorsAsBodyCode %s (te
     expect(run.stderr).toMatch(/no credits left: no new tasks will be submitted/);
     // how many assets are left: the 15 this run will not build (the tasks in flight "will finish")
     expect(run.stderr).toMatch(/15 assets were not submitted for lack of credits \(15 still to do\)/);
+    // each named as the summary counts it
+    const lines = run.stderr.split('\n');
+    expect(lines.filter((l) => l.startsWith('not started ')).length).toBe(15);
+    expect(lines.filter((l) => l.startsWith('failed'))).toEqual([]);
     console.log(`[reliability] 402 (errorsAsBodyCode ${errorsAsBodyCode}): 20 assets, 5 credits → generated=${built.length} createRequests=${stats.createRequests} exit=${run.code}`);
   });
 
