@@ -75,6 +75,15 @@ describe('kieaudio binary', () => {
     expect(built.code).toBe(0);
     expect(built.stdout).toMatch(/2 generated/);
     expect((await kieaudio(dir, ['init'])).code).toBe(2);
+
+    // not inside that project: its `audio/**` glob would match the inner spec file too
+    const inner = join(dir, 'audio', 'sub');
+    await mkdir(inner, { recursive: true });
+    const nested = await kieaudio(inner, ['init']);
+    expect(nested.code).toBe(2);
+    expect(nested.stderr).toMatch(/inside the kieaudio project of \.\.\/\.\.\/kieaudio\.config\.yaml/);
+    expect(await readdir(inner)).toEqual([]);
+    expect((await kieaudio(dir, ['plan'])).code).toBe(0);
   });
 
   it('exit 2 without a key when generation is needed; nothing written, nothing sent', async () => {
