@@ -39,7 +39,9 @@ export async function openApi(options: {
   if (!apiKey) {
     throw new KieaudioError(
       'E_NO_API_KEY',
-      `KIE_API_KEY is not set, and ${options.purpose ?? 'some assets need generating'}. Set it in the environment or in a .env file beside the config (or try --offline for placeholder audio).`,
+      `KIE_API_KEY is not set, and ${options.purpose ?? 'some assets need generating'}. Set it in the environment or in a .env file beside the config` +
+        // placeholders are an answer for a build, not for a question only kie.ai can answer
+        (options.purpose === undefined ? ' (or try --offline for placeholder audio).' : '.'),
     );
   }
   const baseUrl = options.project.config.api.baseUrl;

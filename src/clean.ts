@@ -6,7 +6,8 @@
  * writes any more (a build sweeps the folders it writes to, and all of them only when it takes
  * over a dead build's lock).
  */
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createLockWriter } from './lock-writer.js';
 import { gatherState, outputPath, type ProjectStore } from './gather.js';
 import { specHash } from './hash.js';
@@ -73,11 +74,17 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
     for (const [out, entry] of Object.entries(store.lock.assets)) {
       if (!result.removed.includes(out)) used.add(entry.specHash);
     }
+    const shards = new Set<string>();
     for (const hash of await store.cache.list()) {
       if (used.has(hash)) continue;
       result.cacheEntriesRemoved++;
-      if (!options.dryRun) await store.cache.remove(hash);
+      if (options.dryRun) continue;
+      await store.cache.remove(hash);
+      shards.add(dirname(store.cache.dataPath(hash)));
     }
+    // shards left empty go too (rmdir refuses one that still holds anything); no build can be
+    // writing into one: clean holds the build lock
+    for (const shard of shards) await rmdir(shard).catch(() => undefined);
   }
   result.tempFilesRemoved = await sweepKilledBuildTemps(project, Object.keys(store.lock.assets), { dryRun: options.dryRun === true });
 

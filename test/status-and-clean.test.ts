@@ -69,6 +69,37 @@ describe('clean', () => {
   });
 });
 
+describe('clean --cache', () => {
+  it('prunes cache entries nothing uses, and shards they leave empty; what is used stays and restores', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+    const sim = await simulator();
+    await build({ cwd: dir, env: simEnv(sim) });
+    const cacheDir = join(dir, '.kieaudio/cache');
+    const entries = async () => (await Promise.all((await readdir(cacheDir)).map(async (s) => (await readdir(join(cacheDir, s))).map((f) => `${s}/${f}`)))).flat();
+    const before = await entries();
+    expect(before.length).toBe(8); // a record and a data file per asset
+    await writeFile(join(dir, 'audio/x.audio.yaml'), `assets:\n${SPEC.replace('Line b.', 'Line b, again.')}`);
+    await build({ cwd: dir, env: simEnv(sim) });
+    const grown = await entries();
+    expect(grown.length).toBe(10);
+
+    expect((await clean({ cwd: dir, env: {}, cache: true, dryRun: true })).cacheEntriesRemoved).toBe(1);
+    expect(await entries()).toEqual(grown);
+    const result = await clean({ cwd: dir, env: {}, cache: true });
+    expect(result.cacheEntriesRemoved).toBe(1);
+    const after = await entries();
+    expect(after.length).toBe(8);
+    // the old take of b is what went; no shard is left empty
+    for (const shard of await readdir(cacheDir)) expect((await readdir(join(cacheDir, shard))).length, shard).toBeGreaterThan(0);
+
+    const requests = totalRequests(sim);
+    for (const id of ['a', 'b', 'c', 'd']) await rm(join(dir, `out/${id}.mp3`));
+    const restored = await build({ cwd: dir, env: simEnv(sim) });
+    expect(restored.summary).toMatchObject({ restored: 4, generated: 0, failed: 0 });
+    expect(totalRequests(sim)).toBe(requests);
+  });
+});
+
 describe('a build after a killed one', () => {
   /** A built project, then what a kill -9 can leave: its lock, and temp files of its pid. */
   async function killedBuildLeftovers() {
