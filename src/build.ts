@@ -32,6 +32,11 @@ export interface BuildOptions extends CommonOptions {
   concurrency?: number;
   /** when another build holds the project, wait for it (default) or fail with E_LOCKED */
   wait?: boolean;
+  /**
+   * Stops the build: no new submissions, downloads abandoned, tasks in flight left in the journal.
+   * A create request already sent is not abandoned: its answer (up to the request timeout) is what
+   * lets the next build resume the task instead of paying for it again.
+   */
   signal?: AbortSignal;
   onEvent?: (event: BuildEvent) => void;
 }
