@@ -1,8 +1,8 @@
 /** `init`: a starter config and spec file, so a new project builds (with --offline) at once. */
 import { access, appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { KieaudioError } from './errors.js';
-import { CONFIG_FILE_NAME, findConfig } from './spec/load.js';
+import { CONFIG_FILE_NAME } from './spec/load.js';
 
 const SCHEMA_BASE = 'node_modules/kieaudio/schemas';
 
@@ -44,15 +44,6 @@ export async function init(options: { dir?: string } = {}): Promise<InitResult> 
   const configPath = join(dir, CONFIG_FILE_NAME);
   if (await exists(configPath)) {
     throw new KieaudioError('E_USAGE', `${CONFIG_FILE_NAME} already exists here; init leaves it alone`);
-  }
-  // A project inside another: the outer one's include globs would likely match the new spec file
-  // too, and its build would then see every asset twice.
-  const outer = await findConfig(dirname(resolve(dir))).catch(() => undefined);
-  if (outer !== undefined) {
-    throw new KieaudioError(
-      'E_USAGE',
-      `this folder is inside the kieaudio project of ${relative(dir, outer) || outer}; add assets to that project, or run init in a folder outside it`,
-    );
   }
   const written: string[] = [];
   await writeFile(configPath, CONFIG, { flag: 'wx' });

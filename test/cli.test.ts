@@ -76,13 +76,15 @@ describe('kieaudio binary', () => {
     expect(built.stdout).toMatch(/2 generated/);
     expect((await kieaudio(dir, ['init'])).code).toBe(2);
 
-    // not inside that project: its `audio/**` glob would match the inner spec file too
+    // a project inside that one, whose `audio/**` glob matches the inner spec file: each keeps its own
     const inner = join(dir, 'audio', 'sub');
     await mkdir(inner, { recursive: true });
-    const nested = await kieaudio(inner, ['init']);
-    expect(nested.code).toBe(2);
-    expect(nested.stderr).toMatch(/inside the kieaudio project of \.\.\/\.\.\/kieaudio\.config\.yaml/);
-    expect(await readdir(inner)).toEqual([]);
+    expect((await kieaudio(inner, ['init'])).code).toBe(0);
+    const outer = await kieaudio(dir, ['plan', '--json']);
+    expect(outer.code, outer.stderr).toBe(0);
+    expect(outer.stdout.split('\n').filter((l) => l.includes('"type":"planned"')).length, 'the outer project plans its own 2 assets').toBe(2);
+    const innerPlan = await kieaudio(inner, ['plan', '--json']);
+    expect(innerPlan.stdout.split('\n').filter((l) => l.includes('"type":"planned"')).length).toBe(2);
     expect((await kieaudio(dir, ['plan'])).code).toBe(0);
   });
 

@@ -91,6 +91,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
           include,
           ignoreDirs: [resolve(rootDir, cacheSetting), join(rootDir, STATE_DIR_NAME)],
           excludeFiles: [configPath],
+          configFileName: CONFIG_FILE_NAME,
         });
   for (const index of discovered.unmatched) {
     diagnostics.push({

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { discoverSpecFiles } from '../spec/discover.js';
+import { CONFIG_FILE_NAME } from '../spec/load.js';
 import { parseConfigText } from '../spec/parse.js';
 import { STATE_DIR_NAME } from '../spec/resolve-config.js';
 import { createWatchSet, type WatchSet } from './watch-set.js';
@@ -30,7 +31,7 @@ export async function loadWatchSet(configPath: string, env: Readonly<Record<stri
   const cacheDir = resolve(rootDir, env.KIEAUDIO_CACHE_DIR?.trim() || config.cacheDir);
   const ignoreDirs = [cacheDir, join(rootDir, STATE_DIR_NAME)];
   const include = config.include ?? [];
-  const { files } = await discoverSpecFiles({ rootDir, include, ignoreDirs, excludeFiles: [configPath] });
+  const { files } = await discoverSpecFiles({ rootDir, include, ignoreDirs, excludeFiles: [configPath], configFileName: CONFIG_FILE_NAME });
   return { set: createWatchSet({ configPath, rootDir, include, ignoreDirs }), specFiles: files.length };
 }
 
