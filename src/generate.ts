@@ -151,7 +151,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
           out: asset.out,
           createdAt: new Date(Number.isNaN(createdAt) ? Date.now() : createdAt).toISOString(),
           creditsCounted: true,
-        });
+        }).catch(() => undefined); // best effort: the failure to report is the install's (often a full disk)
       }
       return { ...failure, credits, ...charges };
     }

@@ -322,7 +322,7 @@ export async function verifyBuild(
     // a task is counted once, by the build that saw it finish: a build that resumes it after its
     // download failed (counted then) does not count it again
     const countedEarlier = (args.earlierEvents ?? []).some(
-      (e) => e.type === 'failed' && e.taskId === taskId && (e.code === 'E_DOWNLOAD' || e.code === 'E_IO'),
+      (e) => e.type === 'failed' && e.taskId === taskId && sim.task(taskId)?.outcome === 'success',
     );
     if (!countedEarlier && events.some((e) => e.type === 'generated' && e.out === asset.out)) creditsSpent += task?.credits ?? 0;
     extraCharges += Math.max(0, charged - 1);
