@@ -10,6 +10,7 @@ import { ApiError, KieaudioError } from './errors.js';
 import { generateAsset, type GenerateContext } from './generate.js';
 import { DEFAULT_POLL_SCHEDULE } from './kie/poll.js';
 import { withPollBudget } from './paced-client.js';
+import { outputPath } from './gather.js';
 import type { PlannedAsset } from './plan.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { copyPlaceholder, recordFailure, restoreFromCache, type InstallContext } from './restore.js';
@@ -30,7 +31,8 @@ export interface GenerateAllOptions {
 
 export async function generateAll(ctx: InstallContext, options: GenerateAllOptions): Promise<void> {
   const { project, signal, emit, summary, failures } = ctx;
-  const { api, paid, offline } = options;
+  const { api, offline } = options;
+  const { paid, followers } = await leadersThatCanInstall(ctx, options.paid, options.followers);
   const { rateLimit, pollRateLimit, poll, retry } = project.config.api;
   let outOfCredits = false;
 
@@ -119,7 +121,7 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
 
   for (const item of paid) landed.set(item.asset.out, limit(() => runOne(item)));
 
-  const copies = options.followers.map(async (item) => {
+  const copies = followers.map(async (item) => {
     if (item.action.type !== 'restore' || item.action.source.kind !== 'pending') return;
     const leaderOut = item.action.source.out;
     const ok = await landed.get(leaderOut);
@@ -142,4 +144,40 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
       message: `${left} asset${left === 1 ? ' was' : 's were'} not submitted for lack of credits (${left} still to do): top up, then run kieaudio build again`,
     });
   }
+}
+
+/**
+ * A generation whose own output folder cannot be made (a file is in the way) fails before anything
+ * is paid — and would take the assets that share its spec down with it. The first of those whose
+ * folder can be made is generated instead; the blocked one then waits for it like any other copy,
+ * and fails on its own folder.
+ */
+async function leadersThatCanInstall(
+  ctx: InstallContext,
+  paid: readonly PlannedAsset[],
+  followers: readonly PlannedAsset[],
+): Promise<{ paid: PlannedAsset[]; followers: PlannedAsset[] }> {
+  const leaderOf = (item: PlannedAsset) => (item.action.type === 'restore' && item.action.source.kind === 'pending' ? item.action.source.out : undefined);
+  const follow = (item: PlannedAsset, out: string): PlannedAsset => ({ ...item, action: { type: 'restore', source: { kind: 'pending', out } } });
+  const canInstall = (item: PlannedAsset) => ctx.outFolders.prepare(outputPath(ctx.project, item.asset.out)).then(() => true, () => false);
+  const newLeader = new Map<string, string>(); // blocked leader's out → the copy that leads instead
+  const result = { paid: [...paid], followers: [...followers] };
+  for (const [i, leader] of paid.entries()) {
+    if (leader.action.type !== 'generate') continue; // a resumed task is paid for already
+    const group = followers.filter((f) => leaderOf(f) === leader.asset.out);
+    if (group.length === 0 || (await canInstall(leader))) continue;
+    for (const candidate of group) {
+      if (!(await canInstall(candidate))) continue;
+      result.paid[i] = { ...candidate, action: leader.action, reason: leader.reason };
+      result.followers = result.followers.map((f) => (f === candidate ? follow(leader, candidate.asset.out) : f));
+      newLeader.set(leader.asset.out, candidate.asset.out);
+      break;
+    }
+  }
+  if (newLeader.size === 0) return result;
+  result.followers = result.followers.map((f) => {
+    const to = newLeader.get(leaderOf(f) ?? '');
+    return to === undefined ? f : follow(f, to);
+  });
+  return result;
 }

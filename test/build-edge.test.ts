@@ -184,4 +184,16 @@ describe('an output whose folder cannot be made', () => {
     expect(result.summary).toMatchObject({ generated: 1, failed: 1 });
     expect(sim.stats().tasksCreated, 'only b was paid for').toBe(1);
   });
+
+  it('does not hold back the assets that share its spec: one of them is generated instead, once', async () => {
+    const spec = `assets:\n${voice('a', 'Shared.', 'blocked/a.mp3')}${voice('b', 'Shared.', 'ok/b.mp3')}${voice('c', 'Shared.')}`;
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': spec, 'out/blocked': 'a file, not a folder' });
+    const sim = await simulator();
+    const result = await run(dir, simEnv(sim));
+    expect(result.failures.map((f) => [f.out, f.code])).toEqual([['blocked/a.mp3', 'E_IO']]);
+    expect(result.failures[0]?.message).toMatch(/a file of that name is in the way/);
+    expect(sim.stats().tasksCreated).toBe(1);
+    expect(await readFile(join(dir, 'out/c.mp3'))).toEqual(await readFile(join(dir, 'out/ok/b.mp3')));
+    expect(result.summary).toMatchObject({ generated: 1, restored: 1, failed: 1 });
+  });
 });
