@@ -90,8 +90,10 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
   };
 
   // Where the result will go is checked before anything is paid for: a file in the way of its
-  // folder, or a folder that leads outside outDir, fails the asset now, not after the download.
+  // folder (or of its cache shard), or a folder that leads outside outDir, fails the asset now,
+  // not after the download.
   await ctx.outFolders.prepare(outputPath(ctx.project, asset.out));
+  if (!ctx.offline) await ctx.cacheFolders.prepare(ctx.store.cache.dataPath(item.specHash));
 
   for (;;) {
     if (taskId === undefined) {
@@ -264,7 +266,10 @@ async function install(ctx: GenerateContext, item: PlannedAsset, taskId: string,
   const url = info.resultUrls[0];
   if (url === undefined) throw new ApiError('E_API_PROTOCOL', `task ${taskId} succeeded without a result URL`, { retryable: false });
   const dest = outputPath(ctx.project, asset.out);
-  await ctx.outFolders.prepare(dest);
+  // Offline results go straight to `out`, whose folder was checked before the task was created:
+  // checked (and made) again, in case it was deleted since. Paid ones go through the cache, and
+  // copyFromCache deals with that.
+  await ctx.outFolders.prepare(dest, ctx.offline);
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
   if (!ctx.offline) await ctx.cacheFolders.prepare(target);
 

@@ -185,6 +185,17 @@ describe('an output whose folder cannot be made', () => {
     expect(sim.stats().tasksCreated, 'only b was paid for').toBe(1);
   });
 
+  it('a cache shard blocked by a file fails the asset before paying too', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${voice('a', 'Cached where?')}` });
+    const hash = (await plan({ cwd: dir, env: {} })).plan.items[0]?.specHash ?? '';
+    await mkdir(join(dir, '.kieaudio/cache'), { recursive: true });
+    await writeFile(join(dir, '.kieaudio/cache', hash.slice(0, 2)), 'in the way');
+    const sim = await simulator();
+    const result = await run(dir, simEnv(sim));
+    expect(result.failures.map((f) => f.code)).toEqual(['E_IO']);
+    expect(sim.stats().tasksCreated).toBe(0);
+  });
+
   it('does not hold back the assets that share its spec: one of them is generated instead, once', async () => {
     const spec = `assets:\n${voice('a', 'Shared.', 'blocked/a.mp3')}${voice('b', 'Shared.', 'ok/b.mp3')}${voice('c', 'Shared.')}`;
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': spec, 'out/blocked': 'a file, not a folder' });
