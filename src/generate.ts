@@ -144,34 +144,30 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       const credits = creditsCounted ? undefined : info.creditsConsumed;
       if (credits !== undefined && ctx.inFlight.has(item.specHash)) {
         // still journalled, for the next build to download: it must not count these again
-        await ctx.store.journal.record({
-          specHash: item.specHash,
-          state: 'created',
-          taskId: id,
-          model: asset.model,
-          baseUrl: ctx.baseUrl,
-          out: asset.out,
-          createdAt: new Date(Number.isNaN(createdAt) ? Date.now() : createdAt).toISOString(),
-          creditsCounted: true,
-        }).catch(() => undefined); // best effort: the failure to report is the install's (often a full disk)
+        const since = new Date(Number.isNaN(createdAt) ? Date.now() : createdAt).toISOString();
+        await ctx.store.journal
+          .record(journalEntry(ctx, item, { state: 'created', taskId: id, createdAt: since, creditsCounted: true }))
+          .catch(() => undefined); // best effort: the failure to report is the install's (often a full disk)
       }
       return { ...failure, credits, ...charges };
     }
   }
 }
 
+/** `item`'s journal entry on this API, with `fields` for its state. */
+function journalEntry(
+  ctx: GenerateContext,
+  item: PlannedAsset,
+  fields: Pick<JournalEntry, 'state' | 'createdAt'> & Partial<Pick<JournalEntry, 'taskId' | 'creditsCounted'>>,
+): JournalEntry {
+  return { specHash: item.specHash, model: item.asset.model, baseUrl: ctx.baseUrl, out: item.asset.out, ...fields };
+}
+
 type CreateResult = { ok: true; taskId: string } | Extract<GenerateOutcome, { ok: false }>;
 
 async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Charges): Promise<CreateResult> {
   const { asset } = item;
-  const entry: JournalEntry = {
-    specHash: item.specHash,
-    state: 'creating',
-    model: asset.model,
-    baseUrl: ctx.baseUrl,
-    out: asset.out,
-    createdAt: '',
-  };
+  const entry = journalEntry(ctx, item, { state: 'creating', createdAt: '' });
   const noCredits = (): CreateResult => ({
     ok: false,
     notStarted: true,
@@ -266,12 +262,11 @@ async function install(ctx: GenerateContext, item: PlannedAsset, taskId: string,
   const url = info.resultUrls[0];
   if (url === undefined) throw new ApiError('E_API_PROTOCOL', `task ${taskId} succeeded without a result URL`, { retryable: false });
   const dest = outputPath(ctx.project, asset.out);
-  // Offline results go straight to `out`, whose folder was checked before the task was created:
-  // checked (and made) again, in case it was deleted since. Paid ones go through the cache, and
-  // copyFromCache deals with that.
-  await ctx.outFolders.prepare(dest, ctx.offline);
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
-  if (!ctx.offline) await ctx.cacheFolders.prepare(target);
+  // Both folders were checked (and made) before the task was created. An offline result goes
+  // straight to `out`, whose folder is checked again in case it was deleted since; a paid one goes
+  // through the cache, and copyFromCache deals with that.
+  if (ctx.offline) await ctx.outFolders.prepare(dest, true);
 
   const { bytes, sha256 } = await withRetry(
     () => downloadResult({ client: ctx.client, url, dest: target, format: asset.format, signal: ctx.signal }),
