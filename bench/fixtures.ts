@@ -4,7 +4,8 @@
  */
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { specHash, sha256Hex } from '../src/hash.js';
+import { specHash } from '../src/spec/hash.js';
+import { sha256Hex } from '../src/store/sha256.js';
 import { loadProject } from '../src/spec/load.js';
 import { createContentCache } from '../src/store/content-cache.js';
 import { serializeLockFile, type LockFile } from '../src/store/lock-file.js';

@@ -6,4 +6,6 @@
  * than 4 in flight. A user's own setting wins. Then the ES module CLI takes over.
  */
 if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = '16';
-void import('./cli.js');
+void import('./cli/main.js').then(async ({ main }) => {
+  process.exitCode = await main(process.argv.slice(2));
+});

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { Diagnostic } from './errors.js';
-import type { Action } from './plan.js';
+import type { Action } from './plan/decide.js';
 
 export const ActionTypeSchema = z
   .enum(['up-to-date', 'adopt', 'restore', 'resume', 'generate', 'keep-modified'])

@@ -1,14 +1,14 @@
 /** The library API: the CLI is a thin shell over these. */
-export { build, type BuildOptions, type BuildResult, type AssetFailure } from './build.js';
-export { plan, status, type PlanOptions, type PlanResult, type StatusResult, type StatusEntry, type AssetStatus } from './inspect.js';
-export { clean, type CleanOptions, type CleanResult } from './clean.js';
-export { credits } from './credits.js';
-export { init, type InitResult } from './init.js';
+export { build, type BuildOptions, type BuildResult, type AssetFailure } from './build/build.js';
+export { plan, status, type PlanOptions, type PlanResult, type StatusResult, type StatusEntry, type AssetStatus } from './commands/plan.js';
+export { clean, type CleanOptions, type CleanResult } from './commands/clean.js';
+export { credits } from './commands/credits.js';
+export { init, type InitResult } from './commands/init.js';
 export { loadProject, findConfig } from './spec/load.js';
-export type { CommonOptions } from './prepare.js';
-export { watch, type WatchOptions, type Watcher } from './watch.js';
+export type { CommonOptions } from './spec/prepare.js';
+export { watch, type WatchOptions, type Watcher } from './watch/watch.js';
 export type { BuildEvent, BuildSummary, WatchEvent, FileChange } from './events.js';
-export type { Plan, PlannedAsset, Action, Orphan, StaleCause } from './plan.js';
+export type { Plan, PlannedAsset, Action, Orphan, StaleCause } from './plan/decide.js';
 export type { Project, ResolvedAsset, ResolvedConfig, AssetKind } from './project.js';
 export { KieaudioError, ValidationError, ApiError, type Diagnostic, type ErrorCode } from './errors.js';
-export { specHash } from './hash.js';
+export { specHash } from './spec/hash.js';

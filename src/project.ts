@@ -6,6 +6,9 @@
 import type { AudioFormat } from './audio/format.js';
 import type { Diagnostic, SourceLocation } from './errors.js';
 
+/** Environment variables as kieaudio reads them: process.env, filled in from a `.env` beside the config. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export type AssetKind = 'voice' | 'effect';
 
 export const DEFAULT_MODELS: Readonly<Record<AssetKind, string>> = {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, plan, type BuildEvent } from '../src/index.js';
 import { createKieClient } from '../src/kie/client.js';
-import { specHash } from '../src/hash.js';
+import { specHash } from '../src/spec/hash.js';
 import { openJournal } from '../src/store/journal.js';
 import { PARSE_CACHE_FILE } from '../src/store/parse-cache.js';
 import { FAST_API, makeProject, simEnv, simulator } from './helpers/project.js';

@@ -1,7 +1,7 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectAudio } from '../src/audio/inspect.js';
+import { inspectAudio } from './audio/inspect/inspect.js';
 import { build, type BuildEvent } from '../src/index.js';
 import { exampleProject, FAST_API, makeProject, simEnv, simulator, totalRequests } from './helpers/project.js';
 

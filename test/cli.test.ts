@@ -5,7 +5,7 @@
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectAudio } from '../src/audio/inspect.js';
+import { inspectAudio } from './audio/inspect/inspect.js';
 import { kieaudio, spawnKieaudio } from './cli/run.js';
 import { exampleProject, FAST_API, makeProject, REPO_ROOT, simEnv, simulator, tempDir, totalRequests } from './helpers/project.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPEECH_FORMAT } from '../src/audio/format.js';
-import { specHash } from '../src/hash.js';
-import { planBuild, type AssetFacts } from '../src/plan.js';
+import { specHash } from '../src/spec/hash.js';
+import { planBuild, type AssetFacts } from '../src/plan/decide.js';
 import type { ResolvedAsset } from '../src/project.js';
 import type { LockEntry, LockFile } from '../src/store/lock-file.js';
 import type { OutputState } from '../src/store/stat-index.js';

@@ -12,7 +12,8 @@ import { toJsonLine, type ErrorLine, type JsonLinePayload } from './json-lines.j
 import { colorEnabled } from './paint.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
 import { PROBLEM_EVENTS, renderEvent } from './render-event.js';
-import { isInteractive, type Env } from './terminal.js';
+import type { Env } from '../project.js';
+import { isInteractive } from './terminal.js';
 
 export interface Output {
   readonly json: boolean;

@@ -1,6 +1,6 @@
 /** `plan` and `status` as text for people. */
-import type { StatusResult } from '../inspect.js';
-import type { Plan } from '../plan.js';
+import type { StatusResult } from '../commands/plan.js';
+import type { Plan } from '../plan/decide.js';
 import { paint, type Style } from './paint.js';
 
 const ACTION_WORDS: Record<string, [string, Style]> = {

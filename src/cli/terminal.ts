@@ -2,7 +2,7 @@
  * Whether a stream can take a live progress area. Only a real terminal, and not in CI: CI logs
  * are read after the fact, where redrawn lines and spinners turn into noise.
  */
-export type Env = Record<string, string | undefined>;
+import type { Env } from '../project.js';
 
 export function isCI(env: Env): boolean {
   const value = env.CI?.trim().toLowerCase();

@@ -11,9 +11,9 @@ import type { AudioFormat } from '../audio/format.js';
 import { sniffContainer, SNIFF_BYTES } from '../audio/sniff.js';
 import { WAV_HEADER_BYTES, wavHeader } from '../audio/wav.js';
 import { ApiError, KieaudioError, abortError } from '../errors.js';
-import { failpoint } from '../failpoint.js';
+import { failpoint } from '../store/failpoint.js';
 import { releaseTemp, syncDirectory, tempPathFor } from '../store/atomic-write.js';
-import { hashFile } from '../store/file-hash.js';
+import { hashFile } from '../store/sha256.js';
 import type { KieClient } from './client.js';
 import { errorCode } from './network.js';
 

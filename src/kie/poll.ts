@@ -5,7 +5,7 @@
 import { ApiError, abortError } from '../errors.js';
 import type { KieClient } from './client.js';
 import { retryDelay } from './retry.js';
-import { sleep as defaultSleep } from '../sleep.js';
+import { sleep as defaultSleep } from './sleep.js';
 import type { TaskInfo } from './task-info.js';
 
 export interface PollSchedule {

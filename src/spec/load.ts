@@ -7,13 +7,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { KieaudioError, ValidationError, type Diagnostic } from '../errors.js';
-import type { Project } from '../project.js';
+import type { Env, Project } from '../project.js';
 import type { ParseCache } from '../store/parse-cache.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
 import { parseConfigText, parseSpecData, parseSpecText, type ParsedSpec } from './parse.js';
 import { INVALID } from './content.js';
-import { STATE_DIR_NAME, envCacheDir, type Env } from './resolve-config.js';
+import { STATE_DIR_NAME, envCacheDir } from './resolve-config.js';
 import { resolveProject, type Output, type SpecSource } from './resolve.js';
 import { findEscapingFolders } from './symlink-check.js';
 

@@ -4,12 +4,11 @@
  */
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import { DEFAULT_MODELS, type ResolvedConfig } from '../project.js';
+import { DEFAULT_MODELS, type Env, type ResolvedConfig } from '../project.js';
 import { describeFound } from './describe.js';
 import type { Locate } from './position.js';
 import type { ConfigInput } from './schema.js';
 
-export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ConfigSource {
   configPath: string;

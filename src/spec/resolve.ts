@@ -5,12 +5,12 @@
  * the rest of the project's are reported together.
  */
 import type { Diagnostic } from '../errors.js';
-import { DEFAULT_MODELS, type AssetKind, type Project, type ResolvedAsset } from '../project.js';
+import { DEFAULT_MODELS, type AssetKind, type Env, type Project, type ResolvedAsset } from '../project.js';
 import { INVALID, type ConfigContent, type DefaultsContent, type SpecContent } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import type { Locate } from './position.js';
 import { resolveAsset, type FallbackModel, type Layer } from './resolve-asset.js';
-import { checkEnv, resolveConfig, type Env } from './resolve-config.js';
+import { checkEnv, resolveConfig } from './resolve-config.js';
 import type { ConfigInput } from './schema.js';
 import { checkUnique, type Claim } from './uniqueness.js';
 

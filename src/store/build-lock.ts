@@ -8,7 +8,7 @@ import { mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { KieaudioError } from '../errors.js';
-import { sleep } from '../sleep.js';
+import { sleep } from '../kie/sleep.js';
 import { isProcessAlive } from './process-alive.js';
 
 export const BUILD_LOCK_FILE = 'build.lock';

@@ -9,7 +9,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { sha256Hex } from '../hash.js';
+import { sha256Hex } from './sha256.js';
 import { isTempName, writeFileAtomic } from './atomic-write.js';
 
 const JournalEntrySchema = z.object({

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KieaudioError } from '../errors.js';
-import { sortKeys } from '../hash.js';
-import { failpoint } from '../failpoint.js';
+import { sortKeys } from '../spec/hash.js';
+import { failpoint } from './failpoint.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export const LOCK_FILE_NAME = 'kieaudio.lock';

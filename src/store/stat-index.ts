@@ -8,7 +8,7 @@ import type { Stats } from 'node:fs';
 import { lstatSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashFile } from './file-hash.js';
+import { hashFile } from './sha256.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 const INDEX_VERSION = 2;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeOutputFormat, EFFECT_OUTPUT_FORMATS } from '../../src/audio/format.js';
 import { generateAudio } from '../../src/audio/generate.js';
 import { id3v2TxxxTag } from '../../src/audio/id3.js';
-import { inspectAudio } from '../../src/audio/inspect.js';
+import { inspectAudio } from './inspect/inspect.js';
 import { silentMp3 } from '../../src/audio/mp3.js';
 import { silentOggOpus } from '../../src/audio/ogg-opus.js';
 import { OGG_EOS, oggPage, readOggPage } from '../../src/audio/ogg-page.js';

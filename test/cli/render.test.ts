@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEvent } from '../../src/cli/render-event.js';
 import { renderPlan } from '../../src/cli/render-plan.js';
-import type { Action, Plan, PlannedAsset } from '../../src/plan.js';
+import type { Action, Plan, PlannedAsset } from '../../src/plan/decide.js';
 import type { ResolvedAsset } from '../../src/project.js';
 
 const plain = { color: false, verbose: true };

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type ExpectStatic } from 'vitest';
-import { inspectAudio } from '../../src/audio/inspect.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import { seededRandom } from '../../src/sim/prng.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { config, isTempFile, jsonLines, kieaudio, listFiles, resources } from './helpers.js';

@@ -11,7 +11,7 @@
  * on request order, so assertions are about invariants, never about a particular asset.
  */
 import { describe, it, type ExpectStatic } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/build/build.js';
 import type { BuildEvent } from '../../src/events.js';
 import { NO_FAULTS } from '../../src/sim/faults.js';
 import type { Faults, SimStats, SimulatorOptions } from '../../src/sim/index.js';

@@ -12,17 +12,17 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExpectStatic } from 'vitest';
-import { inspectAudio } from '../../src/audio/inspect.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import { writeFiles } from '../helpers/files.js';
 import { wavHeader } from '../../src/audio/wav.js';
 import type { BuildEvent } from '../../src/events.js';
-import { canonicalJson, specHash } from '../../src/hash.js';
-import type { BuildResult } from '../../src/build.js';
+import { canonicalJson, specHash } from '../../src/spec/hash.js';
+import type { BuildResult } from '../../src/build/build.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import type { ResolvedAsset } from '../../src/project.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(REPO_ROOT, 'dist', 'cli.js');
+export const BIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
 type OnFinished = (fn: () => Promise<void> | void) => void;
 

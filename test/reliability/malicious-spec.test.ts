@@ -10,7 +10,7 @@
 import { mkdir, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type ExpectStatic } from 'vitest';
-import { build } from '../../src/build.js';
+import { build } from '../../src/build/build.js';
 import { renderDiagnostics } from '../../src/cli/diagnostics.js';
 import { ValidationError } from '../../src/errors.js';
 import { fastApi, kieaudio, resources, snapshotTree, totalRequests, writeFiles } from './helpers.js';

@@ -12,15 +12,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { ExpectStatic, TestContext } from 'vitest';
 import { describeOutputFormat } from '../../src/audio/format.js';
-import { inspectAudio } from '../../src/audio/inspect.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import { needsWavHeader, wavHeader } from '../../src/audio/wav.js';
-import { build } from '../../src/build.js';
-import { canonicalJson, sha256Hex } from '../../src/hash.js';
+import { build } from '../../src/build/build.js';
+import { canonicalJson } from '../../src/spec/hash.js';
+import { sha256Hex } from '../../src/store/sha256.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { parseLockFile, serializeLockFile, type LockFile } from '../../src/store/lock-file.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
-export const BIN = join(REPO_ROOT, 'dist', 'cli.js');
+export const BIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 export const TEMP_SUFFIX = '.kieaudio-tmp';
 
 type OnFinished = TestContext['onTestFinished'];
@@ -134,7 +135,7 @@ export interface Child {
   kill(): Promise<Exit>;
 }
 
-/** Spawns `node dist/cli.js …`. The child is killed when the test ends if it is still running. */
+/** Spawns `node dist/cli/main.js …`. The child is killed when the test ends if it is still running. */
 export function spawnKieaudio(onFinished: OnFinished, cwd: string, args: string[], env: Record<string, string> = {}): Child {
   const proc = spawn(process.execPath, [BIN, ...args], {
     cwd,

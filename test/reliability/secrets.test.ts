@@ -21,9 +21,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, it, type ExpectStatic } from 'vitest';
-import { build } from '../../src/build.js';
-import { credits } from '../../src/credits.js';
-import { plan, status } from '../../src/inspect.js';
+import { build } from '../../src/build/build.js';
+import { credits } from '../../src/commands/credits.js';
+import { plan, status } from '../../src/commands/plan.js';
 import type { Faults, Simulator } from '../../src/sim/index.js';
 import { BIN, config, FAST_RETRY, fastApi, jsonLines, kieaudio, listFiles, mixedSpec, resources, type Run } from './helpers.js';
 

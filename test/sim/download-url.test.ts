@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { inspectAudio } from '../../src/audio/inspect.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import { closeHarnesses, harness, resultUrlOf, TURBO } from './harness.js';
 
 afterEach(closeHarnesses);

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeOutputFormat } from '../../src/audio/format.js';
-import { inspectAudio } from '../../src/audio/inspect.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import { sniffContainer } from '../../src/audio/sniff.js';
 import { wavHeader } from '../../src/audio/wav.js';
 import { closeHarnesses, EFFECT, harness, MULTILINGUAL, resultUrlOf, TURBO } from './harness.js';

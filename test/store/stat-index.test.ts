@@ -1,7 +1,7 @@
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/hash.js';
+import { sha256Hex } from '../../src/store/sha256.js';
 import { loadStatIndex, STAT_INDEX_FILE, type StatIndex } from '../../src/store/stat-index.js';
 import { tempDir } from '../helpers/project.js';
 

@@ -3,10 +3,9 @@
  * `--offline`, the simulator started in this process on 127.0.0.1 with a throwaway key.
  */
 import { randomBytes } from 'node:crypto';
-import { KieaudioError } from './errors.js';
-import { createKieClient, type KieClient } from './kie/client.js';
-import type { Env } from './prepare.js';
-import type { Project } from './project.js';
+import { KieaudioError } from '../errors.js';
+import { createKieClient, type KieClient } from '../kie/client.js';
+import type { Env, Project } from '../project.js';
 
 export interface ApiSession {
   client: KieClient;
@@ -22,7 +21,7 @@ export async function openApi(options: {
   purpose?: string;
 }): Promise<ApiSession> {
   if (options.offline) {
-    const { startSimulator } = await import('./sim/index.js');
+    const { startSimulator } = await import('../sim/index.js');
     const key = `offline-${randomBytes(8).toString('hex')}`;
     const sim = await startSimulator({ apiKeys: [key], rateLimit: false, latencyMs: { min: 5, max: 20 } });
     const client = createKieClient({ baseUrl: sim.url, apiKey: key });

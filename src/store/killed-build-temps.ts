@@ -10,10 +10,10 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
-import { outputPath } from './gather.js';
-import type { Project } from './project.js';
-import { sweepStaleTemps } from './store/atomic-write.js';
-import { JOURNAL_DIR } from './store/journal.js';
+import { outputPath } from './project-store.js';
+import type { Project } from '../project.js';
+import { sweepStaleTemps } from './atomic-write.js';
+import { JOURNAL_DIR } from './journal.js';
 
 /** Folders swept at once: enough to overlap readdirs, few enough to stay clear of file limits. */
 const SWEEP_CONCURRENCY = 16;

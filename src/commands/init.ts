@@ -1,8 +1,8 @@
 /** `init`: a starter config and spec file, so a new project builds (with --offline) at once. */
 import { access, appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KieaudioError } from './errors.js';
-import { CONFIG_FILE_NAME } from './spec/load.js';
+import { KieaudioError } from '../errors.js';
+import { CONFIG_FILE_NAME } from '../spec/load.js';
 
 const SCHEMA_BASE = 'node_modules/kieaudio/schemas';
 

@@ -3,9 +3,9 @@
  * file (an ID3v1 tag may close it). Every frame header is checked and every frame must fit, so a
  * download cut short, even inside the last frame, is caught.
  */
-import { id3v2Length } from './id3.js';
+import { id3v2Length } from '../../../src/audio/id3.js';
 import type { AudioInfo } from './inspect.js';
-import { layer3SideInfoBytes, MPEG_HEADER_BYTES, parseMpegFrameHeader, type MpegFrameHeader } from './mpeg-frame.js';
+import { layer3SideInfoBytes, MPEG_HEADER_BYTES, parseMpegFrameHeader, type MpegFrameHeader } from '../../../src/audio/mpeg-frame.js';
 
 const ID3V1_BYTES = 128;
 

@@ -3,7 +3,7 @@
  * by all workers (kie.ai caps recordInfo at 10 per second), spaced evenly so a hundred tasks in
  * flight do not poll in bursts.
  */
-import type { KieClient } from './kie/client.js';
+import type { KieClient } from './client.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export function withPollBudget(client: KieClient, polls: RateLimiter): KieClient {

@@ -14,7 +14,7 @@
  * server sends one, and pauses everyone — one slot's time, doubling — when 429s keep coming. So
  * a build runs at the limit rather than far under it or into a wall of 429s.
  */
-import { abortError } from './errors.js';
+import { abortError } from '../errors.js';
 import { sleep } from './sleep.js';
 
 /** Call when the request's answer (or failure) has arrived. */

@@ -8,14 +8,15 @@
  */
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createLockWriter } from './lock-writer.js';
-import { gatherState, outputPath, type ProjectStore } from './gather.js';
-import { specHash } from './hash.js';
-import { sweepKilledBuildTemps } from './killed-build-temps.js';
-import { planBuild } from './plan.js';
-import { loadSelected, type CommonOptions } from './prepare.js';
-import type { Project } from './project.js';
-import { acquireBuildLock } from './store/build-lock.js';
+import { createLockWriter } from '../store/lock-writer.js';
+import { gatherState } from '../plan/gather.js';
+import { outputPath, type ProjectStore } from '../store/project-store.js';
+import { specHash } from '../spec/hash.js';
+import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
+import { planBuild } from '../plan/decide.js';
+import { loadSelected, type CommonOptions } from '../spec/prepare.js';
+import type { Project } from '../project.js';
+import { acquireBuildLock } from '../store/build-lock.js';
 
 export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
   /** also prune unused cache entries */

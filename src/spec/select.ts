@@ -1,6 +1,6 @@
 /** `--only PATTERN`: which assets a command works on, by id or `out` path, with globs. Pure. */
 import picomatch from 'picomatch';
-import type { ResolvedAsset } from './project.js';
+import type { ResolvedAsset } from '../project.js';
 
 export function selectAssets(assets: readonly ResolvedAsset[], patterns: readonly string[]): ResolvedAsset[] {
   if (patterns.length === 0) return [...assets];

@@ -6,16 +6,16 @@
 import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import { KieaudioError } from './errors.js';
-import type { BuildEvent, BuildSummary } from './events.js';
-import { outputPath, type ProjectStore } from './gather.js';
-import type { LockWriter } from './lock-writer.js';
-import type { PlannedAsset } from './plan.js';
-import type { Project } from './project.js';
-import { copyVerified } from './store/copy-verified.js';
-import type { CacheRecord } from './store/content-cache.js';
-import type { LockEntry } from './store/lock-file.js';
-import type { OutFolders } from './store/out-dir-guard.js';
+import { KieaudioError } from '../errors.js';
+import type { BuildEvent, BuildSummary } from '../events.js';
+import { outputPath, type ProjectStore } from '../store/project-store.js';
+import type { LockWriter } from '../store/lock-writer.js';
+import type { PlannedAsset } from '../plan/decide.js';
+import type { Project } from '../project.js';
+import { copyVerified } from '../store/copy-verified.js';
+import type { CacheRecord } from '../store/content-cache.js';
+import type { LockEntry } from '../store/lock-file.js';
+import type { OutFolders } from '../store/out-dir-guard.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
 const RESTORE_CONCURRENCY = 32;

@@ -3,7 +3,7 @@
  * request, so they share one cache entry and one payment. `out`, `id` and any callback URL are
  * deliberately not in it: renaming or moving an output never costs a generation.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../store/sha256.js';
 
 /** Bumped when the hashed shape changes, so old cache entries are not reused under a new meaning. */
 export const SPEC_HASH_VERSION = 1;
@@ -15,10 +15,6 @@ export function specHash(model: string, input: Record<string, unknown>): string 
 /** JSON with object keys sorted at every depth and no insignificant whitespace. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** A deep copy with object keys in code-point order; arrays keep their order. */

@@ -3,11 +3,11 @@
  * throws a descriptive Error on anything a truncated download, an error page or a broken writer
  * would leave behind. It checks structure, not sound: it decodes nothing.
  */
-import type { Container } from './format.js';
-import { inspectMp3 } from './inspect-mp3.js';
-import { inspectOgg } from './inspect-ogg.js';
-import { inspectWav } from './inspect-wav.js';
-import { sniffContainer } from './sniff.js';
+import type { Container } from '../../../src/audio/format.js';
+import { inspectMp3 } from './mp3.js';
+import { inspectOgg } from './ogg.js';
+import { inspectWav } from './wav.js';
+import { sniffContainer } from '../../../src/audio/sniff.js';
 
 export interface AudioInfo {
   container: Container;

@@ -2,10 +2,10 @@
  * `plan` and `status`: what a build would do and the state of every asset, computed exactly as
  * `build` computes it, with no API calls and no writes.
  */
-import { gatherState } from './gather.js';
-import { planBuild, type Orphan, type Plan, type PlannedAsset } from './plan.js';
-import type { Project } from './project.js';
-import { prepareProject, type CommonOptions } from './prepare.js';
+import { gatherState } from '../plan/gather.js';
+import { planBuild, type Orphan, type Plan, type PlannedAsset } from '../plan/decide.js';
+import type { Project } from '../project.js';
+import { prepareProject, type CommonOptions } from '../spec/prepare.js';
 
 export interface PlanOptions extends CommonOptions {
   force?: boolean;

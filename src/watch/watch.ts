@@ -10,15 +10,15 @@
  * and the next build resumes them.
  */
 import { relative, resolve, sep } from 'node:path';
-import { build } from './build.js';
-import { KieaudioError, ValidationError, abortError } from './errors.js';
-import type { FileChange, WatchEvent } from './events.js';
-import type { Orphan } from './plan.js';
-import type { CommonOptions } from './prepare.js';
-import { findConfig } from './spec/load.js';
-import { startFileWatcher, type FileWatcher, type FileWatcherHandlers } from './watch/file-watcher.js';
-import { configOnlyWatchSet, loadWatchSet, type LoadedWatchSet } from './watch/load-watch-set.js';
-import { createRebuildQueue, type ChangeKind } from './watch/rebuild-queue.js';
+import { build } from '../build/build.js';
+import { KieaudioError, ValidationError, abortError } from '../errors.js';
+import type { FileChange, WatchEvent } from '../events.js';
+import type { Orphan } from '../plan/decide.js';
+import type { CommonOptions } from '../spec/prepare.js';
+import { findConfig } from '../spec/load.js';
+import { startFileWatcher, type FileWatcher, type FileWatcherHandlers } from './file-watcher.js';
+import { configOnlyWatchSet, loadWatchSet, type LoadedWatchSet } from './load-watch-set.js';
+import { createRebuildQueue, type ChangeKind } from './rebuild-queue.js';
 
 /**
  * Long enough to fold an editor's or formatter's burst of saves (and a busy machine's hiccups)

@@ -3,28 +3,16 @@
  * stat index, so up-to-date files are not read), and — only for assets that are not up to date —
  * the cache and the journal. Shared by `build`, `plan` and `status`; it writes nothing.
  */
-import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { specHash } from './hash.js';
-import type { AssetFacts } from './plan.js';
-import type { Project, ResolvedAsset } from './project.js';
-import { createContentCache, type ContentCache } from './store/content-cache.js';
-import { isResumable, openJournal, type Journal, type JournalEntry, type ResumableTask } from './store/journal.js';
-import { LOCK_FILE_NAME, readLockFile, type LockFile } from './store/lock-file.js';
-import { loadStatIndex, type OutputState, type StatIndex } from './store/stat-index.js';
+import { specHash } from '../spec/hash.js';
+import type { AssetFacts } from './decide.js';
+import type { Project, ResolvedAsset } from '../project.js';
+import { isResumable, type JournalEntry, type ResumableTask } from '../store/journal.js';
+import { outputPath, type ProjectStore } from '../store/project-store.js';
+import type { OutputState } from '../store/stat-index.js';
 
 /** File system calls in flight at once while gathering: enough to hide latency, few enough for any OS. */
 const IO_CONCURRENCY = 64;
-
-export interface ProjectStore {
-  lockPath: string;
-  lock: LockFile;
-  /** the lock's text as read, so an unchanged lock is not rewritten */
-  lockText: string | undefined;
-  statIndex: StatIndex;
-  cache: ContentCache;
-  journal: Journal;
-}
 
 export interface GatheredState {
   store: ProjectStore;
@@ -39,26 +27,6 @@ export interface GatheredState {
    * and be billed, and cannot be found again (the API has no way to list tasks)
    */
   lostCreates: JournalEntry[];
-}
-
-export async function openProjectStore(project: Project, displayLock: string): Promise<ProjectStore> {
-  const lockPath = join(project.config.rootDir, LOCK_FILE_NAME);
-  const [{ lock, text }, statIndex] = await Promise.all([
-    readLockFile(lockPath, displayLock),
-    loadStatIndex(project.config.stateDir),
-  ]);
-  return {
-    lockPath,
-    lock,
-    lockText: text,
-    statIndex,
-    cache: createContentCache(project.config.cacheDir),
-    journal: openJournal(project.config.stateDir, project.config.api.baseUrl),
-  };
-}
-
-export function outputPath(project: Project, out: string): string {
-  return join(project.config.outDir, out);
 }
 
 export async function gatherState(

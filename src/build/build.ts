@@ -5,19 +5,19 @@
  * keeps everything that was done and paid for.
  */
 import { setMaxListeners } from 'node:events';
-import { abortError } from './errors.js';
-import type { BuildEvent, BuildSummary } from './events.js';
+import { abortError } from '../errors.js';
+import type { BuildEvent, BuildSummary } from '../events.js';
 import type { GenerateContext } from './generate.js';
-import { gatherState, type GatheredState } from './gather.js';
-import { stateFolders, sweepKilledBuildTemps } from './killed-build-temps.js';
-import { createLockWriter, type LockWriter } from './lock-writer.js';
-import { planBuild, type Plan, type PlannedAsset } from './plan.js';
-import { loadSelected, type CommonOptions } from './prepare.js';
-import type { Project } from './project.js';
+import { gatherState, type GatheredState } from '../plan/gather.js';
+import { stateFolders, sweepKilledBuildTemps } from '../store/killed-build-temps.js';
+import { createLockWriter, type LockWriter } from '../store/lock-writer.js';
+import { planBuild, type Plan, type PlannedAsset } from '../plan/decide.js';
+import { loadSelected, type CommonOptions } from '../spec/prepare.js';
+import type { Project } from '../project.js';
 import { restoreAll, type AssetFailure, type InstallContext } from './restore.js';
-import { sweepStaleTemps } from './store/atomic-write.js';
-import { acquireBuildLock } from './store/build-lock.js';
-import { createOutFolders } from './store/out-dir-guard.js';
+import { sweepStaleTemps } from '../store/atomic-write.js';
+import { acquireBuildLock } from '../store/build-lock.js';
+import { createOutFolders } from '../store/out-dir-guard.js';
 
 export type { AssetFailure } from './restore.js';
 

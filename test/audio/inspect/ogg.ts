@@ -4,7 +4,7 @@
  * OpusTags, and the last page has the EOS flag. Duration is the last granule minus the pre-skip.
  */
 import type { AudioInfo } from './inspect.js';
-import { OGG_BOS, OGG_CONTINUED, OGG_EOS, readOggPage, type OggPage } from './ogg-page.js';
+import { OGG_BOS, OGG_CONTINUED, OGG_EOS, readOggPage, type OggPage } from '../../../src/audio/ogg-page.js';
 
 const OPUS_RATE = 48000;
 

@@ -1,18 +1,17 @@
-#!/usr/bin/env node
 /**
  * The command line: argv → a library call → output and an exit code. This is the only place that
  * prints errors and the only place that decides the process's exit code.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { KieaudioError, ValidationError } from './errors.js';
-import type { Output } from './cli/output.js';
-import { renderDiagnostics } from './cli/diagnostics.js';
-import { escapeControl } from './cli/escape.js';
-import { COMMANDS, GLOBAL_HELP, commandHelp, type CommandName, type ParsedFlags } from './cli/commands.js';
-import { readVersion } from './cli/version.js';
-import { removeLiveTempFilesSync } from './store/atomic-write.js';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, frozen: 3, interrupted: 130 } as const;
+import { KieaudioError, ValidationError } from '../errors.js';
+import type { Output } from './output.js';
+import { renderDiagnostics } from './diagnostics.js';
+import { escapeControl } from './escape.js';
+import { COMMANDS, type CommandName, type ParsedFlags } from './commands.js';
+import { GLOBAL_HELP, commandHelp } from './help.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { readVersion } from './version.js';
+import { removeLiveTempFilesSync } from '../store/atomic-write.js';
 
 /**
  * A reader that goes away (`kieaudio build | head`, a pager quit early) closes the pipe; the next
@@ -29,7 +28,8 @@ function dropOutputToClosedPipes(...streams: NodeJS.WriteStream[]): void {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one command line; resolves to the exit code (dist/bin.cjs sets it). */
+export async function main(argv: string[]): Promise<ExitCode> {
   dropOutputToClosedPipes(process.stdout, process.stderr);
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Loaded only when a command runs: --help and --version need neither it nor the zod schemas of
   // the JSON lines it imports, which were most of their start-up time.
-  const { createOutput } = await import('./cli/output.js');
+  const { createOutput } = await import('./output.js');
   const output = createOutput({
     json: flags.json === true,
     quiet: flags.quiet === true,
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function renderError(error: unknown, output: Output, interrupted: boolean): number {
+function renderError(error: unknown, output: Output, interrupted: boolean): ExitCode {
   if (error instanceof ValidationError) {
     output.error(renderDiagnostics(error.diagnostics, output.color), { code: error.code, diagnostics: error.diagnostics });
     return EXIT.usage;
@@ -137,4 +137,3 @@ function renderError(error: unknown, output: Output, interrupted: boolean): numb
   return EXIT.failed;
 }
 
-process.exitCode = await main(process.argv.slice(2));

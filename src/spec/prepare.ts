@@ -5,16 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parseEnv } from 'node:util';
-import { KieaudioError } from './errors.js';
-import { openProjectStore, type ProjectStore } from './gather.js';
-import type { Project, ResolvedAsset } from './project.js';
+import { KieaudioError } from '../errors.js';
+import { openProjectStore, type ProjectStore } from '../store/project-store.js';
+import type { Env, Project, ResolvedAsset } from '../project.js';
 import { selectAssets } from './select.js';
-import { findConfig, loadProject } from './spec/load.js';
-import { STATE_DIR_NAME } from './spec/resolve-config.js';
-import { openParseCache } from './store/parse-cache.js';
-import { LOCK_FILE_NAME } from './store/lock-file.js';
-
-export type Env = Record<string, string | undefined>;
+import { findConfig, loadProject } from './load.js';
+import { STATE_DIR_NAME } from './resolve-config.js';
+import { openParseCache } from '../store/parse-cache.js';
+import { LOCK_FILE_NAME } from '../store/lock-file.js';
 
 export interface CommonOptions {
   /** default: process.cwd() */

@@ -6,15 +6,15 @@
  */
 import pLimit from 'p-limit';
 import type { ApiSession } from './api-session.js';
-import { ApiError, KieaudioError } from './errors.js';
+import { ApiError, KieaudioError } from '../errors.js';
 import { generateAsset, type GenerateContext } from './generate.js';
-import { DEFAULT_POLL_SCHEDULE } from './kie/poll.js';
-import { withPollBudget } from './paced-client.js';
-import { outputPath } from './gather.js';
-import type { PlannedAsset } from './plan.js';
-import { createRateLimiter } from './rate-limiter.js';
+import { DEFAULT_POLL_SCHEDULE } from '../kie/poll.js';
+import { withPollBudget } from '../kie/poll-budget.js';
+import { outputPath } from '../store/project-store.js';
+import type { PlannedAsset } from '../plan/decide.js';
+import { createRateLimiter } from '../kie/rate-limiter.js';
 import { copyPlaceholder, recordFailure, restoreFromCache, type InstallContext } from './restore.js';
-import { NO_JOURNAL } from './store/journal.js';
+import { NO_JOURNAL } from '../store/journal.js';
 
 export interface GenerateAllOptions {
   api: ApiSession;

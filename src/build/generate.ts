@@ -4,22 +4,22 @@
  * request is sent and again with the task id, so an interruption at any point never leads to
  * paying twice without saying so.
  */
-import { ApiError, KieaudioError, abortError } from './errors.js';
-import type { BuildEvent } from './events.js';
-import { failpoint } from './failpoint.js';
-import { outputPath, type ProjectStore } from './gather.js';
-import type { KieClient, TaskInfo } from './kie/client.js';
-import { downloadResult } from './kie/download.js';
-import { waitForTask, type PollSchedule } from './kie/poll.js';
-import { isRetryableError, retryDelay, withRetry } from './kie/retry.js';
-import type { LockWriter } from './lock-writer.js';
-import type { PlannedAsset } from './plan.js';
-import type { Project } from './project.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { ApiError, KieaudioError, abortError } from '../errors.js';
+import type { BuildEvent } from '../events.js';
+import { failpoint } from '../store/failpoint.js';
+import { outputPath, type ProjectStore } from '../store/project-store.js';
+import type { KieClient, TaskInfo } from '../kie/client.js';
+import { downloadResult } from '../kie/download.js';
+import { waitForTask, type PollSchedule } from '../kie/poll.js';
+import { isRetryableError, retryDelay, withRetry } from '../kie/retry.js';
+import type { LockWriter } from '../store/lock-writer.js';
+import type { PlannedAsset } from '../plan/decide.js';
+import type { Project } from '../project.js';
+import type { RateLimiter } from '../kie/rate-limiter.js';
 import { copyFromCache } from './restore.js';
-import { sleep } from './sleep.js';
-import type { JournalEntry } from './store/journal.js';
-import type { OutFolders } from './store/out-dir-guard.js';
+import { sleep } from '../kie/sleep.js';
+import type { JournalEntry } from '../store/journal.js';
+import type { OutFolders } from '../store/out-dir-guard.js';
 
 export interface GenerateContext {
   project: Project;

@@ -1,0 +1,83 @@
+/**
+ * The command line's flags: their parse specs (node:util parseArgs), their help lines, and how
+ * they turn into library options. Shared by every command in the table (commands.ts).
+ */
+import { KieaudioError } from '../errors.js';
+import { MAX_CONCURRENCY } from '../project.js';
+
+export interface ParsedFlags {
+  help?: boolean;
+  config?: string;
+  concurrency?: string;
+  only?: string[];
+  force?: boolean;
+  regenerate?: boolean;
+  frozen?: boolean;
+  json?: boolean;
+  offline?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  cache?: boolean;
+  'dry-run'?: boolean;
+  'no-wait'?: boolean;
+}
+
+export type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
+
+export const OUTPUT_FLAGS = {
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Record<string, OptionSpec>;
+
+export const PROJECT_FLAGS = {
+  config: { type: 'string', short: 'c' },
+  ...OUTPUT_FLAGS,
+} as const satisfies Record<string, OptionSpec>;
+
+export const SELECTION_FLAGS = {
+  only: { type: 'string', multiple: true },
+  offline: { type: 'boolean' },
+} as const satisfies Record<string, OptionSpec>;
+
+export const HELP = {
+  config: '--config PATH       use this config file instead of finding kieaudio.config.yaml upwards',
+  concurrency: '--concurrency N     most tasks in flight at once (default: the config\'s concurrency, 8)',
+  only: '--only PATTERN      only assets whose id or out path matches (glob; repeatable)',
+  force: '--force             replace outputs that were edited by hand or not made by kieaudio',
+  regenerate: '--regenerate        ignore the cache and pay for a new take of the selected assets',
+  frozen: '--frozen            change nothing, call nothing: exit 3 if anything is not up to date (for CI)',
+  offline: '--offline           use the built-in simulator: placeholder audio, no key, no network, no credits',
+  json: '--json              one JSON object per line on stdout (human messages go to stderr)',
+  quiet: '--quiet, -q         print only problems and the summary',
+  verbose: '--verbose           print every decision and task state',
+  help: '--help, -h          show this help',
+  cache: '--cache             also delete cache entries no asset or lock entry uses',
+  'dry-run': '--dry-run           say what would be deleted, delete nothing',
+  'no-wait': '--no-wait           fail at once (exit 1) if another build is running in this project, instead of waiting',
+} as const;
+
+export function pick(...keys: (keyof typeof HELP)[]): Record<string, string> {
+  return Object.fromEntries(keys.map((k) => [k, HELP[k]]));
+}
+
+export const COMMON_HELP = pick('config', 'json', 'quiet', 'verbose', 'help');
+
+export function commonOptions(flags: ParsedFlags) {
+  return {
+    ...(flags.config !== undefined ? { configPath: flags.config } : {}),
+    ...(flags.only !== undefined ? { only: flags.only } : {}),
+    offline: flags.offline === true,
+  };
+}
+
+export function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+    throw new KieaudioError('E_USAGE', `--concurrency expects a whole number from 1 to ${MAX_CONCURRENCY}, found "${value}"`);
+  }
+  return n;
+}
+

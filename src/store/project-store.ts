@@ -1,0 +1,42 @@
+/**
+ * A project's local state, opened together: the lock, the stat index of outputs, the content
+ * cache and the journal of tasks in flight. Opening only reads; the build writes through it.
+ */
+import { join } from 'node:path';
+import type { Project } from '../project.js';
+import { createContentCache, type ContentCache } from './content-cache.js';
+import { openJournal, type Journal } from './journal.js';
+import { LOCK_FILE_NAME, readLockFile, type LockFile } from './lock-file.js';
+import { loadStatIndex, type StatIndex } from './stat-index.js';
+
+export interface ProjectStore {
+  lockPath: string;
+  lock: LockFile;
+  /** the lock's text as read, so an unchanged lock is not rewritten */
+  lockText: string | undefined;
+  statIndex: StatIndex;
+  cache: ContentCache;
+  journal: Journal;
+}
+
+/** `displayLock` is how messages name the lock file (relative to the working directory). */
+export async function openProjectStore(project: Project, displayLock: string): Promise<ProjectStore> {
+  const lockPath = join(project.config.rootDir, LOCK_FILE_NAME);
+  const [{ lock, text }, statIndex] = await Promise.all([
+    readLockFile(lockPath, displayLock),
+    loadStatIndex(project.config.stateDir),
+  ]);
+  return {
+    lockPath,
+    lock,
+    lockText: text,
+    statIndex,
+    cache: createContentCache(project.config.cacheDir),
+    journal: openJournal(project.config.stateDir, project.config.api.baseUrl),
+  };
+}
+
+/** Where an asset's output file is: `out` is a validated relative path under outDir. */
+export function outputPath(project: Project, out: string): string {
+  return join(project.config.outDir, out);
+}
