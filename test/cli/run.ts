@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../helpers/project.js';
 
-export const BIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+export const BIN = join(REPO_ROOT, 'dist', 'bin.cjs');
 const exec = promisify(execFile);
 
 export interface Run {

@@ -22,7 +22,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../src
 import type { ResolvedAsset } from '../../src/project.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+export const BIN = join(REPO_ROOT, 'dist', 'bin.cjs');
 
 type OnFinished = (fn: () => Promise<void> | void) => void;
 

@@ -21,7 +21,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../src
 import { parseLockFile, serializeLockFile, type LockFile } from '../../src/store/lock-file.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
-export const BIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+export const BIN = join(REPO_ROOT, 'dist', 'bin.cjs');
 export const TEMP_SUFFIX = '.kieaudio-tmp';
 
 type OnFinished = TestContext['onTestFinished'];
@@ -135,7 +135,7 @@ export interface Child {
   kill(): Promise<Exit>;
 }
 
-/** Spawns `node dist/cli/main.js …`. The child is killed when the test ends if it is still running. */
+/** Spawns `node dist/bin.cjs …`. The child is killed when the test ends if it is still running. */
 export function spawnKieaudio(onFinished: OnFinished, cwd: string, args: string[], env: Record<string, string> = {}): Child {
   const proc = spawn(process.execPath, [BIN, ...args], {
     cwd,
