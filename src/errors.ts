@@ -78,8 +78,9 @@ export class ValidationError extends KieaudioError {
 
 /**
  * An error reported by the kie.ai API, whether it came as an HTTP status or as `code` in a 200
- * body. `retryable` is the client's classification; `maybeCreated` marks a create request whose
- * fate is unknown (sent, but no answer), which must never be blindly resent.
+ * body, or a transport failure on the way to it. What steers the build is in typed fields, as
+ * undici and execa do: `retryable` is the client's classification, `maybeCreated` marks a create
+ * request whose fate is unknown (sent, but no answer), which must never be blindly resent.
  */
 export class ApiError extends KieaudioError {
   override name = 'ApiError';
@@ -87,29 +88,52 @@ export class ApiError extends KieaudioError {
   readonly apiCode: number | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /**
+   * createTask only (undefined for other calls): true when the request may have created, and
+   * billed, a task although no answer said so; false when the server certainly took nothing.
+   */
+  readonly maybeCreated: boolean | undefined;
+  /** recordInfo: the API has no record of the task (unknown to it, or not visible yet) */
+  readonly recordMissing: boolean;
+  /** a task that failed upstream (failCode 500, not a refusal): nothing was charged, a new task may work */
+  readonly transient: boolean;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: {
-      status?: number;
-      apiCode?: number;
-      retryable: boolean;
-      retryAfterMs?: number;
-      cause?: unknown;
-      details?: Record<string, unknown>;
-    },
-  ) {
+  constructor(code: ErrorCode, message: string, options: ApiErrorOptions) {
     super(code, message, options);
     this.status = options.status;
     this.apiCode = options.apiCode;
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
+    this.maybeCreated = options.maybeCreated;
+    this.recordMissing = options.recordMissing === true;
+    this.transient = options.transient === true;
   }
 }
 
-export function isKieaudioError(error: unknown): error is KieaudioError {
-  return error instanceof KieaudioError;
+export interface ApiErrorOptions {
+  status?: number | undefined;
+  apiCode?: number | undefined;
+  retryable: boolean;
+  retryAfterMs?: number | undefined;
+  maybeCreated?: boolean | undefined;
+  recordMissing?: boolean;
+  transient?: boolean;
+  cause?: unknown;
+  details?: Record<string, unknown>;
+}
+
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The one way an unexpected error becomes a KieaudioError: one already is stays as it is;
+ * anything else (a file system error, a bug) gets `code` and keeps the original as `cause`.
+ */
+export function toKieaudioError(error: unknown, code: ErrorCode = 'E_IO'): KieaudioError {
+  if (error instanceof KieaudioError) return error;
+  return new KieaudioError(code, messageOf(error), { cause: error });
 }
 
 /** The abort reason if the signal fired, else a generic E_ABORTED error. */

@@ -5,7 +5,7 @@
  * keeps everything that was done and paid for.
  */
 import { setMaxListeners } from 'node:events';
-import { abortError } from '../errors.js';
+import { abortError, messageOf } from '../errors.js';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import type { GenerateContext } from './generate.js';
 import { gatherState, type GatheredState } from '../plan/gather.js';
@@ -174,7 +174,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       if (signal.aborted) throw abortError(signal);
     } catch (error) {
       if (inFlight.size > 0) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = messageOf(error);
         emit({ type: 'interrupted', reason, inFlight: [...inFlight.values()] });
       }
       throw error;

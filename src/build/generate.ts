@@ -4,7 +4,7 @@
  * request is sent and again with the task id, so an interruption at any point never leads to
  * paying twice without saying so.
  */
-import { ApiError, KieaudioError, abortError } from '../errors.js';
+import { ApiError, KieaudioError, abortError, messageOf, toKieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
 import { failpoint } from '../store/failpoint.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
@@ -123,7 +123,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       }
       if (isTransientFailure(error) && transientFailures < TRANSIENT_FAILURE_RETRIES) {
         transientFailures++;
-        await startOver('W_TASK_RETRY', `task ${id} failed upstream (${(error as Error).message}); trying a new task (nothing was charged)`);
+        await startOver('W_TASK_RETRY', `task ${id} failed upstream (${messageOf(error)}); trying a new task (nothing was charged)`);
         await sleep(retryDelay(error, transientFailures, ctx.retry.baseMs * 2, ctx.retry.maxMs), ctx.signal);
         continue;
       }
@@ -207,7 +207,7 @@ async function createTask(ctx: GenerateContext, item: PlannedAsset, charges: Cha
     } catch (error) {
       release();
       if (!(error instanceof ApiError)) throw error;
-      if (error.details.maybeCreated === true) {
+      if (error.maybeCreated === true) {
         // Sent, but no answer: the task may exist and be billed, and the API cannot find it for
         // us. Resending could pay twice (kie-api.md §4), so the asset fails, reported as a
         // possible charge; the journal entry goes, so the next build does not count it again.
@@ -323,9 +323,8 @@ async function taskFailure(
 ): Promise<Extract<GenerateOutcome, { notStarted: false }>> {
   if (ctx.signal.aborted) throw abortError(ctx.signal);
   if (error instanceof ApiError && error.code === 'E_API_AUTH') throw error;
-  const failure =
-    error instanceof KieaudioError ? error : new KieaudioError('E_IO', (error as Error).message, { cause: error });
-  const recordGone = failure.code === 'E_API_NOT_FOUND' && failure.details.recordMissing === true;
+  const failure = toKieaudioError(error);
+  const recordGone = failure instanceof ApiError && failure.recordMissing;
   if (failure.code === 'E_TASK_FAILED' || recordGone || failure.code === 'E_API_INPUT') {
     // Finished badly, or unknown to the API: nothing is left to resume. (A result URL that keeps
     // answering 404 is not proof: the next build polls again, and only then regenerates.)
@@ -339,11 +338,11 @@ async function taskFailure(
 
 /** The task or its result no longer exists on the server. */
 function isGone(error: unknown): boolean {
-  if (!(error instanceof KieaudioError)) return false;
-  if (error.code === 'E_API_NOT_FOUND') return error.details.recordMissing === true;
-  return error.code === 'E_DOWNLOAD' && (error.details.status === 404 || error.details.status === 410);
+  if (!(error instanceof ApiError)) return false;
+  if (error.recordMissing) return true;
+  return error.code === 'E_DOWNLOAD' && (error.status === 404 || error.status === 410);
 }
 
 function isTransientFailure(error: unknown): boolean {
-  return error instanceof KieaudioError && error.code === 'E_TASK_FAILED' && error.details.transient === true;
+  return error instanceof ApiError && error.code === 'E_TASK_FAILED' && error.transient;
 }

@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import { KieaudioError } from '../errors.js';
+import { KieaudioError, toKieaudioError } from '../errors.js';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { LockWriter } from '../store/lock-writer.js';
@@ -47,7 +47,7 @@ export interface InstallContext {
 }
 
 export function recordFailure(ctx: InstallContext, item: PlannedAsset, error: unknown): void {
-  const e = error instanceof KieaudioError ? error : new KieaudioError('E_IO', (error as Error).message, { cause: error });
+  const e = toKieaudioError(error);
   const failure = { asset: item.asset.id, out: item.asset.out, code: e.code, message: e.message, maybeCharged: false };
   ctx.summary.failed++;
   ctx.failures.push(failure);

@@ -58,7 +58,7 @@ interface CallSpec {
   query?: Record<string, string>;
   body?: unknown;
   signal?: AbortSignal | undefined;
-  /** createTask: errors say whether the task may exist anyway (`details.maybeCreated`) */
+  /** createTask: errors say whether the task may exist anyway (`maybeCreated`) */
   create?: boolean;
 }
 
@@ -119,10 +119,8 @@ export function createKieClient(options: KieClientOptions): KieClient {
     const parsed = text === undefined ? undefined : parseEnvelope(text);
     const envelope = parsed && { ...parsed, msg: parsed.msg === undefined ? undefined : redactSecret(parsed.msg, secret) };
     if (status < 200 || status > 299 || (envelope && envelope.code !== 200)) {
-      const error = classifyReply({ status, apiCode: envelope?.code, msg: envelope?.msg, route, retryAfter });
-      // the server answered with an error, so it did not take the task
-      if (spec.create) error.details.maybeCreated = false;
-      throw error;
+      // the server answered with an error, so a create did not take the task
+      throw classifyReply({ status, apiCode: envelope?.code, msg: envelope?.msg, route, retryAfter, create: spec.create === true });
     }
     if (!envelope) {
       throw protocolError(route, status, undefined, text === undefined ? 'reply too large' : 'reply is not a kie JSON envelope', spec.create);
@@ -153,8 +151,9 @@ export function createKieClient(options: KieClientOptions): KieClient {
             status: error.status,
             apiCode: error.apiCode,
             retryable: false,
+            recordMissing: true,
             cause: error,
-            details: { ...error.details, taskId, recordMissing: true },
+            details: { ...error.details, taskId },
           });
         }
         throw error;
@@ -209,10 +208,14 @@ function protocolError(
   what: string,
   create?: boolean,
 ): ApiError {
-  const details: Record<string, unknown> = { status, apiCode, route };
-  // a success status with a body we cannot read: the task may well exist
-  if (create) details.maybeCreated = true;
-  return new ApiError('E_API_PROTOCOL', `${route}: ${what} (HTTP ${status})`, { status, apiCode, retryable: true, details });
+  return new ApiError('E_API_PROTOCOL', `${route}: ${what} (HTTP ${status})`, {
+    status,
+    apiCode,
+    retryable: true,
+    // a success status with a body we cannot read: the task may well exist
+    maybeCreated: create ? true : undefined,
+    details: { status, apiCode, route },
+  });
 }
 
 function parseBaseUrl(raw: string): string {

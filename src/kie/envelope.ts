@@ -60,6 +60,8 @@ export interface FailedReply {
   route: string;
   /** the Retry-After header, raw */
   retryAfter?: string | undefined;
+  /** a createTask reply: the error says the task was not created (`maybeCreated: false`) */
+  create?: boolean;
   /** for tests: the clock Retry-After dates are compared with */
   now?: number;
 }
@@ -87,6 +89,7 @@ export function classifyReply(reply: FailedReply): ApiError {
     apiCode,
     retryable: c.retryable,
     retryAfterMs,
+    maybeCreated: reply.create ? false : undefined,
     details: { status, apiCode, route, ...(msg ? { apiMessage: truncate(msg) } : {}) },
   });
 }

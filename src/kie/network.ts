@@ -44,12 +44,11 @@ export function networkError(
 ): ApiError {
   const code = errorCode(error);
   const reason = context.timedOutMs !== undefined ? `timed out after ${context.timedOutMs} ms` : describe(code);
-  const details: Record<string, unknown> = { status: undefined, apiCode: undefined, route: context.route, errno: code };
-  if (context.create) details.maybeCreated = context.timedOutMs !== undefined || !neverSent(error);
   return new ApiError('E_NETWORK', `${context.route}: ${reason}`, {
     retryable: true,
+    maybeCreated: context.create ? context.timedOutMs !== undefined || !neverSent(error) : undefined,
     cause: redactCause(error, context.secret),
-    details,
+    details: { route: context.route, errno: code },
   });
 }
 

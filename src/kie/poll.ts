@@ -91,7 +91,7 @@ export async function waitForTask(client: KieClient, taskId: string, opts: WaitF
       if (signal?.aborted) throw abortError(signal);
       if (!(error instanceof ApiError)) throw error;
       lastError = error;
-      if (error.details.recordMissing === true) {
+      if (error.recordMissing) {
         // right after creation the record may not be visible yet (kie-api.md §2)
         if (now() - start >= graceMs) throw error;
       } else if (error.retryable) {
@@ -135,15 +135,9 @@ function taskFailed(taskId: string, info: TaskInfo): ApiError {
   const transient = info.failCode === '500' && !MODERATION.test(info.failMsg ?? '');
   return new ApiError('E_TASK_FAILED', `task ${taskId} failed: ${msg} (failCode ${code})`, {
     retryable: false,
-    details: {
-      taskId,
-      rawState: info.rawState,
-      failCode: info.failCode,
-      failMsg: info.failMsg,
-      creditsConsumed: info.creditsConsumed,
-      // an upstream/internal failure: generating again later may work (not so for moderation)
-      transient,
-    },
+    // an upstream/internal failure: generating again later may work (not so for moderation)
+    transient,
+    details: { taskId, rawState: info.rawState, failCode: info.failCode, failMsg: info.failMsg, creditsConsumed: info.creditsConsumed },
   });
 }
 

@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
-import { KieaudioError, ValidationError, type Diagnostic } from '../errors.js';
+import { KieaudioError, ValidationError, type Diagnostic, messageOf } from '../errors.js';
 import type { Env, Project } from '../project.js';
 import type { ParseCache } from '../store/parse-cache.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
@@ -118,7 +118,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
             col: 1,
             severity: 'error',
             code: 'E_IO',
-            message: `could not read the file: ${error instanceof Error ? error.message : String(error)}`,
+            message: `could not read the file: ${messageOf(error)}`,
           };
           return { path, file, diagnostics: [readError], content: undefined };
         }
@@ -190,7 +190,7 @@ async function readConfig(path: string, display: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new KieaudioError('E_IO', `could not read ${display}: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new KieaudioError('E_IO', `could not read ${display}: ${messageOf(error)}`, {
       cause: error,
     });
   }

@@ -3,6 +3,7 @@
  * what of an invalid file can still be checked (content.ts). Nothing here touches the file
  * system; `file` is only the path shown to the user.
  */
+import { messageOf } from '../errors.js';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
@@ -166,7 +167,7 @@ function readYaml(text: string, file: string): { data?: unknown; diagnostics: Di
       severity: 'error',
       code: 'E_YAML',
       message: `expected YAML whose aliases expand to at most ${MAX_ALIAS_COUNT} nodes, found more (${
-        error instanceof Error ? error.message : String(error)
+        messageOf(error)
       })`,
     });
     return { diagnostics, locate };

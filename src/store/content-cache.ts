@@ -10,7 +10,7 @@ import { statSync, type BigIntStats } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { z } from 'zod';
-import { KieaudioError } from '../errors.js';
+import { KieaudioError, messageOf } from '../errors.js';
 import { copyFileAtomicSync, isTempName, writeFileAtomic } from './atomic-write.js';
 import { copyVerified } from './copy-verified.js';
 
@@ -87,7 +87,7 @@ export function createContentCache(dir: string): ContentCache {
         // many open files, a failing disk) must not look absent: the asset would be paid for again.
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-          throw new KieaudioError('E_IO', `cannot read the cache record ${recordPath(specHash)}: ${(error as Error).message}`, {
+          throw new KieaudioError('E_IO', `cannot read the cache record ${recordPath(specHash)}: ${messageOf(error)}`, {
             cause: error,
           });
         }

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { KieaudioError } from '../errors.js';
+import { KieaudioError, messageOf } from '../errors.js';
 import { sortKeys } from '../spec/hash.js';
 import { failpoint } from './failpoint.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -100,7 +100,7 @@ export async function readLockFile(path: string, display: string): Promise<{ loc
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lock: emptyLockFile(), text: undefined };
-    throw new KieaudioError('E_IO', `cannot read ${display}: ${(error as Error).message}`, { cause: error });
+    throw new KieaudioError('E_IO', `cannot read ${display}: ${messageOf(error)}`, { cause: error });
   }
   return { lock: parseLockFile(text, display), text };
 }

@@ -1,12 +1,14 @@
 /**
- * Cross-checks the generators against a real decoder. ffprobe is required (CI installs ffmpeg):
- * a missing ffprobe fails these tests instead of skipping them, so they cannot silently vanish.
+ * Cross-checks the generators against a real decoder: the ffprobe binary that the
+ * @ffprobe-installer/ffprobe dev dependency ships inside its npm package, so `npm ci` is all the
+ * set-up these tests need. A missing binary fails them rather than skipping them.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import ffprobeInstaller from '@ffprobe-installer/ffprobe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeOutputFormat, EFFECT_OUTPUT_FORMATS } from '../../src/audio/format.js';
 import { generateAudio } from '../../src/audio/generate.js';
@@ -16,10 +18,10 @@ const run = promisify(execFile);
 
 async function ffprobe(args: string[]): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await run('ffprobe', args);
+    return await run(ffprobeInstaller.path, args);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('ffprobe is not on PATH: these tests need ffmpeg installed (e.g. apt-get install -y ffmpeg)');
+      throw new Error(`ffprobe is missing at ${ffprobeInstaller.path}: run npm ci`);
     }
     throw error;
   }

@@ -120,13 +120,14 @@ describe('waitForTask', () => {
     expect(error.code).toBe('E_TASK_FAILED');
     expect(error.message).toContain('internal error, please try again later');
     expect(error.message).toContain('500');
-    expect(error.details).toMatchObject({ taskId: 'T', failCode: '500', failMsg: 'internal error, please try again later', transient: true });
+    expect(error.transient).toBe(true);
+    expect(error.details).toMatchObject({ taskId: 'T', failCode: '500', failMsg: 'internal error, please try again later' });
   });
 
   it('marks a moderation failure as not transient', async () => {
     const c = await scripted([state('fail', { failCode: '500', failMsg: 'content violates our policy' })]);
     const error = (await waitForTask(c, 'T', { schedule, ...fakeTime() }).catch((e: unknown) => e)) as ApiError;
-    expect(error.details.transient).toBe(false);
+    expect(error.transient).toBe(false);
   });
 
   it('times out with E_TASK_TIMEOUT, polling last at the deadline', async () => {
@@ -150,7 +151,8 @@ describe('waitForTask', () => {
     const c = await scripted([[200, { code: 422, msg: 'recordInfo is null' }]]);
     const error = (await waitForTask(c, 'T', { schedule, ...fakeTime(), recordGraceMs: 100 }).catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('E_API_NOT_FOUND');
-    expect(error.details).toMatchObject({ recordMissing: true, taskId: 'T' });
+    expect(error.recordMissing).toBe(true);
+    expect(error.details).toMatchObject({ taskId: 'T' });
   });
 
   it('retries retryable poll errors, honouring Retry-After', async () => {

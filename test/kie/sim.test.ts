@@ -102,40 +102,40 @@ describe('against the simulator', () => {
       sim.setFaults({ errorsAsBodyCode });
       const voice = await fails(client.createTask({ model: TTS.model, input: { text: 'x', voice: 'rachel' } }));
       expect(voice).toMatchObject({ code: 'E_API_INPUT', retryable: false, apiCode: 500 });
-      expect(voice.details.maybeCreated).toBe(false);
+      expect(voice.maybeCreated).toBe(false);
       const model = await fails(client.createTask({ model: 'elevenlabs/nope', input: { text: 'x' } }));
       expect(model).toMatchObject({ code: 'E_API_INPUT', apiCode: 422 });
       const unknown = await fails(client.getTask('no-such-task'));
       expect(unknown).toMatchObject({ code: 'E_API_NOT_FOUND' });
-      expect(unknown.details.recordMissing).toBe(true);
+      expect(unknown.recordMissing).toBe(true);
     }
   });
 
   it('marks create failures as maybe created exactly when the answer was lost', async () => {
     sim.setFaults({ lostCreateResponse: 1 });
     const lost = await fails(client.createTask(TTS));
-    expect(lost.details.maybeCreated).toBe(true);
+    expect(lost.maybeCreated).toBe(true);
     expect(sim.stats().tasksCreated).toBe(1);
 
     sim.setFaults({ lostCreateResponse: 0, http500: 1 });
     const answered = await fails(client.createTask(TTS));
     expect(answered).toMatchObject({ code: 'E_API_UNAVAILABLE', retryable: true });
-    expect(answered.details.maybeCreated).toBe(false);
+    expect(answered.maybeCreated).toBe(false);
 
     sim.setFaults({ http500: 0, burst429: 1 });
     const limited = await fails(client.createTask(TTS));
     expect(limited).toMatchObject({ code: 'E_API_RATE_LIMIT', retryable: true });
-    expect(limited.details.maybeCreated).toBe(false);
+    expect(limited.maybeCreated).toBe(false);
 
     sim.setFaults({ burst429: 0, invalidJson: 1 });
     const garbled = await fails(client.createTask(TTS));
     expect(garbled).toMatchObject({ code: 'E_API_PROTOCOL', retryable: true });
-    expect(garbled.details.maybeCreated).toBe(true);
+    expect(garbled.maybeCreated).toBe(true);
 
     sim.setFaults({ invalidJson: 0, connectionReset: 1 });
     const reset = await fails(client.createTask(TTS));
     expect(reset).toMatchObject({ code: 'E_NETWORK', retryable: true });
-    expect(reset.details.maybeCreated).toBe(true);
+    expect(reset.maybeCreated).toBe(true);
 
     // the client never resent anything by itself
     expect(sim.stats().createRequests).toBe(5);
@@ -153,7 +153,8 @@ describe('against the simulator', () => {
     const { taskId } = await client.createTask(TTS);
     const error = await fails(waitForTask(client, taskId, { schedule }));
     expect(error.code).toBe('E_TASK_FAILED');
-    expect(error.details).toMatchObject({ taskId, failCode: '500', transient: true });
+    expect(error.transient).toBe(true);
+    expect(error.details).toMatchObject({ taskId, failCode: '500' });
   });
 
   it('polls through transient recordInfo faults', async () => {
