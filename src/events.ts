@@ -94,6 +94,7 @@ export const BuildEventSchemas = [
     taskId: z.string().optional(),
     maybeCharged: z.boolean().optional().describe('the task may exist and be billed although no answer said so'),
     notStarted: z.boolean().optional().describe('never submitted: the build stopped submitting (no credits left); counted in the summary as notStarted'),
+    credits: z.number().optional().describe('what the task cost although its result could not be installed yet (the next build downloads it without paying again)'),
   }),
   event('retry', 'a request that will be tried again after delayMs (a 429, a network error, a 5xx…)', {
     operation: z.enum(['create', 'poll', 'download']),

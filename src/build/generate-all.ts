@@ -5,16 +5,14 @@
  * rest.
  */
 import pLimit from 'p-limit';
-import type { ApiSession } from './api-session.js';
 import { ApiError, KieaudioError } from '../errors.js';
-import { generateAsset, type GenerateContext } from './generate.js';
-import { DEFAULT_POLL_SCHEDULE } from '../kie/poll.js';
-import { withPollBudget } from '../kie/poll-budget.js';
-import { outputPath } from '../store/project-store.js';
 import type { PlannedAsset } from '../plan/decide.js';
-import { createRateLimiter } from '../kie/rate-limiter.js';
-import { copyPlaceholder, recordFailure, restoreFromCache, type InstallContext } from './restore.js';
-import { NO_JOURNAL } from '../store/journal.js';
+import { outputPath } from '../store/project-store.js';
+import type { ApiSession } from './api-session.js';
+import type { BuildContext } from './context.js';
+import { generateAsset, type GenerateOutcome } from './generate.js';
+import { createGenerateContext, type GenerateContext, type TaskInFlight } from './generate-context.js';
+import { copyPlaceholder, recordFailure, restoreFromCache } from './restore.js';
 
 export interface GenerateAllOptions {
   api: ApiSession;
@@ -22,127 +20,64 @@ export interface GenerateAllOptions {
   paid: readonly PlannedAsset[];
   /** `restore` items whose source is another asset of this build (`pending`) */
   followers: readonly PlannedAsset[];
-  offline: boolean;
   concurrency: number;
   /** aborts the whole build (a refused key) */
   abort: (reason: unknown) => void;
-  inFlight: GenerateContext['inFlight'];
+  /** filled as tasks are created and emptied as they land, for the report on interruption */
+  inFlight: Map<string, TaskInFlight>;
 }
 
-export async function generateAll(ctx: InstallContext, options: GenerateAllOptions): Promise<void> {
-  const { project, signal, emit, summary, failures } = ctx;
-  const { api, offline } = options;
+export async function generateAll(ctx: BuildContext, options: GenerateAllOptions): Promise<void> {
   const { paid, followers } = await leadersThatCanInstall(ctx, options.paid, options.followers);
-  const { rateLimit, pollRateLimit, poll, retry } = project.config.api;
-  let outOfCredits = false;
-
-  const gen: GenerateContext = {
-    project,
-    // An --offline simulator forgets its tasks when it stops: journalling them would only
-    // overwrite the entries of real, paid tasks for the same specs.
-    store: offline ? { ...ctx.store, journal: NO_JOURNAL } : ctx.store,
-    lockWriter: ctx.lockWriter,
-    // The offline simulator has no limits worth respecting.
-    client: offline
-      ? api.client
-      : withPollBudget(
-          api.client,
-          createRateLimiter({
-            requests: pollRateLimit.requests,
-            intervalMs: pollRateLimit.intervalSeconds * 1000,
-            spacingMs: (pollRateLimit.intervalSeconds * 1000) / pollRateLimit.requests,
-          }),
-        ),
-    limiter: offline
-      ? createRateLimiter({ requests: 1_000, intervalMs: 1_000 })
-      : createRateLimiter({ requests: rateLimit.requests, intervalMs: rateLimit.intervalSeconds * 1000 }),
-    schedule: offline
-      ? { initialMs: 5, maxMs: 50, timeoutMs: DEFAULT_POLL_SCHEDULE.timeoutMs }
-      : { initialMs: poll.initialSeconds * 1000, maxMs: poll.maxSeconds * 1000, timeoutMs: poll.timeoutSeconds * 1000 },
-    retry: { attempts: retry.attempts, baseMs: retry.initialSeconds * 1000, maxMs: retry.maxSeconds * 1000 },
-    baseUrl: api.baseUrl,
-    offline,
-    signal,
-    emit,
-    shouldStopSubmitting: () => outOfCredits,
-    inFlight: options.inFlight,
-    outFolders: ctx.outFolders,
-    cacheFolders: ctx.cacheFolders,
-  };
-
+  const gen = createGenerateContext(ctx, options.api, options.inFlight);
   const limit = pLimit(options.concurrency);
-  const landed = new Map<string, Promise<boolean>>();
+  const landed = new Map<string, Promise<GenerateOutcome | undefined>>();
+  for (const item of paid) landed.set(item.asset.out, limit(() => runOne(gen, item, options.abort)));
+  const copies = followers.map(async (item) => copyWhenLanded(ctx, item, landed));
+  const outcomes = await Promise.all(landed.values());
+  await Promise.all(copies);
 
-  const runOne = async (item: PlannedAsset): Promise<boolean> => {
-    if (signal.aborted) return false;
-    const { asset } = item;
-    let outcome;
-    try {
-      outcome = await generateAsset(gen, item);
-    } catch (error) {
-      // A refused key stops everything at once; other workers see the aborted signal.
-      if (error instanceof ApiError && error.code === 'E_API_AUTH') options.abort(error);
-      if (signal.aborted) return false;
-      // Anything else (a full disk, a bug) is this asset's failure; the task stays journalled.
-      recordFailure(ctx, item, error);
-      return false;
-    }
-    summary.possibleDuplicateCharges += outcome.possibleDuplicates;
-    const maybeCharged = outcome.possibleDuplicates > 0;
-    // The offline simulator's "credits" are make-believe: nothing was paid.
-    const credits = offline ? undefined : 'credits' in outcome ? outcome.credits : undefined;
-    summary.creditsUsed += credits ?? 0;
-    if (outcome.ok) {
-      summary.generated++;
-      emit({ type: 'generated', asset: asset.id, out: asset.out, taskId: outcome.taskId, bytes: outcome.bytes, credits, placeholder: offline });
-      return true;
-    }
-    const { error } = outcome;
-    if (error.code === 'E_API_CREDITS' && !outOfCredits) {
-      outOfCredits = true;
-      emit({
-        type: 'warning',
-        code: 'W_NO_CREDITS',
-        message: 'kie.ai says the account has no credits left: no new tasks will be submitted; tasks already running will finish',
-      });
-    }
-    const failure = { asset: asset.id, out: asset.out, code: error.code, message: error.message, maybeCharged };
-    if (outcome.notStarted) {
-      summary.notStarted++;
-      failures.push(failure);
-      emit({ type: 'failed', ...failure, notStarted: true });
-      return false;
-    }
-    summary.failed++;
-    failures.push({ ...failure, taskId: outcome.taskId });
-    emit({ type: 'failed', ...failure, taskId: outcome.taskId });
-    return false;
-  };
-
-  for (const item of paid) landed.set(item.asset.out, limit(() => runOne(item)));
-
-  const copies = followers.map(async (item) => {
-    if (item.action.type !== 'restore' || item.action.source.kind !== 'pending') return;
-    const leaderOut = item.action.source.out;
-    const ok = await landed.get(leaderOut);
-    if (signal.aborted) return;
-    try {
-      if (!ok) throw new KieaudioError('E_TASK_FAILED', `not generated: it has the same spec as ${leaderOut}, which failed`);
-      if (offline) await copyPlaceholder(ctx, item, leaderOut);
-      else await restoreFromCache(ctx, item, leaderOut);
-    } catch (error) {
-      if (!signal.aborted) recordFailure(ctx, item, error);
-    }
-  });
-
-  await Promise.all([...landed.values(), ...copies]);
-  if (outOfCredits) {
-    const left = summary.notStarted;
-    emit({
+  const left = outcomes.filter((o) => o === 'not-started').length;
+  if (left > 0) {
+    ctx.emit({
       type: 'warning',
       code: 'W_NO_CREDITS',
       message: `${left} asset${left === 1 ? ' was' : 's were'} not submitted for lack of credits (${left} still to do): top up, then run kieaudio build again`,
     });
+  }
+}
+
+/** One paid asset; undefined when the build stopped before it could end. */
+async function runOne(gen: GenerateContext, item: PlannedAsset, abort: (reason: unknown) => void): Promise<GenerateOutcome | undefined> {
+  if (gen.signal.aborted) return undefined;
+  try {
+    return await generateAsset(gen, item);
+  } catch (error) {
+    // A refused key stops everything at once; other workers see the aborted signal.
+    if (error instanceof ApiError && error.code === 'E_API_AUTH') abort(error);
+    if (gen.signal.aborted) return undefined;
+    // Anything else (a full disk, a bug) is this asset's failure; the task stays journalled.
+    recordFailure(gen, item, error);
+    return 'failed';
+  }
+}
+
+/** An asset that shares its spec with a paid one: copied once that one has landed. */
+async function copyWhenLanded(
+  ctx: BuildContext,
+  item: PlannedAsset,
+  landed: ReadonlyMap<string, Promise<GenerateOutcome | undefined>>,
+): Promise<void> {
+  if (item.action.type !== 'restore' || item.action.source.kind !== 'pending') return;
+  const leaderOut = item.action.source.out;
+  const outcome = await landed.get(leaderOut);
+  if (ctx.signal.aborted) return;
+  try {
+    if (outcome !== 'generated') throw new KieaudioError('E_TASK_FAILED', `not generated: it has the same spec as ${leaderOut}, which failed`);
+    if (ctx.offline) await copyPlaceholder(ctx, item, leaderOut);
+    else await restoreFromCache(ctx, item, leaderOut);
+  } catch (error) {
+    if (!ctx.signal.aborted) recordFailure(ctx, item, error);
   }
 }
 
@@ -153,7 +88,7 @@ export async function generateAll(ctx: InstallContext, options: GenerateAllOptio
  * and fails on its own folder.
  */
 async function leadersThatCanInstall(
-  ctx: InstallContext,
+  ctx: BuildContext,
   paid: readonly PlannedAsset[],
   followers: readonly PlannedAsset[],
 ): Promise<{ paid: PlannedAsset[]; followers: PlannedAsset[] }> {

@@ -6,16 +6,13 @@
 import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import { KieaudioError, toKieaudioError } from '../errors.js';
-import type { BuildEvent, BuildSummary } from '../events.js';
-import { outputPath, type ProjectStore } from '../store/project-store.js';
-import type { LockWriter } from '../store/lock-writer.js';
+import { KieaudioError } from '../errors.js';
 import type { PlannedAsset } from '../plan/decide.js';
-import type { Project } from '../project.js';
-import { copyVerified } from '../store/copy-verified.js';
 import type { CacheRecord } from '../store/content-cache.js';
-import type { LockEntry } from '../store/lock-file.js';
-import type { OutFolders } from '../store/out-dir-guard.js';
+import { copyVerified } from '../store/copy-verified.js';
+import { outputPath } from '../store/project-store.js';
+import type { BuildContext } from './context.js';
+import { failedEvent, lockEntry } from './records.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
 const RESTORE_CONCURRENCY = 32;
@@ -24,38 +21,13 @@ const COPIES_KEEP_MTIME = process.platform === 'darwin' || process.platform === 
 /** The longest the synchronous restore pass holds the event loop. */
 const YIELD_EVERY_MS = 20;
 
-export interface AssetFailure {
-  asset: string;
-  out: string;
-  code: string;
-  message: string;
-  taskId?: string | undefined;
-  maybeCharged: boolean;
-}
-
-export interface InstallContext {
-  project: Project;
-  store: ProjectStore;
-  lockWriter: LockWriter;
-  signal: AbortSignal;
-  emit: (event: BuildEvent) => void;
-  summary: BuildSummary;
-  failures: AssetFailure[];
-  outFolders: OutFolders;
-  /** the cache's shard folders, swept of dead processes' temp files before the first download */
-  cacheFolders: OutFolders;
-}
-
-export function recordFailure(ctx: InstallContext, item: PlannedAsset, error: unknown): void {
-  const e = toKieaudioError(error);
-  const failure = { asset: item.asset.id, out: item.asset.out, code: e.code, message: e.message, maybeCharged: false };
-  ctx.summary.failed++;
-  ctx.failures.push(failure);
-  ctx.emit({ type: 'failed', ...failure });
+/** Reports `item`'s failure (the tally counts it). */
+export function recordFailure(ctx: BuildContext, item: PlannedAsset, error: unknown): void {
+  ctx.emit(failedEvent(item, error));
 }
 
 /** Adopts and restores every item that needs no generation; `pending` ones wait for theirs. */
-export async function restoreAll(ctx: InstallContext, items: readonly PlannedAsset[]): Promise<void> {
+export async function restoreAll(ctx: BuildContext, items: readonly PlannedAsset[]): Promise<void> {
   await importOutputSources(ctx, items);
   const rest = await restoreVouched(ctx, items);
   const io = pLimit(RESTORE_CONCURRENCY);
@@ -89,7 +61,7 @@ function restoreSource(item: PlannedAsset): string | undefined {
  * by hash, a folder that failed its check — is returned for the general path, which also reports
  * it. Yields to the event loop every few milliseconds, so Ctrl-C and progress are not held up.
  */
-async function restoreVouched(ctx: InstallContext, items: readonly PlannedAsset[]): Promise<PlannedAsset[]> {
+async function restoreVouched(ctx: BuildContext, items: readonly PlannedAsset[]): Promise<PlannedAsset[]> {
   const planned = new Map<PlannedAsset, { dest: string; from: string }>();
   const folders = new Map<string, string>();
   for (const item of items) {
@@ -138,7 +110,7 @@ async function restoreVouched(ctx: InstallContext, items: readonly PlannedAsset[
  * circle (a → b, b → c, c → a) with an empty cache would overwrite a source before it was copied,
  * losing a paid result.
  */
-async function importOutputSources(ctx: InstallContext, items: readonly PlannedAsset[]): Promise<void> {
+async function importOutputSources(ctx: BuildContext, items: readonly PlannedAsset[]): Promise<void> {
   const sources = new Map<string, { out: string; contentHash: string }>();
   for (const item of items) {
     if (item.action.type === 'restore' && item.action.source.kind === 'output') sources.set(item.specHash, item.action.source);
@@ -159,14 +131,13 @@ async function importOutputSources(ctx: InstallContext, items: readonly PlannedA
   }
 }
 
-async function adopt(ctx: InstallContext, item: PlannedAsset, contentHash: string, size: number): Promise<void> {
+async function adopt(ctx: BuildContext, item: PlannedAsset, contentHash: string, size: number): Promise<void> {
   const taskId = (await ctx.store.cache.lookup(item.specHash))?.taskId;
   ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, taskId }));
-  ctx.summary.restored++;
   ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
 }
 
-export async function restoreFromCache(ctx: InstallContext, item: PlannedAsset, from = 'cache'): Promise<void> {
+export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, from = 'cache'): Promise<void> {
   const { asset } = item;
   const dest = outputPath(ctx.project, asset.out);
   await ctx.outFolders.prepare(dest);
@@ -182,7 +153,7 @@ export async function restoreFromCache(ctx: InstallContext, item: PlannedAsset, 
  * cleared the output folder while a long build ran. Folders are made when first prepared only.
  */
 export async function copyFromCache(
-  ctx: Pick<InstallContext, 'store' | 'outFolders' | 'signal'>,
+  ctx: Pick<BuildContext, 'store' | 'outFolders' | 'signal'>,
   specHash: string,
   dest: string,
 ): Promise<boolean> {
@@ -200,18 +171,17 @@ function isMissing(error: unknown): boolean {
 }
 
 /** Records a restore whose file is in place. */
-function restored(ctx: InstallContext, item: PlannedAsset, record: CacheRecord, from: string, dest: string): void {
+function restored(ctx: BuildContext, item: PlannedAsset, record: CacheRecord, from: string, dest: string): void {
   const { asset } = item;
   // Linux copies get a new mtime, which no stat data can vouch for yet: skip the lstat there.
   if (COPIES_KEEP_MTIME) ctx.store.statIndex.copied(asset.out, dest, record.contentHash);
   else ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, taskId: record.taskId }));
-  ctx.summary.restored++;
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes: record.size });
 }
 
 /** For `--offline` placeholders, which never enter the cache: a verified copy of the leader. */
-export async function copyPlaceholder(ctx: InstallContext, item: PlannedAsset, leaderOut: string): Promise<void> {
+export async function copyPlaceholder(ctx: BuildContext, item: PlannedAsset, leaderOut: string): Promise<void> {
   const { asset } = item;
   const leader = ctx.lockWriter.lock.assets[leaderOut];
   if (!leader) throw new KieaudioError('E_IO', `${leaderOut} was not recorded`);
@@ -220,21 +190,6 @@ export async function copyPlaceholder(ctx: InstallContext, item: PlannedAsset, l
   const size = await copyVerified(outputPath(ctx.project, leaderOut), dest, leader.contentHash, ctx.signal, false);
   if (size === undefined) throw new KieaudioError('E_IO', `${leaderOut} changed while it was copied`);
   ctx.store.statIndex.forget(asset.out);
-  ctx.lockWriter.set(asset.out, { ...lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId }), placeholder: true });
-  ctx.summary.restored++;
+  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId, placeholder: true }));
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from: leaderOut, bytes: size });
-}
-
-function lockEntry(item: PlannedAsset, content: { contentHash: string; size: number; taskId: string | undefined }): LockEntry {
-  const { asset } = item;
-  return {
-    id: asset.id,
-    kind: asset.kind,
-    model: asset.model,
-    input: asset.input,
-    specHash: item.specHash,
-    contentHash: content.contentHash,
-    size: content.size,
-    ...(content.taskId ? { taskId: content.taskId } : {}),
-  };
 }

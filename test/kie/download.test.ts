@@ -9,7 +9,7 @@ import { describeOutputFormat, SPEECH_FORMAT } from '../../src/audio/format.js';
 import { wavHeader } from '../../src/audio/wav.js';
 import { ApiError, KieaudioError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
-import { downloadResult } from '../../src/kie/download.js';
+import { downloadResult } from '../../src/build/download-result.js';
 import { errorTexts, sendJson, startServer, type TestServer } from './http.js';
 
 const KEY = 'sk-download-secret-998877';

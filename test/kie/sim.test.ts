@@ -11,7 +11,7 @@ import { describeOutputFormat, SPEECH_FORMAT } from '../../src/audio/format.js';
 import { sniffContainer } from '../../src/audio/sniff.js';
 import { ApiError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
-import { downloadResult } from '../../src/kie/download.js';
+import { downloadResult } from '../../src/build/download-result.js';
 import { waitForTask, type PollSchedule } from '../../src/kie/poll.js';
 import { withRetry } from '../../src/kie/retry.js';
 import { startSimulator } from '../../src/sim/index.js';

@@ -1,0 +1,125 @@
+/**
+ * Carrying out a plan: the journal tidied and reported, every free restore, then the paid work.
+ * Whatever happens — an interruption, a refused key, a failing disk — what was finished is kept:
+ * the lock and the stat index are written on the way out, and tasks still in flight are named
+ * (they stay in the journal for the next build).
+ */
+import { setMaxListeners } from 'node:events';
+import { abortError, messageOf } from '../errors.js';
+import type { BuildEvent } from '../events.js';
+import type { GatheredState } from '../plan/gather.js';
+import type { Plan, PlannedAsset } from '../plan/decide.js';
+import type { Project } from '../project.js';
+import { sweepStaleTemps } from '../store/atomic-write.js';
+import { stateFolders } from '../store/killed-build-temps.js';
+import { createLockWriter, type LockWriter } from '../store/lock-writer.js';
+import { createOutFolders } from '../store/out-dir-guard.js';
+import type { ProjectStore } from '../store/project-store.js';
+import type { ApiSession } from './api-session.js';
+import type { BuildContext } from './context.js';
+import type { TaskInFlight } from './generate-context.js';
+import { restoreAll } from './restore.js';
+
+export interface ExecuteOptions {
+  project: Project;
+  store: ProjectStore;
+  plan: Plan;
+  gathered: GatheredState;
+  /** open when something must be paid for */
+  api: ApiSession | undefined;
+  /** the plan's `generate` and `resume` items */
+  paid: readonly PlannedAsset[];
+  emit: (event: BuildEvent) => void;
+  offline: boolean;
+  concurrency: number;
+  signal: AbortSignal | undefined;
+  saveParseCache(): Promise<void>;
+}
+
+export async function executePlan(options: ExecuteOptions): Promise<void> {
+  const { project, store, api } = options;
+  const controller = new AbortController();
+  // one listener per operation in flight: hundreds are expected, not a leak
+  setMaxListeners(0, controller.signal);
+  const onAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const ctx: BuildContext = {
+    project,
+    store,
+    lockWriter: createLockWriter(store.lockPath, store.lock, store.lockText),
+    signal: controller.signal,
+    emit: options.emit,
+    offline: options.offline,
+    outFolders: createOutFolders(project.config.outDir),
+    cacheFolders: createOutFolders(project.config.cacheDir),
+  };
+  const inFlight = new Map<string, TaskInFlight>();
+  try {
+    await tidyState(ctx, options);
+    await restoreAll(ctx, options.plan.items);
+    if (api) {
+      const { generateAll } = await import('./generate-all.js');
+      await generateAll(ctx, {
+        api,
+        paid: options.paid,
+        followers: options.plan.items.filter((i) => i.action.type === 'restore' && i.action.source.kind === 'pending'),
+        concurrency: options.concurrency,
+        abort: (reason) => controller.abort(reason),
+        inFlight,
+      });
+    }
+    if (ctx.signal.aborted) throw abortError(ctx.signal);
+  } catch (error) {
+    if (inFlight.size > 0) ctx.emit({ type: 'interrupted', reason: messageOf(error), inFlight: [...inFlight.values()] });
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    // Whatever happened, keep what was done: the lock and the stat index describe finished work.
+    await ctx.lockWriter.flush();
+    await store.statIndex.save();
+    await api?.close();
+    // Only saves time next build: failing to write it must not fail (or mask the error of) this one.
+    await options.saveParseCache().catch(() => undefined);
+  }
+}
+
+/**
+ * Before any work: temp files of killed builds beside the config and in the state folder (output
+ * and cache folders are swept as they are written to), journal entries whose work is done, and
+ * lock entries of up-to-date assets whose id changed. What the journal says about earlier builds
+ * that this one cannot fix is said once.
+ */
+async function tidyState(ctx: BuildContext, options: ExecuteOptions): Promise<void> {
+  const { gathered } = options;
+  for (const folder of stateFolders(ctx.project)) await sweepStaleTemps(folder);
+  for (const entry of gathered.finishedJournal) await ctx.store.journal.remove(entry.specHash);
+  for (const item of options.plan.items) if (item.action.type === 'up-to-date') refreshLockEntry(ctx.lockWriter, item);
+  reportJournal(gathered, ctx.emit);
+  for (const entry of gathered.lostCreates) await ctx.store.journal.remove(entry.specHash);
+}
+
+/** An up-to-date asset whose `id` changed still gets its lock entry updated (no other effect). */
+function refreshLockEntry(lockWriter: LockWriter, item: PlannedAsset): void {
+  const entry = lockWriter.lock.assets[item.asset.out];
+  if (entry && entry.id !== item.asset.id) lockWriter.set(item.asset.out, { ...entry, id: item.asset.id });
+}
+
+function reportJournal(gathered: GatheredState, emit: (event: BuildEvent) => void): void {
+  for (const entry of gathered.lostCreates) {
+    emit({
+      type: 'warning',
+      code: 'W_MAYBE_CHARGED',
+      message: `an interrupted build sent a create request for ${entry.out} at ${entry.createdAt} and stopped before the answer was recorded: that task may have been charged, and cannot be found again`,
+    });
+  }
+  const foreign = new Map<string, number>();
+  for (const e of gathered.foreignJournal) foreign.set(e.baseUrl, (foreign.get(e.baseUrl) ?? 0) + 1);
+  for (const [baseUrl, count] of foreign) {
+    emit({
+      type: 'warning',
+      code: 'W_FOREIGN_TASKS',
+      message: `${count} task${count === 1 ? '' : 's'} created on ${baseUrl} ${count === 1 ? 'is' : 'are'} still in the journal; a build against that API resumes ${count === 1 ? 'it' : 'them'}`,
+    });
+  }
+}

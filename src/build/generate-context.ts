@@ -1,0 +1,71 @@
+/**
+ * The paid path's context: the build's own (context.ts) plus the API it pays through — the
+ * client with its shared poll budget, the creation rate limiter, the poll schedule and retry
+ * policy from the config, and the gate that stops submissions for a whole build.
+ */
+import type { KieClient } from '../kie/client.js';
+import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../kie/poll.js';
+import { withPollBudget } from '../kie/poll-budget.js';
+import { createRateLimiter, type RateLimiter } from '../kie/rate-limiter.js';
+import { NO_JOURNAL } from '../store/journal.js';
+import type { ApiSession } from './api-session.js';
+import type { BuildContext } from './context.js';
+import { createSubmissionGate, type SubmissionGate } from './submission-gate.js';
+
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+/** A task created and not yet installed, for the "still in flight" report on interruption. */
+export interface TaskInFlight {
+  asset: string;
+  out: string;
+  taskId: string;
+}
+
+export interface GenerateContext extends BuildContext {
+  client: KieClient;
+  limiter: RateLimiter;
+  schedule: PollSchedule;
+  retry: RetryPolicy;
+  /** the API's base URL, which journal entries are keyed by */
+  baseUrl: string;
+  gate: SubmissionGate;
+  /** by spec hash */
+  inFlight: Map<string, TaskInFlight>;
+}
+
+export function createGenerateContext(ctx: BuildContext, api: ApiSession, inFlight: Map<string, TaskInFlight>): GenerateContext {
+  const { rateLimit, pollRateLimit, poll, retry } = ctx.project.config.api;
+  const common = {
+    ...ctx,
+    baseUrl: api.baseUrl,
+    retry: { attempts: retry.attempts, baseMs: retry.initialSeconds * 1000, maxMs: retry.maxSeconds * 1000 },
+    gate: createSubmissionGate(ctx.emit),
+    inFlight,
+  };
+  if (ctx.offline) {
+    return {
+      ...common,
+      // The in-process simulator forgets its tasks when it stops: journalling them would only
+      // overwrite the entries of real, paid tasks for the same specs. It has no limits worth
+      // respecting either.
+      store: { ...ctx.store, journal: NO_JOURNAL },
+      client: api.client,
+      limiter: createRateLimiter({ requests: 1_000, intervalMs: 1_000 }),
+      schedule: { initialMs: 5, maxMs: 50, timeoutMs: DEFAULT_POLL_SCHEDULE.timeoutMs },
+    };
+  }
+  const pollIntervalMs = pollRateLimit.intervalSeconds * 1000;
+  return {
+    ...common,
+    client: withPollBudget(
+      api.client,
+      createRateLimiter({ requests: pollRateLimit.requests, intervalMs: pollIntervalMs, spacingMs: pollIntervalMs / pollRateLimit.requests }),
+    ),
+    limiter: createRateLimiter({ requests: rateLimit.requests, intervalMs: rateLimit.intervalSeconds * 1000 }),
+    schedule: { initialMs: poll.initialSeconds * 1000, maxMs: poll.maxSeconds * 1000, timeoutMs: poll.timeoutSeconds * 1000 },
+  };
+}

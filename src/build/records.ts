@@ -1,0 +1,56 @@
+/**
+ * The two records a build writes about an asset, each built in one place: its lock entry (what
+ * was installed at `out`, from which spec) and its `failed` event (why it was not).
+ */
+import { toKieaudioError } from '../errors.js';
+import type { BuildEvent } from '../events.js';
+import type { PlannedAsset } from '../plan/decide.js';
+import type { LockEntry } from '../store/lock-file.js';
+
+export interface InstalledContent {
+  contentHash: string;
+  size: number;
+  taskId?: string | undefined;
+  /** an --offline placeholder, which any real build replaces */
+  placeholder?: boolean;
+}
+
+export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEntry {
+  const { asset } = item;
+  return {
+    id: asset.id,
+    kind: asset.kind,
+    model: asset.model,
+    input: asset.input,
+    specHash: item.specHash,
+    contentHash: content.contentHash,
+    size: content.size,
+    ...(content.taskId ? { taskId: content.taskId } : {}),
+    ...(content.placeholder ? { placeholder: true as const } : {}),
+  };
+}
+
+export interface FailureFacts {
+  taskId?: string | undefined;
+  /** a create request got no answer: the task may exist and be billed */
+  maybeCharged?: boolean;
+  /** never submitted (the build stopped submitting) */
+  notStarted?: boolean;
+  /** what the task cost although its result could not be installed yet */
+  credits?: number | undefined;
+}
+
+export function failedEvent(item: PlannedAsset, error: unknown, facts: FailureFacts = {}): Extract<BuildEvent, { type: 'failed' }> {
+  const e = toKieaudioError(error);
+  return {
+    type: 'failed',
+    asset: item.asset.id,
+    out: item.asset.out,
+    code: e.code,
+    message: e.message,
+    maybeCharged: facts.maybeCharged === true,
+    ...(facts.taskId === undefined ? {} : { taskId: facts.taskId }),
+    ...(facts.notStarted ? { notStarted: true } : {}),
+    ...(facts.credits === undefined ? {} : { credits: facts.credits }),
+  };
+}

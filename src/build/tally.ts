@@ -1,0 +1,100 @@
+/**
+ * A build's bookkeeping in one place: every event passes through `emit`, which counts it into
+ * the summary and the list of failures before handing it on. The code that does the work only
+ * reports what happened; it never touches a counter, so a count cannot drift from the events
+ * that `--json` readers and the terminal see.
+ */
+import type { BuildEvent, BuildSummary } from '../events.js';
+
+export interface AssetFailure {
+  asset: string;
+  out: string;
+  code: string;
+  message: string;
+  taskId?: string | undefined;
+  maybeCharged: boolean;
+}
+
+export interface Tally {
+  /** counts `event`, then passes it on */
+  emit(event: BuildEvent): void;
+  readonly summary: Readonly<BuildSummary>;
+  readonly failures: readonly AssetFailure[];
+  /** stamps the duration and reports the summary: the last event of a build */
+  finish(): BuildSummary;
+}
+
+export function createTally(
+  onEvent: (event: BuildEvent) => void,
+  options: { startedAt: number; orphans: number; placeholders: boolean },
+): Tally {
+  const summary: BuildSummary = {
+    generated: 0,
+    restored: 0,
+    upToDate: 0,
+    failed: 0,
+    kept: 0,
+    notStarted: 0,
+    orphans: options.orphans,
+    creditsUsed: 0,
+    possibleDuplicateCharges: 0,
+    placeholders: options.placeholders,
+    durationMs: 0,
+  };
+  const failures: AssetFailure[] = [];
+
+  const emit = (event: BuildEvent): void => {
+    count(summary, failures, event);
+    onEvent(event);
+  };
+  return {
+    emit,
+    summary,
+    failures,
+    finish() {
+      summary.durationMs = Date.now() - options.startedAt;
+      emit({ type: 'summary', ...summary });
+      return { ...summary };
+    },
+  };
+}
+
+function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEvent): void {
+  switch (event.type) {
+    case 'planned':
+      if (event.action === 'up-to-date') summary.upToDate++;
+      return;
+    case 'kept':
+      summary.kept++;
+      return;
+    case 'generated':
+      summary.generated++;
+      summary.creditsUsed += event.credits ?? 0;
+      return;
+    case 'restored':
+    case 'adopted':
+      summary.restored++;
+      return;
+    case 'failed':
+      if (event.notStarted) summary.notStarted++;
+      else summary.failed++;
+      // a task paid for whose result could not be installed (yet) still cost what it cost
+      summary.creditsUsed += event.credits ?? 0;
+      if (event.maybeCharged) summary.possibleDuplicateCharges++;
+      failures.push({
+        asset: event.asset,
+        out: event.out,
+        code: event.code,
+        message: event.message,
+        ...(event.taskId === undefined ? {} : { taskId: event.taskId }),
+        maybeCharged: event.maybeCharged === true,
+      });
+      return;
+    case 'warning':
+      // a create request an interrupted build sent and never heard back from
+      if (event.code === 'W_MAYBE_CHARGED') summary.possibleDuplicateCharges++;
+      return;
+    default:
+      return;
+  }
+}
