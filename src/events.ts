@@ -9,7 +9,6 @@
  */
 import { z } from 'zod';
 import type { Diagnostic } from './errors.js';
-import type { Action } from './plan/decide.js';
 
 export const ActionTypeSchema = z
   .enum(['up-to-date', 'adopt', 'restore', 'resume', 'generate', 'keep-modified'])
@@ -181,7 +180,5 @@ export type WatchEvent = z.infer<typeof WatchEventSchema>;
 
 // The schemas restate types that live elsewhere; these fail to compile if the two drift apart.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const actionsAgree: Same<ActionType, Action['type']> = true;
 const diagnosticsAgree: Same<z.infer<typeof DiagnosticSchema>, Diagnostic> = true;
-void actionsAgree;
 void diagnosticsAgree;

@@ -1,6 +1,7 @@
 /** The library API: the CLI is a thin shell over these. */
 export { build, type BuildOptions, type BuildResult, type AssetFailure } from './build/build.js';
-export { plan, status, type PlanOptions, type PlanResult, type StatusResult, type StatusEntry, type AssetStatus } from './commands/plan.js';
+export { plan, type PlanOptions, type PlanResult } from './commands/plan.js';
+export { status, type StatusResult, type StatusEntry, type AssetStatus } from './commands/status.js';
 export { clean, type CleanOptions, type CleanResult } from './commands/clean.js';
 export { credits } from './commands/credits.js';
 export { init, type InitResult } from './commands/init.js';

@@ -92,7 +92,7 @@ export const COMMANDS = {
     options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS },
     help: { ...pick('only', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
-      const { status } = await import('../commands/plan.js');
+      const { status } = await import('../commands/status.js');
       const result = await status(commonOptions(flags));
       reportWarnings(result.project, ctx);
       const { renderStatus } = await import('./render-plan.js');

@@ -1,5 +1,5 @@
 /** `plan` and `status` as text for people. */
-import type { StatusResult } from '../commands/plan.js';
+import type { StatusResult } from '../commands/status.js';
 import type { Plan } from '../plan/decide.js';
 import { paint, type Style } from './paint.js';
 

@@ -3,6 +3,7 @@
  * states, cache and journal contents) are gathered by the caller; this only reasons about them,
  * so `plan` and `build` can never disagree.
  */
+import type { ActionType } from '../events.js';
 import { describeChange } from './describe-change.js';
 import type { ResolvedAsset } from '../project.js';
 import type { CacheRecord } from '../store/content-cache.js';
@@ -49,6 +50,11 @@ export type Action =
   | { type: 'generate' }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
   | { type: 'keep-modified' };
+
+// The `planned` event's schema (events.ts) lists the action types again; this fails to compile if
+// the two drift apart.
+const actionsAgree: [ActionType] extends [Action['type']] ? ([Action['type']] extends [ActionType] ? true : false) : false = true;
+void actionsAgree;
 
 /** Why an asset must be restored or generated, for code; `reason` says it for people. */
 export type StaleCause = 'regenerate' | 'forced' | 'new' | 'changed' | 'placeholder' | 'missing';
@@ -132,20 +138,8 @@ function planAsset(
   }
 
   if (output.exists && !ours) {
-    // Not what kieaudio wrote. It may still be exactly the cached result (a crash after the file
-    // was installed but before the lock was written, or a checkout of someone else's build).
-    if (f.cached && output.contentHash === f.cached.contentHash && !options.regenerate) {
-      return plan({ type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size }, 'output matches the cache');
-    }
-    if (!options.force) {
-      const why =
-        output.contentHash === undefined
-          ? 'not a regular file'
-          : entry
-            ? 'edited by hand'
-            : 'exists but was not made by kieaudio';
-      return plan({ type: 'keep-modified' }, `${why}; left alone (use --force to replace it)`);
-    }
+    const kept = planForeignFile(f, entry, output, options);
+    if (kept) return plan(kept.action, kept.reason);
   }
 
   const { cause, text: change } = whyStale(f, entry, output, options);
@@ -170,6 +164,25 @@ function planAsset(
     );
   }
   return plan({ type: 'generate' }, change, cause);
+}
+
+/**
+ * A file at `out` that is not what kieaudio wrote. It may still be exactly the cached result (a
+ * crash after the file was installed but before the lock was written, or a checkout of someone
+ * else's build): adopted. Otherwise it is left alone, unless --force (then undefined: replace it).
+ */
+function planForeignFile(
+  f: AssetFacts,
+  entry: LockEntry | undefined,
+  output: Extract<OutputState, { exists: true }>,
+  options: PlanOptions,
+): { action: Action; reason: string } | undefined {
+  if (f.cached && output.contentHash === f.cached.contentHash && !options.regenerate) {
+    return { action: { type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size }, reason: 'output matches the cache' };
+  }
+  if (options.force) return undefined;
+  const why = output.contentHash === undefined ? 'not a regular file' : entry ? 'edited by hand' : 'exists but was not made by kieaudio';
+  return { action: { type: 'keep-modified' }, reason: `${why}; left alone (use --force to replace it)` };
 }
 
 /**

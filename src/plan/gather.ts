@@ -37,25 +37,7 @@ export async function gatherState(
 ): Promise<GatheredState> {
   const limit = pLimit(IO_CONCURRENCY);
   const { lock, statIndex, cache } = store;
-
-  const journalList = await store.journal.list();
-  const journal = new Map<string, ResumableTask>();
-  const foreignJournal: JournalEntry[] = [];
-  const lostCreates: JournalEntry[] = [];
-  const finishedJournal: JournalEntry[] = [];
-  const lockedTasks = new Set<string>();
-  for (const entry of Object.values(lock.assets)) if (entry.taskId) lockedTasks.add(entry.taskId);
-  for (const entry of journalList.entries) {
-    if (api.offline || entry.baseUrl !== api.baseUrl) {
-      foreignJournal.push(entry);
-    } else if (isResumable(entry)) {
-      const done = lockedTasks.has(entry.taskId) || (await cache.lookup(entry.specHash))?.taskId === entry.taskId;
-      if (done) finishedJournal.push(entry);
-      else journal.set(entry.specHash, entry);
-    } else {
-      lostCreates.push(entry);
-    }
-  }
+  const { journal, foreignJournal, finishedJournal, lostCreates } = await sortJournal(store, api);
 
   const facts = await Promise.all(
     selected.map((asset) =>
@@ -88,4 +70,32 @@ export async function gatherState(
   );
 
   return { store, facts, orphanOutputs, foreignJournal, finishedJournal, lostCreates };
+}
+
+/** The journal's entries by what this build can do with them. */
+async function sortJournal(
+  store: ProjectStore,
+  api: { baseUrl: string; offline: boolean },
+): Promise<Pick<GatheredState, 'foreignJournal' | 'finishedJournal' | 'lostCreates'> & { journal: Map<string, ResumableTask> }> {
+  const journalList = await store.journal.list();
+  const sorted = {
+    journal: new Map<string, ResumableTask>(),
+    foreignJournal: [] as JournalEntry[],
+    lostCreates: [] as JournalEntry[],
+    finishedJournal: [] as JournalEntry[],
+  };
+  const lockedTasks = new Set<string>();
+  for (const entry of Object.values(store.lock.assets)) if (entry.taskId) lockedTasks.add(entry.taskId);
+  for (const entry of journalList.entries) {
+    if (api.offline || entry.baseUrl !== api.baseUrl) {
+      sorted.foreignJournal.push(entry);
+    } else if (isResumable(entry)) {
+      const done = lockedTasks.has(entry.taskId) || (await store.cache.lookup(entry.specHash))?.taskId === entry.taskId;
+      if (done) sorted.finishedJournal.push(entry);
+      else sorted.journal.set(entry.specHash, entry);
+    } else {
+      sorted.lostCreates.push(entry);
+    }
+  }
+  return sorted;
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { Env } from '../project.js';
 import { discoverSpecFiles } from '../spec/discover.js';
 import { CONFIG_FILE_NAME } from '../spec/load.js';
 import { parseConfigText } from '../spec/parse.js';
@@ -17,7 +18,7 @@ export interface LoadedWatchSet {
   specFiles: number;
 }
 
-export async function loadWatchSet(configPath: string, env: Readonly<Record<string, string | undefined>>): Promise<LoadedWatchSet | undefined> {
+export async function loadWatchSet(configPath: string, env: Env): Promise<LoadedWatchSet | undefined> {
   let text: string;
   try {
     text = await readFile(configPath, 'utf8');

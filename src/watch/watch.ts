@@ -10,15 +10,14 @@
  * and the next build resumes them.
  */
 import { relative, resolve, sep } from 'node:path';
-import { build } from '../build/build.js';
-import { KieaudioError, ValidationError, abortError } from '../errors.js';
-import type { FileChange, WatchEvent } from '../events.js';
-import type { Orphan } from '../plan/decide.js';
-import type { CommonOptions } from '../spec/prepare.js';
+import { KieaudioError, abortError } from '../errors.js';
+import type { WatchEvent } from '../events.js';
 import { findConfig } from '../spec/load.js';
-import { startFileWatcher, type FileWatcher, type FileWatcherHandlers } from './file-watcher.js';
-import { configOnlyWatchSet, loadWatchSet, type LoadedWatchSet } from './load-watch-set.js';
-import { createRebuildQueue, type ChangeKind } from './rebuild-queue.js';
+import type { CommonOptions } from '../spec/prepare.js';
+import type { FileWatcherHandlers } from './file-watcher.js';
+import { createRebuild, describeChanges, type RebuildSession } from './rebuild.js';
+import { createRebuildQueue } from './rebuild-queue.js';
+import { watchFiles, type WatchedFiles } from './watched-files.js';
 
 /**
  * Long enough to fold an editor's or formatter's burst of saves (and a busy machine's hiccups)
@@ -48,92 +47,45 @@ export interface Watcher {
  * when there is nothing to watch (no config found) or the signal fired first.
  */
 export async function watch(options: WatchOptions = {}): Promise<Watcher> {
-  const emit = options.onEvent ?? (() => undefined);
   const cwd = resolve(options.cwd ?? process.cwd());
-  const env = options.env ?? process.env;
   if (options.signal?.aborted) throw abortError(options.signal);
   const configPath = await findConfig(cwd, options.configPath);
-  const display = (path: string) => relative(cwd, path).split(sep).join('/') || path;
-  const describe = (changes: ReadonlyMap<string, ChangeKind>): FileChange[] =>
-    [...changes].map(([path, change]) => ({ file: display(path), change }));
-
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const signal = controller.signal;
 
-  let current: LoadedWatchSet = (await loadWatchSet(configPath, env)) ?? configOnlyWatchSet(configPath);
-  let files: FileWatcher | undefined;
-  const handlers: FileWatcherHandlers = {
-    onChange: (path, change) => queue.add(path, change),
-    onError: (error) => emit({ type: 'warning', code: 'W_WATCH', message: `watching files: ${error.message}` }),
+  let files: WatchedFiles | undefined;
+  const session: RebuildSession = {
+    options,
+    cwd,
+    configPath,
+    signal: controller.signal,
+    emit: options.onEvent ?? (() => undefined),
+    display: (path) => relative(cwd, path).split(sep).join('/') || path,
+    files: () => files,
   };
-
-  /** After a config edit: watch what the new `include` reaches (new watcher first, so nothing slips by). */
-  const refreshWatchSet = async (): Promise<boolean> => {
-    const next = await loadWatchSet(configPath, env);
-    if (next === undefined) return false;
-    const changed = next.set.key !== current.set.key;
-    if (changed) {
-      const previous = files;
-      files = await startFileWatcher(next.set, handlers, signal);
-      await previous?.close();
-    }
-    current = next;
-    return changed;
-  };
-
-  const reportOrphans = createOrphanReporter(emit);
-  let n = 0;
-  const rebuild = async (changes: ReadonlyMap<string, ChangeKind>): Promise<void> => {
-    const number = n++;
-    try {
-      const watchSetChanged = changes.has(configPath) && (await refreshWatchSet());
-      emit({ type: 'rebuild', n: number, at: new Date().toISOString(), changes: describe(changes) });
-      try {
-        const result = await build({
-          cwd,
-          configPath,
-          ...(options.env ? { env: options.env } : {}),
-          ...(options.only ? { only: options.only } : {}),
-          offline: options.offline === true,
-          ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-          signal,
-          onEvent: emit,
-        });
-        reportOrphans(result.plan.orphans);
-      } catch (error) {
-        if (signal.aborted) return;
-        emit(rebuildError(number, error));
-      }
-      if (number === 0 || watchSetChanged) emit({ type: 'watching', config: display(configPath), specFiles: current.specFiles });
-    } catch (error) {
-      if (!signal.aborted) emit(rebuildError(number, error));
-    }
-  };
-
   const queue = createRebuildQueue({
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
-    run: rebuild,
-    onDeferred: (changes) => emit({ type: 'rebuild-queued', at: new Date().toISOString(), changes: describe(changes) }),
+    run: createRebuild(session),
+    onDeferred: (changes) => session.emit({ type: 'rebuild-queued', at: new Date().toISOString(), changes: describeChanges(session, changes) }),
   });
+  const handlers: FileWatcherHandlers = {
+    onChange: (path, change) => queue.add(path, change),
+    onError: (error) => session.emit({ type: 'warning', code: 'W_WATCH', message: `watching files: ${error.message}` }),
+  };
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      if (!signal.aborted) controller.abort(new KieaudioError('E_ABORTED', 'watch closed'));
+      if (!controller.signal.aborted) controller.abort(new KieaudioError('E_ABORTED', 'watch closed'));
       options.signal?.removeEventListener('abort', onAbort);
       await queue.close();
       await files?.close();
     })());
-  const closed = new Promise<void>((resolveClosed) => {
-    const onStop = () => void stop().then(resolveClosed);
-    if (signal.aborted) onStop();
-    else signal.addEventListener('abort', onStop, { once: true });
-  });
+  const closed = whenAborted(controller.signal).then(stop);
 
   try {
-    files = await startFileWatcher(current.set, handlers, signal);
+    files = await watchFiles(configPath, options.env ?? process.env, handlers, controller.signal);
   } catch (error) {
     await stop();
     throw error;
@@ -142,23 +94,9 @@ export async function watch(options: WatchOptions = {}): Promise<Watcher> {
   return { close: () => stop().then(() => closed), closed };
 }
 
-/** Orphans are reported when they appear (all of them after the first build), not after every rebuild. */
-function createOrphanReporter(emit: (event: WatchEvent) => void): (orphans: readonly Orphan[]) => void {
-  let known: ReadonlySet<string> | undefined;
-  return (orphans) => {
-    for (const o of orphans) {
-      if (!known?.has(o.out)) emit({ type: 'orphan', out: o.out, intact: o.intact, exists: o.exists });
-    }
-    known = new Set(orphans.map((o) => o.out));
-  };
-}
-
-function rebuildError(n: number, error: unknown): WatchEvent {
-  if (error instanceof ValidationError) {
-    return { type: 'rebuild-error', n, code: error.code, message: error.message, diagnostics: error.diagnostics };
-  }
-  if (error instanceof KieaudioError) return { type: 'rebuild-error', n, code: error.code, message: error.message };
-  // a bug must not end the session: say so and keep watching
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { type: 'rebuild-error', n, code: 'E_INTERNAL', message: `internal error: ${message}` };
+function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolveAborted) => {
+    if (signal.aborted) resolveAborted();
+    else signal.addEventListener('abort', () => resolveAborted(), { once: true });
+  });
 }

@@ -23,7 +23,8 @@ import { inspect } from 'node:util';
 import { describe, it, type ExpectStatic } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { credits } from '../../src/commands/credits.js';
-import { plan, status } from '../../src/commands/plan.js';
+import { plan } from '../../src/commands/plan.js';
+import { status } from '../../src/commands/status.js';
 import type { Faults, Simulator } from '../../src/sim/index.js';
 import { BIN, config, FAST_RETRY, fastApi, jsonLines, kieaudio, listFiles, mixedSpec, resources, type Run } from './helpers.js';
 

@@ -1,0 +1,42 @@
+/**
+ * `status`: each asset's state (up to date, stale, missing, modified by hand, placeholder) and
+ * the orphaned outputs, read off the same plan a build would make. No API calls, no writes.
+ */
+import type { Orphan, PlannedAsset } from '../plan/decide.js';
+import type { Project } from '../project.js';
+import type { CommonOptions } from '../spec/prepare.js';
+import { plan } from './plan.js';
+
+export type AssetStatus = 'up to date' | 'stale' | 'missing' | 'modified by hand' | 'placeholder';
+
+export interface StatusEntry {
+  id: string;
+  out: string;
+  status: AssetStatus;
+  reason: string;
+}
+
+export interface StatusResult {
+  project: Project;
+  assets: StatusEntry[];
+  orphans: Orphan[];
+}
+
+export async function status(options: CommonOptions = {}): Promise<StatusResult> {
+  const { project, plan: p } = await plan(options);
+  return { project, assets: p.items.map(statusOf), orphans: p.orphans };
+}
+
+function statusOf(item: PlannedAsset): StatusEntry {
+  const base = { id: item.asset.id, out: item.asset.out, reason: item.reason };
+  switch (item.action.type) {
+    case 'up-to-date':
+      return { ...base, status: 'up to date' };
+    case 'keep-modified':
+      return { ...base, status: 'modified by hand' };
+    default:
+      if (item.cause === 'placeholder') return { ...base, status: 'placeholder' };
+      if (item.cause === 'missing') return { ...base, status: 'missing' };
+      return { ...base, status: 'stale' };
+  }
+}
