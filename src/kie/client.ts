@@ -3,10 +3,10 @@
  * `withRetry` or poll loops, and only the build layer may decide to resend a create). Every
  * failure is an ApiError with a stable code; the API key never appears in anything thrown.
  */
-import { Agent, request, type Dispatcher } from 'undici';
-import { ApiError, KieaudioError, abortError } from '../errors.js';
-import { classifyReply, isRecord, parseEnvelope, type Envelope } from './envelope.js';
-import { networkError } from './network.js';
+import { Agent, type Dispatcher } from 'undici';
+import { ApiError, KieaudioError } from '../errors.js';
+import { callApi, protocolError, type Connection } from './api-call.js';
+import { isRecord, type Envelope } from './envelope.js';
 import { redactSecret } from './redact.js';
 import { normalizeTaskInfo, type TaskInfo } from './task-info.js';
 
@@ -42,25 +42,12 @@ export interface KieClient {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** API replies are small JSON documents; anything bigger is a misbehaving proxy, not kie. */
-const MAX_REPLY_BYTES = 4 * 1024 * 1024;
-
 const ROUTES = {
   createTask: '/api/v1/jobs/createTask',
   recordInfo: '/api/v1/jobs/recordInfo',
   downloadUrl: '/api/v1/common/download-url',
   credits: '/api/v1/chat/credit',
 } as const;
-
-interface CallSpec {
-  method: 'GET' | 'POST';
-  path: string;
-  query?: Record<string, string>;
-  body?: unknown;
-  signal?: AbortSignal | undefined;
-  /** createTask: errors say whether the task may exist anyway (`maybeCreated`) */
-  create?: boolean;
-}
 
 export function createKieClient(options: KieClientOptions): KieClient {
   const secret = options.apiKey;
@@ -69,126 +56,76 @@ export function createKieClient(options: KieClientOptions): KieClient {
   }
   const baseUrl = parseBaseUrl(options.baseUrl);
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const owned = options.dispatcher === undefined;
   const dispatcher: Dispatcher =
     options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connect: { timeout: Math.min(timeoutMs, 10_000) } });
-  let closing: Promise<void> | undefined;
-
-  async function call(spec: CallSpec): Promise<Envelope> {
-    const route = `${spec.method} ${spec.path}`;
-    const { signal } = spec;
-    if (signal?.aborted) throw abortError(signal);
-    if (closing) throw new ApiError('E_API', `${route}: client is closed`, { retryable: false, details: { route } });
-
-    const url = baseUrl + spec.path + (spec.query ? `?${new URLSearchParams(spec.query).toString()}` : '');
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
-    let status: number;
-    let text: string | undefined;
-    let retryAfter: string | undefined;
-    try {
-      const res = await request(url, {
-        dispatcher,
-        method: spec.method,
-        headers: {
-          authorization: `Bearer ${secret}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: combined,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      status = res.statusCode;
-      retryAfter = headerValue(res.headers['retry-after']);
-      text = await readCapped(res.body, MAX_REPLY_BYTES);
-    } catch (error) {
-      if (signal?.aborted) throw abortError(signal);
-      throw networkError(error, {
-        route,
-        secret,
-        timedOutMs: timeout.signal.aborted ? timeoutMs : undefined,
-        create: spec.create === true,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-
-    const parsed = text === undefined ? undefined : parseEnvelope(text);
-    const envelope = parsed && { ...parsed, msg: parsed.msg === undefined ? undefined : redactSecret(parsed.msg, secret) };
-    if (status < 200 || status > 299 || (envelope && envelope.code !== 200)) {
-      // the server answered with an error, so a create did not take the task
-      throw classifyReply({ status, apiCode: envelope?.code, msg: envelope?.msg, route, retryAfter, create: spec.create === true });
-    }
-    if (!envelope) {
-      throw protocolError(route, status, undefined, text === undefined ? 'reply too large' : 'reply is not a kie JSON envelope', spec.create);
-    }
-    return envelope;
-  }
-
+  const conn: Connection = { baseUrl, secret, timeoutMs, dispatcher, owned: options.dispatcher === undefined, closing: undefined };
   return {
-    async createTask(req, opts = {}) {
-      const body: Record<string, unknown> = { model: req.model, input: req.input };
-      if (req.callBackUrl !== undefined) body.callBackUrl = req.callBackUrl;
-      const env = await call({ method: 'POST', path: ROUTES.createTask, body, signal: opts.signal, create: true });
-      const data = isRecord(env.data) ? env.data : {};
-      const taskId = [data.taskId, data.task_id].find((v): v is string => typeof v === 'string' && v !== '');
-      // a 200 without a task id may still have created one we cannot see
-      if (!taskId) throw protocolError(`POST ${ROUTES.createTask}`, 200, env.code, 'reply has no data.taskId', true);
-      return { taskId };
-    },
-
-    async getTask(taskId, opts = {}) {
-      const route = `GET ${ROUTES.recordInfo}`;
-      let env: Envelope;
-      try {
-        env = await call({ method: 'GET', path: ROUTES.recordInfo, query: { taskId }, signal: opts.signal });
-      } catch (error) {
-        if (error instanceof ApiError && isRecordMissing(error)) {
-          throw new ApiError('E_API_NOT_FOUND', `${route}: task ${taskId} has no record (yet)`, {
-            status: error.status,
-            apiCode: error.apiCode,
-            retryable: false,
-            recordMissing: true,
-            cause: error,
-            details: { ...error.details, taskId },
-          });
-        }
-        throw error;
-      }
-      const info = normalizeTaskInfo(env.data, taskId);
-      if (!info) throw protocolError(route, 200, env.code, 'reply has no task record in data');
-      if (info.failMsg !== undefined) info.failMsg = redactSecret(info.failMsg, secret);
-      return info;
-    },
-
-    async getDownloadUrl(resultUrl, opts = {}) {
-      const env = await call({ method: 'POST', path: ROUTES.downloadUrl, body: { url: resultUrl }, signal: opts.signal });
-      // documented as a bare string; an object with a url is tolerated
-      const data = env.data;
-      const url = typeof data === 'string' ? data : isRecord(data) ? (data.url ?? data.downloadUrl ?? data.download_url) : undefined;
-      if (typeof url !== 'string' || url.trim() === '') {
-        throw protocolError(`POST ${ROUTES.downloadUrl}`, 200, env.code, 'reply has no url in data');
-      }
-      return url.trim();
-    },
-
-    async getCredits(opts = {}) {
-      const env = await call({ method: 'GET', path: ROUTES.credits, signal: opts.signal });
-      const credits = typeof env.data === 'string' && env.data.trim() !== '' ? Number(env.data) : env.data;
-      if (typeof credits !== 'number' || !Number.isFinite(credits)) {
-        throw protocolError(`GET ${ROUTES.credits}`, 200, env.code, 'reply has no credit number in data');
-      }
-      return credits;
-    },
-
-    close() {
-      closing ??= owned ? dispatcher.close() : Promise.resolve();
-      return closing;
-    },
+    createTask: (req, opts = {}) => createTask(conn, req, opts),
+    getTask: (taskId, opts = {}) => getTask(conn, taskId, opts),
+    getDownloadUrl: (resultUrl, opts = {}) => getDownloadUrl(conn, resultUrl, opts),
+    getCredits: (opts = {}) => getCredits(conn, opts),
+    close: () => closeConnection(conn),
   };
+}
+
+async function createTask(conn: Connection, req: CreateTaskRequest, opts: CallOptions): Promise<{ taskId: string }> {
+  const body: Record<string, unknown> = { model: req.model, input: req.input };
+  if (req.callBackUrl !== undefined) body.callBackUrl = req.callBackUrl;
+  const env = await callApi(conn, { method: 'POST', path: ROUTES.createTask, body, signal: opts.signal, create: true });
+  const data = isRecord(env.data) ? env.data : {};
+  const taskId = [data.taskId, data.task_id].find((v): v is string => typeof v === 'string' && v !== '');
+  // a 200 without a task id may still have created one we cannot see
+  if (!taskId) throw protocolError(`POST ${ROUTES.createTask}`, 200, env.code, 'reply has no data.taskId', true);
+  return { taskId };
+}
+
+async function getTask(conn: Connection, taskId: string, opts: CallOptions): Promise<TaskInfo> {
+  const route = `GET ${ROUTES.recordInfo}`;
+  let env: Envelope;
+  try {
+    env = await callApi(conn, { method: 'GET', path: ROUTES.recordInfo, query: { taskId }, signal: opts.signal });
+  } catch (error) {
+    if (error instanceof ApiError && isRecordMissing(error)) {
+      throw new ApiError('E_API_NOT_FOUND', `${route}: task ${taskId} has no record (yet)`, {
+        status: error.status,
+        apiCode: error.apiCode,
+        retryable: false,
+        recordMissing: true,
+        cause: error,
+        details: { ...error.details, taskId },
+      });
+    }
+    throw error;
+  }
+  const info = normalizeTaskInfo(env.data, taskId);
+  if (!info) throw protocolError(route, 200, env.code, 'reply has no task record in data');
+  if (info.failMsg !== undefined) info.failMsg = redactSecret(info.failMsg, conn.secret);
+  return info;
+}
+
+async function getDownloadUrl(conn: Connection, resultUrl: string, opts: CallOptions): Promise<string> {
+  const env = await callApi(conn, { method: 'POST', path: ROUTES.downloadUrl, body: { url: resultUrl }, signal: opts.signal });
+  // documented as a bare string; an object with a url is tolerated
+  const data = env.data;
+  const url = typeof data === 'string' ? data : isRecord(data) ? (data.url ?? data.downloadUrl ?? data.download_url) : undefined;
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw protocolError(`POST ${ROUTES.downloadUrl}`, 200, env.code, 'reply has no url in data');
+  }
+  return url.trim();
+}
+
+async function getCredits(conn: Connection, opts: CallOptions): Promise<number> {
+  const env = await callApi(conn, { method: 'GET', path: ROUTES.credits, signal: opts.signal });
+  const credits = typeof env.data === 'string' && env.data.trim() !== '' ? Number(env.data) : env.data;
+  if (typeof credits !== 'number' || !Number.isFinite(credits)) {
+    throw protocolError(`GET ${ROUTES.credits}`, 200, env.code, 'reply has no credit number in data');
+  }
+  return credits;
+}
+
+function closeConnection(conn: Connection): Promise<void> {
+  conn.closing ??= conn.owned ? conn.dispatcher.close() : Promise.resolve();
+  return conn.closing;
 }
 
 /**
@@ -199,23 +136,6 @@ function isRecordMissing(error: ApiError): boolean {
   if (error.apiCode === 404) return true;
   const msg = error.details.apiMessage;
   return error.apiCode === 422 && typeof msg === 'string' && /recordinfo is null|record.*not (?:found|exist)/i.test(msg);
-}
-
-function protocolError(
-  route: string,
-  status: number,
-  apiCode: number | undefined,
-  what: string,
-  create?: boolean,
-): ApiError {
-  return new ApiError('E_API_PROTOCOL', `${route}: ${what} (HTTP ${status})`, {
-    status,
-    apiCode,
-    retryable: true,
-    // a success status with a body we cannot read: the task may well exist
-    maybeCreated: create ? true : undefined,
-    details: { status, apiCode, route },
-  });
 }
 
 function parseBaseUrl(raw: string): string {
@@ -229,24 +149,4 @@ function parseBaseUrl(raw: string): string {
     throw new KieaudioError('E_USAGE', `API base URL must be http(s), got ${url.protocol}`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The body as text, or undefined (body discarded) when it exceeds `max` bytes. */
-async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    total += buf.length;
-    if (total > max) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

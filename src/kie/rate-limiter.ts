@@ -31,90 +31,125 @@ export interface RateLimiter {
   accepted(): void;
 }
 
-export function createRateLimiter(options: {
+export interface RateLimiterOptions {
   requests: number;
   intervalMs: number;
   /** least time between two requests, to spread them rather than send bursts (default 0) */
   spacingMs?: number;
   now?: () => number;
-}): RateLimiter {
-  const now = options.now ?? Date.now;
-  const spacing = options.spacingMs ?? 0;
-  const slotMs = options.intervalMs / options.requests;
+}
+
+/** What the limiter's functions share: its settings and the window's bookkeeping. */
+interface LimiterState {
+  requests: number;
+  intervalMs: number;
+  spacing: number;
+  slotMs: number;
+  now: () => number;
   /** when each slot's request was answered; Infinity while it is still in flight */
-  const slots: number[] = [];
-  let lastStart = -Infinity;
-  let pausedUntil = 0;
-  let streak = 0;
-  let marginMs = 0;
-  let queue: Promise<void> = Promise.resolve();
-  let wake: (() => void) | undefined;
+  slots: number[];
+  lastStart: number;
+  pausedUntil: number;
+  streak: number;
+  marginMs: number;
+  queue: Promise<void>;
+  wake: (() => void) | undefined;
+}
 
-  const waitForSlot = async (signal?: AbortSignal): Promise<ReleaseSlot> => {
-    for (;;) {
-      if (signal?.aborted) throw abortError(signal);
-      const t = now();
-      const windowMs = options.intervalMs + marginMs;
-      for (let i = slots.length - 1; i >= 0; i--) if ((slots[i] ?? 0) <= t - windowMs) slots.splice(i, 1);
-      let wait = Math.max(pausedUntil - t, lastStart + spacing - t);
-      if (slots.length >= options.requests) {
-        const oldest = Math.min(...slots);
-        if (oldest === Infinity) {
-          // every slot is in flight: the next answer frees one a window later
-          await new Promise<void>((resolve) => (wake = resolve));
-          continue;
-        }
-        wait = Math.max(wait, oldest + windowMs - t);
-      }
-      if (wait <= 0) {
-        slots.push(Infinity);
-        lastStart = t;
-        let released = false;
-        return () => {
-          if (released) return;
-          released = true;
-          // the array may have shifted; mark the first still-open slot (all open slots are alike)
-          const open = slots.indexOf(Infinity);
-          if (open >= 0) slots[open] = now();
-          wake?.();
-          wake = undefined;
-        };
-      }
-      await sleep(wait, signal);
-    }
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const limiter: LimiterState = {
+    requests: options.requests,
+    intervalMs: options.intervalMs,
+    spacing: options.spacingMs ?? 0,
+    slotMs: options.intervalMs / options.requests,
+    now: options.now ?? Date.now,
+    slots: [],
+    lastStart: -Infinity,
+    pausedUntil: 0,
+    streak: 0,
+    marginMs: 0,
+    queue: Promise.resolve(),
+    wake: undefined,
   };
-
   return {
-    acquire(signal) {
-      // Chain acquisitions so waiters are served first come, first served.
-      const turn = queue.then(() => waitForSlot(signal));
-      queue = turn.then(
-        () => undefined,
-        () => undefined,
-      );
-      return turn;
-    },
-    backOff(ms) {
-      pausedUntil = Math.max(pausedUntil, now() + ms);
-    },
-    rateLimited(retryAfterMs) {
-      streak++;
-      marginMs = Math.min(options.intervalMs * 0.25, marginMs * 2 + Math.max(slotMs, options.intervalMs * 0.01));
-      // A server that says when to come back is obeyed by every worker. Otherwise the wider
-      // margin already spaces the next requests; the refused one waits for a slot like any other.
-      if (retryAfterMs !== undefined) {
-        const ms = Math.round(retryAfterMs * (1 + Math.random() * 0.25));
-        this.backOff(ms);
-        return ms;
-      }
-      const ms = Math.round(Math.min(options.intervalMs, slotMs * 2 ** (streak - 1)));
-      // 429s that keep coming (another client on the same account) pause everyone, doubling.
-      if (streak >= 3) this.backOff(ms);
-      return ms;
-    },
-    accepted() {
-      streak = 0;
-      marginMs *= 0.98;
-    },
+    acquire: (signal) => acquireSlot(limiter, signal),
+    backOff: (ms) => backOff(limiter, ms),
+    rateLimited: (retryAfterMs) => noteRateLimited(limiter, retryAfterMs),
+    accepted: () => noteAccepted(limiter),
   };
+}
+
+function acquireSlot(limiter: LimiterState, signal?: AbortSignal): Promise<ReleaseSlot> {
+  // Chain acquisitions so waiters are served first come, first served.
+  const turn = limiter.queue.then(() => waitForSlot(limiter, signal));
+  limiter.queue = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  return turn;
+}
+
+async function waitForSlot(limiter: LimiterState, signal?: AbortSignal): Promise<ReleaseSlot> {
+  const { slots } = limiter;
+  for (;;) {
+    if (signal?.aborted) throw abortError(signal);
+    const t = limiter.now();
+    const windowMs = limiter.intervalMs + limiter.marginMs;
+    for (let i = slots.length - 1; i >= 0; i--) if ((slots[i] ?? 0) <= t - windowMs) slots.splice(i, 1);
+    let wait = Math.max(limiter.pausedUntil - t, limiter.lastStart + limiter.spacing - t);
+    if (slots.length >= limiter.requests) {
+      const oldest = Math.min(...slots);
+      if (oldest === Infinity) {
+        // every slot is in flight: the next answer frees one a window later
+        await new Promise<void>((resolve) => (limiter.wake = resolve));
+        continue;
+      }
+      wait = Math.max(wait, oldest + windowMs - t);
+    }
+    if (wait <= 0) return holdSlot(limiter, t);
+    await sleep(wait, signal);
+  }
+}
+
+/** Takes a slot now; it stays in flight until the returned function is called (once counts). */
+function holdSlot(limiter: LimiterState, t: number): ReleaseSlot {
+  const { slots } = limiter;
+  slots.push(Infinity);
+  limiter.lastStart = t;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    // the array may have shifted; mark the first still-open slot (all open slots are alike)
+    const open = slots.indexOf(Infinity);
+    if (open >= 0) slots[open] = limiter.now();
+    limiter.wake?.();
+    limiter.wake = undefined;
+  };
+}
+
+function backOff(limiter: LimiterState, ms: number): void {
+  limiter.pausedUntil = Math.max(limiter.pausedUntil, limiter.now() + ms);
+}
+
+function noteRateLimited(limiter: LimiterState, retryAfterMs: number | undefined): number {
+  const { intervalMs, slotMs } = limiter;
+  limiter.streak++;
+  limiter.marginMs = Math.min(intervalMs * 0.25, limiter.marginMs * 2 + Math.max(slotMs, intervalMs * 0.01));
+  // A server that says when to come back is obeyed by every worker. Otherwise the wider
+  // margin already spaces the next requests; the refused one waits for a slot like any other.
+  if (retryAfterMs !== undefined) {
+    const ms = Math.round(retryAfterMs * (1 + Math.random() * 0.25));
+    backOff(limiter, ms);
+    return ms;
+  }
+  const ms = Math.round(Math.min(intervalMs, slotMs * 2 ** (limiter.streak - 1)));
+  // 429s that keep coming (another client on the same account) pause everyone, doubling.
+  if (limiter.streak >= 3) backOff(limiter, ms);
+  return ms;
+}
+
+function noteAccepted(limiter: LimiterState): void {
+  limiter.streak = 0;
+  limiter.marginMs *= 0.98;
 }

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { KieaudioError } from '../errors.js';
-import { sleep } from '../kie/sleep.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { KieaudioError, abortError } from '../errors.js';
 import { isProcessAlive } from './process-alive.js';
 
 export const BUILD_LOCK_FILE = 'build.lock';
@@ -49,36 +49,13 @@ export async function acquireBuildLock(
   let tookOverFromDeadBuild = false;
 
   for (;;) {
-    try {
-      const handle = await open(path, 'wx');
-      try {
-        await handle.writeFile(`${JSON.stringify(me)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      return {
-        tookOverFromDeadBuild,
-        async release(opts) {
-          await releaseIfOurs(path, me.token);
-          // rmdir refuses a folder that is not empty: anything written since stays
-          if (opts?.tidy && createdStateDir) await rmdir(stateDir).catch(() => undefined);
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (await createLockFile(path, me)) {
+      return heldLock({ stateDir, path, token: me.token, createdStateDir, tookOverFromDeadBuild });
     }
-
     const holder = await readHolder(path);
     if (holder === 'gone') continue;
     if (holder === 'unreadable') {
-      const age = await ageMs(path);
-      if (age !== undefined && age > UNREADABLE_STALE_MS) {
-        await removeStale(path, async () => (await readHolder(path)) === 'unreadable' && ((await ageMs(path)) ?? 0) > UNREADABLE_STALE_MS, options.signal);
-        tookOverFromDeadBuild = true;
-      } else {
-        await sleep(50, options.signal);
-      }
+      if (await removeIfAbandoned(path, options.signal)) tookOverFromDeadBuild = true;
       continue;
     }
     if (holder.host === me.host && !isProcessAlive(holder.pid)) {
@@ -89,19 +66,63 @@ export async function acquireBuildLock(
       tookOverFromDeadBuild = true;
       continue;
     }
-    if (!options.wait) {
-      throw new KieaudioError(
-        'E_LOCKED',
-        `another kieaudio build is running in this project (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); wait for it, or run without --no-wait to queue behind it`,
-        { details: { pid: holder.pid, host: holder.host, since: holder.startedAt } },
-      );
-    }
+    if (!options.wait) throw lockedError(holder);
     if (!told) {
       told = true;
       options.onWait?.(holder);
     }
     await sleep(options.pollMs ?? 250, options.signal);
   }
+}
+
+/** Creates the lock file as `me`; false when it exists already. */
+async function createLockFile(path: string, me: LockHolder): Promise<boolean> {
+  try {
+    const handle = await open(path, 'wx');
+    try {
+      await handle.writeFile(`${JSON.stringify(me)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  }
+}
+
+function heldLock(held: { stateDir: string; path: string; token: string; createdStateDir: boolean; tookOverFromDeadBuild: boolean }): BuildLock {
+  return {
+    tookOverFromDeadBuild: held.tookOverFromDeadBuild,
+    async release(opts) {
+      await releaseIfOurs(held.path, held.token);
+      // rmdir refuses a folder that is not empty: anything written since stays
+      if (opts?.tidy && held.createdStateDir) await rmdir(held.stateDir).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * A lock file that cannot be read is either being written right now or was abandoned
+ * half-written: removes it once it is old enough to be the latter (true), else waits a moment.
+ */
+async function removeIfAbandoned(path: string, signal: AbortSignal | undefined): Promise<boolean> {
+  const age = await ageMs(path);
+  if (age !== undefined && age > UNREADABLE_STALE_MS) {
+    await removeStale(path, async () => (await readHolder(path)) === 'unreadable' && ((await ageMs(path)) ?? 0) > UNREADABLE_STALE_MS, signal);
+    return true;
+  }
+  await sleep(50, signal);
+  return false;
+}
+
+function lockedError(holder: LockHolder): KieaudioError {
+  return new KieaudioError(
+    'E_LOCKED',
+    `another kieaudio build is running in this project (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); wait for it, or run without --no-wait to queue behind it`,
+    { details: { pid: holder.pid, host: holder.host, since: holder.startedAt } },
+  );
 }
 
 /**
@@ -158,5 +179,18 @@ async function ageMs(path: string): Promise<number | undefined> {
     return Date.now() - (await stat(path)).mtimeMs;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * setTimeout as a promise that rejects at once when `signal` aborts, with the same error as
+ * kie/sleep.ts: store/ sits beside kie/ and does not import it.
+ */
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    throw error;
   }
 }

@@ -54,126 +54,150 @@ export interface ContentCache {
   remove(specHash: string): Promise<void>;
 }
 
+/** What the cache's functions share: where entries live, and the records read so far. */
+interface CacheState {
+  dir: string;
+  /** `dir` normalized, ending in a separator */
+  base: string;
+  // Records are small and change only through this cache: each is read once per build.
+  records: Map<string, CacheRecord | undefined>;
+}
+
 export function createContentCache(dir: string): ContentCache {
   // Paths are put together from one normalized root rather than by join(), whose normalizing
   // showed in profiles of restores of thousands of files. Spec hashes are hex: no separators.
   const root = join(dir);
-  const base = root.endsWith(sep) ? root : `${root}${sep}`;
-  const shard = (specHash: string) => `${base}${specHash.slice(0, 2)}`;
-  const dataPath = (specHash: string) => `${base}${specHash.slice(0, 2)}${sep}${specHash}.audio`;
-  const recordPath = (specHash: string) => `${base}${specHash.slice(0, 2)}${sep}${specHash}.json`;
-
-  // Records are small and change only through this object: each is read once per build.
-  const records = new Map<string, CacheRecord | undefined>();
-
-  const remove = async (specHash: string) => {
-    records.set(specHash, undefined);
-    await rm(recordPath(specHash), { force: true });
-    await rm(dataPath(specHash), { force: true });
-  };
-
+  const cache: CacheState = { dir, base: root.endsWith(sep) ? root : `${root}${sep}`, records: new Map() };
   return {
     dir,
-    dataPath,
-    remove,
-
-    async lookup(specHash) {
-      if (records.has(specHash)) return records.get(specHash);
-      let text: string | undefined;
-      try {
-        text = await readFile(recordPath(specHash), 'utf8');
-      } catch (error) {
-        // Only a record that is not there is absent. One that cannot be read now (permissions, too
-        // many open files, a failing disk) must not look absent: the asset would be paid for again.
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-          throw new KieaudioError('E_IO', `cannot read the cache record ${recordPath(specHash)}: ${messageOf(error)}`, {
-            cause: error,
-          });
-        }
-      }
-      let record: CacheRecord | undefined;
-      if (text !== undefined) {
-        try {
-          const parsed = CacheRecordSchema.safeParse(JSON.parse(text));
-          if (parsed.success) record = parsed.data;
-        } catch {
-          // damaged: counts as absent; the next commit for this hash overwrites it
-        }
-      }
-      records.set(specHash, record);
-      return record;
-    },
-
-    async commit(specHash, record) {
-      await mkdir(shard(specHash), { recursive: true });
-      const verifiedAt = BigInt(Date.now()) * 1_000_000n;
-      const s = await stat(dataPath(specHash), { bigint: true });
-      const seen = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
-      const full = { ...record, seen };
-      await writeFileAtomic(recordPath(specHash), `${JSON.stringify(full)}\n`);
-      records.set(specHash, full);
-    },
-
-    copyVouchedSync(specHash, dest) {
-      const record = records.get(specHash);
-      // Synchronous, stat and copy: see copyFileAtomicSync.
-      if (record === undefined) return undefined;
-      const source = dataPath(specHash);
-      const s = statSync(source, { bigint: true, throwIfNoEntry: false });
-      if (s === undefined || !vouches(record, s)) return undefined;
-      copyFileAtomicSync(source, dest);
-      return record;
-    },
-
-    async copyTo(specHash, dest, signal) {
-      const record = await this.lookup(specHash);
-      if (!record) return false;
-      if (this.copyVouchedSync(specHash, dest) !== undefined) return true;
-      const source = dataPath(specHash);
-      // Only a data file that is gone drops the entry; any other error (a permission, a failing
-      // disk) is reported and the paid result left where it is.
-      const s = statSync(source, { bigint: true, throwIfNoEntry: false });
-      if (s === undefined) {
-        await remove(specHash);
-        return false;
-      }
-      const verifiedAt = BigInt(Date.now()) * 1_000_000n;
-      const size = await copyVerified(source, dest, record.contentHash, signal, false);
-      if (size === record.size) {
-        // Checked now: the next restore of this entry may take the fast path.
-        const fresh = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
-        records.set(specHash, { ...record, seen: fresh });
-        await writeFileAtomic(recordPath(specHash), `${JSON.stringify({ ...record, seen: fresh })}\n`, { durable: false }).catch(
-          () => undefined,
-        );
-        return true;
-      }
-      // Not what the record says: never trust it, never leave it for the next build.
-      if (size !== undefined) await rm(dest, { force: true });
-      await remove(specHash);
-      return false;
-    },
-
-    async list() {
-      let shards: string[];
-      try {
-        shards = await readdir(dir);
-      } catch {
-        return [];
-      }
-      const hashes: string[] = [];
-      for (const name of shards) {
-        if (!/^[0-9a-f]{2}$/.test(name)) continue;
-        for (const file of await readdir(join(dir, name))) {
-          if (isTempName(file)) continue;
-          const match = /^([0-9a-f]{64})\.json$/.exec(file);
-          if (match?.[1]) hashes.push(match[1]);
-        }
-      }
-      return hashes.sort();
-    },
+    dataPath: (specHash) => dataPathOf(cache, specHash),
+    remove: (specHash) => removeEntry(cache, specHash),
+    lookup: (specHash) => lookupRecord(cache, specHash),
+    commit: (specHash, record) => commitEntry(cache, specHash, record),
+    copyVouchedSync: (specHash, dest) => copyVouchedSync(cache, specHash, dest),
+    copyTo: (specHash, dest, signal) => copyEntry(cache, specHash, dest, signal),
+    list: () => listEntries(dir),
   };
+}
+
+function shardOf(cache: CacheState, specHash: string): string {
+  return `${cache.base}${specHash.slice(0, 2)}`;
+}
+
+function dataPathOf(cache: CacheState, specHash: string): string {
+  return `${cache.base}${specHash.slice(0, 2)}${sep}${specHash}.audio`;
+}
+
+function recordPathOf(cache: CacheState, specHash: string): string {
+  return `${cache.base}${specHash.slice(0, 2)}${sep}${specHash}.json`;
+}
+
+async function removeEntry(cache: CacheState, specHash: string): Promise<void> {
+  cache.records.set(specHash, undefined);
+  await rm(recordPathOf(cache, specHash), { force: true });
+  await rm(dataPathOf(cache, specHash), { force: true });
+}
+
+async function lookupRecord(cache: CacheState, specHash: string): Promise<CacheRecord | undefined> {
+  if (cache.records.has(specHash)) return cache.records.get(specHash);
+  const text = await readRecordText(recordPathOf(cache, specHash));
+  let record: CacheRecord | undefined;
+  if (text !== undefined) {
+    try {
+      const parsed = CacheRecordSchema.safeParse(JSON.parse(text));
+      if (parsed.success) record = parsed.data;
+    } catch {
+      // damaged: counts as absent; the next commit for this hash overwrites it
+    }
+  }
+  cache.records.set(specHash, record);
+  return record;
+}
+
+/** The record file's text, or undefined when there is none. */
+async function readRecordText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    // Only a record that is not there is absent. One that cannot be read now (permissions, too
+    // many open files, a failing disk) must not look absent: the asset would be paid for again.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+      throw new KieaudioError('E_IO', `cannot read the cache record ${path}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    return undefined;
+  }
+}
+
+async function commitEntry(cache: CacheState, specHash: string, record: CacheRecord): Promise<void> {
+  await mkdir(shardOf(cache, specHash), { recursive: true });
+  const verifiedAt = BigInt(Date.now()) * 1_000_000n;
+  const s = await stat(dataPathOf(cache, specHash), { bigint: true });
+  const seen = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
+  const full = { ...record, seen };
+  await writeFileAtomic(recordPathOf(cache, specHash), `${JSON.stringify(full)}\n`);
+  cache.records.set(specHash, full);
+}
+
+function copyVouchedSync(cache: CacheState, specHash: string, dest: string): CacheRecord | undefined {
+  const record = cache.records.get(specHash);
+  // Synchronous, stat and copy: see copyFileAtomicSync.
+  if (record === undefined) return undefined;
+  const source = dataPathOf(cache, specHash);
+  const s = statSync(source, { bigint: true, throwIfNoEntry: false });
+  if (s === undefined || !vouches(record, s)) return undefined;
+  copyFileAtomicSync(source, dest);
+  return record;
+}
+
+async function copyEntry(cache: CacheState, specHash: string, dest: string, signal?: AbortSignal): Promise<boolean> {
+  const record = await lookupRecord(cache, specHash);
+  if (!record) return false;
+  if (copyVouchedSync(cache, specHash, dest) !== undefined) return true;
+  const source = dataPathOf(cache, specHash);
+  // Only a data file that is gone drops the entry; any other error (a permission, a failing
+  // disk) is reported and the paid result left where it is.
+  const s = statSync(source, { bigint: true, throwIfNoEntry: false });
+  if (s === undefined) {
+    await removeEntry(cache, specHash);
+    return false;
+  }
+  const verifiedAt = BigInt(Date.now()) * 1_000_000n;
+  const size = await copyVerified(source, dest, record.contentHash, signal, false);
+  if (size === record.size) {
+    // Checked now: the next restore of this entry may take the fast path.
+    const fresh = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
+    cache.records.set(specHash, { ...record, seen: fresh });
+    await writeFileAtomic(recordPathOf(cache, specHash), `${JSON.stringify({ ...record, seen: fresh })}\n`, { durable: false }).catch(
+      () => undefined,
+    );
+    return true;
+  }
+  // Not what the record says: never trust it, never leave it for the next build.
+  if (size !== undefined) await rm(dest, { force: true });
+  await removeEntry(cache, specHash);
+  return false;
+}
+
+async function listEntries(dir: string): Promise<string[]> {
+  let shards: string[];
+  try {
+    shards = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const hashes: string[] = [];
+  for (const name of shards) {
+    if (!/^[0-9a-f]{2}$/.test(name)) continue;
+    for (const file of await readdir(join(dir, name))) {
+      if (isTempName(file)) continue;
+      const match = /^([0-9a-f]{64})\.json$/.exec(file);
+      if (match?.[1]) hashes.push(match[1]);
+    }
+  }
+  return hashes.sort();
 }
 
 /** The data file is as it was when its hash was last checked, and was not modified in the same clock tick. */

@@ -59,8 +59,25 @@ export interface StatIndex {
 
 export const STAT_INDEX_FILE = 'stat-index.json';
 
+/** What the index's functions share: where it is saved, its entries, and whether they changed. */
+interface IndexState {
+  path: string;
+  entries: Record<string, IndexEntry>;
+  dirty: boolean;
+}
+
 export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
   const path = join(stateDir, STAT_INDEX_FILE);
+  const index: IndexState = { path, entries: await readEntries(path), dirty: false };
+  return {
+    check: (key, absPath) => checkOutput(index, key, absPath),
+    copied: (key, absPath, contentHash) => noteCopied(index, key, absPath, contentHash),
+    forget: (key) => forgetEntry(index, key),
+    save: () => saveIndex(index),
+  };
+}
+
+async function readEntries(path: string): Promise<Record<string, IndexEntry>> {
   const entries = Object.create(null) as Record<string, IndexEntry>;
   try {
     const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<IndexData>;
@@ -68,68 +85,73 @@ export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
   } catch {
     // missing or damaged: it is only a cache of hashes, start over
   }
-  let dirty = false;
+  return entries;
+}
 
-  const forget = (key: string) => {
-    if (entries[key]) {
-      delete entries[key];
-      dirty = true;
-    }
-  };
+async function checkOutput(index: IndexState, key: string, absPath: string): Promise<OutputState> {
+  const s = lstatOutput(absPath);
+  if (s === undefined) return { exists: false };
+  if (!s.isFile()) return { exists: true, contentHash: undefined, size: s.size };
+  const entry = index.entries[key];
+  if (entry && vouches(entry, s)) {
+    return { exists: true, contentHash: entry.contentHash, size: entry.size };
+  }
+  const hashedAt = Date.now();
+  const { sha256, size } = await hashFile(absPath);
+  // If the file changed while it was read, the stat taken before no longer describes the hash.
+  const after = await stat(absPath);
+  if (after.mtimeMs === s.mtimeMs && after.size === s.size) rememberEntry(index, key, s, sha256, hashedAt);
+  return { exists: true, contentHash: sha256, size };
+}
 
-  const remember = (key: string, s: Stats, contentHash: string, hashedAtMs: number) => {
-    entries[key] = { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, contentHash, hashedAtMs };
-    dirty = true;
-  };
+/** The output's stat data, or undefined when there is nothing at `absPath`. */
+function lstatOutput(absPath: string): Stats | undefined {
+  try {
+    // lstat: a symlink at `out` is not kieaudio's file, and must not be read through.
+    // Synchronous on purpose: on a local disk a stat answers from the inode cache in
+    // microseconds, while a promise round trip through the thread pool costs several times
+    // that in main-thread work — and a no-op build does nothing but these.
+    return lstatSync(absPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
 
-  return {
-    async check(key, absPath) {
-      let s;
-      try {
-        // lstat: a symlink at `out` is not kieaudio's file, and must not be read through.
-        // Synchronous on purpose: on a local disk a stat answers from the inode cache in
-        // microseconds, while a promise round trip through the thread pool costs several times
-        // that in main-thread work — and a no-op build does nothing but these.
-        s = lstatSync(absPath);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return { exists: false };
-        throw error;
-      }
-      if (!s.isFile()) return { exists: true, contentHash: undefined, size: s.size };
-      const entry = entries[key];
-      if (
-        entry &&
-        entry.size === s.size &&
-        entry.mtimeMs === s.mtimeMs &&
-        entry.ctimeMs === s.ctimeMs &&
-        entry.ino === s.ino &&
-        s.mtimeMs + RACY_WINDOW_MS < entry.hashedAtMs
-      ) {
-        return { exists: true, contentHash: entry.contentHash, size: entry.size };
-      }
-      const hashedAt = Date.now();
-      const { sha256, size } = await hashFile(absPath);
-      // If the file changed while it was read, the stat taken before no longer describes the hash.
-      const after = await stat(absPath);
-      if (after.mtimeMs === s.mtimeMs && after.size === s.size) remember(key, s, sha256, hashedAt);
-      return { exists: true, contentHash: sha256, size };
-    },
+/** The file is as it was when hashed, and was not modified in the same clock tick. */
+function vouches(entry: IndexEntry, s: Stats): boolean {
+  return (
+    entry.size === s.size &&
+    entry.mtimeMs === s.mtimeMs &&
+    entry.ctimeMs === s.ctimeMs &&
+    entry.ino === s.ino &&
+    s.mtimeMs + RACY_WINDOW_MS < entry.hashedAtMs
+  );
+}
 
-    copied(key, absPath, contentHash) {
-      const now = Date.now();
-      const s = lstatSync(absPath, { throwIfNoEntry: false });
-      if (s?.isFile() && s.mtimeMs + RACY_WINDOW_MS < now) remember(key, s, contentHash, now);
-      else forget(key);
-    },
+function noteCopied(index: IndexState, key: string, absPath: string, contentHash: string): void {
+  const now = Date.now();
+  const s = lstatSync(absPath, { throwIfNoEntry: false });
+  if (s?.isFile() && s.mtimeMs + RACY_WINDOW_MS < now) rememberEntry(index, key, s, contentHash, now);
+  else forgetEntry(index, key);
+}
 
-    forget,
+function rememberEntry(index: IndexState, key: string, s: Stats, contentHash: string, hashedAtMs: number): void {
+  index.entries[key] = { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, contentHash, hashedAtMs };
+  index.dirty = true;
+}
 
-    async save() {
-      if (!dirty) return;
-      const data: IndexData = { version: INDEX_VERSION, entries };
-      await writeFileAtomic(path, `${JSON.stringify(data)}\n`);
-      dirty = false;
-    },
-  };
+function forgetEntry(index: IndexState, key: string): void {
+  if (index.entries[key]) {
+    delete index.entries[key];
+    index.dirty = true;
+  }
+}
+
+async function saveIndex(index: IndexState): Promise<void> {
+  if (!index.dirty) return;
+  const data: IndexData = { version: INDEX_VERSION, entries: index.entries };
+  await writeFileAtomic(index.path, `${JSON.stringify(data)}\n`);
+  index.dirty = false;
 }

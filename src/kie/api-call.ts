@@ -1,0 +1,139 @@
+/**
+ * One request to the kie.ai API and its reply envelope, for the client (client.ts): the HTTP
+ * exchange with its timeout and size cap, then the envelope checked for success. Every failure
+ * is an ApiError with a stable code; the API key never appears in anything thrown.
+ */
+import { request, type Dispatcher } from 'undici';
+import { ApiError, abortError } from '../errors.js';
+import { classifyReply, parseEnvelope, type Envelope } from './envelope.js';
+import { networkError } from './network.js';
+import { redactSecret } from './redact.js';
+
+/** API replies are small JSON documents; anything bigger is a misbehaving proxy, not kie. */
+const MAX_REPLY_BYTES = 4 * 1024 * 1024;
+
+/** What every request of one client shares. */
+export interface Connection {
+  /** origin and path prefix, without a trailing slash */
+  baseUrl: string;
+  secret: string;
+  timeoutMs: number;
+  dispatcher: Dispatcher;
+  /** whether the client made `dispatcher` (and so closes it) */
+  owned: boolean;
+  /** set by close(): no request starts after it */
+  closing: Promise<void> | undefined;
+}
+
+export interface CallSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** createTask: errors say whether the task may exist anyway (`maybeCreated`) */
+  create?: boolean;
+}
+
+interface Reply {
+  status: number;
+  /** undefined when the body was too large to read */
+  text: string | undefined;
+  retryAfter: string | undefined;
+}
+
+/** Sends one request and returns its envelope, which reports success (code 200). */
+export async function callApi(conn: Connection, spec: CallSpec): Promise<Envelope> {
+  const route = `${spec.method} ${spec.path}`;
+  const { signal } = spec;
+  if (signal?.aborted) throw abortError(signal);
+  if (conn.closing) throw new ApiError('E_API', `${route}: client is closed`, { retryable: false, details: { route } });
+
+  const { status, text, retryAfter } = await sendRequest(conn, spec, route);
+  const parsed = text === undefined ? undefined : parseEnvelope(text);
+  const envelope = parsed && { ...parsed, msg: parsed.msg === undefined ? undefined : redactSecret(parsed.msg, conn.secret) };
+  if (status < 200 || status > 299 || (envelope && envelope.code !== 200)) {
+    // the server answered with an error, so a create did not take the task
+    throw classifyReply({ status, apiCode: envelope?.code, msg: envelope?.msg, route, retryAfter, create: spec.create === true });
+  }
+  if (!envelope) {
+    throw protocolError(route, status, undefined, text === undefined ? 'reply too large' : 'reply is not a kie JSON envelope', spec.create);
+  }
+  return envelope;
+}
+
+/** The HTTP exchange alone, under the per-request timeout; transport failures become E_NETWORK. */
+async function sendRequest(conn: Connection, spec: CallSpec, route: string): Promise<Reply> {
+  const { signal } = spec;
+  const { secret, timeoutMs } = conn;
+  const url = conn.baseUrl + spec.path + (spec.query ? `?${new URLSearchParams(spec.query).toString()}` : '');
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+  try {
+    const res = await request(url, {
+      dispatcher: conn.dispatcher,
+      method: spec.method,
+      headers: {
+        authorization: `Bearer ${secret}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      signal: combined,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const status = res.statusCode;
+    const retryAfter = headerValue(res.headers['retry-after']);
+    const text = await readCapped(res.body, MAX_REPLY_BYTES);
+    return { status, text, retryAfter };
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    throw networkError(error, {
+      route,
+      secret,
+      timedOutMs: timeout.signal.aborted ? timeoutMs : undefined,
+      create: spec.create === true,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function protocolError(
+  route: string,
+  status: number,
+  apiCode: number | undefined,
+  what: string,
+  create?: boolean,
+): ApiError {
+  return new ApiError('E_API_PROTOCOL', `${route}: ${what} (HTTP ${status})`, {
+    status,
+    apiCode,
+    retryable: true,
+    // a success status with a body we cannot read: the task may well exist
+    maybeCreated: create ? true : undefined,
+    details: { status, apiCode, route },
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The body as text, or undefined (body discarded) when it exceeds `max` bytes. */
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    total += buf.length;
+    if (total > max) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
