@@ -12,7 +12,8 @@ import type { ParseCache } from '../store/parse-cache.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
 import { parseConfigText, parseSpecData, parseSpecText, type ParsedSpec } from './parse.js';
-import { INVALID } from './content.js';
+import { INVALID, type ConfigContent } from './content.js';
+import type { Locate } from './position.js';
 import { STATE_DIR_NAME, envCacheDir } from './resolve-config.js';
 import { resolveProject, type Output, type SpecSource } from './resolve.js';
 import { findEscapingFolders } from './symlink-check.js';
@@ -80,58 +81,10 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   if (content === undefined) throw new ValidationError(sortDiagnostics(parsedConfig.diagnostics));
   const diagnostics: Diagnostic[] = [...parsedConfig.diagnostics];
 
-  // the spec files are found, and checked, whenever what finds them is valid, even if the rest of the config is not
-  const include = content.include === INVALID ? undefined : (content.include ?? []);
-  const cacheSetting = envCacheDir(env) ?? (content.cacheDir === INVALID ? undefined : content.cacheDir);
-  const discovered =
-    include === undefined || cacheSetting === undefined
-      ? { files: [], unmatched: [] }
-      : await discoverSpecFiles({
-          rootDir,
-          include,
-          ignoreDirs: [resolve(rootDir, cacheSetting), join(rootDir, STATE_DIR_NAME)],
-          excludeFiles: [configPath],
-          configFileName: CONFIG_FILE_NAME,
-        });
-  for (const index of discovered.unmatched) {
-    diagnostics.push({
-      file: configDisplay,
-      ...parsedConfig.locate(['include', index]),
-      severity: 'warning',
-      code: 'W_INCLUDE_UNMATCHED',
-      field: `include.${index}`,
-      message: `include pattern ${JSON.stringify(include?.[index])} matches no files`,
-    });
-  }
-
-  const limit = pLimit(READ_CONCURRENCY);
-  const parsedSpecs = await Promise.all(
-    discovered.files.map((path) =>
-      limit(async () => {
-        const file = display(path);
-        try {
-          return { path, file, ...parseSpec(await readFile(path, 'utf8'), file, options.parseCache) };
-        } catch (error) {
-          const readError: Diagnostic = {
-            file,
-            line: 1,
-            col: 1,
-            severity: 'error',
-            code: 'E_IO',
-            message: `could not read the file: ${messageOf(error)}`,
-          };
-          return { path, file, diagnostics: [readError], content: undefined };
-        }
-      }),
-    ),
-  );
-
-  const specs: SpecSource[] = [];
-  for (const parsed of parsedSpecs) {
-    diagnostics.push(...parsed.diagnostics);
-    if (parsed.content === undefined) continue;
-    specs.push({ path: parsed.path, display: parsed.file, content: parsed.content, locate: parsed.locate });
-  }
+  const discovered = await findSpecFiles({ path: configPath, rootDir, display: configDisplay, content, locate: parsedConfig.locate }, env);
+  diagnostics.push(...discovered.diagnostics);
+  const read = await readSpecs(discovered.files, display, options.parseCache);
+  diagnostics.push(...read.diagnostics);
 
   const resolved = resolveProject({
     configPath,
@@ -141,7 +94,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     configContent: content,
     configLocate: parsedConfig.locate,
     env,
-    specs,
+    specs: read.specs,
   });
   diagnostics.push(...resolved.diagnostics);
 
@@ -153,6 +106,86 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const project = resolved.project;
   if (project === undefined || hasErrors(sorted)) throw new ValidationError(sorted);
   return { ...project, warnings: sorted };
+}
+
+/** The config file as far as finding the spec files needs it. */
+interface ConfigFile {
+  /** absolute */
+  path: string;
+  /** absolute: the config's folder */
+  rootDir: string;
+  display: string;
+  content: ConfigContent;
+  locate: Locate;
+}
+
+/** The spec files `include` finds, and a warning for each pattern that finds none. */
+async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+  const { content, rootDir } = config;
+  // the spec files are found, and checked, whenever what finds them is valid, even if the rest of the config is not
+  const include = content.include === INVALID ? undefined : (content.include ?? []);
+  const cacheSetting = envCacheDir(env) ?? (content.cacheDir === INVALID ? undefined : content.cacheDir);
+  if (include === undefined || cacheSetting === undefined) return { files: [], diagnostics: [] };
+  const discovered = await discoverSpecFiles({
+    rootDir,
+    include,
+    ignoreDirs: [resolve(rootDir, cacheSetting), join(rootDir, STATE_DIR_NAME)],
+    excludeFiles: [config.path],
+    configFileName: CONFIG_FILE_NAME,
+  });
+  const diagnostics = discovered.unmatched.map(
+    (index): Diagnostic => ({
+      file: config.display,
+      ...config.locate(['include', index]),
+      severity: 'warning',
+      code: 'W_INCLUDE_UNMATCHED',
+      field: `include.${index}`,
+      message: `include pattern ${JSON.stringify(include[index])} matches no files`,
+    }),
+  );
+  return { files: discovered.files, diagnostics };
+}
+
+/** Reads and parses the spec files, READ_CONCURRENCY at a time; those that hold a map become SpecSources. */
+async function readSpecs(
+  paths: readonly string[],
+  display: (path: string) => string,
+  cache: ParseCache | undefined,
+): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[] }> {
+  const limit = pLimit(READ_CONCURRENCY);
+  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => readSpec(path, display(path), cache))));
+  const specs: SpecSource[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const parsed of parsedSpecs) {
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.content === undefined) continue;
+    specs.push({ path: parsed.path, display: parsed.file, content: parsed.content, locate: parsed.locate });
+  }
+  return { specs, diagnostics };
+}
+
+/** A spec file as read: parsed, or only the error that kept it from being read. */
+type ReadSpec = { path: string; file: string } & (ParsedSpec | { diagnostics: Diagnostic[]; content: undefined });
+
+/** One spec file, parsed; a file that cannot be read is an error of its own, not the end of loading. */
+async function readSpec(
+  path: string,
+  file: string,
+  cache: ParseCache | undefined,
+): Promise<ReadSpec> {
+  try {
+    return { path, file, ...parseSpec(await readFile(path, 'utf8'), file, cache) };
+  } catch (error) {
+    const readError: Diagnostic = {
+      file,
+      line: 1,
+      col: 1,
+      severity: 'error',
+      code: 'E_IO',
+      message: `could not read the file: ${messageOf(error)}`,
+    };
+    return { path, file, diagnostics: [readError], content: undefined };
+  }
 }
 
 function parseSpec(text: string, file: string, cache: ParseCache | undefined): ParsedSpec {

@@ -11,31 +11,10 @@ import type { AssetKind, ResolvedAsset } from '../project.js';
 import { knownModel, refusedParam } from './models.js';
 import { checkExtension, normalizeOut } from './out-path.js';
 import { EFFECT_TEXT_WARN_LENGTH, paramNames } from './params.js';
-import type { DocPath, Locate } from './position.js';
-import { INVALID, type AssetEntry } from './content.js';
+import type { AssetEntry } from './content.js';
+import { UNKNOWN, pickField, type Layer, type Origin, type Picked } from './defaults-chain.js';
 
-/** One level of the defaults chain, and where it was written. */
-export interface Layer {
-  values: Readonly<Record<string, unknown>> | null | undefined;
-  file: string;
-  locate: Locate;
-  /** path of `values` in its document */
-  path: DocPath;
-  /** how fields of this level are named in messages: "" for the asset, "defaults.voice." */
-  fieldPrefix: string;
-  /** the level may hide fields (see content.ts): a field absent here is unknown, not unset */
-  incomplete?: boolean;
-}
-
-/** Where a value of the chain came from: a layer, or the config's fallback model. */
-export interface Origin {
-  file: string;
-  locate: Locate;
-  path: DocPath;
-  field: string;
-  /** true when written on the asset itself (reported per asset, not once per location) */
-  own: boolean;
-}
+export type { Layer, Origin };
 
 export interface AssetContext {
   entry: AssetEntry;
@@ -64,165 +43,196 @@ const TEXT_HINT: Record<AssetKind, string> = {
   effect: 'a description of the sound',
 };
 
-/** A field whose value cannot be known: it, or a level it falls through to, failed validation. */
-const UNKNOWN: unique symbol = Symbol('unknown');
-
 /**
  * The checks of the defaults chain (a pinned voice, text, parameters the model refuses, warnings)
  * run on assets that passed validation. The `out` checks run on every asset whose `out` is valid,
  * with the extension checked whenever the format is known, so a bad parameter does not hide them.
  */
 export function resolveAsset(ctx: AssetContext): ResolvedOne {
-  const { entry, layers } = ctx;
-  const own = layers[0];
+  const own = ctx.layers[0];
   if (own === undefined) return {};
-  const { kind, label } = entry;
-  const checkChain = entry.valid;
-  let failed = !entry.valid;
-  const at = (origin: Origin, code: string, message: string, severity: 'error' | 'warning' = 'error') => {
-    if (severity === 'error') failed = true;
-    ctx.report(
-      {
-        file: origin.file,
-        ...origin.locate(origin.path),
-        severity,
-        code,
-        asset: label,
-        field: origin.field,
-        message: `${origin.field}: ${message}`,
-      },
-      origin.own,
-    );
-  };
-  const ownField = (name: string): Origin => ({
-    file: own.file,
-    locate: own.locate,
-    path: [...own.path, name],
-    field: name,
-    own: true,
-  });
-
-  const pick = (name: string): { value: unknown; origin: Origin } | typeof UNKNOWN | undefined => {
-    for (const layer of layers) {
-      const value = layer.values?.[name];
-      if (value !== undefined && value !== null) {
-        if (value === INVALID) return UNKNOWN;
-        return {
-          value,
-          origin: {
-            file: layer.file,
-            locate: layer.locate,
-            path: [...layer.path, name],
-            field: layer.fieldPrefix + name,
-            own: layer === own,
-          },
-        };
-      }
-      if (layer.incomplete === true) return UNKNOWN;
-    }
-    return undefined;
-  };
-
-  let model: string | undefined;
-  let format: AudioFormat | undefined;
-  const input: Record<string, unknown> = {};
-  if (kind !== undefined) {
-    const modelHit = pick('model');
-    let modelOrigin: Origin | undefined;
-    if (modelHit === undefined) {
-      model = ctx.fallbackModel?.slug;
-      modelOrigin = ctx.fallbackModel?.origin;
-    } else if (modelHit !== UNKNOWN && typeof modelHit.value === 'string') {
-      model = modelHit.value;
-      modelOrigin = modelHit.origin;
-    }
-    if (model === undefined) failed = true;
-    if (checkChain && model !== undefined && modelOrigin !== undefined && knownModel(model) === undefined) {
-      at(
-        modelOrigin,
-        'W_UNKNOWN_MODEL',
-        `"${model}" is not a model kieaudio knows; it is sent as written and checked against the ${kind} parameters (kie.ai adds models, but check the spelling)`,
-        'warning',
-      );
-    }
-
-    let unknown: Set<string> | undefined;
-    for (const name of paramNames(kind)) {
-      const hit = pick(name);
-      if (hit === undefined) continue;
-      if (hit === UNKNOWN) {
-        failed = true;
-        (unknown ??= new Set()).add(name);
-        continue;
-      }
-      // with the model unknown a parameter cannot be refused here; the model's own problem is reported
-      const refused = model === undefined ? undefined : refusedParam(model, name);
-      if (refused !== undefined) {
-        if (checkChain) at(hit.origin, 'E_PARAM_UNSUPPORTED', `not accepted by model ${model}: ${refused}; remove it or choose another model`);
-        failed = true;
-        continue;
-      }
-      input[name] = hit.value;
-      if (checkChain && name === 'text' && kind === 'effect' && typeof hit.value === 'string' && hit.value.length > EFFECT_TEXT_WARN_LENGTH) {
-        at(
-          hit.origin,
-          'W_EFFECT_TEXT_LONG',
-          `${hit.value.length} characters; kie.ai's backend has been seen to reject sound-effect prompts over ${EFFECT_TEXT_WARN_LENGTH} characters although its docs allow 5000`,
-          'warning',
-        );
-      }
-    }
-
-    const assetAt = (code: string, field: string, message: string) => {
-      failed = true;
-      ctx.report(
-        { file: own.file, ...own.locate(own.path), severity: 'error', code, asset: label, field, message },
-        true,
-      );
-    };
-    if (checkChain && input.text === undefined && unknown?.has('text') !== true) {
-      assetAt('E_REQUIRED', 'text', `missing required field "text" (${TEXT_HINT[kind]})`);
-    }
-    if (checkChain && kind === 'voice' && input.voice === undefined && unknown?.has('voice') !== true) {
-      assetAt(
-        'E_VOICE_UNPINNED',
-        'voice',
-        'voice: no voice is set on this asset or in any defaults; pin one (e.g. `voice: Rachel` here or in defaults.voice), because kie.ai has changed its default voice before and an unpinned line would not be reproducible',
-      );
-    }
-
-    if (kind === 'voice') {
-      format = SPEECH_FORMAT;
-    } else if (unknown?.has('output_format') !== true) {
-      format = describeOutputFormat(typeof input.output_format === 'string' ? input.output_format : DEFAULT_EFFECT_OUTPUT_FORMAT);
-    }
-  }
-
-  // a missing or mistyped out was reported by validation
-  const rawOut = own.values?.out;
-  if (typeof rawOut !== 'string') return {};
-  const outcome = normalizeOut(rawOut);
-  if (!outcome.ok) {
-    at(ownField('out'), outcome.code, outcome.message);
-    return {};
-  }
-  if (kind !== undefined && format !== undefined) {
-    const extensionProblem = checkExtension(outcome.out, kind, format, typeof input.output_format === 'string');
-    if (extensionProblem !== undefined) at(ownField('out'), 'E_OUT_EXTENSION', extensionProblem);
-  }
-
-  if (failed || kind === undefined || model === undefined || format === undefined) return { out: outcome.out };
+  const check: AssetCheck = { ctx, own, checkChain: ctx.entry.valid, failed: !ctx.entry.valid };
+  const kind = ctx.entry.kind;
+  const chain = kind === undefined ? undefined : resolveChain(check, kind);
+  const out = resolveOut(check, chain);
+  if (out === undefined) return {};
+  if (check.failed || chain?.model === undefined || chain.format === undefined) return { out };
   const id = own.values?.id;
   return {
-    out: outcome.out,
+    out,
     asset: {
-      id: typeof id === 'string' ? id : outcome.out,
-      kind,
-      out: outcome.out,
-      model,
-      input,
-      format,
-      source: { file: own.file, ...own.locate(own.path), index: entry.index },
+      id: typeof id === 'string' ? id : out,
+      kind: chain.kind,
+      out,
+      model: chain.model,
+      input: chain.input,
+      format: chain.format,
+      source: { file: own.file, ...own.locate(own.path), index: ctx.entry.index },
     },
   };
+}
+
+/** What the checks of one asset share: where to report, and whether an error was found. */
+interface AssetCheck {
+  ctx: AssetContext;
+  /** the asset's own level of the chain */
+  own: Layer;
+  /** whether to run the checks of the defaults chain: only on assets that passed validation */
+  checkChain: boolean;
+  /** an error was found (here or by validation): no ResolvedAsset */
+  failed: boolean;
+}
+
+/** What an asset of a known kind takes from its defaults chain. */
+interface Chain {
+  kind: AssetKind;
+  /** undefined when not known (the asset then fails) */
+  model: string | undefined;
+  /** the parameters set on the chain that the model accepts */
+  input: Record<string, unknown>;
+  /** undefined when `output_format` is hidden by a level that failed validation */
+  format: AudioFormat | undefined;
+}
+
+function resolveChain(check: AssetCheck, kind: AssetKind): Chain {
+  const model = resolveModel(check, kind);
+  const { input, unknown } = collectParams(check, kind, model);
+  checkRequired(check, kind, input, unknown);
+  return { kind, model, input, format: formatOf(kind, input, unknown) };
+}
+
+/** The model named on the chain, else the config's fallback; warns about a model kieaudio does not know. */
+function resolveModel(check: AssetCheck, kind: AssetKind): string | undefined {
+  const hit = pickField(check.ctx.layers, 'model');
+  let model: string | undefined;
+  let origin: Origin | undefined;
+  if (hit === undefined) {
+    model = check.ctx.fallbackModel?.slug;
+    origin = check.ctx.fallbackModel?.origin;
+  } else if (hit !== UNKNOWN && typeof hit.value === 'string') {
+    model = hit.value;
+    origin = hit.origin;
+  }
+  if (model === undefined) check.failed = true;
+  if (check.checkChain && model !== undefined && origin !== undefined && knownModel(model) === undefined) {
+    reportAt(
+      check,
+      origin,
+      'W_UNKNOWN_MODEL',
+      `"${model}" is not a model kieaudio knows; it is sent as written and checked against the ${kind} parameters (kie.ai adds models, but check the spelling)`,
+      'warning',
+    );
+  }
+  return model;
+}
+
+/**
+ * The parameters of `kind` set on the chain and accepted by the model; `unknown` names those a
+ * level that failed validation hides, so that they are not also reported as missing.
+ */
+function collectParams(
+  check: AssetCheck,
+  kind: AssetKind,
+  model: string | undefined,
+): { input: Record<string, unknown>; unknown: ReadonlySet<string> } {
+  const input: Record<string, unknown> = {};
+  const unknown = new Set<string>();
+  for (const name of paramNames(kind)) {
+    const hit = pickField(check.ctx.layers, name);
+    if (hit === undefined) continue;
+    if (hit === UNKNOWN) {
+      check.failed = true;
+      unknown.add(name);
+      continue;
+    }
+    // with the model unknown a parameter cannot be refused here; the model's own problem is reported
+    const refused = model === undefined ? undefined : refusedParam(model, name);
+    if (refused !== undefined) {
+      if (check.checkChain) reportAt(check, hit.origin, 'E_PARAM_UNSUPPORTED', `not accepted by model ${model}: ${refused}; remove it or choose another model`);
+      check.failed = true;
+      continue;
+    }
+    input[name] = hit.value;
+    if (check.checkChain && name === 'text' && kind === 'effect') warnLongEffectText(check, hit);
+  }
+  return { input, unknown };
+}
+
+function warnLongEffectText(check: AssetCheck, text: Picked): void {
+  if (typeof text.value !== 'string' || text.value.length <= EFFECT_TEXT_WARN_LENGTH) return;
+  reportAt(
+    check,
+    text.origin,
+    'W_EFFECT_TEXT_LONG',
+    `${text.value.length} characters; kie.ai's backend has been seen to reject sound-effect prompts over ${EFFECT_TEXT_WARN_LENGTH} characters although its docs allow 5000`,
+    'warning',
+  );
+}
+
+/** Fields that no level of the chain sets, reported on the asset; a field a failed level hides is not missing. */
+function checkRequired(check: AssetCheck, kind: AssetKind, input: Record<string, unknown>, unknown: ReadonlySet<string>): void {
+  if (!check.checkChain) return;
+  if (input.text === undefined && !unknown.has('text')) {
+    reportOnAsset(check, 'E_REQUIRED', 'text', `missing required field "text" (${TEXT_HINT[kind]})`);
+  }
+  if (kind === 'voice' && input.voice === undefined && !unknown.has('voice')) {
+    reportOnAsset(
+      check,
+      'E_VOICE_UNPINNED',
+      'voice',
+      'voice: no voice is set on this asset or in any defaults; pin one (e.g. `voice: Rachel` here or in defaults.voice), because kie.ai has changed its default voice before and an unpinned line would not be reproducible',
+    );
+  }
+}
+
+function formatOf(kind: AssetKind, input: Record<string, unknown>, unknown: ReadonlySet<string>): AudioFormat | undefined {
+  if (kind === 'voice') return SPEECH_FORMAT;
+  if (unknown.has('output_format')) return undefined;
+  return describeOutputFormat(typeof input.output_format === 'string' ? input.output_format : DEFAULT_EFFECT_OUTPUT_FORMAT);
+}
+
+/** The normalized `out`, undefined when it is not valid; its extension is checked when the format is known. */
+function resolveOut(check: AssetCheck, chain: Chain | undefined): string | undefined {
+  const { own } = check;
+  // a missing or mistyped out was reported by validation
+  const rawOut = own.values?.out;
+  if (typeof rawOut !== 'string') return undefined;
+  const origin: Origin = { file: own.file, locate: own.locate, path: [...own.path, 'out'], field: 'out', own: true };
+  const outcome = normalizeOut(rawOut);
+  if (!outcome.ok) {
+    reportAt(check, origin, outcome.code, outcome.message);
+    return undefined;
+  }
+  if (chain?.format !== undefined) {
+    const extensionProblem = checkExtension(outcome.out, chain.kind, chain.format, typeof chain.input.output_format === 'string');
+    if (extensionProblem !== undefined) reportAt(check, origin, 'E_OUT_EXTENSION', extensionProblem);
+  }
+  return outcome.out;
+}
+
+/** Reports a problem of the value at `origin`, named by its field; an error fails the asset. */
+function reportAt(check: AssetCheck, origin: Origin, code: string, message: string, severity: 'error' | 'warning' = 'error'): void {
+  if (severity === 'error') check.failed = true;
+  check.ctx.report(
+    {
+      file: origin.file,
+      ...origin.locate(origin.path),
+      severity,
+      code,
+      asset: check.ctx.entry.label,
+      field: origin.field,
+      message: `${origin.field}: ${message}`,
+    },
+    origin.own,
+  );
+}
+
+/** Reports an error at the asset itself, for a field that it and its defaults lack. */
+function reportOnAsset(check: AssetCheck, code: string, field: string, message: string): void {
+  const { own } = check;
+  check.failed = true;
+  check.ctx.report(
+    { file: own.file, ...own.locate(own.path), severity: 'error', code, asset: check.ctx.entry.label, field, message },
+    true,
+  );
 }
