@@ -1,17 +1,15 @@
 /**
  * The command line: argv → a library call → output and an exit code. This is the only place that
- * prints errors and the only place that decides the process's exit code.
+ * prints errors and the only place that decides the process's exit code (with the two parts it
+ * hands off: render-error.ts for what a command threw, interrupts.ts for Ctrl-C).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { KieaudioError, ValidationError } from '../errors.js';
-import type { Output } from './output.js';
-import { renderDiagnostics } from './diagnostics.js';
-import { escapeControl } from './escape.js';
 import { COMMANDS, type CommandName, type ParsedFlags } from './commands.js';
 import { GLOBAL_HELP, commandHelp } from './help.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { readVersion } from './version.js';
-import { removeLiveTempFilesSync } from '../store/atomic-write.js';
+import { listenForInterrupts } from './interrupts.js';
+import { renderError } from './render-error.js';
 
 /**
  * A reader that goes away (`kieaudio build | head`, a pager quit early) closes the pipe; the next
@@ -46,22 +44,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
     return EXIT.usage;
   }
   const name = first as CommandName;
-  const command = COMMANDS[name];
-
-  let flags: ParsedFlags;
-  try {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: command.options as ParseArgsConfig['options'],
-      allowPositionals: false,
-      strict: true,
-    });
-    flags = values as ParsedFlags;
-    void positionals;
-  } catch (error) {
-    process.stderr.write(`kieaudio ${name}: ${(error as Error).message}\n\nRun "kieaudio ${name} --help" for usage.\n`);
-    return EXIT.usage;
-  }
+  const flags = parseCommandFlags(name, rest);
+  if (flags === undefined) return EXIT.usage;
   if (flags.help) {
     process.stdout.write(commandHelp(name));
     return EXIT.ok;
@@ -78,62 +62,29 @@ export async function main(argv: string[]): Promise<ExitCode> {
     stdout: process.stdout,
     stderr: process.stderr,
   });
-
-  // First Ctrl-C: stop starting work, let what is in flight settle, keep the journal.
-  // Second: leave at once (every file at `out` is still whole: outputs are only ever renamed in).
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      output.notice('stopping: no new tasks; tasks in flight stay in the journal for the next build (Ctrl-C again to quit at once)');
-      controller.abort(new KieaudioError('E_ABORTED', 'interrupted'));
-    } else {
-      // Outputs are only ever renamed into place, so none is half-written; temp files go too.
-      removeLiveTempFilesSync();
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // a closed terminal: stop as for Ctrl-C rather than die mid-write, leaving the lock behind
-  process.on('SIGHUP', onSignal);
-
+  const interrupts = listenForInterrupts(output);
   try {
-    return await command.run(flags, { output, signal: controller.signal });
+    return await COMMANDS[name].run(flags, { output, signal: interrupts.signal });
   } catch (error) {
-    return renderError(error, output, controller.signal.aborted);
+    return renderError(error, output, interrupts.signal.aborted);
   } finally {
     output.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    interrupts.removeListeners();
   }
 }
 
-function renderError(error: unknown, output: Output, interrupted: boolean): ExitCode {
-  if (error instanceof ValidationError) {
-    output.error(renderDiagnostics(error.diagnostics, output.color), { code: error.code, diagnostics: error.diagnostics });
-    return EXIT.usage;
+/** The command's flags, or undefined after printing why they are not valid. */
+function parseCommandFlags(name: CommandName, args: string[]): ParsedFlags | undefined {
+  try {
+    const { values } = parseArgs({
+      args,
+      options: COMMANDS[name].options as ParseArgsConfig['options'],
+      allowPositionals: false,
+      strict: true,
+    });
+    return values as ParsedFlags;
+  } catch (error) {
+    process.stderr.write(`kieaudio ${name}: ${(error as Error).message}\n\nRun "kieaudio ${name} --help" for usage.\n`);
+    return undefined;
   }
-  if (error instanceof KieaudioError) {
-    if (error.code === 'E_ABORTED' || interrupted) {
-      output.error('interrupted: finished work is kept; tasks in flight resume on the next build', { code: 'E_ABORTED' });
-      return EXIT.interrupted;
-    }
-    output.error(`error: ${escapeControl(error.message, { keepNewlines: true })}`, { code: error.code });
-    switch (error.code) {
-      case 'E_USAGE':
-      case 'E_CONFIG_NOT_FOUND':
-      case 'E_NO_MATCH':
-      case 'E_NO_API_KEY':
-        return EXIT.usage;
-      default:
-        return EXIT.failed;
-    }
-  }
-  if (interrupted) return EXIT.interrupted;
-  output.error(`internal error: ${(error as Error).stack ?? String(error)}`, { code: 'E_INTERNAL' });
-  return EXIT.failed;
 }
-

@@ -14,6 +14,7 @@ import { createProgress, type Progress, type ProgressStream } from './progress.j
 import { PROBLEM_EVENTS, renderEvent } from './render-event.js';
 import type { Env } from '../project.js';
 import { isInteractive } from './terminal.js';
+import { createLineQueue, type LineQueue } from './line-queue.js';
 
 export interface Output {
   readonly json: boolean;
@@ -46,112 +47,107 @@ export interface OutputOptions {
 /** How often the live area may redraw on its own (elapsed time, spinner). */
 const TICK_MS = 125;
 
+/** What the methods of an Output share: the mode, the streams and, on a terminal, the live area. */
+interface OutputState {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly color: boolean;
+  readonly errColor: boolean;
+  readonly stdout: ProgressStream;
+  readonly stderr: ProgressStream;
+  readonly queue: LineQueue;
+  readonly progress: Progress | undefined;
+  /** redraws the live area while it is on screen */
+  timer: ReturnType<typeof setInterval> | undefined;
+}
+
 export function createOutput(options: OutputOptions): Output {
   const { json, quiet, verbose, stdout, stderr, env } = options;
   const color = !json && colorEnabled(stdout, env);
   const errColor = colorEnabled(stderr, env);
   const queue = createLineQueue();
-  const line = (stream: ProgressStream, text: string) => queue.write(stream, text.endsWith('\n') ? text : `${text}\n`);
   const progress: Progress | undefined =
     !json && !quiet && isInteractive(stdout, env)
       ? createProgress({ out: stdout, err: stderr, color, errColor, verbose, now: options.now ?? Date.now, minRedrawMs: TICK_MS })
       : undefined;
-
-  const jsonLine = json ? (text: string) => queue.write(stdout, text) : undefined;
-
-  // The timer runs only while the area is on screen, and never keeps the process alive.
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const syncTimer = () => {
-    if (progress?.active && timer === undefined) {
-      timer = setInterval(() => progress.tick(), TICK_MS);
-      timer.unref();
-    } else if (!progress?.active && timer !== undefined) {
-      clearInterval(timer);
-      timer = undefined;
-    }
-  };
-  const write = (to: 'out' | 'err', text: string) => {
-    if (progress) progress.print(to, text);
-    else line(to === 'out' ? stdout : stderr, text);
-  };
+  const state: OutputState = { json, quiet, verbose, color, errColor, stdout, stderr, queue, progress, timer: undefined };
 
   return {
     json,
     color,
     verbose,
     quiet,
-    event(event) {
-      if (jsonLine) {
-        jsonLine(toJsonLine(event));
-        return;
-      }
-      if (progress) {
-        progress.event(event);
-        syncTimer();
-        return;
-      }
-      const problem = PROBLEM_EVENTS.has(event.type);
-      if (quiet && !problem && event.type !== 'summary') return;
-      const text = renderEvent(event, { color: problem ? errColor : color, verbose });
-      if (text !== undefined) line(problem ? stderr : stdout, text);
-    },
-    result(text, lines) {
-      if (jsonLine) for (const l of Array.isArray(lines) ? lines : [lines]) jsonLine(toJsonLine(l));
-      else if (text !== '') write('out', text);
-    },
-    notice(text) {
-      if (quiet) return;
-      if (json) line(stderr, text);
-      else write('out', text);
-    },
-    error(text, data) {
-      if (jsonLine) jsonLine(toJsonLine({ type: 'error', message: text, ...data }));
-      write('err', text);
-    },
-    close() {
-      queue.flush();
-      progress?.stop();
-      syncTimer();
-    },
+    event: (event) => writeEvent(state, event),
+    result: (text, lines) => writeResult(state, text, lines),
+    notice: (text) => writeNotice(state, text),
+    error: (text, data) => writeError(state, text, data),
+    close: () => closeOutput(state),
   };
 }
 
-/**
- * Lines for stdout and stderr, held until the end of the current turn of the event loop and then
- * written in the order they came, each run of lines for one stream in one write. A build
- * restoring thousands of files emits a line per file from one synchronous pass; written one by
- * one, they cost a system call each (and, on a pipe, a wake-up of the reader): 25–30 ms per
- * 1,000 lines, a quarter of the copying itself. Order across the two streams is kept, so
- * `2>&1` reads as it happened.
- */
-function createLineQueue(): { write(stream: ProgressStream, text: string): void; flush(): void } {
-  let queue: { stream: ProgressStream; text: string }[] = [];
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    const pending = queue;
-    queue = [];
-    let stream: ProgressStream | undefined;
-    let text = '';
-    for (const item of pending) {
-      if (item.stream !== stream) {
-        stream?.write(text);
-        stream = item.stream;
-        text = '';
-      }
-      text += item.text;
-    }
-    stream?.write(text);
-  };
-  return {
-    write(stream, text) {
-      queue.push({ stream, text });
-      if (!scheduled) {
-        scheduled = true;
-        // before the process can exit: no turn of the event loop ends with lines still held
-        process.nextTick(flush);
-      }
-    },
-    flush,
-  };
+function writeEvent(state: OutputState, event: WatchEvent): void {
+  if (state.json) {
+    writeJsonLine(state, event);
+    return;
+  }
+  if (state.progress) {
+    state.progress.event(event);
+    syncTickTimer(state);
+    return;
+  }
+  const problem = PROBLEM_EVENTS.has(event.type);
+  if (state.quiet && !problem && event.type !== 'summary') return;
+  const text = renderEvent(event, { color: problem ? state.errColor : state.color, verbose: state.verbose });
+  if (text !== undefined) writeLine(state, problem ? state.stderr : state.stdout, text);
+}
+
+function writeResult(state: OutputState, text: string, lines: JsonLinePayload | readonly JsonLinePayload[]): void {
+  if (state.json) for (const l of Array.isArray(lines) ? lines : [lines]) writeJsonLine(state, l);
+  else if (text !== '') writeText(state, 'out', text);
+}
+
+function writeNotice(state: OutputState, text: string): void {
+  if (state.quiet) return;
+  if (state.json) writeLine(state, state.stderr, text);
+  else writeText(state, 'out', text);
+}
+
+function writeError(state: OutputState, text: string, data: Omit<ErrorLine, 'type' | 'message'>): void {
+  if (state.json) writeJsonLine(state, { type: 'error', message: text, ...data });
+  writeText(state, 'err', text);
+}
+
+function closeOutput(state: OutputState): void {
+  state.queue.flush();
+  state.progress?.stop();
+  syncTickTimer(state);
+}
+
+/** In JSON mode, stdout carries these and nothing else. */
+function writeJsonLine(state: OutputState, payload: JsonLinePayload): void {
+  state.queue.write(state.stdout, toJsonLine(payload));
+}
+
+/** A line as it is, on `stream`: a newline is added when the text has none. */
+function writeLine(state: OutputState, stream: ProgressStream, text: string): void {
+  state.queue.write(stream, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Text for people: above the live area when there is one, else a plain line. */
+function writeText(state: OutputState, to: 'out' | 'err', text: string): void {
+  if (state.progress) state.progress.print(to, text);
+  else writeLine(state, to === 'out' ? state.stdout : state.stderr, text);
+}
+
+/** The timer runs only while the area is on screen, and never keeps the process alive. */
+function syncTickTimer(state: OutputState): void {
+  const { progress } = state;
+  if (progress?.active && state.timer === undefined) {
+    state.timer = setInterval(() => progress.tick(), TICK_MS);
+    state.timer.unref();
+  } else if (!progress?.active && state.timer !== undefined) {
+    clearInterval(state.timer);
+    state.timer = undefined;
+  }
 }

@@ -30,68 +30,80 @@ export interface ProgressState {
   reset(): void;
 }
 
+/** Where each asset of this build is, and what is counted rather than tracked per asset. */
+interface Tally {
+  phases: Map<string, { phase: Phase; paid: boolean }>;
+  upToDate: number;
+  credits: number;
+}
+
 export function createProgressState(): ProgressState {
-  let phases = new Map<string, { phase: Phase; paid: boolean }>();
-  let upToDate = 0;
-  let credits = 0;
-
-  const move = (out: string, phase: Phase) => {
-    const entry = phases.get(out);
-    if (entry !== undefined) entry.phase = phase;
-    // a result for an asset this state never saw planned (a resumed task) still counts
-    else phases.set(out, { phase, paid: true });
-  };
-
+  const tally: Tally = { phases: new Map(), upToDate: 0, credits: 0 };
   return {
-    apply(event) {
-      switch (event.type) {
-        case 'planned':
-          if (event.action === 'up-to-date') upToDate++;
-          else if (WORK.has(event.action)) phases.set(event.out, { phase: 'queued', paid: PAID.has(event.action) });
-          break;
-        case 'submitted':
-        case 'state':
-          if (phases.get(event.out)?.phase === 'queued' || !phases.has(event.out)) move(event.out, 'in flight');
-          break;
-        case 'generated':
-          credits += event.credits ?? 0;
-          move(event.out, 'done');
-          break;
-        case 'restored':
-        case 'adopted':
-          move(event.out, 'done');
-          break;
-        case 'failed':
-          move(event.out, 'failed');
-          break;
-        default:
-          break;
-      }
-    },
-    counts() {
-      const c: ProgressCounts = { queued: 0, inFlight: 0, done: 0, failed: 0, upToDate, credits, paidFinished: 0, paidRemaining: 0 };
-      for (const { phase, paid } of phases.values()) {
-        if (phase === 'queued') c.queued++;
-        else if (phase === 'in flight') c.inFlight++;
-        else if (phase === 'done') c.done++;
-        else c.failed++;
-        if (paid) {
-          if (phase === 'done' || phase === 'failed') c.paidFinished++;
-          else c.paidRemaining++;
-        }
-      }
-      return c;
-    },
-    busy() {
-      for (const { phase } of phases.values()) if (phase === 'queued' || phase === 'in flight') return true;
-      return false;
-    },
+    apply: (event) => applyEvent(tally, event),
+    counts: () => countPhases(tally),
+    busy: () => hasUnfinishedWork(tally),
     reset() {
-      phases = new Map();
-      upToDate = 0;
-      credits = 0;
+      tally.phases = new Map();
+      tally.upToDate = 0;
+      tally.credits = 0;
     },
   };
+}
+
+function applyEvent(tally: Tally, event: WatchEvent): void {
+  const { phases } = tally;
+  switch (event.type) {
+    case 'planned':
+      if (event.action === 'up-to-date') tally.upToDate++;
+      else if (WORK.has(event.action)) phases.set(event.out, { phase: 'queued', paid: PAID.has(event.action) });
+      break;
+    case 'submitted':
+    case 'state':
+      if (phases.get(event.out)?.phase === 'queued' || !phases.has(event.out)) movePhase(tally, event.out, 'in flight');
+      break;
+    case 'generated':
+      tally.credits += event.credits ?? 0;
+      movePhase(tally, event.out, 'done');
+      break;
+    case 'restored':
+    case 'adopted':
+      movePhase(tally, event.out, 'done');
+      break;
+    case 'failed':
+      movePhase(tally, event.out, 'failed');
+      break;
+    default:
+      break;
+  }
+}
+
+function movePhase(tally: Tally, out: string, phase: Phase): void {
+  const entry = tally.phases.get(out);
+  if (entry !== undefined) entry.phase = phase;
+  // a result for an asset this state never saw planned (a resumed task) still counts
+  else tally.phases.set(out, { phase, paid: true });
+}
+
+function countPhases(tally: Tally): ProgressCounts {
+  const { upToDate, credits } = tally;
+  const c: ProgressCounts = { queued: 0, inFlight: 0, done: 0, failed: 0, upToDate, credits, paidFinished: 0, paidRemaining: 0 };
+  for (const { phase, paid } of tally.phases.values()) {
+    if (phase === 'queued') c.queued++;
+    else if (phase === 'in flight') c.inFlight++;
+    else if (phase === 'done') c.done++;
+    else c.failed++;
+    if (paid) {
+      if (phase === 'done' || phase === 'failed') c.paidFinished++;
+      else c.paidRemaining++;
+    }
+  }
+  return c;
+}
+
+function hasUnfinishedWork(tally: Tally): boolean {
+  for (const { phase } of tally.phases.values()) if (phase === 'queued' || phase === 'in flight') return true;
+  return false;
 }
 
 /**

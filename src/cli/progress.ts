@@ -7,7 +7,7 @@
  * pipe or a log file would keep as garbage.
  */
 import type { WatchEvent } from '../events.js';
-import { estimateRemainingMs, createProgressState, type ProgressCounts } from './progress-state.js';
+import { estimateRemainingMs, createProgressState, type ProgressCounts, type ProgressState } from './progress-state.js';
 import { PROBLEM_EVENTS, renderEvent } from './render-event.js';
 import { paint } from './paint.js';
 
@@ -47,75 +47,102 @@ export interface Progress {
 const ERASE_LINE = '\r\u001b[2K';
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
+/** What the methods of a Progress share: the options, the counts and what is on screen. */
+interface LiveArea {
+  readonly out: ProgressStream;
+  readonly err: ProgressStream;
+  readonly color: boolean;
+  readonly errColor: boolean;
+  readonly verbose: boolean;
+  readonly now: () => number;
+  readonly minRedrawMs: number;
+  readonly state: ProgressState;
+  startedAt: number | undefined;
+  /** the status line is on screen */
+  shown: boolean;
+  lastDraw: number;
+}
+
 export function createProgress(options: ProgressOptions): Progress {
   const { out, err, color, errColor, verbose, now } = options;
-  const minRedrawMs = options.minRedrawMs ?? 125;
-  const state = createProgressState();
-  let startedAt: number | undefined;
-  let shown = false;
-  let lastDraw = -Infinity;
-
-  const status = (): string => {
-    const t = now();
-    const counts = state.counts();
-    const elapsed = t - (startedAt ?? t);
-    const frame = SPINNER[Math.floor(t / minRedrawMs) % SPINNER.length] ?? '';
-    return fit(statusSegments(counts, elapsed, estimateRemainingMs(elapsed, counts), color), out.columns, paint(color, 'cyan', frame));
+  const area: LiveArea = {
+    out,
+    err,
+    color,
+    errColor,
+    verbose,
+    now,
+    minRedrawMs: options.minRedrawMs ?? 125,
+    state: createProgressState(),
+    startedAt: undefined,
+    shown: false,
+    lastDraw: -Infinity,
   };
-
-  const draw = () => {
-    out.write(`${ERASE_LINE}${status()}`);
-    shown = true;
-    lastDraw = now();
-  };
-
-  /** one write per stream, so a slow terminal never shows half an update */
-  const printAbove = (to: 'out' | 'err', text: string, redraw: boolean) => {
-    const body = text.endsWith('\n') ? text : `${text}\n`;
-    if (to === 'out') {
-      out.write(`${shown ? ERASE_LINE : ''}${body}${redraw ? status() : ''}`);
-    } else {
-      if (shown) out.write(ERASE_LINE);
-      err.write(body);
-      if (redraw) out.write(status());
-    }
-    shown = redraw;
-    if (redraw) lastDraw = now();
-  };
-
-  const stop = () => {
-    if (shown) out.write(ERASE_LINE);
-    shown = false;
-  };
-
   return {
     get active() {
-      return shown;
+      return area.shown;
     },
-    event(event) {
-      if (event.type === 'rebuild' || startedAt === undefined) startedAt = now();
-      state.apply(event);
-      if (event.type === 'summary') {
-        printAbove('out', renderEvent(event, { color, verbose }) ?? '', false);
-        state.reset();
-        startedAt = undefined;
-        return;
-      }
-      const problem = PROBLEM_EVENTS.has(event.type);
-      const text = renderEvent(event, { color: problem ? errColor : color, verbose });
-      const busy = state.busy();
-      if (text !== undefined) printAbove(problem ? 'err' : 'out', text, busy);
-      else if (busy && (!shown || now() - lastDraw >= minRedrawMs)) draw();
-      else if (!busy && shown) stop();
-    },
-    print(to, text) {
-      printAbove(to, text, shown);
-    },
+    event: (event) => showEvent(area, event),
+    print: (to, text) => printAbove(area, to, text, area.shown),
     tick() {
-      if (shown && now() - lastDraw >= minRedrawMs) draw();
+      if (area.shown && area.now() - area.lastDraw >= area.minRedrawMs) drawStatusLine(area);
     },
-    stop,
+    stop: () => eraseStatusLine(area),
   };
+}
+
+/** Counts the event, prints its line (if it has one) and brings the status line up to date. */
+function showEvent(area: LiveArea, event: WatchEvent): void {
+  const { state, color, errColor, verbose } = area;
+  if (event.type === 'rebuild' || area.startedAt === undefined) area.startedAt = area.now();
+  state.apply(event);
+  if (event.type === 'summary') {
+    printAbove(area, 'out', renderEvent(event, { color, verbose }) ?? '', false);
+    state.reset();
+    area.startedAt = undefined;
+    return;
+  }
+  const problem = PROBLEM_EVENTS.has(event.type);
+  const text = renderEvent(event, { color: problem ? errColor : color, verbose });
+  const busy = state.busy();
+  if (text !== undefined) printAbove(area, problem ? 'err' : 'out', text, busy);
+  else if (busy && (!area.shown || area.now() - area.lastDraw >= area.minRedrawMs)) drawStatusLine(area);
+  else if (!busy && area.shown) eraseStatusLine(area);
+}
+
+function renderStatusLine(area: LiveArea): string {
+  const { color, minRedrawMs } = area;
+  const t = area.now();
+  const counts = area.state.counts();
+  const elapsed = t - (area.startedAt ?? t);
+  const frame = SPINNER[Math.floor(t / minRedrawMs) % SPINNER.length] ?? '';
+  return fit(statusSegments(counts, elapsed, estimateRemainingMs(elapsed, counts), color), area.out.columns, paint(color, 'cyan', frame));
+}
+
+function drawStatusLine(area: LiveArea): void {
+  area.out.write(`${ERASE_LINE}${renderStatusLine(area)}`);
+  area.shown = true;
+  area.lastDraw = area.now();
+}
+
+/** one write per stream, so a slow terminal never shows half an update */
+function printAbove(area: LiveArea, to: 'out' | 'err', text: string, redraw: boolean): void {
+  const { out, err, shown } = area;
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  if (to === 'out') {
+    out.write(`${shown ? ERASE_LINE : ''}${body}${redraw ? renderStatusLine(area) : ''}`);
+  } else {
+    if (shown) out.write(ERASE_LINE);
+    err.write(body);
+    if (redraw) out.write(renderStatusLine(area));
+  }
+  area.shown = redraw;
+  if (redraw) area.lastDraw = area.now();
+}
+
+function eraseStatusLine(area: LiveArea): void {
+  if (area.shown) area.out.write(ERASE_LINE);
+  area.shown = false;
 }
 
 type Segment = [plain: string, styled: string];

@@ -1,8 +1,8 @@
 /** One build or watch event as text for people, or undefined when it is not worth a line. */
-import type { BuildSummary, FileChange, WatchEvent } from '../events.js';
+import type { BuildEvent, BuildSummary, FileChange, WatchEvent } from '../events.js';
 import { renderDiagnostics } from './diagnostics.js';
 import { escapeStrings } from './escape.js';
-import { paint } from './paint.js';
+import { paint, type Style } from './paint.js';
 
 /** Events that report a problem: their lines go to stderr. */
 export const PROBLEM_EVENTS: ReadonlySet<WatchEvent['type']> = new Set(['failed', 'warning', 'kept', 'interrupted', 'rebuild-error']);
@@ -11,32 +11,51 @@ export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: bo
   const { color, verbose } = opts;
   // ids, paths and API messages come from outside: shown escaped, one line each
   const event = escapeStrings(raw);
-  // at least one space after the label, even for a state name as long as the column ("generating")
-  const label = (style: Parameters<typeof paint>[1], text: string) => paint(color, style, `${text} `.padEnd(10));
+  switch (event.type) {
+    case 'watching':
+    case 'rebuild':
+    case 'rebuild-queued':
+    case 'rebuild-error':
+    case 'orphan':
+      return renderWatchEvent(event, color);
+    default:
+      return renderBuildEvent(event, color, verbose);
+  }
+}
+
+/** What watch mode reports besides its builds' events (events.ts: WatchEventSchemas). */
+type WatchOnlyEvent = Exclude<WatchEvent, BuildEvent>;
+
+/** At least one space after the label, even for a state name as long as the column ("generating"). */
+function label(color: boolean, style: Style, text: string): string {
+  return paint(color, style, `${text} `.padEnd(10));
+}
+
+function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): string | undefined {
   switch (event.type) {
     case 'planned':
-      return verbose && event.action !== 'up-to-date' ? `${label('dim', 'plan')}${event.out}  ${paint(color, 'dim', event.reason)}` : undefined;
+      return verbose && event.action !== 'up-to-date' ? `${label(color, 'dim', 'plan')}${event.out}  ${paint(color, 'dim', event.reason)}` : undefined;
     case 'submitted':
-      return verbose ? `${label('dim', 'submitted')}${event.out}  ${paint(color, 'dim', `task ${event.taskId}`)}` : undefined;
+      return verbose ? `${label(color, 'dim', 'submitted')}${event.out}  ${paint(color, 'dim', `task ${event.taskId}`)}` : undefined;
     case 'state':
-      return verbose ? `${label('dim', event.state)}${event.out}` : undefined;
+      return verbose ? `${label(color, 'dim', event.state)}${event.out}` : undefined;
     case 'generated': {
       const extra = [event.placeholder ? 'placeholder' : undefined, event.credits ? `${event.credits} credit${event.credits === 1 ? '' : 's'}` : undefined]
         .filter(Boolean)
         .join(', ');
-      return `${label('green', 'generated')}${event.out}${extra ? paint(color, 'dim', `  (${extra})`) : ''}`;
+      return `${label(color, 'green', 'generated')}${event.out}${extra ? paint(color, 'dim', `  (${extra})`) : ''}`;
     }
     case 'restored':
-      return `${label('cyan', 'restored')}${event.out}${paint(color, 'dim', `  from ${event.from}`)}`;
+      return `${label(color, 'cyan', 'restored')}${event.out}${paint(color, 'dim', `  from ${event.from}`)}`;
     case 'adopted':
-      return `${label('cyan', 'recorded')}${event.out}${paint(color, 'dim', '  already holds the cached result')}`;
+      return `${label(color, 'cyan', 'recorded')}${event.out}${paint(color, 'dim', '  already holds the cached result')}`;
     case 'kept':
-      return `${label('yellow', 'kept')}${event.out}  ${event.reason}`;
+      return `${label(color, 'yellow', 'kept')}${event.out}  ${event.reason}`;
     case 'failed': {
       const task = event.taskId ? ` (task ${event.taskId})` : '';
       const charged = event.maybeCharged ? ' — the request may have been charged although no answer came' : '';
       // as the summary counts it: an asset never submitted did not fail, it was not started
-      return `${label('red', event.notStarted ? 'not started' : 'failed')}${event.out}  ${event.message}${task}${charged}`;
+      return `${label(color, 'red', event.notStarted ? 'not started' : 'failed')}${event.out}  ${event.message}${task}${charged}`;
     }
     case 'warning': {
       const where = event.file ? `${event.file}:${event.line ?? 1}:${event.col ?? 1}: ` : '';
@@ -44,7 +63,7 @@ export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: bo
     }
     case 'retry':
       return verbose
-        ? `${label('dim', 'retry')}${event.out ?? event.operation}  ${paint(color, 'dim', `${event.message}; again in ${(event.delayMs / 1000).toFixed(1)}s`)}`
+        ? `${label(color, 'dim', 'retry')}${event.out ?? event.operation}  ${paint(color, 'dim', `${event.message}; again in ${(event.delayMs / 1000).toFixed(1)}s`)}`
         : undefined;
     case 'interrupted': {
       const tasks = event.inFlight.map((t) => `\n  ${t.out}  task ${t.taskId}`).join('');
@@ -54,8 +73,13 @@ export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: bo
       return `waiting for another kieaudio build (pid ${event.pid} on ${event.host}, since ${event.since}) to finish…`;
     case 'summary':
       return renderSummary(event, color);
+  }
+}
+
+function renderWatchEvent(event: WatchOnlyEvent, color: boolean): string | undefined {
+  switch (event.type) {
     case 'orphan':
-      return `${label('yellow', 'orphaned')}${event.out}  ${paint(color, 'dim', 'no longer declared (kieaudio clean removes it)')}`;
+      return `${label(color, 'yellow', 'orphaned')}${event.out}  ${paint(color, 'dim', 'no longer declared (kieaudio clean removes it)')}`;
     case 'watching':
       return paint(color, 'dim', `watching ${event.config} and ${event.specFiles} spec file${event.specFiles === 1 ? '' : 's'} for changes (Ctrl-C to stop)`);
     case 'rebuild':

@@ -1,0 +1,45 @@
+/**
+ * Ctrl-C (and SIGTERM, SIGHUP) while a command runs. The first stops starting work and lets what
+ * is in flight settle, so the journal is kept and the next build resumes it; the second leaves at
+ * once. Either way every file at `out` is still whole: outputs are only ever renamed in.
+ */
+import { KieaudioError } from '../errors.js';
+import { removeLiveTempFilesSync } from '../store/atomic-write.js';
+import { EXIT } from './exit-codes.js';
+import type { Output } from './output.js';
+
+export interface Interrupts {
+  /** aborted by the first interrupt */
+  readonly signal: AbortSignal;
+  /** stops listening for the signals */
+  removeListeners(): void;
+}
+
+/** Listens for interrupts until `removeListeners()`; the first aborts `signal`, the second exits. */
+export function listenForInterrupts(output: Pick<Output, 'notice'>): Interrupts {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      output.notice('stopping: no new tasks; tasks in flight stay in the journal for the next build (Ctrl-C again to quit at once)');
+      controller.abort(new KieaudioError('E_ABORTED', 'interrupted'));
+    } else {
+      // Outputs are only ever renamed into place, so none is half-written; temp files go too.
+      removeLiveTempFilesSync();
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // a closed terminal: stop as for Ctrl-C rather than die mid-write, leaving the lock behind
+  process.on('SIGHUP', onSignal);
+  return {
+    signal: controller.signal,
+    removeListeners() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+    },
+  };
+}
