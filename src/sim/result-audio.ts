@@ -6,11 +6,8 @@ import { DEFAULT_EFFECT_OUTPUT_FORMAT, describeOutputFormat, SPEECH_FORMAT, type
 import { generateAudio } from '../audio/generate.js';
 import type { SimModelKind } from './models.js';
 
-/** Speaking rate used to size speech results. */
-export const SPEECH_CHARS_PER_SECOND = 15;
-export const MIN_SPEECH_SECONDS = 0.5;
-/** Length of a sound effect whose request leaves duration_seconds to the model. */
-export const AUTO_EFFECT_SECONDS = 2;
+/** How long simulated results are: speech at a speaking rate (never shorter than a minimum), effects as asked or a fixed length. */
+const LENGTHS = { speechCharsPerSecond: 15, minSpeechSeconds: 0.5, autoEffectSeconds: 2 } as const;
 
 export interface ResultAudio {
   format: AudioFormat;
@@ -23,13 +20,13 @@ export interface ResultAudio {
 export function planResultAudio(kind: SimModelKind, input: Record<string, unknown>): ResultAudio {
   if (kind === 'speech') {
     const text = typeof input['text'] === 'string' ? input['text'] : '';
-    const durationSeconds = Math.max(MIN_SPEECH_SECONDS, text.length / SPEECH_CHARS_PER_SECOND);
+    const durationSeconds = Math.max(LENGTHS.minSpeechSeconds, text.length / LENGTHS.speechCharsPerSecond);
     return { format: SPEECH_FORMAT, durationSeconds, contentType: 'audio/mpeg', extension: 'mp3' };
   }
   const requested = input['output_format'];
   const format = describeOutputFormat(typeof requested === 'string' ? requested : DEFAULT_EFFECT_OUTPUT_FORMAT);
   const seconds = input['duration_seconds'];
-  const durationSeconds = typeof seconds === 'number' ? seconds : AUTO_EFFECT_SECONDS;
+  const durationSeconds = typeof seconds === 'number' ? seconds : LENGTHS.autoEffectSeconds;
   return { format, durationSeconds, ...servedAs(format) };
 }
 

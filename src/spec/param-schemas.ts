@@ -13,6 +13,7 @@ import {
   type BooleanParam,
   type EnumParam,
   type NumberParam,
+  type ParamSpec,
   type TextParam,
   type VoiceParam,
 } from './params.js';
@@ -95,6 +96,29 @@ export function voiceParam(spec: VoiceParam) {
       description: spec.description,
       anyOf: [{ enum: [...PRESET_VOICES] }, { pattern: VOICE_ID_PATTERN }],
     });
+}
+
+/** The schema of one parameter, from its row in the table (params.ts). */
+export function paramSchema(spec: ParamSpec): z.ZodType {
+  switch (spec.type) {
+    case 'number':
+      return numberParam(spec);
+    case 'text':
+      return textParam(spec);
+    case 'boolean':
+      return booleanParam(spec);
+    case 'voice':
+      return voiceParam(spec);
+    default:
+      return enumParam(spec as EnumParam & { values: readonly [string, ...string[]] });
+  }
+}
+
+/** A kind's parameters, each optional and nullable (null means "not set here"). */
+export function paramsShape<T extends Record<string, ParamSpec>>(table: T): { [K in keyof T]: ReturnType<typeof unset<z.ZodType>> } {
+  const shape: Record<string, ReturnType<typeof unset<z.ZodType>>> = {};
+  for (const [name, spec] of Object.entries(table)) shape[name] = unset(paramSchema(spec));
+  return shape as { [K in keyof T]: ReturnType<typeof unset<z.ZodType>> };
 }
 
 const KIND_NOUN: Record<AssetKind, string> = { voice: 'voice lines', effect: 'sound effects' };

@@ -7,19 +7,15 @@
 import { z } from 'zod';
 import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
 import {
-  booleanParam,
-  enumParam,
   idSchema,
   integerSchema,
   containerError,
   modelSchema,
-  numberParam,
   outSchema,
+  paramsShape,
   pathSchema,
   secondsSchema,
-  textParam,
   unset,
-  voiceParam,
 } from './param-schemas.js';
 import { describeFound } from './describe.js';
 import { isRecord } from './label.js';
@@ -27,54 +23,36 @@ import { MAX_CONCURRENCY } from '../project.js';
 
 export const DEFAULT_BASE_URL = 'https://api.kie.ai';
 
-const voiceParamsShape = {
-  text: unset(textParam(VOICE_PARAMS.text)),
-  voice: unset(voiceParam(VOICE_PARAMS.voice)),
-  stability: unset(numberParam(VOICE_PARAMS.stability)),
-  similarity_boost: unset(numberParam(VOICE_PARAMS.similarity_boost)),
-  style: unset(numberParam(VOICE_PARAMS.style)),
-  speed: unset(numberParam(VOICE_PARAMS.speed)),
-  timestamps: unset(booleanParam(VOICE_PARAMS.timestamps)),
-  language_code: unset(textParam(VOICE_PARAMS.language_code)),
-  previous_text: unset(textParam(VOICE_PARAMS.previous_text)),
-  next_text: unset(textParam(VOICE_PARAMS.next_text)),
-};
-
-const effectParamsShape = {
-  text: unset(textParam(EFFECT_PARAMS.text)),
-  loop: unset(booleanParam(EFFECT_PARAMS.loop)),
-  duration_seconds: unset(numberParam(EFFECT_PARAMS.duration_seconds)),
-  prompt_influence: unset(numberParam(EFFECT_PARAMS.prompt_influence)),
-  output_format: unset(enumParam(EFFECT_PARAMS.output_format)),
-};
+const voiceParamsShape = paramsShape(VOICE_PARAMS);
+const effectParamsShape = paramsShape(EFFECT_PARAMS);
 
 const mapError = containerError('a map');
 
-export const VoiceAssetSchema = z
-  .strictObject(
-    {
-      id: unset(idSchema()),
-      kind: z.literal('voice'),
-      out: outSchema(),
-      model: unset(modelSchema('voice')),
-      ...voiceParamsShape,
-    },
-    { error: containerError('a map describing one asset') },
-  )
-  .meta({ id: 'voiceAsset', description: 'A voice line (text to speech). Parameters left out or null come from defaults.' });
+/** A rate-limit window: so many requests per so many seconds, each with its default and description. */
+function windowSchema(fields: { requests: [number, string]; intervalSeconds: [number, string] }) {
+  return z
+    .strictObject(
+      {
+        requests: integerSchema(1).default(fields.requests[0]).describe(fields.requests[1]),
+        intervalSeconds: secondsSchema().default(fields.intervalSeconds[0]).describe(fields.intervalSeconds[1]),
+      },
+      { error: mapError },
+    )
+    .prefault({});
+}
 
-export const EffectAssetSchema = z
-  .strictObject(
-    {
-      id: unset(idSchema()),
-      kind: z.literal('effect'),
-      out: outSchema(),
-      model: unset(modelSchema('effect')),
-      ...effectParamsShape,
-    },
-    { error: containerError('a map describing one asset') },
-  )
-  .meta({ id: 'effectAsset', description: 'A sound effect. Parameters left out or null come from defaults.' });
+/** One asset of `kind`: its id, `out`, model and that kind's API parameters. */
+function assetSchema<K extends 'voice' | 'effect', P extends z.ZodRawShape>(kind: K, params: P, description: string) {
+  return z
+    .strictObject(
+      { id: unset(idSchema()), kind: z.literal(kind), out: outSchema(), model: unset(modelSchema(kind)), ...params },
+      { error: containerError('a map describing one asset') },
+    )
+    .meta({ id: `${kind}Asset`, description: `${description} Parameters left out or null come from defaults.` });
+}
+
+export const VoiceAssetSchema = assetSchema('voice', voiceParamsShape, 'A voice line (text to speech).');
+export const EffectAssetSchema = assetSchema('effect', effectParamsShape, 'A sound effect.');
 
 export const AssetSchema = z.discriminatedUnion('kind', [VoiceAssetSchema, EffectAssetSchema], {
   error: containerError('a map describing one asset'),
@@ -112,26 +90,14 @@ const ApiSchema = z
         })
         .default(DEFAULT_BASE_URL)
         .describe('kie.ai API base URL. The environment variable KIE_API_BASE_URL overrides it.'),
-      rateLimit: z
-        .strictObject(
-          {
-            requests: integerSchema(1).default(20).describe('Task creations allowed per interval.'),
-            intervalSeconds: secondsSchema().default(10).describe('Length of the rate-limit window in seconds.'),
-          },
-          { error: mapError },
-        )
-        .prefault({})
-        .describe("kie.ai's limit on task creations (20 per 10 seconds)."),
-      pollRateLimit: z
-        .strictObject(
-          {
-            requests: integerSchema(1).default(10).describe('Status polls allowed per interval, across all tasks.'),
-            intervalSeconds: secondsSchema().default(1).describe('Length of the poll window in seconds.'),
-          },
-          { error: mapError },
-        )
-        .prefault({})
-        .describe("kie.ai's limit on status queries (10 per second); polls are spread evenly within it."),
+      rateLimit: windowSchema({
+        requests: [20, 'Task creations allowed per interval.'],
+        intervalSeconds: [10, 'Length of the rate-limit window in seconds.'],
+      }).describe("kie.ai's limit on task creations (20 per 10 seconds)."),
+      pollRateLimit: windowSchema({
+        requests: [10, 'Status polls allowed per interval, across all tasks.'],
+        intervalSeconds: [1, 'Length of the poll window in seconds.'],
+      }).describe("kie.ai's limit on status queries (10 per second); polls are spread evenly within it."),
       retry: z
         .strictObject(
           {
