@@ -18,7 +18,7 @@ export const DEFAULT_MODELS: Readonly<Record<AssetKind, string>> = {
 
 /**
  * Most tasks in flight at once. kie.ai allows "100+ concurrent running tasks" per account
- * (kie-api.md §4); the rate limit, not this, is what normally binds.
+ * (docs/kie-api.md §4); the rate limit, not this, is what normally binds.
  */
 export const MAX_CONCURRENCY = 1000;
 
@@ -67,7 +67,7 @@ export interface ResolvedConfig {
     retry: { attempts: number; initialSeconds: number; maxSeconds: number };
     /**
      * Status polling: the first poll comes `initialSeconds` after creation, the gap grows towards
-     * `maxSeconds` (kie-api.md §2 cadence), and after `timeoutSeconds` the build stops waiting and
+     * `maxSeconds` (docs/kie-api.md §2 cadence), and after `timeoutSeconds` the build stops waiting and
      * leaves the task in the journal for the next build (never resubmitted).
      */
     poll: { initialSeconds: number; maxSeconds: number; timeoutSeconds: number };

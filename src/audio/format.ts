@@ -19,7 +19,7 @@ export interface AudioFormat {
   extensions: readonly string[];
 }
 
-/** Every `output_format` the sound-effect model accepts (kie-api.md §8). */
+/** Every `output_format` the sound-effect model accepts (docs/kie-api.md §8). */
 export const EFFECT_OUTPUT_FORMATS = [
   'mp3_22050_32',
   'mp3_44100_32',
@@ -46,7 +46,7 @@ export type EffectOutputFormat = (typeof EFFECT_OUTPUT_FORMATS)[number];
 
 export const DEFAULT_EFFECT_OUTPUT_FORMAT: EffectOutputFormat = 'mp3_44100_128';
 
-/** Text to speech takes no output_format and returns MP3 (kie-api.md §8). */
+/** Text to speech takes no output_format and returns MP3 (docs/kie-api.md §8). */
 export const SPEECH_FORMAT: AudioFormat = describeOutputFormat('mp3_44100_128');
 
 export function isEffectOutputFormat(value: string): value is EffectOutputFormat {

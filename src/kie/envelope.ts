@@ -1,7 +1,7 @@
 /**
  * The kie.ai reply envelope `{code, msg|message, data}` and how a failed reply maps to an
  * ApiError. Failure can arrive as an HTTP status, as `code` inside an HTTP 200 body, or both
- * (kie-api.md §3), so classification looks at the body code first and falls back to the status.
+ * (docs/kie-api.md §3), so classification looks at the body code first and falls back to the status.
  */
 import { ApiError, type ErrorCode } from '../errors.js';
 
@@ -39,7 +39,7 @@ function toCode(value: unknown): number | undefined {
 }
 
 /**
- * kie reports some request validation failures as code 500 (kie-api.md §3). Retrying those only
+ * kie reports some request validation failures as code 500 (docs/kie-api.md §3). Retrying those only
  * burns rate limit, so they are recognised by message and treated like 422.
  */
 const VALIDATION_MESSAGE =
@@ -100,7 +100,7 @@ function classifyCode(code: number, msg: string | undefined, fromBody: boolean):
     case 422:
       return { code: 'E_API_INPUT', retryable: false, what: 'request rejected' };
     case 401:
-    case 403: // an IP whitelist or a key usage cap also refuses access (kie-api.md §4)
+    case 403: // an IP whitelist or a key usage cap also refuses access (docs/kie-api.md §4)
       return { code: 'E_API_AUTH', retryable: false, what: 'API key refused (check KIE_API_KEY)' };
     case 402:
       return { code: 'E_API_CREDITS', retryable: false, what: 'insufficient credits' };

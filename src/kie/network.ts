@@ -1,7 +1,7 @@
 /**
  * Transport failures (no usable HTTP reply) as E_NETWORK ApiErrors. The one thing worth knowing
  * beyond "retry it" is whether the request could have reached the server: a create that may have
- * landed must not be resent blindly (kie-api.md §4).
+ * landed must not be resent blindly (docs/kie-api.md §4).
  */
 import { ApiError } from '../errors.js';
 import { redactCause } from './redact.js';

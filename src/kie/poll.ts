@@ -1,6 +1,6 @@
 /**
  * Waiting for a task to finish by polling recordInfo on the cadence kie documents
- * (kie-api.md §2): every 2–3 s for the first 30 s, 5–10 s up to 2 min, then 15–30 s.
+ * (docs/kie-api.md §2): every 2–3 s for the first 30 s, 5–10 s up to 2 min, then 15–30 s.
  */
 import { ApiError, abortError } from '../errors.js';
 import type { KieClient } from './client.js';
@@ -62,7 +62,7 @@ export interface WaitForTaskOptions {
 
 export const DEFAULT_RECORD_GRACE_MS = 60_000;
 
-/** Moderation refusals are final; failCode "500" without them is an upstream hiccup (kie-api.md §0, §3). */
+/** Moderation refusals are final; failCode "500" without them is an upstream hiccup (docs/kie-api.md §0, §3). */
 const MODERATION = /moderat|content polic|policy|sensitive|violat|prohibit|nsfw|unsafe|safety/i;
 
 /**
@@ -92,7 +92,7 @@ export async function waitForTask(client: KieClient, taskId: string, opts: WaitF
       if (!(error instanceof ApiError)) throw error;
       lastError = error;
       if (error.recordMissing) {
-        // right after creation the record may not be visible yet (kie-api.md §2)
+        // right after creation the record may not be visible yet (docs/kie-api.md §2)
         if (now() - start >= graceMs) throw error;
       } else if (error.retryable) {
         errorWait = retryDelay(error, errorStreak++, schedule.initialMs, schedule.maxMs, opts.random);

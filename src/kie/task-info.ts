@@ -1,5 +1,5 @@
 /**
- * recordInfo `data` → TaskInfo. The raw shape is loose (kie-api.md §2, §9): `param` and
+ * recordInfo `data` → TaskInfo. The raw shape is loose (docs/kie-api.md §2, §9): `param` and
  * `resultJson` are JSON strings to parse a second time, `failCode` may be a number, states have
  * aliases, and result URLs have been seen under several key names.
  */
@@ -96,7 +96,7 @@ export function collectResultUrls(resultJson: unknown): string[] {
   if (Array.isArray(resultJson)) resultJson.forEach(add);
   else if (isRecord(resultJson)) {
     scan(resultJson);
-    // text results nest under resultObject (kie-api.md §2); some models may put audio there too
+    // text results nest under resultObject (docs/kie-api.md §2); some models may put audio there too
     if (urls.length === 0 && isRecord(resultJson.resultObject)) scan(resultJson.resultObject);
   }
   return urls;

@@ -1,5 +1,5 @@
 /**
- * A kie.ai-compatible job API on 127.0.0.1 (kie-api.md): real HTTP, real sockets, placeholder
+ * A kie.ai-compatible job API on 127.0.0.1 (docs/kie-api.md): real HTTP, real sockets, placeholder
  * audio. It serves the test suite and the CLI's `--offline` mode.
  */
 import { createServer } from 'node:http';

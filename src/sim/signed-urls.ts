@@ -1,6 +1,6 @@
 /**
  * The signed links POST /api/v1/common/download-url hands out: valid for 20 minutes
- * (kie-api.md §5), and the way past a result URL that answers 403.
+ * (docs/kie-api.md §5), and the way past a result URL that answers 403.
  */
 import { randomBytes } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 /**
- * The simulator's public shapes. It imitates kie.ai's job API (kie-api.md) closely enough that
+ * The simulator's public shapes. It imitates kie.ai's job API (docs/kie-api.md) closely enough that
  * the real client runs against it unchanged, and makes the service's failure modes switchable.
  */
 import type { AudioFormat } from '../audio/format.js';

@@ -1,5 +1,5 @@
 /**
- * createTask validation as kie.ai performs it (kie-api.md §3, §8), including its quirks: an
+ * createTask validation as kie.ai performs it (docs/kie-api.md §3, §8), including its quirks: an
  * unknown voice and an over-long effect prompt come back as code 500, not 422. Unknown input keys
  * are ignored, as the real service silently ignores them (a `voice_id` key did nothing there).
  * A null value counts as not sent.
@@ -18,7 +18,7 @@ export interface CreateRequest {
 export type CreateValidation = { ok: true; request: CreateRequest } | { ok: false; code: number; msg: string };
 
 export const MAX_TEXT = 5000;
-/** The effect backend's real limit, below the documented 5000 (kie-api.md §8). */
+/** The effect backend's real limit, below the documented 5000 (docs/kie-api.md §8). */
 export const MAX_EFFECT_TEXT = 450;
 
 class Rejection extends Error {

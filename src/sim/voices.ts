@@ -1,5 +1,5 @@
 /**
- * Which `voice` values kie.ai accepts for ElevenLabs speech (kie-api.md §8): the 21 preset names
+ * Which `voice` values kie.ai accepts for ElevenLabs speech (docs/kie-api.md §8): the 21 preset names
  * of the March 2026 docs, case-sensitive, or a 20-character ElevenLabs voice id.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The input parameters users may write per asset kind, with the API's own names, ranges and
- * steps (kie-api.md §8). The zod schemas, the JSON Schemas, the error messages and resolution all
+ * steps (docs/kie-api.md §8). The zod schemas, the JSON Schemas, the error messages and resolution all
  * read this one table, so a range is stated once.
  */
 import { EFFECT_OUTPUT_FORMATS } from '../audio/format.js';
@@ -44,7 +44,7 @@ export type ParamSpec = NumberParam | TextParam | BooleanParam | EnumParam | Voi
 /** Longest text kie.ai documents for any text field. */
 export const MAX_TEXT_LENGTH = 5000;
 
-/** kie.ai's backend has been seen to reject longer sound-effect prompts (kie-api.md §8). */
+/** kie.ai's backend has been seen to reject longer sound-effect prompts (docs/kie-api.md §8). */
 export const EFFECT_TEXT_WARN_LENGTH = 450;
 
 export const VOICE_PARAMS = {

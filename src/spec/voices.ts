@@ -1,5 +1,5 @@
 /**
- * Voices kie.ai accepts for text to speech (kie-api.md §8). Names are case-sensitive on kie.ai's
+ * Voices kie.ai accepts for text to speech (docs/kie-api.md §8). Names are case-sensitive on kie.ai's
  * side ("rachel" fails there), so they are checked case-sensitively here too and sent exactly as
  * written; the case-insensitive match only feeds the "did you mean" hint.
  */

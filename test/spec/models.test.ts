@@ -39,7 +39,7 @@ describe('params', () => {
     expect(Object.keys(EffectDefaultsSchema.shape).sort()).toEqual(['model', ...paramNames('effect')].sort());
   });
 
-  test('ranges from kie-api.md §8', () => {
+  test('ranges from docs/kie-api.md §8', () => {
     expect(describeExpected(VOICE_PARAMS.speed)).toBe('a number from 0.7 to 1.2 in steps of 0.01');
     expect(describeExpected(EFFECT_PARAMS.duration_seconds)).toBe('a number from 0.5 to 22 in steps of 0.1');
     expect(EFFECT_PARAMS.output_format.values).toHaveLength(19);

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { SimContext } from '../context.js';
 
-/** recordInfo names its message `message`; every other endpoint says `msg` (kie-api.md §1). */
+/** recordInfo names its message `message`; every other endpoint says `msg` (docs/kie-api.md §1). */
 export type MessageField = 'msg' | 'message';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
