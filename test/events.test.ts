@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { JSON_LINES_VERSION, JsonLineSchemas, parseJsonLine, toJsonLine, type JsonLinePayload } from '../src/cli/json-lines.js';
 import { BuildEventSchema, WatchEventSchema, type BuildEvent } from '../src/events.js';
 import { EVENTS_SCHEMA_FILE, eventsJsonSchema, schemaFileText } from '../src/schema/json-schema.js';
-import { REPO_ROOT } from './helpers/project.js';
-import { validateJson } from './schema/mini-validator.js';
+import { validateJson } from './helpers/mini-validator.js';
+import { REPO_ROOT } from './helpers/repo.js';
 
 const schema = eventsJsonSchema();
 const valid = (value: unknown) => validateJson(schema, value, schema);

@@ -9,9 +9,8 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/spec/schema.js';
-import { REPO_ROOT } from '../helpers/project.js';
-import { NPC, smallProject } from '../watch/small-project.js';
-import { BIN } from './run.js';
+import { BIN, REPO_ROOT } from '../helpers/repo.js';
+import { NPC, smallProject } from '../helpers/small-project.js';
 
 const exec = promisify(execFile);
 const text = await readFile(join(REPO_ROOT, 'examples/ci/audio.yml'), 'utf8');

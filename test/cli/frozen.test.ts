@@ -6,9 +6,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simEnv, simulator, totalRequests } from '../helpers/project.js';
-import { NPC, SFX, smallProject } from '../watch/small-project.js';
-import { kieaudio } from './run.js';
+import { kieaudio } from '../helpers/cli.js';
+import { simulator } from '../helpers/project.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
+import { NPC, SFX, smallProject } from '../helpers/small-project.js';
 
 describe('build --frozen', () => {
   it('on a stale project: exit 3, every stale asset listed with its reason, zero requests, nothing written', async () => {

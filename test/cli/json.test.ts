@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJsonLine, type JsonLine } from '../../src/cli/json-lines.js';
 import { EVENTS_SCHEMA_FILE, type JsonSchema } from '../../src/schema/json-schema.js';
-import { REPO_ROOT, simEnv, simulator, tempDir, totalRequests } from '../helpers/project.js';
-import { validateJson } from '../schema/mini-validator.js';
-import { NPC, smallProject } from '../watch/small-project.js';
-import { kieaudio, type Run } from './run.js';
+import { kieaudio, type Run } from '../helpers/cli.js';
+import { validateJson } from '../helpers/mini-validator.js';
+import { simulator, tempDir } from '../helpers/project.js';
+import { REPO_ROOT } from '../helpers/repo.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
+import { NPC, smallProject } from '../helpers/small-project.js';
 
 const committed = JSON.parse(await readFile(join(REPO_ROOT, 'schemas', EVENTS_SCHEMA_FILE), 'utf8')) as JsonSchema;
 

@@ -1,12 +1,13 @@
 /**
  * The binary on a real pseudo-terminal (util-linux `script`): the live progress area appears on a
- * terminal and stays away in CI. The renderer itself is tested in detail in test/progress.test.ts.
+ * terminal and stays away in CI. The renderer itself is tested in detail in
+ * test/cli/progress.test.ts.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { smallProject } from '../watch/small-project.js';
-import { BIN } from './run.js';
+import { BIN } from '../helpers/repo.js';
+import { smallProject } from '../helpers/small-project.js';
 
 const exec = promisify(execFile);
 const hasScript = (() => {

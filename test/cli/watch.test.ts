@@ -7,19 +7,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseJsonLine } from '../../src/cli/json-lines.js';
 import { eventsJsonSchema } from '../../src/schema/json-schema.js';
-import { validateJson } from '../schema/mini-validator.js';
-import { simEnv, simulator, tempDir } from '../helpers/project.js';
-import { NPC, smallProject } from '../watch/small-project.js';
-import { kieaudio, spawnKieaudio, type Spawned } from './run.js';
+import { kieaudio, spawnKieaudio, type Spawned } from '../helpers/cli.js';
+import { validateJson } from '../helpers/mini-validator.js';
+import { simulator, tempDir } from '../helpers/project.js';
+import { simEnv } from '../helpers/sim.js';
+import { NPC, smallProject } from '../helpers/small-project.js';
 
 const running: Spawned[] = [];
 afterEach(async () => {
-  for (const p of running.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  }
+  for (const p of running.splice(0)) await p.kill();
 });
 
 function start(cwd: string, args: string[], env: Record<string, string> = {}): Spawned {
@@ -37,45 +33,45 @@ describe('kieaudio watch', () => {
   it('builds, rebuilds what an edit changed, survives an invalid save, and exits 130 on Ctrl-C', async () => {
     const dir = await smallProject();
     const w = start(dir, ['--offline']);
-    await w.waitFor('stdout', /^watching kieaudio\.config\.yaml and 2 spec files for changes \(Ctrl-C to stop\)$/m);
-    expect(w.stdout()).toMatch(/^3 generated, 0 restored, 0 up to date, 0 failed .*offline placeholders$/m);
+    await w.waitFor(/^watching kieaudio\.config\.yaml and 2 spec files for changes \(Ctrl-C to stop\)$/m, { stream: 'stdout' });
+    expect(w.stdout).toMatch(/^3 generated, 0 restored, 0 up to date, 0 failed .*offline placeholders$/m);
 
-    let mark = w.stdout().length;
+    let mark = w.stdout.length;
     await edit(dir, NPC, 'a blade', 'an axe');
-    await w.waitFor('stdout', /^1 generated, 0 restored, 2 up to date, 0 failed/m, mark);
-    const rebuild = w.stdout().slice(mark);
+    await w.waitFor(/^1 generated, 0 restored, 2 up to date, 0 failed/m, { stream: 'stdout', from: mark });
+    const rebuild = w.stdout.slice(mark);
     expect(rebuild).toMatch(/^── \d\d:\d\d:\d\d audio\/npc\.audio\.yaml changed$/m);
     expect(rebuild).toMatch(/^generated +npc\/greet\.mp3 +\(placeholder\)$/m);
 
-    const errMark = w.stderr().length;
+    const errMark = w.stderr.length;
     await edit(dir, NPC, '    stability: 0.4', '    stability: 4');
-    await w.waitFor('stderr', /still watching/, errMark);
-    expect(w.stderr().slice(errMark)).toMatch(/^audio\/npc\.audio\.yaml:6:16: error in asset smith\.greet: stability: expected a number from 0 to 1.*found 4/m);
-    expect(w.child.exitCode).toBeNull();
+    await w.waitFor(/still watching/, { stream: 'stderr', from: errMark });
+    expect(w.stderr.slice(errMark)).toMatch(/^audio\/npc\.audio\.yaml:6:16: error in asset smith\.greet: stability: expected a number from 0 to 1.*found 4/m);
+    expect(w.proc.exitCode).toBeNull();
 
-    mark = w.stdout().length;
+    mark = w.stdout.length;
     await edit(dir, NPC, '    stability: 4', '    stability: 0.6');
-    await w.waitFor('stdout', /^1 generated, 0 restored, 2 up to date, 0 failed/m, mark);
+    await w.waitFor(/^1 generated, 0 restored, 2 up to date, 0 failed/m, { stream: 'stdout', from: mark });
 
-    w.child.kill('SIGINT');
-    expect(await w.exited).toBe(130);
-    expect(w.stdout()).toMatch(/stopped watching\n$/);
+    w.proc.kill('SIGINT');
+    expect(await w.exitCode).toBe(130);
+    expect(w.stdout).toMatch(/stopped watching\n$/);
   });
 
   it('--json: every line is one versioned event that validates against the schema', async () => {
     const dir = await smallProject();
     const sim = await simulator();
     const w = start(dir, ['--json'], simEnv(sim));
-    await w.waitFor('stdout', /"type":"watching"/);
+    await w.waitFor(/"type":"watching"/, { stream: 'stdout' });
     await edit(dir, NPC, 'a blade', 'an axe');
-    await w.waitFor('stdout', /"type":"summary".*\n(.*\n)*.*"type":"summary"/);
+    await w.waitFor(/"type":"summary".*\n(.*\n)*.*"type":"summary"/, { stream: 'stdout' });
     await edit(dir, NPC, '    stability: 0.4', '    stability: 4');
-    await w.waitFor('stdout', /"type":"rebuild-error"/);
-    w.child.kill('SIGINT');
-    expect(await w.exited).toBe(130);
+    await w.waitFor(/"type":"rebuild-error"/, { stream: 'stdout' });
+    w.proc.kill('SIGINT');
+    expect(await w.exitCode).toBe(130);
 
     const schema = eventsJsonSchema();
-    const lines = w.stdout().trim().split('\n');
+    const lines = w.stdout.trim().split('\n');
     for (const line of lines) {
       expect(validateJson(schema, JSON.parse(line), schema), line).toEqual([]);
       parseJsonLine(line);
@@ -89,7 +85,7 @@ describe('kieaudio watch', () => {
       [1, 2],
     ]);
     // human words went to stderr, never into the JSON stream
-    expect(w.stderr()).toContain('stopped watching');
+    expect(w.stderr).toContain('stopped watching');
   });
 
   it('--help, and no config is a usage error', async () => {

@@ -1,14 +1,16 @@
-/** Temp-dir projects for tests: real files, real simulator, no mocks. */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/**
+ * Temp-dir projects for tests: real files, real simulator, no mocks. What a test makes here is
+ * removed after it by this module's afterEach (so not for `it.concurrent`: use onTestFinished with
+ * temp-dir.ts and sim.ts there).
+ */
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import type { Simulator, SimulatorOptions } from '../../src/sim/index.js';
 import { writeFiles } from './files.js';
-import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import type { SimulatorOptions } from '../../src/sim/types.js';
-
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { REPO_ROOT } from './repo.js';
+import { startSim } from './sim.js';
+import { createTempDir, type OnFinished } from './temp-dir.js';
 
 /** Polling tuned for a simulator that finishes tasks in milliseconds. */
 export const FAST_API = `api:
@@ -18,18 +20,17 @@ export const FAST_API = `api:
   poll: { initialSeconds: 0.005, maxSeconds: 0.02, timeoutSeconds: 30 }
 `;
 
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+const afterThisTest: OnFinished = (fn) => void cleanups.push(fn);
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-export async function tempDir(prefix = 'kieaudio-test-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
+export function tempDir(prefix?: string): Promise<string> {
+  return createTempDir(afterThisTest, prefix);
 }
 
-/** Writes `files` (path → text) into a new temp dir. */
+/** Writes `files` (path → text, folders created as needed) into a new temp dir. */
 export async function makeProject(files: Record<string, string>): Promise<string> {
   const dir = await tempDir();
   await writeFiles(dir, files);
@@ -45,20 +46,6 @@ export async function exampleProject(): Promise<string> {
   return dir;
 }
 
-export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ rateLimit: false, ...options });
-  cleanups.push(() => sim.close());
-  return sim;
+export function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSim(afterThisTest, options);
 }
-
-/** The environment a build against `sim` runs with. */
-export function simEnv(sim: Simulator): Record<string, string> {
-  return { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url };
-}
-
-/** Total requests the simulator received, over every route. */
-export function totalRequests(sim: Simulator): number {
-  return Object.values(sim.stats().requestsByRoute).reduce((a, b) => a + b, 0);
-}
-
-export { writeFiles };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, KieaudioError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
-import { closedPort, errorTexts, sendJson, startServer, type Handler, type TestServer } from './http.js';
+import { closedPort, errorTexts, sendJson, startServer, type Handler, type TestServer } from '../helpers/http.js';
 
 const KEY = 'sk-TOPSECRET-0123456789abcdef';
 

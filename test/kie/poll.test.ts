@@ -4,7 +4,7 @@ import { ApiError, KieaudioError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollDelay, waitForTask, type PollSchedule } from '../../src/kie/poll.js';
 import type { TaskInfo } from '../../src/kie/task-info.js';
-import { sendJson, startServer, type TestServer } from './http.js';
+import { sendJson, startServer, type TestServer } from '../helpers/http.js';
 
 describe('nextPollDelay', () => {
   const mid = (): number => 0.5; // no jitter

@@ -16,7 +16,7 @@ import { waitForTask, type PollSchedule } from '../../src/kie/poll.js';
 import { withRetry } from '../../src/kie/retry.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/types.js';
-import { errorTexts } from './http.js';
+import { errorTexts } from '../helpers/http.js';
 
 const KEY = 'sim-key';
 const TTS = { model: 'elevenlabs/text-to-speech-turbo-2-5', input: { text: 'Welcome back, hero.' } };

@@ -10,7 +10,9 @@ import { describe, it, type ExpectStatic } from 'vitest';
 import { inspectAudio } from '../audio/inspect/inspect.js';
 import { seededRandom } from '../../src/sim/prng.js';
 import type { Simulator } from '../../src/sim/index.js';
-import { config, isTempFile, jsonLines, kieaudio, listFiles, resources } from './helpers.js';
+import { jsonLines, kieaudio } from '../helpers/cli.js';
+import { isTempFile, listFiles } from '../helpers/files.js';
+import { config, resources } from './helpers.js';
 
 /** `count` voice lines of under 100 characters each: 1 credit apiece in the simulator. */
 function voiceSpec(count: number, tag: string, extra = ''): string {

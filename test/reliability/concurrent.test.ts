@@ -7,21 +7,12 @@ import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, vi } from 'vitest';
+import { jsonLines, runKieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { deadPid } from '../helpers/dead-pid.js';
-import {
-  checkProject,
-  FIXTURE,
-  jsonEvents,
-  makeFixtureProject,
-  runKieaudio,
-  scratchDir,
-  simEnv,
-  spawnKieaudio,
-  startSim,
-  summaryOf,
-  tempFiles,
-  waitUntil,
-} from './process-harness.js';
+import { tempFiles } from '../helpers/files.js';
+import { simEnv, startSim } from '../helpers/sim.js';
+import { createTempDir } from '../helpers/temp-dir.js';
+import { checkProject, FIXTURE, makeFixtureProject, summaryOf, waitUntil } from './process-harness.js';
 
 const LOCK = join('.kieaudio', 'build.lock');
 
@@ -71,10 +62,10 @@ describe.concurrent('two builds on one project', () => {
     const dir = await makeFixtureProject(onTestFinished);
     const gate = pollGate();
     const sim = await startSim(onTestFinished, { latencyMs: { min: 100, max: 200 }, onRequest: gate.onRequest });
-    const first = spawnKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    const first = spawnKieaudio(dir, ['build', '--json'], simEnv(sim), onTestFinished);
     await waitUntil(async () => first.exited || (await lockHolder(dir))?.pid === first.pid, 'the first build to hold the lock');
-    const second = spawnKieaudio(onTestFinished, dir, ['build'], simEnv(sim));
-    await second.waitForOutput(/waiting for another kieaudio build/, { timeoutMs: 15_000 });
+    const second = spawnKieaudio(dir, ['build'], simEnv(sim), onTestFinished);
+    await second.waitFor(/waiting for another kieaudio build/, { timeoutMs: 15_000 });
     expect(first.exited, 'the first build was still running while the second waited').toBe(false);
     expect(second.stdout + second.stderr).toContain(`pid ${first.pid}`);
     gate.open();
@@ -82,7 +73,7 @@ describe.concurrent('two builds on one project', () => {
     const [a, b] = await Promise.all([first.exit, second.exit]);
     expect(a.code, first.stderr).toBe(0);
     expect(b.code, second.stderr).toBe(0);
-    expect(summaryOf(jsonEvents(first.stdout))?.generated).toBe(FIXTURE.length);
+    expect(summaryOf(jsonLines(first.stdout))?.generated).toBe(FIXTURE.length);
     expect(second.stdout).toMatch(new RegExp(`0 generated, 0 restored, ${FIXTURE.length} up to date, 0 failed`));
 
     const check = await checkProject(expect, dir, sim, FIXTURE);
@@ -97,7 +88,7 @@ describe.concurrent('two builds on one project', () => {
     const dir = await makeFixtureProject(onTestFinished);
     const gate = pollGate();
     const sim = await startSim(onTestFinished, { latencyMs: { min: 100, max: 200 }, onRequest: gate.onRequest });
-    const first = spawnKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    const first = spawnKieaudio(dir, ['build', '--json'], simEnv(sim), onTestFinished);
     await waitUntil(async () => first.exited || (await lockHolder(dir))?.pid === first.pid, 'the first build to hold the lock');
 
     const second = await runKieaudio(onTestFinished, dir, ['build', '--no-wait'], simEnv(sim));
@@ -125,7 +116,7 @@ describe.concurrent('two builds on one project', () => {
 
     const run = await runKieaudio(onTestFinished, dir, ['build', '--json', '--no-wait'], simEnv(sim));
     expect(run.code, run.stderr).toBe(0);
-    expect(jsonEvents(run.stdout).filter((e) => e.type === 'waiting-for-lock')).toEqual([]);
+    expect(jsonLines(run.stdout).filter((e) => e.type === 'waiting-for-lock')).toEqual([]);
     expect((await checkProject(expect, dir, sim, FIXTURE)).extraCharges).toBe(0);
     expect(await lockHolder(dir)).toBeUndefined();
     console.log(`[concurrent] stale lock of dead pid ${pid}: taken over, build exit ${run.code} in ${run.ms}ms`);
@@ -146,15 +137,15 @@ describe.concurrent('two builds on one project', () => {
   it('a build SIGKILLed mid-run leaves its lock; the next build takes it over and finishes the job', async ({ expect, onTestFinished }) => {
     const dir = await makeFixtureProject(onTestFinished);
     const sim = await startSim(onTestFinished, { latencyMs: { min: 150, max: 300 } });
-    const victim = spawnKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-    await victim.waitForOutput(/"type":"submitted"/, { stream: 'stdout' });
+    const victim = spawnKieaudio(dir, ['build', '--json'], simEnv(sim), onTestFinished);
+    await victim.waitFor(/"type":"submitted"/, { stream: 'stdout' });
     const exit = await victim.kill();
     expect(exit.signal).toBe('SIGKILL');
     expect((await lockHolder(dir))?.pid, 'the dead build’s lock is still there').toBe(victim.pid);
 
     const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
     expect(run.code, run.stderr).toBe(0);
-    const events = jsonEvents(run.stdout);
+    const events = jsonLines(run.stdout);
     expect(events.filter((e) => e.type === 'waiting-for-lock')).toEqual([]);
     const reported = events.filter((e) => e.type === 'warning' && e.code === 'W_MAYBE_CHARGED').length;
     const check = await checkProject(expect, dir, sim, FIXTURE);
@@ -172,7 +163,7 @@ describe.concurrent('taking over a stale lock is exclusive', () => {
     await writeFile(join(dir, LOCK), `${JSON.stringify({ pid: await deadPid(), host: hostname(), startedAt: new Date().toISOString(), token: '0123456789abcdef' })}\n`);
     const runs = await Promise.all([1, 2, 3].map(() => runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim))));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
-    const generated = runs.map((r) => Number(summaryOf(jsonEvents(r.stdout))?.generated ?? -1));
+    const generated = runs.map((r) => Number(summaryOf(jsonLines(r.stdout))?.generated ?? -1));
     console.log(`[concurrent] 3 builds on a stale lock: generated per build ${generated.join('/')}, tasksCreated=${sim.stats().tasksCreated} for 4 specs`);
     expect(generated.filter((g) => g > 0), 'builds that generated (they must have run one at a time)').toEqual([4]);
     expect((await checkProject(expect, dir, sim, FIXTURE.slice(0, 4))).extraCharges).toBe(0);
@@ -180,7 +171,7 @@ describe.concurrent('taking over a stale lock is exclusive', () => {
 
   it('in one process, eight acquirers of a dead holder’s lock: exactly one gets it, even when removals are slow', async ({ expect, onTestFinished }) => {
     const { acquireBuildLock } = await import('../../src/store/build-lock.js');
-    const base = await scratchDir(onTestFinished);
+    const base = await createTempDir(onTestFinished, 'kieaudio-rel-');
     const pid = await deadPid();
     const winners: number[] = [];
     for (const slow of [false, true]) {

@@ -19,31 +19,23 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type ExpectStatic, type TestContext } from 'vitest';
 import type { Simulator, SimRequest, SimulatorOptions } from '../../src/sim/index.js';
+import { jsonLines, runKieaudio, spawnKieaudio, type Exit, type JsonLine, type Spawned, type TimedRun } from '../helpers/cli.js';
+import { listFiles, tempFiles } from '../helpers/files.js';
+import { simEnv, startSim } from '../helpers/sim.js';
 import {
   ageJournal,
   buildInProcess,
   checkProject,
   FIXTURE,
   journal,
-  jsonEvents,
-  listFiles,
   makeFixtureProject,
   maybeChargedOuts,
   readLock,
-  runKieaudio,
-  simEnv,
-  spawnKieaudio,
-  startSim,
   summaryOf,
-  tempFiles,
   tempOwner,
   waitUntil,
-  type Child,
-  type Exit,
   type InProcessRun,
   type JournalFile,
-  type JsonEvent,
-  type Run,
 } from './process-harness.js';
 
 const LATENCY = { min: 40, max: 160 };
@@ -67,7 +59,7 @@ interface Scenario {
   /** a failpoint spec for the killed build, or an external killer */
   failpoint?: string;
   /** runs the killed build(s) itself; default: one build with `failpoint` */
-  crash?: (c: CrashContext) => Promise<JsonEvent[]>;
+  crash?: (c: CrashContext) => Promise<JsonLine[]>;
   sim?: SimulatorOptions;
   /** can the moment itself leave a create unanswered? (before-create, after-create, kills on a create request) */
   mayDuplicate: boolean;
@@ -100,14 +92,14 @@ const lockTemp: Evidence = (c, { files }) => {
 };
 
 /** One build, SIGKILLed by `failpoint` or by the scenario's hooks; the kill is asserted. */
-async function killedBuild(c: CrashContext, env: Record<string, string> = {}): Promise<{ events: JsonEvent[]; exit: Exit }> {
-  const child = spawnKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim, env));
+async function killedBuild(c: CrashContext, env: Record<string, string> = {}): Promise<{ events: JsonLine[]; exit: Exit }> {
+  const child = spawnKieaudio(c.dir, ['build', '--json'], simEnv(c.sim, env), c.onTestFinished);
   c.child.current = child;
   c.killed.push(child.pid);
   const exit = await withDeadline(child.exit, 20_000, 'the killed build');
   c.child.current = undefined;
   c.expect(exit.signal, `the build was killed (exit ${exit.code}):\n${child.stdout}\n${child.stderr}`).toBe('SIGKILL');
-  return { events: jsonEvents(child.stdout), exit };
+  return { events: jsonLines(child.stdout), exit };
 }
 
 function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -120,7 +112,7 @@ function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-type Box = { current: Child | undefined };
+type Box = { current: Spawned | undefined };
 
 /**
  * A simulator hook that SIGKILLs the running build the n-th time a request matching `match`
@@ -184,7 +176,7 @@ scenario({
   mayDuplicate: true,
   recoverWithCli: true,
   crash: async (c) => {
-    const events: JsonEvent[] = [];
+    const events: JsonLine[] = [];
     for (const fp of ['after-create:2', 'polling:3', 'mid-download:2', 'lock-write:1']) {
       events.push(...(await killedBuild(c, { KIEAUDIO_FAILPOINT: fp })).events);
     }
@@ -194,12 +186,12 @@ scenario({
 
 interface Recovered {
   /** the normal build's events */
-  events: JsonEvent[];
+  events: JsonLine[];
   /** the killed builds' events */
-  crashEvents: JsonEvent[];
+  crashEvents: JsonLine[];
   check: Awaited<ReturnType<typeof checkProject>>;
-  run: Pick<Run, 'pid' | 'ms'>;
-  summary: JsonEvent | undefined;
+  run: Pick<TimedRun, 'pid' | 'ms'>;
+  summary: JsonLine | undefined;
   creating: JournalFile[];
   created: JournalFile[];
   reported: string[];
@@ -209,11 +201,11 @@ interface Recovered {
 }
 
 /** A normal build after the kills: through the CLI, or in this process through the library. */
-async function normalBuild(c: CrashContext, viaCli: boolean): Promise<{ events: JsonEvent[]; pid: number; ms: number }> {
+async function normalBuild(c: CrashContext, viaCli: boolean): Promise<{ events: JsonLine[]; pid: number; ms: number }> {
   if (viaCli) {
     const run = await runKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim));
     c.expect(run.code, run.stderr).toBe(0);
-    return { events: jsonEvents(run.stdout), pid: run.pid, ms: run.ms };
+    return { events: jsonLines(run.stdout), pid: run.pid, ms: run.ms };
   }
   const run: InProcessRun = await buildInProcess(c.dir, simEnv(c.sim));
   c.expect(run.error, 'the normal build threw').toBeUndefined();

@@ -15,7 +15,8 @@ import { build } from '../../src/build/build.js';
 import type { BuildEvent } from '../../src/events.js';
 import { NO_FAULTS } from '../../src/sim/faults.js';
 import type { Faults, SimStats, SimulatorOptions } from '../../src/sim/index.js';
-import { config, describeFigures, FAST_RETRY, fastApi, kieaudio, mixedSpec, resources, verifyBuild } from './helpers.js';
+import { kieaudio } from '../helpers/cli.js';
+import { config, describeFigures, FAST_RETRY, fastApi, mixedSpec, resources, verifyBuild } from './helpers.js';
 
 /** Polling and retry backoff both scaled to the simulator's millisecond tasks (same attempts as the defaults). */
 const CONFIG = config({ api: fastApi({ retry: FAST_RETRY }) });

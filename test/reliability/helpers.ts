@@ -1,43 +1,33 @@
 /**
  * Shared helpers for the reliability tests (GitHub issue #3): temp projects and simulators that
  * are cleaned up per test (safe with `it.concurrent`, unlike test/helpers/project.ts, whose
- * afterEach would close the simulators of tests still running), the built CLI as a child process,
- * a ≥ 50-asset project mixing every output container, and the checks every fault scenario shares:
- * byte-exact outputs, no temp files, and billing against what the build reported.
+ * afterEach would close the simulators of tests still running), a ≥ 50-asset project mixing every
+ * output container, and the checks every fault scenario shares: byte-exact outputs, no temp
+ * files, and billing against what the build reported. The CLI runner is test/helpers/cli.ts.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ExpectStatic } from 'vitest';
 import { inspectAudio } from '../audio/inspect/inspect.js';
-import { writeFiles } from '../helpers/files.js';
+import { isTempFile, listFiles, writeFiles } from '../helpers/files.js';
+import { chargeKey, startSim } from '../helpers/sim.js';
+import { createTempDir, type OnFinished } from '../helpers/temp-dir.js';
 import { wavHeader } from '../../src/audio/wav.js';
 import type { BuildEvent } from '../../src/events.js';
-import { canonicalJson, specHash } from '../../src/spec/hash.js';
+import { specHash } from '../../src/spec/hash.js';
 import type { BuildResult } from '../../src/build/build.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import type { Simulator, SimulatorOptions } from '../../src/sim/index.js';
 import type { ResolvedAsset } from '../../src/project.js';
-
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(REPO_ROOT, 'dist', 'bin.cjs');
-
-type OnFinished = (fn: () => Promise<void> | void) => void;
 
 /** Temp dirs and simulators that live exactly as long as the test that made them. */
 export function resources(onTestFinished: OnFinished) {
   return {
-    async dir(prefix = 'kieaudio-rel-'): Promise<string> {
-      const dir = await mkdtemp(join(tmpdir(), prefix));
-      onTestFinished(() => rm(dir, { recursive: true, force: true }));
-      return dir;
+    dir(prefix = 'kieaudio-rel-'): Promise<string> {
+      return createTempDir(onTestFinished, prefix);
     },
-    async sim(options: SimulatorOptions = {}): Promise<Simulator> {
-      const sim = await startSimulator({ rateLimit: false, ...options });
-      onTestFinished(() => sim.close());
-      return sim;
+    sim(options: SimulatorOptions = {}): Promise<Simulator> {
+      return startSim(onTestFinished, options);
     },
     async project(files: Record<string, string>): Promise<string> {
       const dir = await this.dir();
@@ -122,53 +112,6 @@ export function mixedSpec(count: number, tag = 'x'): string {
   return `${lines.join('\n')}\n`;
 }
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The built CLI, asynchronously (the simulator lives in this process and must keep answering). */
-export function kieaudio(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
-}
-
-/** The JSON lines of a `--json` run; throws on a line that is not JSON. */
-export function jsonLines(stdout: string): Array<Record<string, unknown>> {
-  return stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-export function totalRequests(sim: Simulator): number {
-  return Object.values(sim.stats().requestsByRoute).reduce((a, b) => a + b, 0);
-}
-
-/** Every file under `dir` (symlinks listed, not followed), as paths relative to it. */
-export async function listFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (d: string) => {
-    for (const entry of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) await walk(p);
-      else found.push(relative(dir, p).split(sep).join('/'));
-    }
-  };
-  await walk(dir);
-  return found.sort();
-}
-
 /** Path → sha256 of every file under `dir` (symlinks by their target text): a snapshot to compare. */
 export async function snapshotTree(dir: string): Promise<Record<string, string>> {
   const snapshot: Record<string, string> = {};
@@ -178,10 +121,6 @@ export async function snapshotTree(dir: string): Promise<Record<string, string>>
     snapshot[path] = st.isSymbolicLink() ? 'symlink' : createHash('sha256').update(await readFile(full)).digest('hex');
   }
   return snapshot;
-}
-
-export function isTempFile(path: string): boolean {
-  return basename(path).endsWith('.kieaudio-tmp');
 }
 
 interface LockFileShape {
@@ -213,11 +152,6 @@ export function expectedOutput(sim: Simulator, taskId: string, asset: ResolvedAs
   const raw = sim.task(taskId)?.result;
   if (raw === undefined) return undefined;
   return asset.format.container === 'wav' ? Buffer.concat([wavHeader(asset.format, raw.length), raw]) : raw;
-}
-
-/** The simulator's `chargesBySpec` key for an asset: canonical JSON of exactly what was sent. */
-export function chargeKey(asset: ResolvedAsset): string {
-  return canonicalJson({ model: asset.model, input: asset.input });
 }
 
 /** Create requests the build itself said may have been charged without an answer, for one asset. */
@@ -291,7 +225,7 @@ export async function verifyBuild(
   for (const asset of assets) {
     const path = join(project.config.outDir, asset.out);
     const failure = failures.find((f) => f.out === asset.out);
-    const charged = stats.chargesBySpec[chargeKey(asset)] ?? 0;
+    const charged = stats.chargesBySpec[chargeKey(asset.model, asset.input)] ?? 0;
     const allowed = 1 + reportedDuplicates(allEvents, asset.out);
     expect(charged, `${asset.out}: charged ${charged} times, build reported ${allowed - 1} possible duplicates`).toBeLessThanOrEqual(allowed);
 
@@ -333,7 +267,7 @@ export async function verifyBuild(
   }
 
   // nothing was charged for anything but the declared specs
-  const declared = new Set(assets.map(chargeKey));
+  const declared = new Set(assets.map((a) => chargeKey(a.model, a.input)));
   expect(Object.keys(stats.chargesBySpec).filter((k) => !declared.has(k))).toEqual([]);
 
   // no temp or partial file anywhere: outputs, cache, journal, lock
@@ -379,5 +313,3 @@ export function describeFigures(name: string, f: Figures, ms: number): string {
     `duplicates reported=${f.reportedDuplicates} extra charges=${f.extraCharges} paid-but-failed=${f.paidUnbuilt} tasks=${f.tasksCreated} ${(ms / 1000).toFixed(1)}s`
   );
 }
-
-export { writeFiles };

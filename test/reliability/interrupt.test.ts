@@ -6,19 +6,15 @@
  */
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
+import { jsonLines, runKieaudio, spawnKieaudio } from '../helpers/cli.js';
+import { listFiles, tempFiles } from '../helpers/files.js';
+import { simEnv, startSim } from '../helpers/sim.js';
 import {
   checkProject,
   FIXTURE,
   journal,
-  jsonEvents,
-  listFiles,
   makeFixtureProject,
   partialDownload,
-  runKieaudio,
-  simEnv,
-  spawnKieaudio,
-  startSim,
-  tempFiles,
   waitUntil,
   type FixtureAsset,
 } from './process-harness.js';
@@ -32,10 +28,10 @@ describe.concurrent('Ctrl-C', () => {
     it(`one ${signal}: exit 130 at once, tasks in flight printed and journalled, resumed (not re-created) by the next build`, async ({ expect, onTestFinished }) => {
       const dir = await makeFixtureProject(onTestFinished, { assets: VOICES, concurrency: 2 });
       const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 } });
-      const child = spawnKieaudio(onTestFinished, dir, ['build', '--verbose'], simEnv(sim));
+      const child = spawnKieaudio(dir, ['build', '--verbose'], simEnv(sim), onTestFinished);
 
       // both workers have a task (journalled before "submitted" is printed); nothing has finished
-      await child.waitForOutput(/submitted[\s\S]*task [0-9a-f]+[\s\S]*submitted[\s\S]*task [0-9a-f]+/, { stream: 'stdout' });
+      await child.waitFor(/submitted[\s\S]*task [0-9a-f]+[\s\S]*submitted[\s\S]*task [0-9a-f]+/, { stream: 'stdout' });
       const submitted = [...child.stdout.matchAll(/submitted\s+(\S+)\s+task ([0-9a-f]+)/g)].map((m) => ({ out: m[1], taskId: m[2] }));
       expect(submitted.length).toBe(2);
       const sentAt = Date.now();
@@ -60,7 +56,7 @@ describe.concurrent('Ctrl-C', () => {
       expect(tasksBefore).toBe(2);
       const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
       expect(run.code, run.stderr).toBe(0);
-      const planned = jsonEvents(run.stdout).filter((e) => e.type === 'planned');
+      const planned = jsonLines(run.stdout).filter((e) => e.type === 'planned');
       for (const t of submitted) expect(planned.find((e) => e.out === t.out)?.action, `${t.out} resumed`).toBe('resume');
       // only the two assets that were never submitted cost a new task
       expect(sim.stats().tasksCreated - tasksBefore).toBe(VOICES.length - submitted.length);
@@ -93,24 +89,24 @@ describe.concurrent('Ctrl-C', () => {
         await answered; // the request is out; its answer is held until after the Ctrl-C
       },
     });
-    const child = spawnKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    const child = spawnKieaudio(dir, ['build', '--json'], simEnv(sim), onTestFinished);
     await createSent;
     child.proc.kill('SIGINT');
-    await child.waitForOutput(/Ctrl-C again to quit at once/, { stream: 'stderr' });
+    await child.waitFor(/Ctrl-C again to quit at once/, { stream: 'stderr' });
     expect(child.exited, 'it waits for the answer to the create it sent').toBe(false);
     answer();
     const exit = await child.exit;
     expect(exit.code, child.stderr).toBe(130);
 
-    const submitted = jsonEvents(child.stdout).find((e) => e.type === 'submitted');
+    const submitted = jsonLines(child.stdout).find((e) => e.type === 'submitted');
     expect(submitted?.taskId).toBeTypeOf('string');
-    const interrupted = jsonEvents(child.stdout).find((e) => e.type === 'interrupted');
+    const interrupted = jsonLines(child.stdout).find((e) => e.type === 'interrupted');
     expect(interrupted?.inFlight, 'the task is reported in flight').toEqual([expect.objectContaining({ out: asset.out, taskId: submitted?.taskId })]);
     expect((await journal(dir)).map((e) => [e.out, e.state, e.taskId])).toEqual([[asset.out, 'created', submitted?.taskId]]);
 
     const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
     expect(run.code, run.stderr).toBe(0);
-    const events = jsonEvents(run.stdout);
+    const events = jsonLines(run.stdout);
     expect(events.find((e) => e.type === 'planned')?.action).toBe('resume');
     expect(events.filter((e) => e.type === 'warning'), 'no "maybe charged" warning: nothing was left unanswered').toEqual([]);
     expect(sim.stats().tasksCreated).toBe(1);
@@ -124,13 +120,13 @@ describe.concurrent('Ctrl-C', () => {
     const dir = await makeFixtureProject(onTestFinished, { assets, concurrency: 2 });
     // ~1 MB in 16 KB chunks 20 ms apart: the download stays open for over a second
     const sim = await startSim(onTestFinished, { latencyMs: { min: 20, max: 40 }, downloadPacing: { chunkBytes: 16 * 1024, intervalMs: 20 } });
-    const child = spawnKieaudio(onTestFinished, dir, ['build'], simEnv(sim));
+    const child = spawnKieaudio(dir, ['build'], simEnv(sim), onTestFinished);
     await waitUntil(async () => child.exited || (await partialDownload(dir)), 'the big WAV part-way downloaded');
     expect(child.exited).toBe(false);
     const partial = await tempFiles(dir);
 
     child.proc.kill('SIGINT');
-    await child.waitForOutput(/Ctrl-C again to quit at once/, { stream: 'stdout' });
+    await child.waitFor(/Ctrl-C again to quit at once/, { stream: 'stdout' });
     const secondAt = Date.now();
     const aliveAtSecond = !child.exited;
     child.proc.kill('SIGINT');
@@ -162,7 +158,7 @@ describe.concurrent('Ctrl-C', () => {
     const assets = [BIG_WAV];
     const dir = await makeFixtureProject(onTestFinished, { assets });
     const sim = await startSim(onTestFinished, { latencyMs: { min: 20, max: 40 }, downloadPacing: { chunkBytes: 16 * 1024, intervalMs: 20 } });
-    const child = spawnKieaudio(onTestFinished, dir, ['build'], simEnv(sim));
+    const child = spawnKieaudio(dir, ['build'], simEnv(sim), onTestFinished);
     await waitUntil(async () => child.exited || (await partialDownload(dir)), 'the big WAV part-way downloaded');
     // stopped, the process gets both signals at once when it resumes: the second handler call
     // runs before the first interrupt's async cleanup can, so only the hard exit path removes the file

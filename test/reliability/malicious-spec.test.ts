@@ -13,7 +13,10 @@ import { describe, it, type ExpectStatic } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { renderDiagnostics } from '../../src/cli/diagnostics.js';
 import { ValidationError } from '../../src/errors.js';
-import { fastApi, kieaudio, resources, snapshotTree, totalRequests, writeFiles } from './helpers.js';
+import { kieaudio } from '../helpers/cli.js';
+import { writeFiles } from '../helpers/files.js';
+import { totalRequests } from '../helpers/sim.js';
+import { fastApi, resources, snapshotTree } from './helpers.js';
 
 const CONFIG = `version: 1
 include: ["audio/*.audio.yaml"]

@@ -1,55 +1,25 @@
 /**
- * Shared by the crash, interrupt and concurrency tests: the built CLI as a real child process
- * (spawned asynchronously — the simulator lives in this process), a build run in this process for
- * the runs that are not killed, waits on observable conditions with deadlines instead of sleeps,
- * and the checks every recovered project must pass.
+ * Shared by the crash, interrupt and concurrency tests: a ten-asset fixture project, a build run in
+ * this process for the runs that are not killed (the killed ones are real processes, run with
+ * test/helpers/cli.ts), waits on observable conditions with deadlines instead of sleeps, and the
+ * checks every recovered project must pass.
  *
  * Cleanup is per test (`onTestFinished` from the test context), so tests may run concurrently.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import type { ExpectStatic, TestContext } from 'vitest';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExpectStatic } from 'vitest';
 import { describeOutputFormat } from '../../src/audio/format.js';
 import { inspectAudio } from '../audio/inspect/inspect.js';
 import { needsWavHeader, wavHeader } from '../../src/audio/wav.js';
 import { build } from '../../src/build/build.js';
-import { canonicalJson } from '../../src/spec/hash.js';
 import { sha256Hex } from '../../src/store/sha256.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import type { Simulator } from '../../src/sim/index.js';
 import { parseLockFile, serializeLockFile, type LockFile } from '../../src/store/lock-file.js';
-import { REPO_ROOT } from '../helpers/project.js';
-
-export const BIN = join(REPO_ROOT, 'dist', 'bin.cjs');
-export const TEMP_SUFFIX = '.kieaudio-tmp';
-
-type OnFinished = TestContext['onTestFinished'];
-
-// ───────────────────────── scratch space ─────────────────────────
-
-export async function scratchDir(onFinished: OnFinished): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kieaudio-rel-'));
-  onFinished(() => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
-  return dir;
-}
-
-export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-}
-
-export async function startSim(onFinished: OnFinished, options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ rateLimit: false, ...options });
-  onFinished(() => sim.close());
-  return sim;
-}
-
-export function simEnv(sim: Simulator, extra: Record<string, string> = {}): Record<string, string> {
-  return { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url, ...extra };
-}
+import type { JsonLine } from '../helpers/cli.js';
+import { tempFiles, writeFiles } from '../helpers/files.js';
+import { chargeKey } from '../helpers/sim.js';
+import { createTempDir, type OnFinished } from '../helpers/temp-dir.js';
 
 // ───────────────────────── fixture ─────────────────────────
 
@@ -106,7 +76,7 @@ export async function makeFixtureProject(
   onFinished: OnFinished,
   opts: { assets?: readonly FixtureAsset[]; concurrency?: number; outDir?: string } = {},
 ): Promise<string> {
-  const dir = await scratchDir(onFinished);
+  const dir = await createTempDir(onFinished, 'kieaudio-rel-');
   await writeFiles(dir, {
     'kieaudio.config.yaml': configYaml(opts),
     'audio/game.audio.yaml': specYaml(opts.assets ?? FIXTURE),
@@ -114,122 +84,11 @@ export async function makeFixtureProject(
   return dir;
 }
 
-// ───────────────────────── child processes ─────────────────────────
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export interface Child {
-  proc: ChildProcess;
-  pid: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** resolves when the process has exited and its output is fully read */
-  exit: Promise<Exit>;
-  exited: boolean;
-  /** resolves once stdout (or stderr) matches; rejects at the deadline or if the process ends first */
-  waitForOutput(pattern: RegExp, opts?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number }): Promise<void>;
-  /** SIGKILL (if still running) and wait for the exit */
-  kill(): Promise<Exit>;
-}
-
-/** Spawns `node dist/bin.cjs …`. The child is killed when the test ends if it is still running. */
-export function spawnKieaudio(onFinished: OnFinished, cwd: string, args: string[], env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (proc.pid === undefined) throw new Error('could not spawn kieaudio');
-  let stdout = '';
-  let stderr = '';
-  const listeners = new Set<() => void>();
-  proc.stdout.setEncoding('utf8');
-  proc.stderr.setEncoding('utf8');
-  proc.stdout.on('data', (d: string) => {
-    stdout += d;
-    for (const l of listeners) l();
-  });
-  proc.stderr.on('data', (d: string) => {
-    stderr += d;
-    for (const l of listeners) l();
-  });
-  const child: Child = {
-    proc,
-    pid: proc.pid,
-    get stdout() {
-      return stdout;
-    },
-    get stderr() {
-      return stderr;
-    },
-    exited: false,
-    // 'close' comes after 'exit' and after both streams ended: the output is complete
-    exit: new Promise<Exit>((resolve) => {
-      proc.once('close', (code, signal) => {
-        child.exited = true;
-        for (const l of listeners) l();
-        resolve({ code, signal });
-      });
-    }),
-    waitForOutput(pattern, opts = {}) {
-      const timeoutMs = opts.timeoutMs ?? 10_000;
-      const text = () => (opts.stream === 'stderr' ? stderr : opts.stream === 'stdout' ? stdout : `${stdout}\n${stderr}`);
-      return new Promise<void>((resolve, reject) => {
-        const done = (error?: Error) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          if (error) reject(error);
-          else resolve();
-        };
-        const check = () => {
-          if (pattern.test(text())) done();
-          else if (child.exited) done(new Error(`kieaudio exited before printing ${pattern}:\n${stdout}\n${stderr}`));
-        };
-        const timer = setTimeout(() => done(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
-    async kill() {
-      if (!child.exited) proc.kill('SIGKILL');
-      return child.exit;
-    },
-  };
-  onFinished(async () => {
-    await child.kill();
-  });
-  return child;
-}
-
-export interface Run extends Exit {
-  pid: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs kieaudio to completion (bounded: killed after `timeoutMs`). */
-export async function runKieaudio(
-  onFinished: OnFinished,
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-  timeoutMs = 20_000,
-): Promise<Run> {
-  const started = Date.now();
-  const child = spawnKieaudio(onFinished, cwd, args, env);
-  const timer = setTimeout(() => child.proc.kill('SIGKILL'), timeoutMs);
-  const exit = await child.exit;
-  clearTimeout(timer);
-  return { ...exit, pid: child.pid, stdout: child.stdout, stderr: child.stderr, ms: Date.now() - started };
-}
+// ───────────────────────── a build in this process ─────────────────────────
 
 export interface InProcessRun {
   /** every event, as `--json` would print it (JSON round trip) */
-  events: JsonEvent[];
+  events: JsonLine[];
   /** what build() threw, if it did (the CLI would exit non-zero) */
   error: unknown;
   /** this process: temp files a build makes carry the pid of the process that runs it */
@@ -249,7 +108,7 @@ export async function buildInProcess(
   opts: { offline?: boolean; timeoutMs?: number } = {},
 ): Promise<InProcessRun> {
   const started = Date.now();
-  const events: JsonEvent[] = [];
+  const events: JsonLine[] = [];
   let error: unknown;
   try {
     await build({
@@ -257,7 +116,7 @@ export async function buildInProcess(
       env,
       offline: opts.offline === true,
       signal: AbortSignal.timeout(opts.timeoutMs ?? 20_000),
-      onEvent: (e) => events.push(JSON.parse(JSON.stringify(e)) as JsonEvent),
+      onEvent: (e) => events.push(JSON.parse(JSON.stringify(e)) as JsonLine),
     });
   } catch (e) {
     error = e;
@@ -282,42 +141,6 @@ export async function waitUntil(
 }
 
 // ───────────────────────── reading the project ─────────────────────────
-
-export interface JsonEvent {
-  type: string;
-  [key: string]: unknown;
-}
-
-export function jsonEvents(stdout: string): JsonEvent[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as JsonEvent);
-}
-
-/** Every file under `dir` (relative paths), symlinks not followed. */
-export async function listFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (d: string) => {
-    let entries;
-    try {
-      entries = await readdir(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else found.push(relative(dir, p));
-    }
-  };
-  await walk(dir);
-  return found.sort();
-}
-
-export async function tempFiles(dir: string): Promise<string[]> {
-  return (await listFiles(dir)).filter((f) => f.endsWith(TEMP_SUFFIX));
-}
 
 /**
  * True while a result download of at least `minBytes` is part-way into the cache (a temp data
@@ -377,11 +200,6 @@ export async function readLock(projectDir: string): Promise<{ text: string; lock
   const text = await readFile(join(projectDir, 'kieaudio.lock'), 'utf8');
   JSON.parse(text); // valid JSON first, with its own error
   return { text, lock: parseLockFile(text, 'kieaudio.lock') };
-}
-
-/** The charge key the simulator uses for one spec. */
-export function chargeKey(model: string, input: Record<string, unknown>): string {
-  return canonicalJson({ model, input });
 }
 
 // ───────────────────────── the recovered-project check ─────────────────────────
@@ -450,12 +268,12 @@ export async function checkProject(
 }
 
 /** The out paths named by W_MAYBE_CHARGED warnings in JSON events. */
-export function maybeChargedOuts(events: readonly JsonEvent[]): string[] {
+export function maybeChargedOuts(events: readonly JsonLine[]): string[] {
   return events
     .filter((e) => e.type === 'warning' && e.code === 'W_MAYBE_CHARGED')
     .map((e) => /create request for (.+?) at /.exec(String(e.message))?.[1] ?? '?');
 }
 
-export function summaryOf(events: readonly JsonEvent[]): JsonEvent | undefined {
+export function summaryOf(events: readonly JsonLine[]): JsonLine | undefined {
   return events.filter((e) => e.type === 'summary').at(-1);
 }

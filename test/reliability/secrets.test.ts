@@ -26,7 +26,10 @@ import { credits } from '../../src/commands/credits.js';
 import { plan } from '../../src/commands/plan.js';
 import { status } from '../../src/commands/status.js';
 import type { Faults, Simulator } from '../../src/sim/index.js';
-import { BIN, config, FAST_RETRY, fastApi, jsonLines, kieaudio, listFiles, mixedSpec, resources, type Run } from './helpers.js';
+import { jsonLines, kieaudio, type Run } from '../helpers/cli.js';
+import { listFiles } from '../helpers/files.js';
+import { BIN } from '../helpers/repo.js';
+import { config, FAST_RETRY, fastApi, mixedSpec, resources } from './helpers.js';
 
 const KEY = 'kie-TEST-7f3a9c2e5b1d4a6f8e0c';
 const WRONG_KEY = 'kie-TEST-WRONG-4d2b9e7a1c3f5a8b';

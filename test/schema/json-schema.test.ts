@@ -10,7 +10,7 @@ import {
   specJsonSchema,
   type JsonSchema,
 } from '../../src/schema/json-schema.js';
-import { validateJson } from './mini-validator.js';
+import { validateJson } from '../helpers/mini-validator.js';
 
 const schemasDir = new URL('../../schemas/', import.meta.url);
 const fixture = (path: string) => readFile(fileURLToPath(new URL(`../fixtures/spec/basic/${path}`, import.meta.url)), 'utf8');

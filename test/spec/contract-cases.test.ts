@@ -1,13 +1,15 @@
 /**
  * The contract's invalid-input cases at the loader level: each must yield an error at the exact
- * `file:line:col` with words a user can act on. (test/cli.test.ts runs the same through the binary.)
+ * `file:line:col` with words a user can act on. (test/cli/cli.test.ts runs the same through the
+ * binary.)
  */
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { loadProject } from '../../src/spec/load.js';
-import { expectValidationError, makeProject } from './helpers.js';
+import { makeProject } from '../helpers/project.js';
+import { expectValidationError } from './helpers.js';
 
 const CONFIG = 'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
 

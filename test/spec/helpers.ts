@@ -1,36 +1,8 @@
-/** Real temp-dir projects for the spec tests, and compact renderings of diagnostics. */
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, expect } from 'vitest';
+/** Spec texts resolved without touching the disk, and compact renderings of diagnostics. */
+import { expect } from 'vitest';
 import { ValidationError, type Diagnostic } from '../../src/errors.js';
 import { parseConfigText, parseSpecText } from '../../src/spec/parse.js';
 import { resolveProject, type ResolveResult, type SpecSource } from '../../src/spec/resolve.js';
-
-const created: string[] = [];
-
-afterEach(async () => {
-  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-/**
- * Writes `files` (path → text, folders created as needed) into a fresh temp folder, removed
- * after the test. The folder is realpath'd so symlinked temp roots (macOS /var) do not matter.
- */
-export async function makeProject(files: Record<string, string>): Promise<string> {
-  const root = await realpath(await mkdtemp(join(tmpdir(), 'kieaudio-spec-')));
-  created.push(root);
-  await writeFiles(root, files);
-  return root;
-}
-
-export async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
-  for (const [path, text] of Object.entries(files)) {
-    const full = join(root, path);
-    await mkdir(dirname(full), { recursive: true });
-    await writeFile(full, text);
-  }
-}
 
 /** `file:line:col CODE [asset] field`, the parts the tests pin down exactly. */
 export function where(d: Diagnostic): string {

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { KieaudioError } from '../../src/errors.js';
 import { CONFIG_FILE_NAME, findConfig, loadProject } from '../../src/spec/load.js';
-import { MINIMAL_CONFIG, expectValidationError, makeProject, where, writeFiles } from './helpers.js';
+import { writeFiles } from '../helpers/files.js';
+import { makeProject } from '../helpers/project.js';
+import { MINIMAL_CONFIG, expectValidationError, where } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/spec/basic/', import.meta.url));
 

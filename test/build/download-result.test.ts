@@ -10,7 +10,7 @@ import { wavHeader } from '../../src/audio/wav.js';
 import { ApiError, KieaudioError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
 import { downloadResult } from '../../src/build/download-result.js';
-import { errorTexts, sendJson, startServer, type TestServer } from './http.js';
+import { errorTexts, sendJson, startServer, type TestServer } from '../helpers/http.js';
 
 const KEY = 'sk-download-secret-998877';
 const PCM16 = describeOutputFormat('pcm_16000');

@@ -5,9 +5,9 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { WatchEvent } from '../src/events.js';
-import { createOutput } from '../src/cli/output.js';
-import { createProgress } from '../src/cli/progress.js';
+import type { WatchEvent } from '../../src/events.js';
+import { createOutput } from '../../src/cli/output.js';
+import { createProgress } from '../../src/cli/progress.js';
 
 interface FakeStream {
   isTTY: boolean;

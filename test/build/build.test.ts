@@ -1,17 +1,13 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectAudio } from './audio/inspect/inspect.js';
-import { build, type BuildEvent } from '../src/index.js';
-import { exampleProject, FAST_API, makeProject, simEnv, simulator, totalRequests } from './helpers/project.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
+import type { BuildEvent } from '../../src/index.js';
+import { exampleProject, FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { runBuild } from './run-build.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
 
 const OUT = 'examples/assets/audio';
-
-async function runBuild(dir: string, env: Record<string, string>, extra: Parameters<typeof build>[0] = {}) {
-  const events: BuildEvent[] = [];
-  const result = await build({ cwd: dir, env, onEvent: (e) => events.push(e), ...extra });
-  return { ...result, events };
-}
 
 function generatedOuts(events: BuildEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'generated' ? [e.out] : [])).sort();

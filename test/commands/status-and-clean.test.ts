@@ -3,10 +3,11 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, clean, status } from '../src/index.js';
-import { BUILD_LOCK_FILE } from '../src/store/build-lock.js';
-import { deadPid } from './helpers/dead-pid.js';
-import { FAST_API, makeProject, simEnv, simulator, totalRequests } from './helpers/project.js';
+import { build, clean, status } from '../../src/index.js';
+import { BUILD_LOCK_FILE } from '../../src/store/build-lock.js';
+import { deadPid } from '../helpers/dead-pid.js';
+import { FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
 
 const CONFIG = `version: 1
 include: ["audio/*.audio.yaml"]

@@ -1,4 +1,4 @@
-/** Tiny real HTTP servers on 127.0.0.1 for the client tests. */
+/** Tiny real HTTP servers on 127.0.0.1, scripted by each test, for the client and download tests. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

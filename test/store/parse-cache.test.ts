@@ -9,7 +9,8 @@ import { ValidationError } from '../../src/errors.js';
 import type { Project } from '../../src/project.js';
 import { loadProject } from '../../src/spec/load.js';
 import { PARSE_CACHE_FILE, carriedByJson, openParseCache } from '../../src/store/parse-cache.js';
-import { makeProject, writeFiles } from './helpers.js';
+import { writeFiles } from '../helpers/files.js';
+import { makeProject } from '../helpers/project.js';
 
 const CONFIG = 'version: 1\ninclude: ["audio/*.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
 

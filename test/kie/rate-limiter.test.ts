@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../src/kie/rate-limiter.js';
+import { createRateLimiter } from '../../src/kie/rate-limiter.js';
 
 describe('rate limiter', () => {
   it('never lets more than `requests` through in any window', async () => {

@@ -6,11 +6,12 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { build } from '../src/build/build.js';
-import { watch, type Watcher, type WatchOptions } from '../src/watch/watch.js';
-import { simEnv, simulator, totalRequests } from './helpers/project.js';
-import { createCollector, type Collector } from './watch/collector.js';
-import { NPC, SFX, smallProject } from './watch/small-project.js';
+import { build } from '../../src/build/build.js';
+import { watch, type Watcher, type WatchOptions } from '../../src/watch/watch.js';
+import { simulator } from '../helpers/project.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
+import { createCollector, type Collector } from './collector.js';
+import { NPC, SFX, smallProject } from '../helpers/small-project.js';
 
 const GREET = 'npc/greet.mp3';
 const LOCK = 'kieaudio.lock';

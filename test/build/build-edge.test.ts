@@ -2,12 +2,14 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, plan, type BuildEvent } from '../src/index.js';
-import { createKieClient } from '../src/kie/client.js';
-import { specHash } from '../src/spec/hash.js';
-import { openJournal } from '../src/store/journal.js';
-import { PARSE_CACHE_FILE } from '../src/store/parse-cache.js';
-import { FAST_API, makeProject, simEnv, simulator } from './helpers/project.js';
+import { plan } from '../../src/index.js';
+import { createKieClient } from '../../src/kie/client.js';
+import { specHash } from '../../src/spec/hash.js';
+import { openJournal } from '../../src/store/journal.js';
+import { PARSE_CACHE_FILE } from '../../src/store/parse-cache.js';
+import { FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { runBuild } from './run-build.js';
+import { simEnv } from '../helpers/sim.js';
 
 const CONFIG = `version: 1
 include: ["audio/*.audio.yaml"]
@@ -20,18 +22,12 @@ function voice(id: string, text: string, out = `${id}.mp3`): string {
   return `  - id: ${id}\n    kind: voice\n    text: "${text}"\n    out: ${out}\n`;
 }
 
-async function run(dir: string, env: Record<string, string>, extra: Parameters<typeof build>[0] = {}) {
-  const events: BuildEvent[] = [];
-  const result = await build({ cwd: dir, env, onEvent: (e) => events.push(e), ...extra });
-  return { ...result, events };
-}
-
 describe('assets that share a spec', () => {
   it('are paid for once; the others get the same bytes', async () => {
     const spec = `assets:\n${voice('a', 'Yes.')}${voice('b', 'Yes.')}${voice('c', 'Yes.')}${voice('d', 'No.')}`;
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': spec });
     const sim = await simulator();
-    const result = await run(dir, simEnv(sim));
+    const result = await runBuild(dir, simEnv(sim));
     expect(result.failures).toEqual([]);
     expect(sim.stats().tasksCreated).toBe(2);
     expect(result.summary).toMatchObject({ generated: 2, restored: 2 });
@@ -44,7 +40,7 @@ describe('assets that share a spec', () => {
   it('offline too', async () => {
     const spec = `assets:\n${voice('a', 'Yes.')}${voice('b', 'Yes.')}`;
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': spec });
-    const result = await run(dir, {}, { offline: true });
+    const result = await runBuild(dir, {}, { offline: true });
     expect(result.summary).toMatchObject({ generated: 1, restored: 1 });
     const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
     expect(lock.assets['b.mp3'].placeholder).toBe(true);
@@ -55,11 +51,11 @@ describe('a paid result is never lost', () => {
   it('a task that succeeded but could not be downloaded is downloaded by the next build, not created again', async () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${voice('a', 'Hello there.')}` });
     const sim = await simulator({ faults: { truncatedDownload: 1 } });
-    const first = await run(dir, simEnv(sim));
+    const first = await runBuild(dir, simEnv(sim));
     expect(first.summary.failed).toBe(1);
     expect(first.summary.creditsUsed).toBeGreaterThan(0);
     sim.setFaults({ truncatedDownload: 0 });
-    const second = await run(dir, simEnv(sim));
+    const second = await runBuild(dir, simEnv(sim));
     expect(second.failures).toEqual([]);
     expect(second.summary.generated).toBe(1);
     expect(sim.stats().tasksCreated).toBe(1);
@@ -73,12 +69,12 @@ describe('a paid result is never lost', () => {
     await mkdir(join(dir, 'out'), { recursive: true });
     await writeFile(join(dir, 'out/blocked'), 'not a folder');
     const sim = await simulator();
-    const first = await run(dir, simEnv(sim));
+    const first = await runBuild(dir, simEnv(sim));
     expect(first.summary).toMatchObject({ generated: 1, failed: 1 });
     expect(first.failures[0]?.out).toBe('blocked/a.mp3');
 
     await rm(join(dir, 'out/blocked'));
-    const second = await run(dir, simEnv(sim));
+    const second = await runBuild(dir, simEnv(sim));
     expect(second.failures).toEqual([]);
     expect(sim.stats().tasksCreated).toBe(2);
   });
@@ -102,9 +98,9 @@ describe('a paid result is never lost', () => {
       createdAt: new Date().toISOString(),
     });
 
-    const offline = await run(dir, {}, { offline: true });
+    const offline = await runBuild(dir, {}, { offline: true });
     expect(offline.events).toContainEqual(expect.objectContaining({ type: 'warning', code: 'W_FOREIGN_TASKS' }));
-    const real = await run(dir, simEnv(sim));
+    const real = await runBuild(dir, simEnv(sim));
     expect(real.summary.generated).toBe(1);
     expect(sim.stats().tasksCreated).toBe(1);
   });
@@ -116,7 +112,7 @@ describe('outputs moved in a circle with an empty cache', () => {
     const outs = Array.from({ length: 24 }, (_, i) => `f${i}.mp3`);
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': spec(outs) });
     const sim = await simulator();
-    await run(dir, simEnv(sim));
+    await runBuild(dir, simEnv(sim));
     const before = new Map<string, Buffer>();
     for (let i = 0; i < outs.length; i++) before.set(`Line ${i}.`, await readFile(join(dir, 'out', outs[i] ?? '')));
 
@@ -124,7 +120,7 @@ describe('outputs moved in a circle with an empty cache', () => {
     const rotated = [...outs.slice(1), outs[0] ?? ''];
     await writeFile(join(dir, 'audio/x.audio.yaml'), spec(rotated));
     const requests = sim.stats().requestsByRoute;
-    const result = await run(dir, simEnv(sim));
+    const result = await runBuild(dir, simEnv(sim));
     expect(result.failures).toEqual([]);
     expect(sim.stats().requestsByRoute).toEqual(requests);
     for (let i = 0; i < rotated.length; i++) {
@@ -151,14 +147,14 @@ describe('the parse cache', () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${voice('a', 'Hi.')}` });
     const cacheFile = join(dir, '.kieaudio', PARSE_CACHE_FILE);
     await plan({ cwd: dir, env: {} });
-    await run(dir, {}, { frozen: true });
+    await runBuild(dir, {}, { frozen: true });
     await expect(readFile(cacheFile)).rejects.toMatchObject({ code: 'ENOENT' });
 
-    const first = await run(dir, {}, { offline: true });
+    const first = await runBuild(dir, {}, { offline: true });
     expect(first.summary.generated).toBe(1);
     const kept = await readFile(cacheFile, 'utf8');
     expect(kept).toContain('"text":"Hi."');
-    const second = await run(dir, {}, { offline: true });
+    const second = await runBuild(dir, {}, { offline: true });
     expect(second.summary).toMatchObject({ generated: 0, upToDate: 1 });
     expect(second.project).toEqual(first.project);
     expect(await readFile(cacheFile, 'utf8')).toBe(kept);
@@ -167,7 +163,7 @@ describe('the parse cache', () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${voice('a', 'Hi.')}` });
     // a folder where the file should go: the rename onto it fails
     await mkdir(join(dir, '.kieaudio', PARSE_CACHE_FILE, 'in-the-way'), { recursive: true });
-    const result = await run(dir, {}, { offline: true });
+    const result = await runBuild(dir, {}, { offline: true });
     expect(result.failures).toEqual([]);
     expect(result.summary.generated).toBe(1);
   });
@@ -178,7 +174,7 @@ describe('an output whose folder cannot be made', () => {
     const spec = `assets:\n${voice('a', 'Blocked.', 'blocked/a.mp3')}${voice('b', 'Free.')}`;
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': spec, 'out/blocked': 'a file, not a folder' });
     const sim = await simulator();
-    const result = await run(dir, simEnv(sim));
+    const result = await runBuild(dir, simEnv(sim));
     expect(result.failures.map((f) => [f.out, f.code])).toEqual([['blocked/a.mp3', 'E_IO']]);
     expect(result.failures[0]?.message).toMatch(/cannot make the folder blocked in outDir for blocked\/a\.mp3: a file of that name is in the way/);
     expect(result.summary).toMatchObject({ generated: 1, failed: 1 });
@@ -191,7 +187,7 @@ describe('an output whose folder cannot be made', () => {
     await mkdir(join(dir, '.kieaudio/cache'), { recursive: true });
     await writeFile(join(dir, '.kieaudio/cache', hash.slice(0, 2)), 'in the way');
     const sim = await simulator();
-    const result = await run(dir, simEnv(sim));
+    const result = await runBuild(dir, simEnv(sim));
     expect(result.failures.map((f) => f.code)).toEqual(['E_IO']);
     expect(sim.stats().tasksCreated).toBe(0);
   });
@@ -200,7 +196,7 @@ describe('an output whose folder cannot be made', () => {
     const spec = `assets:\n${voice('a', 'Shared.', 'blocked/a.mp3')}${voice('b', 'Shared.', 'ok/b.mp3')}${voice('c', 'Shared.')}`;
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': spec, 'out/blocked': 'a file, not a folder' });
     const sim = await simulator();
-    const result = await run(dir, simEnv(sim));
+    const result = await runBuild(dir, simEnv(sim));
     expect(result.failures.map((f) => [f.out, f.code])).toEqual([['blocked/a.mp3', 'E_IO']]);
     expect(result.failures[0]?.message).toMatch(/a file of that name is in the way/);
     expect(sim.stats().tasksCreated).toBe(1);

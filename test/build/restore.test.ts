@@ -7,9 +7,11 @@ import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, type BuildEvent } from '../src/index.js';
-import { createContentCache } from '../src/store/content-cache.js';
-import { FAST_API, makeProject, simEnv, simulator, totalRequests } from './helpers/project.js';
+import { build, type BuildEvent } from '../../src/index.js';
+import { createContentCache } from '../../src/store/content-cache.js';
+import { FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { runBuild } from './run-build.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
 
 const COUNT = 30;
 const CONFIG = `version: 1
@@ -20,12 +22,6 @@ ${FAST_API}defaults:
 `;
 const SPEC = `assets:\n${Array.from({ length: COUNT }, (_, i) => `  - { id: l${i}, kind: voice, text: "Line ${i}.", out: ${i % 2 ? 'odd' : 'even'}/l${i}.mp3 }\n`).join('')}`;
 const outs = Array.from({ length: COUNT }, (_, i) => `${i % 2 ? 'odd' : 'even'}/l${i}.mp3`);
-
-async function runBuild(dir: string, env: Record<string, string>, extra: Parameters<typeof build>[0] = {}) {
-  const events: BuildEvent[] = [];
-  const result = await build({ cwd: dir, env, onEvent: (e) => events.push(e), ...extra });
-  return { ...result, events };
-}
 
 /**
  * A built project whose cache entries are old enough for their stat data to vouch for them, as

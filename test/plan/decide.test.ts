@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SPEECH_FORMAT } from '../src/audio/format.js';
-import { specHash } from '../src/spec/hash.js';
-import { planBuild, type AssetFacts } from '../src/plan/decide.js';
-import type { ResolvedAsset } from '../src/project.js';
-import type { LockEntry, LockFile } from '../src/store/lock-file.js';
-import type { OutputState } from '../src/store/stat-index.js';
+import { SPEECH_FORMAT } from '../../src/audio/format.js';
+import { specHash } from '../../src/spec/hash.js';
+import { planBuild, type AssetFacts } from '../../src/plan/decide.js';
+import type { ResolvedAsset } from '../../src/project.js';
+import type { LockEntry, LockFile } from '../../src/store/lock-file.js';
+import type { OutputState } from '../../src/store/stat-index.js';
 
 const H = (c: string) => c.repeat(64);
 

@@ -5,9 +5,11 @@
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectAudio } from './audio/inspect/inspect.js';
-import { kieaudio, spawnKieaudio } from './cli/run.js';
-import { exampleProject, FAST_API, makeProject, REPO_ROOT, simEnv, simulator, tempDir, totalRequests } from './helpers/project.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
+import { kieaudio, spawnKieaudio } from '../helpers/cli.js';
+import { exampleProject, FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
+import { REPO_ROOT } from '../helpers/repo.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
 
 describe('kieaudio binary', () => {
   it('builds the example project end to end, then finds it up to date', async () => {
@@ -36,10 +38,10 @@ describe('kieaudio binary', () => {
     const sim = await simulator();
     const run = spawnKieaudio(dir, ['build', '--json'], simEnv(sim));
     // the planned lines come before any request; everything after them meets a closed pipe
-    await run.waitFor('stdout', /"type":"planned"/);
-    run.child.stdout?.destroy();
-    expect(await run.exited).toBe(0);
-    expect(run.stderr()).toBe('');
+    await run.waitFor(/"type":"planned"/, { stream: 'stdout' });
+    run.proc.stdout?.destroy();
+    expect(await run.exitCode).toBe(0);
+    expect(run.stderr).toBe('');
     expect(sim.stats().tasksCreated).toBe(12);
     const again = await kieaudio(dir, ['build'], simEnv(sim));
     expect(again.stdout).toMatch(/0 generated, 0 restored, 12 up to date, 0 failed/);

@@ -1,5 +1,5 @@
 /** A small project for watch and CLI tests: three short assets in two spec files. */
-import { FAST_API, makeProject } from '../helpers/project.js';
+import { FAST_API, makeProject } from './project.js';
 
 export const NPC = 'audio/npc.audio.yaml';
 export const SFX = 'audio/sfx.audio.yaml';
