@@ -5,10 +5,10 @@
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { specHash } from '../src/spec/hash.js';
-import { sha256Hex } from '../src/store/sha256.js';
 import { loadProject } from '../src/spec/load.js';
 import { createContentCache } from '../src/store/content-cache.js';
-import { serializeLockFile, type LockFile } from '../src/store/lock-file.js';
+import { type LockFile, serializeLockFile } from '../src/store/lock-file.js';
+import { sha256Hex } from '../src/store/sha256.js';
 
 export const ASSETS_PER_FILE = 100;
 

@@ -6,9 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSimulator } from '../src/sim/index.js';
-import type { BenchContext, Section } from './run.js';
 import { writeFixture } from './fixtures.js';
 import { run } from './measure.js';
+import type { BenchContext, Section } from './run.js';
 
 const BIG_FILES = 20;
 /** pcm_48000 is 96,000 bytes a second: 546 s is 50 MiB */
@@ -16,7 +16,10 @@ const BIG_SECONDS = 546;
 
 async function downloadBuild(ctx: BenchContext, resultSeconds: number): Promise<{ maxRssKb: number; bytes: number }> {
   const dir = await ctx.scratch();
-  await writeFile(join(dir, 'kieaudio.config.yaml'), 'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: assets\napi:\n  rateLimit: { requests: 100, intervalSeconds: 1 }\n  pollRateLimit: { requests: 1000, intervalSeconds: 1 }\n  poll: { initialSeconds: 0.05, maxSeconds: 0.2 }\n');
+  await writeFile(
+    join(dir, 'kieaudio.config.yaml'),
+    'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: assets\napi:\n  rateLimit: { requests: 100, intervalSeconds: 1 }\n  pollRateLimit: { requests: 1000, intervalSeconds: 1 }\n  poll: { initialSeconds: 0.05, maxSeconds: 0.2 }\n',
+  );
   const lines = ['assets:'];
   for (let i = 0; i < BIG_FILES; i++) {
     lines.push(`  - { kind: effect, text: "Rain on a tin roof, take ${i}", output_format: pcm_48000, out: rain-${i}.wav }`);

@@ -3,9 +3,10 @@
  * floor: a process that only reads and YAML-parses the same spec files.
  * Targets: ≤ 1.5× the floor at 10,000 assets; time per asset not growing with the asset count.
  */
-import type { BenchContext, Section } from './run.js';
+
 import { writeFixture } from './fixtures.js';
 import { run, timeRuns } from './measure.js';
+import type { BenchContext, Section } from './run.js';
 
 /** relative to the project folder */
 const PARSE_CACHE = '.kieaudio/parse-cache.json';

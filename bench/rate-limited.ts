@@ -9,8 +9,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startSimulator } from '../src/sim/index.js';
-import type { BenchContext, Section } from './run.js';
 import { writeFixture } from './fixtures.js';
+import type { BenchContext, Section } from './run.js';
 
 const ASSETS = 300;
 const RATE = 50;

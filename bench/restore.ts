@@ -9,9 +9,9 @@
 import { spawn } from 'node:child_process';
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BenchContext, Section } from './run.js';
 import { writeFixture } from './fixtures.js';
 import { median, run, settleDisk } from './measure.js';
+import type { BenchContext, Section } from './run.js';
 
 const ASSETS = 1_000;
 const BYTES = 64 * 1024; // a short voice line

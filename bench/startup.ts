@@ -1,7 +1,8 @@
 /** Start-up: `kieaudio --version` and `kieaudio plan` on a 10-asset project, against `node -e 0`. */
-import type { BenchContext, Section } from './run.js';
+
 import { writeFixture } from './fixtures.js';
 import { timeRuns } from './measure.js';
+import type { BenchContext, Section } from './run.js';
 
 const RUNS = 10;
 

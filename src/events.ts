@@ -92,8 +92,14 @@ export const BuildEventSchemas = [
     message: z.string(),
     taskId: z.string().optional(),
     maybeCharged: z.boolean().optional().describe('the task may exist and be billed although no answer said so'),
-    notStarted: z.boolean().optional().describe('never submitted: the build stopped submitting (no credits left); counted in the summary as notStarted'),
-    credits: z.number().optional().describe('what the task cost although its result could not be installed yet (the next build downloads it without paying again)'),
+    notStarted: z
+      .boolean()
+      .optional()
+      .describe('never submitted: the build stopped submitting (no credits left); counted in the summary as notStarted'),
+    credits: z
+      .number()
+      .optional()
+      .describe('what the task cost although its result could not be installed yet (the next build downloads it without paying again)'),
   }),
   event('retry', 'a request that will be tried again after delayMs (a 429, a network error, a 5xx…)', {
     operation: z.enum(['create', 'poll', 'download']),
@@ -160,16 +166,24 @@ export const WatchEventSchemas = [
     at: z.string().describe('ISO time'),
     changes: z.array(FileChangeSchema),
   }),
-  event('rebuild-queued', 'changes seen while a build runs: they are built when it ends (a running build is never cancelled: its tasks are paid for)', {
-    at: z.string().describe('ISO time'),
-    changes: z.array(FileChangeSchema),
-  }),
-  event('rebuild-error', 'a build in watch mode could not run (invalid input, no key…); watch mode keeps the last good state and waits for a fix', {
-    n: z.number().int(),
-    code: z.string(),
-    message: z.string(),
-    diagnostics: z.array(DiagnosticSchema).optional().describe('for invalid config or spec files: every problem, with file:line:col'),
-  }),
+  event(
+    'rebuild-queued',
+    'changes seen while a build runs: they are built when it ends (a running build is never cancelled: its tasks are paid for)',
+    {
+      at: z.string().describe('ISO time'),
+      changes: z.array(FileChangeSchema),
+    },
+  ),
+  event(
+    'rebuild-error',
+    'a build in watch mode could not run (invalid input, no key…); watch mode keeps the last good state and waits for a fix',
+    {
+      n: z.number().int(),
+      code: z.string(),
+      message: z.string(),
+      diagnostics: z.array(DiagnosticSchema).optional().describe('for invalid config or spec files: every problem, with file:line:col'),
+    },
+  ),
   OrphanEventSchema,
 ] as const;
 

@@ -1,15 +1,15 @@
 /** The library API: the CLI is a thin shell over these. */
-export { build, type BuildOptions, type BuildResult, type AssetFailure } from './build/build.js';
-export { plan, type PlanOptions, type PlanResult } from './commands/plan.js';
-export { status, type StatusResult, type StatusEntry, type AssetStatus } from './commands/status.js';
-export { clean, type CleanOptions, type CleanResult } from './commands/clean.js';
+export { type AssetFailure, type BuildOptions, type BuildResult, build } from './build/build.js';
+export { type CleanOptions, type CleanResult, clean } from './commands/clean.js';
 export { credits } from './commands/credits.js';
-export { init, type InitResult } from './commands/init.js';
-export { loadProject, findConfig } from './spec/load.js';
-export type { CommonOptions } from './spec/prepare.js';
-export { watch, type WatchOptions, type Watcher } from './watch/watch.js';
-export type { BuildEvent, BuildSummary, WatchEvent, FileChange } from './events.js';
-export type { Plan, PlannedAsset, Action, Orphan, StaleCause } from './plan/decide.js';
-export type { Project, ResolvedAsset, ResolvedConfig, AssetKind } from './project.js';
-export { KieaudioError, ValidationError, ApiError, type Diagnostic, type ErrorCode } from './errors.js';
+export { type InitResult, init } from './commands/init.js';
+export { type PlanOptions, type PlanResult, plan } from './commands/plan.js';
+export { type AssetStatus, type StatusEntry, type StatusResult, status } from './commands/status.js';
+export { ApiError, type Diagnostic, type ErrorCode, KieaudioError, ValidationError } from './errors.js';
+export type { BuildEvent, BuildSummary, FileChange, WatchEvent } from './events.js';
+export type { Action, Orphan, Plan, PlannedAsset, StaleCause } from './plan/decide.js';
+export type { AssetKind, Project, ResolvedAsset, ResolvedConfig } from './project.js';
 export { specHash } from './spec/hash.js';
+export { findConfig, loadProject } from './spec/load.js';
+export type { CommonOptions } from './spec/prepare.js';
+export { type Watcher, type WatchOptions, watch } from './watch/watch.js';

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JSON_LINES_VERSION, JsonLineSchemas, parseJsonLine, toJsonLine, type JsonLinePayload } from '../src/cli/json-lines.js';
-import { BuildEventSchema, WatchEventSchema, type BuildEvent } from '../src/events.js';
+import { JSON_LINES_VERSION, type JsonLinePayload, JsonLineSchemas, parseJsonLine, toJsonLine } from '../src/cli/json-lines.js';
+import { type BuildEvent, BuildEventSchema, WatchEventSchema } from '../src/events.js';
 import { EVENTS_SCHEMA_FILE, eventsJsonSchema, schemaFileText } from '../src/schema/json-schema.js';
 import { validateJson } from './helpers/mini-validator.js';
 import { REPO_ROOT } from './helpers/repo.js';
@@ -53,7 +53,9 @@ const SAMPLES: JsonLinePayload[] = [
     n: 2,
     code: 'E_VALIDATION',
     message: '1 problem',
-    diagnostics: [{ file: 'a.yaml', line: 5, col: 16, severity: 'error', code: 'E_RANGE', asset: 'a', field: 'stability', message: 'expected…' }],
+    diagnostics: [
+      { file: 'a.yaml', line: 5, col: 16, severity: 'error', code: 'E_RANGE', asset: 'a', field: 'stability', message: 'expected…' },
+    ],
   },
   { type: 'orphan', out: 'old.mp3', intact: true, exists: true },
   { type: 'status', asset: 'a', out: 'a.mp3', status: 'stale', reason: 'text changed' },
@@ -61,13 +63,20 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'clean', removed: ['old.mp3'], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, dryRun: false },
   { type: 'init', written: ['kieaudio.config.yaml'] },
   { type: 'credits', credits: 99.5 },
-  { type: 'error', code: 'E_FROZEN', message: '1 asset is not up to date', stale: [{ asset: 'a', out: 'a.mp3', action: 'generate', reason: 'new' }] },
+  {
+    type: 'error',
+    code: 'E_FROZEN',
+    message: '1 asset is not up to date',
+    stale: [{ asset: 'a', out: 'a.mp3', action: 'generate', reason: 'new' }],
+  },
 ];
 
 describe('the --json line format', () => {
   it('schemas/kieaudio.events.schema.json is up to date', async () => {
     const committed = await readFile(join(REPO_ROOT, 'schemas', EVENTS_SCHEMA_FILE), 'utf8').catch(() => '(missing)');
-    expect(committed === schemaFileText(schema), `schemas/${EVENTS_SCHEMA_FILE} is out of date: run npm run build && npm run schemas`).toBe(true);
+    expect(committed === schemaFileText(schema), `schemas/${EVENTS_SCHEMA_FILE} is out of date: run npm run build && npm run schemas`).toBe(
+      true,
+    );
   });
 
   it('identifies itself and documents every line type', () => {

@@ -12,20 +12,13 @@ import { wavHeader } from './wav.js';
  * `tag` makes the bytes differ per take (an ID3/Opus comment, or the noise seed). WAV formats
  * come back as raw samples, as the API serves them, unless `wavHeader` asks for a WAV file.
  */
-export function generateAudio(
-  format: AudioFormat,
-  durationSeconds: number,
-  tag: string,
-  opts: { wavHeader?: boolean } = {},
-): Buffer {
+export function generateAudio(format: AudioFormat, durationSeconds: number, tag: string, opts: { wavHeader?: boolean } = {}): Buffer {
   switch (format.container) {
     case 'mp3':
       if (format.bitrate === undefined) throw new RangeError(`${format.name} has no bitrate`);
       return silentMp3({ sampleRate: format.sampleRate, bitrate: format.bitrate, durationSeconds, tag });
     case 'ogg':
-      return silentOggOpus(
-        format.bitrate === undefined ? { durationSeconds, tag } : { durationSeconds, bitrate: format.bitrate, tag },
-      );
+      return silentOggOpus(format.bitrate === undefined ? { durationSeconds, tag } : { durationSeconds, bitrate: format.bitrate, tag });
     case 'wav': {
       const samples = rawSamples(format, durationSeconds, tag);
       return opts.wavHeader ? Buffer.concat([wavHeader(format, samples.length), samples]) : samples;

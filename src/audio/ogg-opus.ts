@@ -44,10 +44,7 @@ export function silentOggOpus(opts: SilentOggOpusOptions): Buffer {
     const last = done === packetCount;
     const granulePosition = last ? endGranule : BigInt(done * SAMPLES_PER_PACKET);
     pages.push(
-      oggPage(
-        { headerType: last ? OGG_EOS : 0, granulePosition, serial, sequence: sequence++ },
-        new Array<Buffer>(count).fill(packet),
-      ),
+      oggPage({ headerType: last ? OGG_EOS : 0, granulePosition, serial, sequence: sequence++ }, new Array<Buffer>(count).fill(packet)),
     );
   }
   return Buffer.concat(pages);

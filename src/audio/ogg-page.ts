@@ -88,9 +88,7 @@ export function readOggPage(bytes: Uint8Array, offset: number): OggPage {
   page.writeUInt32LE(0, 22);
   const computed = oggCrc32(page);
   if (stored !== computed) {
-    throw new Error(
-      `Ogg page at offset ${offset} has a bad CRC (stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)})`,
-    );
+    throw new Error(`Ogg page at offset ${offset} has a bad CRC (stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)})`);
   }
   return {
     offset,

@@ -10,7 +10,11 @@ import { sniffContainer } from './sniff.js';
 export type ResultMode = 'as-is' | 'raw-samples';
 
 /** The mode for these first bytes, or what was found instead (for the error message). */
-export function resultMode(head: Uint8Array, format: AudioFormat, contentType: string | undefined): { mode: ResultMode } | { found: string } {
+export function resultMode(
+  head: Uint8Array,
+  format: AudioFormat,
+  contentType: string | undefined,
+): { mode: ResultMode } | { found: string } {
   const sniffed = sniffContainer(head);
   if (format.container === 'wav') {
     if (sniffed === 'wav') return { mode: 'as-is' };
@@ -25,6 +29,9 @@ export function resultMode(head: Uint8Array, format: AudioFormat, contentType: s
 /** An HTML error page or a JSON error envelope where audio was expected. */
 function looksLikeText(head: Uint8Array, contentType: string | undefined): boolean {
   if (contentType && /^text\/|json|html|xml/i.test(contentType)) return true;
-  const text = Buffer.from(head).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const text = Buffer.from(head)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
   return /^<[!?a-zA-Z]/.test(text) || /^\{\s*["}]/.test(text) || /^\[\s*[{"\]]/.test(text);
 }

@@ -5,15 +5,15 @@
  * keeps everything that was done and paid for.
  */
 import type { BuildEvent, BuildSummary } from '../events.js';
-import { gatherState, type GatheredState } from '../plan/gather.js';
-import { planBuild, type Plan, type PlannedAsset } from '../plan/decide.js';
+import { type Plan, type PlannedAsset, planBuild } from '../plan/decide.js';
+import { type GatheredState, gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
-import { loadSelected, type CommonOptions, type LoadedProject } from '../spec/prepare.js';
+import { type CommonOptions, type LoadedProject, loadSelected } from '../spec/prepare.js';
 import { acquireBuildLock } from '../store/build-lock.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { executePlan } from './execute.js';
-import { createTally, type AssetFailure, type Tally } from './tally.js';
+import { type AssetFailure, createTally, type Tally } from './tally.js';
 
 export type { AssetFailure } from './tally.js';
 
@@ -53,7 +53,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const onEvent = options.onEvent ?? (() => undefined);
   const loaded = await loadSelected(options);
   for (const w of loaded.project.warnings) {
-    onEvent({ type: 'warning', code: w.code, message: w.message, file: w.file, line: w.line, col: w.col, ...(w.asset ? { asset: w.asset } : {}) });
+    onEvent({
+      type: 'warning',
+      code: w.code,
+      message: w.message,
+      file: w.file,
+      line: w.line,
+      col: w.col,
+      ...(w.asset ? { asset: w.asset } : {}),
+    });
   }
   // The build lock comes before the state is read: a second build must see what the first did.
   const buildLock = options.frozen

@@ -5,7 +5,7 @@
  * error created nothing and may be sent again; one that got no answer may have created a billed
  * task, and is never resent here (docs/kie-api.md §4).
  */
-import { ApiError, KieaudioError, abortError, type ErrorCode } from '../errors.js';
+import { ApiError, abortError, type ErrorCode, KieaudioError } from '../errors.js';
 import { retryDelay } from '../kie/retry.js';
 import { sleep } from '../kie/sleep.js';
 import type { PlannedAsset } from '../plan/decide.js';

@@ -10,7 +10,7 @@ import { SNIFF_BYTES } from '../audio/sniff.js';
 import { WAV_HEADER_BYTES, wavHeader } from '../audio/wav.js';
 import type { KieClient } from '../kie/client.js';
 import { downloadError, openResult } from '../kie/download.js';
-import { writeStreamAtomic, type StreamedFile } from '../store/stream-file.js';
+import { type StreamedFile, writeStreamAtomic } from '../store/stream-file.js';
 
 export interface DownloadOptions {
   /** used for the download-url fallback */

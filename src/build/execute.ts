@@ -7,8 +7,8 @@
 import { setMaxListeners } from 'node:events';
 import { abortError, messageOf } from '../errors.js';
 import type { BuildEvent } from '../events.js';
-import type { GatheredState } from '../plan/gather.js';
 import type { Plan, PlannedAsset } from '../plan/decide.js';
+import type { GatheredState } from '../plan/gather.js';
 import type { Project } from '../project.js';
 import { sweepStaleTemps } from '../store/atomic-write.js';
 import { stateFolders } from '../store/killed-build-temps.js';

@@ -10,7 +10,7 @@ import type { PlannedAsset } from '../plan/decide.js';
 import { outputPath } from '../store/project-store.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
-import { generateAsset, type GenerateOutcome } from './generate.js';
+import { type GenerateOutcome, generateAsset } from './generate.js';
 import { createGenerateContext, type GenerateContext, type TaskInFlight } from './generate-context.js';
 import { copyPlaceholder, recordFailure, restoreFromCache } from './restore.js';
 
@@ -32,7 +32,11 @@ export async function generateAll(ctx: BuildContext, options: GenerateAllOptions
   const gen = createGenerateContext(ctx, options.api, options.inFlight);
   const limit = pLimit(options.concurrency);
   const landed = new Map<string, Promise<GenerateOutcome | undefined>>();
-  for (const item of paid) landed.set(item.asset.out, limit(() => runOne(gen, item, options.abort)));
+  for (const item of paid)
+    landed.set(
+      item.asset.out,
+      limit(() => runOne(gen, item, options.abort)),
+    );
   const copies = followers.map(async (item) => copyWhenLanded(ctx, item, landed));
   const outcomes = await Promise.all(landed.values());
   await Promise.all(copies);
@@ -73,7 +77,8 @@ async function copyWhenLanded(
   const outcome = await landed.get(leaderOut);
   if (ctx.signal.aborted) return;
   try {
-    if (outcome !== 'generated') throw new KieaudioError('E_TASK_FAILED', `not generated: it has the same spec as ${leaderOut}, which failed`);
+    if (outcome !== 'generated')
+      throw new KieaudioError('E_TASK_FAILED', `not generated: it has the same spec as ${leaderOut}, which failed`);
     if (ctx.offline) await copyPlaceholder(ctx, item, leaderOut);
     else await restoreFromCache(ctx, item, leaderOut);
   } catch (error) {
@@ -92,9 +97,17 @@ async function leadersThatCanInstall(
   paid: readonly PlannedAsset[],
   followers: readonly PlannedAsset[],
 ): Promise<{ paid: PlannedAsset[]; followers: PlannedAsset[] }> {
-  const leaderOf = (item: PlannedAsset) => (item.action.type === 'restore' && item.action.source.kind === 'pending' ? item.action.source.out : undefined);
-  const follow = (item: PlannedAsset, out: string): PlannedAsset => ({ ...item, action: { type: 'restore', source: { kind: 'pending', out } } });
-  const canInstall = (item: PlannedAsset) => ctx.outFolders.prepare(outputPath(ctx.project, item.asset.out)).then(() => true, () => false);
+  const leaderOf = (item: PlannedAsset) =>
+    item.action.type === 'restore' && item.action.source.kind === 'pending' ? item.action.source.out : undefined;
+  const follow = (item: PlannedAsset, out: string): PlannedAsset => ({
+    ...item,
+    action: { type: 'restore', source: { kind: 'pending', out } },
+  });
+  const canInstall = (item: PlannedAsset) =>
+    ctx.outFolders.prepare(outputPath(ctx.project, item.asset.out)).then(
+      () => true,
+      () => false,
+    );
   const newLeader = new Map<string, string>(); // blocked leader's out → the copy that leads instead
   const result = { paid: [...paid], followers: [...followers] };
   for (const [i, leader] of paid.entries()) {

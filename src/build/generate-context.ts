@@ -63,7 +63,11 @@ export function createGenerateContext(ctx: BuildContext, api: ApiSession, inFlig
     ...common,
     client: withPollBudget(
       api.client,
-      createRateLimiter({ requests: pollRateLimit.requests, intervalMs: pollIntervalMs, spacingMs: pollIntervalMs / pollRateLimit.requests }),
+      createRateLimiter({
+        requests: pollRateLimit.requests,
+        intervalMs: pollIntervalMs,
+        spacingMs: pollIntervalMs / pollRateLimit.requests,
+      }),
     ),
     limiter: createRateLimiter({ requests: rateLimit.requests, intervalMs: rateLimit.intervalSeconds * 1000 }),
     schedule: { initialMs: poll.initialSeconds * 1000, maxMs: poll.maxSeconds * 1000, timeoutMs: poll.timeoutSeconds * 1000 },

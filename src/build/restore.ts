@@ -118,7 +118,12 @@ async function importOutputSources(ctx: BuildContext, items: readonly PlannedAss
   for (const [specHash, source] of sources) {
     if (await ctx.store.cache.lookup(specHash)) continue;
     const entry = ctx.lockWriter.lock.assets[source.out];
-    const size = await copyVerified(outputPath(ctx.project, source.out), ctx.store.cache.dataPath(specHash), source.contentHash, ctx.signal);
+    const size = await copyVerified(
+      outputPath(ctx.project, source.out),
+      ctx.store.cache.dataPath(specHash),
+      source.contentHash,
+      ctx.signal,
+    );
     // A source edited since the plan was made is not imported; its copies fail below and are
     // planned again (as generations) by the next build.
     if (size === undefined) continue;

@@ -4,7 +4,17 @@
  */
 import type { Project } from '../project.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { COMMON_HELP, OUTPUT_FLAGS, PROJECT_FLAGS, SELECTION_FLAGS, commonOptions, parseConcurrency, pick, type OptionSpec, type ParsedFlags } from './flags.js';
+import {
+  COMMON_HELP,
+  commonOptions,
+  type OptionSpec,
+  OUTPUT_FLAGS,
+  type ParsedFlags,
+  PROJECT_FLAGS,
+  parseConcurrency,
+  pick,
+  SELECTION_FLAGS,
+} from './flags.js';
 import type { Output } from './output.js';
 
 export type { ParsedFlags } from './flags.js';
@@ -50,10 +60,13 @@ export const COMMANDS = {
       });
       if (flags.frozen && result.stale.length > 0) {
         const lines = result.stale.map((i) => `  ${i.asset.out}  ${i.reason}`);
-        ctx.output.error(`--frozen: ${result.stale.length} asset${result.stale.length === 1 ? ' is' : 's are'} not up to date:\n${lines.join('\n')}`, {
-          code: 'E_FROZEN',
-          stale: result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
-        });
+        ctx.output.error(
+          `--frozen: ${result.stale.length} asset${result.stale.length === 1 ? ' is' : 's are'} not up to date:\n${lines.join('\n')}`,
+          {
+            code: 'E_FROZEN',
+            stale: result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
+          },
+        );
         return EXIT.frozen;
       }
       return result.failures.length > 0 ? EXIT.failed : EXIT.ok;
@@ -66,7 +79,11 @@ export const COMMANDS = {
     help: { ...pick('only', 'force', 'regenerate', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { plan } = await import('../commands/plan.js');
-      const { project, plan: p } = await plan({ ...commonOptions(flags), force: flags.force === true, regenerate: flags.regenerate === true });
+      const { project, plan: p } = await plan({
+        ...commonOptions(flags),
+        force: flags.force === true,
+        regenerate: flags.regenerate === true,
+      });
       reportWarnings(project, ctx);
       const { renderPlan } = await import('./render-plan.js');
       const text = ctx.output.json ? '' : renderPlan(p, { color: ctx.output.color, verbose: ctx.output.verbose });
@@ -124,7 +141,8 @@ export const COMMANDS = {
     },
   },
   clean: {
-    summary: 'delete orphaned outputs (no longer declared, content unchanged) and temp files of killed builds; --cache also prunes the cache',
+    summary:
+      'delete orphaned outputs (no longer declared, content unchanged) and temp files of killed builds; --cache also prunes the cache',
     usage: 'kieaudio clean [options]',
     options: { ...PROJECT_FLAGS, cache: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     help: { ...pick('cache', 'dry-run'), ...COMMON_HELP },
@@ -137,7 +155,8 @@ export const COMMANDS = {
         ...result.keptModified.map((out) => `kept     ${out}  (edited since kieaudio wrote it)`),
         ...result.forgotten.map((out) => `${flags['dry-run'] ? 'would forget' : 'forgot'}   ${out}  (already deleted)`),
       ];
-      if (flags.cache) lines.push(`${verb} ${result.cacheEntriesRemoved} unused cache entr${result.cacheEntriesRemoved === 1 ? 'y' : 'ies'}`);
+      if (flags.cache)
+        lines.push(`${verb} ${result.cacheEntriesRemoved} unused cache entr${result.cacheEntriesRemoved === 1 ? 'y' : 'ies'}`);
       const temps = result.tempFilesRemoved;
       if (temps > 0) lines.push(`${verb} ${temps} temp file${temps === 1 ? '' : 's'} left by interrupted builds`);
       if (lines.length === 0) lines.push('nothing to clean');
@@ -188,7 +207,14 @@ export type CommandName = keyof typeof COMMANDS;
 /** Warnings found while loading (a long effect text, an unknown model…): seen before paying. */
 function reportWarnings(project: Project, ctx: RunContext): void {
   for (const w of project.warnings) {
-    ctx.output.event({ type: 'warning', code: w.code, message: w.message, file: w.file, line: w.line, col: w.col, ...(w.asset ? { asset: w.asset } : {}) });
+    ctx.output.event({
+      type: 'warning',
+      code: w.code,
+      message: w.message,
+      file: w.file,
+      line: w.line,
+      col: w.col,
+      ...(w.asset ? { asset: w.asset } : {}),
+    });
   }
 }
-

@@ -43,7 +43,7 @@ export const SELECTION_FLAGS = {
 
 export const HELP = {
   config: '--config PATH       use this config file instead of finding kieaudio.config.yaml upwards',
-  concurrency: '--concurrency N     most tasks in flight at once (default: the config\'s concurrency, 8)',
+  concurrency: "--concurrency N     most tasks in flight at once (default: the config's concurrency, 8)",
   only: '--only PATTERN      only assets whose id or out path matches (glob; repeatable)',
   force: '--force             replace outputs that were edited by hand or not made by kieaudio',
   regenerate: '--regenerate        ignore the cache and pay for a new take of the selected assets',
@@ -80,4 +80,3 @@ export function parseConcurrency(value: string | undefined): number | undefined 
   }
   return n;
 }
-

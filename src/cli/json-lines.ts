@@ -34,17 +34,25 @@ export const CommandLineSchemas = [
     keptModified: z.array(z.string()).describe('orphans left because they were edited since kieaudio wrote them'),
     forgotten: z.array(z.string()).describe('lock entries dropped whose file was already gone'),
     cacheEntriesRemoved: z.number().int(),
-    tempFilesRemoved: z.number().int().optional().describe('temp files killed builds left in output folders and the cache; present when there were any'),
+    tempFilesRemoved: z
+      .number()
+      .int()
+      .optional()
+      .describe('temp files killed builds left in output folders and the cache; present when there were any'),
     dryRun: z.boolean(),
   }),
   line('init', 'init --json: the files written', { written: z.array(z.string()) }),
   line('credits', "credits --json: the account's remaining credits", { credits: z.number() }),
-  line('error', 'the command failed; the exit code says how (2 invalid input or usage, 3 --frozen found work, 1 otherwise, 130 interrupted)', {
-    code: z.string().describe('stable error code, e.g. E_VALIDATION, E_FROZEN, E_NO_API_KEY'),
-    message: z.string().describe('for people; may span several lines'),
-    diagnostics: z.array(DiagnosticSchema).optional().describe('E_VALIDATION: every problem, with file:line:col'),
-    stale: z.array(StaleAssetSchema).optional().describe('E_FROZEN: every asset that is not up to date, and why'),
-  }),
+  line(
+    'error',
+    'the command failed; the exit code says how (2 invalid input or usage, 3 --frozen found work, 1 otherwise, 130 interrupted)',
+    {
+      code: z.string().describe('stable error code, e.g. E_VALIDATION, E_FROZEN, E_NO_API_KEY'),
+      message: z.string().describe('for people; may span several lines'),
+      diagnostics: z.array(DiagnosticSchema).optional().describe('E_VALIDATION: every problem, with file:line:col'),
+      stale: z.array(StaleAssetSchema).optional().describe('E_FROZEN: every asset that is not up to date, and why'),
+    },
+  ),
 ] as const;
 
 /** What a command hands to the output: a line without its version. */

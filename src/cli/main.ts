@@ -3,13 +3,13 @@
  * prints errors and the only place that decides the process's exit code (with the two parts it
  * hands off: render-error.ts for what a command threw, interrupts.ts for Ctrl-C).
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { COMMANDS, type CommandName, type ParsedFlags } from './commands.js';
-import { GLOBAL_HELP, commandHelp } from './help.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { readVersion } from './version.js';
+import { commandHelp, GLOBAL_HELP } from './help.js';
 import { listenForInterrupts } from './interrupts.js';
 import { renderError } from './render-error.js';
+import { readVersion } from './version.js';
 
 /**
  * A reader that goes away (`kieaudio build | head`, a pager quit early) closes the pipe; the next

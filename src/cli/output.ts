@@ -8,13 +8,13 @@
  * In every mode problems go to stderr.
  */
 import type { WatchEvent } from '../events.js';
-import { toJsonLine, type ErrorLine, type JsonLinePayload } from './json-lines.js';
+import type { Env } from '../project.js';
+import { type ErrorLine, type JsonLinePayload, toJsonLine } from './json-lines.js';
+import { createLineQueue, type LineQueue } from './line-queue.js';
 import { colorEnabled } from './paint.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
 import { PROBLEM_EVENTS, renderEvent } from './render-event.js';
-import type { Env } from '../project.js';
 import { isInteractive } from './terminal.js';
-import { createLineQueue, type LineQueue } from './line-queue.js';
 
 export interface Output {
   readonly json: boolean;

@@ -7,9 +7,9 @@
  * pipe or a log file would keep as garbage.
  */
 import type { WatchEvent } from '../events.js';
-import { estimateRemainingMs, createProgressState, type ProgressCounts, type ProgressState } from './progress-state.js';
-import { PROBLEM_EVENTS, renderEvent } from './render-event.js';
 import { paint } from './paint.js';
+import { createProgressState, estimateRemainingMs, type ProgressCounts, type ProgressState } from './progress-state.js';
+import { PROBLEM_EVENTS, renderEvent } from './render-event.js';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -116,7 +116,11 @@ function renderStatusLine(area: LiveArea): string {
   const counts = area.state.counts();
   const elapsed = t - (area.startedAt ?? t);
   const frame = SPINNER[Math.floor(t / minRedrawMs) % SPINNER.length] ?? '';
-  return fit(statusSegments(counts, elapsed, estimateRemainingMs(elapsed, counts), color), area.out.columns, paint(color, 'cyan', frame));
+  return fitToWidth(
+    statusSegments(counts, elapsed, estimateRemainingMs(elapsed, counts), color),
+    area.out.columns,
+    paint(color, 'cyan', frame),
+  );
 }
 
 function drawStatusLine(area: LiveArea): void {
@@ -162,7 +166,7 @@ function statusSegments(c: ProgressCounts, elapsedMs: number, etaMs: number | un
 }
 
 /** Drops segments from the end until the line fits the terminal (leaving the last column free). */
-function fit(segments: Segment[], columns: number | undefined, prefix: string): string {
+function fitToWidth(segments: Segment[], columns: number | undefined, prefix: string): string {
   const width = columns !== undefined && columns > 0 ? columns - 1 : Infinity;
   const kept = [...segments];
   const plainLength = () => 2 + kept.reduce((sum, [plain], i) => sum + plain.length + (i > 0 ? 3 : 0), 0);

@@ -34,13 +34,18 @@ function label(color: boolean, style: Style, text: string): string {
 function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): string | undefined {
   switch (event.type) {
     case 'planned':
-      return verbose && event.action !== 'up-to-date' ? `${label(color, 'dim', 'plan')}${event.out}  ${paint(color, 'dim', event.reason)}` : undefined;
+      return verbose && event.action !== 'up-to-date'
+        ? `${label(color, 'dim', 'plan')}${event.out}  ${paint(color, 'dim', event.reason)}`
+        : undefined;
     case 'submitted':
       return verbose ? `${label(color, 'dim', 'submitted')}${event.out}  ${paint(color, 'dim', `task ${event.taskId}`)}` : undefined;
     case 'state':
       return verbose ? `${label(color, 'dim', event.state)}${event.out}` : undefined;
     case 'generated': {
-      const extra = [event.placeholder ? 'placeholder' : undefined, event.credits ? `${event.credits} credit${event.credits === 1 ? '' : 's'}` : undefined]
+      const extra = [
+        event.placeholder ? 'placeholder' : undefined,
+        event.credits ? `${event.credits} credit${event.credits === 1 ? '' : 's'}` : undefined,
+      ]
         .filter(Boolean)
         .join(', ');
       return `${label(color, 'green', 'generated')}${event.out}${extra ? paint(color, 'dim', `  (${extra})`) : ''}`;
@@ -81,7 +86,11 @@ function renderWatchEvent(event: WatchOnlyEvent, color: boolean): string | undef
     case 'orphan':
       return `${label(color, 'yellow', 'orphaned')}${event.out}  ${paint(color, 'dim', 'no longer declared (kieaudio clean removes it)')}`;
     case 'watching':
-      return paint(color, 'dim', `watching ${event.config} and ${event.specFiles} spec file${event.specFiles === 1 ? '' : 's'} for changes (Ctrl-C to stop)`);
+      return paint(
+        color,
+        'dim',
+        `watching ${event.config} and ${event.specFiles} spec file${event.specFiles === 1 ? '' : 's'} for changes (Ctrl-C to stop)`,
+      );
     case 'rebuild':
       return event.n === 0 ? undefined : `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}`;
     case 'rebuild-queued':
@@ -120,7 +129,8 @@ export function renderSummary(s: BuildSummary, color: boolean): string {
   const tail = [`${s.creditsUsed} credits used`, `${(s.durationMs / 1000).toFixed(1)}s`];
   if (s.placeholders) tail.push('offline placeholders');
   let text = `${parts.join(', ')} · ${tail.join(' · ')}`;
-  if (s.orphans > 0) text += `\n${s.orphans} orphaned output${s.orphans === 1 ? '' : 's'} (kieaudio status lists them, kieaudio clean removes them)`;
+  if (s.orphans > 0)
+    text += `\n${s.orphans} orphaned output${s.orphans === 1 ? '' : 's'} (kieaudio status lists them, kieaudio clean removes them)`;
   if (s.possibleDuplicateCharges > 0) {
     text += `\n${paint(color, 'yellow', `${s.possibleDuplicateCharges} create request${s.possibleDuplicateCharges === 1 ? '' : 's'} got no answer: each may have been charged without a result`)}`;
   }

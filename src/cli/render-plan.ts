@@ -22,7 +22,9 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
     lines.push(`${paint(opts.color, style, word.padEnd(11))}${item.asset.out}  ${paint(opts.color, 'dim', item.reason)}`);
   }
   for (const orphan of plan.orphans) {
-    lines.push(`${paint(opts.color, 'yellow', 'orphan'.padEnd(11))}${orphan.out}  ${paint(opts.color, 'dim', 'no longer declared (kieaudio clean removes it)')}`);
+    lines.push(
+      `${paint(opts.color, 'yellow', 'orphan'.padEnd(11))}${orphan.out}  ${paint(opts.color, 'dim', 'no longer declared (kieaudio clean removes it)')}`,
+    );
   }
   const resume = counts.get('resume') ?? 0;
   const free = (counts.get('restore') ?? 0) + (counts.get('adopt') ?? 0);

@@ -8,15 +8,15 @@
  */
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createLockWriter } from '../store/lock-writer.js';
-import { gatherState } from '../plan/gather.js';
-import { outputPath, type ProjectStore } from '../store/project-store.js';
-import { specHash } from '../spec/hash.js';
-import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import { planBuild } from '../plan/decide.js';
-import { loadSelected, type CommonOptions } from '../spec/prepare.js';
+import { gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
+import { specHash } from '../spec/hash.js';
+import { type CommonOptions, loadSelected } from '../spec/prepare.js';
 import { acquireBuildLock } from '../store/build-lock.js';
+import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
+import { createLockWriter } from '../store/lock-writer.js';
+import { outputPath, type ProjectStore } from '../store/project-store.js';
 
 export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
   /** also prune unused cache entries */

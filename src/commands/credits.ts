@@ -1,6 +1,6 @@
 import { openApi } from '../build/api-session.js';
 import { withRetry } from '../kie/retry.js';
-import { prepareProject, type CommonOptions } from '../spec/prepare.js';
+import { type CommonOptions, prepareProject } from '../spec/prepare.js';
 
 /** The account's remaining credits (a free call: also a quick check that the key works). */
 export async function credits(options: Omit<CommonOptions, 'only'> & { signal?: AbortSignal } = {}): Promise<number> {

@@ -2,10 +2,11 @@
  * `plan`: what a build would do for each asset and why, computed exactly as `build` computes it
  * (the same gathering and the same pure decision), with no API calls and no writes.
  */
+
+import { type Plan, planBuild } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
-import { planBuild, type Plan } from '../plan/decide.js';
 import type { Project } from '../project.js';
-import { prepareProject, type CommonOptions } from '../spec/prepare.js';
+import { type CommonOptions, prepareProject } from '../spec/prepare.js';
 
 export interface PlanOptions extends CommonOptions {
   force?: boolean;

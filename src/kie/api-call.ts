@@ -3,9 +3,9 @@
  * exchange with its timeout and size cap, then the envelope checked for success. Every failure
  * is an ApiError with a stable code; the API key never appears in anything thrown.
  */
-import { request, type Dispatcher } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { ApiError, abortError } from '../errors.js';
-import { classifyReply, parseEnvelope, type Envelope } from './envelope.js';
+import { classifyReply, type Envelope, parseEnvelope } from './envelope.js';
 import { networkError } from './network.js';
 import { redactSecret } from './redact.js';
 
@@ -101,13 +101,7 @@ async function sendRequest(conn: Connection, spec: CallSpec, route: string): Pro
   }
 }
 
-export function protocolError(
-  route: string,
-  status: number,
-  apiCode: number | undefined,
-  what: string,
-  create?: boolean,
-): ApiError {
+export function protocolError(route: string, status: number, apiCode: number | undefined, what: string, create?: boolean): ApiError {
   return new ApiError('E_API_PROTOCOL', `${route}: ${what} (HTTP ${status})`, {
     status,
     apiCode,

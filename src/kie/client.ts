@@ -5,8 +5,8 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { ApiError, KieaudioError } from '../errors.js';
-import { callApi, protocolError, type Connection } from './api-call.js';
-import { isRecord, type Envelope } from './envelope.js';
+import { type Connection, callApi, protocolError } from './api-call.js';
+import { type Envelope, isRecord } from './envelope.js';
 import { redactSecret } from './redact.js';
 import { normalizeTaskInfo, type TaskInfo } from './task-info.js';
 

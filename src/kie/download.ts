@@ -5,8 +5,8 @@
  * empty or cut off each end the stream with an E_DOWNLOAD error. What is done with the bytes
  * (build/download-result.ts) is not this module's business: it only talks HTTP.
  */
-import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
-import { ApiError, KieaudioError, abortError } from '../errors.js';
+import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
+import { ApiError, abortError, KieaudioError } from '../errors.js';
 import type { KieClient } from './client.js';
 import { errorCode } from './network.js';
 

@@ -79,9 +79,10 @@ export function classifyReply(reply: FailedReply): ApiError {
   const effective = apiCode !== undefined && apiCode !== 200 ? apiCode : status;
   const fromBody = apiCode !== undefined && apiCode !== 200;
   const c = classifyCode(effective, msg, fromBody);
-  const retryAfterMs = c.code === 'E_API_RATE_LIMIT' || c.code === 'E_API_UNAVAILABLE'
-    ? parseRetryAfter(reply.retryAfter, reply.now ?? Date.now())
-    : undefined;
+  const retryAfterMs =
+    c.code === 'E_API_RATE_LIMIT' || c.code === 'E_API_UNAVAILABLE'
+      ? parseRetryAfter(reply.retryAfter, reply.now ?? Date.now())
+      : undefined;
   const codeText = apiCode !== undefined && apiCode !== status ? `HTTP ${status}, code ${apiCode}` : `HTTP ${status}`;
   const message = `${route}: ${c.what}${msg ? `: ${truncate(msg)}` : ''} (${codeText})`;
   return new ApiError(c.code, message, {

@@ -27,12 +27,7 @@ const DOC_INITIAL_MS = 2_000;
  * `initialMs`; later gaps follow the documented cadence by elapsed time, scaled by
  * initialMs/2000, with ±20 % jitter so parallel builds do not poll in lockstep, capped at maxMs.
  */
-export function nextPollDelay(
-  elapsedMs: number,
-  attempt: number,
-  schedule: PollSchedule,
-  random: () => number = Math.random,
-): number {
+export function nextPollDelay(elapsedMs: number, attempt: number, schedule: PollSchedule, random: () => number = Math.random): number {
   const scale = schedule.initialMs / DOC_INITIAL_MS;
   let base: number;
   if (attempt <= 0 || scale <= 0) {

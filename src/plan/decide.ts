@@ -4,12 +4,12 @@
  * so `plan` and `build` can never disagree.
  */
 import type { ActionType } from '../events.js';
-import { describeChange } from './describe-change.js';
 import type { ResolvedAsset } from '../project.js';
 import type { CacheRecord } from '../store/content-cache.js';
 import type { ResumableTask } from '../store/journal.js';
 import type { LockEntry, LockFile } from '../store/lock-file.js';
 import type { OutputState } from '../store/stat-index.js';
+import { describeChange } from './describe-change.js';
 
 export interface AssetFacts {
   asset: ResolvedAsset;

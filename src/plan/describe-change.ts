@@ -2,7 +2,7 @@
  * Says in words why an asset's spec differs from what was generated: "text changed",
  * "voice and speed changed", "model changed". Pure.
  */
-import { canonicalJson } from '../spec/hash.js';
+import { canonicalJson } from '../store/canonical-json.js';
 
 export interface GeneratedSpec {
   model: string;

@@ -4,12 +4,12 @@
  * the cache and the journal. Shared by `build`, `plan` and `status`; it writes nothing.
  */
 import pLimit from 'p-limit';
-import { specHash } from '../spec/hash.js';
-import type { AssetFacts } from './decide.js';
 import type { Project, ResolvedAsset } from '../project.js';
+import { specHash } from '../spec/hash.js';
 import { isResumable, type JournalEntry, type ResumableTask } from '../store/journal.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { OutputState } from '../store/stat-index.js';
+import type { AssetFacts } from './decide.js';
 
 /** File system calls in flight at once while gathering: enough to hide latency, few enough for any OS. */
 const IO_CONCURRENCY = 64;

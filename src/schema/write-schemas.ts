@@ -3,14 +3,14 @@
  * when the committed files are out of date.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CONFIG_SCHEMA_FILE,
-  EVENTS_SCHEMA_FILE,
-  SPEC_SCHEMA_FILE,
   configJsonSchema,
+  EVENTS_SCHEMA_FILE,
   eventsJsonSchema,
+  SPEC_SCHEMA_FILE,
   schemaFileText,
   specJsonSchema,
 } from './json-schema.js';

@@ -2,7 +2,7 @@
 import { CreditLedger } from './credits.js';
 import { FaultDice } from './faults.js';
 import type { ResolvedOptions } from './options.js';
-import { seededRandom, type Random } from './prng.js';
+import { type Random, seededRandom } from './prng.js';
 import { RateWindow } from './rate-window.js';
 import { SignedUrls } from './signed-urls.js';
 import { StatsRecorder } from './stats.js';
@@ -39,9 +39,7 @@ export function createContext(options: ResolvedOptions, faults: Partial<Faults>,
     stats: new StatsRecorder(),
     signedUrls: new SignedUrls(),
     createLimiter: options.rateLimit ? new RateWindow(options.rateLimit.requests, options.rateLimit.intervalMs) : undefined,
-    pollLimiter: options.pollRateLimit
-      ? new RateWindow(options.pollRateLimit.requests, options.pollRateLimit.intervalMs)
-      : undefined,
+    pollLimiter: options.pollRateLimit ? new RateWindow(options.pollRateLimit.requests, options.pollRateLimit.intervalMs) : undefined,
     closing,
   };
 }

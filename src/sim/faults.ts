@@ -2,7 +2,7 @@
  * The switchable failure modes and their dice. A probability of 0 never consumes a random number,
  * so enabling one fault does not shift the sequence another fault sees between runs.
  */
-import { seededRandom, type Random } from './prng.js';
+import { type Random, seededRandom } from './prng.js';
 import type { Faults } from './types.js';
 
 export type ProbabilityFault = Exclude<keyof Faults, 'slowMs' | 'recordInvisibleMs' | 'errorsAsBodyCode'>;

@@ -10,18 +10,18 @@ import { handleRequest } from './router.js';
 import { snapshotTask } from './task-snapshot.js';
 import type { Faults, Simulator, SimulatorOptions } from './types.js';
 
+export { DEFAULT_API_KEY } from './options.js';
 export type {
   DownloadPacing,
   Faults,
   RateLimitOption,
-  SimStats,
   SimRequest,
+  SimStats,
   SimTask,
   Simulator,
   SimulatorOptions,
   TaskState,
 } from './types.js';
-export { DEFAULT_API_KEY } from './options.js';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved = resolveOptions(options);

@@ -12,6 +12,6 @@ export const EFFECT_CREDITS = 12;
 
 export function taskPrice(kind: SimModelKind, input: Record<string, unknown>): number {
   if (kind === 'effect') return EFFECT_CREDITS;
-  const text = typeof input['text'] === 'string' ? input['text'] : '';
+  const text = typeof input.text === 'string' ? input.text : '';
   return Math.max(1, Math.ceil(text.length / SPEECH_CHARS_PER_CREDIT));
 }

@@ -2,7 +2,7 @@
  * What a simulated task produces: its format and length follow the request, and the take id is
  * the generator's tag so that every take of the same spec differs byte-wise.
  */
-import { DEFAULT_EFFECT_OUTPUT_FORMAT, describeOutputFormat, SPEECH_FORMAT, type AudioFormat } from '../audio/format.js';
+import { type AudioFormat, DEFAULT_EFFECT_OUTPUT_FORMAT, describeOutputFormat, SPEECH_FORMAT } from '../audio/format.js';
 import { generateAudio } from '../audio/generate.js';
 import type { SimModelKind } from './models.js';
 
@@ -19,13 +19,13 @@ export interface ResultAudio {
 
 export function planResultAudio(kind: SimModelKind, input: Record<string, unknown>): ResultAudio {
   if (kind === 'speech') {
-    const text = typeof input['text'] === 'string' ? input['text'] : '';
+    const text = typeof input.text === 'string' ? input.text : '';
     const durationSeconds = Math.max(LENGTHS.minSpeechSeconds, text.length / LENGTHS.speechCharsPerSecond);
     return { format: SPEECH_FORMAT, durationSeconds, contentType: 'audio/mpeg', extension: 'mp3' };
   }
-  const requested = input['output_format'];
+  const requested = input.output_format;
   const format = describeOutputFormat(typeof requested === 'string' ? requested : DEFAULT_EFFECT_OUTPUT_FORMAT);
-  const seconds = input['duration_seconds'];
+  const seconds = input.duration_seconds;
   const durationSeconds = typeof seconds === 'number' ? seconds : LENGTHS.autoEffectSeconds;
   return { format, durationSeconds, ...servedAs(format) };
 }

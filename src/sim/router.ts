@@ -7,13 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { SimContext } from './context.js';
 import { AUTH_FAILURE_MSG, authenticate } from './http/auth.js';
 import { readBody } from './http/read-body.js';
-import {
-  resetConnection,
-  sendApiError,
-  sendRouteNotFound,
-  sendServerError,
-  sendTruncatedJson,
-} from './http/respond.js';
+import { resetConnection, sendApiError, sendRouteNotFound, sendServerError, sendTruncatedJson } from './http/respond.js';
 import type { ApiHandler } from './routes/api-call.js';
 import { createTask } from './routes/create-task.js';
 import { credit } from './routes/credit.js';

@@ -1,5 +1,5 @@
 /** The simulator's counters, which tests use to assert what a client actually sent and paid. */
-import { canonicalJson } from '../spec/hash.js';
+import { canonicalJson } from '../store/canonical-json.js';
 import type { SimStats } from './types.js';
 
 export class StatsRecorder {

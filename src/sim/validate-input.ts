@@ -51,7 +51,7 @@ function check(body: unknown): CreateRequest {
   }
   if (!isRecord(input)) throw new Rejection(422, 'input is required and must be an object');
 
-  const text = input['text'];
+  const text = input.text;
   if (typeof text !== 'string' || text.trim() === '') throw new Rejection(422, 'text is required');
   if (text.length > MAX_TEXT) throw new Rejection(422, `text must be at most ${MAX_TEXT} characters`);
   if (kind === 'speech') checkSpeech(model, input);

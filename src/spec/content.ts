@@ -11,16 +11,16 @@ import type { AssetKind } from '../project.js';
 import { assetLabel, isRecord } from './label.js';
 import {
   AssetSchema,
+  type ConfigInput,
   ConfigSchema,
+  type DefaultsInput,
   EffectAssetSchema,
   EffectDefaultsSchema,
   ModelsSchema,
+  type SpecFileInput,
   SpecFileSchema,
   VoiceAssetSchema,
   VoiceDefaultsSchema,
-  type ConfigInput,
-  type DefaultsInput,
-  type SpecFileInput,
 } from './schema.js';
 
 /** A value that was written but failed validation; its problem has been reported where it is. */

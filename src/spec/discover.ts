@@ -34,9 +34,7 @@ export async function discoverSpecFiles(options: DiscoverOptions): Promise<Disco
   const excluded = new Set(options.excludeFiles);
   const positive = options.include.flatMap((pattern, index) => (pattern.startsWith('!') ? [] : [{ pattern, index }]));
   const results = await Promise.all(
-    positive.map(({ pattern }) =>
-      fg(pattern, { cwd: options.rootDir, absolute: true, onlyFiles: true, dot: false, ignore, unique: true }),
-    ),
+    positive.map(({ pattern }) => fg(pattern, { cwd: options.rootDir, absolute: true, onlyFiles: true, dot: false, ignore, unique: true })),
   );
   const nested = await nestedProjectFolders(options.rootDir, results.flat().map(fromGlobPath), options.configFileName);
   const inNestedProject = (file: string) => {

@@ -66,8 +66,7 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
     }
 
     const field = fieldPath.join('.');
-    const withField = (message: string) =>
-      field === '' ? { message } : { field, message: `${field}: ${message}` };
+    const withField = (message: string) => (field === '' ? { message } : { field, message: `${field}: ${message}` });
     const missing = missingKey(path, ctx.data);
     if (missing !== undefined && issue.code !== 'custom') {
       push({
@@ -110,7 +109,19 @@ function missingKey(path: DocPath, data: unknown): string | undefined {
   return isRecord(parent) && !Object.hasOwn(parent, last) ? last : undefined;
 }
 
-const SECRET_KEYS = new Set(['key', 'apikey', 'kieapikey', 'apitoken', 'token', 'secret', 'secretkey', 'accesstoken', 'authorization', 'bearer', 'password']);
+const SECRET_KEYS = new Set([
+  'key',
+  'apikey',
+  'kieapikey',
+  'apitoken',
+  'token',
+  'secret',
+  'secretkey',
+  'accesstoken',
+  'authorization',
+  'bearer',
+  'password',
+]);
 
 function unknownKeyMessage(key: string, mapPath: DocPath, fieldPath: DocPath, ctx: IssueContext): string {
   if (SECRET_KEYS.has(key.toLowerCase().replace(/[^a-z]/g, ''))) {

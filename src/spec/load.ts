@@ -6,16 +6,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
-import { KieaudioError, ValidationError, type Diagnostic, messageOf } from '../errors.js';
+import { type Diagnostic, KieaudioError, messageOf, ValidationError } from '../errors.js';
 import type { Env, Project } from '../project.js';
-import type { ParseCache } from '../store/parse-cache.js';
+import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
-import { parseConfigText, parseSpecData, parseSpecText, type ParsedSpec } from './parse.js';
-import { INVALID, type ConfigContent } from './content.js';
+import { type ParsedSpec, parseConfigText, parseSpecData, parseSpecText } from './parse.js';
+import type { ParseCache } from './parse-cache.js';
 import type { Locate } from './position.js';
-import { STATE_DIR_NAME, envCacheDir } from './resolve-config.js';
-import { resolveProject, type Output, type SpecSource } from './resolve.js';
+import { type Output, resolveProject, type SpecSource } from './resolve.js';
+import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
 
 export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
@@ -168,11 +168,7 @@ async function readSpecs(
 type ReadSpec = { path: string; file: string } & (ParsedSpec | { diagnostics: Diagnostic[]; content: undefined });
 
 /** One spec file, parsed; a file that cannot be read is an error of its own, not the end of loading. */
-async function readSpec(
-  path: string,
-  file: string,
-  cache: ParseCache | undefined,
-): Promise<ReadSpec> {
+async function readSpec(path: string, file: string, cache: ParseCache | undefined): Promise<ReadSpec> {
   try {
     return { path, file, ...parseSpec(await readFile(path, 'utf8'), file, cache) };
   } catch (error) {
@@ -200,12 +196,15 @@ function parseSpec(text: string, file: string, cache: ParseCache | undefined): P
 
 async function checkSymlinks(outDir: string, outputs: readonly Output[]): Promise<Diagnostic[]> {
   const folderOf = (out: string) => posix.dirname(out);
-  const escapes = await findEscapingFolders(outDir, outputs.map((o) => folderOf(o.out)));
+  const escapes = await findEscapingFolders(
+    outDir,
+    outputs.map((o) => folderOf(o.out)),
+  );
   if (escapes.size === 0) return [];
   const diagnostics: Diagnostic[] = [];
   for (const output of outputs) {
-    const escape = escapes.get(folderOf(output.out));
-    if (escape === undefined) continue;
+    const escaping = escapes.get(folderOf(output.out));
+    if (escaping === undefined) continue;
     diagnostics.push({
       file: output.file,
       ...output.locate([...output.path, 'out']),
@@ -213,7 +212,7 @@ async function checkSymlinks(outDir: string, outputs: readonly Output[]): Promis
       code: 'E_OUT_ESCAPES',
       asset: output.id ?? output.label,
       field: 'out',
-      message: `out: expected a path inside outDir, found ${JSON.stringify(output.out)}, which leaves outDir through a symlink: "${escape.folder}" leads to ${escape.realPath}, outside ${outDir}`,
+      message: `out: expected a path inside outDir, found ${JSON.stringify(output.out)}, which leaves outDir through a symlink: "${escaping.folder}" leads to ${escaping.realPath}, outside ${outDir}`,
     });
   }
   return diagnostics;

@@ -6,9 +6,7 @@ import { posix } from 'node:path';
 import type { AudioFormat } from '../audio/format.js';
 import type { AssetKind } from '../project.js';
 
-export type OutCheck =
-  | { ok: true; out: string }
-  | { ok: false; code: 'E_OUT_ESCAPES' | 'E_OUT_INVALID'; message: string };
+export type OutCheck = { ok: true; out: string } | { ok: false; code: 'E_OUT_ESCAPES' | 'E_OUT_INVALID'; message: string };
 
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
 

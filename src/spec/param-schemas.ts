@@ -6,19 +6,19 @@
 import { z } from 'zod';
 import type { AssetKind } from '../project.js';
 import { describeFound, describeType, quotedNumberHint } from './describe.js';
-import { MODEL_SLUG, knownModel, knownModelsOf } from './models.js';
+import { knownModel, knownModelsOf, MODEL_SLUG } from './models.js';
 import {
-  describeExpected,
-  isOnStep,
   type BooleanParam,
+  describeExpected,
   type EnumParam,
+  isOnStep,
   type NumberParam,
   type ParamSpec,
   type TextParam,
   type VoiceParam,
 } from './params.js';
 import { suggest } from './suggest.js';
-import { PRESET_VOICES, VOICE_ID_PATTERN, isKnownVoice, suggestVoice } from './voices.js';
+import { isKnownVoice, PRESET_VOICES, suggestVoice, VOICE_ID_PATTERN } from './voices.js';
 
 /** The part of a zod issue the messages need; zod passes it to every `error` function. */
 interface IssueInput {
@@ -143,11 +143,13 @@ export function modelSchema(kind: AssetKind) {
 
 export function idSchema() {
   const error = expected('an id: a non-empty string without spaces or control characters');
-  return z
-    .string({ error })
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-    .regex(/^[^\s\u0000-\u001f\u007f-\u009f]+$/, { error })
-    .describe('Unique in the project; defaults to `out`. Used by --only and in messages.');
+  return (
+    z
+      .string({ error })
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+      .regex(/^[^\s\u0000-\u001f\u007f-\u009f]+$/, { error })
+      .describe('Unique in the project; defaults to `out`. Used by --only and in messages.')
+  );
 }
 
 export function outSchema() {

@@ -117,9 +117,7 @@ export const EFFECT_PARAMS = {
     type: 'text',
     maxLength: MAX_TEXT_LENGTH,
     nonEmpty: true,
-    description:
-      'Describes the sound. kie.ai documents 5000 characters, but its backend has been seen to reject ' +
-      'more than 450.',
+    description: 'Describes the sound. kie.ai documents 5000 characters, but its backend has been seen to reject ' + 'more than 450.',
   },
   loop: {
     type: 'boolean',
@@ -177,9 +175,7 @@ export function describeExpected(spec: ParamSpec): string {
     case 'number':
       return `a number from ${spec.min} to ${spec.max} in steps of ${spec.step}`;
     case 'text':
-      return spec.nonEmpty
-        ? `text of 1 to ${spec.maxLength} characters`
-        : `a string of at most ${spec.maxLength} characters`;
+      return spec.nonEmpty ? `text of 1 to ${spec.maxLength} characters` : `a string of at most ${spec.maxLength} characters`;
     case 'boolean':
       return 'true or false';
     case 'enum':

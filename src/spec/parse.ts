@@ -3,16 +3,17 @@
  * what of an invalid file can still be checked (content.ts). Nothing here touches the file
  * system; `file` is only the path shown to the user.
  */
-import { messageOf } from '../errors.js';
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+
+import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
-import { configContent, salvageConfig, salvageSpec, specContent, type ConfigContent, type SpecContent } from './content.js';
+import { messageOf } from '../errors.js';
+import { type ConfigContent, configContent, type SpecContent, salvageConfig, salvageSpec, specContent } from './content.js';
 import { sortDiagnostics } from './diagnostics.js';
 import { issuesToDiagnostics, noMessage } from './issues.js';
 import { isRecord } from './label.js';
 import { createLocator, type Locate } from './position.js';
-import { ConfigSchema, SpecFileSchema, type ConfigInput, type SpecFileInput } from './schema.js';
+import { type ConfigInput, ConfigSchema, type SpecFileInput, SpecFileSchema } from './schema.js';
 
 /** Aliases may expand to at most this many nodes: enough for sharing, far too few for a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;
@@ -137,23 +138,27 @@ function readYaml(text: string, file: string): { data?: unknown; diagnostics: Di
   const locate = createLocator(doc, lineCounter);
   const at = (offset: number) => lineCounter.linePos(offset);
   const diagnostics: Diagnostic[] = [
-    ...doc.errors.map((error): Diagnostic => ({
-      file,
-      ...at(error.pos[0]),
-      severity: 'error',
-      code: 'E_YAML',
-      message:
-        error.code === 'MULTIPLE_DOCS'
-          ? 'expected one YAML document, found a second one (a line with ---); split it into another file'
-          : `invalid YAML: ${error.message}`,
-    })),
-    ...doc.warnings.map((warning): Diagnostic => ({
-      file,
-      ...at(warning.pos[0]),
-      severity: 'warning',
-      code: 'W_YAML',
-      message: warning.message,
-    })),
+    ...doc.errors.map(
+      (error): Diagnostic => ({
+        file,
+        ...at(error.pos[0]),
+        severity: 'error',
+        code: 'E_YAML',
+        message:
+          error.code === 'MULTIPLE_DOCS'
+            ? 'expected one YAML document, found a second one (a line with ---); split it into another file'
+            : `invalid YAML: ${error.message}`,
+      }),
+    ),
+    ...doc.warnings.map(
+      (warning): Diagnostic => ({
+        file,
+        ...at(warning.pos[0]),
+        severity: 'warning',
+        code: 'W_YAML',
+        message: warning.message,
+      }),
+    ),
   ];
   if (doc.errors.length > 0) return { diagnostics, locate };
   try {
@@ -166,9 +171,7 @@ function readYaml(text: string, file: string): { data?: unknown; diagnostics: Di
       ...(alias === undefined ? { line: 1, col: 1 } : at(alias)),
       severity: 'error',
       code: 'E_YAML',
-      message: `expected YAML whose aliases expand to at most ${MAX_ALIAS_COUNT} nodes, found more (${
-        messageOf(error)
-      })`,
+      message: `expected YAML whose aliases expand to at most ${MAX_ALIAS_COUNT} nodes, found more (${messageOf(error)})`,
     });
     return { diagnostics, locate };
   }

@@ -2,7 +2,7 @@
  * Maps a path into the parsed data (a zod issue path, or `['assets', 3, 'out']`) back to where it
  * was written in the YAML text, so every diagnostic can say `file:line:col`.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isScalar, isSeq, type LineCounter } from 'yaml';
 
 export type DocPath = readonly (string | number)[];
 

@@ -6,13 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parseEnv } from 'node:util';
 import { KieaudioError } from '../errors.js';
-import { openProjectStore, type ProjectStore } from '../store/project-store.js';
 import type { Env, Project, ResolvedAsset } from '../project.js';
-import { selectAssets } from './select.js';
-import { findConfig, loadProject } from './load.js';
-import { STATE_DIR_NAME } from './resolve-config.js';
-import { openParseCache } from '../store/parse-cache.js';
 import { LOCK_FILE_NAME } from '../store/lock-file.js';
+import { openProjectStore, type ProjectStore } from '../store/project-store.js';
+import { findConfig, loadProject } from './load.js';
+import { openParseCache } from './parse-cache.js';
+import { STATE_DIR_NAME } from './resolve-config.js';
+import { selectAssets } from './select.js';
 
 export interface CommonOptions {
   /** default: process.cwd() */

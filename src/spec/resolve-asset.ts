@@ -5,14 +5,14 @@
  * failed validation (content.ts) are reported where they are written, and only hide the checks
  * that depend on them.
  */
-import { DEFAULT_EFFECT_OUTPUT_FORMAT, SPEECH_FORMAT, describeOutputFormat, type AudioFormat } from '../audio/format.js';
+import { type AudioFormat, DEFAULT_EFFECT_OUTPUT_FORMAT, describeOutputFormat, SPEECH_FORMAT } from '../audio/format.js';
 import type { Diagnostic } from '../errors.js';
 import type { AssetKind, ResolvedAsset } from '../project.js';
+import type { AssetEntry } from './content.js';
+import { type Layer, type Origin, type Picked, pickField, UNKNOWN } from './defaults-chain.js';
 import { knownModel, refusedParam } from './models.js';
 import { checkExtension, normalizeOut } from './out-path.js';
 import { EFFECT_TEXT_WARN_LENGTH, paramNames } from './params.js';
-import type { AssetEntry } from './content.js';
-import { UNKNOWN, pickField, type Layer, type Origin, type Picked } from './defaults-chain.js';
 
 export type { Layer, Origin };
 
@@ -148,7 +148,8 @@ function collectParams(
     // with the model unknown a parameter cannot be refused here; the model's own problem is reported
     const refused = model === undefined ? undefined : refusedParam(model, name);
     if (refused !== undefined) {
-      if (check.checkChain) reportAt(check, hit.origin, 'E_PARAM_UNSUPPORTED', `not accepted by model ${model}: ${refused}; remove it or choose another model`);
+      if (check.checkChain)
+        reportAt(check, hit.origin, 'E_PARAM_UNSUPPORTED', `not accepted by model ${model}: ${refused}; remove it or choose another model`);
       check.failed = true;
       continue;
     }

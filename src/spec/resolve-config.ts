@@ -9,7 +9,6 @@ import { describeFound } from './describe.js';
 import type { Locate } from './position.js';
 import type { ConfigInput } from './schema.js';
 
-
 export interface ConfigSource {
   configPath: string;
   rootDir: string;

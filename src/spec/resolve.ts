@@ -5,14 +5,14 @@
  * the rest of the project's are reported together.
  */
 import type { Diagnostic } from '../errors.js';
-import { DEFAULT_MODELS, type AssetKind, type Env, type Project, type ResolvedAsset } from '../project.js';
-import { INVALID, type AssetEntry, type ConfigContent, type DefaultsContent, type SpecContent } from './content.js';
+import { type AssetKind, DEFAULT_MODELS, type Env, type Project, type ResolvedAsset } from '../project.js';
+import { type AssetEntry, type ConfigContent, type DefaultsContent, INVALID, type SpecContent } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import type { DocPath, Locate } from './position.js';
-import { resolveAsset, type AssetContext, type FallbackModel, type Layer } from './resolve-asset.js';
+import { type AssetContext, type FallbackModel, type Layer, resolveAsset } from './resolve-asset.js';
 import { checkEnv, resolveConfig } from './resolve-config.js';
 import type { ConfigInput } from './schema.js';
-import { checkUnique, type Claim } from './uniqueness.js';
+import { type Claim, checkUnique } from './uniqueness.js';
 
 export interface SpecSource {
   /** absolute */
@@ -62,8 +62,7 @@ export function resolveProject(input: ResolveInput): ResolveResult {
           locate: input.configLocate,
           env: input.env,
         });
-  const diagnostics =
-    resolved?.diagnostics ?? checkEnv({ display: input.configDisplay, locate: input.configLocate, env: input.env });
+  const diagnostics = resolved?.diagnostics ?? checkEnv({ display: input.configDisplay, locate: input.configLocate, env: input.env });
   const scope: FileScope = {
     configLayers: { voice: configLayer(input, 'voice'), effect: configLayer(input, 'effect') },
     fallbackModels: { voice: fallbackModel(input, 'voice'), effect: fallbackModel(input, 'effect') },

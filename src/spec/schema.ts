@@ -5,11 +5,13 @@
  * schemas are also the source of schemas/*.json.
  */
 import { z } from 'zod';
-import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
+import { MAX_CONCURRENCY } from '../project.js';
+import { describeFound } from './describe.js';
+import { isRecord } from './label.js';
 import {
+  containerError,
   idSchema,
   integerSchema,
-  containerError,
   modelSchema,
   outSchema,
   paramsShape,
@@ -17,9 +19,7 @@ import {
   secondsSchema,
   unset,
 } from './param-schemas.js';
-import { describeFound } from './describe.js';
-import { isRecord } from './label.js';
-import { MAX_CONCURRENCY } from '../project.js';
+import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
 
 export const DEFAULT_BASE_URL = 'https://api.kie.ai';
 
@@ -101,7 +101,9 @@ const ApiSchema = z
       retry: z
         .strictObject(
           {
-            attempts: integerSchema(0).default(5).describe('Retries of a failed request (network, 5xx, 429, a broken download) before its asset fails.'),
+            attempts: integerSchema(0)
+              .default(5)
+              .describe('Retries of a failed request (network, 5xx, 429, a broken download) before its asset fails.'),
             initialSeconds: secondsSchema().default(0.5).describe('Backoff before the first retry; it doubles each time (with jitter).'),
             maxSeconds: secondsSchema().default(30).describe('Longest backoff between two retries.'),
           },

@@ -4,11 +4,11 @@
  * no longer exists (kill -9, a crash, a closed laptop) is noticed and taken over.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { KieaudioError, abortError } from '../errors.js';
+import { abortError, KieaudioError } from '../errors.js';
 import { isProcessAlive } from './process-alive.js';
 
 export const BUILD_LOCK_FILE = 'build.lock';
@@ -59,10 +59,14 @@ export async function acquireBuildLock(
       continue;
     }
     if (holder.host === me.host && !isProcessAlive(holder.pid)) {
-      await removeStale(path, async () => {
-        const again = await readHolder(path);
-        return typeof again === 'object' && again.token === holder.token;
-      }, options.signal);
+      await removeStale(
+        path,
+        async () => {
+          const again = await readHolder(path);
+          return typeof again === 'object' && again.token === holder.token;
+        },
+        options.signal,
+      );
       tookOverFromDeadBuild = true;
       continue;
     }
@@ -92,7 +96,13 @@ async function createLockFile(path: string, me: LockHolder): Promise<boolean> {
   }
 }
 
-function heldLock(held: { stateDir: string; path: string; token: string; createdStateDir: boolean; tookOverFromDeadBuild: boolean }): BuildLock {
+function heldLock(held: {
+  stateDir: string;
+  path: string;
+  token: string;
+  createdStateDir: boolean;
+  tookOverFromDeadBuild: boolean;
+}): BuildLock {
   return {
     tookOverFromDeadBuild: held.tookOverFromDeadBuild,
     async release(opts) {
@@ -110,7 +120,11 @@ function heldLock(held: { stateDir: string; path: string; token: string; created
 async function removeIfAbandoned(path: string, signal: AbortSignal | undefined): Promise<boolean> {
   const age = await ageMs(path);
   if (age !== undefined && age > UNREADABLE_STALE_MS) {
-    await removeStale(path, async () => (await readHolder(path)) === 'unreadable' && ((await ageMs(path)) ?? 0) > UNREADABLE_STALE_MS, signal);
+    await removeStale(
+      path,
+      async () => (await readHolder(path)) === 'unreadable' && ((await ageMs(path)) ?? 0) > UNREADABLE_STALE_MS,
+      signal,
+    );
     return true;
   }
   await sleep(50, signal);
@@ -133,7 +147,7 @@ function lockedError(holder: LockHolder): KieaudioError {
  */
 async function removeStale(path: string, stillStale: () => Promise<boolean>, signal: AbortSignal | undefined): Promise<void> {
   const takeover = `${path}.takeover`;
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(takeover, 'wx');
   } catch (error) {

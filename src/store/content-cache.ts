@@ -6,7 +6,7 @@
  * record remembers the data file's stat data when its hash was last checked: a restore whose
  * source is unchanged since then copies it in the kernel without reading it through.
  */
-import { statSync, type BigIntStats } from 'node:fs';
+import { type BigIntStats, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { z } from 'zod';

@@ -9,8 +9,8 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { sha256Hex } from './sha256.js';
 import { isTempName, writeFileAtomic } from './atomic-write.js';
+import { sha256Hex } from './sha256.js';
 
 const JournalEntrySchema = z.object({
   specHash: z.string().regex(/^[0-9a-f]{64}$/),

@@ -10,10 +10,10 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
-import { outputPath } from './project-store.js';
 import type { Project } from '../project.js';
 import { sweepStaleTemps } from './atomic-write.js';
 import { JOURNAL_DIR } from './journal.js';
+import { outputPath } from './project-store.js';
 
 /** Folders swept at once: enough to overlap readdirs, few enough to stay clear of file limits. */
 const SWEEP_CONCURRENCY = 16;
@@ -29,7 +29,11 @@ export function stateFolders(project: Project): string[] {
  * output or one of `lockedOuts` (for `clean`, which also deals with outputs no longer declared).
  * Those of live processes stay.
  */
-export async function sweepKilledBuildTemps(project: Project, lockedOuts: Iterable<string> = [], options: { dryRun?: boolean } = {}): Promise<number> {
+export async function sweepKilledBuildTemps(
+  project: Project,
+  lockedOuts: Iterable<string> = [],
+  options: { dryRun?: boolean } = {},
+): Promise<number> {
   const { cacheDir } = project.config;
   const folders = new Set(stateFolders(project));
   // Both kinds of `out` are safe relative paths: validated in specs, checked when the lock is read.

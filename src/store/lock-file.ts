@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KieaudioError, messageOf } from '../errors.js';
-import { sortKeys } from '../spec/hash.js';
-import { failpoint } from './failpoint.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { sortKeys } from './canonical-json.js';
+import { failpoint } from './failpoint.js';
 
 export const LOCK_FILE_NAME = 'kieaudio.lock';
 export const LOCK_FILE_VERSION = 1;

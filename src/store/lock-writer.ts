@@ -2,7 +2,7 @@
  * Keeps `kieaudio.lock` current while a build runs, so that a crash halfway keeps the half that
  * was done. Writes are serialized and coalesced: at most one every `intervalMs`, plus a final one.
  */
-import { sameLockEntry, writeLockFile, type LockEntry, type LockFile } from './lock-file.js';
+import { type LockEntry, type LockFile, sameLockEntry, writeLockFile } from './lock-file.js';
 
 export interface LockWriter {
   readonly lock: LockFile;

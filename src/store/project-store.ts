@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import type { Project } from '../project.js';
-import { createContentCache, type ContentCache } from './content-cache.js';
-import { openJournal, type Journal } from './journal.js';
-import { LOCK_FILE_NAME, readLockFile, type LockFile } from './lock-file.js';
+import { type ContentCache, createContentCache } from './content-cache.js';
+import { type Journal, openJournal } from './journal.js';
+import { LOCK_FILE_NAME, type LockFile, readLockFile } from './lock-file.js';
 import { loadStatIndex, type StatIndex } from './stat-index.js';
 
 export interface ProjectStore {
@@ -22,10 +22,7 @@ export interface ProjectStore {
 /** `displayLock` is how messages name the lock file (relative to the working directory). */
 export async function openProjectStore(project: Project, displayLock: string): Promise<ProjectStore> {
   const lockPath = join(project.config.rootDir, LOCK_FILE_NAME);
-  const [{ lock, text }, statIndex] = await Promise.all([
-    readLockFile(lockPath, displayLock),
-    loadStatIndex(project.config.stateDir),
-  ]);
+  const [{ lock, text }, statIndex] = await Promise.all([readLockFile(lockPath, displayLock), loadStatIndex(project.config.stateDir)]);
   return {
     lockPath,
     lock,

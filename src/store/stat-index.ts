@@ -8,8 +8,8 @@ import type { Stats } from 'node:fs';
 import { lstatSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashFile } from './sha256.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { hashFile } from './sha256.js';
 
 const INDEX_VERSION = 2;
 /** Coarse file systems (FAT, HFS+, some network mounts) keep mtimes to 1–2 s. */

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
-import { KieaudioError, abortError } from '../errors.js';
+import { abortError, KieaudioError } from '../errors.js';
 import { installAtomically } from './atomic-write.js';
 import { failpoint } from './failpoint.js';
 import { hashFile } from './sha256.js';

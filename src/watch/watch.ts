@@ -10,14 +10,14 @@
  * and the next build resumes them.
  */
 import { relative, resolve, sep } from 'node:path';
-import { KieaudioError, abortError } from '../errors.js';
+import { abortError, KieaudioError } from '../errors.js';
 import type { WatchEvent } from '../events.js';
 import { findConfig } from '../spec/load.js';
 import type { CommonOptions } from '../spec/prepare.js';
 import type { FileWatcherHandlers } from './file-watcher.js';
 import { createRebuild, describeChanges, type RebuildSession } from './rebuild.js';
 import { createRebuildQueue } from './rebuild-queue.js';
-import { watchFiles, type WatchedFiles } from './watched-files.js';
+import { type WatchedFiles, watchFiles } from './watched-files.js';
 
 /**
  * Long enough to fold an editor's or formatter's burst of saves (and a busy machine's hiccups)
@@ -67,7 +67,8 @@ export async function watch(options: WatchOptions = {}): Promise<Watcher> {
   const queue = createRebuildQueue({
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
     run: createRebuild(session),
-    onDeferred: (changes) => session.emit({ type: 'rebuild-queued', at: new Date().toISOString(), changes: describeChanges(session, changes) }),
+    onDeferred: (changes) =>
+      session.emit({ type: 'rebuild-queued', at: new Date().toISOString(), changes: describeChanges(session, changes) }),
   });
   const handlers: FileWatcherHandlers = {
     onChange: (path, change) => queue.add(path, change),

@@ -4,8 +4,8 @@
  * one, so no save slips by in between. A config that does not parse keeps the last good set.
  */
 import type { Env } from '../project.js';
-import { startFileWatcher, type FileWatcher, type FileWatcherHandlers } from './file-watcher.js';
-import { configOnlyWatchSet, loadWatchSet, type LoadedWatchSet } from './load-watch-set.js';
+import { type FileWatcher, type FileWatcherHandlers, startFileWatcher } from './file-watcher.js';
+import { configOnlyWatchSet, type LoadedWatchSet, loadWatchSet } from './load-watch-set.js';
 
 export interface WatchedFiles {
   /** spec files the include patterns matched when the set was last loaded */
@@ -15,12 +15,7 @@ export interface WatchedFiles {
   close(): Promise<void>;
 }
 
-export async function watchFiles(
-  configPath: string,
-  env: Env,
-  handlers: FileWatcherHandlers,
-  signal: AbortSignal,
-): Promise<WatchedFiles> {
+export async function watchFiles(configPath: string, env: Env, handlers: FileWatcherHandlers, signal: AbortSignal): Promise<WatchedFiles> {
   let current: LoadedWatchSet = (await loadWatchSet(configPath, env)) ?? configOnlyWatchSet(configPath);
   let watcher: FileWatcher = await startFileWatcher(current.set, handlers, signal);
   return {

@@ -48,10 +48,13 @@ describe('ffprobe', () => {
     // raw formats are checked as the client will write them: wrapped in a WAV header
     await writeFile(file, generateAudio(format, seconds, `take-${name}`, { wavHeader: true }));
     const { stdout, stderr } = await ffprobe([
-      '-v', 'error',
+      '-v',
+      'error',
       '-count_frames', // decodes every frame, so decoder errors surface on stderr
-      '-show_entries', 'format=duration,format_name:stream=codec_name,sample_rate,nb_read_frames',
-      '-of', 'json',
+      '-show_entries',
+      'format=duration,format_name:stream=codec_name,sample_rate,nb_read_frames',
+      '-of',
+      'json',
       file,
     ]);
     expect(stderr).toBe('');
@@ -60,9 +63,7 @@ describe('ffprobe', () => {
       streams: { codec_name: string; sample_rate: string; nb_read_frames: string }[];
     };
     const stream = probe.streams[0];
-    const codec = { mp3: 'mp3', pcm_s16le: 'pcm_s16le', mulaw: 'pcm_mulaw', alaw: 'pcm_alaw', opus: 'opus' }[
-      format.encoding
-    ];
+    const codec = { mp3: 'mp3', pcm_s16le: 'pcm_s16le', mulaw: 'pcm_mulaw', alaw: 'pcm_alaw', opus: 'opus' }[format.encoding];
     expect(stream?.codec_name).toBe(codec);
     expect(Number(stream?.sample_rate)).toBe(format.sampleRate);
     expect(Number(stream?.nb_read_frames)).toBeGreaterThan(0);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { describeOutputFormat, EFFECT_OUTPUT_FORMATS, SPEECH_FORMAT } from '../../src/audio/format.js';
 import { generateAudio } from '../../src/audio/generate.js';
-import { inspectAudio } from './inspect/inspect.js';
 import { sniffContainer } from '../../src/audio/sniff.js';
 import { WAV_HEADER_BYTES } from '../../src/audio/wav.js';
 import { frameSeconds } from './formats.js';
+import { inspectAudio } from './inspect/inspect.js';
 
 const DURATIONS = [0.5, 1.3, 7];
 

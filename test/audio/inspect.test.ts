@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { describeOutputFormat, EFFECT_OUTPUT_FORMATS } from '../../src/audio/format.js';
 import { generateAudio } from '../../src/audio/generate.js';
 import { id3v2TxxxTag } from '../../src/audio/id3.js';
-import { inspectAudio } from './inspect/inspect.js';
 import { silentMp3 } from '../../src/audio/mp3.js';
 import { silentOggOpus } from '../../src/audio/ogg-opus.js';
 import { OGG_EOS, oggPage, readOggPage } from '../../src/audio/ogg-page.js';
+import { inspectAudio } from './inspect/inspect.js';
 
 describe('inspectAudio', () => {
   describe.each(EFFECT_OUTPUT_FORMATS)('%s', (name) => {
@@ -98,9 +98,7 @@ describe('inspectAudio', () => {
     });
 
     it('rejects Ogg streams that are not Opus', () => {
-      const page = oggPage({ headerType: 0x02 | OGG_EOS, granulePosition: 0n, serial: 1, sequence: 0 }, [
-        Buffer.from('\x01vorbis'),
-      ]);
+      const page = oggPage({ headerType: 0x02 | OGG_EOS, granulePosition: 0n, serial: 1, sequence: 0 }, [Buffer.from('\x01vorbis')]);
       expect(() => inspectAudio(page)).toThrow(/OpusHead/);
     });
   });

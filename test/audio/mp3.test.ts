@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { id3v2Length } from '../../src/audio/id3.js';
-import { inspectAudio } from './inspect/inspect.js';
 import { silentMp3 } from '../../src/audio/mp3.js';
 import { parseMpegFrameHeader } from '../../src/audio/mpeg-frame.js';
+import { inspectAudio } from './inspect/inspect.js';
 
 function frames(bytes: Buffer): { offset: number; length: number; padding: boolean; header: Buffer }[] {
   const out = [];

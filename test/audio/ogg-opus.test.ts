@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { oggCrc32 } from '../../src/audio/ogg-crc.js';
 import { silentOggOpus } from '../../src/audio/ogg-opus.js';
-import { OGG_BOS, OGG_EOS, readOggPage, type OggPage } from '../../src/audio/ogg-page.js';
+import { OGG_BOS, OGG_EOS, type OggPage, readOggPage } from '../../src/audio/ogg-page.js';
 
 function pages(bytes: Buffer): OggPage[] {
   const out: OggPage[] = [];

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/index.js';
 import { createKieClient } from '../../src/kie/client.js';
 import { specHash } from '../../src/spec/hash.js';
+import { PARSE_CACHE_FILE } from '../../src/spec/parse-cache.js';
 import { openJournal } from '../../src/store/journal.js';
-import { PARSE_CACHE_FILE } from '../../src/store/parse-cache.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
-import { runBuild } from './run-build.js';
 import { simEnv } from '../helpers/sim.js';
+import { runBuild } from './run-build.js';
 
 const CONFIG = `version: 1
 include: ["audio/*.audio.yaml"]
@@ -176,7 +176,9 @@ describe('an output whose folder cannot be made', () => {
     const sim = await simulator();
     const result = await runBuild(dir, simEnv(sim));
     expect(result.failures.map((f) => [f.out, f.code])).toEqual([['blocked/a.mp3', 'E_IO']]);
-    expect(result.failures[0]?.message).toMatch(/cannot make the folder blocked in outDir for blocked\/a\.mp3: a file of that name is in the way/);
+    expect(result.failures[0]?.message).toMatch(
+      /cannot make the folder blocked in outDir for blocked\/a\.mp3: a file of that name is in the way/,
+    );
     expect(result.summary).toMatchObject({ generated: 1, failed: 1 });
     expect(sim.stats().tasksCreated, 'only b was paid for').toBe(1);
   });

@@ -1,11 +1,11 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectAudio } from '../audio/inspect/inspect.js';
 import type { BuildEvent } from '../../src/index.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import { exampleProject, FAST_API, makeProject, simulator } from '../helpers/project.js';
-import { runBuild } from './run-build.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
+import { runBuild } from './run-build.js';
 
 const OUT = 'examples/assets/audio';
 
@@ -114,7 +114,7 @@ describe('incremental builds', () => {
     expect(result.summary).toMatchObject({ generated: 1, upToDate: 3, failed: 0 });
   });
 
-  it("regenerates exactly the assets that inherit a changed file default", async () => {
+  it('regenerates exactly the assets that inherit a changed file default', async () => {
     const { dir, sim, edit } = await builtProject();
     await edit('speed: 0.95', 'speed: 0.9');
     const result = await runBuild(dir, simEnv(sim));

@@ -1,4 +1,3 @@
-import { isTempName } from '../../src/store/atomic-write.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
@@ -7,9 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeOutputFormat, SPEECH_FORMAT } from '../../src/audio/format.js';
 import { wavHeader } from '../../src/audio/wav.js';
-import { ApiError, KieaudioError } from '../../src/errors.js';
-import { createKieClient, type KieClient } from '../../src/kie/client.js';
 import { downloadResult } from '../../src/build/download-result.js';
+import { type ApiError, KieaudioError } from '../../src/errors.js';
+import { createKieClient, type KieClient } from '../../src/kie/client.js';
+import { isTempName } from '../../src/store/atomic-write.js';
 import { errorTexts, sendJson, startServer, type TestServer } from '../helpers/http.js';
 
 const KEY = 'sk-download-secret-998877';
@@ -61,7 +61,10 @@ function chunked(body: Buffer): Route {
 }
 
 async function fails(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(KieaudioError);
   return error as ApiError;
 }
@@ -174,7 +177,8 @@ describe('downloadResult', () => {
 
   it('falls back to download-url on 403, sending the key only there', async () => {
     routes['/private.mp3'] = (res) => sendJson(res, 403, 'Forbidden');
-    routes['/api/v1/common/download-url'] = (res) => sendJson(res, 200, { code: 200, msg: 'success', data: `${server.url}/signed.mp3?sig=abc` });
+    routes['/api/v1/common/download-url'] = (res) =>
+      sendJson(res, 200, { code: 200, msg: 'success', data: `${server.url}/signed.mp3?sig=abc` });
     routes['/signed.mp3'] = serve(mp3);
     const dest = join(dir, 'p.mp3');
     const result = await downloadResult({ client, url: `${server.url}/private.mp3`, dest, format: SPEECH_FORMAT });
@@ -201,7 +205,9 @@ describe('downloadResult', () => {
   it('reports a failing download-url as E_DOWNLOAD and keeps the key out', async () => {
     routes['/private.mp3'] = (res) => sendJson(res, 401, 'no');
     routes['/api/v1/common/download-url'] = (res) => sendJson(res, 200, { code: 422, msg: `not a kie url (${KEY})` });
-    const error = await fails(downloadResult({ client, url: `${server.url}/private.mp3`, dest: join(dir, 'p.mp3'), format: SPEECH_FORMAT }));
+    const error = await fails(
+      downloadResult({ client, url: `${server.url}/private.mp3`, dest: join(dir, 'p.mp3'), format: SPEECH_FORMAT }),
+    );
     expect(error).toMatchObject({ code: 'E_DOWNLOAD', retryable: false });
     expect(error.cause).toMatchObject({ code: 'E_API_INPUT' });
     for (const text of errorTexts(error)) expect(text).not.toContain(KEY);

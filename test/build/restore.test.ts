@@ -7,11 +7,11 @@ import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, type BuildEvent } from '../../src/index.js';
+import { type BuildEvent, build } from '../../src/index.js';
 import { createContentCache } from '../../src/store/content-cache.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
-import { runBuild } from './run-build.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
+import { runBuild } from './run-build.js';
 
 const COUNT = 30;
 const CONFIG = `version: 1
@@ -53,7 +53,8 @@ describe('restoring deleted outputs', () => {
   it('copies every vouched entry back byte for byte, with zero API calls and no temp file left', async () => {
     const { dir, sim, bytes, cache } = await agedProject();
     const lock = await readFile(join(dir, 'kieaudio.lock'), 'utf8');
-    const records = async () => Promise.all((await cache.list()).map((h) => readFile(cache.dataPath(h).replace(/\.audio$/, '.json'), 'utf8')));
+    const records = async () =>
+      Promise.all((await cache.list()).map((h) => readFile(cache.dataPath(h).replace(/\.audio$/, '.json'), 'utf8')));
     const recordsBefore = await records();
     await rm(join(dir, 'out'), { recursive: true });
     const before = totalRequests(sim);

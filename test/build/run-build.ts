@@ -1,5 +1,5 @@
 /** A build through the library that keeps its events, for the build tests to check. */
-import { build, type BuildEvent } from '../../src/index.js';
+import { type BuildEvent, build } from '../../src/index.js';
 
 export async function runBuild(dir: string, env: Record<string, string>, extra: Parameters<typeof build>[0] = {}) {
   const events: BuildEvent[] = [];

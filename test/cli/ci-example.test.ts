@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ConfigSchema } from '../../src/spec/schema.js';
 import { BIN, REPO_ROOT } from '../helpers/repo.js';
 import { NPC, smallProject } from '../helpers/small-project.js';
@@ -51,6 +51,8 @@ describe('the GitHub Actions example', () => {
     expect(generate.if).toBe("github.event_name == 'push'");
     expect(generate.concurrency?.['cancel-in-progress']).toBe(false);
     const build = generate.steps.find((s) => s.run === 'npx kieaudio build');
+    // a GitHub Actions expression, not a template literal
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow's own syntax
     expect(build?.env).toEqual({ KIE_API_KEY: '${{ secrets.KIE_API_KEY }}' });
     const restore = generate.steps.find((s) => s.uses?.startsWith('actions/cache/restore@'));
     const save = generate.steps.find((s) => s.uses?.startsWith('actions/cache/save@'));
@@ -65,7 +67,10 @@ describe('the GitHub Actions example', () => {
   });
 
   describe("the pull-request check's script", () => {
-    const script = (check.steps.find((s) => s.run?.includes('--frozen'))?.run ?? '').replaceAll('npx kieaudio', `node ${JSON.stringify(BIN)}`);
+    const script = (check.steps.find((s) => s.run?.includes('--frozen'))?.run ?? '').replaceAll(
+      'npx kieaudio',
+      `node ${JSON.stringify(BIN)}`,
+    );
     const runScript = async (cwd: string) => {
       try {
         const { stdout } = await exec('bash', ['-e', '-c', script], { cwd, env: { PATH: process.env.PATH ?? '', CI: 'true' } });

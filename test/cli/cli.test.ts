@@ -84,7 +84,9 @@ describe('kieaudio binary', () => {
     expect((await kieaudio(inner, ['init'])).code).toBe(0);
     const outer = await kieaudio(dir, ['plan', '--json']);
     expect(outer.code, outer.stderr).toBe(0);
-    expect(outer.stdout.split('\n').filter((l) => l.includes('"type":"planned"')).length, 'the outer project plans its own 2 assets').toBe(2);
+    expect(outer.stdout.split('\n').filter((l) => l.includes('"type":"planned"')).length, 'the outer project plans its own 2 assets').toBe(
+      2,
+    );
     const innerPlan = await kieaudio(inner, ['plan', '--json']);
     expect(innerPlan.stdout.split('\n').filter((l) => l.includes('"type":"planned"')).length).toBe(2);
     expect((await kieaudio(dir, ['plan'])).code).toBe(0);
@@ -278,12 +280,19 @@ describe('plan', () => {
   it('makes no requests and no writes, and says why', async () => {
     const dir = await makeProject({
       'kieaudio.config.yaml': CONFIG,
-      'audio/main.audio.yaml': 'assets:\n  - id: a\n    kind: voice\n    text: hi\n    out: a.mp3\n  - id: b\n    kind: voice\n    text: ho\n    out: b.mp3\n  - id: c\n    kind: voice\n    text: hey\n    out: c.mp3\n',
+      'audio/main.audio.yaml':
+        'assets:\n  - id: a\n    kind: voice\n    text: hi\n    out: a.mp3\n  - id: b\n    kind: voice\n    text: ho\n    out: b.mp3\n  - id: c\n    kind: voice\n    text: hey\n    out: c.mp3\n',
     });
     const sim = await simulator();
     expect((await kieaudio(dir, ['build'], simEnv(sim))).code).toBe(0);
     const spec = join(dir, 'audio/main.audio.yaml');
-    await writeFile(spec, (await readFile(spec, 'utf8')).replace('text: ho', 'text: ho ho').replace('id: c\n    kind: voice\n', 'id: c\n    kind: voice\n    voice: George\n') + '  - id: d\n    kind: voice\n    text: new\n    out: d.mp3\n');
+    await writeFile(
+      spec,
+      (await readFile(spec, 'utf8'))
+        .replace('text: ho', 'text: ho ho')
+        .replace('id: c\n    kind: voice\n', 'id: c\n    kind: voice\n    voice: George\n') +
+        '  - id: d\n    kind: voice\n    text: new\n    out: d.mp3\n',
+    );
     await rm(join(dir, 'out/a.mp3'));
 
     const snapshot = async () => {
@@ -313,7 +322,12 @@ describe('plan', () => {
 
     await writeFile(join(dir, 'out/c.mp3'), 'hand edit');
     const edited = await kieaudio(dir, ['plan', '--json'], simEnv(sim));
-    const items = edited.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(items).toContainEqual(expect.objectContaining({ out: 'c.mp3', action: 'keep-modified', reason: expect.stringContaining('edited by hand') }));
+    const items = edited.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(items).toContainEqual(
+      expect.objectContaining({ out: 'c.mp3', action: 'keep-modified', reason: expect.stringContaining('edited by hand') }),
+    );
   });
 });

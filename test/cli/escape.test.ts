@@ -13,7 +13,15 @@ describe('text from outside is shown escaped', () => {
 
   it('a diagnostic stays one line whatever its asset id or message holds', () => {
     const line = renderDiagnostic(
-      { file: 'audio/x.audio.yaml', line: 3, col: 9, severity: 'error', code: 'E_X', asset: 'a\nb\u001b]0;pwned\u0007', message: 'found "\u0000"' },
+      {
+        file: 'audio/x.audio.yaml',
+        line: 3,
+        col: 9,
+        severity: 'error',
+        code: 'E_X',
+        asset: 'a\nb\u001b]0;pwned\u0007',
+        message: 'found "\u0000"',
+      },
       false,
     );
     expect(line).not.toMatch(RAW);
@@ -22,7 +30,10 @@ describe('text from outside is shown escaped', () => {
   });
 
   it('an API message in a failed event cannot drive the terminal', () => {
-    const text = renderEvent({ type: 'failed', asset: 'a', out: 'a.mp3', code: 'E_API', message: 'bad\r\u001b[2Kgood' }, { color: false, verbose: false });
+    const text = renderEvent(
+      { type: 'failed', asset: 'a', out: 'a.mp3', code: 'E_API', message: 'bad\r\u001b[2Kgood' },
+      { color: false, verbose: false },
+    );
     expect(text).toBe('failed    a.mp3  bad\\r\\u001b[2Kgood');
   });
 });

@@ -19,7 +19,10 @@ describe('build --frozen', () => {
 
     await writeFile(join(dir, NPC), (await readFile(join(dir, NPC), 'utf8')).replace('a blade', 'an axe'));
     await rm(join(dir, 'out/npc/bye.mp3'));
-    await writeFile(join(dir, SFX), `${await readFile(join(dir, SFX), 'utf8')}  - { id: gem, kind: effect, text: "Gem sparkle", out: sfx/gem.mp3 }\n`);
+    await writeFile(
+      join(dir, SFX),
+      `${await readFile(join(dir, SFX), 'utf8')}  - { id: gem, kind: effect, text: "Gem sparkle", out: sfx/gem.mp3 }\n`,
+    );
     await writeFile(join(dir, 'out/sfx/coin.mp3'), 'edited by hand');
     const lock = await readFile(join(dir, 'kieaudio.lock'));
     const requests = totalRequests(sim);

@@ -6,7 +6,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJsonLine, type JsonLine } from '../../src/cli/json-lines.js';
+import { type JsonLine, parseJsonLine } from '../../src/cli/json-lines.js';
 import { EVENTS_SCHEMA_FILE, type JsonSchema } from '../../src/schema/json-schema.js';
 import { kieaudio, type Run } from '../helpers/cli.js';
 import { validateJson } from '../helpers/mini-validator.js';
@@ -32,7 +32,8 @@ function lines(run: Run): JsonLine[] {
     });
 }
 
-const only = <T extends JsonLine['type']>(all: JsonLine[], type: T) => all.filter((l): l is Extract<JsonLine, { type: T }> => l.type === type);
+const only = <T extends JsonLine['type']>(all: JsonLine[], type: T) =>
+  all.filter((l): l is Extract<JsonLine, { type: T }> => l.type === type);
 
 describe('--json', () => {
   it('build: every event, and a summary whose counts and credits are right', async () => {
@@ -46,7 +47,11 @@ describe('--json', () => {
     const [summary] = only(events, 'summary');
     const generated = only(events, 'generated');
     expect(only(events, 'planned')).toHaveLength(3);
-    expect(only(events, 'submitted').map((s) => s.taskId).sort()).toEqual(generated.map((g) => g.taskId).sort());
+    expect(
+      only(events, 'submitted')
+        .map((s) => s.taskId)
+        .sort(),
+    ).toEqual(generated.map((g) => g.taskId).sort());
     expect(summary).toMatchObject({ generated: 3, restored: 0, upToDate: 0, failed: 0, placeholders: false });
     expect(generated).toHaveLength(sim.stats().tasksCreated);
     expect(summary?.creditsUsed).toBe(sim.stats().creditsCharged);
@@ -54,7 +59,9 @@ describe('--json', () => {
 
     await rm(join(dir, 'out/sfx/coin.mp3'));
     const second = lines(await kieaudio(dir, ['build', '--json'], simEnv(sim)));
-    expect(only(second, 'restored')).toEqual([{ v: 1, type: 'restored', asset: 'coin', out: 'sfx/coin.mp3', from: 'cache', bytes: expect.any(Number) }]);
+    expect(only(second, 'restored')).toEqual([
+      { v: 1, type: 'restored', asset: 'coin', out: 'sfx/coin.mp3', from: 'cache', bytes: expect.any(Number) },
+    ]);
     expect(only(second, 'summary')[0]).toMatchObject({ generated: 0, restored: 1, upToDate: 2, creditsUsed: 0 });
   });
 
@@ -62,13 +69,36 @@ describe('--json', () => {
     const dir = await smallProject();
     const sim = await simulator({ credits: 500 });
     expect((await kieaudio(dir, ['build'], simEnv(sim))).code).toBe(0);
-    await writeFile(join(dir, NPC), (await readFile(join(dir, NPC), 'utf8')).replace(/  - id: smith\.bye[^]*$/, '').replace('a blade', 'an axe'));
+    await writeFile(
+      join(dir, NPC),
+      (await readFile(join(dir, NPC), 'utf8')).replace(/ {2}- id: smith\.bye[\s\S]*$/, '').replace('a blade', 'an axe'),
+    );
     const requests = totalRequests(sim);
 
     const plan = lines(await kieaudio(dir, ['plan', '--json'], simEnv(sim)));
     expect(plan).toEqual([
-      { v: 1, type: 'planned', asset: 'smith.greet', out: 'npc/greet.mp3', action: 'generate', reason: 'text changed', file: NPC, line: 2, col: 5 },
-      { v: 1, type: 'planned', asset: 'coin', out: 'sfx/coin.mp3', action: 'up-to-date', reason: expect.any(String), file: 'audio/sfx.audio.yaml', line: 2, col: 5 },
+      {
+        v: 1,
+        type: 'planned',
+        asset: 'smith.greet',
+        out: 'npc/greet.mp3',
+        action: 'generate',
+        reason: 'text changed',
+        file: NPC,
+        line: 2,
+        col: 5,
+      },
+      {
+        v: 1,
+        type: 'planned',
+        asset: 'coin',
+        out: 'sfx/coin.mp3',
+        action: 'up-to-date',
+        reason: expect.any(String),
+        file: 'audio/sfx.audio.yaml',
+        line: 2,
+        col: 5,
+      },
       { v: 1, type: 'orphan', out: 'npc/bye.mp3', intact: true, exists: true },
     ]);
 
@@ -80,7 +110,9 @@ describe('--json', () => {
     ]);
 
     const clean = lines(await kieaudio(dir, ['clean', '--dry-run', '--json'], simEnv(sim)));
-    expect(clean).toEqual([{ v: 1, type: 'clean', removed: ['npc/bye.mp3'], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, dryRun: true }]);
+    expect(clean).toEqual([
+      { v: 1, type: 'clean', removed: ['npc/bye.mp3'], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, dryRun: true },
+    ]);
     expect(totalRequests(sim)).toBe(requests);
 
     const credits = lines(await kieaudio(dir, ['credits', '--json'], simEnv(sim)));
@@ -91,7 +123,9 @@ describe('--json', () => {
     const dir = await tempDir();
     const [init, ...rest] = lines(await kieaudio(dir, ['init', '--json']));
     expect(rest).toEqual([]);
-    expect(init?.type === 'init' && init.written).toEqual(expect.arrayContaining(['kieaudio.config.yaml', expect.stringMatching(/\.audio\.yaml$/)]));
+    expect(init?.type === 'init' && init.written).toEqual(
+      expect.arrayContaining(['kieaudio.config.yaml', expect.stringMatching(/\.audio\.yaml$/)]),
+    );
   });
 
   it('errors are error lines: invalid input with every diagnostic, --frozen with every stale asset', async () => {
@@ -133,6 +167,8 @@ describe('--json', () => {
 
     const noMatch = await kieaudio(dir, ['plan', '--json', '--only', 'nothing.*']);
     expect(noMatch.code).toBe(2);
-    expect(only(lines(noMatch), 'error')).toEqual([{ v: 1, type: 'error', code: 'E_NO_MATCH', message: expect.stringContaining('matches no asset') }]);
+    expect(only(lines(noMatch), 'error')).toEqual([
+      { v: 1, type: 'error', code: 'E_NO_MATCH', message: expect.stringContaining('matches no asset') },
+    ]);
   });
 });

@@ -5,9 +5,9 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { WatchEvent } from '../../src/events.js';
 import { createOutput } from '../../src/cli/output.js';
 import { createProgress } from '../../src/cli/progress.js';
+import type { WatchEvent } from '../../src/events.js';
 
 interface FakeStream {
   isTTY: boolean;
@@ -56,9 +56,23 @@ function clock(start = 0) {
   return { now: () => t, advance: (ms: number) => (t += ms) };
 }
 
-const planned = (out: string, action: 'generate' | 'up-to-date' | 'restore'): WatchEvent => ({ type: 'planned', asset: out, out, action, reason: 'new' });
+const planned = (out: string, action: 'generate' | 'up-to-date' | 'restore'): WatchEvent => ({
+  type: 'planned',
+  asset: out,
+  out,
+  action,
+  reason: 'new',
+});
 const submitted = (out: string): WatchEvent => ({ type: 'submitted', asset: out, out, taskId: `t-${out}`, model: 'm' });
-const generated = (out: string, credits?: number): WatchEvent => ({ type: 'generated', asset: out, out, taskId: `t-${out}`, bytes: 10, credits, placeholder: false });
+const generated = (out: string, credits?: number): WatchEvent => ({
+  type: 'generated',
+  asset: out,
+  out,
+  taskId: `t-${out}`,
+  bytes: 10,
+  credits,
+  placeholder: false,
+});
 const failed = (out: string): WatchEvent => ({ type: 'failed', asset: out, out, code: 'E_TASK_FAILED', message: 'the task failed' });
 const summary = (over: Partial<Extract<WatchEvent, { type: 'summary' }>> = {}): WatchEvent => ({
   type: 'summary',
@@ -83,11 +97,19 @@ describe('progress area on a terminal', () => {
     const t = clock();
     const p = createProgress({ out, err, color: false, errColor: false, verbose: false, now: t.now });
 
-    for (const e of [planned('a.mp3', 'generate'), planned('b.mp3', 'generate'), planned('c.mp3', 'generate'), planned('d.mp3', 'up-to-date')]) p.event(e);
+    for (const e of [
+      planned('a.mp3', 'generate'),
+      planned('b.mp3', 'generate'),
+      planned('c.mp3', 'generate'),
+      planned('d.mp3', 'up-to-date'),
+    ])
+      p.event(e);
     // the burst of plan events is drawn at the next tick, not once per event
     t.advance(125);
     p.tick();
-    expect(screen(out.chunks)).toEqual([expect.stringMatching(/^. 3 queued · 0 in flight · 0 done · 0 failed · 0 credits · 0:00 · ETA …$/)]);
+    expect(screen(out.chunks)).toEqual([
+      expect.stringMatching(/^. 3 queued · 0 in flight · 0 done · 0 failed · 0 credits · 0:00 · ETA …$/),
+    ]);
 
     t.advance(875);
     p.event(submitted('a.mp3'));
@@ -110,7 +132,11 @@ describe('progress area on a terminal', () => {
     p.event(summary());
     expect(p.active).toBe(false);
     const final = screen(out.chunks);
-    expect(final).toEqual(['generated a.mp3  (12 credits)', '1 generated, 0 restored, 1 up to date, 1 failed · 12 credits used · 9.0s', '']);
+    expect(final).toEqual([
+      'generated a.mp3  (12 credits)',
+      '1 generated, 0 restored, 1 up to date, 1 failed · 12 credits used · 9.0s',
+      '',
+    ]);
   });
 
   it('redraws at a modest rate however fast events come', () => {
@@ -158,11 +184,21 @@ describe('progress area on a terminal', () => {
 
   it('honours NO_COLOR: the area still redraws, without colors', () => {
     const colored = stream(true, 120);
-    createOutput({ json: false, quiet: false, verbose: false, env: {}, stdout: colored, stderr: stream(true), now: () => 0 }).event(generated('a.mp3'));
+    createOutput({ json: false, quiet: false, verbose: false, env: {}, stdout: colored, stderr: stream(true), now: () => 0 }).event(
+      generated('a.mp3'),
+    );
     expect(colored.chunks.join('')).toMatch(SGR);
 
     const plain = stream(true, 120);
-    const o = createOutput({ json: false, quiet: false, verbose: false, env: { NO_COLOR: '1' }, stdout: plain, stderr: stream(true), now: () => 0 });
+    const o = createOutput({
+      json: false,
+      quiet: false,
+      verbose: false,
+      env: { NO_COLOR: '1' },
+      stdout: plain,
+      stderr: stream(true),
+      now: () => 0,
+    });
     o.event(planned('a.mp3', 'generate'));
     o.event(generated('a.mp3'));
     const text = plain.chunks.join('');
@@ -175,7 +211,15 @@ describe('progress area on a terminal', () => {
 describe('plain lines (pipes, files, CI, --quiet)', () => {
   const run = (env: Record<string, string>, stdout: FakeStream, stderr: FakeStream, quiet = false) => {
     const o = createOutput({ json: false, quiet, verbose: false, env, stdout, stderr, now: () => 0 });
-    for (const e of [planned('a.mp3', 'generate'), planned('b.mp3', 'generate'), submitted('a.mp3'), generated('a.mp3', 12), failed('b.mp3'), summary()]) o.event(e);
+    for (const e of [
+      planned('a.mp3', 'generate'),
+      planned('b.mp3', 'generate'),
+      submitted('a.mp3'),
+      generated('a.mp3', 12),
+      failed('b.mp3'),
+      summary(),
+    ])
+      o.event(e);
     o.close();
   };
   const PLAIN_OUT = 'generated a.mp3  (12 credits)\n1 generated, 0 restored, 1 up to date, 1 failed · 12 credits used · 9.0s\n';

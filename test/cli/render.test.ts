@@ -10,12 +10,15 @@ const plain = { color: false, verbose: true };
 describe('event lines', () => {
   it('keep a space between the state and the path, however long the state name', () => {
     for (const state of ['queuing', 'generating', 'some-longer-state']) {
-      expect(renderEvent({ type: 'state', asset: 'a', out: 'voice/a.mp3', taskId: 't', state }, plain)).toMatch(new RegExp(`^${state} +voice/a\\.mp3$`));
+      expect(renderEvent({ type: 'state', asset: 'a', out: 'voice/a.mp3', taskId: 't', state }, plain)).toMatch(
+        new RegExp(`^${state} +voice/a\\.mp3$`),
+      );
     }
   });
 
   it('say "1 credit" and "2 credits"', () => {
-    const generated = (credits: number) => renderEvent({ type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't', bytes: 1, credits, placeholder: false }, plain);
+    const generated = (credits: number) =>
+      renderEvent({ type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't', bytes: 1, credits, placeholder: false }, plain);
     expect(generated(1)).toMatch(/\(1 credit\)$/);
     expect(generated(2)).toMatch(/\(2 credits\)$/);
   });
@@ -23,7 +26,13 @@ describe('event lines', () => {
 
 describe('assets the build did not start (no credits left)', () => {
   it('are "not started", as the summary counts them, not "failed"', () => {
-    const base = { type: 'failed', asset: 'a', out: 'a.mp3', code: 'E_API_CREDITS', message: 'not submitted: the account has no credits left' } as const;
+    const base = {
+      type: 'failed',
+      asset: 'a',
+      out: 'a.mp3',
+      code: 'E_API_CREDITS',
+      message: 'not submitted: the account has no credits left',
+    } as const;
     expect(renderEvent({ ...base, notStarted: true }, plain)).toMatch(/^not started a\.mp3 {2}not submitted/);
     expect(renderEvent(base, plain)).toMatch(/^failed +a\.mp3/);
   });

@@ -20,7 +20,10 @@ const hasScript = (() => {
 
 async function onTerminal(cwd: string, args: string, env: Record<string, string>): Promise<string> {
   const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}`;
-  const { stdout } = await exec('script', ['-qfec', command, '/dev/null'], { cwd, env: { PATH: process.env.PATH ?? '', TERM: 'xterm-256color', ...env } });
+  const { stdout } = await exec('script', ['-qfec', command, '/dev/null'], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', TERM: 'xterm-256color', ...env },
+  });
   // colors are on, as on any terminal; the checks below are about the words and the redraws
   return stdout.replace(/\u001b\[\d+(;\d+)*m/g, '');
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseJsonLine } from '../../src/cli/json-lines.js';
 import { eventsJsonSchema } from '../../src/schema/json-schema.js';
-import { kieaudio, spawnKieaudio, type Spawned } from '../helpers/cli.js';
+import { kieaudio, type Spawned, spawnKieaudio } from '../helpers/cli.js';
 import { validateJson } from '../helpers/mini-validator.js';
 import { simulator, tempDir } from '../helpers/project.js';
 import { simEnv } from '../helpers/sim.js';
@@ -46,7 +46,9 @@ describe('kieaudio watch', () => {
     const errMark = w.stderr.length;
     await edit(dir, NPC, '    stability: 0.4', '    stability: 4');
     await w.waitFor(/still watching/, { stream: 'stderr', from: errMark });
-    expect(w.stderr.slice(errMark)).toMatch(/^audio\/npc\.audio\.yaml:6:16: error in asset smith\.greet: stability: expected a number from 0 to 1.*found 4/m);
+    expect(w.stderr.slice(errMark)).toMatch(
+      /^audio\/npc\.audio\.yaml:6:16: error in asset smith\.greet: stability: expected a number from 0 to 1.*found 4/m,
+    );
     expect(w.proc.exitCode).toBeNull();
 
     mark = w.stdout.length;

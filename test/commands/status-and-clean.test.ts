@@ -54,7 +54,10 @@ describe('clean', () => {
     await build({ cwd: dir, env: simEnv(sim) });
     const dead = await deadPid();
     const shard = (await readdir(join(dir, '.kieaudio/cache')))[0] ?? '';
-    const stale = [join(dir, `out/.a.mp3.${dead}.abc0.kieaudio-tmp`), join(dir, `.kieaudio/cache/${shard}/.x.audio.${dead}.abc1.kieaudio-tmp`)];
+    const stale = [
+      join(dir, `out/.a.mp3.${dead}.abc0.kieaudio-tmp`),
+      join(dir, `.kieaudio/cache/${shard}/.x.audio.${dead}.abc1.kieaudio-tmp`),
+    ];
     const live = join(dir, `out/.b.mp3.${process.pid}.abc2.kieaudio-tmp`);
     for (const path of [...stale, live]) await writeFile(path, 'partial');
 
@@ -76,7 +79,8 @@ describe('clean --cache', () => {
     const sim = await simulator();
     await build({ cwd: dir, env: simEnv(sim) });
     const cacheDir = join(dir, '.kieaudio/cache');
-    const entries = async () => (await Promise.all((await readdir(cacheDir)).map(async (s) => (await readdir(join(cacheDir, s))).map((f) => `${s}/${f}`)))).flat();
+    const entries = async () =>
+      (await Promise.all((await readdir(cacheDir)).map(async (s) => (await readdir(join(cacheDir, s))).map((f) => `${s}/${f}`)))).flat();
     const before = await entries();
     expect(before.length).toBe(8); // a record and a data file per asset
     await writeFile(join(dir, 'audio/x.audio.yaml'), `assets:\n${SPEC.replace('Line b.', 'Line b, again.')}`);
@@ -118,7 +122,10 @@ describe('a build after a killed one', () => {
     ];
     const live = join(dir, `.kieaudio/cache/${shard}/.y.json.${process.pid}.abc3.kieaudio-tmp`);
     for (const path of [...stale, live]) await writeFile(path, 'partial');
-    await writeFile(join(dir, '.kieaudio', BUILD_LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), startedAt: 'then', token: 'old' }));
+    await writeFile(
+      join(dir, '.kieaudio', BUILD_LOCK_FILE),
+      JSON.stringify({ pid: dead, host: hostname(), startedAt: 'then', token: 'old' }),
+    );
     return { dir, sim, stale, live };
   }
 

@@ -3,7 +3,7 @@
  * HTTP (so always asynchronously: the simulator must keep answering): run to completion, or spawn
  * it and wait for what it prints (watch mode, builds killed part-way).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { BIN } from './repo.js';
 import type { OnFinished } from './temp-dir.js';
@@ -63,8 +63,14 @@ export function spawnKieaudio(cwd: string, args: string[], env: Record<string, s
   const notify = () => {
     for (const listener of [...listeners]) listener();
   };
-  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => ((text.stdout += chunk), notify()));
-  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => ((text.stderr += chunk), notify()));
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    text.stdout += chunk;
+    notify();
+  });
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    text.stderr += chunk;
+    notify();
+  });
   // 'close' comes after 'exit' and after both streams ended: the output is complete
   const exit = new Promise<Exit>((resolve) =>
     proc.once('close', (code, signal) => {
@@ -96,10 +102,16 @@ export function spawnKieaudio(cwd: string, args: string[], env: Record<string, s
         const check = () => {
           const match = pattern.exec(output());
           if (match) return finish(() => resolve(match));
-          if (exited) finish(() => reject(new Error(`kieaudio exited before ${where} matched ${pattern}\nstdout:\n${text.stdout}\nstderr:\n${text.stderr}`)));
+          if (exited)
+            finish(() =>
+              reject(new Error(`kieaudio exited before ${where} matched ${pattern}\nstdout:\n${text.stdout}\nstderr:\n${text.stderr}`)),
+            );
         };
         const timer = setTimeout(
-          () => finish(() => reject(new Error(`no ${pattern} on ${where} within ${timeoutMs} ms\nstdout:\n${text.stdout}\nstderr:\n${text.stderr}`))),
+          () =>
+            finish(() =>
+              reject(new Error(`no ${pattern} on ${where} within ${timeoutMs} ms\nstdout:\n${text.stdout}\nstderr:\n${text.stderr}`)),
+            ),
           timeoutMs,
         );
         const finish = (settle: () => void) => {

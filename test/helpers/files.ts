@@ -2,6 +2,7 @@
  * File trees in a test's temp folder: write one from path → text, list what is there, and find the
  * temp files a build left behind.
  */
+import type { Dirent } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
@@ -20,7 +21,7 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 export async function listFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (d: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(d, { withFileTypes: true });
     } catch {

@@ -41,7 +41,7 @@ export function validateJson(schema: Schema, value: unknown, root: JsonSchema, p
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) fail('too few items');
     if (isSchema(schema.items)) {
       const items = schema.items;
-      value.forEach((item, i) => errors.push(...validateJson(items, item, root, `${path}[${i}]`)));
+      for (const [i, item] of value.entries()) errors.push(...validateJson(items, item, root, `${path}[${i}]`));
     }
   }
   if (isObject(value)) {

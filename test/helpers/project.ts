@@ -42,7 +42,7 @@ export async function exampleProject(): Promise<string> {
   const dir = await tempDir();
   await cp(join(REPO_ROOT, 'examples', 'audio'), join(dir, 'examples', 'audio'), { recursive: true });
   const config = await readFile(join(REPO_ROOT, 'kieaudio.config.yaml'), 'utf8');
-  await writeFile(join(dir, 'kieaudio.config.yaml'), config.replace(/^api:\n(  .*\n)+/m, FAST_API));
+  await writeFile(join(dir, 'kieaudio.config.yaml'), config.replace(/^api:\n( {2}.*\n)+/m, FAST_API));
   return dir;
 }
 

@@ -3,8 +3,8 @@
  * test is done, the environment a build against it needs, and its counters read the way the
  * tests compare them.
  */
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
-import { canonicalJson } from '../../src/spec/hash.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/sim/index.js';
+import { canonicalJson } from '../../src/store/canonical-json.js';
 import type { OnFinished } from './temp-dir.js';
 
 export async function startSim(onFinished: OnFinished, options: SimulatorOptions = {}): Promise<Simulator> {

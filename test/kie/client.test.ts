@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, KieaudioError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
-import { closedPort, errorTexts, sendJson, startServer, type Handler, type TestServer } from '../helpers/http.js';
+import { closedPort, errorTexts, type Handler, sendJson, startServer, type TestServer } from '../helpers/http.js';
 
 const KEY = 'sk-TOPSECRET-0123456789abcdef';
 
@@ -43,9 +43,12 @@ describe('requests', () => {
   it('sends the bearer key and JSON content type on every call, and tolerates a trailing slash', async () => {
     const c = await setup(
       (req, res) => {
-        if (req.url?.startsWith('/api/v1/jobs/createTask')) return sendJson(res, 200, { code: 200, msg: 'success', data: { taskId: 't1', recordId: 'r1' } });
-        if (req.url?.startsWith('/api/v1/jobs/recordInfo')) return sendJson(res, 200, { code: 200, message: 'success', data: { taskId: 't1', state: 'waiting' } });
-        if (req.url?.startsWith('/api/v1/common/download-url')) return sendJson(res, 200, { code: 200, msg: 'success', data: 'https://signed.example/a.mp3' });
+        if (req.url?.startsWith('/api/v1/jobs/createTask'))
+          return sendJson(res, 200, { code: 200, msg: 'success', data: { taskId: 't1', recordId: 'r1' } });
+        if (req.url?.startsWith('/api/v1/jobs/recordInfo'))
+          return sendJson(res, 200, { code: 200, message: 'success', data: { taskId: 't1', state: 'waiting' } });
+        if (req.url?.startsWith('/api/v1/common/download-url'))
+          return sendJson(res, 200, { code: 200, msg: 'success', data: 'https://signed.example/a.mp3' });
         if (req.url?.startsWith('/api/v1/chat/credit')) return sendJson(res, 200, { code: 200, msg: 'success', data: 100 });
         sendJson(res, 404, { code: 404, msg: 'no route' });
       },
@@ -280,7 +283,12 @@ describe('the API key never leaks', () => {
     const echo = `bad key ${KEY} (Bearer ${KEY})`;
     const errors: unknown[] = [];
     const collect = async (p: Promise<unknown>): Promise<void> => {
-      errors.push(await p.then(() => new Error('did not fail'), (e: unknown) => e));
+      errors.push(
+        await p.then(
+          () => new Error('did not fail'),
+          (e: unknown) => e,
+        ),
+      );
     };
     for (const code of [400, 401, 402, 404, 422, 429, 433, 455, 500, 501, 505]) {
       reply = (res) => sendJson(res, 200, { code, msg: echo });

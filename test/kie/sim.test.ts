@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeOutputFormat, SPEECH_FORMAT } from '../../src/audio/format.js';
 import { sniffContainer } from '../../src/audio/sniff.js';
+import { downloadResult } from '../../src/build/download-result.js';
 import { ApiError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
-import { downloadResult } from '../../src/build/download-result.js';
-import { waitForTask, type PollSchedule } from '../../src/kie/poll.js';
+import { type PollSchedule, waitForTask } from '../../src/kie/poll.js';
 import { withRetry } from '../../src/kie/retry.js';
 import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/types.js';
@@ -46,7 +46,10 @@ afterEach(async () => {
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 async function fails(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApiError);
   return error as ApiError;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SPEECH_FORMAT } from '../../src/audio/format.js';
-import { specHash } from '../../src/spec/hash.js';
-import { planBuild, type AssetFacts } from '../../src/plan/decide.js';
+import { type AssetFacts, planBuild } from '../../src/plan/decide.js';
 import type { ResolvedAsset } from '../../src/project.js';
+import { specHash } from '../../src/spec/hash.js';
 import type { LockEntry, LockFile } from '../../src/store/lock-file.js';
 import type { OutputState } from '../../src/store/stat-index.js';
 
@@ -57,7 +57,15 @@ describe('planBuild', () => {
       action: { type: 'restore', source: { kind: 'cache' } },
       reason: 'output missing, restoring from cache',
     });
-    const journal = { specHash: specHash(a.model, a.input), state: 'created' as const, taskId: 't1', model: a.model, baseUrl: 'x', out: 'a.mp3', createdAt: '' };
+    const journal = {
+      specHash: specHash(a.model, a.input),
+      state: 'created' as const,
+      taskId: 't1',
+      model: a.model,
+      baseUrl: 'x',
+      out: 'a.mp3',
+      createdAt: '',
+    };
     expect(planBuild([facts(a, missing, { journal })], lock, new Map(), opts).items[0]).toMatchObject({
       action: { type: 'resume', taskId: 't1' },
     });
@@ -94,7 +102,10 @@ describe('planBuild', () => {
     const moved = asset('b.mp3', a.input);
     const lock = lockOf(['a.mp3', entry(a, H('5'))]);
     const plan = planBuild([facts(moved, missing)], lock, new Map([['a.mp3', file(H('5'))]]), opts);
-    expect(plan.items[0]).toMatchObject({ action: { type: 'restore', source: { kind: 'output', out: 'a.mp3' } }, reason: 'new, copying a.mp3' });
+    expect(plan.items[0]).toMatchObject({
+      action: { type: 'restore', source: { kind: 'output', out: 'a.mp3' } },
+      reason: 'new, copying a.mp3',
+    });
     expect(plan.orphans).toEqual([expect.objectContaining({ out: 'a.mp3', intact: true, exists: true })]);
     // …but never from a file that was edited since
     const edited = planBuild([facts(moved, missing)], lock, new Map([['a.mp3', file(H('6'))]]), opts);

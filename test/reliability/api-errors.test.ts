@@ -6,10 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it, type ExpectStatic } from 'vitest';
-import { inspectAudio } from '../audio/inspect/inspect.js';
-import { seededRandom } from '../../src/sim/prng.js';
+import { describe, type ExpectStatic, it } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
+import { seededRandom } from '../../src/sim/prng.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import { jsonLines, kieaudio } from '../helpers/cli.js';
 import { isTempFile, listFiles } from '../helpers/files.js';
 import { config, resources } from './helpers.js';
@@ -79,7 +79,9 @@ describe.concurrent('a lost create response (test 2)', { timeout: 60_000 }, () =
         for (const failed of ofType(lines, 'failed')) expect(failed.maybeCharged).toBe(true);
       } else {
         const text = run.stdout + run.stderr;
-        expect(text).toContain(`${extra} create request${extra === 1 ? '' : 's'} got no answer: each may have been charged without a result`);
+        expect(text).toContain(
+          `${extra} create request${extra === 1 ? '' : 's'} got no answer: each may have been charged without a result`,
+        );
       }
       figures.push(`${mode}: generated=${built.length} failures=${20 - built.length} tasks=${stats.tasksCreated} duplicates=${extra}`);
     }
@@ -138,7 +140,9 @@ describe.concurrent.each([true, false])('API errors with errorsAsBodyCode %s (te
     const lines = run.stderr.split('\n');
     expect(lines.filter((l) => l.startsWith('not started ')).length).toBe(15);
     expect(lines.filter((l) => l.startsWith('failed'))).toEqual([]);
-    console.log(`[reliability] 402 (errorsAsBodyCode ${errorsAsBodyCode}): 20 assets, 5 credits → generated=${built.length} createRequests=${stats.createRequests} exit=${run.code}`);
+    console.log(
+      `[reliability] 402 (errorsAsBodyCode ${errorsAsBodyCode}): 20 assets, 5 credits → generated=${built.length} createRequests=${stats.createRequests} exit=${run.code}`,
+    );
   });
 
   it('422: an asset with a model kie.ai refuses fails with the API message; the rest are built; exit 1', async ({
@@ -146,7 +150,8 @@ describe.concurrent.each([true, false])('API errors with errorsAsBodyCode %s (te
     onTestFinished,
   }) => {
     const r = resources(onTestFinished);
-    const bad = '  - id: bad.model\n    kind: voice\n    model: elevenlabs/not-a-model\n    text: "Nobody can say this."\n    out: bad/model.mp3\n';
+    const bad =
+      '  - id: bad.model\n    kind: voice\n    model: elevenlabs/not-a-model\n    text: "Nobody can say this."\n    out: bad/model.mp3\n';
     const dir = await r.project({ 'kieaudio.config.yaml': config({ concurrency: 4 }), 'audio/main.audio.yaml': voiceSpec(6, 'ok', bad) });
     const sim = await r.sim({ faults: { errorsAsBodyCode } });
     const run = await kieaudio(dir, ['build'], env(sim));

@@ -58,7 +58,10 @@ function pollGate() {
 }
 
 describe.concurrent('two builds on one project', () => {
-  it('the second waits for the first, says so, then finds everything up to date; nothing is corrupted or paid twice', async ({ expect, onTestFinished }) => {
+  it('the second waits for the first, says so, then finds everything up to date; nothing is corrupted or paid twice', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const dir = await makeFixtureProject(onTestFinished);
     const gate = pollGate();
     const sim = await startSim(onTestFinished, { latencyMs: { min: 100, max: 200 }, onRequest: gate.onRequest });
@@ -81,7 +84,9 @@ describe.concurrent('two builds on one project', () => {
     expect(sim.stats().tasksCreated).toBe(FIXTURE.length);
     expect(await lockHolder(dir), 'the build lock is released').toBeUndefined();
     expect(await tempFiles(dir)).toEqual([]);
-    console.log(`[concurrent] wait: first pid ${first.pid} generated ${FIXTURE.length}; second waited, then up to date; tasksCreated=${sim.stats().tasksCreated}, charges=${check.charges}`);
+    console.log(
+      `[concurrent] wait: first pid ${first.pid} generated ${FIXTURE.length}; second waited, then up to date; tasksCreated=${sim.stats().tasksCreated}, charges=${check.charges}`,
+    );
   });
 
   it('--no-wait fails at once with exit 1, naming the other process; the first build is unharmed', async ({ expect, onTestFinished }) => {
@@ -112,7 +117,10 @@ describe.concurrent('two builds on one project', () => {
     const sim = await startSim(onTestFinished);
     const pid = await deadPid();
     await mkdir(join(dir, '.kieaudio'), { recursive: true });
-    await writeFile(join(dir, LOCK), `${JSON.stringify({ pid, host: hostname(), startedAt: new Date(Date.now() - 60_000).toISOString(), token: 'deadbeefdeadbeef' })}\n`);
+    await writeFile(
+      join(dir, LOCK),
+      `${JSON.stringify({ pid, host: hostname(), startedAt: new Date(Date.now() - 60_000).toISOString(), token: 'deadbeefdeadbeef' })}\n`,
+    );
 
     const run = await runKieaudio(onTestFinished, dir, ['build', '--json', '--no-wait'], simEnv(sim));
     expect(run.code, run.stderr).toBe(0);
@@ -151,25 +159,41 @@ describe.concurrent('two builds on one project', () => {
     const check = await checkProject(expect, dir, sim, FIXTURE);
     expect(check.extraCharges).toBeLessThanOrEqual(reported);
     expect(await lockHolder(dir)).toBeUndefined();
-    console.log(`[concurrent] SIGKILLed build pid ${victim.pid}: lock taken over, exit ${run.code}, charges=${check.charges} extra=${check.extraCharges} reported=${reported}`);
+    console.log(
+      `[concurrent] SIGKILLed build pid ${victim.pid}: lock taken over, exit ${run.code}, charges=${check.charges} extra=${check.extraCharges} reported=${reported}`,
+    );
   });
 });
 
 describe.concurrent('taking over a stale lock is exclusive', () => {
-  it('several builds racing for a dead process’s lock: exactly one builds, the others find it up to date', async ({ expect, onTestFinished }) => {
+  it('several builds racing for a dead process’s lock: exactly one builds, the others find it up to date', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const dir = await makeFixtureProject(onTestFinished, { assets: FIXTURE.slice(0, 4) });
     const sim = await startSim(onTestFinished, { latencyMs: { min: 200, max: 300 } });
     await mkdir(join(dir, '.kieaudio'), { recursive: true });
-    await writeFile(join(dir, LOCK), `${JSON.stringify({ pid: await deadPid(), host: hostname(), startedAt: new Date().toISOString(), token: '0123456789abcdef' })}\n`);
+    await writeFile(
+      join(dir, LOCK),
+      `${JSON.stringify({ pid: await deadPid(), host: hostname(), startedAt: new Date().toISOString(), token: '0123456789abcdef' })}\n`,
+    );
     const runs = await Promise.all([1, 2, 3].map(() => runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim))));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const generated = runs.map((r) => Number(summaryOf(jsonLines(r.stdout))?.generated ?? -1));
-    console.log(`[concurrent] 3 builds on a stale lock: generated per build ${generated.join('/')}, tasksCreated=${sim.stats().tasksCreated} for 4 specs`);
-    expect(generated.filter((g) => g > 0), 'builds that generated (they must have run one at a time)').toEqual([4]);
+    console.log(
+      `[concurrent] 3 builds on a stale lock: generated per build ${generated.join('/')}, tasksCreated=${sim.stats().tasksCreated} for 4 specs`,
+    );
+    expect(
+      generated.filter((g) => g > 0),
+      'builds that generated (they must have run one at a time)',
+    ).toEqual([4]);
     expect((await checkProject(expect, dir, sim, FIXTURE.slice(0, 4))).extraCharges).toBe(0);
   });
 
-  it('in one process, eight acquirers of a dead holder’s lock: exactly one gets it, even when removals are slow', async ({ expect, onTestFinished }) => {
+  it('in one process, eight acquirers of a dead holder’s lock: exactly one gets it, even when removals are slow', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const { acquireBuildLock } = await import('../../src/store/build-lock.js');
     const base = await createTempDir(onTestFinished, 'kieaudio-rel-');
     const pid = await deadPid();
@@ -178,7 +202,10 @@ describe.concurrent('taking over a stale lock is exclusive', () => {
       for (let round = 0; round < 5; round++) {
         const stateDir = join(base, `r${slow}${round}`);
         await mkdir(stateDir);
-        await writeFile(join(stateDir, 'build.lock'), `${JSON.stringify({ pid, host: hostname(), startedAt: new Date().toISOString(), token: 'feedfacefeedface' })}\n`);
+        await writeFile(
+          join(stateDir, 'build.lock'),
+          `${JSON.stringify({ pid, host: hostname(), startedAt: new Date().toISOString(), token: 'feedfacefeedface' })}\n`,
+        );
         slowUnlink.calls = 0;
         slowUnlink.on = slow;
         const results = await Promise.allSettled(Array.from({ length: 8 }, () => acquireBuildLock(stateDir, { wait: false })));
@@ -187,7 +214,9 @@ describe.concurrent('taking over a stale lock is exclusive', () => {
         for (const r of results) if (r.status === 'rejected') expect((r.reason as { code?: string }).code).toBe('E_LOCKED');
       }
     }
-    console.log(`[concurrent] stale-lock takeover, 8 acquirers, 5 rounds at full speed then 5 with staggered removals: holders per round ${winners.join(',')}`);
+    console.log(
+      `[concurrent] stale-lock takeover, 8 acquirers, 5 rounds at full speed then 5 with staggered removals: holders per round ${winners.join(',')}`,
+    );
     expect(winners, 'lock holders per round').toEqual(Array(10).fill(1));
   });
 });

@@ -17,9 +17,9 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it, type ExpectStatic, type TestContext } from 'vitest';
-import type { Simulator, SimRequest, SimulatorOptions } from '../../src/sim/index.js';
-import { jsonLines, runKieaudio, spawnKieaudio, type Exit, type JsonLine, type Spawned, type TimedRun } from '../helpers/cli.js';
+import { describe, type ExpectStatic, it, type TestContext } from 'vitest';
+import type { SimRequest, Simulator, SimulatorOptions } from '../../src/sim/index.js';
+import { type Exit, type JsonLine, jsonLines, runKieaudio, type Spawned, spawnKieaudio, type TimedRun } from '../helpers/cli.js';
 import { listFiles, tempFiles } from '../helpers/files.js';
 import { simEnv, startSim } from '../helpers/sim.js';
 import {
@@ -27,6 +27,8 @@ import {
   buildInProcess,
   checkProject,
   FIXTURE,
+  type InProcessRun,
+  type JournalFile,
   journal,
   makeFixtureProject,
   maybeChargedOuts,
@@ -34,8 +36,6 @@ import {
   summaryOf,
   tempOwner,
   waitUntil,
-  type InProcessRun,
-  type JournalFile,
 } from './process-harness.js';
 
 const LATENCY = { min: 40, max: 160 };
@@ -69,13 +69,22 @@ interface Scenario {
 }
 
 const hasCreating: Evidence = (c, { journal }) => {
-  c.expect(journal.some((e) => e.state === 'creating'), 'a create intent is journalled').toBe(true);
+  c.expect(
+    journal.some((e) => e.state === 'creating'),
+    'a create intent is journalled',
+  ).toBe(true);
 };
 const hasCreated: Evidence = (c, { journal }) => {
-  c.expect(journal.some((e) => e.state === 'created' && e.taskId), 'a created task is journalled').toBe(true);
+  c.expect(
+    journal.some((e) => e.state === 'created' && e.taskId),
+    'a created task is journalled',
+  ).toBe(true);
 };
 const tempInCache: Evidence = (c, { files }) => {
-  c.expect(files.filter((f) => f.startsWith('.kieaudio/cache/') && f.endsWith('.kieaudio-tmp')), 'a partial download in the cache').not.toEqual([]);
+  c.expect(
+    files.filter((f) => f.startsWith('.kieaudio/cache/') && f.endsWith('.kieaudio-tmp')),
+    'a partial download in the cache',
+  ).not.toEqual([]);
 };
 const cachedNotInstalled: Evidence = async (c, { files }) => {
   const cached = files.filter((f) => /^\.kieaudio\/cache\/[0-9a-f]{2}\/[0-9a-f]{64}\.json$/.test(f)).length;
@@ -85,10 +94,16 @@ const cachedNotInstalled: Evidence = async (c, { files }) => {
 const installedNotLocked: Evidence = async (c, { files }) => {
   const installed = files.filter((f) => f.startsWith('out/') && !f.endsWith('.kieaudio-tmp'));
   const locked = files.includes('kieaudio.lock') ? Object.keys((await readLock(c.dir)).lock.assets) : [];
-  c.expect(installed.filter((f) => !locked.includes(f.slice('out/'.length))), 'an output installed but not in the lock').not.toEqual([]);
+  c.expect(
+    installed.filter((f) => !locked.includes(f.slice('out/'.length))),
+    'an output installed but not in the lock',
+  ).not.toEqual([]);
 };
 const lockTemp: Evidence = (c, { files }) => {
-  c.expect(files.filter((f) => /^\.kieaudio\.lock\..*\.kieaudio-tmp$/.test(f)), 'the new lock is in a temp file').not.toEqual([]);
+  c.expect(
+    files.filter((f) => /^\.kieaudio\.lock\..*\.kieaudio-tmp$/.test(f)),
+    'the new lock is in a temp file',
+  ).not.toEqual([]);
 };
 
 /** One build, SIGKILLed by `failpoint` or by the scenario's hooks; the kill is asserted. */
@@ -142,9 +157,19 @@ function scenario(s: Scenario | ((box: Box) => Scenario)): void {
 }
 
 // ── the process kills itself at a named point ──
-scenario({ name: 'before-create (3rd create: intent journalled, request not sent)', failpoint: 'before-create:3', mayDuplicate: true, evidence: hasCreating });
+scenario({
+  name: 'before-create (3rd create: intent journalled, request not sent)',
+  failpoint: 'before-create:3',
+  mayDuplicate: true,
+  evidence: hasCreating,
+});
 // (after-create:2, with no task journalled yet, is the first kill of the repeated scenario below)
-scenario({ name: 'after-create (7th answer received, not journalled)', failpoint: 'after-create:7', mayDuplicate: true, evidence: hasCreating });
+scenario({
+  name: 'after-create (7th answer received, not journalled)',
+  failpoint: 'after-create:7',
+  mayDuplicate: true,
+  evidence: hasCreating,
+});
 scenario({ name: 'after-journal (3rd task id journalled)', failpoint: 'after-journal:3', mayDuplicate: false, evidence: hasCreated });
 scenario({ name: 'polling (6th state change)', failpoint: 'polling:6', mayDuplicate: false, evidence: hasCreated });
 // Paced so that chunks arrive one by one: a busy reader would otherwise get the file in a few
@@ -152,7 +177,12 @@ scenario({ name: 'polling (6th state change)', failpoint: 'polling:6', mayDuplic
 const PACED = { downloadPacing: { chunkBytes: 32 * 1024, intervalMs: 3 } };
 // (mid-download:1 is the --offline test's kill, mid-download:2 one of the repeated kills)
 scenario({ name: 'mid-download (4th chunk)', failpoint: 'mid-download:4', sim: PACED, mayDuplicate: false, evidence: tempInCache });
-scenario({ name: 'after-cache (3rd result cached, not at out)', failpoint: 'after-cache:3', mayDuplicate: false, evidence: cachedNotInstalled });
+scenario({
+  name: 'after-cache (3rd result cached, not at out)',
+  failpoint: 'after-cache:3',
+  mayDuplicate: false,
+  evidence: cachedNotInstalled,
+});
 // (after-install: its own test below, which also follows the adopted output weeks later)
 scenario({ name: 'lock-write (first lock write, temp not renamed)', failpoint: 'lock-write:1', mayDuplicate: false, evidence: lockTemp });
 
@@ -226,7 +256,10 @@ async function crashThenRecover(c: CrashContext, s: Scenario): Promise<Recovered
   // 2. the build that recovers
   const run = await normalBuild(c, s.recoverWithCli === true);
   const events = run.events;
-  expect(events.filter((e) => e.type === 'waiting-for-lock'), 'the dead build’s lock is taken over at once').toEqual([]);
+  expect(
+    events.filter((e) => e.type === 'waiting-for-lock'),
+    'the dead build’s lock is taken over at once',
+  ).toEqual([]);
   const summary = summaryOf(events);
   expect(summary?.failed).toBe(0);
 
@@ -258,9 +291,22 @@ async function crashThenRecover(c: CrashContext, s: Scenario): Promise<Recovered
   // 4. what the recovered project keeps on disk
   expect.soft(await journal(dir), 'the journal is empty once every asset is built').toEqual([]);
   const temps = await tempFiles(dir);
-  expect(temps.filter((f) => tempOwner(f) === run.pid), 'temp files of the build that finished').toEqual([]);
-  expect.soft(temps.filter((f) => f.startsWith('out/')), `temp files at the outs (killed build pid ${c.killed.join(', ')})`).toEqual([]);
-  expect.soft(temps.filter((f) => !f.startsWith('out/')), `temp files in the project root and .kieaudio/ (killed build pid ${c.killed.join(', ')})`).toEqual([]);
+  expect(
+    temps.filter((f) => tempOwner(f) === run.pid),
+    'temp files of the build that finished',
+  ).toEqual([]);
+  expect
+    .soft(
+      temps.filter((f) => f.startsWith('out/')),
+      `temp files at the outs (killed build pid ${c.killed.join(', ')})`,
+    )
+    .toEqual([]);
+  expect
+    .soft(
+      temps.filter((f) => !f.startsWith('out/')),
+      `temp files in the project root and .kieaudio/ (killed build pid ${c.killed.join(', ')})`,
+    )
+    .toEqual([]);
   return { events, crashEvents, check, run, summary, creating, created, reported, resumed, temps, tasksBefore };
 }
 
@@ -305,19 +351,29 @@ describe.concurrent('kill -9 mid-download with --offline (results go straight to
     expect(summaryOf(run.events)?.failed).toBe(0);
     expect(await readdir(join(dir, 'out', 'sfx'))).toEqual(expect.arrayContaining(['cave-ambience.wav']));
     expect.soft(await tempFiles(join(dir, 'out')), 'partial files at the outs after the next build').toEqual([]);
-    console.log(`[crash] offline mid-download:1 (attempt ${attempts}) | partial files left by the kill: ${partial.join(', ')} | after the next build: ${(await tempFiles(join(dir, 'out'))).length}`);
+    console.log(
+      `[crash] offline mid-download:1 (attempt ${attempts}) | partial files left by the kill: ${partial.join(', ')} | after the next build: ${(await tempFiles(join(dir, 'out'))).length}`,
+    );
   });
 });
 
 describe.concurrent('kill -9 after a result was installed, before the lock said so', () => {
-  it('the output is adopted and its journal entry goes: weeks later, a deleted output is restored from the cache, not paid again', async ({ expect, onTestFinished }) => {
+  it('the output is adopted and its journal entry goes: weeks later, a deleted output is restored from the cache, not paid again', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const DAY = 24 * 3600_000;
     const skew = { ms: 0 };
     const dir = await makeFixtureProject(onTestFinished);
     const sim = await startSim(onTestFinished, { latencyMs: LATENCY, clock: () => Date.now() + skew.ms, resultTtlMs: 14 * DAY });
     const c: CrashContext = { expect, onTestFinished, dir, sim, child: { current: undefined }, killed: [] };
     // the kill and the recovery, with every check the other moments get
-    const s: Scenario = { name: 'after-install (1st output at out, lock not updated)', failpoint: 'after-install:1', mayDuplicate: false, evidence: installedNotLocked };
+    const s: Scenario = {
+      name: 'after-install (1st output at out, lock not updated)',
+      failpoint: 'after-install:1',
+      mayDuplicate: false,
+      evidence: installedNotLocked,
+    };
     const recovered = await crashThenRecover(c, s);
     console.log(describeRecovery(s, sim, recovered));
     const adopted = recovered.events.filter((e) => e.type === 'adopted').map((e) => e.out as string);
@@ -332,12 +388,17 @@ describe.concurrent('kill -9 after a result was installed, before the lock said 
     const tasks = sim.stats().tasksCreated;
     // bounded: polling a long-gone task first waits out a 60 s "not visible yet" grace
     const again = await buildInProcess(dir, simEnv(sim), { timeoutMs: 8_000 });
-    const actions = again.events.filter((e) => e.type === 'planned' && adopted.includes(e.out as string)).map((e) => `${e.out}: ${e.action} (${e.reason})`);
+    const actions = again.events
+      .filter((e) => e.type === 'planned' && adopted.includes(e.out as string))
+      .map((e) => `${e.out}: ${e.action} (${e.reason})`);
     console.log(
       `[crash] after-install:1, +15 days | adopted=${adopted.join(', ')} journalEntriesLeft=${left.length} | next plan: ${actions.join('; ')} | ` +
         `${again.error === undefined ? 'ok' : String(again.error)} in ${again.ms}ms, new tasks: ${sim.stats().tasksCreated - tasks}`,
     );
-    expect(actions.every((a) => a.includes(': restore (')), 'restored from the cache').toBe(true);
+    expect(
+      actions.every((a) => a.includes(': restore (')),
+      'restored from the cache',
+    ).toBe(true);
     expect(again.error, 'the build within 8 s').toBeUndefined();
     expect(summaryOf(again.events)?.failed).toBe(0);
     expect(sim.stats().tasksCreated - tasks, 'tasks created to rebuild an output the cache holds').toBe(0);
@@ -345,7 +406,10 @@ describe.concurrent('kill -9 after a result was installed, before the lock said 
 });
 
 describe.concurrent('kill -9 while polling, next build after the task expired', () => {
-  it('starts the task over promptly (W_TASK_GONE), and the new task still gets its "not visible yet" grace', async ({ expect, onTestFinished }) => {
+  it('starts the task over promptly (W_TASK_GONE), and the new task still gets its "not visible yet" grace', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const DAY = 24 * 3600_000;
     const skew = { ms: 0 };
     const assets = FIXTURE.slice(0, 2);
@@ -376,7 +440,9 @@ describe.concurrent('kill -9 while polling, next build after the task expired', 
     sim.setFaults({ recordInvisibleMs: 300 });
     const run = await buildInProcess(dir, simEnv(sim), { timeoutMs: 8_000 });
     const gone = run.events.filter((e) => e.type === 'warning' && e.code === 'W_TASK_GONE');
-    console.log(`[crash] killed while polling, +15 days | journalled tasks=${created.length} | recovery ${run.error === undefined ? 'ok' : String(run.error)} in ${run.ms}ms, W_TASK_GONE=${gone.length}, tasksCreated=${sim.stats().tasksCreated}`);
+    console.log(
+      `[crash] killed while polling, +15 days | journalled tasks=${created.length} | recovery ${run.error === undefined ? 'ok' : String(run.error)} in ${run.ms}ms, W_TASK_GONE=${gone.length}, tasksCreated=${sim.stats().tasksCreated}`,
+    );
     const failed = run.events.filter((e) => e.type === 'failed');
     expect(failed, 'failed assets').toEqual([]);
     expect(run.error, 'the build within 8 s').toBeUndefined();

@@ -10,7 +10,7 @@
  * Fault probabilities are seeded (reproducible dice); which asset draws which fault still depends
  * on request order, so assertions are about invariants, never about a particular asset.
  */
-import { describe, it, type ExpectStatic } from 'vitest';
+import { describe, type ExpectStatic, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import type { BuildEvent } from '../../src/events.js';
 import { NO_FAULTS } from '../../src/sim/faults.js';
@@ -141,7 +141,6 @@ describe.concurrent('a 52-asset build under each fault, then all mixed', { timeo
   }
 });
 
-
 // the first build gives up on each download after the 5 retries (millisecond backoff: see CONFIG)
 describe.concurrent('what a failed download leaves behind', { timeout: 60_000 }, () => {
   it('a task that was paid for but whose download kept failing is downloaded by the next build, not paid for again', async ({
@@ -192,6 +191,8 @@ describe.concurrent('the CLI under all faults mixed', { timeout: 60_000 }, () =>
     // "MaxListenersExceededWarning: Possible EventTarget memory leak detected"
     const other = run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('failed') && !/^(\S+: )?warning: /.test(l));
     expect(other).toEqual([]);
-    console.log(`[reliability] CLI, all faults mixed: assets=${ASSETS} generated=${generated} failures=${failed} exit=${run.code} tasks=${sim.stats().tasksCreated} ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    console.log(
+      `[reliability] CLI, all faults mixed: assets=${ASSETS} generated=${generated} failures=${failed} exit=${run.code} tasks=${sim.stats().tasksCreated} ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    );
   });
 });

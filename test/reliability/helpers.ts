@@ -9,16 +9,16 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExpectStatic } from 'vitest';
+import { wavHeader } from '../../src/audio/wav.js';
+import type { BuildResult } from '../../src/build/build.js';
+import type { BuildEvent } from '../../src/events.js';
+import type { ResolvedAsset } from '../../src/project.js';
+import type { Simulator, SimulatorOptions } from '../../src/sim/index.js';
+import { specHash } from '../../src/spec/hash.js';
 import { inspectAudio } from '../audio/inspect/inspect.js';
 import { isTempFile, listFiles, writeFiles } from '../helpers/files.js';
 import { chargeKey, startSim } from '../helpers/sim.js';
 import { createTempDir, type OnFinished } from '../helpers/temp-dir.js';
-import { wavHeader } from '../../src/audio/wav.js';
-import type { BuildEvent } from '../../src/events.js';
-import { specHash } from '../../src/spec/hash.js';
-import type { BuildResult } from '../../src/build/build.js';
-import type { Simulator, SimulatorOptions } from '../../src/sim/index.js';
-import type { ResolvedAsset } from '../../src/project.js';
 
 /** Temp dirs and simulators that live exactly as long as the test that made them. */
 export function resources(onTestFinished: OnFinished) {
@@ -118,7 +118,11 @@ export async function snapshotTree(dir: string): Promise<Record<string, string>>
   for (const path of await listFiles(dir)) {
     const full = join(dir, path);
     const st = await lstat(full);
-    snapshot[path] = st.isSymbolicLink() ? 'symlink' : createHash('sha256').update(await readFile(full)).digest('hex');
+    snapshot[path] = st.isSymbolicLink()
+      ? 'symlink'
+      : createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex');
   }
   return snapshot;
 }
@@ -207,10 +211,9 @@ export async function verifyBuild(
   const stats = sim.stats();
 
   expect(new Set(failures.map((f) => f.out)).size, 'one failure per asset at most').toBe(failures.length);
-  expect(
-    summary.generated + summary.failed + summary.notStarted + summary.upToDate + summary.restored,
-    'every asset accounted for',
-  ).toBe(assets.length);
+  expect(summary.generated + summary.failed + summary.notStarted + summary.upToDate + summary.restored, 'every asset accounted for').toBe(
+    assets.length,
+  );
   expect(failures.length).toBe(summary.failed + summary.notStarted);
 
   // what this build paid for: the tasks of the assets it built, and of those it failed to install
@@ -227,7 +230,9 @@ export async function verifyBuild(
     const failure = failures.find((f) => f.out === asset.out);
     const charged = stats.chargesBySpec[chargeKey(asset.model, asset.input)] ?? 0;
     const allowed = 1 + reportedDuplicates(allEvents, asset.out);
-    expect(charged, `${asset.out}: charged ${charged} times, build reported ${allowed - 1} possible duplicates`).toBeLessThanOrEqual(allowed);
+    expect(charged, `${asset.out}: charged ${charged} times, build reported ${allowed - 1} possible duplicates`).toBeLessThanOrEqual(
+      allowed,
+    );
 
     if (failure) {
       expect(failure.code, `${asset.out}: failure code`).toMatch(/^E_[A-Z_]+$/);
@@ -284,7 +289,12 @@ export async function verifyBuild(
   }
   // no stray file in outDir: exactly the built outputs
   const outFiles = files.filter((f) => f.startsWith('out/')).map((f) => f.slice(4));
-  expect(outFiles).toEqual(assets.filter((a) => !failures.some((f) => f.out === a.out)).map((a) => a.out).sort());
+  expect(outFiles).toEqual(
+    assets
+      .filter((a) => !failures.some((f) => f.out === a.out))
+      .map((a) => a.out)
+      .sort(),
+  );
 
   const retries = { create: 0, poll: 0, download: 0 };
   for (const e of events) if (e.type === 'retry') retries[e.operation]++;

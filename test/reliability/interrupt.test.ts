@@ -9,15 +9,7 @@ import { describe, it } from 'vitest';
 import { jsonLines, runKieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { listFiles, tempFiles } from '../helpers/files.js';
 import { simEnv, startSim } from '../helpers/sim.js';
-import {
-  checkProject,
-  FIXTURE,
-  journal,
-  makeFixtureProject,
-  partialDownload,
-  waitUntil,
-  type FixtureAsset,
-} from './process-harness.js';
+import { checkProject, FIXTURE, type FixtureAsset, journal, makeFixtureProject, partialDownload, waitUntil } from './process-harness.js';
 
 const VOICES = FIXTURE.filter((a) => a.kind === 'voice'); // four small MP3s
 const BIG_WAV = FIXTURE.find((a) => a.out === 'sfx/cave-ambience.wav') as FixtureAsset;
@@ -25,7 +17,10 @@ const BIG_WAV = FIXTURE.find((a) => a.out === 'sfx/cave-ambience.wav') as Fixtur
 describe.concurrent('Ctrl-C', () => {
   // SIGHUP: the terminal was closed; it stops a build as Ctrl-C does
   for (const signal of ['SIGINT', 'SIGHUP'] as const) {
-    it(`one ${signal}: exit 130 at once, tasks in flight printed and journalled, resumed (not re-created) by the next build`, async ({ expect, onTestFinished }) => {
+    it(`one ${signal}: exit 130 at once, tasks in flight printed and journalled, resumed (not re-created) by the next build`, async ({
+      expect,
+      onTestFinished,
+    }) => {
       const dir = await makeFixtureProject(onTestFinished, { assets: VOICES, concurrency: 2 });
       const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 } });
       const child = spawnKieaudio(dir, ['build', '--verbose'], simEnv(sim), onTestFinished);
@@ -44,7 +39,8 @@ describe.concurrent('Ctrl-C', () => {
       for (const t of submitted) expect(sim.task(t.taskId ?? '')?.state, `task ${t.taskId} still running at exit`).not.toBe('success');
       expect(exitMs).toBeLessThan(2_000);
       expect(child.stderr).toMatch(/still in flight/);
-      for (const t of submitted) expect(child.stderr, `in-flight report names ${t.out}`).toMatch(new RegExp(`${t.out}\\s+task ${t.taskId}`));
+      for (const t of submitted)
+        expect(child.stderr, `in-flight report names ${t.out}`).toMatch(new RegExp(`${t.out}\\s+task ${t.taskId}`));
 
       const journalled = await journal(dir);
       expect(journalled.map((e) => ({ out: e.out, taskId: e.taskId, state: e.state })).sort((a, b) => a.out.localeCompare(b.out))).toEqual(
@@ -101,25 +97,36 @@ describe.concurrent('Ctrl-C', () => {
     const submitted = jsonLines(child.stdout).find((e) => e.type === 'submitted');
     expect(submitted?.taskId).toBeTypeOf('string');
     const interrupted = jsonLines(child.stdout).find((e) => e.type === 'interrupted');
-    expect(interrupted?.inFlight, 'the task is reported in flight').toEqual([expect.objectContaining({ out: asset.out, taskId: submitted?.taskId })]);
+    expect(interrupted?.inFlight, 'the task is reported in flight').toEqual([
+      expect.objectContaining({ out: asset.out, taskId: submitted?.taskId }),
+    ]);
     expect((await journal(dir)).map((e) => [e.out, e.state, e.taskId])).toEqual([[asset.out, 'created', submitted?.taskId]]);
 
     const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
     expect(run.code, run.stderr).toBe(0);
     const events = jsonLines(run.stdout);
     expect(events.find((e) => e.type === 'planned')?.action).toBe('resume');
-    expect(events.filter((e) => e.type === 'warning'), 'no "maybe charged" warning: nothing was left unanswered').toEqual([]);
+    expect(
+      events.filter((e) => e.type === 'warning'),
+      'no "maybe charged" warning: nothing was left unanswered',
+    ).toEqual([]);
     expect(sim.stats().tasksCreated).toBe(1);
     const check = await checkProject(expect, dir, sim, [asset]);
     expect(check.extraCharges).toBe(0);
     expect(check.lock.assets[asset.out]?.taskId).toBe(submitted?.taskId);
   });
 
-  it('SIGINT twice mid-download: exit 130 at once, no partial or temp file anywhere; the next build resumes the task', async ({ expect, onTestFinished }) => {
+  it('SIGINT twice mid-download: exit 130 at once, no partial or temp file anywhere; the next build resumes the task', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const assets = [BIG_WAV, VOICES[0] as FixtureAsset];
     const dir = await makeFixtureProject(onTestFinished, { assets, concurrency: 2 });
     // ~1 MB in 16 KB chunks 20 ms apart: the download stays open for over a second
-    const sim = await startSim(onTestFinished, { latencyMs: { min: 20, max: 40 }, downloadPacing: { chunkBytes: 16 * 1024, intervalMs: 20 } });
+    const sim = await startSim(onTestFinished, {
+      latencyMs: { min: 20, max: 40 },
+      downloadPacing: { chunkBytes: 16 * 1024, intervalMs: 20 },
+    });
     const child = spawnKieaudio(dir, ['build'], simEnv(sim), onTestFinished);
     await waitUntil(async () => child.exited || (await partialDownload(dir)), 'the big WAV part-way downloaded');
     expect(child.exited).toBe(false);
@@ -154,10 +161,16 @@ describe.concurrent('Ctrl-C', () => {
     );
   });
 
-  it('two interrupts delivered together (SIGINT + SIGTERM while stopped): the hard exit deletes the live temp file', async ({ expect, onTestFinished }) => {
+  it('two interrupts delivered together (SIGINT + SIGTERM while stopped): the hard exit deletes the live temp file', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const assets = [BIG_WAV];
     const dir = await makeFixtureProject(onTestFinished, { assets });
-    const sim = await startSim(onTestFinished, { latencyMs: { min: 20, max: 40 }, downloadPacing: { chunkBytes: 16 * 1024, intervalMs: 20 } });
+    const sim = await startSim(onTestFinished, {
+      latencyMs: { min: 20, max: 40 },
+      downloadPacing: { chunkBytes: 16 * 1024, intervalMs: 20 },
+    });
     const child = spawnKieaudio(dir, ['build'], simEnv(sim), onTestFinished);
     await waitUntil(async () => child.exited || (await partialDownload(dir)), 'the big WAV part-way downloaded');
     // stopped, the process gets both signals at once when it resumes: the second handler call

@@ -9,7 +9,7 @@
  */
 import { mkdir, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it, type ExpectStatic } from 'vitest';
+import { describe, type ExpectStatic, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { renderDiagnostics } from '../../src/cli/diagnostics.js';
 import { ValidationError } from '../../src/errors.js';
@@ -61,12 +61,20 @@ const CASES: Case[] = [
   { name: 'backslashes in out', files: () => ({ 'audio/bad.audio.yaml': voice("'..\\..\\evil.mp3'") }) },
   { name: 'a NUL byte in out', files: () => ({ 'audio/bad.audio.yaml': voice('"ok\\0../../evil.mp3"') }) },
   {
-    name: 'terminal escape sequences in out and id', cli: true,
-    files: () => ({ 'audio/bad.audio.yaml': voice('"\\e[2K\\rok.mp3"') + voice('fine.mp3', '    id: "\\e]0;pwned\\a\\e[1A\\e[2Kx"\n    speed: 9\n').replace('assets:\n', '') }),
+    name: 'terminal escape sequences in out and id',
+    cli: true,
+    files: () => ({
+      'audio/bad.audio.yaml':
+        voice('"\\e[2K\\rok.mp3"') + voice('fine.mp3', '    id: "\\e]0;pwned\\a\\e[1A\\e[2Kx"\n    speed: 9\n').replace('assets:\n', ''),
+    }),
   },
-  { name: 'control characters and Windows-reserved characters in out', files: () => ({ 'audio/bad.audio.yaml': voice('"a\\nb.mp3"') + voice('"a|b.mp3"').replace('assets:\n', '') }) },
   {
-    name: 'an out folder that is a symlink to a folder outside', cli: true,
+    name: 'control characters and Windows-reserved characters in out',
+    files: () => ({ 'audio/bad.audio.yaml': voice('"a\\nb.mp3"') + voice('"a|b.mp3"').replace('assets:\n', '') }),
+  },
+  {
+    name: 'an out folder that is a symlink to a folder outside',
+    cli: true,
     files: () => ({ 'audio/bad.audio.yaml': voice('linked/a.mp3') }),
     setup: async (dir, outside) => {
       await mkdir(join(dir, 'out'));
@@ -81,24 +89,59 @@ const CASES: Case[] = [
       await symlink(outside, join(dir, 'out', 'sfx'));
     },
   },
-  { name: 'huge voice text (1 MB)', cli: true, files: () => ({ 'audio/bad.audio.yaml': `assets:\n  - kind: voice\n    text: "${'a'.repeat(1024 * 1024)}"\n    out: a.mp3\n` }) },
-  { name: 'huge effect text (1 MB)', files: () => ({ 'audio/bad.audio.yaml': `assets:\n  - kind: effect\n    text: "${'boom '.repeat(210_000)}"\n    out: a.mp3\n` }) },
-  { name: 'a YAML alias bomb (billion laughs) in a spec', cli: true, files: () => ({ 'audio/bad.audio.yaml': `${BILLION_LAUGHS}assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n` }) },
+  {
+    name: 'huge voice text (1 MB)',
+    cli: true,
+    files: () => ({ 'audio/bad.audio.yaml': `assets:\n  - kind: voice\n    text: "${'a'.repeat(1024 * 1024)}"\n    out: a.mp3\n` }),
+  },
+  {
+    name: 'huge effect text (1 MB)',
+    files: () => ({ 'audio/bad.audio.yaml': `assets:\n  - kind: effect\n    text: "${'boom '.repeat(210_000)}"\n    out: a.mp3\n` }),
+  },
+  {
+    name: 'a YAML alias bomb (billion laughs) in a spec',
+    cli: true,
+    files: () => ({ 'audio/bad.audio.yaml': `${BILLION_LAUGHS}assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n` }),
+  },
   {
     name: 'a YAML alias bomb inside an asset',
     files: () => ({
       'audio/bad.audio.yaml': `assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    stability: [${'abcdefghi'
         .split('')
-        .map((n, i, all) => (i === 0 ? `&a [lol,lol,lol,lol,lol,lol,lol,lol,lol]` : `&${n} [${Array(9).fill(`*${all[i - 1]}`).join(',')}]`))
+        .map((n, i, all) =>
+          i === 0
+            ? `&a [lol,lol,lol,lol,lol,lol,lol,lol,lol]`
+            : `&${n} [${Array(9)
+                .fill(`*${all[i - 1]}`)
+                .join(',')}]`,
+        )
         .join(', ')}]\n`,
     }),
   },
-  { name: 'a YAML alias bomb in the config', files: () => ({ 'kieaudio.config.yaml': `${CONFIG}x: \n${BILLION_LAUGHS.replace(/^/gm, '  ')}`, 'audio/ok.audio.yaml': voice('a.mp3') }) },
-  { name: '__proto__ in an asset', files: () => ({ 'audio/bad.audio.yaml': voice('a.mp3', '    __proto__: { text: "polluted", out: "../x.mp3" }\n') }) },
+  {
+    name: 'a YAML alias bomb in the config',
+    files: () => ({
+      'kieaudio.config.yaml': `${CONFIG}x: \n${BILLION_LAUGHS.replace(/^/gm, '  ')}`,
+      'audio/ok.audio.yaml': voice('a.mp3'),
+    }),
+  },
+  {
+    name: '__proto__ in an asset',
+    files: () => ({ 'audio/bad.audio.yaml': voice('a.mp3', '    __proto__: { text: "polluted", out: "../x.mp3" }\n') }),
+  },
   { name: '__proto__ at the top of a spec', files: () => ({ 'audio/bad.audio.yaml': `__proto__: { assets: [] }\n${voice('a.mp3')}` }) },
-  { name: '__proto__ in defaults', files: () => ({ 'audio/bad.audio.yaml': `defaults:\n  __proto__: { voice: { voice: Rachel } }\n${voice('a.mp3')}` }) },
-  { name: '__proto__ in the config', files: () => ({ 'kieaudio.config.yaml': `${CONFIG}__proto__:\n  outDir: /tmp\n`, 'audio/ok.audio.yaml': voice('a.mp3') }) },
-  { name: 'constructor/prototype keys in an asset', files: () => ({ 'audio/bad.audio.yaml': voice('a.mp3', '    constructor: { prototype: { polluted: true } }\n') }) },
+  {
+    name: '__proto__ in defaults',
+    files: () => ({ 'audio/bad.audio.yaml': `defaults:\n  __proto__: { voice: { voice: Rachel } }\n${voice('a.mp3')}` }),
+  },
+  {
+    name: '__proto__ in the config',
+    files: () => ({ 'kieaudio.config.yaml': `${CONFIG}__proto__:\n  outDir: /tmp\n`, 'audio/ok.audio.yaml': voice('a.mp3') }),
+  },
+  {
+    name: 'constructor/prototype keys in an asset',
+    files: () => ({ 'audio/bad.audio.yaml': voice('a.mp3', '    constructor: { prototype: { polluted: true } }\n') }),
+  },
   {
     name: 'wrong types everywhere in a spec',
     files: () => ({
@@ -131,10 +174,33 @@ assets:
       'audio/ok.audio.yaml': voice('a.mp3'),
     }),
   },
-  { name: 'a key named apiKey in the config', cli: true, files: () => ({ 'kieaudio.config.yaml': `${CONFIG}apiKey: ${SECRET}\n`, 'audio/ok.audio.yaml': voice('a.mp3') }), secret: SECRET },
-  { name: 'a key named apiKey under api', files: () => ({ 'kieaudio.config.yaml': CONFIG.replace('api:\n', `api:\n  apiKey: ${SECRET}\n`), 'audio/ok.audio.yaml': voice('a.mp3') }), secret: SECRET },
-  { name: 'a key named apiKey in a spec', files: () => ({ 'audio/bad.audio.yaml': `apiKey: ${SECRET}\n${voice('a.mp3')}` }), secret: SECRET },
-  { name: 'a key in the base URL', files: () => ({ 'kieaudio.config.yaml': CONFIG.replace('api:\n', `api:\n  baseUrl: "https://user:${SECRET}@api.kie.ai"\n`), 'audio/ok.audio.yaml': voice('a.mp3') }), secret: SECRET },
+  {
+    name: 'a key named apiKey in the config',
+    cli: true,
+    files: () => ({ 'kieaudio.config.yaml': `${CONFIG}apiKey: ${SECRET}\n`, 'audio/ok.audio.yaml': voice('a.mp3') }),
+    secret: SECRET,
+  },
+  {
+    name: 'a key named apiKey under api',
+    files: () => ({
+      'kieaudio.config.yaml': CONFIG.replace('api:\n', `api:\n  apiKey: ${SECRET}\n`),
+      'audio/ok.audio.yaml': voice('a.mp3'),
+    }),
+    secret: SECRET,
+  },
+  {
+    name: 'a key named apiKey in a spec',
+    files: () => ({ 'audio/bad.audio.yaml': `apiKey: ${SECRET}\n${voice('a.mp3')}` }),
+    secret: SECRET,
+  },
+  {
+    name: 'a key in the base URL',
+    files: () => ({
+      'kieaudio.config.yaml': CONFIG.replace('api:\n', `api:\n  baseUrl: "https://user:${SECRET}@api.kie.ai"\n`),
+      'audio/ok.audio.yaml': voice('a.mp3'),
+    }),
+    secret: SECRET,
+  },
 ];
 
 /** What stderr must look like: short, escaped, one whole diagnostic (or the closing count) a line. */
@@ -144,7 +210,9 @@ function expectReadableDiagnostics(expect: ExpectStatic, text: string): void {
   expect(text.length).toBeLessThan(20_000);
   expect(JSON.stringify(text.match(/[\x00-\x09\x0b-\x1f\x7f]/g) ?? []), 'raw control characters on stderr').toBe('[]');
   for (const line of text.split('\n').filter((l) => l !== '')) {
-    expect(line, 'every stderr line is a whole diagnostic or the closing count').toMatch(/^((audio\/\w+\.audio\.yaml|kieaudio\.config\.yaml):\d+:\d+: |\d+ errors?[;,])/);
+    expect(line, 'every stderr line is a whole diagnostic or the closing count').toMatch(
+      /^((audio\/\w+\.audio\.yaml|kieaudio\.config\.yaml):\d+:\d+: |\d+ errors?[;,])/,
+    );
   }
 }
 
@@ -180,8 +248,8 @@ describe.concurrent('a malicious config or spec is refused by build(): Validatio
       expect(diagnostics.some((d) => d.severity === 'error')).toBe(true);
       await untouched(expect);
       // no prototype was polluted in this process by what the YAML said
-      expect(({} as Record<string, unknown>)['polluted'], 'Object.prototype polluted').toBeUndefined();
-      expect(({} as Record<string, unknown>)['outDir'], 'Object.prototype polluted').toBeUndefined();
+      expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').toBeUndefined();
+      expect(({} as Record<string, unknown>).outDir, 'Object.prototype polluted').toBeUndefined();
 
       // the diagnostics as `kieaudio build` prints them: an error names where it is, file:line:col
       const stderr = renderDiagnostics(diagnostics, false);
@@ -189,7 +257,9 @@ describe.concurrent('a malicious config or spec is refused by build(): Validatio
       expectReadableDiagnostics(expect, stderr);
       if (c.secret !== undefined) {
         expect(stderr, 'the key written in YAML is in a diagnostic').not.toContain(c.secret);
-        expect(JSON.stringify(diagnostics) + events.join('\n'), 'the key written in YAML is in the diagnostics or events').not.toContain(c.secret);
+        expect(JSON.stringify(diagnostics) + events.join('\n'), 'the key written in YAML is in the diagnostics or events').not.toContain(
+          c.secret,
+        );
       }
     });
   }

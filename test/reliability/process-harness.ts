@@ -10,12 +10,12 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExpectStatic } from 'vitest';
 import { describeOutputFormat } from '../../src/audio/format.js';
-import { inspectAudio } from '../audio/inspect/inspect.js';
 import { needsWavHeader, wavHeader } from '../../src/audio/wav.js';
 import { build } from '../../src/build/build.js';
-import { sha256Hex } from '../../src/store/sha256.js';
 import type { Simulator } from '../../src/sim/index.js';
-import { parseLockFile, serializeLockFile, type LockFile } from '../../src/store/lock-file.js';
+import { type LockFile, parseLockFile, serializeLockFile } from '../../src/store/lock-file.js';
+import { sha256Hex } from '../../src/store/sha256.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import type { JsonLine } from '../helpers/cli.js';
 import { tempFiles, writeFiles } from '../helpers/files.js';
 import { chargeKey } from '../helpers/sim.js';
@@ -42,11 +42,36 @@ export const FIXTURE: FixtureAsset[] = [
   { id: 'npc.warn', kind: 'voice', out: 'npc/warn.mp3', fields: { text: 'The mine is not safe after dark.', voice: 'George' } },
   { id: 'npc.laugh', kind: 'voice', out: 'npc/laugh.mp3', fields: { text: 'Ha! That old tale again?', stability: 0.3 } },
   { id: 'sfx.hammer', kind: 'effect', out: 'sfx/hammer.mp3', fields: { text: 'Hammer striking an anvil', duration_seconds: 1.5 } },
-  { id: 'sfx.coin', kind: 'effect', out: 'sfx/coin.ogg', fields: { text: 'A coin dropped on stone', duration_seconds: 1, output_format: 'opus_48000_64' } },
-  { id: 'sfx.ambience', kind: 'effect', out: 'sfx/cave-ambience.wav', fields: { text: 'Cave ambience, distant water drops', duration_seconds: 12, output_format: 'pcm_44100' } },
-  { id: 'sfx.radio', kind: 'effect', out: 'sfx/radio.wav', fields: { text: 'Radio static burst', duration_seconds: 2, output_format: 'ulaw_8000' } },
-  { id: 'sfx.door', kind: 'effect', out: 'sfx/door.wav', fields: { text: 'Heavy wooden door creaks open', duration_seconds: 3, output_format: 'pcm_16000' } },
-  { id: 'sfx.step', kind: 'effect', out: 'sfx/step.mp3', fields: { text: 'Footstep on gravel', duration_seconds: 0.8, output_format: 'mp3_22050_32' } },
+  {
+    id: 'sfx.coin',
+    kind: 'effect',
+    out: 'sfx/coin.ogg',
+    fields: { text: 'A coin dropped on stone', duration_seconds: 1, output_format: 'opus_48000_64' },
+  },
+  {
+    id: 'sfx.ambience',
+    kind: 'effect',
+    out: 'sfx/cave-ambience.wav',
+    fields: { text: 'Cave ambience, distant water drops', duration_seconds: 12, output_format: 'pcm_44100' },
+  },
+  {
+    id: 'sfx.radio',
+    kind: 'effect',
+    out: 'sfx/radio.wav',
+    fields: { text: 'Radio static burst', duration_seconds: 2, output_format: 'ulaw_8000' },
+  },
+  {
+    id: 'sfx.door',
+    kind: 'effect',
+    out: 'sfx/door.wav',
+    fields: { text: 'Heavy wooden door creaks open', duration_seconds: 3, output_format: 'pcm_16000' },
+  },
+  {
+    id: 'sfx.step',
+    kind: 'effect',
+    out: 'sfx/step.mp3',
+    fields: { text: 'Footstep on gravel', duration_seconds: 0.8, output_format: 'mp3_22050_32' },
+  },
 ];
 
 /** Polling tuned for a simulator whose tasks take tens of milliseconds. */

@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { describe, it, type ExpectStatic } from 'vitest';
+import { describe, type ExpectStatic, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { credits } from '../../src/commands/credits.js';
 import { plan } from '../../src/commands/plan.js';
@@ -150,7 +150,9 @@ describe.concurrent('the API key is never written, nor handed back by the librar
             const { dir, env } = await keyedProject(r, sim, `k${i}${j}`, via);
             const events: string[] = [];
             const printed: Printed[] = [];
-            const result = await settle(`${name}: build() (key via ${via})`, () => build({ cwd: dir, env, onEvent: (e) => events.push(JSON.stringify(e)) }));
+            const result = await settle(`${name}: build() (key via ${via})`, () =>
+              build({ cwd: dir, env, onEvent: (e) => events.push(JSON.stringify(e)) }),
+            );
             expect(result.stderr, `${name}: build() threw`).toBe('');
             printed.push(result, { what: `${name}: events (key via ${via})`, stdout: events.join('\n'), stderr: '' });
             if (name === 'all mixed') {
@@ -170,17 +172,26 @@ describe.concurrent('the API key is never written, nor handed back by the librar
     const all = checked.flat();
     const files = all.reduce((a, b) => a + b.files, 0);
     const events = all.reduce((a, b) => a + b.events, 0);
-    console.log(`[reliability] secrets, in-process: ${FAULTS.length} fault settings, key from the environment and from .env, ${all.length} builds, ${events} events serialized, ${files} files read back: key found nowhere`);
+    console.log(
+      `[reliability] secrets, in-process: ${FAULTS.length} fault settings, key from the environment and from .env, ${all.length} builds, ${events} events serialized, ${files} files read back: key found nowhere`,
+    );
   });
 
   it('a refused key (401) is not in the error build() throws, nor in its cause', async ({ expect, onTestFinished }) => {
     const r = resources(onTestFinished);
     await Promise.all(
-      ([['env', true], ['dotenv', false]] as const).map(async ([via, errorsAsBodyCode]) => {
+      (
+        [
+          ['env', true],
+          ['dotenv', false],
+        ] as const
+      ).map(async ([via, errorsAsBodyCode]) => {
         const sim = await r.sim({ apiKeys: [KEY], faults: { errorsAsBodyCode } });
         const { dir, env } = await keyedProject(r, sim, `lw${via}`, via, { key: WRONG_KEY });
         const events: string[] = [];
-        const thrown = await settle(`401 build() (key via ${via})`, () => build({ cwd: dir, env, onEvent: (e) => events.push(JSON.stringify(e)) }));
+        const thrown = await settle(`401 build() (key via ${via})`, () =>
+          build({ cwd: dir, env, onEvent: (e) => events.push(JSON.stringify(e)) }),
+        );
         expect(thrown.stderr, 'build() fails on a refused key').toMatch(/E_API_AUTH/);
         const credit = await settle(`401 credits() (key via ${via})`, () => credits({ cwd: dir, env }));
         expect(credit.stderr).toMatch(/E_API_AUTH/);
@@ -208,7 +219,10 @@ describe.concurrent('the API key is never printed by the CLI', { timeout: 60_000
         // the error class really was printed, for every asset
         if (flags.includes('--json')) {
           const failed = jsonLines(run.stdout).filter((l) => l.type === 'failed');
-          expect(failed.map((l) => l.code), `${name}: failures printed`).toEqual([code, code]);
+          expect(
+            failed.map((l) => l.code),
+            `${name}: failures printed`,
+          ).toEqual([code, code]);
         } else {
           expect(run.stderr.split('\n').filter((l) => l.startsWith('failed')).length, `${name}: failures printed\n${run.stderr}`).toBe(2);
           expect(run.stdout, `${name}: summary`).toMatch(/0 generated, 0 restored, 0 up to date, 2 failed/);
@@ -216,7 +230,10 @@ describe.concurrent('the API key is never printed by the CLI', { timeout: 60_000
         if (code === 'E_DOWNLOAD') {
           // tasks paid for and not downloaded stay in the journal: status and plan show them
           // (a command's top-level error, in words and in JSON, is the 401 test below)
-          for (const args of [['status', '--verbose'], ['plan', '--json']]) {
+          for (const args of [
+            ['status', '--verbose'],
+            ['plan', '--json'],
+          ]) {
             const c = await kieaudio(dir, args, env);
             expect(c.code, `${args.join(' ')}: ${c.stderr}`).toBe(0);
             printed.push({ ...c, what: `${name}: ${args.join(' ')} (key via ${via})` });
@@ -250,13 +267,20 @@ describe.concurrent('the API key is never printed by the CLI', { timeout: 60_000
       { ...balance, what: 'all mixed: credits --json (key via dotenv)' },
     ]);
     expect(sim.stats().tasksCreated).toBeGreaterThan(0);
-    console.log(`[reliability] secrets, CLI: all faults mixed: build --json --verbose (${lines.length} JSON lines) and credits --json, ${files} files read back: key found nowhere`);
+    console.log(
+      `[reliability] secrets, CLI: all faults mixed: build --json --verbose (${lines.length} JSON lines) and credits --json, ${files} files read back: key found nowhere`,
+    );
   });
 
   it('a refused key (401), from the environment or .env, is not echoed either', async ({ expect, onTestFinished }) => {
     const r = resources(onTestFinished);
     await Promise.all(
-      ([['env', true], ['dotenv', false]] as const).map(async ([via, errorsAsBodyCode]) => {
+      (
+        [
+          ['env', true],
+          ['dotenv', false],
+        ] as const
+      ).map(async ([via, errorsAsBodyCode]) => {
         const sim = await r.sim({ apiKeys: [KEY], faults: { errorsAsBodyCode } });
         const { dir, env } = await keyedProject(r, sim, `w${via}`, via, { key: WRONG_KEY });
         const commands = via === 'env' ? [['build', '--verbose'], ['credits']] : [['build', '--json', '--verbose']];
@@ -317,7 +341,10 @@ describe.concurrent('the API key is never printed by the CLI', { timeout: 60_000
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const files = await listFiles(dir);
-    expect(files.filter((f) => f.startsWith('.kieaudio/journal/')).length, `the journal keeps the tasks in flight; files: ${files.join(', ')}; stderr: ${stderr}`).toBe(4);
+    expect(
+      files.filter((f) => f.startsWith('.kieaudio/journal/')).length,
+      `the journal keeps the tasks in flight; files: ${files.join(', ')}; stderr: ${stderr}`,
+    ).toBe(4);
     await expectNoKey(expect, dir, [{ stdout, stderr, what: 'interrupted build' }]);
   });
 });

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import {
   CONFIG_SCHEMA_FILE,
-  SPEC_SCHEMA_FILE,
   configJsonSchema,
+  type JsonSchema,
+  SPEC_SCHEMA_FILE,
   schemaFileText,
   specJsonSchema,
-  type JsonSchema,
 } from '../../src/schema/json-schema.js';
 import { validateJson } from '../helpers/mini-validator.js';
 

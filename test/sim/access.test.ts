@@ -32,12 +32,12 @@ describe('authentication', () => {
   it('accepts any configured key, each its own account', async () => {
     const h = await harness({ apiKeys: ['alpha', 'beta'], credits: 50 });
     const taskId = await h.createTask(TURBO, { text: 'x' }, 'alpha');
-    expect((await h.api('GET', '/api/v1/chat/credit', { key: 'alpha' })).json?.['data']).toBe(49);
-    expect((await h.api('GET', '/api/v1/chat/credit', { key: 'beta' })).json?.['data']).toBe(50);
+    expect((await h.api('GET', '/api/v1/chat/credit', { key: 'alpha' })).json?.data).toBe(49);
+    expect((await h.api('GET', '/api/v1/chat/credit', { key: 'beta' })).json?.data).toBe(50);
     // another account's task is not visible
     const foreign = await h.api('GET', `/api/v1/jobs/recordInfo?taskId=${taskId}`, { key: 'beta' });
     expect(foreign.json).toMatchObject({ code: 422, message: 'recordInfo is null' });
-    expect((await h.api('GET', '/api/v1/chat/credit', { key: 'sim-key' })).json?.['code']).toBe(401);
+    expect((await h.api('GET', '/api/v1/chat/credit', { key: 'sim-key' })).json?.code).toBe(401);
   });
 });
 
@@ -51,7 +51,7 @@ describe('createTask rate limit', () => {
     const refused = await h.api('POST', '/api/v1/jobs/createTask', { body: { model: TURBO, input: { text: 'x' } } });
     expect(refused.status).toBe(429);
     expect(refused.json).toMatchObject({ code: 429 });
-    expect(typeof refused.json?.['msg']).toBe('string');
+    expect(typeof refused.json?.msg).toBe('string');
     expect(h.sim.stats()).toMatchObject({ createRequests: 4, tasksCreated: 3, rejected429: 1 });
 
     // the first admitted request (at +0) leaves the window at +1000; refused attempts never entered it
@@ -66,7 +66,7 @@ describe('createTask rate limit', () => {
     const h = await harness({ apiKeys: ['a', 'b'], rateLimit: { requests: 1, intervalMs: 10_000 } });
     const taskId = await h.createTask(TURBO, { text: 'x' }, 'a');
     await h.createTask(TURBO, { text: 'x' }, 'b');
-    for (let i = 0; i < 5; i++) expect((await h.record(taskId, 'a'))['taskId']).toBe(taskId);
+    for (let i = 0; i < 5; i++) expect((await h.record(taskId, 'a')).taskId).toBe(taskId);
   });
 
   it('defaults to 20 per 10 s', async () => {
@@ -93,7 +93,7 @@ describe('recordInfo rate limit', () => {
     await h.record(taskId);
     const refused = await h.api('GET', `/api/v1/jobs/recordInfo?taskId=${taskId}`);
     expect(refused.status).toBe(429);
-    expect(refused.json?.['code']).toBe(429);
+    expect(refused.json?.code).toBe(429);
     h.clock.advance(1000);
     await h.record(taskId);
     expect(h.sim.stats()).toMatchObject({ polls: 4, rejected429: 1 });
@@ -113,7 +113,7 @@ describe('credits', () => {
     await h.createTask(TURBO, { text: 'a'.repeat(100) });
     await h.createTask(TURBO, { text: 'a'.repeat(101) });
     await h.createTask(EFFECT, { text: 'boom' });
-    expect((await h.api('GET', '/api/v1/chat/credit')).json?.['data']).toBe(100 - 1 - 2 - 12);
+    expect((await h.api('GET', '/api/v1/chat/credit')).json?.data).toBe(100 - 1 - 2 - 12);
     expect(h.sim.stats().creditsCharged).toBe(15);
   });
 
@@ -126,13 +126,13 @@ describe('credits', () => {
     expect(h.sim.stats()).toMatchObject({ createRequests: 1, tasksCreated: 0, creditsCharged: 0 });
     // a cheaper task still fits
     await h.createTask(TURBO, { text: 'x' });
-    expect((await h.api('GET', '/api/v1/chat/credit')).json?.['data']).toBe(10);
+    expect((await h.api('GET', '/api/v1/chat/credit')).json?.data).toBe(10);
   });
 
   it('answers HTTP 402 when errorsAsBodyCode is off', async () => {
     const h = await harness({ credits: 0, faults: { errorsAsBodyCode: false } });
     const refused = await h.api('POST', '/api/v1/jobs/createTask', { body: { model: TURBO, input: { text: 'x' } } });
     expect(refused.status).toBe(402);
-    expect(refused.json?.['code']).toBe(402);
+    expect(refused.json?.code).toBe(402);
   });
 });

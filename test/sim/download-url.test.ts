@@ -7,7 +7,7 @@ afterEach(closeHarnesses);
 async function signedUrl(h: Awaited<ReturnType<typeof harness>>, url: string): Promise<string> {
   const answer = await h.api('POST', '/api/v1/common/download-url', { body: { url } });
   expect(answer.json).toMatchObject({ code: 200, msg: 'success' });
-  return String(answer.json?.['data']);
+  return String(answer.json?.data);
 }
 
 describe('download-url', () => {

@@ -11,10 +11,10 @@ describe('the envelope and its quirks', () => {
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
     expect(answer.json).toMatchObject({ code: 200, msg: 'success' });
     expect(answer.json).not.toHaveProperty('message');
-    const data = answer.json?.['data'] as Record<string, unknown>;
-    expect(data['taskId']).toMatch(/^[0-9a-f]{32}$/);
-    expect(typeof data['recordId']).toBe('string');
-    expect(data['recordId']).not.toBe(data['taskId']);
+    const data = answer.json?.data as Record<string, unknown>;
+    expect(data.taskId).toMatch(/^[0-9a-f]{32}$/);
+    expect(typeof data.recordId).toBe('string');
+    expect(data.recordId).not.toBe(data.taskId);
   });
 
   it('recordInfo says message, not msg, in success and in errors', async () => {
@@ -34,20 +34,20 @@ describe('the envelope and its quirks', () => {
     const h = await harness();
     const body = { model: EFFECT, input: { text: 'Rain on a tin roof', duration_seconds: 3 }, callBackUrl: 'https://example.com/cb' };
     const created = await h.api('POST', '/api/v1/jobs/createTask', { body });
-    const taskId = (created.json?.['data'] as { taskId: string }).taskId;
+    const taskId = (created.json?.data as { taskId: string } | undefined)?.taskId ?? '';
 
     const running = await h.record(taskId);
     expect(running).toMatchObject({ taskId, model: EFFECT, resultJson: '', failCode: '', failMsg: '' });
-    expect(typeof running['param']).toBe('string');
-    expect(JSON.parse(String(running['param']))).toEqual(body);
+    expect(typeof running.param).toBe('string');
+    expect(JSON.parse(String(running.param))).toEqual(body);
 
     const done = await h.finish(taskId);
-    expect(done['state']).toBe('success');
-    expect(typeof done['resultJson']).toBe('string');
-    const result = JSON.parse(String(done['resultJson'])) as { resultUrls: unknown };
+    expect(done.state).toBe('success');
+    expect(typeof done.resultJson).toBe('string');
+    const result = JSON.parse(String(done.resultJson)) as { resultUrls: unknown };
     expect(result.resultUrls).toEqual([h.sim.task(taskId)?.resultUrl]);
-    expect(done['failCode']).toBe('');
-    expect(done['creditsConsumed']).toBe(12);
+    expect(done.failCode).toBe('');
+    expect(done.creditsConsumed).toBe(12);
     expect(h.sim.task(taskId)?.callBackUrl).toBe('https://example.com/cb');
   });
 
@@ -57,7 +57,7 @@ describe('the envelope and its quirks', () => {
     const url = resultUrlOf(await h.finish(taskId));
     const signed = await h.api('POST', '/api/v1/common/download-url', { body: { url } });
     expect(signed.json).toMatchObject({ code: 200, msg: 'success' });
-    expect(typeof signed.json?.['data']).toBe('string');
+    expect(typeof signed.json?.data).toBe('string');
     expect((await h.api('GET', '/api/v1/chat/credit')).json).toMatchObject({ code: 200, msg: 'success' });
   });
 
@@ -67,7 +67,7 @@ describe('the envelope and its quirks', () => {
     expect((await h.api('GET', '/api/v1/jobs/createTask')).status).toBe(404);
     expect((await h.api('POST', '/api/v1/chat/credit')).status).toBe(404);
     expect((await h.get(`${h.sim.url}/files/nope/nothing.mp3`)).status).toBe(404);
-    expect(h.sim.stats().requestsByRoute['unrouted']).toBe(3);
+    expect(h.sim.stats().requestsByRoute.unrouted).toBe(3);
   });
 
   it('answers HTTP status = code for validation errors when errorsAsBodyCode is off', async () => {
@@ -76,7 +76,7 @@ describe('the envelope and its quirks', () => {
     expect(badModel.status).toBe(422);
     const badVoice = await h.api('POST', '/api/v1/jobs/createTask', { body: { model: TURBO, input: { text: 'x', voice: 'rachel' } } });
     expect(badVoice.status).toBe(500);
-    expect(badVoice.json?.['msg']).toBe('This voice is not within the range of allowed options');
+    expect(badVoice.json?.msg).toBe('This voice is not within the range of allowed options');
     const nullRecord = await h.api('GET', '/api/v1/jobs/recordInfo?taskId=abc');
     expect(nullRecord.status).toBe(422);
   });

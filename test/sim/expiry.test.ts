@@ -10,7 +10,7 @@ describe('result expiry', () => {
     const url = resultUrlOf(await h.finish(taskId));
     h.clock.advance(59_999);
     expect((await h.get(url)).status).toBe(200);
-    expect((await h.record(taskId))['state']).toBe('success');
+    expect((await h.record(taskId)).state).toBe('success');
 
     h.clock.advance(1);
     expect((await h.get(url)).status).toBe(404);

@@ -29,7 +29,7 @@ describe('faults', () => {
     await expect(h.api('POST', '/api/v1/jobs/createTask', CREATE)).rejects.toThrow();
     expect(h.sim.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1, creditsCharged: 1 });
     h.sim.setFaults({ lostCreateResponse: 0 });
-    expect((await h.api('GET', '/api/v1/chat/credit')).json?.['data']).toBe(99);
+    expect((await h.api('GET', '/api/v1/chat/credit')).json?.data).toBe(99);
   });
 
   it('slowMs: every answer is delayed', async () => {
@@ -84,14 +84,14 @@ describe('faults', () => {
     });
     expect(h.sim.task(taskId)).toMatchObject({ outcome: 'fail', credits: 0, result: undefined, resultUrl: undefined });
     expect(h.sim.stats()).toMatchObject({ tasksCreated: 1, creditsCharged: 0, chargesBySpec: {} });
-    expect((await h.api('GET', '/api/v1/chat/credit')).json?.['data']).toBe(100);
+    expect((await h.api('GET', '/api/v1/chat/credit')).json?.data).toBe(100);
   });
 
   it('burst429: createTask answers HTTP 429 even with the limiter off, and makes no task', async () => {
     const h = await harness({ rateLimit: false, faults: { burst429: 1 } });
     const answer = await h.api('POST', '/api/v1/jobs/createTask', CREATE);
     expect(answer.status).toBe(429);
-    expect(answer.json?.['code']).toBe(429);
+    expect(answer.json?.code).toBe(429);
     expect(h.sim.stats()).toMatchObject({ tasksCreated: 0, rejected429: 1 });
     // polls are not affected
     expect((await h.api('GET', '/api/v1/chat/credit')).status).toBe(200);
@@ -103,9 +103,9 @@ describe('faults', () => {
     const hidden = await h.api('GET', `/api/v1/jobs/recordInfo?taskId=${taskId}`);
     expect(hidden.json).toMatchObject({ code: 422, message: 'recordInfo is null' });
     h.clock.advance(499);
-    expect((await h.api('GET', `/api/v1/jobs/recordInfo?taskId=${taskId}`)).json?.['code']).toBe(422);
+    expect((await h.api('GET', `/api/v1/jobs/recordInfo?taskId=${taskId}`)).json?.code).toBe(422);
     h.clock.advance(1);
-    expect((await h.record(taskId))['state']).toBe('queuing');
+    expect((await h.record(taskId)).state).toBe('queuing');
   });
 
   it('are reproducible for a seed', async () => {

@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeOutputFormat } from '../../src/audio/format.js';
-import { inspectAudio } from '../audio/inspect/inspect.js';
 import { sniffContainer } from '../../src/audio/sniff.js';
 import { wavHeader } from '../../src/audio/wav.js';
+import { inspectAudio } from '../audio/inspect/inspect.js';
 import { closeHarnesses, EFFECT, harness, MULTILINGUAL, resultUrlOf, TURBO } from './harness.js';
 
 afterEach(closeHarnesses);
@@ -15,7 +15,7 @@ describe('happy path over HTTP', () => {
     const taskId = await h.createTask(model, { text, voice: 'George' });
     expect(taskId).toMatch(/^[0-9a-f]{32}$/);
     const record = await h.finish(taskId);
-    expect(record['state']).toBe('success');
+    expect(record.state).toBe('success');
     const file = await h.get(resultUrlOf(record));
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('audio/mpeg');
@@ -95,11 +95,11 @@ describe('happy path over HTTP', () => {
     const h = await harness({}, true);
     const taskId = await h.createTask(TURBO, { text: 'Real time' });
     let record = await h.record(taskId);
-    for (let i = 0; i < 200 && record['state'] !== 'success'; i++) {
+    for (let i = 0; i < 200 && record.state !== 'success'; i++) {
       await delay(5); // polling, as a client does; default latency is 5–20 ms
       record = await h.record(taskId);
     }
-    expect(record['state']).toBe('success');
+    expect(record.state).toBe('success');
     const file = await h.get(resultUrlOf(record));
     expect(inspectAudio(file.bytes).container).toBe('mp3');
   });

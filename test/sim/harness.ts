@@ -3,8 +3,8 @@
  * a small client speaking real HTTP to it through its own undici Agent.
  */
 import { Agent, request } from 'undici';
-import { startSimulator } from '../../src/sim/index.js';
 import type { Simulator, SimulatorOptions } from '../../src/sim/index.js';
+import { startSimulator } from '../../src/sim/index.js';
 
 export const KEY = 'sim-key';
 export const T0 = 1_750_000_000_000;
@@ -34,10 +34,12 @@ const open: { sim: Simulator; agent: Agent }[] = [];
 /** afterEach hook: closes every harness the test opened. */
 export async function closeHarnesses(): Promise<void> {
   const all = open.splice(0);
-  await Promise.all(all.map(async ({ sim, agent }) => {
-    await sim.close();
-    await agent.close();
-  }));
+  await Promise.all(
+    all.map(async ({ sim, agent }) => {
+      await sim.close();
+      await agent.close();
+    }),
+  );
 }
 
 export async function harness(options: SimulatorOptions = {}, realClock = false): Promise<Harness> {
@@ -54,7 +56,7 @@ export async function harness(options: SimulatorOptions = {}, realClock = false)
   const api: Harness['api'] = async (method, path, opts = {}) => {
     const key = opts.key === undefined ? KEY : opts.key;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (key !== null) headers['authorization'] = `Bearer ${key}`;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
     const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
     const res = await request(sim.url + path, { method, headers, body, dispatcher: agent });
     const text = await res.body.text();
@@ -78,16 +80,16 @@ export async function harness(options: SimulatorOptions = {}, realClock = false)
     },
     async createTask(model, input, key = KEY) {
       const answer = await api('POST', '/api/v1/jobs/createTask', { key, body: { model, input } });
-      const data = answer.json?.['data'] as { taskId?: unknown } | undefined;
-      if (answer.json?.['code'] !== 200 || typeof data?.taskId !== 'string') {
+      const data = answer.json?.data as { taskId?: unknown } | undefined;
+      if (answer.json?.code !== 200 || typeof data?.taskId !== 'string') {
         throw new Error(`createTask failed: ${answer.status} ${answer.text}`);
       }
       return data.taskId;
     },
     async record(taskId, key = KEY) {
       const answer = await api('GET', `/api/v1/jobs/recordInfo?taskId=${taskId}`, { key });
-      if (answer.json?.['code'] !== 200) throw new Error(`recordInfo failed: ${answer.status} ${answer.text}`);
-      return answer.json['data'] as Record<string, unknown>;
+      if (answer.json?.code !== 200) throw new Error(`recordInfo failed: ${answer.status} ${answer.text}`);
+      return answer.json.data as Record<string, unknown>;
     },
     async finish(taskId) {
       const task = sim.task(taskId);
@@ -100,7 +102,7 @@ export async function harness(options: SimulatorOptions = {}, realClock = false)
 }
 
 export function resultUrlOf(record: Record<string, unknown>): string {
-  const parsed = JSON.parse(String(record['resultJson'])) as { resultUrls: string[] };
+  const parsed = JSON.parse(String(record.resultJson)) as { resultUrls: string[] };
   const url = parsed.resultUrls[0];
   if (url === undefined) throw new Error('no result URL');
   return url;

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimRequest } from '../../src/sim/index.js';
+import { type SimRequest, startSimulator } from '../../src/sim/index.js';
 import { closeHarnesses, EFFECT, harness, resultUrlOf, TURBO } from './harness.js';
 
 afterEach(closeHarnesses);
@@ -47,7 +47,7 @@ describe('onRequest', () => {
     await expect.poll(() => arrived).toBe(true);
     expect(h.sim.stats()).toMatchObject({ createRequests: 1, tasksCreated: 0 });
     release();
-    expect((await answer).json?.['code']).toBe(200);
+    expect((await answer).json?.code).toBe(200);
     expect(h.sim.stats().tasksCreated).toBe(1);
   });
 

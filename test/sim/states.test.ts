@@ -10,7 +10,7 @@ describe('task states', () => {
     const seen: unknown[] = [];
     for (const at of [0, 99, 100, 199, 200, 299, 300, 10_000]) {
       h.clock.now = T0 + at;
-      seen.push((await h.record(taskId))['state']);
+      seen.push((await h.record(taskId)).state);
     }
     expect(seen).toEqual(['waiting', 'waiting', 'queuing', 'queuing', 'generating', 'generating', 'success', 'success']);
     expect(h.sim.task(taskId)?.state).toBe('success');
@@ -22,7 +22,7 @@ describe('task states', () => {
     h.clock.now = T0 + 150;
     const running = await h.record(taskId);
     expect(running).toMatchObject({ createTime: T0, updateTime: T0 + 100, completeTime: null, costTime: null });
-    expect(running['resultJson']).toBe('');
+    expect(running.resultJson).toBe('');
     h.clock.now = T0 + 5000;
     const done = await h.record(taskId);
     expect(done).toMatchObject({ createTime: T0, updateTime: T0 + 300, completeTime: T0 + 300, costTime: 300 });
@@ -41,7 +41,7 @@ describe('task states', () => {
   it('report creditsConsumed only once the task succeeded', async () => {
     const h = await harness({ latencyMs: { min: 300, max: 300 } });
     const taskId = await h.createTask(TURBO, { text: 'x'.repeat(250) });
-    expect((await h.record(taskId))['creditsConsumed']).toBe(0);
-    expect((await h.finish(taskId))['creditsConsumed']).toBe(3);
+    expect((await h.record(taskId)).creditsConsumed).toBe(0);
+    expect((await h.finish(taskId)).creditsConsumed).toBe(3);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/spec/hash.js';
+import { canonicalJson } from '../../src/store/canonical-json.js';
 import { closeHarnesses, EFFECT, harness, resultUrlOf, TURBO } from './harness.js';
 
 afterEach(closeHarnesses);

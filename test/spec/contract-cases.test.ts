@@ -14,7 +14,11 @@ import { expectValidationError } from './helpers.js';
 const CONFIG = 'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
 
 const CASES: Array<[name: string, spec: string, expected: Array<[where: string, words: RegExp]>]> = [
-  ['a value out of range', 'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    stability: 1.5\n', [['5:16', /stability.*0.*1.*1\.5/]]],
+  [
+    'a value out of range',
+    'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    stability: 1.5\n',
+    [['5:16', /stability.*0.*1.*1\.5/]],
+  ],
   ['a wrong-case voice', 'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    voice: rachel\n', [['5:12', /Rachel/]]],
   ['an unknown key', 'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    stabilty: 0.5\n', [['5:5', /stabilty/]]],
   ['text over 5000 characters', `assets:\n  - kind: voice\n    text: "${'a'.repeat(5001)}"\n    out: a.mp3\n`, [['3:11', /5000/]]],
@@ -34,7 +38,11 @@ const CASES: Array<[name: string, spec: string, expected: Array<[where: string, 
       ['7:10', /absolute/],
     ],
   ],
-  ['an out extension that does not fit', 'assets:\n  - kind: effect\n    text: boom\n    output_format: pcm_16000\n    out: boom.mp3\n', [['5:10', /\.wav/]]],
+  [
+    'an out extension that does not fit',
+    'assets:\n  - kind: effect\n    text: boom\n    output_format: pcm_16000\n    out: boom.mp3\n',
+    [['5:10', /\.wav/]],
+  ],
   [
     'a wrong kind and a wrong type',
     'assets:\n  - kind: music\n    text: hi\n    out: a.mp3\n  - kind: effect\n    text: boom\n    duration_seconds: loud\n    out: b.mp3\n',

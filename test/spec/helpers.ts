@@ -1,8 +1,8 @@
 /** Spec texts resolved without touching the disk, and compact renderings of diagnostics. */
 import { expect } from 'vitest';
-import { ValidationError, type Diagnostic } from '../../src/errors.js';
+import { type Diagnostic, ValidationError } from '../../src/errors.js';
 import { parseConfigText, parseSpecText } from '../../src/spec/parse.js';
-import { resolveProject, type ResolveResult, type SpecSource } from '../../src/spec/resolve.js';
+import { type ResolveResult, resolveProject, type SpecSource } from '../../src/spec/resolve.js';
 
 /** `file:line:col CODE [asset] field`, the parts the tests pin down exactly. */
 export function where(d: Diagnostic): string {

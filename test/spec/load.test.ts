@@ -6,7 +6,7 @@ import { KieaudioError } from '../../src/errors.js';
 import { CONFIG_FILE_NAME, findConfig, loadProject } from '../../src/spec/load.js';
 import { writeFiles } from '../helpers/files.js';
 import { makeProject } from '../helpers/project.js';
-import { MINIMAL_CONFIG, expectValidationError, where } from './helpers.js';
+import { expectValidationError, MINIMAL_CONFIG, where } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/spec/basic/', import.meta.url));
 
@@ -20,7 +20,11 @@ describe('findConfig', () => {
   });
 
   test('the nearest config wins', async () => {
-    const root = await makeProject({ [CONFIG_FILE_NAME]: 'version: 1\n', [`sub/${CONFIG_FILE_NAME}`]: 'version: 1\n', 'sub/deeper/.keep': '' });
+    const root = await makeProject({
+      [CONFIG_FILE_NAME]: 'version: 1\n',
+      [`sub/${CONFIG_FILE_NAME}`]: 'version: 1\n',
+      'sub/deeper/.keep': '',
+    });
     expect(await findConfig(join(root, 'sub/deeper'))).toBe(join(root, 'sub', CONFIG_FILE_NAME));
   });
 
@@ -47,10 +51,7 @@ describe('loadProject', () => {
     const project = await loadProject({ cwd: FIXTURE, env: {} });
     expect(project.warnings).toEqual([]);
     expect(project.config.outDir).toBe(join(FIXTURE, 'assets/audio'));
-    expect(project.specFiles).toEqual([
-      join(FIXTURE, 'audio/npc/blacksmith.audio.yaml'),
-      join(FIXTURE, 'audio/sfx/forge.audio.yaml'),
-    ]);
+    expect(project.specFiles).toEqual([join(FIXTURE, 'audio/npc/blacksmith.audio.yaml'), join(FIXTURE, 'audio/sfx/forge.audio.yaml')]);
     expect(project.assets.map((a) => [a.id, a.out, a.model, a.input, a.format.name, a.source])).toEqual([
       [
         'blacksmith.greet',
@@ -387,7 +388,10 @@ describe('loadProject', () => {
     });
     await symlink(join(root, 'real-out'), join(root, 'linked'), 'dir');
     expect((await loadProject({ cwd: root, env: {} })).assets).toHaveLength(1);
-    const fresh = await makeProject({ [CONFIG_FILE_NAME]: `${MINIMAL_CONFIG}outDir: not/yet\n`, 'audio/a.yaml': `assets:\n${voice('x/a.mp3')}` });
+    const fresh = await makeProject({
+      [CONFIG_FILE_NAME]: `${MINIMAL_CONFIG}outDir: not/yet\n`,
+      'audio/a.yaml': `assets:\n${voice('x/a.mp3')}`,
+    });
     expect((await loadProject({ cwd: fresh, env: {} })).assets).toHaveLength(1);
   });
 

@@ -1,23 +1,22 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_MODELS } from '../../src/project.js';
-import { MODELS, isModelSlug, knownModel, knownModelsOf, refusedParam } from '../../src/spec/models.js';
-import { EFFECT_PARAMS, VOICE_PARAMS, describeExpected, isOnStep, paramNames } from '../../src/spec/params.js';
+import { isModelSlug, knownModel, knownModelsOf, MODELS, refusedParam } from '../../src/spec/models.js';
+import { describeExpected, EFFECT_PARAMS, isOnStep, paramNames, VOICE_PARAMS } from '../../src/spec/params.js';
 import { EffectDefaultsSchema, VoiceDefaultsSchema } from '../../src/spec/schema.js';
 
 describe('models', () => {
   test('the built-in defaults are known models of their kind', () => {
     expect(knownModel(DEFAULT_MODELS.voice)?.kind).toBe('voice');
     expect(knownModel(DEFAULT_MODELS.effect)?.kind).toBe('effect');
-    expect(knownModelsOf('voice')).toEqual([
-      'elevenlabs/text-to-speech-turbo-2-5',
-      'elevenlabs/text-to-speech-multilingual-v2',
-    ]);
+    expect(knownModelsOf('voice')).toEqual(['elevenlabs/text-to-speech-turbo-2-5', 'elevenlabs/text-to-speech-multilingual-v2']);
     expect(knownModel('__proto__')).toBeUndefined();
     expect(knownModel('toString')).toBeUndefined();
   });
 
   test('multilingual v2 refuses language_code; turbo and unknown models accept the base set', () => {
-    expect(refusedParam('elevenlabs/text-to-speech-multilingual-v2', 'language_code')).toMatch(/only on elevenlabs\/text-to-speech-turbo-2-5/);
+    expect(refusedParam('elevenlabs/text-to-speech-multilingual-v2', 'language_code')).toMatch(
+      /only on elevenlabs\/text-to-speech-turbo-2-5/,
+    );
     expect(refusedParam('elevenlabs/text-to-speech-multilingual-v2', 'stability')).toBeUndefined();
     expect(refusedParam('elevenlabs/text-to-speech-turbo-2-5', 'language_code')).toBeUndefined();
     expect(refusedParam('acme/tts', 'language_code')).toBeUndefined();

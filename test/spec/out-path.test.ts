@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SPEECH_FORMAT, describeOutputFormat } from '../../src/audio/format.js';
+import { describeOutputFormat, SPEECH_FORMAT } from '../../src/audio/format.js';
 import { checkExtension, normalizeOut } from '../../src/spec/out-path.js';
 
 describe('normalizeOut', () => {
@@ -23,7 +23,11 @@ describe('normalizeOut', () => {
     ['a\0.mp3', 'which contains a NUL byte'],
   ])('%j escapes outDir', (raw, why) => {
     const result = normalizeOut(raw);
-    expect(result).toEqual({ ok: false, code: 'E_OUT_ESCAPES', message: `expected a relative path inside outDir, found ${JSON.stringify(raw)}, ${why}` });
+    expect(result).toEqual({
+      ok: false,
+      code: 'E_OUT_ESCAPES',
+      message: `expected a relative path inside outDir, found ${JSON.stringify(raw)}, ${why}`,
+    });
   });
 
   test.each([

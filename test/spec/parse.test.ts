@@ -66,7 +66,9 @@ describe('valid files', () => {
   });
 
   test('steps tolerate binary floating point', () => {
-    const { diagnostics } = spec('assets:\n  - { kind: voice, out: a.mp3, speed: 0.95, stability: 0.07, style: 0.29 }\n  - { kind: effect, out: b.mp3, duration_seconds: 21.9, prompt_influence: 0.33 }\n');
+    const { diagnostics } = spec(
+      'assets:\n  - { kind: voice, out: a.mp3, speed: 0.95, stability: 0.07, style: 0.29 }\n  - { kind: effect, out: b.mp3, duration_seconds: 21.9, prompt_influence: 0.33 }\n',
+    );
     expect(diagnostics).toEqual([]);
   });
 
@@ -166,10 +168,7 @@ describe('messages say what was expected and what was found, at the exact positi
 
   test('missing required fields point at the enclosing map', () => {
     const result = spec('assets:\n  - text: hi\n    out: a.mp3\n  - kind: voice\n    text: hi\n');
-    expect(result.diagnostics.map(where)).toEqual([
-      'audio/a.yaml:2:5 E_REQUIRED [a.mp3] kind',
-      'audio/a.yaml:4:5 E_REQUIRED [#1] out',
-    ]);
+    expect(result.diagnostics.map(where)).toEqual(['audio/a.yaml:2:5 E_REQUIRED [a.mp3] kind', 'audio/a.yaml:4:5 E_REQUIRED [#1] out']);
     expect(result.diagnostics.map((d) => d.message)).toEqual([
       'missing required field "kind" (expected "voice" or "effect")',
       'missing required field "out" (expected the output path relative to outDir)',
@@ -194,9 +193,7 @@ describe('messages say what was expected and what was found, at the exact positi
   });
 
   test('model slugs: shape and kind', () => {
-    expect(where(one('assets:\n  - { kind: voice, out: a.mp3, model: turbo }\n'))).toBe(
-      'audio/a.yaml:2:39 E_FORMAT [a.mp3] model',
-    );
+    expect(where(one('assets:\n  - { kind: voice, out: a.mp3, model: turbo }\n'))).toBe('audio/a.yaml:2:39 E_FORMAT [a.mp3] model');
     const d = one('assets:\n  - { kind: effect, out: a.mp3, model: elevenlabs/text-to-speech-turbo-2-5 }\n');
     expect(d.code).toBe('E_MODEL_KIND');
     expect(d.message).toBe(
@@ -208,7 +205,9 @@ describe('messages say what was expected and what was found, at the exact positi
   test('output_format outside the list suggests the nearest', () => {
     const d = one('assets:\n  - { kind: effect, out: a.mp3, output_format: mp3_44100_129 }\n');
     expect(d.code).toBe('E_ENUM');
-    expect(d.message).toMatch(/^output_format: expected one of "mp3_22050_32", .*"opus_48000_192", found "mp3_44100_129" \(did you mean "mp3_44100_128"\?\)$/);
+    expect(d.message).toMatch(
+      /^output_format: expected one of "mp3_22050_32", .*"opus_48000_192", found "mp3_44100_129" \(did you mean "mp3_44100_128"\?\)$/,
+    );
   });
 
   test('ids may not contain whitespace; empty text is refused', () => {
@@ -256,9 +255,7 @@ describe('wrong types everywhere', () => {
     expect(spec('- a\n- b\n').diagnostics.map((d) => `${where(d)} — ${d.message}`)).toEqual([
       'audio/a.yaml:1:1 E_TYPE — expected a map with an `assets` list, found a list',
     ]);
-    expect(spec('assets: { kind: voice }\n').diagnostics.map((d) => d.message)).toEqual([
-      'assets: expected a list of assets, found a map',
-    ]);
+    expect(spec('assets: { kind: voice }\n').diagnostics.map((d) => d.message)).toEqual(['assets: expected a list of assets, found a map']);
     const c = config('version: "1"\ninclude: audio/*.yaml\nconcurrency: 2.5\noutDir: 3\napi: https://api.kie.ai\n');
     expect(c.diagnostics.map((d) => `${where(d)} — ${d.message}`)).toEqual([
       'kieaudio.config.yaml:1:10 E_ENUM version — version: expected 1 (the only config version), found "1"',

@@ -1,5 +1,5 @@
-import { LineCounter, parseDocument } from 'yaml';
 import { describe, expect, test } from 'vitest';
+import { LineCounter, parseDocument } from 'yaml';
 import { createLocator } from '../../src/spec/position.js';
 
 function locator(text: string) {
@@ -8,7 +8,16 @@ function locator(text: string) {
 }
 
 describe('createLocator', () => {
-  const text = ['version: 1', 'api:', '  rateLimit: { requests: 5 }', 'assets:', '  - kind: voice', '    out: a.mp3', '    voice:', ''].join('\n');
+  const text = [
+    'version: 1',
+    'api:',
+    '  rateLimit: { requests: 5 }',
+    'assets:',
+    '  - kind: voice',
+    '    out: a.mp3',
+    '    voice:',
+    '',
+  ].join('\n');
   const locate = locator(text);
 
   test('values, 1-based', () => {

@@ -33,7 +33,10 @@ describe('the defaults chain', () => {
   });
 
   test('input holds exactly what is set: output_format is not injected, format still defaults to MP3', () => {
-    const result = resolveTexts({ config: 'version: 1\n', specs: { 'a.yaml': 'assets:\n  - { kind: effect, text: Boom, out: boom.mp3 }\n' } });
+    const result = resolveTexts({
+      config: 'version: 1\n',
+      specs: { 'a.yaml': 'assets:\n  - { kind: effect, text: Boom, out: boom.mp3 }\n' },
+    });
     const [asset] = result.project?.assets ?? [];
     expect(asset?.input).toEqual({ text: 'Boom' });
     expect(asset?.format.name).toBe('mp3_44100_128');
@@ -62,7 +65,10 @@ describe('the defaults chain', () => {
   test('id defaults to the normalized out; the source names file, position and index', () => {
     const result = resolveTexts({
       config: MINIMAL_CONFIG,
-      specs: { 'audio/a.yaml': 'assets:\n  - kind: voice\n    text: Hi\n    out: ./npc//a.mp3\n  - { id: greet, kind: voice, text: Yo, out: b.mp3 }\n' },
+      specs: {
+        'audio/a.yaml':
+          'assets:\n  - kind: voice\n    text: Hi\n    out: ./npc//a.mp3\n  - { id: greet, kind: voice, text: Yo, out: b.mp3 }\n',
+      },
     });
     expect(result.project?.assets.map((a) => [a.id, a.out, a.source])).toEqual([
       ['npc/a.mp3', 'npc/a.mp3', { file: 'audio/a.yaml', line: 2, col: 5, index: 0 }],
@@ -109,10 +115,13 @@ describe('config paths and the environment', () => {
     const config = resolveTexts({ config: 'version: 1\ncacheDir: c\napi: { baseUrl: "https://example.com/" }\n', env }).project?.config;
     expect(config?.api.baseUrl).toBe('http://127.0.0.1:9999/kie');
     expect(config?.cacheDir).toBe(`${ROOT}/tmp/cache`);
-    const absolute = resolveTexts({ config: 'version: 1\n', env: { KIEAUDIO_CACHE_DIR: '/var/cache/k', KIE_API_BASE_URL: '' } }).project?.config;
+    const absolute = resolveTexts({ config: 'version: 1\n', env: { KIEAUDIO_CACHE_DIR: '/var/cache/k', KIE_API_BASE_URL: '' } }).project
+      ?.config;
     expect(absolute?.cacheDir).toBe('/var/cache/k');
     expect(absolute?.api.baseUrl).toBe('https://api.kie.ai');
-    expect(resolveTexts({ config: 'version: 1\napi: { baseUrl: "https://example.com//" }\n' }).project?.config.api.baseUrl).toBe('https://example.com');
+    expect(resolveTexts({ config: 'version: 1\napi: { baseUrl: "https://example.com//" }\n' }).project?.config.api.baseUrl).toBe(
+      'https://example.com',
+    );
   });
 
   test('an invalid KIE_API_BASE_URL is a diagnostic on api.baseUrl', () => {
@@ -127,13 +136,21 @@ describe('config paths and the environment', () => {
 
 describe('checks that need the whole chain', () => {
   test('a voice asset must resolve a voice', () => {
-    const result = resolveTexts({ config: 'version: 1\n', specs: { 'a.yaml': 'assets:\n  - kind: voice\n    text: Hi\n    out: a.mp3\n    voice: null\n' } });
+    const result = resolveTexts({
+      config: 'version: 1\n',
+      specs: { 'a.yaml': 'assets:\n  - kind: voice\n    text: Hi\n    out: a.mp3\n    voice: null\n' },
+    });
     expect(result.diagnostics.map(where)).toEqual(['a.yaml:2:5 E_VOICE_UNPINNED [a.mp3] voice']);
-    expect(result.diagnostics[0]?.message).toMatch(/^voice: no voice is set on this asset or in any defaults; pin one .*kie\.ai has changed its default voice before/);
+    expect(result.diagnostics[0]?.message).toMatch(
+      /^voice: no voice is set on this asset or in any defaults; pin one .*kie\.ai has changed its default voice before/,
+    );
   });
 
   test('text is required somewhere in the chain', () => {
-    const result = resolveTexts({ config: MINIMAL_CONFIG, specs: { 'a.yaml': 'assets:\n  - { kind: voice, out: a.mp3 }\n  - { kind: effect, out: b.mp3 }\n' } });
+    const result = resolveTexts({
+      config: MINIMAL_CONFIG,
+      specs: { 'a.yaml': 'assets:\n  - { kind: voice, out: a.mp3 }\n  - { kind: effect, out: b.mp3 }\n' },
+    });
     expect(result.diagnostics.map((d) => `${where(d)} — ${d.message}`)).toEqual([
       'a.yaml:2:5 E_REQUIRED [a.mp3] text — missing required field "text" (the words to speak)',
       'a.yaml:3:5 E_REQUIRED [b.mp3] text — missing required field "text" (a description of the sound)',
@@ -144,7 +161,8 @@ describe('checks that need the whole chain', () => {
     const onAsset = resolveTexts({
       config: MINIMAL_CONFIG,
       specs: {
-        'a.yaml': 'assets:\n  - { kind: voice, text: Hi, out: a.mp3, model: elevenlabs/text-to-speech-multilingual-v2, language_code: de }\n',
+        'a.yaml':
+          'assets:\n  - { kind: voice, text: Hi, out: a.mp3, model: elevenlabs/text-to-speech-multilingual-v2, language_code: de }\n',
       },
     });
     expect(onAsset.diagnostics.map(where)).toEqual(['a.yaml:2:107 E_PARAM_UNSUPPORTED [a.mp3] language_code']);
@@ -152,24 +170,36 @@ describe('checks that need the whole chain', () => {
       'language_code: not accepted by model elevenlabs/text-to-speech-multilingual-v2: kie.ai enforces language_code only on elevenlabs/text-to-speech-turbo-2-5; other models return an error; remove it or choose another model',
     );
     const inDefaults = resolveTexts({
-      config: 'version: 1\nmodels: { voice: elevenlabs/text-to-speech-multilingual-v2 }\ndefaults:\n  voice: { voice: Rachel, language_code: de }\n',
+      config:
+        'version: 1\nmodels: { voice: elevenlabs/text-to-speech-multilingual-v2 }\ndefaults:\n  voice: { voice: Rachel, language_code: de }\n',
       specs: { 'a.yaml': 'assets:\n  - { kind: voice, text: Hi, out: a.mp3 }\n  - { kind: voice, text: Yo, out: b.mp3 }\n' },
     });
-    expect(inDefaults.diagnostics.map(where)).toEqual(['kieaudio.config.yaml:4:42 E_PARAM_UNSUPPORTED [a.mp3] defaults.voice.language_code']);
+    expect(inDefaults.diagnostics.map(where)).toEqual([
+      'kieaudio.config.yaml:4:42 E_PARAM_UNSUPPORTED [a.mp3] defaults.voice.language_code',
+    ]);
     // turbo takes it
-    const turbo = resolveTexts({ config: MINIMAL_CONFIG, specs: { 'a.yaml': 'assets:\n  - { kind: voice, text: Hi, out: a.mp3, language_code: de }\n' } });
+    const turbo = resolveTexts({
+      config: MINIMAL_CONFIG,
+      specs: { 'a.yaml': 'assets:\n  - { kind: voice, text: Hi, out: a.mp3, language_code: de }\n' },
+    });
     expect(turbo.project?.assets[0]?.input.language_code).toBe('de');
   });
 
   test('effect text over 450 characters is a warning, not an error', () => {
     const text = 'a'.repeat(451);
-    const result = resolveTexts({ config: 'version: 1\n', specs: { 'a.yaml': `assets:\n  - kind: effect\n    out: a.mp3\n    text: ${text}\n` } });
+    const result = resolveTexts({
+      config: 'version: 1\n',
+      specs: { 'a.yaml': `assets:\n  - kind: effect\n    out: a.mp3\n    text: ${text}\n` },
+    });
     expect(result.project?.assets).toHaveLength(1);
     expect(result.diagnostics.map(where)).toEqual(['a.yaml:4:11 W_EFFECT_TEXT_LONG [a.mp3] text']);
     expect(result.diagnostics[0]?.severity).toBe('warning');
     expect(result.diagnostics[0]?.message).toMatch(/^text: 451 characters; kie\.ai's backend has been seen to reject/);
     expect(result.project?.warnings).toEqual(result.diagnostics);
-    const fine = resolveTexts({ config: 'version: 1\n', specs: { 'a.yaml': `assets:\n  - { kind: effect, out: a.mp3, text: ${'a'.repeat(450)} }\n` } });
+    const fine = resolveTexts({
+      config: 'version: 1\n',
+      specs: { 'a.yaml': `assets:\n  - { kind: effect, out: a.mp3, text: ${'a'.repeat(450)} }\n` },
+    });
     expect(fine.diagnostics).toEqual([]);
   });
 
@@ -177,7 +207,8 @@ describe('checks that need the whole chain', () => {
     const result = resolveTexts({
       config: 'version: 1\nmodels: { effect: acme/sfx-9 }\n',
       specs: {
-        'a.yaml': 'assets:\n  - { kind: effect, text: a, out: a.mp3 }\n  - { kind: effect, text: b, out: b.mp3 }\n  - { kind: voice, text: c, out: c.mp3, voice: Rachel, model: acme/tts }\n',
+        'a.yaml':
+          'assets:\n  - { kind: effect, text: a, out: a.mp3 }\n  - { kind: effect, text: b, out: b.mp3 }\n  - { kind: voice, text: c, out: c.mp3, voice: Rachel, model: acme/tts }\n',
       },
     });
     expect(result.project?.assets.map((a) => a.model)).toEqual(['acme/sfx-9', 'acme/sfx-9', 'acme/tts']);
@@ -281,7 +312,10 @@ describe('uniqueness across the project', () => {
     expect(result.diagnostics.map(where)).toEqual(['a.yaml:3:5 E_VOICE_UNPINNED [b.mp3] voice']);
     const unnamed = resolveTexts({
       config: 'version: 1\n',
-      specs: { 'a.yaml': 'assets:\n  - { kind: voice, out: 5 }\n  - { kind: voice, out: "", text: hi }\n  - { kind: voice, out: c.mp3, text: hi }\n' },
+      specs: {
+        'a.yaml':
+          'assets:\n  - { kind: voice, out: 5 }\n  - { kind: voice, out: "", text: hi }\n  - { kind: voice, out: c.mp3, text: hi }\n',
+      },
     });
     expect(unnamed.parseDiagnostics.map(where)).toEqual(['a.yaml:2:25 E_TYPE [#0] out', 'a.yaml:3:25 E_RANGE [#1] out']);
     expect(unnamed.diagnostics.map(where)).toEqual(['a.yaml:4:5 E_VOICE_UNPINNED [c.mp3] voice']);
@@ -334,7 +368,10 @@ describe('config assets and defaults that fail validation', () => {
     const invalid = resolveTexts({ config: `${MINIMAL_CONFIG}models: { voice: "not a slug" }\n`, specs: { 'a.yaml': spec } });
     expect(invalid.parseDiagnostics.map(where)).toEqual(['kieaudio.config.yaml:5:18 E_FORMAT models.voice']);
     expect(invalid.diagnostics.map(where)).toEqual(['a.yaml:3:34 E_OUT_EXTENSION [b.wav] out']);
-    const refusing = resolveTexts({ config: `${MINIMAL_CONFIG}models: { voice: elevenlabs/text-to-speech-multilingual-v2 }\n`, specs: { 'a.yaml': spec } });
+    const refusing = resolveTexts({
+      config: `${MINIMAL_CONFIG}models: { voice: elevenlabs/text-to-speech-multilingual-v2 }\n`,
+      specs: { 'a.yaml': spec },
+    });
     expect(refusing.diagnostics.map(where)).toEqual([
       'a.yaml:2:56 E_PARAM_UNSUPPORTED [a.mp3] language_code',
       'a.yaml:3:34 E_OUT_EXTENSION [b.wav] out',

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { editDistance, suggest } from '../../src/spec/suggest.js';
-import { PRESET_VOICES, isKnownVoice, isPresetVoice, isVoiceId, suggestVoice } from '../../src/spec/voices.js';
+import { isKnownVoice, isPresetVoice, isVoiceId, PRESET_VOICES, suggestVoice } from '../../src/spec/voices.js';
 
 describe('voices', () => {
   test('the 21 documented presets', () => {

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/store/sha256.js';
 import { createContentCache } from '../../src/store/content-cache.js';
+import { sha256Hex } from '../../src/store/sha256.js';
 import { tempDir } from '../helpers/project.js';
 
 const HASH = 'c'.repeat(64);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeRelativePath, parseLockFile, sameLockEntry, serializeLockFile, type LockEntry } from '../../src/store/lock-file.js';
+import { isSafeRelativePath, type LockEntry, parseLockFile, sameLockEntry, serializeLockFile } from '../../src/store/lock-file.js';
 
 const entry = {
   id: 'x',
@@ -25,11 +25,11 @@ describe('lock file', () => {
   it('rejects damaged files with a clear message', () => {
     expect(() => parseLockFile('{', 'kieaudio.lock')).toThrow(/not valid JSON/);
     expect(() => parseLockFile('<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> x\n', 'kieaudio.lock')).toThrow(/merge conflict/);
-    expect(() => parseLockFile('{"version":1,"assets":{"../x.mp3":' + JSON.stringify(entry) + '}}', 'kieaudio.lock')).toThrow(/unsafe/);
+    expect(() => parseLockFile(`{"version":1,"assets":{"../x.mp3":${JSON.stringify(entry)}}}`, 'kieaudio.lock')).toThrow(/unsafe/);
   });
 
   it('an out named __proto__ (never a valid out: no extension) pollutes nothing', () => {
-    const lock = parseLockFile('{"version":1,"assets":{"__proto__":' + JSON.stringify(entry) + '}}', 'kieaudio.lock');
+    const lock = parseLockFile(`{"version":1,"assets":{"__proto__":${JSON.stringify(entry)}}}`, 'kieaudio.lock');
     expect(Object.getPrototypeOf(lock.assets)).toBeNull();
     expect((lock.assets as Record<string, unknown>).id).toBeUndefined();
     expect(({} as Record<string, unknown>).id).toBeUndefined();

@@ -1,6 +1,6 @@
 /** The quiet period and one-at-a-time rule, with real (short) timers. */
 import { describe, expect, it } from 'vitest';
-import { createRebuildQueue, type ChangeKind } from '../../src/watch/rebuild-queue.js';
+import { type ChangeKind, createRebuildQueue } from '../../src/watch/rebuild-queue.js';
 
 type Runs = Array<Record<string, ChangeKind>>;
 

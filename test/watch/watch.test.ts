@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
-import { watch, type Watcher, type WatchOptions } from '../../src/watch/watch.js';
+import { type Watcher, type WatchOptions, watch } from '../../src/watch/watch.js';
 import { simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
-import { createCollector, type Collector } from './collector.js';
 import { NPC, SFX, smallProject } from '../helpers/small-project.js';
+import { type Collector, createCollector } from './collector.js';
 
 const GREET = 'npc/greet.mp3';
 const LOCK = 'kieaudio.lock';
@@ -169,7 +169,9 @@ describe('watch', () => {
 
     frozenAt = undefined;
     const first = await w.rebuild(1);
-    expect(first.events).toContainEqual(expect.objectContaining({ type: 'generated', out: GREET, taskId: submitted.type === 'submitted' ? submitted.taskId : '' }));
+    expect(first.events).toContainEqual(
+      expect.objectContaining({ type: 'generated', out: GREET, taskId: submitted.type === 'submitted' ? submitted.taskId : '' }),
+    );
     const second = await w.rebuild(2);
     expect(w.outs(second, 'generated')).toEqual([GREET]);
     expect(sim.stats().tasksCreated).toBe(created + 2);
@@ -189,7 +191,12 @@ describe('watch', () => {
 
     await mkdir(join(dir, 'extra'));
     await writeFile(join(dir, 'extra/ui.audio.yaml'), 'assets:\n  - { kind: effect, text: "Soft menu click", out: sfx/ui/click.mp3 }\n');
-    await edit(dir, 'kieaudio.config.yaml', 'include: ["audio/**/*.audio.yaml"]', 'include: ["audio/**/*.audio.yaml", "extra/*.audio.yaml"]');
+    await edit(
+      dir,
+      'kieaudio.config.yaml',
+      'include: ["audio/**/*.audio.yaml"]',
+      'include: ["audio/**/*.audio.yaml", "extra/*.audio.yaml"]',
+    );
     const widened = await w.rebuild(1);
     expect(widened.changes).toEqual([{ file: 'kieaudio.config.yaml', change: 'changed' }]);
     expect(w.outs(widened, 'generated')).toEqual(['sfx/ui/click.mp3']);
@@ -219,7 +226,9 @@ describe('watch', () => {
     const events: unknown[] = [];
     const result = await build({ cwd: dir, env: simEnv(sim), onEvent: (e) => events.push(e) });
     expect(result.summary).toMatchObject({ generated: 1, failed: 0 });
-    expect(events).toContainEqual(expect.objectContaining({ type: 'generated', out: GREET, taskId: submitted.type === 'submitted' ? submitted.taskId : '' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'generated', out: GREET, taskId: submitted.type === 'submitted' ? submitted.taskId : '' }),
+    );
     expect(sim.stats().tasksCreated).toBe(created);
   });
 

@@ -23,13 +23,7 @@ export function sendSuccess(res: ServerResponse, data: unknown, field: MessageFi
 }
 
 /** An API error as kie reports it: body code `code`, in HTTP 200 unless errorsAsBodyCode is off. */
-export function sendApiError(
-  ctx: SimContext,
-  res: ServerResponse,
-  code: number,
-  message: string,
-  field: MessageField = 'msg',
-): void {
+export function sendApiError(ctx: SimContext, res: ServerResponse, code: number, message: string, field: MessageField = 'msg'): void {
   const status = ctx.dice.faults.errorsAsBodyCode ? 200 : code;
   sendJson(res, status, { code, [field]: message, data: null });
 }

@@ -5,10 +5,10 @@
  * is still paid for — exactly the case a client must never resend blindly.
  */
 import { randomBytes } from 'node:crypto';
-import { planResultAudio, renderResultAudio } from '../result-audio.js';
-import { dropConnection, sendApiError, sendRateLimited, sendSuccess } from '../http/respond.js';
 import { parseJson } from '../http/read-body.js';
+import { dropConnection, sendApiError, sendRateLimited, sendSuccess } from '../http/respond.js';
 import { taskPrice } from '../pricing.js';
+import { planResultAudio, renderResultAudio } from '../result-audio.js';
 import type { TaskRecord } from '../tasks.js';
 import { validateCreateBody } from '../validate-input.js';
 import type { ApiCall } from './api-call.js';
@@ -17,17 +17,32 @@ export const INSUFFICIENT_CREDITS_MSG = 'insufficient credits';
 
 export function createTask({ ctx, res, key, body }: ApiCall): void {
   const now = ctx.now();
-  if (ctx.dice.roll('burst429')) return sendRateLimited(ctx, res);
-  if (ctx.createLimiter && !ctx.createLimiter.tryAdmit(key, now)) return sendRateLimited(ctx, res);
+  if (ctx.dice.roll('burst429')) {
+    sendRateLimited(ctx, res);
+    return;
+  }
+  if (ctx.createLimiter && !ctx.createLimiter.tryAdmit(key, now)) {
+    sendRateLimited(ctx, res);
+    return;
+  }
 
   const parsed = parseJson(body);
-  if (!parsed.ok) return sendApiError(ctx, res, 422, 'request body is not valid JSON');
+  if (!parsed.ok) {
+    sendApiError(ctx, res, 422, 'request body is not valid JSON');
+    return;
+  }
   const validation = validateCreateBody(parsed.value);
-  if (!validation.ok) return sendApiError(ctx, res, validation.code, validation.msg);
+  if (!validation.ok) {
+    sendApiError(ctx, res, validation.code, validation.msg);
+    return;
+  }
   const { request } = validation;
 
   const price = taskPrice(request.kind, request.input);
-  if (ctx.credits.balance(key) < price) return sendApiError(ctx, res, 402, INSUFFICIENT_CREDITS_MSG);
+  if (ctx.credits.balance(key) < price) {
+    sendApiError(ctx, res, 402, INSUFFICIENT_CREDITS_MSG);
+    return;
+  }
 
   const taskId = randomBytes(16).toString('hex');
   const outcome = ctx.dice.roll('taskFail') ? 'fail' : 'success';
@@ -64,6 +79,9 @@ export function createTask({ ctx, res, key, body }: ApiCall): void {
     ctx.stats.charge(request.model, request.input, task.credits);
   }
 
-  if (ctx.dice.roll('lostCreateResponse')) return dropConnection(res);
+  if (ctx.dice.roll('lostCreateResponse')) {
+    dropConnection(res);
+    return;
+  }
   sendSuccess(res, { taskId, recordId: task.recordId });
 }

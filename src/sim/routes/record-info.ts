@@ -5,16 +5,22 @@
  * (recordInvisibleMs) or expired (resultTtlMs).
  */
 import { sendApiError, sendRateLimited, sendSuccess } from '../http/respond.js';
-import { FAIL_CODE, FAIL_MSG, stateAt, updatedAt, type TaskRecord } from '../tasks.js';
+import { FAIL_CODE, FAIL_MSG, stateAt, type TaskRecord, updatedAt } from '../tasks.js';
 import type { ApiCall } from './api-call.js';
 
 export const RECORD_NULL_MSG = 'recordInfo is null';
 
 export function recordInfo({ ctx, res, url, key }: ApiCall): void {
   const now = ctx.now();
-  if (ctx.pollLimiter && !ctx.pollLimiter.tryAdmit(key, now)) return sendRateLimited(ctx, res);
+  if (ctx.pollLimiter && !ctx.pollLimiter.tryAdmit(key, now)) {
+    sendRateLimited(ctx, res);
+    return;
+  }
   const taskId = url.searchParams.get('taskId');
-  if (!taskId) return sendApiError(ctx, res, 400, 'taskId is required', 'message');
+  if (!taskId) {
+    sendApiError(ctx, res, 400, 'taskId is required', 'message');
+    return;
+  }
   const task = ctx.tasks.get(taskId);
   if (
     task === undefined ||
@@ -22,7 +28,8 @@ export function recordInfo({ ctx, res, url, key }: ApiCall): void {
     now - task.createdAt < ctx.dice.faults.recordInvisibleMs ||
     now >= task.completesAt + ctx.options.resultTtlMs
   ) {
-    return sendApiError(ctx, res, 422, RECORD_NULL_MSG, 'message');
+    sendApiError(ctx, res, 422, RECORD_NULL_MSG, 'message');
+    return;
   }
   sendSuccess(res, recordData(task, now, ctx.baseUrl), 'message');
 }

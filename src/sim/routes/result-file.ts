@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SimContext } from '../context.js';
-import type { DownloadPacing } from '../types.js';
 import { stateAt } from '../tasks.js';
+import type { DownloadPacing } from '../types.js';
 
 export function resultFile(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const now = ctx.now();
@@ -19,16 +19,23 @@ export function resultFile(ctx: SimContext, req: IncomingMessage, res: ServerRes
     now >= task.completesAt + ctx.options.resultTtlMs ||
     ctx.dice.roll('download404')
   ) {
-    return sendPlain(res, 404, 'Not Found');
+    sendPlain(res, 404, 'Not Found');
+    return;
   }
 
   const signature = url.searchParams.get('sig');
   if (signature !== null) {
     const check = ctx.signedUrls.check(url.pathname, signature, now);
-    if (check !== 'valid') return sendPlain(res, 403, check === 'expired' ? 'Request has expired' : 'Forbidden');
+    if (check !== 'valid') {
+      sendPlain(res, 403, check === 'expired' ? 'Request has expired' : 'Forbidden');
+      return;
+    }
   } else {
     if (!task.forbidden && ctx.dice.roll('resultUrlForbidden')) task.forbidden = true;
-    if (task.forbidden) return sendPlain(res, 403, 'Forbidden');
+    if (task.forbidden) {
+      sendPlain(res, 403, 'Forbidden');
+      return;
+    }
   }
 
   const bytes = result.bytes;

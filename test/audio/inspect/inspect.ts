@@ -4,10 +4,10 @@
  * would leave behind. It checks structure, not sound: it decodes nothing.
  */
 import type { Container } from '../../../src/audio/format.js';
+import { sniffContainer } from '../../../src/audio/sniff.js';
 import { inspectMp3 } from './mp3.js';
 import { inspectOgg } from './ogg.js';
 import { inspectWav } from './wav.js';
-import { sniffContainer } from '../../../src/audio/sniff.js';
 
 export interface AudioInfo {
   container: Container;

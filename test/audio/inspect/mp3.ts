@@ -4,8 +4,8 @@
  * download cut short, even inside the last frame, is caught.
  */
 import { id3v2Length } from '../../../src/audio/id3.js';
+import { layer3SideInfoBytes, MPEG_HEADER_BYTES, type MpegFrameHeader, parseMpegFrameHeader } from '../../../src/audio/mpeg-frame.js';
 import type { AudioInfo } from './inspect.js';
-import { layer3SideInfoBytes, MPEG_HEADER_BYTES, parseMpegFrameHeader, type MpegFrameHeader } from '../../../src/audio/mpeg-frame.js';
 
 const ID3V1_BYTES = 128;
 
@@ -22,9 +22,7 @@ export function inspectMp3(bytes: Uint8Array): AudioInfo {
     const header = parseMpegFrameHeader(bytes.subarray(0, end), offset);
     if (header.frameBytes < MPEG_HEADER_BYTES) throw new Error(`MP3 frame at offset ${offset} is too short`);
     if (offset + header.frameBytes > end) {
-      throw new Error(
-        `MP3 frame at offset ${offset} is truncated: needs ${header.frameBytes} bytes, ${end - offset} present`,
-      );
+      throw new Error(`MP3 frame at offset ${offset} is truncated: needs ${header.frameBytes} bytes, ${end - offset} present`);
     }
     if (first === undefined) {
       first = header;

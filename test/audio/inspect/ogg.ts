@@ -3,8 +3,9 @@
  * logical stream are in sequence, the stream starts with a BOS page holding OpusHead followed by
  * OpusTags, and the last page has the EOS flag. Duration is the last granule minus the pre-skip.
  */
+
+import { OGG_BOS, OGG_CONTINUED, OGG_EOS, type OggPage, readOggPage } from '../../../src/audio/ogg-page.js';
 import type { AudioInfo } from './inspect.js';
-import { OGG_BOS, OGG_CONTINUED, OGG_EOS, readOggPage, type OggPage } from '../../../src/audio/ogg-page.js';
 
 const OPUS_RATE = 48000;
 
@@ -24,7 +25,9 @@ export function inspectOgg(bytes: Uint8Array): AudioInfo {
       throw new Error(`Ogg page at offset ${page.offset} belongs to another stream (only single-stream files are supported)`);
     }
     if (page.sequence !== first.sequence + index) {
-      throw new Error(`Ogg page at offset ${page.offset} has sequence ${page.sequence}, expected ${first.sequence + index}: a page is missing`);
+      throw new Error(
+        `Ogg page at offset ${page.offset} has sequence ${page.sequence}, expected ${first.sequence + index}: a page is missing`,
+      );
     }
     if (index > 0 && page.headerType & OGG_BOS) throw new Error(`Ogg page at offset ${page.offset} repeats the BOS flag`);
     if (page !== last && page.headerType & OGG_EOS) throw new Error(`Ogg page at offset ${page.offset} has EOS but is not the last page`);

@@ -34,9 +34,7 @@ export function inspectWav(bytes: Uint8Array): AudioInfo {
     const size = view.readUInt32LE(offset + 4);
     const bodyStart = offset + 8;
     if (bodyStart + size > riffEnd) {
-      throw new Error(
-        `WAV ${JSON.stringify(id)} chunk at offset ${offset} announces ${size} bytes, ${riffEnd - bodyStart} present`,
-      );
+      throw new Error(`WAV ${JSON.stringify(id)} chunk at offset ${offset} announces ${size} bytes, ${riffEnd - bodyStart} present`);
     }
     if (id === 'fmt ') {
       format = parseFmt(view.subarray(bodyStart, bodyStart + size), offset);

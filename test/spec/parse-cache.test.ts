@@ -8,21 +8,23 @@ import { describe, expect, test } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import type { Project } from '../../src/project.js';
 import { loadProject } from '../../src/spec/load.js';
-import { PARSE_CACHE_FILE, carriedByJson, openParseCache } from '../../src/store/parse-cache.js';
+import { carriedByJson, openParseCache, PARSE_CACHE_FILE } from '../../src/spec/parse-cache.js';
 import { writeFiles } from '../helpers/files.js';
 import { makeProject } from '../helpers/project.js';
 
 const CONFIG = 'version: 1\ninclude: ["audio/*.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
 
 const SPECS: Record<string, string> = {
-  valid: 'assets:\n  - id: a\n    kind: voice\n    text: hi\n    out: a.mp3\n  - { kind: effect, text: boom, out: boom.mp3, duration_seconds: 2 }\n',
+  valid:
+    'assets:\n  - id: a\n    kind: voice\n    text: hi\n    out: a.mp3\n  - { kind: effect, text: boom, out: boom.mp3, duration_seconds: 2 }\n',
   'anchors and merge keys':
     'x-base: &base { kind: voice, stability: 0.4 }\nassets:\n  - { <<: *base, text: one, out: one.mp3 }\n  - { <<: *base, text: two, out: two.mp3, stability: 0.6 }\n',
   'file defaults': 'defaults:\n  voice: { speed: 1.1 }\nassets:\n  - kind: voice\n    text: hi\n    out: d.mp3\n',
   empty: '',
   'a value out of range': 'assets:\n  - kind: voice\n    text: hi\n    out: r.mp3\n    stability: 1.5\n',
   'an unknown key': 'assets:\n  - kind: voice\n    text: hi\n    out: k.mp3\n    stabilty: 0.5\n',
-  'a duplicate id': 'assets:\n  - id: x\n    kind: voice\n    text: hi\n    out: x1.mp3\n  - id: x\n    kind: voice\n    text: ho\n    out: x2.mp3\n',
+  'a duplicate id':
+    'assets:\n  - id: x\n    kind: voice\n    text: hi\n    out: x1.mp3\n  - id: x\n    kind: voice\n    text: ho\n    out: x2.mp3\n',
   'a bad extension': 'assets:\n  - kind: effect\n    text: boom\n    output_format: pcm_16000\n    out: e.mp3\n',
   'broken YAML': 'assets:\n  - kind: voice\n    text: "unterminated\n    out: y.mp3\n',
   'a YAML warning': 'assets:\n  - kind: voice\n    text: !shout hi\n    out: w.mp3\n',
@@ -106,8 +108,13 @@ describe('parse cache', () => {
     const damages: Array<(saved: { stamp: string; entries: Record<string, unknown> }) => string> = [
       (saved) => JSON.stringify(saved).slice(0, 40), // cut short
       (saved) => JSON.stringify({ ...saved, stamp: `${saved.stamp} of another yaml` }), // another parser made it
-      (saved) => JSON.stringify({ stamp: saved.stamp, entries: Object.fromEntries(Object.keys(saved.entries).map((k) => [k, { data: 1, assets: [['a']] }])) }),
-      (saved) => JSON.stringify({ stamp: saved.stamp, entries: Object.fromEntries(Object.keys(saved.entries).map((k) => [k, { assets: [] }])) }),
+      (saved) =>
+        JSON.stringify({
+          stamp: saved.stamp,
+          entries: Object.fromEntries(Object.keys(saved.entries).map((k) => [k, { data: 1, assets: [['a']] }])),
+        }),
+      (saved) =>
+        JSON.stringify({ stamp: saved.stamp, entries: Object.fromEntries(Object.keys(saved.entries).map((k) => [k, { assets: [] }])) }),
     ];
     for (const damage of damages) {
       const root = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/a.yaml': SPECS.valid ?? '' });

@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { YAML_READ_SETTINGS, type ReusableParse } from '../spec/parse.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import { type ReusableParse, YAML_READ_SETTINGS } from './parse.js';
 
 /** Bumped when what is kept per text changes. */
 const CACHE_VERSION = 1;
