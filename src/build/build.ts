@@ -8,6 +8,7 @@ import type { BuildEvent, BuildSummary } from '../events.js';
 import { type Plan, type PlannedAsset, planBuild } from '../plan/decide.js';
 import { type GatheredState, gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
+import { diagnosticWarning } from '../spec/diagnostics.js';
 import { type CommonOptions, type LoadedProject, loadSelected } from '../spec/prepare.js';
 import { acquireBuildLock } from '../store/build-lock.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
@@ -52,17 +53,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
   const onEvent = options.onEvent ?? (() => undefined);
   const loaded = await loadSelected(options);
-  for (const w of loaded.project.warnings) {
-    onEvent({
-      type: 'warning',
-      code: w.code,
-      message: w.message,
-      file: w.file,
-      line: w.line,
-      col: w.col,
-      ...(w.asset ? { asset: w.asset } : {}),
-    });
-  }
+  for (const w of loaded.project.warnings) onEvent(diagnosticWarning(w));
   // The build lock comes before the state is read: a second build must see what the first did.
   const buildLock = options.frozen
     ? undefined

@@ -74,13 +74,9 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       return 'generated';
     } catch (error) {
       if (task.resumed && isGone(error)) {
-        await startOver(
-          ctx,
-          item,
-          task,
-          'W_RESULT_EXPIRED',
-          `the result of task ${taskId} can no longer be downloaded (kie.ai keeps results 14 days); generating ${item.asset.out} again`,
-        );
+        const message = `the result of task ${taskId} can no longer be downloaded (kie.ai keeps results 14 days); generating ${item.asset.out} again`;
+
+        await startOver(ctx, item, task, 'W_RESULT_EXPIRED', message);
         continue;
       }
       const failure = await taskFailure(ctx, item, error);
@@ -119,24 +115,16 @@ function waitFor(ctx: GenerateContext, item: PlannedAsset, task: TaskState, task
 async function replaceTask(ctx: GenerateContext, item: PlannedAsset, task: TaskState, error: unknown): Promise<boolean> {
   const id = task.taskId;
   if (task.resumed && isGone(error)) {
-    await startOver(
-      ctx,
-      item,
-      task,
-      'W_TASK_GONE',
-      `task ${id} from an earlier build is unknown to the API; generating ${item.asset.out} again`,
-    );
+    const message = `task ${id} from an earlier build is unknown to the API; generating ${item.asset.out} again`;
+
+    await startOver(ctx, item, task, 'W_TASK_GONE', message);
     return true;
   }
   if (error instanceof ApiError && error.transient && task.transientFailures < TRANSIENT_FAILURE_RETRIES) {
     task.transientFailures++;
-    await startOver(
-      ctx,
-      item,
-      task,
-      'W_TASK_RETRY',
-      `task ${id} failed upstream (${messageOf(error)}); trying a new task (nothing was charged)`,
-    );
+    const message = `task ${id} failed upstream (${messageOf(error)}); trying a new task (nothing was charged)`;
+
+    await startOver(ctx, item, task, 'W_TASK_RETRY', message);
     await sleep(retryDelay(error, task.transientFailures, ctx.retry.baseMs * 2, ctx.retry.maxMs), ctx.signal);
     return true;
   }

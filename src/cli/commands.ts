@@ -3,6 +3,7 @@
  * only when that command runs (a no-op `kieaudio --version` loads none of it).
  */
 import type { Project } from '../project.js';
+import { diagnosticWarning } from '../spec/diagnostics.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import {
   COMMON_HELP,
@@ -206,15 +207,5 @@ export type CommandName = keyof typeof COMMANDS;
 
 /** Warnings found while loading (a long effect text, an unknown model…): seen before paying. */
 function reportWarnings(project: Project, ctx: RunContext): void {
-  for (const w of project.warnings) {
-    ctx.output.event({
-      type: 'warning',
-      code: w.code,
-      message: w.message,
-      file: w.file,
-      line: w.line,
-      col: w.col,
-      ...(w.asset ? { asset: w.asset } : {}),
-    });
-  }
+  for (const w of project.warnings) ctx.output.event(diagnosticWarning(w));
 }

@@ -1,6 +1,6 @@
 /**
  * The process's exit codes, the one list every command returns from (the contract's table; the
- * README and `kieaudio --help` say the same).
+ * docs/commands.md and `kieaudio --help` say the same).
  */
 export const EXIT = {
   /** everything is up to date */

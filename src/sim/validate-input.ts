@@ -5,8 +5,8 @@
  * A null value counts as not sent.
  */
 import { isEffectOutputFormat } from '../audio/format.js';
+import { isKnownVoice } from '../spec/voices.js';
 import { modelKind, type SimModelKind } from './models.js';
-import { isAllowedVoice } from './voices.js';
 
 export interface CreateRequest {
   model: string;
@@ -63,7 +63,7 @@ function checkSpeech(model: string, input: Record<string, unknown>): void {
   const voice = present(input, 'voice');
   if (voice === undefined) {
     if (model === 'elevenlabs/text-to-speech-multilingual-v2') throw new Rejection(422, 'voice is required');
-  } else if (typeof voice !== 'string' || !isAllowedVoice(voice)) {
+  } else if (typeof voice !== 'string' || !isKnownVoice(voice)) {
     throw new Rejection(500, 'This voice is not within the range of allowed options');
   }
   numberIn(input, 'stability', 0, 1);

@@ -131,34 +131,28 @@ function validateSpec(yamlData: unknown, file: string, locate: Locate, yamlDiagn
   };
 }
 
+function yamlErrorMessage(error: { code: string; message: string }): string {
+  return error.code === 'MULTIPLE_DOCS'
+    ? 'expected one YAML document, found a second one (a line with ---); split it into another file'
+    : `invalid YAML: ${error.message}`;
+}
+
 /** `data` is undefined when the text is not usable YAML; null for an empty document. */
 function readYaml(text: string, file: string): { data?: unknown; diagnostics: Diagnostic[]; locate: Locate } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, ...YAML_OPTIONS });
   const locate = createLocator(doc, lineCounter);
   const at = (offset: number) => lineCounter.linePos(offset);
+  const diagnostic = (severity: Diagnostic['severity'], code: string, offset: number, message: string): Diagnostic => ({
+    file,
+    ...at(offset),
+    severity,
+    code,
+    message,
+  });
   const diagnostics: Diagnostic[] = [
-    ...doc.errors.map(
-      (error): Diagnostic => ({
-        file,
-        ...at(error.pos[0]),
-        severity: 'error',
-        code: 'E_YAML',
-        message:
-          error.code === 'MULTIPLE_DOCS'
-            ? 'expected one YAML document, found a second one (a line with ---); split it into another file'
-            : `invalid YAML: ${error.message}`,
-      }),
-    ),
-    ...doc.warnings.map(
-      (warning): Diagnostic => ({
-        file,
-        ...at(warning.pos[0]),
-        severity: 'warning',
-        code: 'W_YAML',
-        message: warning.message,
-      }),
-    ),
+    ...doc.errors.map((error) => diagnostic('error', 'E_YAML', error.pos[0], yamlErrorMessage(error))),
+    ...doc.warnings.map((warning) => diagnostic('warning', 'W_YAML', warning.pos[0], warning.message)),
   ];
   if (doc.errors.length > 0) return { diagnostics, locate };
   try {

@@ -1,5 +1,5 @@
 /**
- * examples/ci/audio.yml: the README shows it verbatim, its jobs do what the README says, and the
+ * examples/ci/audio.yml: docs/ci.md shows it verbatim, its jobs do what that page says, and the
  * pull-request check's script behaves as documented when run against the real binary.
  */
 import { execFile } from 'node:child_process';
@@ -33,9 +33,9 @@ const workflow = parse(text) as { on: { pull_request: unknown; push: { branches:
 const { check, generate } = workflow.jobs;
 
 describe('the GitHub Actions example', () => {
-  it('is in the README verbatim', async () => {
-    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain(`\`\`\`yaml\n${text}\`\`\``);
+  it('is in docs/ci.md verbatim', async () => {
+    const page = await readFile(join(REPO_ROOT, 'docs', 'ci.md'), 'utf8');
+    expect(page).toContain(`\`\`\`yaml\n${text}\`\`\``);
   });
 
   it('checks pull requests with --frozen and no secrets', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PRESET_VOICES } from '../../src/sim/voices.js';
+import { PRESET_VOICES } from '../../src/spec/voices.js';
 import { closeHarnesses, EFFECT, type Harness, harness, MULTILINGUAL, TURBO } from './harness.js';
 
 afterEach(closeHarnesses);
