@@ -1,6 +1,6 @@
 /**
- * The process's exit codes, the one list every command returns from (the contract's table; the
- * docs/commands.md and `kieaudio --help` say the same).
+ * The process's exit codes, the one list every command returns from (the contract's table, which
+ * docs/commands.md and `kieaudio --help` repeat).
  */
 export const EXIT = {
   /** everything is up to date */
