@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'E_API_PROTOCOL' // garbage body, missing fields
   | 'E_API' // any other API error
   | 'E_NETWORK' // connection refused/reset, timeout
+  | 'E_API_DOWN' // the outage breaker tripped: the API looks down, nothing more is sent to it
   | 'E_TASK_FAILED' // task ended in state `fail`
   | 'E_TASK_TIMEOUT' // still running after the poll budget; task id kept in the journal
   | 'E_DOWNLOAD' // result could not be fetched or is not a valid file of its format

@@ -11,9 +11,9 @@ import { z } from 'zod';
 import type { Diagnostic } from './errors.js';
 
 export const ActionTypeSchema = z
-  .enum(['up-to-date', 'adopt', 'restore', 'resume', 'generate', 'keep-modified'])
+  .enum(['up-to-date', 'adopt', 'restore', 'resume', 'generate', 'hold', 'keep-modified'])
   .describe(
-    'what the build does with the asset: up-to-date (nothing), adopt (the file already holds the cached result; only the lock changes), restore (copy from the cache or another output; free), resume (poll a task an earlier build paid for), generate (create a task: costs credits), keep-modified (a file kieaudio did not write is left alone)',
+    'what the build does with the asset: up-to-date (nothing), adopt (the file already holds the cached result; only the lock changes), restore (copy from the cache or another output; free), resume (poll a task an earlier build paid for), generate (create a task: costs credits), hold (would generate, but an earlier create request for the same spec got no answer and may have been charged: not sent again without --resend-unanswered), keep-modified (a file kieaudio did not write is left alone)',
   );
 
 export type ActionType = z.infer<typeof ActionTypeSchema>;
@@ -38,6 +38,12 @@ export const BuildSummarySchema = z.strictObject({
   failed: z.number().int(),
   kept: z.number().int().describe('hand-edited or foreign files left alone'),
   notStarted: z.number().int().describe('assets not started because the build stopped early (no credits, interrupted, auth)'),
+  held: z
+    .number()
+    .int()
+    .describe(
+      'assets not generated because an earlier create request for the same spec got no answer and may have been charged (--resend-unanswered sends them)',
+    ),
   orphans: z.number().int().describe('lock entries whose asset is no longer declared'),
   creditsUsed: z.number().describe('credits the API reported for this build (0 for --offline)'),
   possibleDuplicateCharges: z.number().int().describe('create requests whose fate is unknown: each may be a charge with no result'),
@@ -82,6 +88,15 @@ export const BuildEventSchemas = [
     bytes: z.number().int(),
   }),
   event('adopted', 'the file at out already held the cached result: only the lock was updated', assetRef),
+  event(
+    'held',
+    'not generated: an earlier create request for this spec got no answer, so a task may exist and be billed; --resend-unanswered sends it again',
+    {
+      ...assetRef,
+      sentAt: z.string().optional().describe('when that request was sent (ISO), when known'),
+      reason: z.string(),
+    },
+  ),
   event('kept', 'a file kieaudio did not write (or that was edited since) was left alone (skipped)', {
     ...assetRef,
     reason: z.string(),

@@ -65,6 +65,8 @@ export interface ResolvedConfig {
     pollRateLimit: RateLimit;
     /** backoff for failed requests: `attempts` retries, from `initialSeconds` doubling to `maxSeconds` */
     retry: { attempts: number; initialSeconds: number; maxSeconds: number };
+    /** the longest wait for one request; a create that times out may have been charged */
+    requestTimeoutSeconds: number;
     /**
      * Status polling: the first poll comes `initialSeconds` after creation, the gap grows towards
      * `maxSeconds` (docs/kie-api.md §2 cadence), and after `timeoutSeconds` the build stops waiting and

@@ -44,6 +44,6 @@ export async function openApi(options: {
     );
   }
   const baseUrl = options.project.config.api.baseUrl;
-  const client = createKieClient({ baseUrl, apiKey });
+  const client = createKieClient({ baseUrl, apiKey, requestTimeoutMs: options.project.config.api.requestTimeoutSeconds * 1000 });
   return { client, baseUrl, close: () => client.close() };
 }

@@ -5,7 +5,7 @@
  * keeps everything that was done and paid for.
  */
 import type { BuildEvent, BuildSummary } from '../events.js';
-import { type Plan, type PlannedAsset, planBuild } from '../plan/decide.js';
+import { type Plan, type PlannedAsset, planBuild, planOptions } from '../plan/decide.js';
 import { type GatheredState, gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
@@ -23,6 +23,11 @@ export interface BuildOptions extends CommonOptions {
   force?: boolean;
   /** ignore the cache: pay for a new take of the selected assets */
   regenerate?: boolean;
+  /**
+   * send again the create requests that got no answer (each may have been charged); also implied
+   * by `regenerate` with an `only` selection
+   */
+  resendUnanswered?: boolean;
   /** check only: report what is not up to date, change nothing, call nothing */
   frozen?: boolean;
   /** most tasks in flight; overrides the config */
@@ -47,7 +52,7 @@ export interface BuildResult {
   stale: PlannedAsset[];
 }
 
-const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'adopt']);
+const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt']);
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
@@ -128,20 +133,18 @@ async function planFor(
 ): Promise<{ gathered: GatheredState; plan: Plan }> {
   const offline = options.offline === true;
   const gathered = await gatherState(project, store, loaded.selected, { baseUrl: project.config.api.baseUrl, offline });
-  const plan = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, {
-    force: options.force === true,
-    regenerate: options.regenerate === true,
-    offline,
-  });
+  const plan = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options));
   return { gathered, plan };
 }
 
-/** The decision for every asset, and the files left alone, before any work starts. */
+/** The decision for every asset, and the files left alone or held, before any work starts. */
 function reportPlan(plan: Plan, tally: Tally): void {
   for (const item of plan.items) {
     tally.emit({ type: 'planned', asset: item.asset.id, out: item.asset.out, action: item.action.type, reason: item.reason });
   }
-  for (const item of plan.items) {
-    if (item.action.type === 'keep-modified') tally.emit({ type: 'kept', asset: item.asset.id, out: item.asset.out, reason: item.reason });
+  for (const { asset, action, reason } of plan.items) {
+    if (action.type === 'keep-modified') tally.emit({ type: 'kept', asset: asset.id, out: asset.out, reason });
+    if (action.type === 'hold')
+      tally.emit({ type: 'held', asset: asset.id, out: asset.out, reason, ...(action.sentAt ? { sentAt: action.sentAt } : {}) });
   }
 }

@@ -5,13 +5,14 @@
  * error created nothing and may be sent again; one that got no answer may have created a billed
  * task, and is never resent here (docs/kie-api.md §4).
  */
-import { ApiError, abortError, type ErrorCode, KieaudioError } from '../errors.js';
+import { ApiError, abortError, KieaudioError } from '../errors.js';
 import { retryDelay } from '../kie/retry.js';
 import { sleep } from '../kie/sleep.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import { failpoint } from '../store/failpoint.js';
 import type { JournalEntry } from '../store/journal.js';
 import type { GenerateContext } from './generate-context.js';
+import { awaitingAnswer } from './unanswered-creates.js';
 
 /** 429s one create may meet before its asset fails: well past any honest rate-limit window. */
 const MAX_RATE_LIMITED = 50;
@@ -39,7 +40,7 @@ export function journalEntry(
 export async function createTask(ctx: GenerateContext, item: PlannedAsset): Promise<CreateOutcome> {
   const tries = { failures: 0, limited: 0 };
   for (let attempt = 1; ; attempt++) {
-    if (ctx.gate.closed()) return notSubmitted();
+    if (ctx.gate.closed()) return notSubmitted(ctx);
     // Journalled before the rate-limit slot, so the request goes out the moment its slot opens:
     // a variable fsync between slot and send would bunch requests into the server's window.
     await ctx.store.journal.record(journalEntry(ctx, item, { state: 'creating', createdAt: new Date().toISOString() }));
@@ -47,22 +48,25 @@ export async function createTask(ctx: GenerateContext, item: PlannedAsset): Prom
     if (ctx.gate.closed()) {
       release();
       await ctx.store.journal.remove(item.specHash);
-      return notSubmitted();
+      return notSubmitted(ctx);
     }
     failpoint('before-create');
+    const sentAt = new Date().toISOString();
     let taskId: string;
     try {
       // Not abortable: once sent, a create may be billed, and only its answer says which task to
       // journal. An interruption waits for it (up to the request timeout); a second Ctrl-C
-      // leaves at once, and the `creating` entry tells the next build to report it.
-      ({ taskId } = await ctx.client.createTask({ model: item.asset.model, input: item.asset.input }));
+      // leaves at once, and the `creating` entry tells the next build to hold it.
+      ({ taskId } = await awaitingAnswer(item.specHash, () => ctx.client.createTask({ model: item.asset.model, input: item.asset.input })));
     } catch (error) {
       release();
-      const verdict = await refused(ctx, item, error, tries, attempt);
+      ctx.breaker.note('create', error);
+      const verdict = await refused(ctx, item, error, { tries, attempt, sentAt });
       if (verdict === 'again') continue;
       return verdict;
     }
     release();
+    ctx.breaker.note('create');
     return accepted(ctx, item, taskId);
   }
 }
@@ -90,16 +94,16 @@ async function refused(
   ctx: GenerateContext,
   item: PlannedAsset,
   error: unknown,
-  tries: { failures: number; limited: number },
-  attempt: number,
+  at: { tries: { failures: number; limited: number }; attempt: number; sentAt: string },
 ): Promise<CreateOutcome | 'again'> {
+  const { tries, attempt } = at;
   if (!(error instanceof ApiError)) throw error;
   if (error.maybeCreated === true) {
     // Sent, but no answer: the task may exist and be billed, and the API cannot find it for us.
-    // The asset fails, reported as a possible charge; the journal entry goes, so the next build
-    // does not count it again. Interrupted, the entry stays: the next build reports it.
+    // The asset fails, reported as a possible charge, and the request is recorded as unanswered:
+    // the next builds hold the asset rather than pay again without the user's word.
+    await ctx.store.journal.record(journalEntry(ctx, item, { state: 'unanswered', createdAt: at.sentAt }));
     if (ctx.signal.aborted) throw abortError(ctx.signal);
-    await ctx.store.journal.remove(item.specHash);
     return failed(error, { maybeCharged: true });
   }
   // Certainly not created: forget the intent, so no false alarm is raised later.
@@ -107,13 +111,14 @@ async function refused(
   if (ctx.signal.aborted) throw abortError(ctx.signal);
   if (error.code === 'E_API_AUTH') throw error; // the whole build stops
   if (error.code === 'E_API_CREDITS') {
-    ctx.gate.noCreditsLeft();
+    if (!ctx.gate.closed()) ctx.gate.noCreditsLeft(await balance(ctx));
     return failed(error, { notStarted: true });
   }
   const rateLimited = error.code === 'E_API_RATE_LIMIT';
   if (rateLimited) tries.limited++;
   else tries.failures++;
   if (!error.retryable || tries.failures > ctx.retry.attempts || tries.limited > MAX_RATE_LIMITED) return failed(error);
+  if (ctx.gate.closed()) return notSubmitted(ctx);
   // A 429 slows every worker down, not just this one (the limiter adds jitter).
   const delayMs = rateLimited
     ? ctx.limiter.rateLimited(error.retryAfterMs)
@@ -136,7 +141,12 @@ function failed(error: KieaudioError, facts: { maybeCharged?: boolean; notStarte
   return { ok: false, error, notStarted: facts.notStarted === true, maybeCharged: facts.maybeCharged === true };
 }
 
-function notSubmitted(): CreateOutcome {
-  const code: ErrorCode = 'E_API_CREDITS';
-  return failed(new KieaudioError(code, 'not submitted: the account has no credits left'), { notStarted: true });
+function notSubmitted(ctx: GenerateContext): CreateOutcome {
+  const why = ctx.gate.whyClosed() ?? new KieaudioError('E_API', 'not submitted');
+  return failed(why, { notStarted: true });
+}
+
+/** The account's balance for the 402 message: a free call, best effort and short. */
+async function balance(ctx: GenerateContext): Promise<number | undefined> {
+  return ctx.client.getCredits({ signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(5_000)]) }).catch(() => undefined);
 }

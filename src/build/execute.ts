@@ -18,6 +18,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
 import type { TaskInFlight } from './generate-context.js';
+import { clearUnansweredRestored, tidyJournal } from './journal-upkeep.js';
 import { restoreAll } from './restore.js';
 
 export interface ExecuteOptions {
@@ -58,6 +59,7 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
   try {
     await tidyState(ctx, options);
     await restoreAll(ctx, options.plan.items);
+    await clearUnansweredRestored(ctx, options.gathered.journal.unanswered, options.plan);
     if (api) {
       const { generateAll } = await import('./generate-all.js');
       await generateAll(ctx, {
@@ -87,39 +89,16 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
 /**
  * Before any work: temp files of killed builds beside the config and in the state folder (output
  * and cache folders are swept as they are written to), journal entries whose work is done, and
- * lock entries of up-to-date assets whose id changed. What the journal says about earlier builds
- * that this one cannot fix is said once.
+ * lock entries of up-to-date assets whose id changed (journal-upkeep.ts has the journal's part).
  */
 async function tidyState(ctx: BuildContext, options: ExecuteOptions): Promise<void> {
-  const { gathered } = options;
   for (const folder of stateFolders(ctx.project)) await sweepStaleTemps(folder);
-  for (const entry of gathered.finishedJournal) await ctx.store.journal.remove(entry.specHash);
   for (const item of options.plan.items) if (item.action.type === 'up-to-date') refreshLockEntry(ctx.lockWriter, item);
-  reportJournal(gathered, ctx.emit);
-  for (const entry of gathered.lostCreates) await ctx.store.journal.remove(entry.specHash);
+  await tidyJournal(ctx, options.gathered.journal, options.plan);
 }
 
 /** An up-to-date asset whose `id` changed still gets its lock entry updated (no other effect). */
 function refreshLockEntry(lockWriter: LockWriter, item: PlannedAsset): void {
   const entry = lockWriter.lock.assets[item.asset.out];
   if (entry && entry.id !== item.asset.id) lockWriter.set(item.asset.out, { ...entry, id: item.asset.id });
-}
-
-function reportJournal(gathered: GatheredState, emit: (event: BuildEvent) => void): void {
-  for (const entry of gathered.lostCreates) {
-    emit({
-      type: 'warning',
-      code: 'W_MAYBE_CHARGED',
-      message: `an interrupted build sent a create request for ${entry.out} at ${entry.createdAt} and stopped before the answer was recorded: that task may have been charged, and cannot be found again`,
-    });
-  }
-  const foreign = new Map<string, number>();
-  for (const e of gathered.foreignJournal) foreign.set(e.baseUrl, (foreign.get(e.baseUrl) ?? 0) + 1);
-  for (const [baseUrl, count] of foreign) {
-    emit({
-      type: 'warning',
-      code: 'W_FOREIGN_TASKS',
-      message: `${count} task${count === 1 ? '' : 's'} created on ${baseUrl} ${count === 1 ? 'is' : 'are'} still in the journal; a build against that API resumes ${count === 1 ? 'it' : 'them'}`,
-    });
-  }
 }

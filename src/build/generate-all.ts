@@ -41,14 +41,21 @@ export async function generateAll(ctx: BuildContext, options: GenerateAllOptions
   const outcomes = await Promise.all(landed.values());
   await Promise.all(copies);
 
-  const left = outcomes.filter((o) => o === 'not-started').length;
-  if (left > 0) {
-    ctx.emit({
-      type: 'warning',
-      code: 'W_NO_CREDITS',
-      message: `${left} asset${left === 1 ? ' was' : 's were'} not submitted for lack of credits (${left} still to do): top up, then run kieaudio build again`,
-    });
-  }
+  reportNotSubmitted(gen, outcomes.filter((o) => o === 'not-started').length);
+}
+
+/** Once, at the end: how many assets the closed gate kept back, and what to do about it. */
+function reportNotSubmitted(gen: GenerateContext, left: number): void {
+  if (left === 0) return;
+  const assets = `${left} asset${left === 1 ? ' was' : 's were'} not submitted`;
+  const outage = gen.gate.whyClosed()?.code === 'E_API_DOWN';
+  gen.emit({
+    type: 'warning',
+    code: outage ? 'W_API_DOWN' : 'W_NO_CREDITS',
+    message: outage
+      ? `${assets} because ${gen.baseUrl} looks down: run kieaudio build again when it answers (nothing was sent for them)`
+      : `${assets} for lack of credits (${left} still to do): top up, then run kieaudio build again`,
+  });
 }
 
 /** One paid asset; undefined when the build stopped before it could end. */

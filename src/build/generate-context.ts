@@ -10,6 +10,7 @@ import { createRateLimiter, type RateLimiter } from '../kie/rate-limiter.js';
 import { NO_JOURNAL } from '../store/journal.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
+import { createOutageBreaker, type OutageBreaker } from './outage-breaker.js';
 import { createSubmissionGate, type SubmissionGate } from './submission-gate.js';
 
 export interface RetryPolicy {
@@ -33,17 +34,21 @@ export interface GenerateContext extends BuildContext {
   /** the API's base URL, which journal entries are keyed by */
   baseUrl: string;
   gate: SubmissionGate;
+  /** counts requests that go unanswered; trips the gate when the API looks down */
+  breaker: OutageBreaker;
   /** by spec hash */
   inFlight: Map<string, TaskInFlight>;
 }
 
 export function createGenerateContext(ctx: BuildContext, api: ApiSession, inFlight: Map<string, TaskInFlight>): GenerateContext {
   const { rateLimit, pollRateLimit, poll, retry } = ctx.project.config.api;
+  const gate = createSubmissionGate(ctx.emit);
   const common = {
     ...ctx,
     baseUrl: api.baseUrl,
     retry: { attempts: retry.attempts, baseMs: retry.initialSeconds * 1000, maxMs: retry.maxSeconds * 1000 },
-    gate: createSubmissionGate(ctx.emit),
+    gate,
+    breaker: createOutageBreaker(api.baseUrl, gate, ctx.offline ? 5 : ctx.project.config.api.poll.initialSeconds * 1000),
     inFlight,
   };
   if (ctx.offline) {
@@ -53,7 +58,7 @@ export function createGenerateContext(ctx: BuildContext, api: ApiSession, inFlig
       // overwrite the entries of real, paid tasks for the same specs. It has no limits worth
       // respecting either.
       store: { ...ctx.store, journal: NO_JOURNAL },
-      client: api.client,
+      client: withBreaker(api.client, common.breaker),
       limiter: createRateLimiter({ requests: 1_000, intervalMs: 1_000 }),
       schedule: { initialMs: 5, maxMs: 50, timeoutMs: DEFAULT_POLL_SCHEDULE.timeoutMs },
     };
@@ -62,7 +67,7 @@ export function createGenerateContext(ctx: BuildContext, api: ApiSession, inFlig
   return {
     ...common,
     client: withPollBudget(
-      api.client,
+      withBreaker(api.client, common.breaker),
       createRateLimiter({
         requests: pollRateLimit.requests,
         intervalMs: pollIntervalMs,
@@ -71,5 +76,23 @@ export function createGenerateContext(ctx: BuildContext, api: ApiSession, inFlig
     ),
     limiter: createRateLimiter({ requests: rateLimit.requests, intervalMs: rateLimit.intervalSeconds * 1000 }),
     schedule: { initialMs: poll.initialSeconds * 1000, maxMs: poll.maxSeconds * 1000, timeoutMs: poll.timeoutSeconds * 1000 },
+  };
+}
+
+/** The client with every status poll counted by the breaker, and refused once it has tripped. */
+function withBreaker(client: KieClient, breaker: OutageBreaker): KieClient {
+  return {
+    ...client,
+    async getTask(taskId, opts) {
+      breaker.check();
+      try {
+        const info = await client.getTask(taskId, opts);
+        breaker.note('poll');
+        return info;
+      } catch (error) {
+        breaker.note('poll', error);
+        throw error;
+      }
+    },
   };
 }

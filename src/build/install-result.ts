@@ -43,7 +43,18 @@ export async function installResult(ctx: GenerateContext, item: PlannedAsset, ta
 
 function download(ctx: GenerateContext, item: PlannedAsset, url: string, target: string) {
   const { asset } = item;
-  return withRetry(() => downloadResult({ client: ctx.client, url, dest: target, format: asset.format, signal: ctx.signal }), {
+  const attempt = async () => {
+    ctx.breaker.check(); // the API looks down: the task stays journalled for the next build
+    try {
+      const result = await downloadResult({ client: ctx.client, url, dest: target, format: asset.format, signal: ctx.signal });
+      ctx.breaker.note('download');
+      return result;
+    } catch (error) {
+      ctx.breaker.note('download', error);
+      throw error;
+    }
+  };
+  return withRetry(attempt, {
     signal: ctx.signal,
     retries: ctx.retry.attempts,
     baseMs: ctx.retry.baseMs,

@@ -35,6 +35,7 @@ export function createTally(
     failed: 0,
     kept: 0,
     notStarted: 0,
+    held: 0,
     orphans: options.orphans,
     creditsUsed: 0,
     possibleDuplicateCharges: 0,
@@ -66,6 +67,9 @@ function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEven
       return;
     case 'kept':
       summary.kept++;
+      return;
+    case 'held':
+      summary.held++;
       return;
     case 'generated':
       summary.generated++;

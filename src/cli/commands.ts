@@ -45,8 +45,9 @@ export const COMMANDS = {
       regenerate: { type: 'boolean' },
       frozen: { type: 'boolean' },
       'no-wait': { type: 'boolean' },
+      'resend-unanswered': { type: 'boolean' },
     },
-    help: { ...pick('only', 'concurrency', 'force', 'regenerate', 'frozen', 'offline', 'no-wait'), ...COMMON_HELP },
+    help: { ...pick('only', 'concurrency', 'force', 'regenerate', 'resend-unanswered', 'frozen', 'offline', 'no-wait'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { build } = await import('../build/build.js');
       const result = await build({
@@ -54,6 +55,7 @@ export const COMMANDS = {
         concurrency: parseConcurrency(flags.concurrency),
         force: flags.force === true,
         regenerate: flags.regenerate === true,
+        resendUnanswered: flags['resend-unanswered'] === true,
         frozen: flags.frozen === true,
         wait: flags['no-wait'] !== true,
         signal: ctx.signal,
@@ -70,20 +72,28 @@ export const COMMANDS = {
         );
         return EXIT.frozen;
       }
-      return result.failures.length > 0 ? EXIT.failed : EXIT.ok;
+      // a held asset is one the build could not make without risking a second payment
+      return result.failures.length > 0 || result.summary.held > 0 ? EXIT.failed : EXIT.ok;
     },
   },
   plan: {
     summary: 'show what build would do for each asset and why; no API calls, no writes',
     usage: 'kieaudio plan [options]',
-    options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS, force: { type: 'boolean' }, regenerate: { type: 'boolean' } },
-    help: { ...pick('only', 'force', 'regenerate', 'offline'), ...COMMON_HELP },
+    options: {
+      ...PROJECT_FLAGS,
+      ...SELECTION_FLAGS,
+      force: { type: 'boolean' },
+      regenerate: { type: 'boolean' },
+      'resend-unanswered': { type: 'boolean' },
+    },
+    help: { ...pick('only', 'force', 'regenerate', 'resend-unanswered', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { plan } = await import('../commands/plan.js');
       const { project, plan: p } = await plan({
         ...commonOptions(flags),
         force: flags.force === true,
         regenerate: flags.regenerate === true,
+        resendUnanswered: flags['resend-unanswered'] === true,
       });
       reportWarnings(project, ctx);
       const { renderPlan } = await import('./render-plan.js');

@@ -20,6 +20,7 @@ export interface ParsedFlags {
   cache?: boolean;
   'dry-run'?: boolean;
   'no-wait'?: boolean;
+  'resend-unanswered'?: boolean;
 }
 
 export type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
@@ -55,6 +56,8 @@ export const HELP = {
   help: '--help, -h          show this help',
   cache: '--cache             also delete cache entries no asset or lock entry uses',
   'dry-run': '--dry-run           say what would be deleted, delete nothing',
+  'resend-unanswered':
+    '--resend-unanswered send again the create requests that got no answer (each may have been charged: check the kie.ai dashboard first)',
   'no-wait': '--no-wait           fail at once (exit 1) if another build is running in this project, instead of waiting',
 } as const;
 

@@ -3,6 +3,8 @@
  * is in flight settle, so the journal is kept and the next build resumes it; the second leaves at
  * once. Either way every file at `out` is still whole: outputs are only ever renamed in.
  */
+
+import { createsAwaitingAnswer } from '../build/unanswered-creates.js';
 import { KieaudioError } from '../errors.js';
 import { removeLiveTempFilesSync } from '../store/atomic-write.js';
 import { EXIT } from './exit-codes.js';
@@ -16,7 +18,7 @@ export interface Interrupts {
 }
 
 /** Listens for interrupts until `removeListeners()`; the first aborts `signal`, the second exits. */
-export function listenForInterrupts(output: Pick<Output, 'notice'>): Interrupts {
+export function listenForInterrupts(output: Pick<Output, 'notice' | 'close'>): Interrupts {
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
@@ -27,6 +29,14 @@ export function listenForInterrupts(output: Pick<Output, 'notice'>): Interrupts 
     } else {
       // Outputs are only ever renamed into place, so none is half-written; temp files go too.
       removeLiveTempFilesSync();
+      const unanswered = createsAwaitingAnswer();
+      if (unanswered > 0) {
+        output.notice(
+          `quit with ${unanswered} create request${unanswered === 1 ? '' : 's'} still waiting for an answer: each may have been charged. ` +
+            'The next build holds those assets instead of paying again (kieaudio status lists them; --resend-unanswered sends them)',
+        );
+        output.close();
+      }
       process.exit(EXIT.interrupted);
     }
   };

@@ -25,7 +25,7 @@ export const CommandLineSchemas = [
   line('status', 'status --json: one line per asset and per orphaned output', {
     asset: z.string().optional().describe('absent for orphaned outputs'),
     out: z.string(),
-    status: z.enum(['up to date', 'stale', 'missing', 'modified by hand', 'placeholder', 'orphaned']),
+    status: z.enum(['up to date', 'stale', 'missing', 'modified by hand', 'placeholder', 'maybe charged', 'orphaned']),
     reason: z.string().optional(),
     intact: z.boolean().optional().describe('orphans: the file still holds what kieaudio wrote'),
   }),

@@ -5,7 +5,14 @@ import { escapeStrings } from './escape.js';
 import { paint, type Style } from './paint.js';
 
 /** Events that report a problem: their lines go to stderr. */
-export const PROBLEM_EVENTS: ReadonlySet<WatchEvent['type']> = new Set(['failed', 'warning', 'kept', 'interrupted', 'rebuild-error']);
+export const PROBLEM_EVENTS: ReadonlySet<WatchEvent['type']> = new Set([
+  'failed',
+  'held',
+  'warning',
+  'kept',
+  'interrupted',
+  'rebuild-error',
+]);
 
 export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: boolean }): string | undefined {
   const { color, verbose } = opts;
@@ -56,6 +63,8 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       return `${label(color, 'cyan', 'recorded')}${event.out}${paint(color, 'dim', '  already holds the cached result')}`;
     case 'kept':
       return `${label(color, 'yellow', 'kept')}${event.out}  ${event.reason}`;
+    case 'held':
+      return `${label(color, 'red', 'held')}${event.out}  ${event.reason}`;
     case 'failed': {
       const task = event.taskId ? ` (task ${event.taskId})` : '';
       const charged = event.maybeCharged ? ' — the request may have been charged although no answer came' : '';
@@ -126,13 +135,18 @@ export function renderSummary(s: BuildSummary, color: boolean): string {
   ];
   if (s.kept > 0) parts.push(paint(color, 'yellow', `${s.kept} left alone`));
   if (s.notStarted > 0) parts.push(paint(color, 'yellow', `${s.notStarted} not started`));
+  if (s.held > 0) parts.push(paint(color, 'red', `${s.held} held`));
   const tail = [`${s.creditsUsed} credits used`, `${(s.durationMs / 1000).toFixed(1)}s`];
   if (s.placeholders) tail.push('offline placeholders');
   let text = `${parts.join(', ')} · ${tail.join(' · ')}`;
   if (s.orphans > 0)
     text += `\n${s.orphans} orphaned output${s.orphans === 1 ? '' : 's'} (kieaudio status lists them, kieaudio clean removes them)`;
   if (s.possibleDuplicateCharges > 0) {
-    text += `\n${paint(color, 'yellow', `${s.possibleDuplicateCharges} create request${s.possibleDuplicateCharges === 1 ? '' : 's'} got no answer: each may have been charged without a result`)}`;
+    const n = s.possibleDuplicateCharges;
+    text += `\n${paint(color, 'yellow', `${n} create request${n === 1 ? '' : 's'} got no answer: each may have been charged without a result; ${n === 1 ? 'it is' : 'they are'} not sent again on ${n === 1 ? 'its' : 'their'} own (kieaudio status shows ${n === 1 ? 'it' : 'them'})`)}`;
+  }
+  if (s.held > 0) {
+    text += `\n${paint(color, 'red', `${s.held} asset${s.held === 1 ? ' was' : 's were'} held: an earlier create request for ${s.held === 1 ? 'it' : 'each'} got no answer and may have been charged. Check the kie.ai dashboard; then kieaudio build --resend-unanswered sends ${s.held === 1 ? 'it' : 'them'} again`)}`;
   }
   return text;
 }

@@ -9,6 +9,7 @@ const ACTION_WORDS: Record<string, [string, Style]> = {
   restore: ['restore', 'cyan'],
   resume: ['resume', 'green'],
   generate: ['generate', 'green'],
+  hold: ['hold', 'red'],
   'keep-modified': ['keep', 'yellow'],
 };
 
@@ -31,7 +32,10 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
   lines.push(
     // resumes are tasks paid for already: not counted as "to generate", which costs credits
     `${counts.get('generate') ?? 0} to generate, ${resume > 0 ? `${resume} to resume (already paid for), ` : ''}${free} to restore, ${counts.get('up-to-date') ?? 0} up to date` +
-      ((counts.get('keep-modified') ?? 0) > 0 ? `, ${counts.get('keep-modified')} left alone` : ''),
+      ((counts.get('keep-modified') ?? 0) > 0 ? `, ${counts.get('keep-modified')} left alone` : '') +
+      ((counts.get('hold') ?? 0) > 0
+        ? `, ${counts.get('hold')} held (maybe charged: kieaudio build --resend-unanswered sends them again)`
+        : ''),
   );
   return lines.join('\n');
 }
@@ -42,6 +46,7 @@ const STATUS_STYLE: Record<string, Style> = {
   missing: 'yellow',
   placeholder: 'yellow',
   'modified by hand': 'red',
+  'maybe charged': 'red',
   orphaned: 'yellow',
 };
 

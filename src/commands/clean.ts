@@ -8,7 +8,7 @@
  */
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { planBuild } from '../plan/decide.js';
+import { planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
 import { specHash } from '../spec/hash.js';
@@ -50,7 +50,7 @@ export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
 
 async function cleanLocked(project: Project, store: ProjectStore, options: CleanOptions): Promise<CleanResult> {
   const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
-  const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, { force: false, regenerate: false, offline: false });
+  const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, planOptions({}));
   const result: CleanResult = { removed: [], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, tempFilesRemoved: 0 };
   const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockText);
 

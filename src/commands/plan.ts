@@ -3,7 +3,7 @@
  * (the same gathering and the same pure decision), with no API calls and no writes.
  */
 
-import { type Plan, planBuild } from '../plan/decide.js';
+import { type Plan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
@@ -11,6 +11,8 @@ import { type CommonOptions, prepareProject } from '../spec/prepare.js';
 export interface PlanOptions extends CommonOptions {
   force?: boolean;
   regenerate?: boolean;
+  /** plan to send again the create requests that got no answer */
+  resendUnanswered?: boolean;
 }
 
 export interface PlanResult {
@@ -24,10 +26,6 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
   const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline });
   return {
     project,
-    plan: planBuild(gathered.facts, store.lock, gathered.orphanOutputs, {
-      force: options.force === true,
-      regenerate: options.regenerate === true,
-      offline,
-    }),
+    plan: planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options)),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * `status`: each asset's state (up to date, stale, missing, modified by hand, placeholder) and
+ * `status`: each asset's state (up to date, stale, missing, modified by hand, placeholder, maybe
+ * charged) and
  * the orphaned outputs, read off the same plan a build would make. No API calls, no writes.
  */
 import type { Orphan, PlannedAsset } from '../plan/decide.js';
@@ -7,7 +8,7 @@ import type { Project } from '../project.js';
 import type { CommonOptions } from '../spec/prepare.js';
 import { plan } from './plan.js';
 
-export type AssetStatus = 'up to date' | 'stale' | 'missing' | 'modified by hand' | 'placeholder';
+export type AssetStatus = 'up to date' | 'stale' | 'missing' | 'modified by hand' | 'placeholder' | 'maybe charged';
 
 export interface StatusEntry {
   id: string;
@@ -34,6 +35,8 @@ function statusOf(item: PlannedAsset): StatusEntry {
       return { ...base, status: 'up to date' };
     case 'keep-modified':
       return { ...base, status: 'modified by hand' };
+    case 'hold':
+      return { ...base, status: 'maybe charged' };
     default:
       if (item.cause === 'placeholder') return { ...base, status: 'placeholder' };
       if (item.cause === 'missing') return { ...base, status: 'missing' };

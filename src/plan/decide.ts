@@ -10,6 +10,7 @@ import type { ResumableTask } from '../store/journal.js';
 import type { LockEntry, LockFile } from '../store/lock-file.js';
 import type { OutputState } from '../store/stat-index.js';
 import { describeChange } from './describe-change.js';
+import type { UnansweredCreate } from './journal-facts.js';
 
 export interface AssetFacts {
   asset: ResolvedAsset;
@@ -19,6 +20,8 @@ export interface AssetFacts {
   cached?: CacheRecord | undefined;
   /** a task for specHash that an earlier build created and did not finish */
   journal?: ResumableTask | undefined;
+  /** a create request for specHash that got no answer: it may have been charged */
+  unanswered?: UnansweredCreate | undefined;
 }
 
 export interface PlanOptions {
@@ -28,6 +31,25 @@ export interface PlanOptions {
   regenerate: boolean;
   /** this build writes placeholders, so placeholders count as up to date */
   offline: boolean;
+  /** send create requests that got no answer again (--resend-unanswered, or --regenerate with --only) */
+  resendUnanswered: boolean;
+}
+
+/** What the commands' options mean for the plan: one mapping, so `plan` and `build` never disagree. */
+export function planOptions(options: {
+  force?: boolean;
+  regenerate?: boolean;
+  offline?: boolean;
+  resendUnanswered?: boolean;
+  only?: string[];
+}): PlanOptions {
+  return {
+    force: options.force === true,
+    regenerate: options.regenerate === true,
+    offline: options.offline === true,
+    // --regenerate names assets to pay for; with a selection, that is the user's word for these too
+    resendUnanswered: options.resendUnanswered === true || (options.regenerate === true && (options.only?.length ?? 0) > 0),
+  };
 }
 
 export type RestoreSource =
@@ -48,6 +70,8 @@ export type Action =
   | { type: 'resume'; taskId: string; createdAt: string; creditsCounted?: boolean }
   /** create a task and pay for it */
   | { type: 'generate' }
+  /** would generate, but an earlier create request for this spec got no answer: it may have been charged */
+  | { type: 'hold'; sentAt: string | undefined }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
   | { type: 'keep-modified' };
 
@@ -150,8 +174,20 @@ function planAsset(
       cause,
     );
 
+  // The one place a plan decides to pay: unless a request for this spec may already have been charged.
+  const generate = (): PlannedAsset => {
+    if (!f.unanswered) return plan({ type: 'generate' }, change, cause);
+    const unanswered = describeUnanswered(f.unanswered);
+    if (options.resendUnanswered) return plan({ type: 'generate' }, `${change}, sending again (${unanswered})`, cause);
+    return plan(
+      { type: 'hold', sentAt: f.unanswered.sentAt },
+      `maybe charged (${unanswered}); not sent again without --resend-unanswered`,
+      cause,
+    );
+  };
+
   if (options.regenerate) {
-    return f.journal ? resume(f.journal) : plan({ type: 'generate' }, change, cause);
+    return f.journal ? resume(f.journal) : generate();
   }
   if (f.journal) return resume(f.journal);
   if (f.cached) return plan({ type: 'restore', source: { kind: 'cache' } }, `${change}, restoring from cache`, cause);
@@ -163,7 +199,13 @@ function planAsset(
       cause,
     );
   }
-  return plan({ type: 'generate' }, change, cause);
+  return generate();
+}
+
+function describeUnanswered(u: UnansweredCreate): string {
+  if (u.why === 'damaged') return 'its journal entry is damaged';
+  const at = u.sentAt ?? 'an unknown time';
+  return u.why === 'interrupted' ? `a build was interrupted waiting for an answer at ${at}` : `no answer at ${at}`;
 }
 
 /**

@@ -6,10 +6,10 @@
 import pLimit from 'p-limit';
 import type { Project, ResolvedAsset } from '../project.js';
 import { specHash } from '../spec/hash.js';
-import { isResumable, type JournalEntry, type ResumableTask } from '../store/journal.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { OutputState } from '../store/stat-index.js';
 import type { AssetFacts } from './decide.js';
+import { type JournalFacts, readJournalFacts } from './journal-facts.js';
 
 /** File system calls in flight at once while gathering: enough to hide latency, few enough for any OS. */
 const IO_CONCURRENCY = 64;
@@ -18,15 +18,8 @@ export interface GatheredState {
   store: ProjectStore;
   facts: AssetFacts[];
   orphanOutputs: Map<string, OutputState>;
-  /** journal entries that cannot be resumed against this API (another base URL) */
-  foreignJournal: JournalEntry[];
-  /** tasks whose results are already in the lock or the cache (a crash before the entry went) */
-  finishedJournal: JournalEntry[];
-  /**
-   * create requests an interrupted build sent without recording an answer: each task may exist
-   * and be billed, and cannot be found again (the API has no way to list tasks)
-   */
-  lostCreates: JournalEntry[];
+  /** what the journal says, sorted (journal-facts.ts) */
+  journal: JournalFacts;
 }
 
 export async function gatherState(
@@ -37,7 +30,7 @@ export async function gatherState(
 ): Promise<GatheredState> {
   const limit = pLimit(IO_CONCURRENCY);
   const { lock, statIndex, cache } = store;
-  const { journal, foreignJournal, finishedJournal, lostCreates } = await sortJournal(store, api);
+  const journal = await readJournalFacts(store, api);
 
   const facts = await Promise.all(
     selected.map((asset) =>
@@ -52,7 +45,7 @@ export async function gatherState(
           output.contentHash === entry.contentHash &&
           (!entry.placeholder || api.offline);
         const cached = upToDate ? undefined : await cache.lookup(hash);
-        return { asset, specHash: hash, output, cached, journal: journal.get(hash) };
+        return { asset, specHash: hash, output, cached, journal: journal.resumable.get(hash), unanswered: journal.unanswered.get(hash) };
       }),
     ),
   );
@@ -69,33 +62,5 @@ export async function gatherState(
       ),
   );
 
-  return { store, facts, orphanOutputs, foreignJournal, finishedJournal, lostCreates };
-}
-
-/** The journal's entries by what this build can do with them. */
-async function sortJournal(
-  store: ProjectStore,
-  api: { baseUrl: string; offline: boolean },
-): Promise<Pick<GatheredState, 'foreignJournal' | 'finishedJournal' | 'lostCreates'> & { journal: Map<string, ResumableTask> }> {
-  const journalList = await store.journal.list();
-  const sorted = {
-    journal: new Map<string, ResumableTask>(),
-    foreignJournal: [] as JournalEntry[],
-    lostCreates: [] as JournalEntry[],
-    finishedJournal: [] as JournalEntry[],
-  };
-  const lockedTasks = new Set<string>();
-  for (const entry of Object.values(store.lock.assets)) if (entry.taskId) lockedTasks.add(entry.taskId);
-  for (const entry of journalList.entries) {
-    if (api.offline || entry.baseUrl !== api.baseUrl) {
-      sorted.foreignJournal.push(entry);
-    } else if (isResumable(entry)) {
-      const done = lockedTasks.has(entry.taskId) || (await store.cache.lookup(entry.specHash))?.taskId === entry.taskId;
-      if (done) sorted.finishedJournal.push(entry);
-      else sorted.journal.set(entry.specHash, entry);
-    } else {
-      sorted.lostCreates.push(entry);
-    }
-  }
-  return sorted;
+  return { store, facts, orphanOutputs, journal };
 }

@@ -57,6 +57,7 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
         baseUrl: baseUrl.replace(/\/+$/, ''),
         rateLimit: { ...config.api.rateLimit },
         pollRateLimit: { ...config.api.pollRateLimit },
+        requestTimeoutSeconds: config.api.requestTimeoutSeconds,
         retry: { ...config.api.retry },
         poll: { ...config.api.poll },
       },

@@ -98,6 +98,11 @@ const ApiSchema = z
         requests: [10, 'Status polls allowed per interval, across all tasks.'],
         intervalSeconds: [1, 'Length of the poll window in seconds.'],
       }).describe("kie.ai's limit on status queries (10 per second); polls are spread evenly within it."),
+      requestTimeoutSeconds: secondsSchema()
+        .default(30)
+        .describe(
+          'Longest wait for one API request (headers and each gap in the body). A create request that times out may have been charged: it is never resent on its own.',
+        ),
       retry: z
         .strictObject(
           {

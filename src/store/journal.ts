@@ -4,12 +4,19 @@
  * the same spec again — the next build resumes polling that task instead of creating a new one.
  * One small file per spec hash: concurrent workers never rewrite each other's records. An entry is
  * written before the create request is sent, and again with the task id once it answers, so even
- * a crash in between is seen (and reported as a possible charge) rather than silently forgotten.
+ * a crash in between is seen rather than silently forgotten. A request that got no answer stays
+ * recorded (`unanswered`) until the asset is built another way or the user says to send it again:
+ * it may have been charged. A file that cannot be read is never deleted: it is listed as damaged,
+ * with whatever it still tells, and moved aside by the build (damaged-entry.ts).
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isTempName, writeFileAtomic } from './atomic-write.js';
+import { type DamagedJournalFile, describeDamage, moveDamagedAside } from './damaged-entry.js';
+
+export type { DamagedJournalFile } from './damaged-entry.js';
+
 import { sha256Hex } from './sha256.js';
 
 const JournalEntrySchema = z.object({
@@ -18,8 +25,10 @@ const JournalEntrySchema = z.object({
    * `creating`: a create request is about to be sent or is in flight — if a build finds this, the
    * process died before the answer was recorded, and the task may exist (and be billed) unseen.
    * `created`: the API answered with `taskId`.
+   * `unanswered`: the request was sent and no answer came (`createdAt` is when): a task may exist
+   * and be billed, and the API cannot find it. Not resent without the user's word.
    */
-  state: z.enum(['creating', 'created']),
+  state: z.enum(['creating', 'created', 'unanswered']),
   taskId: z.string().min(1).optional(),
   model: z.string(),
   /** the API the task was created on: a task id means nothing to another server */
@@ -39,18 +48,30 @@ export function isResumable(entry: JournalEntry): entry is ResumableTask {
   return entry.state === 'created' && entry.taskId !== undefined;
 }
 
+export interface JournalListing {
+  entries: JournalEntry[];
+  /** files that are not a readable entry (a disk fault, an editor, a half-copied folder) */
+  damaged: DamagedJournalFile[];
+}
+
 export interface Journal {
+  /** names this API's entries (a hash of its base URL): other APIs' entries share the folder */
+  readonly apiId: string;
   record(entry: JournalEntry): Promise<void>;
   remove(specHash: string): Promise<void>;
-  /** Every readable entry; unreadable files are skipped. */
-  list(): Promise<{ entries: JournalEntry[] }>;
+  /** Every entry, and every file that should be one but cannot be read. Reads only. */
+  list(): Promise<JournalListing>;
+  /** Moves a damaged file into `damaged/` beside the entries (never deletes it); returns its new path. */
+  moveAside(file: DamagedJournalFile): Promise<string>;
 }
 
 /** What an `--offline` build uses: its simulator dies with the process, so nothing is kept. */
 export const NO_JOURNAL: Journal = {
+  apiId: '',
   record: async () => undefined,
   remove: async () => undefined,
-  list: async () => ({ entries: [] }),
+  list: async () => ({ entries: [], damaged: [] }),
+  moveAside: async (file) => file.path,
 };
 
 export const JOURNAL_DIR = 'journal';
@@ -61,35 +82,54 @@ export const JOURNAL_DIR = 'journal';
  */
 export function openJournal(stateDir: string, baseUrl: string): Journal {
   const dir = join(stateDir, JOURNAL_DIR);
-  const api = sha256Hex(baseUrl).slice(0, 8);
-  const pathFor = (specHash: string) => join(dir, `${specHash}.${api}.json`);
+  const apiId = sha256Hex(baseUrl).slice(0, 8);
+  const pathFor = (specHash: string) => join(dir, `${specHash}.${apiId}.json`);
   return {
+    apiId,
     async record(entry) {
       await writeFileAtomic(pathFor(entry.specHash), `${JSON.stringify(entry)}\n`);
     },
     async remove(specHash) {
       await rm(pathFor(specHash), { force: true });
     },
-    async list() {
-      const entries: JournalEntry[] = [];
-      let names: string[];
-      try {
-        names = await readdir(dir);
-      } catch {
-        return { entries };
-      }
-      for (const name of names) {
-        // temp files are skipped, never deleted here: `plan` must not write, and a live build
-        // may be about to rename one into place
-        if (isTempName(name) || !name.endsWith('.json')) continue;
-        try {
-          const parsed = JournalEntrySchema.safeParse(JSON.parse(await readFile(join(dir, name), 'utf8')));
-          if (parsed.success) entries.push(parsed.data);
-        } catch {
-          // unreadable (a crash mid-write leaves only temp files, so this is outside damage): skipped
-        }
-      }
-      return { entries };
-    },
+    list: () => listJournal(dir),
+    moveAside: (file) => moveDamagedAside(dir, file),
   };
+}
+
+async function listJournal(dir: string): Promise<JournalListing> {
+  const listing: JournalListing = { entries: [], damaged: [] };
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return listing;
+  }
+  for (const name of names) {
+    // temp files are skipped, never deleted here: `plan` must not write, and a live build
+    // may be about to rename one into place
+    if (isTempName(name) || !name.endsWith('.json')) continue;
+    const path = join(dir, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      // a folder by that name, or a file this user cannot read: not an entry, but not ours to drop
+      listing.damaged.push(describeDamage(name, path, '', (error as NodeJS.ErrnoException).code ?? 'unreadable'));
+      continue;
+    }
+    const parsed = parseEntry(text);
+    if (parsed) listing.entries.push(parsed);
+    else listing.damaged.push(describeDamage(name, path, text, text.trim() === '' ? 'empty' : 'not a journal entry'));
+  }
+  return listing;
+}
+
+function parseEntry(text: string): JournalEntry | undefined {
+  try {
+    const parsed = JournalEntrySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -82,6 +82,7 @@ const summary = (over: Partial<Extract<WatchEvent, { type: 'summary' }>> = {}): 
   failed: 1,
   kept: 0,
   notStarted: 0,
+  held: 0,
   orphans: 0,
   creditsUsed: 12,
   possibleDuplicateCharges: 0,

@@ -20,7 +20,7 @@ function facts(a: ResolvedAsset, output: OutputState, extra: Partial<AssetFacts>
   return { asset: a, specHash: specHash(a.model, a.input), output, ...extra };
 }
 
-const opts = { force: false, regenerate: false, offline: false };
+const opts = { force: false, regenerate: false, offline: false, resendUnanswered: false };
 const file = (contentHash: string): OutputState => ({ exists: true, contentHash, size: 10 });
 const missing: OutputState = { exists: false };
 

@@ -5,7 +5,8 @@
  * served for the task the lock names, leave no temp file behind, and never pay twice for a spec
  * without saying so: the only way to a second charge is a create request whose answer was never
  * journalled, and the next build must report each of those (W_MAYBE_CHARGED,
- * summary.possibleDuplicateCharges).
+ * summary.possibleDuplicateCharges) and hold it rather than send it again; a build with
+ * --resend-unanswered, the user's word, then finishes them.
  *
  * One kill per code path: before the create, after it (answer not journalled), after the journal,
  * between polls, mid-download (online into the cache, and --offline straight to out), with the
@@ -230,14 +231,19 @@ interface Recovered {
   tasksBefore: number;
 }
 
-/** A normal build after the kills: through the CLI, or in this process through the library. */
-async function normalBuild(c: CrashContext, viaCli: boolean): Promise<{ events: JsonLine[]; pid: number; ms: number }> {
+/**
+ * A normal build after the kills: through the CLI, or in this process through the library. Held
+ * assets (an unanswered create: maybe charged) make the CLI exit 1; `resend` is the user's word to
+ * send them again.
+ */
+async function normalBuild(c: CrashContext, viaCli: boolean, resend = false): Promise<{ events: JsonLine[]; pid: number; ms: number }> {
   if (viaCli) {
-    const run = await runKieaudio(c.onTestFinished, c.dir, ['build', '--json'], simEnv(c.sim));
-    c.expect(run.code, run.stderr).toBe(0);
+    const run = await runKieaudio(c.onTestFinished, c.dir, ['build', '--json', ...(resend ? ['--resend-unanswered'] : [])], simEnv(c.sim));
+    const held = Number(summaryOf(jsonLines(run.stdout))?.held ?? 0);
+    c.expect(run.code, run.stderr).toBe(held > 0 ? 1 : 0);
     return { events: jsonLines(run.stdout), pid: run.pid, ms: run.ms };
   }
-  const run: InProcessRun = await buildInProcess(c.dir, simEnv(c.sim));
+  const run: InProcessRun = await buildInProcess(c.dir, simEnv(c.sim), { resendUnanswered: resend });
   c.expect(run.error, 'the normal build threw').toBeUndefined();
   return run;
 }
@@ -262,6 +268,14 @@ async function crashThenRecover(c: CrashContext, s: Scenario): Promise<Recovered
   ).toEqual([]);
   const summary = summaryOf(events);
   expect(summary?.failed).toBe(0);
+  // a create the killed build sent without recording an answer may have been charged: held, not resent
+  const held = events.filter((e) => e.type === 'held').map((e) => e.out as string);
+  // (an earlier killed build of the same wreck may have recorded some as unanswered already)
+  const unanswered = afterKill.journal.filter((e) => e.state === 'creating' || e.state === 'unanswered');
+  expect(held.sort(), 'the unanswered creates are held').toEqual(unanswered.map((e) => e.out).sort());
+  // 2b. the user's word: send them again (the assets are finished either way below)
+  const resent = held.length > 0 ? await normalBuild(c, s.recoverWithCli === true, true) : undefined;
+  if (resent) expect(summaryOf(resent.events)).toMatchObject({ held: 0, failed: 0, generated: held.length });
 
   // every task the killed build journalled is polled again — or its result, already fetched,
   // is taken from the cache or was already recorded in the lock: never paid for again

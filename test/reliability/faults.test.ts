@@ -126,17 +126,28 @@ describe.concurrent('a 52-asset build under each fault, then all mixed', { timeo
       s.extra?.(sim.stats(), expect);
 
       // faults off: the next build makes exactly the failed assets: it resumes the tasks it had
-      // paid for (journalled) and creates new ones only for the rest
+      // paid for (journalled) and creates new ones for the rest, except those whose create
+      // request got no answer (they may have been charged): it holds them until told otherwise
       sim.setFaults({ ...NO_FAULTS });
+      const maybeCharged = result.failures.filter((f) => f.maybeCharged).length;
       const before = sim.stats();
       const again: BuildEvent[] = [];
       const second = await build({ cwd: dir, env, onEvent: (e) => again.push(e) });
       expect(second.failures).toEqual([]);
-      expect(second.summary.generated).toBe(result.failures.length);
+      expect(second.summary.held).toBe(maybeCharged);
+      expect(second.summary.generated).toBe(result.failures.length - maybeCharged);
       expect(second.summary.upToDate).toBe(ASSETS - result.failures.length);
       const resumed = again.filter((e) => e.type === 'planned' && e.action === 'resume').length;
-      expect(sim.stats().tasksCreated - before.tasksCreated).toBe(result.failures.length - resumed);
+      expect(sim.stats().tasksCreated - before.tasksCreated).toBe(result.failures.length - maybeCharged - resumed);
       await verifyBuild(expect, { dir, sim, result: second, events: again, earlierEvents: events });
+
+      // the user's word: send them again
+      const third: BuildEvent[] = [];
+      const resent = await build({ cwd: dir, env, resendUnanswered: true, onEvent: (e) => third.push(e) });
+      expect(resent.failures).toEqual([]);
+      expect(resent.summary.generated).toBe(maybeCharged);
+      expect(resent.summary.held).toBe(0);
+      await verifyBuild(expect, { dir, sim, result: resent, events: third, earlierEvents: [...events, ...again] });
     });
   }
 });

@@ -211,9 +211,10 @@ export async function verifyBuild(
   const stats = sim.stats();
 
   expect(new Set(failures.map((f) => f.out)).size, 'one failure per asset at most').toBe(failures.length);
-  expect(summary.generated + summary.failed + summary.notStarted + summary.upToDate + summary.restored, 'every asset accounted for').toBe(
-    assets.length,
-  );
+  expect(
+    summary.generated + summary.failed + summary.notStarted + summary.upToDate + summary.restored + summary.held,
+    'every asset accounted for',
+  ).toBe(assets.length);
   expect(failures.length).toBe(summary.failed + summary.notStarted);
 
   // what this build paid for: the tasks of the assets it built, and of those it failed to install
@@ -225,6 +226,7 @@ export async function verifyBuild(
   }
   let extraCharges = 0;
   let paidUnbuilt = 0;
+  const held = new Set(events.flatMap((e) => (e.type === 'held' ? [e.out] : [])));
   for (const asset of assets) {
     const path = join(project.config.outDir, asset.out);
     const failure = failures.find((f) => f.out === asset.out);
@@ -234,6 +236,11 @@ export async function verifyBuild(
       allowed,
     );
 
+    if (held.has(asset.out)) {
+      expect(await exists(path), `${asset.out} is held but a file is at out`).toBe(false);
+      extraCharges += Math.max(0, charged - 1);
+      continue;
+    }
     if (failure) {
       expect(failure.code, `${asset.out}: failure code`).toMatch(/^E_[A-Z_]+$/);
       expect(failure.message.length, `${asset.out}: failure message`).toBeGreaterThan(10);
@@ -279,19 +286,25 @@ export async function verifyBuild(
   const files = await listFiles(dir);
   expect(files.filter(isTempFile), 'temp files left behind').toEqual([]);
   // the journal keeps only tasks of failed assets that can be resumed (still running, or paid
-  // for with the result not downloaded yet), each under the task id the failure names
+  // for with the result not downloaded yet), each under the task id the failure names, and the
+  // create requests that got no answer (failed as maybe charged, or held from an earlier build)
   for (const file of files.filter((f) => f.startsWith('.kieaudio/journal/'))) {
     const entry = JSON.parse(await readFile(join(dir, file), 'utf8')) as { specHash: string; state: string; taskId?: string };
     const asset = assets.find((a) => specHash(a.model, a.input) === entry.specHash);
     const failure = failures.find((f) => f.out === asset?.out);
+    if (asset !== undefined && held.has(asset.out)) {
+      expect(entry, `journal entry ${file} of held ${asset.out}`).toMatchObject({ state: 'unanswered' });
+      continue;
+    }
     expect(failure, `journal entry ${file} for ${asset?.out ?? 'no declared asset'}, which did not fail`).toBeDefined();
-    expect(entry, `journal entry ${file}`).toMatchObject({ state: 'created', taskId: failure?.taskId });
+    if (failure?.maybeCharged) expect(entry, `journal entry ${file}`).toMatchObject({ state: 'unanswered' });
+    else expect(entry, `journal entry ${file}`).toMatchObject({ state: 'created', taskId: failure?.taskId });
   }
   // no stray file in outDir: exactly the built outputs
   const outFiles = files.filter((f) => f.startsWith('out/')).map((f) => f.slice(4));
   expect(outFiles).toEqual(
     assets
-      .filter((a) => !failures.some((f) => f.out === a.out))
+      .filter((a) => !failures.some((f) => f.out === a.out) && !held.has(a.out))
       .map((a) => a.out)
       .sort(),
   );

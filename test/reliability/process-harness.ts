@@ -130,7 +130,7 @@ export interface InProcessRun {
 export async function buildInProcess(
   cwd: string,
   env: Record<string, string>,
-  opts: { offline?: boolean; timeoutMs?: number } = {},
+  opts: { offline?: boolean; timeoutMs?: number; resendUnanswered?: boolean } = {},
 ): Promise<InProcessRun> {
   const started = Date.now();
   const events: JsonLine[] = [];
@@ -140,6 +140,7 @@ export async function buildInProcess(
       cwd,
       env,
       offline: opts.offline === true,
+      resendUnanswered: opts.resendUnanswered === true,
       signal: AbortSignal.timeout(opts.timeoutMs ?? 20_000),
       onEvent: (e) => events.push(JSON.parse(JSON.stringify(e)) as JsonLine),
     });
@@ -187,7 +188,7 @@ export function tempOwner(path: string): number | undefined {
 
 export interface JournalFile {
   specHash: string;
-  state: 'creating' | 'created';
+  state: 'creating' | 'created' | 'unanswered';
   taskId?: string;
   out: string;
 }
