@@ -18,7 +18,7 @@ export interface Interrupts {
 }
 
 /** Listens for interrupts until `removeListeners()`; the first aborts `signal`, the second exits. */
-export function listenForInterrupts(output: Pick<Output, 'notice' | 'close'>): Interrupts {
+export function listenForInterrupts(output: Pick<Output, 'notice' | 'event' | 'close'>): Interrupts {
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
@@ -31,10 +31,13 @@ export function listenForInterrupts(output: Pick<Output, 'notice' | 'close'>): I
       removeLiveTempFilesSync();
       const unanswered = createsAwaitingAnswer();
       if (unanswered > 0) {
-        output.notice(
-          `quit with ${unanswered} create request${unanswered === 1 ? '' : 's'} still waiting for an answer: each may have been charged. ` +
+        output.event({
+          type: 'warning',
+          code: 'W_MAYBE_CHARGED',
+          message:
+            `quit with ${unanswered} create request${unanswered === 1 ? '' : 's'} still waiting for an answer: each may have been charged. ` +
             'The next build holds those assets instead of paying again (kieaudio status lists them; --resend-unanswered sends them)',
-        );
+        });
         output.close();
       }
       process.exit(EXIT.interrupted);

@@ -134,7 +134,9 @@ describe.concurrent.each([true, false])('API errors with errorsAsBodyCode %s (te
     expect(built.length, 'every task created was finished and downloaded').toBe(5);
     expect(run.stdout).toMatch(/5 generated, 0 restored, 0 up to date, 0 failed, 15 not started/);
     // says what the account has (a 402 is "not enough for this task", not always "none left")
-    expect(run.stderr).toMatch(/refused a task for lack of credits \(the account has 0 credits, less than the task costs\): no new tasks will be submitted/);
+    expect(run.stderr).toMatch(
+      /refused a task for lack of credits \(the account has 0 credits, less than the task costs\): no new tasks will be submitted/,
+    );
     // how many assets are left: the 15 this run will not build (the tasks in flight "will finish")
     expect(run.stderr).toMatch(/15 assets were not submitted for lack of credits \(15 still to do\)/);
     // each named as the summary counts it

@@ -116,6 +116,48 @@ describe.concurrent('Ctrl-C', () => {
     expect(check.lock.assets[asset.out]?.taskId).toBe(submitted?.taskId);
   });
 
+  it('SIGINT twice while create requests await their answers: says how many were left unanswered; the next build holds them and sends nothing for them', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const dir = await makeFixtureProject(onTestFinished, { assets: VOICES, concurrency: 4 });
+    let arrived = 0;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const sim = await startSim(onTestFinished, {
+      onRequest: async (r) => {
+        if (r.route !== 'POST /api/v1/jobs/createTask') return;
+        arrived++;
+        await released; // slow creates: no answer until the client is gone
+      },
+    });
+    const child = spawnKieaudio(dir, ['build'], simEnv(sim), onTestFinished);
+    await waitUntil(() => arrived === VOICES.length, 'every create request is out');
+    child.proc.kill('SIGINT');
+    await child.waitFor(/Ctrl-C again to quit at once/, { stream: 'stdout' });
+    child.proc.kill('SIGINT');
+    const exit = await child.exit;
+    expect(exit.code, child.stderr).toBe(130);
+    expect(child.stderr).toMatch(
+      new RegExp(`quit with ${VOICES.length} create requests still waiting for an answer: each may have been charged`),
+    );
+    release(); // the server goes on: the tasks exist, and are charged
+    await waitUntil(() => sim.stats().tasksCreated === VOICES.length, 'the tasks were made');
+
+    const creates = sim.stats().createRequests;
+    const status = await runKieaudio(onTestFinished, dir, ['status'], simEnv(sim));
+    expect(status.stdout.split('\n').filter((l) => l.startsWith('maybe charged')).length).toBe(VOICES.length);
+    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
+    expect(run.code, run.stderr).toBe(1);
+    const events = jsonLines(run.stdout);
+    expect(events.filter((e) => e.type === 'held').length).toBe(VOICES.length);
+    expect(events.filter((e) => e.type === 'warning' && e.code === 'W_MAYBE_CHARGED').length).toBe(VOICES.length);
+    expect(sim.stats().createRequests, 'nothing was sent again').toBe(creates);
+    console.log(
+      `[interrupt] SIGINT twice with ${VOICES.length} creates unanswered: exit ${exit.code}; next build held ${VOICES.length}, sent ${sim.stats().createRequests - creates} create requests`,
+    );
+  });
+
   it('SIGINT twice mid-download: exit 130 at once, no partial or temp file anywhere; the next build resumes the task', async ({
     expect,
     onTestFinished,
