@@ -94,6 +94,8 @@ export class ApiError extends KieaudioError {
   readonly recordMissing: boolean;
   /** a task that failed upstream (failCode 500, not a refusal): nothing was charged, a new task may work */
   readonly transient: boolean;
+  /** no HTTP answer came at all (refused, reset, timed out): the server, or the way to it, is not there */
+  readonly noResponse: boolean;
 
   constructor(code: ErrorCode, message: string, options: ApiErrorOptions) {
     super(code, message, options);
@@ -104,6 +106,7 @@ export class ApiError extends KieaudioError {
     this.maybeCreated = options.maybeCreated;
     this.recordMissing = options.recordMissing === true;
     this.transient = options.transient === true;
+    this.noResponse = options.noResponse === true;
   }
 }
 
@@ -115,6 +118,7 @@ export interface ApiErrorOptions {
   maybeCreated?: boolean | undefined;
   recordMissing?: boolean;
   transient?: boolean;
+  noResponse?: boolean;
   cause?: unknown;
   details?: Record<string, unknown>;
 }

@@ -93,11 +93,10 @@ function noteTransfer(
   }
 }
 
-/** A failure that says nothing came back: the network, or a server that is not answering. */
+/**
+ * A failure that says the server is not there: no answer at all, or one saying it is unavailable.
+ * A download cut short or of the wrong kind was answered: a bad file, not an outage.
+ */
 function isUnreachable(error: unknown): boolean {
-  if (!(error instanceof ApiError)) return false;
-  if (error.code === 'E_NETWORK' || error.code === 'E_API_UNAVAILABLE') return true;
-  // a download that could not be fetched or was cut off keeps the network error as its cause; one
-  // that was answered (an HTTP status, a file of the wrong kind) has none
-  return error.code === 'E_DOWNLOAD' && error.status === undefined && error.cause !== undefined;
+  return error instanceof ApiError && (error.noResponse || error.code === 'E_API_UNAVAILABLE');
 }

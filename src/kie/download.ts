@@ -157,6 +157,7 @@ async function fetchFollowingRedirects(
       if (signal?.aborted) throw abortError(signal);
       throw downloadError(`could not fetch the result (${errorCode(error) ?? 'network error'})`, {
         retryable: true,
+        noResponse: true,
         cause: error,
         details: { url: safeUrl(url) },
       });
@@ -208,10 +209,11 @@ function headerText(value: string | string[] | undefined): string | undefined {
 
 export function downloadError(
   message: string,
-  options: { retryable: boolean; cause?: unknown; details: Record<string, unknown> },
+  options: { retryable: boolean; noResponse?: boolean; cause?: unknown; details: Record<string, unknown> },
 ): ApiError {
   return new ApiError('E_DOWNLOAD', `download: ${message}`, {
     retryable: options.retryable,
+    noResponse: options.noResponse === true,
     cause: options.cause,
     status: typeof options.details.status === 'number' ? options.details.status : undefined,
     details: options.details,

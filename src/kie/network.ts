@@ -46,6 +46,7 @@ export function networkError(
   const reason = context.timedOutMs !== undefined ? `timed out after ${context.timedOutMs} ms` : describe(code);
   return new ApiError('E_NETWORK', `${context.route}: ${reason}`, {
     retryable: true,
+    noResponse: true,
     maybeCreated: context.create ? context.timedOutMs !== undefined || !neverSent(error) : undefined,
     cause: redactCause(error, context.secret),
     details: { route: context.route, errno: code },

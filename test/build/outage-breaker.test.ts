@@ -8,7 +8,7 @@ import type { BuildEvent } from '../../src/events.js';
 const unanswered = () => new ApiError('E_NETWORK', 'timed out', { retryable: true, maybeCreated: true });
 const refused = () => new ApiError('E_NETWORK', 'connection refused', { retryable: true, maybeCreated: false });
 const answeredError = () => new ApiError('E_API_UNAVAILABLE', 'server error', { retryable: true, maybeCreated: false });
-const pollFailed = () => new ApiError('E_NETWORK', 'connection reset', { retryable: true });
+const pollFailed = () => new ApiError('E_NETWORK', 'connection reset', { retryable: true, noResponse: true });
 
 function setUp() {
   const events: BuildEvent[] = [];
@@ -68,6 +68,17 @@ describe('the outage breaker', () => {
       breaker.note('poll', pollFailed());
       clock.now += 10_000;
       if (i % 2 === 1) breaker.note('poll');
+    }
+    expect(gate.closed()).toBe(false);
+  });
+});
+
+describe('what the breaker does not count as an outage', () => {
+  it('downloads that were answered, however badly (cut short, the wrong kind of file)', () => {
+    const { gate, breaker, clock } = setUp();
+    for (let i = 0; i < 20; i++) {
+      breaker.note('download', new ApiError('E_DOWNLOAD', 'download: transfer interrupted after 10 bytes', { retryable: true }));
+      clock.now += 10_000;
     }
     expect(gate.closed()).toBe(false);
   });

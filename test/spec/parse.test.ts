@@ -53,6 +53,7 @@ describe('valid files', () => {
         baseUrl: 'https://api.kie.ai',
         rateLimit: { requests: 20, intervalSeconds: 10 },
         pollRateLimit: { requests: 10, intervalSeconds: 1 },
+        requestTimeoutSeconds: 30,
         retry: { attempts: 5, initialSeconds: 0.5, maxSeconds: 30 },
         poll: { initialSeconds: 2, maxSeconds: 30, timeoutSeconds: 900 },
       },
