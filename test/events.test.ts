@@ -34,6 +34,8 @@ const SAMPLES: JsonLinePayload[] = [
   {
     type: 'summary',
     generated: 1,
+    resumed: 0,
+    recovered: 0,
     restored: 0,
     upToDate: 2,
     failed: 0,

@@ -17,6 +17,7 @@ import { createOutFolders } from '../store/out-dir-guard.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
+import { repairCacheRecords, reportUnrecoverable } from './damage-report.js';
 import type { TaskInFlight } from './generate-context.js';
 import { restoreAll } from './restore.js';
 
@@ -86,15 +87,18 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
 
 /**
  * Before any work: temp files of killed builds beside the config and in the state folder (output
- * and cache folders are swept as they are written to), journal entries whose work is done, and
- * lock entries of up-to-date assets whose id changed. What the journal says about earlier builds
- * that this one cannot fix is said once.
+ * and cache folders are swept as they are written to), journal entries whose work is done, lock
+ * entries of up-to-date assets whose id changed, and damaged cache records. What the journal says
+ * about earlier builds that this one cannot fix is said once, and so is every asset paid for again
+ * although the lock names its task.
  */
 async function tidyState(ctx: BuildContext, options: ExecuteOptions): Promise<void> {
   const { gathered } = options;
   for (const folder of stateFolders(ctx.project)) await sweepStaleTemps(folder);
   for (const entry of gathered.finishedJournal) await ctx.store.journal.remove(entry.specHash);
   for (const item of options.plan.items) if (item.action.type === 'up-to-date') refreshLockEntry(ctx.lockWriter, item);
+  await repairCacheRecords(ctx, gathered.cacheRepairs, options.plan.items);
+  reportUnrecoverable(ctx, options.plan.items);
   reportJournal(gathered, ctx.emit);
   for (const entry of gathered.lostCreates) await ctx.store.journal.remove(entry.specHash);
 }
