@@ -59,6 +59,16 @@ async function lostProject(
   return { dir, sim, env, lockText, taskOf: (out) => lock.assets[out]?.taskId ?? '', bytes };
 }
 
+/** A project of one voice line, and a simulator; `r` makes more of either. */
+async function oneLine(onTestFinished: OnFinished, sim: SimulatorOptions) {
+  const r = resources(onTestFinished);
+  const dir = await r.project({
+    'kieaudio.config.yaml': CONFIG,
+    'audio/gate.audio.yaml': 'assets:\n  - { id: a, kind: voice, text: "Hold.", out: a.mp3 }\n',
+  });
+  return { r, dir, sim: await r.sim(sim) };
+}
+
 const warnings = (lines: readonly JsonLine[], code: string) => lines.filter((l) => l.type === 'warning' && l.code === code);
 
 describe.concurrent('an output and its cache entry gone, the lock naming its task', () => {
@@ -210,12 +220,7 @@ describe.concurrent('tasks of earlier builds', () => {
     expect,
     onTestFinished,
   }) => {
-    const r = resources(onTestFinished);
-    const dir = await r.project({
-      'kieaudio.config.yaml': CONFIG,
-      'audio/gate.audio.yaml': 'assets:\n  - { id: a, kind: voice, text: "Hold.", out: a.mp3 }\n',
-    });
-    const sim = await r.sim({ latencyMs: { min: 20_000, max: 20_000 } });
+    const { r, dir, sim } = await oneLine(onTestFinished, { latencyMs: { min: 20_000, max: 20_000 } });
     const child = spawnKieaudio(dir, ['build', '--json'], simEnv(sim), onTestFinished);
     await child.waitFor(/"type":"state"/, { stream: 'stdout' });
     await waitUntil(async () => (await journal(dir)).some((e) => 'seenAt' in e), 'the journal to say the task was seen');
@@ -233,12 +238,7 @@ describe.concurrent('tasks of earlier builds', () => {
   });
 
   it('one never seen yet still gets the "not visible yet" grace: resumed, not paid for again', async ({ expect, onTestFinished }) => {
-    const r = resources(onTestFinished);
-    const dir = await r.project({
-      'kieaudio.config.yaml': CONFIG,
-      'audio/gate.audio.yaml': 'assets:\n  - { id: a, kind: voice, text: "Hold.", out: a.mp3 }\n',
-    });
-    const sim = await r.sim({ faults: { recordInvisibleMs: 1_500 } });
+    const { dir, sim } = await oneLine(onTestFinished, { faults: { recordInvisibleMs: 1_500 } });
     // an earlier build's create was answered, then it was killed before its first poll
     const model = 'elevenlabs/text-to-speech-turbo-2-5';
     const input = { text: 'Hold.', voice: 'Rachel' };
@@ -255,12 +255,7 @@ describe.concurrent('tasks of earlier builds', () => {
   });
 
   it('a resumed download is reported as resumed, not as a new generation', async ({ expect, onTestFinished }) => {
-    const r = resources(onTestFinished);
-    const dir = await r.project({
-      'kieaudio.config.yaml': CONFIG,
-      'audio/gate.audio.yaml': 'assets:\n  - { id: a, kind: voice, text: "Hold.", out: a.mp3 }\n',
-    });
-    const sim = await r.sim({ faults: { truncatedDownload: 1 } });
+    const { dir, sim } = await oneLine(onTestFinished, { faults: { truncatedDownload: 1 } });
     const first = await kieaudio(dir, ['build'], simEnv(sim));
     expect(first.code).toBe(1);
     sim.setFaults({ truncatedDownload: 0 });
