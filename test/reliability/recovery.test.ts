@@ -17,7 +17,7 @@ import { openJournal } from '../../src/store/journal.js';
 import { type JsonLine, jsonLines, kieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
 import type { OnFinished } from '../helpers/temp-dir.js';
-import { config, FAST_RETRY, fastApi, resources } from './helpers.js';
+import { config, FAST_RETRY, fastApi, resources, snapshotTree } from './helpers.js';
 import { buildInProcess, journal, summaryOf, waitUntil } from './process-harness.js';
 
 const SPEC = `assets:
@@ -122,6 +122,24 @@ describe.concurrent('an output and its cache entry gone, the lock naming its tas
     for (const out of ['a.mp3', 'again/a.mp3', 'c.wav']) {
       expect(await readFile(join(b.dir, 'out', out)), out).toEqual(b.bytes.get(out === 'again/a.mp3' ? 'a.mp3' : out));
     }
+  });
+});
+
+describe.concurrent('recovery without a key', () => {
+  it('is exit 2 before anything is sent or written, saying what the key is needed for (placeholders are no answer)', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const b = await lostProject(expect, onTestFinished, ['a.mp3']);
+    const requests = totalRequests(b.sim);
+    const before = await snapshotTree(b.dir);
+    const run = await kieaudio(b.dir, ['build'], { KIE_API_BASE_URL: b.sim.url });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'error: KIE_API_KEY is not set, and the results of 1 task already paid for must be fetched from the API. Set it in the environment or in a .env file beside the config.',
+    );
+    expect(totalRequests(b.sim)).toBe(requests);
+    expect(await snapshotTree(b.dir)).toEqual(before);
   });
 });
 
