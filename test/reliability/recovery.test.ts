@@ -123,16 +123,14 @@ describe.concurrent('an output and its cache entry gone, the lock naming its tas
       expect(await readFile(join(b.dir, 'out', out)), out).toEqual(b.bytes.get(out === 'again/a.mp3' ? 'a.mp3' : out));
     }
   });
-});
 
-describe.concurrent('recovery without a key', () => {
-  it('is exit 2 before anything is sent or written, saying what the key is needed for (placeholders are no answer)', async ({
+  it('without a key: exit 2 before anything is sent or written, saying what the key is needed for (placeholders are no answer)', async ({
     expect,
     onTestFinished,
   }) => {
     const b = await lostProject(expect, onTestFinished, ['a.mp3']);
-    const requests = totalRequests(b.sim);
     const before = await snapshotTree(b.dir);
+    const requests = totalRequests(b.sim);
     const run = await kieaudio(b.dir, ['build'], { KIE_API_BASE_URL: b.sim.url });
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
