@@ -45,6 +45,7 @@ export type ErrorCode =
   | 'E_TASK_TIMEOUT' // still running after the poll budget; task id kept in the journal
   | 'E_DOWNLOAD' // result could not be fetched or is not a valid file of its format
   | 'E_IO'
+  | 'E_LOCK_DAMAGED' // kieaudio.lock cannot be read as a lock (invalid JSON, conflict markers, wrong shape)
   | 'E_LOCKED' // another build holds the project lock
   | 'E_ABORTED';
 

@@ -22,6 +22,7 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'state', asset: 'a', out: 'a.mp3', taskId: 't1', state: 'generating' },
   { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, credits: 12, placeholder: false },
   { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, placeholder: true },
+  { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, placeholder: false, origin: 'recovered' },
   { type: 'restored', asset: 'a', out: 'a.mp3', from: 'cache', bytes: 100 },
   { type: 'adopted', asset: 'a', out: 'a.mp3' },
   {
@@ -41,6 +42,8 @@ const SAMPLES: JsonLinePayload[] = [
   {
     type: 'summary',
     generated: 1,
+    resumed: 0,
+    recovered: 0,
     restored: 0,
     upToDate: 2,
     failed: 0,

@@ -105,9 +105,7 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
 
   const paid = plan.items.filter((i) => i.action.type === 'generate' || i.action.type === 'resume');
   // Before anything is written: a missing key must leave the project untouched (exit 2).
-  // The API client and its HTTP stack load only when something must be paid for: a no-op
-  // build, the common case, never pays their start-up cost.
-  const api = paid.length > 0 ? await (await import('./api-session.js')).openApi({ project, env: loaded.env, offline }) : undefined;
+  const api = paid.length > 0 ? await openApiFor(paid, loaded, offline) : undefined;
   run.writes.started = true;
   await executePlan({
     project,
@@ -123,6 +121,19 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     saveParseCache: loaded.saveParseCache,
   });
   return result();
+}
+
+/**
+ * The API, opened only when something must be paid for or fetched: a no-op build, the common case,
+ * never pays the start-up cost of the client and its HTTP stack.
+ */
+async function openApiFor(paid: readonly PlannedAsset[], loaded: LoadedProject, offline: boolean) {
+  const { openApi } = await import('./api-session.js');
+  // only tasks of earlier builds (resumed, recovered): the key is needed, and placeholders are no answer
+  const n = paid.length;
+  const fetchOnly = paid.every((i) => i.action.type === 'resume');
+  const purpose = `the results of ${n} task${n === 1 ? '' : 's'} already paid for must be fetched from the API`;
+  return openApi({ project: loaded.project, env: loaded.env, offline, ...(fetchOnly ? { purpose } : {}) });
 }
 
 async function planFor(

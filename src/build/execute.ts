@@ -17,6 +17,7 @@ import { createOutFolders } from '../store/out-dir-guard.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
+import { repairCacheRecords, reportUnrecoverable } from './damage-report.js';
 import type { TaskInFlight } from './generate-context.js';
 import { clearUnansweredRestored, tidyJournal } from './journal-upkeep.js';
 import { restoreAll } from './restore.js';
@@ -88,12 +89,15 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
 
 /**
  * Before any work: temp files of killed builds beside the config and in the state folder (output
- * and cache folders are swept as they are written to), journal entries whose work is done, and
- * lock entries of up-to-date assets whose id changed (journal-upkeep.ts has the journal's part).
+ * and cache folders are swept as they are written to), lock entries of up-to-date assets whose id
+ * changed, and damaged cache records; the journal's part is in journal-upkeep.ts. Every asset paid
+ * for again although the lock names its task is said once.
  */
 async function tidyState(ctx: BuildContext, options: ExecuteOptions): Promise<void> {
   for (const folder of stateFolders(ctx.project)) await sweepStaleTemps(folder);
   for (const item of options.plan.items) if (item.action.type === 'up-to-date') refreshLockEntry(ctx.lockWriter, item);
+  await repairCacheRecords(ctx, options.gathered.cacheRepairs, options.plan.items);
+  reportUnrecoverable(ctx, options.plan.items);
   await tidyJournal(ctx, options.gathered.journal, options.plan);
 }
 

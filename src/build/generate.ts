@@ -28,14 +28,18 @@ export type GenerateOutcome = 'generated' | 'failed' | 'not-started';
 /** Where the asset's task stands: the one being waited for, and what is known of it. */
 interface TaskState {
   taskId: string | undefined;
-  /** from an earlier build's journal */
-  resumed: boolean;
+  /** created by this build, resumed from an earlier build's journal, or recovered through the lock */
+  origin: TaskOrigin;
   /** its credits were counted by the build that first saw it finish, not to be counted again */
   creditsCounted: boolean;
   /** ms since the epoch; "not visible yet" is only plausible right after creation */
   createdAt: number;
+  /** recordInfo has answered for it: a missing record now means it is gone */
+  seen: boolean;
   transientFailures: number;
 }
+
+type TaskOrigin = 'created' | 'resumed' | 'recovered';
 
 export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): Promise<GenerateOutcome> {
   const task = initialState(item);
@@ -53,6 +57,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       }
       task.taskId = created.taskId;
       task.createdAt = Date.now();
+      task.seen = false;
     }
     const taskId = task.taskId;
     ctx.inFlight.set(item.specHash, { asset: item.asset.id, out: item.asset.out, taskId });
@@ -67,15 +72,15 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
     }
     const credits = task.creditsCounted || ctx.offline ? undefined : info.creditsConsumed;
     try {
-      const bytes = await installResult(ctx, item, taskId, info);
+      const bytes = await installResult(ctx, item, taskId, info, generatedAt(task));
       ctx.inFlight.delete(item.specHash);
       await ctx.store.journal.remove(item.specHash);
-      ctx.emit({ type: 'generated', asset: item.asset.id, out: item.asset.out, taskId, bytes, credits, placeholder: ctx.offline });
+      const { origin } = task;
+      ctx.emit({ type: 'generated', asset: item.asset.id, out: item.asset.out, taskId, bytes, credits, placeholder: ctx.offline, origin });
       return 'generated';
     } catch (error) {
-      if (task.resumed && isGone(error)) {
+      if (task.origin !== 'created' && isGone(error)) {
         const message = `the result of task ${taskId} can no longer be downloaded (kie.ai keeps results 14 days); generating ${item.asset.out} again`;
-
         await startOver(ctx, item, task, 'W_RESULT_EXPIRED', message);
         continue;
       }
@@ -91,32 +96,71 @@ function initialState(item: PlannedAsset): TaskState {
   const resume = item.action.type === 'resume' ? item.action : undefined;
   return {
     taskId: resume?.taskId,
-    resumed: resume !== undefined,
+    origin: resume === undefined ? 'created' : resume.recovered ? 'recovered' : 'resumed',
     creditsCounted: resume?.creditsCounted === true,
     createdAt: resume ? Date.parse(resume.createdAt) : Date.now(),
+    seen: resume?.seen === true,
     transientFailures: 0,
   };
 }
 
+/** When the task was made, for the lock (kie.ai's retention counts from then); unknown for an old lock's task. */
+function generatedAt(task: TaskState): string | undefined {
+  return Number.isNaN(task.createdAt) ? undefined : new Date(task.createdAt).toISOString();
+}
+
 function waitFor(ctx: GenerateContext, item: PlannedAsset, task: TaskState, taskId: string): Promise<TaskInfo> {
-  const age = Date.now() - (Number.isNaN(task.createdAt) ? 0 : task.createdAt);
   return waitForTask(ctx.client, taskId, {
     schedule: ctx.schedule,
     signal: ctx.signal,
-    recordGraceMs: Math.max(0, RECORD_GRACE_MS - age),
-    onState: (state) => {
+    recordGraceMs: recordGrace(task),
+    onState: async (state) => {
       failpoint('polling');
       ctx.emit({ type: 'state', asset: item.asset.id, out: item.asset.out, taskId, state: state.rawState });
+      if (!task.seen) await noteSeen(ctx, item, task, taskId);
     },
   });
+}
+
+/**
+ * How long a missing record may mean "not visible yet" rather than "gone": the rest of the window
+ * after creation (docs/kie-api.md §2), and nothing for a task the API has shown before — a resumed
+ * task whose first poll said it does not exist is regenerated at once, not a minute later.
+ */
+function recordGrace(task: TaskState): number {
+  if (task.seen) return 0;
+  const age = Number.isNaN(task.createdAt) ? 0 : Date.now() - task.createdAt;
+  return Math.min(RECORD_GRACE_MS, Math.max(0, RECORD_GRACE_MS - age));
+}
+
+/**
+ * The API has shown the task: written in its journal entry, so a build that resumes it after an
+ * interruption knows a missing record means it is gone. Best effort: without it, that build only
+ * waits out the grace. A recovered task is not journalled (the lock names it).
+ */
+async function noteSeen(ctx: GenerateContext, item: PlannedAsset, task: TaskState, taskId: string): Promise<void> {
+  task.seen = true;
+  if (task.origin === 'recovered') return;
+  await ctx.store.journal.record(journalEntry(ctx, item, journalFields(task, taskId))).catch(() => undefined);
+}
+
+/** The journal entry of a created task, as this build knows it. */
+function journalFields(task: TaskState, taskId: string) {
+  const createdAt = new Date(Number.isNaN(task.createdAt) ? Date.now() : task.createdAt).toISOString();
+  return {
+    state: 'created' as const,
+    taskId,
+    createdAt,
+    ...(task.creditsCounted ? { creditsCounted: true } : {}),
+    ...(task.seen ? { seenAt: new Date().toISOString() } : {}),
+  };
 }
 
 /** A task worth replacing by a new one: gone from the API, or failed upstream at no charge. */
 async function replaceTask(ctx: GenerateContext, item: PlannedAsset, task: TaskState, error: unknown): Promise<boolean> {
   const id = task.taskId;
-  if (task.resumed && isGone(error)) {
-    const message = `task ${id} from an earlier build is unknown to the API; generating ${item.asset.out} again`;
-
+  if (task.origin !== 'created' && isGone(error)) {
+    const message = `task ${id} from an earlier build is unknown to the API (gone, or kie.ai no longer keeps it); generating ${item.asset.out} again`;
     await startOver(ctx, item, task, 'W_TASK_GONE', message);
     return true;
   }
@@ -136,7 +180,7 @@ async function startOver(ctx: GenerateContext, item: PlannedAsset, task: TaskSta
   ctx.inFlight.delete(item.specHash);
   await ctx.store.journal.remove(item.specHash);
   task.taskId = undefined;
-  task.resumed = false;
+  task.origin = 'created';
   task.creditsCounted = false;
 }
 
@@ -147,10 +191,8 @@ async function startOver(ctx: GenerateContext, item: PlannedAsset, task: TaskSta
  */
 async function markCreditsCounted(ctx: GenerateContext, item: PlannedAsset, task: TaskState, taskId: string): Promise<void> {
   if (!ctx.inFlight.has(item.specHash)) return;
-  const since = new Date(Number.isNaN(task.createdAt) ? Date.now() : task.createdAt).toISOString();
-  await ctx.store.journal
-    .record(journalEntry(ctx, item, { state: 'created', taskId, createdAt: since, creditsCounted: true }))
-    .catch(() => undefined);
+  task.creditsCounted = true;
+  await ctx.store.journal.record(journalEntry(ctx, item, journalFields(task, taskId))).catch(() => undefined);
 }
 
 /** The error to report for a task that stopped short; drops it from the journal if nothing is left to resume. */

@@ -15,8 +15,18 @@ import type { GenerateContext } from './generate-context.js';
 import { lockEntry } from './records.js';
 import { copyFromCache } from './restore.js';
 
-/** Downloads, caches and installs `taskId`'s result; resolves to its size in bytes. */
-export async function installResult(ctx: GenerateContext, item: PlannedAsset, taskId: string, info: TaskInfo): Promise<number> {
+/**
+ * Downloads, caches and installs `taskId`'s result; resolves to its size in bytes. The lock and the
+ * cache record which API made the task and when (`generatedAt`, unknown for an old lock's task), so
+ * that a result lost locally can be fetched from that API again while kie.ai keeps it.
+ */
+export async function installResult(
+  ctx: GenerateContext,
+  item: PlannedAsset,
+  taskId: string,
+  info: TaskInfo,
+  generatedAt: string | undefined,
+): Promise<number> {
   const { asset } = item;
   const url = info.resultUrls[0];
   if (url === undefined) throw new ApiError('E_API_PROTOCOL', `task ${taskId} succeeded without a result URL`, { retryable: false });
@@ -28,8 +38,10 @@ export async function installResult(ctx: GenerateContext, item: PlannedAsset, ta
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
   const { bytes, sha256 } = await download(ctx, item, url, target);
 
+  // placeholders are never fetched again: their task lived in this process's simulator
+  const task = ctx.offline ? { taskId } : { taskId, baseUrl: ctx.baseUrl, ...(generatedAt === undefined ? {} : { generatedAt }) };
   if (!ctx.offline) {
-    await ctx.store.cache.commit(item.specHash, { contentHash: sha256, size: bytes, model: asset.model, taskId });
+    await ctx.store.cache.commit(item.specHash, { contentHash: sha256, size: bytes, model: asset.model, ...task });
     failpoint('after-cache');
     if (!(await copyFromCache(ctx, item.specHash, dest))) {
       throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
@@ -37,7 +49,7 @@ export async function installResult(ctx: GenerateContext, item: PlannedAsset, ta
   }
   failpoint('after-install');
   ctx.store.statIndex.forget(asset.out);
-  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: sha256, size: bytes, taskId, placeholder: ctx.offline }));
+  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: sha256, size: bytes, ...task, placeholder: ctx.offline }));
   return bytes;
 }
 

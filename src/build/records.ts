@@ -11,6 +11,9 @@ export interface InstalledContent {
   contentHash: string;
   size: number;
   taskId?: string | undefined;
+  /** the API the task was made on, and when: what lets a lost result be fetched again */
+  baseUrl?: string | undefined;
+  generatedAt?: string | undefined;
   /** an --offline placeholder, which any real build replaces */
   placeholder?: boolean;
 }
@@ -26,6 +29,8 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     contentHash: content.contentHash,
     size: content.size,
     ...(content.taskId ? { taskId: content.taskId } : {}),
+    ...(content.taskId && content.baseUrl ? { baseUrl: content.baseUrl } : {}),
+    ...(content.taskId && content.generatedAt ? { generatedAt: content.generatedAt } : {}),
     ...(content.placeholder ? { placeholder: true as const } : {}),
   };
 }

@@ -127,18 +127,20 @@ async function importOutputSources(ctx: BuildContext, items: readonly PlannedAss
     // A source edited since the plan was made is not imported; its copies fail below and are
     // planned again (as generations) by the next build.
     if (size === undefined) continue;
-    await ctx.store.cache.commit(specHash, {
-      contentHash: source.contentHash,
-      size,
-      model: entry?.model ?? '',
-      ...(entry?.taskId ? { taskId: entry.taskId } : {}),
-    });
+    await ctx.store.cache.commit(specHash, { contentHash: source.contentHash, size, model: entry?.model ?? '', ...taskOf(entry) });
   }
 }
 
+/** What a lock entry or cache record says of the task that made a result (copied along with it). */
+function taskOf(from: { taskId?: string | undefined; baseUrl?: string | undefined; generatedAt?: string | undefined } | undefined) {
+  if (from?.taskId === undefined) return {};
+  const { taskId, baseUrl, generatedAt } = from;
+  return { taskId, ...(baseUrl === undefined ? {} : { baseUrl }), ...(generatedAt === undefined ? {} : { generatedAt }) };
+}
+
 async function adopt(ctx: BuildContext, item: PlannedAsset, contentHash: string, size: number): Promise<void> {
-  const taskId = (await ctx.store.cache.lookup(item.specHash))?.taskId;
-  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, taskId }));
+  const record = await ctx.store.cache.lookup(item.specHash);
+  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record) }));
   ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
 }
 
@@ -181,7 +183,7 @@ function restored(ctx: BuildContext, item: PlannedAsset, record: CacheRecord, fr
   // Linux copies get a new mtime, which no stat data can vouch for yet: skip the lstat there.
   if (COPIES_KEEP_MTIME) ctx.store.statIndex.copied(asset.out, dest, record.contentHash);
   else ctx.store.statIndex.forget(asset.out);
-  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, taskId: record.taskId }));
+  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, ...taskOf(record) }));
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes: record.size });
 }
 

@@ -30,6 +30,8 @@ export function createTally(
 ): Tally {
   const summary: BuildSummary = {
     generated: 0,
+    resumed: 0,
+    recovered: 0,
     restored: 0,
     upToDate: 0,
     failed: 0,
@@ -72,7 +74,10 @@ function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEven
       summary.held++;
       return;
     case 'generated':
-      summary.generated++;
+      // a task an earlier build created is not a new generation (its credits, if any, are still this build's to report)
+      if (event.origin === 'resumed') summary.resumed++;
+      else if (event.origin === 'recovered') summary.recovered++;
+      else summary.generated++;
       summary.creditsUsed += event.credits ?? 0;
       return;
     case 'restored':

@@ -48,15 +48,8 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       return verbose ? `${label(color, 'dim', 'submitted')}${event.out}  ${paint(color, 'dim', `task ${event.taskId}`)}` : undefined;
     case 'state':
       return verbose ? `${label(color, 'dim', event.state)}${event.out}` : undefined;
-    case 'generated': {
-      const extra = [
-        event.placeholder ? 'placeholder' : undefined,
-        event.credits ? `${event.credits} credit${event.credits === 1 ? '' : 's'}` : undefined,
-      ]
-        .filter(Boolean)
-        .join(', ');
-      return `${label(color, 'green', 'generated')}${event.out}${extra ? paint(color, 'dim', `  (${extra})`) : ''}`;
-    }
+    case 'generated':
+      return renderGenerated(event, color);
     case 'restored':
       return `${label(color, 'cyan', 'restored')}${event.out}${paint(color, 'dim', `  from ${event.from}`)}`;
     case 'adopted':
@@ -88,6 +81,22 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
     case 'summary':
       return renderSummary(event, color);
   }
+}
+
+/** A result installed: a new generation, or the task of an earlier build (resumed, or recovered from the API). */
+function renderGenerated(event: Extract<BuildEvent, { type: 'generated' }>, color: boolean): string {
+  const credits = event.credits ? `${event.credits} credit${event.credits === 1 ? '' : 's'}` : undefined;
+  let word = 'generated';
+  let extra = [event.placeholder ? 'placeholder' : undefined, credits];
+  if (event.origin === 'resumed') {
+    word = 'resumed';
+    extra = [`task ${event.taskId} of an earlier build`, credits ?? 'already paid for'];
+  } else if (event.origin === 'recovered') {
+    word = 'recovered';
+    extra = [`task ${event.taskId} fetched again from the API`, 'no charge'];
+  }
+  const text = extra.filter(Boolean).join(', ');
+  return `${label(color, 'green', word)}${event.out}${text ? paint(color, 'dim', `  (${text})`) : ''}`;
 }
 
 function renderWatchEvent(event: WatchOnlyEvent, color: boolean): string | undefined {
@@ -127,12 +136,11 @@ function clockTime(iso: string): string {
 }
 
 export function renderSummary(s: BuildSummary, color: boolean): string {
-  const parts = [
-    paint(color, s.generated > 0 ? 'green' : 'dim', `${s.generated} generated`),
-    `${s.restored} restored`,
-    `${s.upToDate} up to date`,
-    paint(color, s.failed > 0 ? 'red' : 'dim', `${s.failed} failed`),
-  ];
+  const parts = [paint(color, s.generated > 0 ? 'green' : 'dim', `${s.generated} generated`)];
+  // tasks of earlier builds: named only when there are any, so the usual line stays as it was
+  if (s.resumed > 0) parts.push(paint(color, 'green', `${s.resumed} resumed`));
+  if (s.recovered > 0) parts.push(paint(color, 'green', `${s.recovered} recovered from the API`));
+  parts.push(`${s.restored} restored`, `${s.upToDate} up to date`, paint(color, s.failed > 0 ? 'red' : 'dim', `${s.failed} failed`));
   if (s.kept > 0) parts.push(paint(color, 'yellow', `${s.kept} left alone`));
   if (s.notStarted > 0) parts.push(paint(color, 'yellow', `${s.notStarted} not started`));
   if (s.held > 0) parts.push(paint(color, 'red', `${s.held} held`));

@@ -8,6 +8,7 @@ const ACTION_WORDS: Record<string, [string, Style]> = {
   adopt: ['record', 'cyan'],
   restore: ['restore', 'cyan'],
   resume: ['resume', 'green'],
+  recover: ['recover', 'green'],
   generate: ['generate', 'green'],
   hold: ['hold', 'red'],
   'keep-modified': ['keep', 'yellow'],
@@ -17,9 +18,11 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
   const lines: string[] = [];
   const counts = new Map<string, number>();
   for (const item of plan.items) {
-    counts.set(item.action.type, (counts.get(item.action.type) ?? 0) + 1);
-    if (item.action.type === 'up-to-date' && !opts.verbose) continue;
-    const [word, style] = ACTION_WORDS[item.action.type] ?? [item.action.type, 'bold'];
+    // a resume of the lock's task fetches a result kie.ai still keeps: said apart from other resumes
+    const kind = item.action.type === 'resume' && item.action.recovered ? 'recover' : item.action.type;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    if (kind === 'up-to-date' && !opts.verbose) continue;
+    const [word, style] = ACTION_WORDS[kind] ?? [kind, 'bold'];
     lines.push(`${paint(opts.color, style, word.padEnd(11))}${item.asset.out}  ${paint(opts.color, 'dim', item.reason)}`);
   }
   for (const orphan of plan.orphans) {
@@ -27,11 +30,13 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
       `${paint(opts.color, 'yellow', 'orphan'.padEnd(11))}${orphan.out}  ${paint(opts.color, 'dim', 'no longer declared (kieaudio clean removes it)')}`,
     );
   }
+  const recover = counts.get('recover') ?? 0;
   const resume = counts.get('resume') ?? 0;
   const free = (counts.get('restore') ?? 0) + (counts.get('adopt') ?? 0);
   lines.push(
-    // resumes are tasks paid for already: not counted as "to generate", which costs credits
-    `${counts.get('generate') ?? 0} to generate, ${resume > 0 ? `${resume} to resume (already paid for), ` : ''}${free} to restore, ${counts.get('up-to-date') ?? 0} up to date` +
+    // resumes and recoveries are tasks paid for already: not counted as "to generate", which costs credits
+    `${counts.get('generate') ?? 0} to generate, ${resume > 0 ? `${resume} to resume (already paid for), ` : ''}` +
+      `${recover > 0 ? `${recover} to recover from the API (free), ` : ''}${free} to restore, ${counts.get('up-to-date') ?? 0} up to date` +
       ((counts.get('keep-modified') ?? 0) > 0 ? `, ${counts.get('keep-modified')} left alone` : '') +
       ((counts.get('hold') ?? 0) > 0
         ? `, ${counts.get('hold')} held (maybe charged: kieaudio build --resend-unanswered sends them again)`

@@ -46,8 +46,8 @@ export function nextPollDelay(elapsedMs: number, attempt: number, schedule: Poll
 export interface WaitForTaskOptions {
   schedule: PollSchedule;
   signal?: AbortSignal;
-  /** called with the first state seen and whenever rawState changes */
-  onState?: (info: TaskInfo) => void;
+  /** called with the first state seen and whenever rawState changes; a promise it returns is awaited before the next poll */
+  onState?: (info: TaskInfo) => unknown;
   /** how long a missing record right after creation counts as "not visible yet"; default 60 000 */
   recordGraceMs?: number;
   now?: () => number;
@@ -101,7 +101,7 @@ export async function waitForTask(client: KieClient, taskId: string, opts: WaitF
       lastError = undefined;
       if (info.rawState !== lastRawState) {
         lastRawState = info.rawState;
-        onState?.(info);
+        await onState?.(info);
       }
       if (info.state === 'success') return checkSuccess(taskId, info);
       if (info.state === 'fail') throw taskFailed(taskId, info);

@@ -5,12 +5,14 @@
  */
 import type { ActionType } from '../events.js';
 import type { ResolvedAsset } from '../project.js';
+import type { RecordRepair } from '../store/cache-repair.js';
 import type { CacheRecord } from '../store/content-cache.js';
 import type { ResumableTask } from '../store/journal.js';
 import type { LockEntry, LockFile } from '../store/lock-file.js';
 import type { OutputState } from '../store/stat-index.js';
 import { describeChange } from './describe-change.js';
 import type { UnansweredCreate } from './journal-facts.js';
+import type { LockTask } from './lock-results.js';
 
 export interface AssetFacts {
   asset: ResolvedAsset;
@@ -20,6 +22,10 @@ export interface AssetFacts {
   cached?: CacheRecord | undefined;
   /** a task for specHash that an earlier build created and did not finish */
   journal?: ResumableTask | undefined;
+  /** the cache's record for specHash is damaged: rebuilt from its data (`cached` is then that record), or set aside */
+  cacheRepair?: RecordRepair | undefined;
+  /** the task the lock names for specHash: its result may be fetched from the API again when nothing local has it */
+  lockTask?: LockTask | undefined;
   /** a create request for specHash that got no answer: it may have been charged */
   unanswered?: UnansweredCreate | undefined;
 }
@@ -66,10 +72,14 @@ export type Action =
   | { type: 'adopt'; contentHash: string; size: number }
   /** copy a result kieaudio already has; no API call */
   | { type: 'restore'; source: RestoreSource }
-  /** poll a task an earlier build created */
-  | { type: 'resume'; taskId: string; createdAt: string; creditsCounted?: boolean }
-  /** create a task and pay for it */
-  | { type: 'generate' }
+  /**
+   * poll a task an earlier build created: one it left in the journal, or, `recovered`, the lock's
+   * task whose result is fetched again (free). `seen`: the API has shown the task before, so a
+   * missing record means it is gone, not that it is not visible yet.
+   */
+  | { type: 'resume'; taskId: string; createdAt: string; creditsCounted?: boolean; recovered?: boolean; seen?: boolean }
+  /** create a task and pay for it; `unrecoverable`: the lock's task for this spec, which cannot be fetched again (why) */
+  | { type: 'generate'; unrecoverable?: { taskId: string; why: string } }
   /** would generate, but an earlier create request for this spec got no answer: it may have been charged */
   | { type: 'hold'; sentAt: string | undefined }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
@@ -166,46 +176,88 @@ function planAsset(
     if (kept) return plan(kept.action, kept.reason);
   }
 
-  const { cause, text: change } = whyStale(f, entry, output, options);
-  const resume = (task: ResumableTask) =>
-    plan(
-      { type: 'resume', taskId: task.taskId, createdAt: task.createdAt, ...(task.creditsCounted ? { creditsCounted: true } : {}) },
-      `${change}, resuming task ${task.taskId}`,
-      cause,
-    );
+  const { cause, text } = whyStale(f, entry, output, options);
+  const repair = f.cacheRepair;
+  const change = repair?.kind === 'set-aside' ? `${text}, cache record damaged (${repair.why})` : text;
+  const { action, reason } = findSource(f, change, intactBySpec, options);
+  return plan(action, reason, cause);
+}
 
-  // The one place a plan decides to pay: unless a request for this spec may already have been charged.
-  const generate = (): PlannedAsset => {
-    if (!f.unanswered) return plan({ type: 'generate' }, change, cause);
-    const unanswered = describeUnanswered(f.unanswered);
-    if (options.resendUnanswered) return plan({ type: 'generate' }, `${change}, sending again (${unanswered})`, cause);
-    return plan(
-      { type: 'hold', sentAt: f.unanswered.sentAt },
-      `maybe charged (${unanswered}); not sent again without --resend-unanswered`,
-      cause,
-    );
-  };
-
-  if (options.regenerate) {
-    return f.journal ? resume(f.journal) : generate();
+/**
+ * Where the content for a stale asset's spec comes from, cheapest first: a task already paid for
+ * (the journal), the cache, another output, the lock's task fetched from the API again; only then
+ * a new task. `--regenerate` skips all but the journal.
+ */
+function findSource(
+  f: AssetFacts,
+  change: string,
+  intactBySpec: ReadonlyMap<string, { out: string; contentHash: string }>,
+  options: PlanOptions,
+): { action: Action; reason: string } {
+  if (f.journal) return { action: resumeJournal(f.journal), reason: `${change}, resuming task ${f.journal.taskId}` };
+  if (options.regenerate) return pay(f, { type: 'generate' }, change, options);
+  if (f.cached) {
+    const rebuilt = f.cacheRepair?.kind === 'rebuild' ? ' (cache record damaged, rebuilt from the audio)' : '';
+    return { action: { type: 'restore', source: { kind: 'cache' } }, reason: `${change}, restoring from cache${rebuilt}` };
   }
-  if (f.journal) return resume(f.journal);
-  if (f.cached) return plan({ type: 'restore', source: { kind: 'cache' } }, `${change}, restoring from cache`, cause);
   const sibling = intactBySpec.get(f.specHash);
   if (sibling && sibling.out !== f.asset.out) {
-    return plan(
-      { type: 'restore', source: { kind: 'output', out: sibling.out, contentHash: sibling.contentHash } },
-      `${change}, copying ${sibling.out}`,
-      cause,
-    );
+    return {
+      action: { type: 'restore', source: { kind: 'output', out: sibling.out, contentHash: sibling.contentHash } },
+      reason: `${change}, copying ${sibling.out}`,
+    };
   }
-  return generate();
+  const task = f.lockTask;
+  if (task?.status === 'recoverable') {
+    return {
+      action: { type: 'resume', taskId: task.taskId, createdAt: task.generatedAt ?? '', creditsCounted: true, recovered: true, seen: true },
+      reason: `${change}, recoverable from the API (task ${task.taskId})`,
+    };
+  }
+  if (task) {
+    const why = notRecoverable(task);
+    return pay(f, { type: 'generate', unrecoverable: { taskId: task.taskId, why } }, `${change}; ${why}`, options);
+  }
+  return pay(f, { type: 'generate' }, change, options);
+}
+
+/** The one place a plan decides to pay: unless a request for this spec may already have been charged. */
+function pay(f: AssetFacts, action: Action, reason: string, options: PlanOptions): { action: Action; reason: string } {
+  if (!f.unanswered) return { action, reason };
+  const unanswered = describeUnanswered(f.unanswered);
+  if (options.resendUnanswered) return { action, reason: `${reason}, sending again (${unanswered})` };
+  return {
+    action: { type: 'hold', sentAt: f.unanswered.sentAt },
+    reason: `maybe charged (${unanswered}); not sent again without --resend-unanswered`,
+  };
 }
 
 function describeUnanswered(u: UnansweredCreate): string {
   if (u.why === 'damaged') return 'its journal entry is damaged';
   const at = u.sentAt ?? 'an unknown time';
   return u.why === 'interrupted' ? `a build was interrupted waiting for an answer at ${at}` : `no answer at ${at}`;
+}
+
+function resumeJournal(task: ResumableTask): Action {
+  return {
+    type: 'resume',
+    taskId: task.taskId,
+    createdAt: task.createdAt,
+    ...(task.creditsCounted ? { creditsCounted: true } : {}),
+    ...(task.seenAt ? { seen: true } : {}),
+  };
+}
+
+/** Why the lock's task for a spec will not be asked for its result again. */
+function notRecoverable(task: LockTask): string {
+  switch (task.status) {
+    case 'expired':
+      return `task ${task.taskId} (${task.generatedAt ?? 'date unknown'}) is past kie.ai's 14-day retention`;
+    case 'other-api':
+      return `task ${task.taskId} was made on ${task.baseUrl ?? 'another API'}, not on this API`;
+    default:
+      return `the lock does not say which API made task ${task.taskId}`;
+  }
 }
 
 /**
@@ -220,7 +272,11 @@ function planForeignFile(
   options: PlanOptions,
 ): { action: Action; reason: string } | undefined {
   if (f.cached && output.contentHash === f.cached.contentHash && !options.regenerate) {
-    return { action: { type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size }, reason: 'output matches the cache' };
+    const rebuilt = f.cacheRepair?.kind === 'rebuild' ? ' (cache record damaged, rebuilt from the audio)' : '';
+    return {
+      action: { type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size },
+      reason: `output matches the cache${rebuilt}`,
+    };
   }
   if (options.force) return undefined;
   const why = output.contentHash === undefined ? 'not a regular file' : entry ? 'edited by hand' : 'exists but was not made by kieaudio';
@@ -240,7 +296,7 @@ function shareGenerations(items: PlannedAsset[]): PlannedAsset[] {
       leaders.set(item.specHash, item.asset.out);
       return item;
     }
-    const reason = item.action.type === 'resume' ? item.reason.replace(/, resuming task .*$/, '') : item.reason;
+    const reason = item.action.type === 'resume' ? item.reason.replace(/, (resuming task|recoverable from the API) .*$/, '') : item.reason;
     return { ...item, action: { type: 'restore', source: { kind: 'pending', out: leader } }, reason: `${reason}, same spec as ${leader}` };
   });
 }

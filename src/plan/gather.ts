@@ -1,15 +1,18 @@
 /**
  * Gathering the facts a plan is made from: the lock, the state of every output file (through the
  * stat index, so up-to-date files are not read), and — only for assets that are not up to date —
- * the cache and the journal. Shared by `build`, `plan` and `status`; it writes nothing.
+ * the cache (a damaged record checked against its data), the journal and the lock's task ids.
+ * Shared by `build`, `plan` and `status`; it writes nothing.
  */
 import pLimit from 'p-limit';
 import type { Project, ResolvedAsset } from '../project.js';
 import { specHash } from '../spec/hash.js';
+import { checkDamagedRecord, type RecordRepair } from '../store/cache-repair.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { OutputState } from '../store/stat-index.js';
 import type { AssetFacts } from './decide.js';
 import { type JournalFacts, readJournalFacts } from './journal-facts.js';
+import { lockEntriesBySpec, lockTaskFor } from './lock-results.js';
 
 /** File system calls in flight at once while gathering: enough to hide latency, few enough for any OS. */
 const IO_CONCURRENCY = 64;
@@ -20,6 +23,8 @@ export interface GatheredState {
   orphanOutputs: Map<string, OutputState>;
   /** what the journal says, sorted (journal-facts.ts) */
   journal: JournalFacts;
+  /** damaged cache records of the selected assets, by spec hash: what the build will do with each */
+  cacheRepairs: Map<string, RecordRepair>;
 }
 
 export async function gatherState(
@@ -29,26 +34,10 @@ export async function gatherState(
   api: { baseUrl: string; offline: boolean },
 ): Promise<GatheredState> {
   const limit = pLimit(IO_CONCURRENCY);
-  const { lock, statIndex, cache } = store;
+  const { lock, statIndex } = store;
   const journal = await readJournalFacts(store, api);
-
-  const facts = await Promise.all(
-    selected.map((asset) =>
-      limit(async (): Promise<AssetFacts> => {
-        const hash = specHash(asset.model, asset.input);
-        const output = await statIndex.check(asset.out, outputPath(project, asset.out));
-        const entry = lock.assets[asset.out];
-        const upToDate =
-          entry !== undefined &&
-          entry.specHash === hash &&
-          output.exists &&
-          output.contentHash === entry.contentHash &&
-          (!entry.placeholder || api.offline);
-        const cached = upToDate ? undefined : await cache.lookup(hash);
-        return { asset, specHash: hash, output, cached, journal: journal.resumable.get(hash), unanswered: journal.unanswered.get(hash) };
-      }),
-    ),
-  );
+  const c: FactsContext = { project, store, api, journal, lockResults: undefined, repairs: new Map(), now: Date.now() };
+  const facts = await Promise.all(selected.map((asset) => limit(() => assetFacts(c, asset))));
 
   const declared = new Set(project.assets.map((a) => a.out));
   const orphanOutputs = new Map<string, OutputState>();
@@ -62,5 +51,55 @@ export async function gatherState(
       ),
   );
 
-  return { store, facts, orphanOutputs, journal };
+  const cacheRepairs = new Map<string, RecordRepair>();
+  for (const f of facts) if (f.cacheRepair) cacheRepairs.set(f.specHash, f.cacheRepair);
+  return { store, facts, orphanOutputs, journal, cacheRepairs };
+}
+
+/** What gathering one asset's facts shares with the others'. */
+interface FactsContext {
+  project: Project;
+  store: ProjectStore;
+  api: { baseUrl: string; offline: boolean };
+  journal: JournalFacts;
+  /** what the lock knows by spec: made when an asset first needs it (a no-op build never does) */
+  lockResults: ReturnType<typeof lockEntriesBySpec> | undefined;
+  /** damaged cache records, checked once per spec however many assets share it */
+  repairs: Map<string, Promise<RecordRepair>>;
+  now: number;
+}
+
+async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetFacts> {
+  const { lock, statIndex, cache } = c.store;
+  const hash = specHash(asset.model, asset.input);
+  const output = await statIndex.check(asset.out, outputPath(c.project, asset.out));
+  const entry = lock.assets[asset.out];
+  const upToDate =
+    entry !== undefined &&
+    entry.specHash === hash &&
+    output.exists &&
+    output.contentHash === entry.contentHash &&
+    (!entry.placeholder || c.api.offline);
+  const facts: AssetFacts = {
+    asset,
+    specHash: hash,
+    output,
+    journal: c.journal.resumable.get(hash),
+    unanswered: c.journal.unanswered.get(hash),
+  };
+  if (upToDate) return facts;
+  c.lockResults ??= lockEntriesBySpec(lock);
+  const known = c.lockResults.get(hash) ?? [];
+  facts.cached = await cache.lookup(hash);
+  if (facts.cached === undefined && cache.isDamaged(hash)) {
+    let repair = c.repairs.get(hash);
+    if (repair === undefined) {
+      repair = checkDamagedRecord(cache, hash, { model: asset.model, container: asset.format.container, lock: known.map((r) => r.entry) });
+      c.repairs.set(hash, repair);
+    }
+    facts.cacheRepair = await repair;
+    if (facts.cacheRepair.kind === 'rebuild') facts.cached = facts.cacheRepair.record;
+  }
+  if (!c.api.offline) facts.lockTask = lockTaskFor(known, asset.out, { baseUrl: c.api.baseUrl, now: c.now });
+  return facts;
 }

@@ -2,12 +2,14 @@
  * The content cache: every paid-for result, keyed by spec hash, so that a deleted output, an asset
  * moved to a new `out`, or a spec changed back to an earlier version costs nothing. Entries are a
  * data file plus a small JSON record written after it; an entry whose data does not match its
- * record is treated as absent and removed, never trusted. As with the outputs' stat index, the
- * record remembers the data file's stat data when its hash was last checked: a restore whose
- * source is unchanged since then copies it in the kernel without reading it through.
+ * record is treated as absent and removed, never trusted. A record file that is not a record is
+ * damaged, not absent: the data beside it may be a paid result (store/cache-repair.ts). As with the
+ * outputs' stat index, the record remembers the data file's stat data when its hash was last
+ * checked: a restore whose source is unchanged since then copies it in the kernel without reading
+ * it through.
  */
 import { type BigIntStats, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { z } from 'zod';
 import { KieaudioError, messageOf } from '../errors.js';
@@ -22,6 +24,9 @@ const CacheRecordSchema = z.object({
   size: z.number().int().nonnegative(),
   model: z.string(),
   taskId: z.string().optional(),
+  /** the API the task was created on, and when (ISO): carried into the lock by restores */
+  baseUrl: z.string().optional(),
+  generatedAt: z.string().optional(),
   /** the data file's stat data when its hash was last verified (decimal strings: bigints) */
   seen: z.object({ mtimeNs: z.string(), ino: z.string(), verifiedAtNs: z.string() }).optional(),
 });
@@ -30,8 +35,18 @@ export type CacheRecord = z.infer<typeof CacheRecordSchema>;
 
 export interface ContentCache {
   readonly dir: string;
-  /** The entry's record, or undefined when there is none (or it is unreadable). Reads only. */
+  /** The entry's record, or undefined when there is none (or it is damaged: see isDamaged). Reads only. */
   lookup(specHash: string): Promise<CacheRecord | undefined>;
+  /** True when `lookup` found a record file that is not a valid record (empty, cut short, garbage). */
+  isDamaged(specHash: string): boolean;
+  /** Where the entry's record is (or would be), for messages. */
+  recordPath(specHash: string): string;
+  /**
+   * Moves a damaged entry (its record, and its data when there is one) into the cache's `damaged/`
+   * folder, where no build reads it and nothing deletes it: the data may be a paid result. Returns
+   * the record's new path.
+   */
+  setAside(specHash: string): Promise<string>;
   /** Where a new entry's data should be downloaded to before `commit`. */
   dataPath(specHash: string): string;
   /** Records an entry whose data is already at `dataPath(specHash)`. */
@@ -61,18 +76,23 @@ interface CacheState {
   base: string;
   // Records are small and change only through this cache: each is read once per build.
   records: Map<string, CacheRecord | undefined>;
+  /** spec hashes whose record file was there but not a record */
+  damaged: Set<string>;
 }
 
 export function createContentCache(dir: string): ContentCache {
   // Paths are put together from one normalized root rather than by join(), whose normalizing
   // showed in profiles of restores of thousands of files. Spec hashes are hex: no separators.
   const root = join(dir);
-  const cache: CacheState = { dir, base: root.endsWith(sep) ? root : `${root}${sep}`, records: new Map() };
+  const cache: CacheState = { dir, base: root.endsWith(sep) ? root : `${root}${sep}`, records: new Map(), damaged: new Set() };
   return {
     dir,
     dataPath: (specHash) => dataPathOf(cache, specHash),
     remove: (specHash) => removeEntry(cache, specHash),
     lookup: (specHash) => lookupRecord(cache, specHash),
+    isDamaged: (specHash) => cache.damaged.has(specHash),
+    recordPath: (specHash) => recordPathOf(cache, specHash),
+    setAside: (specHash) => setAside(cache, specHash),
     commit: (specHash, record) => commitEntry(cache, specHash, record),
     copyVouchedSync: (specHash, dest) => copyVouchedSync(cache, specHash, dest),
     copyTo: (specHash, dest, signal) => copyEntry(cache, specHash, dest, signal),
@@ -94,6 +114,7 @@ function recordPathOf(cache: CacheState, specHash: string): string {
 
 async function removeEntry(cache: CacheState, specHash: string): Promise<void> {
   cache.records.set(specHash, undefined);
+  cache.damaged.delete(specHash);
   await rm(recordPathOf(cache, specHash), { force: true });
   await rm(dataPathOf(cache, specHash), { force: true });
 }
@@ -107,11 +128,28 @@ async function lookupRecord(cache: CacheState, specHash: string): Promise<CacheR
       const parsed = CacheRecordSchema.safeParse(JSON.parse(text));
       if (parsed.success) record = parsed.data;
     } catch {
-      // damaged: counts as absent; the next commit for this hash overwrites it
+      // not JSON: damaged, like a record of the wrong shape
     }
+    // Damaged, not absent: its data may be a paid result (the build rebuilds or sets it aside).
+    if (record === undefined) cache.damaged.add(specHash);
   }
   cache.records.set(specHash, record);
   return record;
+}
+
+async function setAside(cache: CacheState, specHash: string): Promise<string> {
+  const folder = `${cache.base}damaged`;
+  await mkdir(folder, { recursive: true });
+  const stem = `${folder}${sep}${specHash}.${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  // The data first: a build stopped in between then leaves a damaged record without data (set
+  // aside by the next build), not a record-less data file that the next download overwrites.
+  await rename(dataPathOf(cache, specHash), `${stem}.audio`).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await rename(recordPathOf(cache, specHash), `${stem}.json`);
+  cache.records.set(specHash, undefined);
+  cache.damaged.delete(specHash);
+  return `${stem}.json`;
 }
 
 /** The record file's text, or undefined when there is none. */
@@ -139,6 +177,7 @@ async function commitEntry(cache: CacheState, specHash: string, record: CacheRec
   const full = { ...record, seen };
   await writeFileAtomic(recordPathOf(cache, specHash), `${JSON.stringify(full)}\n`);
   cache.records.set(specHash, full);
+  cache.damaged.delete(specHash);
 }
 
 function copyVouchedSync(cache: CacheState, specHash: string, dest: string): CacheRecord | undefined {

@@ -37,6 +37,11 @@ const JournalEntrySchema = z.object({
   createdAt: z.string(),
   /** the task finished and its credits were counted by the build that saw it; resumes do not count them again */
   creditsCounted: z.boolean().optional(),
+  /**
+   * when recordInfo first answered for the task: from then on a missing record means the task is
+   * gone, not that it is not visible yet (docs/kie-api.md §2), and a resume need not wait for it
+   */
+  seenAt: z.string().optional(),
 });
 
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;

@@ -27,6 +27,10 @@ const LockEntrySchema = z.strictObject({
   /** made by `--offline`: silent stand-in audio that any real build replaces */
   placeholder: z.literal(true).optional(),
   taskId: z.string().optional(),
+  /** the API the task was created on: its id means nothing to another server (recovery, decide.ts) */
+  baseUrl: z.string().optional(),
+  /** when the task was created (ISO): kie.ai keeps results 14 days, so older ones are not asked for */
+  generatedAt: z.string().optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -45,6 +49,7 @@ export function emptyLockFile(): LockFile {
 /**
  * Whether two entries say the same. `input` is compared through `specHash`, its hash (with the
  * model): restoring a thousand outputs whose entries do not change then costs no lock rewrite.
+ * `baseUrl` and `generatedAt` describe the task, so the same `taskId` says them already.
  */
 export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
   return (
@@ -63,34 +68,55 @@ export function serializeLockFile(lock: LockFile): string {
   return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
 }
 
-/** Parses lock text; `file` is for messages. Throws E_IO with a clear message when it is damaged. */
+/**
+ * Parses lock text; `file` is for messages. A damaged lock (invalid JSON, cut short, merge
+ * conflict markers, the wrong shape) is one E_LOCK_DAMAGED error that names the safe fixes.
+ */
 export function parseLockFile(text: string, file: string): LockFile {
   if (/^(<{7}|={7}|>{7})( |$)/m.test(text)) {
-    throw new KieaudioError(
-      'E_IO',
-      `${file} has git merge conflict markers: resolve them (or take either side and run kieaudio build, which rewrites it)`,
-    );
+    throw damagedLock(file, 'it has git merge conflict markers', `take either side (git checkout --ours -- ${file}, or --theirs)`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new KieaudioError('E_IO', `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw damagedLock(file, `it is not valid JSON (${(cause as Error).message})`, undefined, cause);
+  }
+  const version = (json as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > LOCK_FILE_VERSION) {
+    throw new KieaudioError('E_IO', `${file} was written by a newer kieaudio (lock version ${version}): upgrade kieaudio to build here`);
   }
   const parsed = LockFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue ? issue.path.join('.') : '';
-    throw new KieaudioError('E_IO', `${file} is not a kieaudio lock file (${where}: ${issue?.message ?? 'invalid'})`);
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    throw damagedLock(file, `it is not a kieaudio lock file (${where}${issue?.message ?? 'invalid'})`);
   }
   // Rebuild the record with a null prototype so an `out` named `__proto__` stays a plain key.
   const assets = Object.create(null) as Record<string, LockEntry>;
   for (const [out, entry] of Object.entries(parsed.data.assets)) {
     // `clean` deletes files named here: a tampered key must not point outside outDir.
-    if (!isSafeRelativePath(out)) throw new KieaudioError('E_IO', `${file} names an unsafe output path ${JSON.stringify(out)}`);
+    if (!isSafeRelativePath(out)) throw damagedLock(file, `it names an unsafe output path ${JSON.stringify(out)}`);
     assets[out] = entry;
   }
   return { version: parsed.data.version, assets };
+}
+
+/**
+ * The error for a lock that cannot be read as one. Both fixes are safe: git has the last committed
+ * lock (with its task ids, which a build can fetch lost results with), and without a lock a build
+ * adopts every output that matches the cache and leaves every other existing file alone
+ * (plan/decide.ts), so no output that exists is paid for again.
+ */
+function damagedLock(file: string, what: string, gitFix?: string, cause?: unknown): KieaudioError {
+  const fromGit = gitFix ?? `restore it from git (git checkout -- ${file})`;
+  return new KieaudioError(
+    'E_LOCK_DAMAGED',
+    `${file} is damaged: ${what}. Nothing was changed. Safe fixes: ${fromGit}, then run the command again; ` +
+      'or delete it: the next build adopts the outputs that match the cache and leaves every other existing output alone, ' +
+      'so nothing is paid for an output that exists (outputs missing from both are generated again).',
+    cause === undefined ? {} : { cause },
+  );
 }
 
 /** Reads the lock; a missing file is an empty lock. Returns the text too, to skip no-op writes. */

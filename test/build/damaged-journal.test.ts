@@ -65,7 +65,7 @@ describe('damaged journal files', () => {
     expect(warnings.join('\n')).toContain(`it names task ${taskId}, which this build resumes`);
     expect(warnings.join('\n')).toContain('its spec is held as maybe charged');
     // a came from its paid task; b was not sent; c was generated
-    expect(built.summary).toMatchObject({ generated: 2, held: 1, failed: 0 });
+    expect(built.summary).toMatchObject({ generated: 1, resumed: 1, held: 1, failed: 0 });
     expect(sim.stats().tasksCreated - tasks).toBe(1);
     expect(built.events.find((e) => e.type === 'generated' && e.out === 'a.mp3')).toMatchObject({ taskId });
     // nothing was deleted: the damaged files are kept aside

@@ -75,7 +75,7 @@ describe('restoring deleted outputs', () => {
     expect(next.summary).toMatchObject({ upToDate: COUNT, restored: 0, generated: 0 });
   });
 
-  it('checks an entry whose stat data changed against its hash: a damaged one is dropped and paid for again, never copied', async () => {
+  it('checks an entry whose stat data changed against its hash: a damaged one is dropped, never copied, and fetched again from the API', async () => {
     const { dir, sim, bytes, cache } = await agedProject();
     const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')) as { assets: Record<string, { specHash: string }> };
     const damaged = lock.assets[outs[3] ?? '']?.specHash ?? '';
@@ -93,10 +93,12 @@ describe('restoring deleted outputs', () => {
     expect(await readFile(join(dir, 'out', outs[4] ?? ''))).toEqual(bytes.get(outs[4] ?? ''));
     expect(await cache.list()).not.toContain(damaged);
 
+    // the lock still names the task that made it, and the API still has its result: no charge
     const created = sim.stats().tasksCreated;
     const again = await runBuild(dir, simEnv(sim));
-    expect(again.summary).toMatchObject({ generated: 1, upToDate: COUNT - 1 });
-    expect(sim.stats().tasksCreated).toBe(created + 1);
+    expect(again.summary).toMatchObject({ generated: 0, recovered: 1, upToDate: COUNT - 1, creditsUsed: 0 });
+    expect(sim.stats().tasksCreated).toBe(created);
+    expect(await readFile(join(dir, 'out', outs[3] ?? ''))).toEqual(bytes.get(outs[3] ?? ''));
   });
 
   it('stops at once when cancelled mid-restore, keeping what was restored and leaving no temp file', async () => {

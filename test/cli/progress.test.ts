@@ -77,6 +77,8 @@ const failed = (out: string): WatchEvent => ({ type: 'failed', asset: out, out, 
 const summary = (over: Partial<Extract<WatchEvent, { type: 'summary' }>> = {}): WatchEvent => ({
   type: 'summary',
   generated: 1,
+  resumed: 0,
+  recovered: 0,
   restored: 0,
   upToDate: 1,
   failed: 1,

@@ -22,6 +22,40 @@ describe('event lines', () => {
     expect(generated(1)).toMatch(/\(1 credit\)$/);
     expect(generated(2)).toMatch(/\(2 credits\)$/);
   });
+
+  it('tell a task of an earlier build from a new generation: resumed or recovered, and what it cost', () => {
+    const base = { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't9', bytes: 1, placeholder: false } as const;
+    expect(renderEvent({ ...base, origin: 'created', credits: 3 }, plain)).toBe('generated a.mp3  (3 credits)');
+    expect(renderEvent({ ...base, origin: 'resumed' }, plain)).toBe('resumed   a.mp3  (task t9 of an earlier build, already paid for)');
+    expect(renderEvent({ ...base, origin: 'resumed', credits: 3 }, plain)).toBe(
+      'resumed   a.mp3  (task t9 of an earlier build, 3 credits)',
+    );
+    expect(renderEvent({ ...base, origin: 'recovered' }, plain)).toBe('recovered a.mp3  (task t9 fetched again from the API, no charge)');
+  });
+
+  it('the build summary names resumed and recovered assets only when there are any', () => {
+    const summary = {
+      type: 'summary',
+      generated: 1,
+      resumed: 0,
+      recovered: 0,
+      restored: 2,
+      upToDate: 3,
+      failed: 0,
+      kept: 0,
+      notStarted: 0,
+      held: 0,
+      orphans: 0,
+      creditsUsed: 4,
+      possibleDuplicateCharges: 0,
+      placeholders: false,
+      durationMs: 1000,
+    } as const;
+    expect(renderEvent(summary, plain)).toBe('1 generated, 2 restored, 3 up to date, 0 failed · 4 credits used · 1.0s');
+    expect(renderEvent({ ...summary, resumed: 2, recovered: 1 }, plain)).toBe(
+      '1 generated, 2 resumed, 1 recovered from the API, 2 restored, 3 up to date, 0 failed · 4 credits used · 1.0s',
+    );
+  });
 });
 
 describe('assets the build did not start (no credits left)', () => {
@@ -51,5 +85,16 @@ describe('the plan summary', () => {
     };
     expect(summaryOf(plan)).toBe('1 to generate, 2 to resume (already paid for), 0 to restore, 1 up to date');
     expect(summaryOf({ items: [item('a.mp3', { type: 'generate' })], orphans: [] })).toBe('1 to generate, 0 to restore, 0 up to date');
+  });
+
+  it('counts tasks recovered from the API apart from resumes, and shows them as "recover"', () => {
+    const recover: Action = { type: 'resume', taskId: 't', createdAt: '', creditsCounted: true, recovered: true, seen: true };
+    const plan: Plan = { items: [item('a.mp3', recover), item('b.mp3', { type: 'resume', taskId: 'u', createdAt: '' })], orphans: [] };
+    const lines = renderPlan(plan, { color: false, verbose: false }).split('\n');
+    expect(lines).toEqual([
+      'recover    a.mp3  why',
+      'resume     b.mp3  why',
+      '0 to generate, 1 to resume (already paid for), 1 to recover from the API (free), 0 to restore, 0 up to date',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPEECH_FORMAT } from '../../src/audio/format.js';
 import { type AssetFacts, planBuild } from '../../src/plan/decide.js';
+import type { LockTask } from '../../src/plan/lock-results.js';
 import type { ResolvedAsset } from '../../src/project.js';
 import { specHash } from '../../src/spec/hash.js';
 import type { LockEntry, LockFile } from '../../src/store/lock-file.js';
@@ -130,5 +131,94 @@ describe('an empty file where kieaudio installed one', () => {
     const empty: OutputState = { exists: true, contentHash: H('e'), size: 0 };
     const plan = planBuild([facts(a, empty, { cached })], lockOf(['a.mp3', entry(a, H('1'))]), new Map(), opts);
     expect(plan.items[0]).toMatchObject({ action: { type: 'restore' }, reason: 'output missing, restoring from cache' });
+  });
+});
+
+describe('the lock names a task for a spec with nothing local left', () => {
+  const a = asset('a.mp3', { text: 'hi', voice: 'Rachel' });
+  const lock = lockOf(['a.mp3', entry(a, H('1'), { taskId: 't1' })]);
+  const task = (status: LockTask['status'], extra: Partial<LockTask> = {}): LockTask => ({ taskId: 't1', status, ...extra });
+
+  it('is fetched again from the API: a resume of that task, never counted as credits, no "not visible yet" wait', () => {
+    const plan = planBuild(
+      [facts(a, missing, { lockTask: task('recoverable', { generatedAt: '2026-01-01T00:00:00.000Z' }) })],
+      lock,
+      new Map(),
+      opts,
+    );
+    expect(plan.items[0]).toMatchObject({
+      action: { type: 'resume', taskId: 't1', recovered: true, creditsCounted: true, seen: true, createdAt: '2026-01-01T00:00:00.000Z' },
+      reason: 'output missing, recoverable from the API (task t1)',
+      cause: 'missing',
+    });
+  });
+
+  it('only when nothing local has it: the journal, the cache and another output come first', () => {
+    const lockTask = task('recoverable');
+    const cached = { contentHash: H('1'), size: 10, model: a.model };
+    expect(planBuild([facts(a, missing, { lockTask, cached })], lock, new Map(), opts).items[0]?.action.type).toBe('restore');
+    const b = asset('b.mp3', a.input);
+    const both = planBuild(
+      [facts(a, missing, { lockTask }), facts(b, file(H('1')))],
+      lockOf(['b.mp3', entry(b, H('1'), { taskId: 't1' })]),
+      new Map(),
+      opts,
+    );
+    expect(both.items[0]).toMatchObject({ action: { type: 'restore', source: { kind: 'output', out: 'b.mp3' } } });
+    expect(planBuild([facts(a, missing, { lockTask })], lock, new Map(), { ...opts, regenerate: true }).items[0]).toMatchObject({
+      action: { type: 'generate' },
+      reason: '--regenerate',
+    });
+  });
+
+  it('assets that share the spec download it once: the others copy the recovered result', () => {
+    const b = asset('b.mp3', a.input);
+    const lockTask = task('recoverable');
+    const plan = planBuild([facts(a, missing, { lockTask }), facts(b, missing, { lockTask })], lock, new Map(), opts);
+    expect(plan.items.map((i) => i.action.type)).toEqual(['resume', 'restore']);
+    expect(plan.items[1]).toMatchObject({ action: { source: { kind: 'pending', out: 'a.mp3' } }, reason: 'new, same spec as a.mp3' });
+  });
+
+  it('is generated again, saying why, past kie.ai retention, on another API, or when the lock does not say which API', () => {
+    const cases: Array<[LockTask, string]> = [
+      [
+        task('expired', { generatedAt: '2026-01-01T00:00:00.000Z' }),
+        "task t1 (2026-01-01T00:00:00.000Z) is past kie.ai's 14-day retention",
+      ],
+      [task('other-api', { baseUrl: 'https://proxy.example' }), 'task t1 was made on https://proxy.example, not on this API'],
+      [task('unknown-api'), 'the lock does not say which API made task t1'],
+    ];
+    for (const [lockTask, why] of cases) {
+      expect(planBuild([facts(a, missing, { lockTask })], lock, new Map(), opts).items[0], lockTask.status).toMatchObject({
+        action: { type: 'generate', unrecoverable: { taskId: 't1', why } },
+        reason: `output missing; ${why}`,
+      });
+    }
+  });
+});
+
+describe('a damaged cache record', () => {
+  const a = asset('a.mp3', { text: 'hi', voice: 'Rachel' });
+  const lock = lockOf(['a.mp3', entry(a, H('1'))]);
+  const record = { contentHash: H('1'), size: 10, model: a.model };
+
+  it('rebuilt from its audio: restored or adopted as from any cache entry, and the plan says so', () => {
+    const cacheRepair = { kind: 'rebuild' as const, recordPath: 'r.json', record, checkedAgainst: 'lock' as const };
+    expect(planBuild([facts(a, missing, { cached: record, cacheRepair })], lock, new Map(), opts).items[0]).toMatchObject({
+      action: { type: 'restore', source: { kind: 'cache' } },
+      reason: 'output missing, restoring from cache (cache record damaged, rebuilt from the audio)',
+    });
+    expect(planBuild([facts(a, file(H('1')), { cached: record, cacheRepair })], lockOf(), new Map(), opts).items[0]).toMatchObject({
+      action: { type: 'adopt' },
+      reason: 'output matches the cache (cache record damaged, rebuilt from the audio)',
+    });
+  });
+
+  it('that cannot be checked: the generation that follows says why', () => {
+    const cacheRepair = { kind: 'set-aside' as const, recordPath: 'r.json', why: 'its audio is not what the lock records' };
+    expect(planBuild([facts(a, missing, { cacheRepair })], lock, new Map(), opts).items[0]).toMatchObject({
+      action: { type: 'generate' },
+      reason: 'output missing, cache record damaged (its audio is not what the lock records)',
+    });
   });
 });

@@ -28,6 +28,23 @@ describe('lock file', () => {
     expect(() => parseLockFile(`{"version":1,"assets":{"../x.mp3":${JSON.stringify(entry)}}}`, 'kieaudio.lock')).toThrow(/unsafe/);
   });
 
+  it('a damaged lock is E_LOCK_DAMAGED, naming both safe fixes; one from a newer kieaudio says to upgrade', () => {
+    const damaged = ['', '{"version":1,"assets":{"a', '[]', '{"version":1,"assets":{"a.mp3":{"id":1}}}', '<<<<<<< ours\n{}\n'];
+    for (const text of damaged) {
+      let error: unknown;
+      try {
+        parseLockFile(text, 'game/kieaudio.lock');
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(text)).toMatchObject({
+        code: 'E_LOCK_DAMAGED',
+        message: expect.stringMatching(/^game\/kieaudio\.lock is damaged: .*git checkout .*-- game\/kieaudio\.lock.*; or delete it: /),
+      });
+    }
+    expect(() => parseLockFile('{"version":2,"assets":{}}', 'kieaudio.lock')).toThrow(/written by a newer kieaudio \(lock version 2\)/);
+  });
+
   it('an out named __proto__ (never a valid out: no extension) pollutes nothing', () => {
     const lock = parseLockFile(`{"version":1,"assets":{"__proto__":${JSON.stringify(entry)}}}`, 'kieaudio.lock');
     expect(Object.getPrototypeOf(lock.assets)).toBeNull();

@@ -225,9 +225,14 @@ describe('watch', () => {
     frozenAt = undefined;
     const events: unknown[] = [];
     const result = await build({ cwd: dir, env: simEnv(sim), onEvent: (e) => events.push(e) });
-    expect(result.summary).toMatchObject({ generated: 1, failed: 0 });
+    expect(result.summary).toMatchObject({ generated: 0, resumed: 1, failed: 0 });
     expect(events).toContainEqual(
-      expect.objectContaining({ type: 'generated', out: GREET, taskId: submitted.type === 'submitted' ? submitted.taskId : '' }),
+      expect.objectContaining({
+        type: 'generated',
+        origin: 'resumed',
+        out: GREET,
+        taskId: submitted.type === 'submitted' ? submitted.taskId : '',
+      }),
     );
     expect(sim.stats().tasksCreated).toBe(created);
   });

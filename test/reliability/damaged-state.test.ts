@@ -1,0 +1,234 @@
+/**
+ * Issue 16, damaged local state: a cache record that is not a record (its audio intact beside it)
+ * and a kieaudio.lock that is not a lock. Through the built CLI against the simulator: what `plan`
+ * says (and that it writes nothing), what the build does and says, and what the next build pays —
+ * nothing, unless the damage leaves no checked result anywhere, and then it says why.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, type ExpectStatic, it } from 'vitest';
+import type { Simulator } from '../../src/sim/index.js';
+import { jsonLines, kieaudio, type Run } from '../helpers/cli.js';
+import { listFiles } from '../helpers/files.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
+import type { OnFinished } from '../helpers/temp-dir.js';
+import { config, resources, snapshotTree } from './helpers.js';
+
+const SPEC = `assets:
+  - { id: a, kind: voice, text: "The gate is open.", out: a.mp3 }
+  - { id: b, kind: voice, text: "Close it behind you.", out: b.mp3 }
+  - { id: c, kind: effect, text: "Gate creak", output_format: pcm_16000, out: c.wav }
+  - { id: d, kind: effect, text: "Bolt slides shut", out: d.mp3 }
+`;
+
+interface Built {
+  dir: string;
+  sim: Simulator;
+  env: Record<string, string>;
+  lock: { assets: Record<string, { specHash: string; contentHash: string; taskId: string; baseUrl?: string }> };
+  bytes: (out: string) => Promise<Buffer>;
+}
+
+/** The project, built once through the CLI; `bytes` reads an output as that build left it. */
+async function builtProject(expect: ExpectStatic, onTestFinished: OnFinished): Promise<Built> {
+  const r = resources(onTestFinished);
+  const dir = await r.project({ 'kieaudio.config.yaml': config(), 'audio/gate.audio.yaml': SPEC });
+  const sim = await r.sim();
+  const env = simEnv(sim);
+  const first = await kieaudio(dir, ['build'], env);
+  expect(first.code, first.stderr).toBe(0);
+  const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')) as Built['lock'];
+  const original = new Map<string, Buffer>();
+  for (const out of Object.keys(lock.assets)) original.set(out, await readFile(join(dir, 'out', out)));
+  return { dir, sim, env, lock, bytes: async (out) => original.get(out) ?? Buffer.alloc(0) };
+}
+
+function recordPath(b: Built, out: string): string {
+  const hash = b.lock.assets[out]?.specHash ?? '';
+  return join(b.dir, '.kieaudio', 'cache', hash.slice(0, 2), `${hash}.json`);
+}
+
+/** Credits and tasks the simulator saw from `run()`. */
+async function paidFor(sim: Simulator, run: () => Promise<Run>): Promise<{ run: Run; credits: number; tasks: number }> {
+  const before = sim.stats();
+  const result = await run();
+  const after = sim.stats();
+  return { run: result, credits: after.creditsCharged - before.creditsCharged, tasks: after.tasksCreated - before.tasksCreated };
+}
+
+const DAMAGE: Record<string, (record: string) => string> = {
+  empty: () => '',
+  'cut short': (record) => record.slice(0, 30),
+  'not JSON': () => '\u0000\u0000\u0000 garbage',
+  'the wrong shape': () => '{"contentHash":"abc","size":-1}',
+};
+
+describe.concurrent('a damaged cache record beside intact audio', () => {
+  for (const [name, damage] of Object.entries(DAMAGE)) {
+    it(`${name}: plan says it is rebuilt from the audio (and writes nothing); the build rebuilds it, says so once, pays nothing`, async ({
+      expect,
+      onTestFinished,
+    }) => {
+      const b = await builtProject(expect, onTestFinished);
+      await writeFile(recordPath(b, 'a.mp3'), damage(await readFile(recordPath(b, 'a.mp3'), 'utf8')));
+      await rm(join(b.dir, 'out', 'a.mp3'));
+
+      const before = await snapshotTree(b.dir);
+      const plan = await kieaudio(b.dir, ['plan'], b.env);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toMatch(
+        /^restore +a\.mp3 +output missing, restoring from cache \(cache record damaged, rebuilt from the audio\)$/m,
+      );
+      expect(await snapshotTree(b.dir), 'plan wrote nothing').toEqual(before);
+
+      const { run, credits, tasks } = await paidFor(b.sim, () => kieaudio(b.dir, ['build'], b.env));
+      expect(run.code, run.stderr).toBe(0);
+      expect({ credits, tasks }).toEqual({ credits: 0, tasks: 0 });
+      const record = `.kieaudio/cache/${b.lock.assets['a.mp3']?.specHash.slice(0, 2)}/${b.lock.assets['a.mp3']?.specHash}.json`;
+      expect(run.stderr.trim().split('\n')).toEqual([
+        `warning: cache record ${record} was damaged; rebuilt from the audio beside it, which matches the lock`,
+      ]);
+      expect(run.stdout).toMatch(/^restored +a\.mp3 +from cache$/m);
+      expect(await readFile(join(b.dir, 'out', 'a.mp3'))).toEqual(await b.bytes('a.mp3'));
+      // the record is whole again, with the task the lock names
+      expect(JSON.parse(await readFile(recordPath(b, 'a.mp3'), 'utf8'))).toMatchObject({
+        contentHash: b.lock.assets['a.mp3']?.contentHash,
+        taskId: b.lock.assets['a.mp3']?.taskId,
+        baseUrl: b.sim.url,
+      });
+
+      const again = await kieaudio(b.dir, ['build'], b.env);
+      expect(again.stderr, 'warned once').toBe('');
+      expect(again.stdout).toMatch(/0 generated, 0 restored, 4 up to date/);
+      console.log(`[damaged-state] cache record ${name}: second build paid ${credits} credits, created ${tasks} tasks`);
+    });
+  }
+
+  it('with no lock to check it against, audio of the right container is trusted: adopted, nothing paid', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const b = await builtProject(expect, onTestFinished);
+    await writeFile(recordPath(b, 'c.wav'), '');
+    await rm(join(b.dir, 'kieaudio.lock'));
+    const { run, credits, tasks } = await paidFor(b.sim, () => kieaudio(b.dir, ['build', '--json'], b.env));
+    expect(run.code, run.stderr).toBe(0);
+    expect({ credits, tasks }).toEqual({ credits: 0, tasks: 0 });
+    const lines = jsonLines(run.stdout);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        type: 'planned',
+        out: 'c.wav',
+        action: 'adopt',
+        reason: 'output matches the cache (cache record damaged, rebuilt from the audio)',
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        type: 'warning',
+        code: 'W_CACHE_RECORD_REBUILT',
+        asset: 'c',
+        message: expect.stringContaining('which is wav audio, as the asset needs'),
+      }),
+    );
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', restored: 4, generated: 0, creditsUsed: 0 });
+  });
+
+  it('that cannot be checked is moved aside with its audio (never deleted), and the generation that follows says why', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const b = await builtProject(expect, onTestFinished);
+    const hash = b.lock.assets['a.mp3']?.specHash ?? '';
+    // other audio where a.mp3's result was, and a lock that makes a.mp3's task unusable here
+    await writeFile(recordPath(b, 'a.mp3'), '{"contentHash":');
+    await writeFile(recordPath(b, 'a.mp3').replace(/\.json$/, '.audio'), await b.bytes('b.mp3'));
+    const lockText = await readFile(join(b.dir, 'kieaudio.lock'), 'utf8');
+    await writeFile(join(b.dir, 'kieaudio.lock'), lockText.replace(`"baseUrl": "${b.sim.url}"`, '"baseUrl": "http://127.0.0.1:1"'));
+    await rm(join(b.dir, 'out', 'a.mp3'));
+
+    const plan = await kieaudio(b.dir, ['plan'], b.env);
+    const task = b.lock.assets['a.mp3']?.taskId;
+    const why = `output missing, cache record damaged (its audio is not what the lock records); task ${task} was made on http://127.0.0.1:1, not on this API`;
+    expect(plan.stdout.split('\n').map((l) => l.replace(/ +/g, ' '))).toContain(`generate a.mp3 ${why}`);
+
+    const { run, credits, tasks } = await paidFor(b.sim, () => kieaudio(b.dir, ['build', '--json'], b.env));
+    expect(run.code, run.stderr).toBe(0);
+    expect(tasks).toBe(1);
+    const lines = jsonLines(run.stdout);
+    const damaged = lines.find((l) => l.type === 'warning' && l.code === 'W_CACHE_RECORD_DAMAGED');
+    expect(damaged?.message).toMatch(
+      new RegExp(
+        `^cache record \\.kieaudio/cache/${hash.slice(0, 2)}/${hash}\\.json is damaged and its audio is not what the lock records: moved aside to \\.kieaudio/cache/damaged/${hash}\\..*\\.json, with its audio if any .*; a\\.mp3 is generated again$`,
+      ),
+    );
+    expect(lines).toContainEqual(expect.objectContaining({ type: 'warning', code: 'W_NOT_RECOVERABLE', asset: 'a' }));
+    const aside = (await listFiles(join(b.dir, '.kieaudio', 'cache', 'damaged'))).map((f) => f.replace(/\..*\./, '.*.'));
+    expect(aside).toEqual([`${hash}.*.audio`, `${hash}.*.json`]);
+    console.log(`[damaged-state] cache record not checkable (audio replaced, task on another API): paid ${credits} credits, ${tasks} task`);
+  });
+});
+
+const LOCK_DAMAGE: Record<string, (lock: string) => string> = {
+  'cut short': (lock) => lock.slice(0, Math.floor(lock.length / 2)),
+  empty: () => '',
+  'merge conflict markers': (lock) => `<<<<<<< HEAD\n${lock}=======\n${lock.replace(/"size": \d+/, '"size": 1')}>>>>>>> feature\n`,
+  'the wrong shape': () => '{"version":1,"assets":[]}',
+  'an unsafe output path': (lock) => lock.replace('"a.mp3"', '"../../etc/passwd"'),
+};
+
+describe.concurrent('a damaged kieaudio.lock', () => {
+  for (const [name, damage] of Object.entries(LOCK_DAMAGE)) {
+    it(`${name}: one clear error naming the safe fixes, exit 1, nothing sent or written`, async ({ expect, onTestFinished }) => {
+      const b = await builtProject(expect, onTestFinished);
+      await writeFile(join(b.dir, 'kieaudio.lock'), damage(await readFile(join(b.dir, 'kieaudio.lock'), 'utf8')));
+      await rm(join(b.dir, 'out', 'a.mp3'));
+      const before = await snapshotTree(b.dir);
+      const requests = totalRequests(b.sim);
+      for (const args of [['build'], ['plan'], ['status']]) {
+        const run = await kieaudio(b.dir, args, b.env);
+        expect(run.code, `${args[0]}: ${run.stderr}`).toBe(1);
+        const lines = run.stderr.trim().split('\n');
+        expect(lines, args[0]).toHaveLength(1);
+        expect(lines[0]).toMatch(
+          /^error: kieaudio\.lock is damaged: .+\. Nothing was changed\. Safe fixes: .*git checkout .*-- kieaudio\.lock.*; or delete it: the next build adopts the outputs that match the cache and leaves every other existing output alone, so nothing is paid for an output that exists/,
+        );
+      }
+      const json = await kieaudio(b.dir, ['build', '--json'], b.env);
+      expect(jsonLines(json.stdout)).toEqual([expect.objectContaining({ type: 'error', code: 'E_LOCK_DAMAGED' })]);
+      expect(totalRequests(b.sim), 'requests sent').toBe(requests);
+      expect(await snapshotTree(b.dir), 'files written').toEqual(before);
+    });
+  }
+
+  it('deleted, as the message says is safe: outputs that match the cache are adopted, every other existing output is left alone, nothing is paid', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const b = await builtProject(expect, onTestFinished);
+    // a: edited by hand; b: as built; c: deleted (still cached); d: as built, its cache entry gone
+    await writeFile(join(b.dir, 'out', 'a.mp3'), 'my own take');
+    await rm(join(b.dir, 'out', 'c.wav'));
+    const dHash = b.lock.assets['d.mp3']?.specHash ?? '';
+    await rm(join(b.dir, '.kieaudio', 'cache', dHash.slice(0, 2)), { recursive: true });
+    await writeFile(join(b.dir, 'kieaudio.lock'), '{"version":1,"assets":{"a.mp3":{');
+    const broken = await kieaudio(b.dir, ['build'], b.env);
+    expect(broken.code).toBe(1);
+
+    await rm(join(b.dir, 'kieaudio.lock'));
+    const { run, credits, tasks } = await paidFor(b.sim, () => kieaudio(b.dir, ['build', '--json'], b.env));
+    expect(run.code, run.stderr).toBe(0);
+    expect({ credits, tasks }).toEqual({ credits: 0, tasks: 0 });
+    const actions = Object.fromEntries(
+      jsonLines(run.stdout)
+        .filter((l) => l.type === 'planned')
+        .map((l) => [l.out, l.action]),
+    );
+    expect(actions).toEqual({ 'a.mp3': 'keep-modified', 'b.mp3': 'adopt', 'c.wav': 'restore', 'd.mp3': 'keep-modified' });
+    expect(await readFile(join(b.dir, 'out', 'a.mp3'), 'utf8')).toBe('my own take');
+    for (const out of ['b.mp3', 'c.wav', 'd.mp3']) expect(await readFile(join(b.dir, 'out', out)), out).toEqual(await b.bytes(out));
+    console.log(
+      `[damaged-state] corrupt lock deleted: next build paid ${credits} credits, ${tasks} tasks (actions ${JSON.stringify(actions)})`,
+    );
+  });
+});
