@@ -1,0 +1,86 @@
+/**
+ * Where the content for a stale asset's spec comes from, once the plan knows it needs some: the
+ * sources in order of cost, and the one place a plan decides to pay (or to hold, when an earlier
+ * request for the spec may already have been charged). Pure.
+ */
+import type { ResumableTask } from '../store/journal.js';
+import type { Action, AssetFacts, PlanOptions } from './decide.js';
+import type { UnansweredCreate } from './journal-facts.js';
+import type { LockTask } from './lock-results.js';
+
+/**
+ * Where the content for a stale asset's spec comes from, cheapest first: a task already paid for
+ * (the journal), the cache, another output, the lock's task fetched from the API again; only then
+ * a new task. `--regenerate` skips all but the journal.
+ */
+export function findSource(
+  f: AssetFacts,
+  change: string,
+  intactBySpec: ReadonlyMap<string, { out: string; contentHash: string }>,
+  options: PlanOptions,
+): { action: Action; reason: string } {
+  if (f.journal) return { action: resumeJournal(f.journal), reason: `${change}, resuming task ${f.journal.taskId}` };
+  if (options.regenerate) return pay(f, { type: 'generate' }, change, options);
+  if (f.cached) {
+    const rebuilt = f.cacheRepair?.kind === 'rebuild' ? ' (cache record damaged, rebuilt from the audio)' : '';
+    return { action: { type: 'restore', source: { kind: 'cache' } }, reason: `${change}, restoring from cache${rebuilt}` };
+  }
+  const sibling = intactBySpec.get(f.specHash);
+  if (sibling && sibling.out !== f.asset.out) {
+    return {
+      action: { type: 'restore', source: { kind: 'output', out: sibling.out, contentHash: sibling.contentHash } },
+      reason: `${change}, copying ${sibling.out}`,
+    };
+  }
+  const task = f.lockTask;
+  if (task?.status === 'recoverable') {
+    return {
+      action: { type: 'resume', taskId: task.taskId, createdAt: task.generatedAt ?? '', creditsCounted: true, recovered: true, seen: true },
+      reason: `${change}, recoverable from the API (task ${task.taskId})`,
+    };
+  }
+  if (task) {
+    const why = notRecoverable(task);
+    return pay(f, { type: 'generate', unrecoverable: { taskId: task.taskId, why } }, `${change}; ${why}`, options);
+  }
+  return pay(f, { type: 'generate' }, change, options);
+}
+
+/** The one place a plan decides to pay: unless a request for this spec may already have been charged. */
+function pay(f: AssetFacts, action: Action, reason: string, options: PlanOptions): { action: Action; reason: string } {
+  if (!f.unanswered) return { action, reason };
+  const unanswered = describeUnanswered(f.unanswered);
+  if (options.resendUnanswered) return { action, reason: `${reason}, sending again (${unanswered})` };
+  return {
+    action: { type: 'hold', sentAt: f.unanswered.sentAt },
+    reason: `maybe charged (${unanswered}); not sent again without --resend-unanswered`,
+  };
+}
+
+function describeUnanswered(u: UnansweredCreate): string {
+  if (u.why === 'damaged') return 'its journal entry is damaged';
+  const at = u.sentAt ?? 'an unknown time';
+  return u.why === 'interrupted' ? `a build was interrupted waiting for an answer at ${at}` : `no answer at ${at}`;
+}
+
+function resumeJournal(task: ResumableTask): Action {
+  return {
+    type: 'resume',
+    taskId: task.taskId,
+    createdAt: task.createdAt,
+    ...(task.creditsCounted ? { creditsCounted: true } : {}),
+    ...(task.seenAt ? { seen: true } : {}),
+  };
+}
+
+/** Why the lock's task for a spec will not be asked for its result again. */
+function notRecoverable(task: LockTask): string {
+  switch (task.status) {
+    case 'expired':
+      return `task ${task.taskId} (${task.generatedAt ?? 'date unknown'}) is past kie.ai's 14-day retention`;
+    case 'other-api':
+      return `task ${task.taskId} was made on ${task.baseUrl ?? 'another API'}, not on this API`;
+    default:
+      return `the lock does not say which API made task ${task.taskId}`;
+  }
+}
