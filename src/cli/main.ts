@@ -3,11 +3,13 @@
  * prints errors and the only place that decides the process's exit code (with the two parts it
  * hands off: render-error.ts for what a command threw, interrupts.ts for Ctrl-C).
  */
+import { createActivity } from './activity.js';
 import { readCommandLine } from './argv.js';
 import { COMMANDS } from './commands.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { commandHelp, GLOBAL_HELP } from './help.js';
 import { listenForInterrupts } from './interrupts.js';
+import type { Output } from './output.js';
 import { renderError } from './render-error.js';
 import { readVersion } from './version.js';
 
@@ -50,7 +52,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
   // Loaded only when a command runs: --help and --version need neither it nor the zod schemas of
   // the JSON lines it imports, which were most of their start-up time.
   const { createOutput } = await import('./output.js');
-  const output = createOutput({
+  const activity = createActivity();
+  const written = createOutput({
     json: flags.json === true,
     quiet: flags.quiet === true,
     verbose: flags.verbose === true,
@@ -58,7 +61,15 @@ export async function main(argv: string[]): Promise<ExitCode> {
     stdout: process.stdout,
     stderr: process.stderr,
   });
-  const interrupts = listenForInterrupts(output);
+  // every event also tells Ctrl-C what is going on
+  const output: Output = {
+    ...written,
+    event(event) {
+      activity.apply(event);
+      written.event(event);
+    },
+  };
+  const interrupts = listenForInterrupts(output, activity.stopNotice);
   try {
     return await COMMANDS[name].run(flags, { output, signal: interrupts.signal });
   } catch (error) {
