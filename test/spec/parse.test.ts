@@ -90,16 +90,8 @@ describe('valid files', () => {
 
 describe('top-level x- keys (issue 16)', () => {
   test('are ignored in spec files and the config, and hold anchors that assets use through aliases', () => {
-    const result = spec(
-      [
-        'x-guard: &guard { kind: voice, voice: Roger, stability: 0.3 }',
-        'x-notes: [anything, { at: all }]',
-        'assets:',
-        '  - <<: *guard',
-        '    out: guard/a.mp3',
-        '    text: Halt',
-      ].join('\n'),
-    );
+    const anchored = 'x-guard: &guard { kind: voice, voice: Roger, stability: 0.3 }\nx-notes: [anything, { at: all }]\n';
+    const result = spec(`${anchored}assets:\n  - <<: *guard\n    out: guard/a.mp3\n    text: Halt\n`);
     expect(result.diagnostics).toEqual([]);
     expect(result.spec).toEqual({ assets: [{ kind: 'voice', voice: 'Roger', stability: 0.3, out: 'guard/a.mp3', text: 'Halt' }] });
     const c = config('version: 1\nx-fx: &fx { output_format: pcm_16000 }\ndefaults:\n  effect: *fx\n');
