@@ -155,11 +155,18 @@ export const COMMANDS = {
     summary:
       'delete orphaned outputs (no longer declared, content unchanged) and temp files of killed builds; --cache also prunes the cache',
     usage: 'kieaudio clean [options]',
-    options: { ...PROJECT_FLAGS, cache: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
-    help: { ...pick('cache', 'dry-run'), ...COMMON_HELP },
+    options: { ...PROJECT_FLAGS, cache: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'no-wait': { type: 'boolean' } },
+    help: { ...pick('cache', 'dry-run', 'no-wait'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { clean } = await import('../commands/clean.js');
-      const result = await clean({ ...commonOptions(flags), cache: flags.cache === true, dryRun: flags['dry-run'] === true });
+      const result = await clean({
+        ...commonOptions(flags),
+        cache: flags.cache === true,
+        dryRun: flags['dry-run'] === true,
+        wait: flags['no-wait'] !== true,
+        signal: ctx.signal,
+        onEvent: (event) => ctx.output.event(event),
+      });
       const verb = flags['dry-run'] ? 'would remove' : 'removed';
       const lines = [
         ...result.removed.map((out) => `${verb}  ${out}`),

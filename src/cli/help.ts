@@ -12,7 +12,7 @@ export const GLOBAL_HELP = `kieaudio — make for game and app audio
 Declare voice lines and sound effects in YAML; kieaudio generates them through the kie.ai API
 and regenerates only what changed.
 
-Usage: kieaudio <command> [options]
+Usage: kieaudio <command> [options]   (options may also come first: kieaudio -q build)
 
 Commands:
 ${Object.entries(COMMANDS as Record<string, Command>)

@@ -17,14 +17,18 @@ export interface Interrupts {
   removeListeners(): void;
 }
 
-/** Listens for interrupts until `removeListeners()`; the first aborts `signal`, the second exits. */
-export function listenForInterrupts(output: Pick<Output, 'notice' | 'event' | 'close'>): Interrupts {
+/**
+ * Listens for interrupts until `removeListeners()`; the first aborts `signal`, the second exits.
+ * `stopNotice` says what stopping means right now (activity.ts), or nothing when the command is idle.
+ */
+export function listenForInterrupts(output: Pick<Output, 'notice' | 'event' | 'close'>, stopNotice: () => string | undefined): Interrupts {
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
     if (interrupts === 1) {
-      output.notice('stopping: no new tasks; tasks in flight stay in the journal for the next build (Ctrl-C again to quit at once)');
+      const notice = stopNotice();
+      if (notice !== undefined) output.notice(notice);
       controller.abort(new KieaudioError('E_ABORTED', 'interrupted'));
     } else {
       // Outputs are only ever renamed into place, so none is half-written; temp files go too.

@@ -3,11 +3,13 @@
  * prints errors and the only place that decides the process's exit code (with the two parts it
  * hands off: render-error.ts for what a command threw, interrupts.ts for Ctrl-C).
  */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { COMMANDS, type CommandName, type ParsedFlags } from './commands.js';
+import { createActivity } from './activity.js';
+import { readCommandLine } from './argv.js';
+import { COMMANDS } from './commands.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { commandHelp, GLOBAL_HELP } from './help.js';
 import { listenForInterrupts } from './interrupts.js';
+import type { Output } from './output.js';
 import { renderError } from './render-error.js';
 import { readVersion } from './version.js';
 
@@ -29,23 +31,19 @@ function dropOutputToClosedPipes(...streams: NodeJS.WriteStream[]): void {
 /** Runs one command line; resolves to the exit code (dist/bin.cjs sets it). */
 export async function main(argv: string[]): Promise<ExitCode> {
   dropOutputToClosedPipes(process.stdout, process.stderr);
-  const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    const topic = first === 'help' ? rest[0] : undefined;
-    process.stdout.write(topic && topic in COMMANDS ? commandHelp(topic as CommandName) : GLOBAL_HELP);
-    return EXIT.ok;
+  const invocation = readCommandLine(argv);
+  switch (invocation.kind) {
+    case 'help':
+      process.stdout.write(invocation.command === undefined ? GLOBAL_HELP : commandHelp(invocation.command));
+      return EXIT.ok;
+    case 'version':
+      process.stdout.write(`${await readVersion()}\n`);
+      return EXIT.ok;
+    case 'usage':
+      process.stderr.write(`${invocation.message}\n`);
+      return EXIT.usage;
   }
-  if (first === '--version' || first === '-v') {
-    process.stdout.write(`${await readVersion()}\n`);
-    return EXIT.ok;
-  }
-  if (!(first in COMMANDS)) {
-    process.stderr.write(`kieaudio: unknown command "${first}"\n\n${GLOBAL_HELP}`);
-    return EXIT.usage;
-  }
-  const name = first as CommandName;
-  const flags = parseCommandFlags(name, rest);
-  if (flags === undefined) return EXIT.usage;
+  const { command: name, flags } = invocation;
   if (flags.help) {
     process.stdout.write(commandHelp(name));
     return EXIT.ok;
@@ -54,7 +52,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
   // Loaded only when a command runs: --help and --version need neither it nor the zod schemas of
   // the JSON lines it imports, which were most of their start-up time.
   const { createOutput } = await import('./output.js');
-  const output = createOutput({
+  const activity = createActivity();
+  const written = createOutput({
     json: flags.json === true,
     quiet: flags.quiet === true,
     verbose: flags.verbose === true,
@@ -62,7 +61,15 @@ export async function main(argv: string[]): Promise<ExitCode> {
     stdout: process.stdout,
     stderr: process.stderr,
   });
-  const interrupts = listenForInterrupts(output);
+  // every event also tells Ctrl-C what is going on
+  const output: Output = {
+    ...written,
+    event(event) {
+      activity.apply(event);
+      written.event(event);
+    },
+  };
+  const interrupts = listenForInterrupts(output, activity.stopNotice);
   try {
     return await COMMANDS[name].run(flags, { output, signal: interrupts.signal });
   } catch (error) {
@@ -70,21 +77,5 @@ export async function main(argv: string[]): Promise<ExitCode> {
   } finally {
     output.close();
     interrupts.removeListeners();
-  }
-}
-
-/** The command's flags, or undefined after printing why they are not valid. */
-function parseCommandFlags(name: CommandName, args: string[]): ParsedFlags | undefined {
-  try {
-    const { values } = parseArgs({
-      args,
-      options: COMMANDS[name].options as ParseArgsConfig['options'],
-      allowPositionals: false,
-      strict: true,
-    });
-    return values as ParsedFlags;
-  } catch (error) {
-    process.stderr.write(`kieaudio ${name}: ${(error as Error).message}\n\nRun "kieaudio ${name} --help" for usage.\n`);
-    return undefined;
   }
 }

@@ -16,7 +16,8 @@ export function renderError(error: unknown, output: Output, interrupted: boolean
   }
   if (error instanceof KieaudioError) {
     if (error.code === 'E_ABORTED' || interrupted) {
-      output.error('interrupted: finished work is kept; tasks in flight resume on the next build', { code: 'E_ABORTED' });
+      // tasks in flight, if any, were listed by the build's `interrupted` event
+      output.error('interrupted: finished work is kept', { code: 'E_ABORTED' });
       return EXIT.interrupted;
     }
     output.error(`error: ${escapeControl(error.message, { keepNewlines: true })}`, { code: error.code });

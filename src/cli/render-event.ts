@@ -66,7 +66,9 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
     }
     case 'warning': {
       const where = event.file ? `${event.file}:${event.line ?? 1}:${event.col ?? 1}: ` : '';
-      return `${where}${paint(color, 'yellow', 'warning')}: ${event.message}`;
+      // as validation diagnostics name it (diagnostics.ts): the build's and plan's lines read alike
+      const asset = event.asset ? ` in asset ${event.asset}` : '';
+      return `${where}${paint(color, 'yellow', 'warning')}${asset}: ${event.message}`;
     }
     case 'retry':
       return verbose

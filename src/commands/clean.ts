@@ -8,6 +8,7 @@
  */
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { BuildEvent } from '../events.js';
 import { planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
@@ -23,6 +24,12 @@ export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
   cache?: boolean;
   /** report only */
   dryRun?: boolean;
+  /** when a build holds the project, wait for it (default) or fail with E_LOCKED */
+  wait?: boolean;
+  /** stops waiting for a build */
+  signal?: AbortSignal;
+  /** `waiting-for-lock` while a build holds the project, as a second build reports it */
+  onEvent?: (event: BuildEvent) => void;
 }
 
 export interface CleanResult {
@@ -39,8 +46,14 @@ export interface CleanResult {
 
 export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
   const { project, openStore } = await loadSelected(options);
-  // A build running now may be about to record one of these files: wait for it.
-  const buildLock = options.dryRun ? undefined : await acquireBuildLock(project.config.stateDir, { wait: true });
+  // A build running now may be about to record one of these files: wait for it, and say so.
+  const buildLock = options.dryRun
+    ? undefined
+    : await acquireBuildLock(project.config.stateDir, {
+        wait: options.wait !== false,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWait: (holder) => options.onEvent?.({ type: 'waiting-for-lock', pid: holder.pid, host: holder.host, since: holder.startedAt }),
+      });
   try {
     return await cleanLocked(project, await openStore(), options);
   } finally {

@@ -128,7 +128,10 @@ function unknownKeyMessage(key: string, mapPath: DocPath, fieldPath: DocPath, ct
     return `unknown key "${key}": the API key comes only from KIE_API_KEY (the environment or a .env file beside the config), never from YAML`;
   }
   const where = fieldPath.length === 0 ? '' : ` in ${fieldPath.join('.')}`;
-  return `unknown key "${key}"${where}${kindHint(key, mapPath, ctx.data) ?? didYouMean(suggest(key, knownKeysAt(ctx.schema, ctx.data, mapPath)))}`;
+  const meant = suggest(key, knownKeysAt(ctx.schema, ctx.data, mapPath));
+  // at the top, a name that fits nothing may be meant as the user's own (extension-keys.ts)
+  const own = mapPath.length === 0 && meant === undefined ? ' (keys of your own at the top level start with "x-")' : '';
+  return `unknown key "${key}"${where}${kindHint(key, mapPath, ctx.data) ?? (didYouMean(meant) || own)}`;
 }
 
 /** A parameter of the other kind is a misplaced key, not a typo: say where it belongs. */

@@ -10,6 +10,13 @@ export type OutCheck = { ok: true; out: string } | { ok: false; code: 'E_OUT_ESC
 
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
 
+/**
+ * Names Windows keeps for devices, in any case and with any extension (`con.mp3`, `Lpt1.a.wav`):
+ * a checkout there cannot create the file, or writes to the device. Trailing spaces before the
+ * extension do not help.
+ */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9]) *(\.|$)/i;
+
 /** Normalizes `out` to a POSIX path relative to outDir, or says why it cannot be one. */
 export function normalizeOut(raw: string): OutCheck {
   const quoted = JSON.stringify(raw);
@@ -33,6 +40,23 @@ export function normalizeOut(raw: string): OutCheck {
   const forbidden = WINDOWS_FORBIDDEN.exec(out);
   if (forbidden !== null) return invalid(`which contains "${forbidden[0]}", a character Windows does not allow in file names`);
   if (out === '.' || out.endsWith('/')) return invalid('which names a folder, not a file');
+  for (const segment of out.split('/')) {
+    const device = WINDOWS_RESERVED.exec(segment)?.[1]?.toUpperCase();
+    if (device !== undefined) {
+      return invalid(
+        `which contains "${segment}": ${device} is a device name Windows reserves, with any extension (CON, PRN, AUX, NUL, COM1–9, LPT1–9)`,
+      );
+    }
+  }
+  const name = posix.basename(out);
+  // posix.extname(".mp3") is "": without this, the extension check would ask for the ".mp3" it was given
+  if (/^\.[^.]+$/.test(name)) {
+    return {
+      ok: false,
+      code: 'E_OUT_INVALID',
+      message: `expected a file name before the extension, found ${quoted}, whose file name "${name}" is only an extension (write e.g. ${JSON.stringify(`${out.slice(0, -name.length)}name${name}`)})`,
+    };
+  }
   return { ok: true, out };
 }
 

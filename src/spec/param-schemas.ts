@@ -48,20 +48,38 @@ export function numberParam(spec: NumberParam) {
     .describe(spec.description);
 }
 
+/**
+ * Control characters other than tab and line breaks (C0, DEL, C1): a NUL pasted from a binary
+ * file, an escape code from a terminal. Nothing a voice can speak; the API's text fields are not
+ * made for them, and some stacks cut the text at a NUL.
+ */
+const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
 export function textParam(spec: TextParam) {
   const what = describeExpected(spec);
   const error: Message = (issue) =>
     typeof issue.input === 'string'
       ? `expected ${what}, found ${issue.input.length} characters`
       : `expected ${what}, found ${describeFound(issue.input)}`;
-  const schema = z.string({ error }).max(spec.maxLength, { error });
-  if (!spec.nonEmpty) return schema.describe(spec.description);
+  const schema = z
+    .string({ error })
+    .max(spec.maxLength, { error })
+    .refine((value) => !TEXT_CONTROL.test(value), { error: controlCharacterMessage, params: { code: 'E_CONTROL_CHARACTER' } });
+  const meta = { description: spec.description, pattern: `^[^${TEXT_CONTROL.source.slice(1, -1)}]*$` };
+  if (!spec.nonEmpty) return schema.meta(meta);
   return schema
     .refine((value) => /\S/.test(value), {
       error: (issue) => `expected ${what}, found ${issue.input === '' ? 'an empty string' : 'only whitespace'}`,
       params: { code: 'E_RANGE' },
     })
-    .describe(spec.description);
+    .meta(meta);
+}
+
+function controlCharacterMessage(issue: IssueInput): string {
+  const text = typeof issue.input === 'string' ? issue.input : '';
+  const index = text.search(TEXT_CONTROL);
+  const code = `U+${(text.codePointAt(index) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `expected text without control characters (tabs and line breaks are fine), found ${code} at character ${index + 1}`;
 }
 
 export function booleanParam(spec: BooleanParam) {

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../errors.js';
 import { messageOf } from '../errors.js';
 import { type ConfigContent, configContent, type SpecContent, salvageConfig, salvageSpec, specContent } from './content.js';
 import { sortDiagnostics } from './diagnostics.js';
+import { withoutExtensionKeys } from './extension-keys.js';
 import { issuesToDiagnostics, noMessage } from './issues.js';
 import { isRecord } from './label.js';
 import { createLocator, type Locate } from './position.js';
@@ -67,7 +68,7 @@ export function parseConfigText(text: string, file: string): ParsedConfig {
   const yaml = readYaml(text, file);
   if (yaml.data === undefined) return { diagnostics: yaml.diagnostics, locate: yaml.locate };
   // an empty file is a config without `version`, which says what is missing
-  const data = yaml.data ?? {};
+  const data = withoutExtensionKeys(yaml.data ?? {});
   const { value, diagnostics } = validate(ConfigSchema, data, file, yaml.locate);
   const content = value === undefined ? salvageConfig(data) : configContent(value);
   return {
@@ -120,7 +121,7 @@ function keptPositions(text: string, file: string, reusable: ReusableParse): Loc
 
 function validateSpec(yamlData: unknown, file: string, locate: Locate, yamlDiagnostics: Diagnostic[]): ParsedSpec {
   // an empty spec file (a new file, or one whose assets were all removed) declares nothing
-  const data = yamlData ?? { assets: [] };
+  const data = withoutExtensionKeys(yamlData ?? { assets: [] });
   const { value, diagnostics } = validate(SpecFileSchema, data, file, locate);
   const content = value === undefined ? salvageSpec(data) : specContent(value);
   return {

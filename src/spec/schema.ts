@@ -1,12 +1,14 @@
 /**
  * What users write: the zod schemas for kieaudio.config.yaml and spec files. Every object is
- * strict (an unknown key is an error, so typos never silently fall back to a default), and every
+ * strict (an unknown key is an error, so typos never silently fall back to a default; top-level
+ * `x-` keys are the one exception, see extension-keys.ts), and every
  * asset parameter is nullable, because `null` means "not set here" in the defaults chain. These
  * schemas are also the source of schemas/*.json.
  */
 import { z } from 'zod';
 import { MAX_CONCURRENCY } from '../project.js';
 import { describeFound } from './describe.js';
+import { EXTENSION_KEYS_SCHEMA } from './extension-keys.js';
 import { isRecord } from './label.js';
 import {
   containerError,
@@ -177,11 +179,17 @@ export const ConfigSchema = z
     },
     { error: containerError('a map (the kieaudio config)') },
   )
-  .describe('kieaudio project config.');
+  .meta({
+    description: 'kieaudio project config. Top-level keys starting with x- are ignored (for YAML anchors).',
+    ...EXTENSION_KEYS_SCHEMA,
+  });
 
 export const SpecFileSchema = z
   .strictObject({ defaults: DefaultsSchema, assets: AssetListSchema }, { error: containerError('a map with an `assets` list') })
-  .describe('A kieaudio spec file: voice lines and sound effects.');
+  .meta({
+    description: 'A kieaudio spec file: voice lines and sound effects. Top-level keys starting with x- are ignored (for YAML anchors).',
+    ...EXTENSION_KEYS_SCHEMA,
+  });
 
 /** A config as written, validated, with zod's defaults filled in. */
 export type ConfigInput = z.output<typeof ConfigSchema>;

@@ -4,6 +4,8 @@ import { renderEvent } from '../../src/cli/render-event.js';
 import { renderPlan } from '../../src/cli/render-plan.js';
 import type { Action, Plan, PlannedAsset } from '../../src/plan/decide.js';
 import type { ResolvedAsset } from '../../src/project.js';
+import { kieaudio } from '../helpers/cli.js';
+import { makeProject } from '../helpers/project.js';
 
 const plain = { color: false, verbose: true };
 
@@ -55,6 +57,22 @@ describe('event lines', () => {
     expect(renderEvent({ ...summary, resumed: 2, recovered: 1 }, plain)).toBe(
       '1 generated, 2 resumed, 1 recovered from the API, 2 restored, 3 up to date, 0 failed · 4 credits used · 1.0s',
     );
+  });
+});
+
+describe('the long effect text warning', () => {
+  it('names the asset in build as in plan', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': 'version: 1\ninclude: ["*.audio.yaml"]\n',
+      'sfx.audio.yaml': `assets:\n  - id: cave.rumble\n    kind: effect\n    out: rumble.mp3\n    text: ${'a'.repeat(451)}\n`,
+    });
+    const line = /^sfx\.audio\.yaml:5:11: warning in asset cave\.rumble: text: 451 characters; kie\.ai's backend has been seen to reject/m;
+    const plan = await kieaudio(dir, ['plan']);
+    expect(plan.stderr).toMatch(line);
+    // the offline simulator refuses it as kie.ai does: the asset fails, the warning came first
+    const build = await kieaudio(dir, ['build', '--offline']);
+    expect(build.stderr).toMatch(line);
+    expect(build.code).toBe(1);
   });
 });
 

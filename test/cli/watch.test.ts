@@ -90,6 +90,31 @@ describe('kieaudio watch', () => {
     expect(w.stderr).toContain('stopped watching');
   });
 
+  it('Ctrl-C on an idle watch says only that it stopped: nothing is in flight', async () => {
+    const dir = await smallProject();
+    const w = start(dir, ['--offline']);
+    await w.waitFor(/^watching kieaudio\.config\.yaml/m, { stream: 'stdout' });
+    const mark = w.stdout.length;
+    w.proc.kill('SIGINT');
+    expect(await w.exitCode).toBe(130);
+    expect(w.stdout.slice(mark)).toBe('stopped watching\n');
+    expect(w.stderr).toBe('');
+  });
+
+  it('Ctrl-C during a build says how many tasks stay in the journal', async () => {
+    const dir = await smallProject();
+    // a frozen clock holds every task in flight
+    const frozenAt = Date.now();
+    const sim = await simulator({ clock: () => frozenAt });
+    const w = start(dir, ['--json'], simEnv(sim));
+    await w.waitFor(/("type":"submitted"[\s\S]*){3}/, { stream: 'stdout' });
+    w.proc.kill('SIGINT');
+    expect(await w.exitCode).toBe(130);
+    expect(w.stderr).toMatch(/^stopping: no new tasks; the 3 tasks in flight stay in the journal for the next build \(Ctrl-C again/m);
+    const interrupted = w.stdout.split('\n').filter((l) => l.includes('"type":"interrupted"'));
+    expect(interrupted.map((l) => parseJsonLine(l)).map((e) => e.type === 'interrupted' && e.inFlight.length)).toEqual([3]);
+  });
+
   it('--help, and no config is a usage error', async () => {
     const dir = await tempDir();
     const help = await kieaudio(dir, ['watch', '--help']);

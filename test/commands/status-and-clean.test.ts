@@ -1,10 +1,11 @@
 /** `status` (each asset's state, as `build` would see it) and `clean`. */
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, clean, status } from '../../src/index.js';
 import { BUILD_LOCK_FILE } from '../../src/store/build-lock.js';
+import { jsonLines, kieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { deadPid } from '../helpers/dead-pid.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
@@ -70,6 +71,37 @@ describe('clean', () => {
     for (const path of stale) await expect(readFile(path)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readFile(live, 'utf8')).toBe('partial');
     expect((await status({ cwd: dir, env: simEnv(sim) })).assets.every((a) => a.status === 'up to date')).toBe(true);
+  });
+});
+
+describe('clean while a build holds the project', () => {
+  it('says it is waiting, as a second build does, and goes on when the build ends; --no-wait fails at once', async ({ onTestFinished }) => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+    const lock = join(dir, '.kieaudio', BUILD_LOCK_FILE);
+    await mkdir(join(dir, '.kieaudio'));
+    const since = new Date().toISOString();
+    // this test's own process stands in for the running build: alive, on this host
+    const holder = `${JSON.stringify({ pid: process.pid, host: hostname(), startedAt: since, token: 'feedfacefeedface' })}\n`;
+    await writeFile(lock, holder);
+
+    const noWait = await kieaudio(dir, ['clean', '--no-wait']);
+    expect(noWait.code).toBe(1);
+    expect(noWait.stderr).toContain(`another kieaudio build is running in this project (pid ${process.pid} on ${hostname()}`);
+
+    const waiting = spawnKieaudio(dir, ['clean'], {}, onTestFinished);
+    const line = `waiting for another kieaudio build (pid ${process.pid} on ${hostname()}, since ${since}) to finish…`;
+    await waiting.waitFor(new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'), { stream: 'stdout' });
+    expect(waiting.exited).toBe(false);
+    await rm(lock);
+    expect(await waiting.exitCode).toBe(0);
+    expect(waiting.stdout).toBe(`${line}\nnothing to clean\n`);
+
+    await writeFile(lock, holder);
+    const json = spawnKieaudio(dir, ['clean', '--json'], {}, onTestFinished);
+    await json.waitFor(/"type":"waiting-for-lock"/, { stream: 'stdout' });
+    await rm(lock);
+    expect(await json.exitCode).toBe(0);
+    expect(jsonLines(json.stdout).map((l) => l.type)).toEqual(['waiting-for-lock', 'clean']);
   });
 });
 

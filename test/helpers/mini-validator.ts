@@ -49,10 +49,15 @@ export function validateJson(schema: Schema, value: unknown, root: JsonSchema, p
     for (const key of Array.isArray(schema.required) ? schema.required : []) {
       if (!Object.hasOwn(value, String(key))) fail(`missing ${String(key)}`);
     }
+    const patterns = Object.entries(isObject(schema.patternProperties) ? schema.patternProperties : {});
     for (const [key, item] of Object.entries(value)) {
       const sub = properties[key];
+      const matched = patterns.filter(([pattern]) => new RegExp(pattern, 'u').test(key));
       if (isSchema(sub)) errors.push(...validateJson(sub, item, root, `${path}.${key}`));
-      else if (schema.additionalProperties === false) fail(`unknown key ${key}`);
+      for (const [, patternSchema] of matched) {
+        if (isSchema(patternSchema)) errors.push(...validateJson(patternSchema, item, root, `${path}.${key}`));
+      }
+      if (!isSchema(sub) && matched.length === 0 && schema.additionalProperties === false) fail(`unknown key ${key}`);
     }
   }
   return errors;

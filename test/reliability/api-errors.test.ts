@@ -159,7 +159,7 @@ describe.concurrent.each([true, false])('API errors with errorsAsBodyCode %s (te
     const sim = await r.sim({ faults: { errorsAsBodyCode } });
     const run = await kieaudio(dir, ['build'], env(sim));
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/warning: .*elevenlabs\/not-a-model/);
+    expect(run.stderr).toMatch(/warning in asset bad\.model: .*elevenlabs\/not-a-model/);
     const failed = run.stderr.split('\n').filter((l) => l.startsWith('failed'));
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatch(/bad\/model\.mp3 .*The model name you specified is not supported/);

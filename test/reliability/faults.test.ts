@@ -200,7 +200,9 @@ describe.concurrent('the CLI under all faults mixed', { timeout: 60_000 }, () =>
     expect(failedLines.length).toBe(failed);
     // stderr holds problems only: failures and warnings, no runtime noise such as
     // "MaxListenersExceededWarning: Possible EventTarget memory leak detected"
-    const other = run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('failed') && !/^(\S+: )?warning: /.test(l));
+    const other = run.stderr
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('failed') && !/^(\S+: )?warning( in asset \S+)?: /.test(l));
     expect(other).toEqual([]);
     console.log(
       `[reliability] CLI, all faults mixed: assets=${ASSETS} generated=${generated} failures=${failed} exit=${run.code} tasks=${sim.stats().tasksCreated} ${((Date.now() - started) / 1000).toFixed(1)}s`,

@@ -54,6 +54,12 @@ describe('documents against the JSON Schemas', () => {
     expect(check(specJsonSchema(), 'assets:\n  - { kind: voice, out: a.mp3, voice: EkK5I93UQWFDigLMpZcX, speed: null }\n')).toEqual([]);
   });
 
+  test('top-level x- keys (anchors) pass; text may hold tabs and line breaks', () => {
+    expect(check(configJsonSchema(), 'version: 1\nx-shared: &v { voice: Rachel }\ndefaults:\n  voice: *v\n')).toEqual([]);
+    const spec = 'x-voice: &v Roger\nassets:\n  - { kind: voice, voice: *v, out: a.mp3, text: "a\\tb\\r\\nc" }\n';
+    expect(check(specJsonSchema(), spec)).toEqual([]);
+  });
+
   test.each([
     ['config without version', 'include: ["a/*.yaml"]\n', 'config'],
     ['config version 2', 'version: 2\n', 'config'],
@@ -67,6 +73,9 @@ describe('documents against the JSON Schemas', () => {
     ['lower-case preset voice', 'assets:\n  - { kind: voice, out: a.mp3, voice: rachel }\n', 'spec'],
     ['unknown output_format', 'assets:\n  - { kind: effect, out: a.mp3, output_format: wav }\n', 'spec'],
     ['text over 5000 characters', `assets:\n  - { kind: voice, out: a.mp3, text: ${'x'.repeat(5001)} }\n`, 'spec'],
+    ['text with a NUL', 'assets:\n  - { kind: voice, out: a.mp3, text: "a\\0b" }\n', 'spec'],
+    ['a top-level key of your own without x-', 'version: 1\nX-shared: 1\n', 'config'],
+    ['an x- key below the top level', 'assets:\n  - { kind: voice, out: a.mp3, x-note: hi }\n', 'spec'],
   ] as const)('%s is rejected', (_, yaml, which) => {
     const schema = which === 'config' ? configJsonSchema() : specJsonSchema();
     expect(check(schema, yaml).length).toBeGreaterThan(0);

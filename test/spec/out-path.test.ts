@@ -36,6 +36,12 @@ describe('normalizeOut', () => {
     ['a\nb.mp3', 'which contains a control character'],
     ['.', 'which names a folder, not a file'],
     ['sfx/', 'which names a folder, not a file'],
+    ['CON.mp3', 'which contains "CON.mp3": CON is a device name Windows reserves, with any extension (CON, PRN, AUX, NUL, COM1–9, LPT1–9)'],
+    ['a/Aux/b.mp3', 'which contains "Aux": AUX is a device name Windows reserves, with any extension (CON, PRN, AUX, NUL, COM1–9, LPT1–9)'],
+    [
+      'lpt3.x.wav',
+      'which contains "lpt3.x.wav": LPT3 is a device name Windows reserves, with any extension (CON, PRN, AUX, NUL, COM1–9, LPT1–9)',
+    ],
   ])('%j is not a portable file path', (raw, why) => {
     expect(normalizeOut(raw)).toEqual({
       ok: false,
@@ -43,6 +49,17 @@ describe('normalizeOut', () => {
       message: `expected a file path that works on every platform, found ${JSON.stringify(raw)}, ${why}`,
     });
   });
+});
+
+test('a file name that is only an extension is named as such', () => {
+  expect(normalizeOut('v/.mp3')).toEqual({
+    ok: false,
+    code: 'E_OUT_INVALID',
+    message:
+      'expected a file name before the extension, found "v/.mp3", whose file name ".mp3" is only an extension (write e.g. "v/name.mp3")',
+  });
+  expect(normalizeOut('v/.hidden.mp3')).toEqual({ ok: true, out: 'v/.hidden.mp3' });
+  expect(normalizeOut('console.mp3')).toEqual({ ok: true, out: 'console.mp3' });
 });
 
 describe('checkExtension', () => {

@@ -88,6 +88,27 @@ describe('valid files', () => {
   });
 });
 
+describe('top-level x- keys (issue 16)', () => {
+  test('are ignored in spec files and the config, and hold anchors that assets use through aliases', () => {
+    const anchored = 'x-guard: &guard { kind: voice, voice: Roger, stability: 0.3 }\nx-notes: [anything, { at: all }]\n';
+    const result = spec(`${anchored}assets:\n  - <<: *guard\n    out: guard/a.mp3\n    text: Halt\n`);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.spec).toEqual({ assets: [{ kind: 'voice', voice: 'Roger', stability: 0.3, out: 'guard/a.mp3', text: 'Halt' }] });
+    const c = config('version: 1\nx-fx: &fx { output_format: pcm_16000 }\ndefaults:\n  effect: *fx\n');
+    expect(c.diagnostics).toEqual([]);
+    expect(c.config?.defaults?.effect).toEqual({ output_format: 'pcm_16000' });
+  });
+
+  test('other unknown top-level keys are still errors, which say how to name a key of your own', () => {
+    const d = one('X-guard: 1\nassets: []\n');
+    expect(where(d)).toBe('audio/a.yaml:1:1 E_UNKNOWN_KEY X-guard');
+    expect(d.message).toBe('unknown key "X-guard" (keys of your own at the top level start with "x-")');
+    expect(where(one('assets:\n  - { kind: voice, out: a.mp3, voice: Rachel, text: a, x-note: b }\n'))).toBe(
+      'audio/a.yaml:2:56 E_UNKNOWN_KEY [a.mp3] x-note',
+    );
+  });
+});
+
 describe('messages say what was expected and what was found, at the exact position', () => {
   test('number out of range', () => {
     const d = one('assets:\n  - kind: voice\n    out: a.mp3\n    stability: 1.5\n');

@@ -269,6 +269,56 @@ describe('checks that need the whole chain', () => {
   });
 });
 
+describe('outputs and text that work on every platform (issue 16)', () => {
+  const resolveSpec = (text: string) => resolveTexts({ config: MINIMAL_CONFIG, specs: { 'a.yaml': text } });
+
+  test('an out whose file name is only an extension gets a message that says so, not a self-contradicting one', () => {
+    const result = resolveSpec(
+      'assets:\n  - { kind: voice, text: a, out: v/.mp3 }\n  - { kind: effect, text: b, out: .wav, output_format: pcm_16000 }\n',
+    );
+    expect(result.diagnostics.map(where)).toEqual(['a.yaml:2:34 E_OUT_INVALID [v/.mp3] out', 'a.yaml:3:35 E_OUT_INVALID [.wav] out']);
+    expect(result.diagnostics[0]?.message).toBe(
+      'out: expected a file name before the extension, found "v/.mp3", whose file name ".mp3" is only an extension (write e.g. "v/name.mp3")',
+    );
+  });
+
+  test('Windows device names in any segment, any case, with any extension, are refused where they are written', () => {
+    const outs = ['CON.mp3', 'npc/aux/greet.mp3', 'nul', 'Com1.mp3', 'lpt9.take2.mp3', 'prn .mp3'];
+    const result = resolveSpec(`assets:\n${outs.map((out, i) => `  - { kind: voice, text: t${i}, out: "${out}" }\n`).join('')}`);
+    expect(result.diagnostics.map(where)).toEqual(outs.map((out, i) => `a.yaml:${i + 2}:35 E_OUT_INVALID [${out}] out`));
+    expect(result.diagnostics[1]?.message).toBe(
+      'out: expected a file path that works on every platform, found "npc/aux/greet.mp3", which contains "aux": AUX is a device name Windows reserves, with any extension (CON, PRN, AUX, NUL, COM1–9, LPT1–9)',
+    );
+    // names that only start like one are fine
+    const fine = resolveSpec(
+      'assets:\n  - { kind: voice, text: a, out: console.mp3 }\n  - { kind: voice, text: b, out: com0/auxiliary.mp3 }\n',
+    );
+    expect(fine.diagnostics).toEqual([]);
+  });
+
+  test('text with a NUL or another control character is refused at its position; tabs and line breaks are fine', () => {
+    const result = resolveSpec(
+      [
+        'assets:',
+        '  - { kind: voice, out: a.mp3, text: "Halt\\0who goes there" }',
+        '  - { kind: effect, out: b.mp3, text: "bell\\x07" }',
+        '  - { kind: voice, out: c.mp3, text: ok, next_text: "\\e[0m" }',
+        '  - { kind: voice, out: d.mp3, text: "one\\tline\\r\\nand another\\n" }',
+        '',
+      ].join('\n'),
+    );
+    expect(result.parseDiagnostics.map(where)).toEqual([
+      'a.yaml:2:38 E_CONTROL_CHARACTER [a.mp3] text',
+      'a.yaml:3:39 E_CONTROL_CHARACTER [b.mp3] text',
+      'a.yaml:4:53 E_CONTROL_CHARACTER [c.mp3] next_text',
+    ]);
+    expect(result.parseDiagnostics[0]?.message).toBe(
+      'text: expected text without control characters (tabs and line breaks are fine), found U+0000 at character 5',
+    );
+    expect(result.project).toBeUndefined();
+  });
+});
+
 describe('uniqueness across the project', () => {
   test('duplicate outs, compared ignoring case, point at the second and name the first', () => {
     const result = resolveTexts({
