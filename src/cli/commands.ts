@@ -8,6 +8,8 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import {
   COMMON_HELP,
   commonOptions,
+  DECISION_FLAGS,
+  decisionOptions,
   type OptionSpec,
   OUTPUT_FLAGS,
   type ParsedFlags,
@@ -40,22 +42,18 @@ export const COMMANDS = {
     options: {
       ...PROJECT_FLAGS,
       ...SELECTION_FLAGS,
+      ...DECISION_FLAGS,
       concurrency: { type: 'string' },
-      force: { type: 'boolean' },
-      regenerate: { type: 'boolean' },
       frozen: { type: 'boolean' },
       'no-wait': { type: 'boolean' },
-      'resend-unanswered': { type: 'boolean' },
     },
     help: { ...pick('only', 'concurrency', 'force', 'regenerate', 'resend-unanswered', 'frozen', 'offline', 'no-wait'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { build } = await import('../build/build.js');
       const result = await build({
         ...commonOptions(flags),
+        ...decisionOptions(flags),
         concurrency: parseConcurrency(flags.concurrency),
-        force: flags.force === true,
-        regenerate: flags.regenerate === true,
-        resendUnanswered: flags['resend-unanswered'] === true,
         frozen: flags.frozen === true,
         wait: flags['no-wait'] !== true,
         signal: ctx.signal,
@@ -79,22 +77,11 @@ export const COMMANDS = {
   plan: {
     summary: 'show what build would do for each asset and why; no API calls, no writes',
     usage: 'kieaudio plan [options]',
-    options: {
-      ...PROJECT_FLAGS,
-      ...SELECTION_FLAGS,
-      force: { type: 'boolean' },
-      regenerate: { type: 'boolean' },
-      'resend-unanswered': { type: 'boolean' },
-    },
+    options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS, ...DECISION_FLAGS },
     help: { ...pick('only', 'force', 'regenerate', 'resend-unanswered', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { plan } = await import('../commands/plan.js');
-      const { project, plan: p } = await plan({
-        ...commonOptions(flags),
-        force: flags.force === true,
-        regenerate: flags.regenerate === true,
-        resendUnanswered: flags['resend-unanswered'] === true,
-      });
+      const { project, plan: p } = await plan({ ...commonOptions(flags), ...decisionOptions(flags) });
       reportWarnings(project, ctx);
       const { renderPlan } = await import('./render-plan.js');
       const text = ctx.output.json ? '' : renderPlan(p, { color: ctx.output.color, verbose: ctx.output.verbose });

@@ -42,6 +42,17 @@ export const SELECTION_FLAGS = {
   offline: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;
 
+/** What decides how a stale asset is made: `build` and `plan` take the same, so they never disagree. */
+export const DECISION_FLAGS = {
+  force: { type: 'boolean' },
+  regenerate: { type: 'boolean' },
+  'resend-unanswered': { type: 'boolean' },
+} as const satisfies Record<string, OptionSpec>;
+
+export function decisionOptions(flags: ParsedFlags): { force: boolean; regenerate: boolean; resendUnanswered: boolean } {
+  return { force: flags.force === true, regenerate: flags.regenerate === true, resendUnanswered: flags['resend-unanswered'] === true };
+}
+
 export const HELP = {
   config: '--config PATH       use this config file instead of finding kieaudio.config.yaml upwards',
   concurrency: "--concurrency N     most tasks in flight at once (default: the config's concurrency, 8)",
