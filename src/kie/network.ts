@@ -50,7 +50,7 @@ export function networkError(
   },
 ): ApiError {
   const code = errorCode(error);
-  const reason = context.timedOutMs !== undefined ? `no answer within ${formatSeconds(context.timedOutMs)}` : describe(code);
+  const reason = context.timedOutMs !== undefined ? `timed out: no answer within ${formatSeconds(context.timedOutMs)}` : describe(code);
   // a server that is not there at all is as often a wrong URL as an outage
   const hint = code !== undefined && NOT_THERE.has(code) ? ' (check KIE_API_BASE_URL or api.baseUrl)' : '';
   return new ApiError('E_NETWORK', `${context.route} at ${context.origin}: ${reason}${hint}`, {

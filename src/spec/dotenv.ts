@@ -92,7 +92,7 @@ export function explainMissing(name: string, dotEnv: DotEnv, environment: Env): 
   else {
     facts.push(`it does not set ${name}`);
     const near = suggest(name, Object.keys(dotEnv.values));
-    if (near !== undefined) facts.push(`it sets ${near} (names are exact)`);
+    if (near !== undefined) facts.push(`it sets ${near} instead (names must match exactly)`);
   }
   const skipped = dotEnv.skippedLines;
   if (skipped.length > 0) {

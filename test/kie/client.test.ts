@@ -190,13 +190,18 @@ describe('getTask', () => {
     expect(e422.details).toMatchObject({ taskId: 't1', apiCode: 422 });
     reply = [404, { code: 404, msg: 'task not found' }];
     expect((await failure(c.getTask('t1'))).recordMissing).toBe(true);
-    // any other 422 stays bad input; a 404 without an envelope is a missing route
+    // any other 422 stays bad input; a 404 without an envelope is a missing route, and one that
+    // is a web page is not kie's API at all (a wrong base URL)
     reply = [200, { code: 422, msg: 'taskId is invalid' }];
     expect(await failure(c.getTask('t1'))).toMatchObject({ code: 'E_API_INPUT' });
-    reply = [404, '<html>not found</html>'];
+    reply = [404, 'no such route'];
     const route = await failure(c.getTask('t1'));
     expect(route.code).toBe('E_API_NOT_FOUND');
     expect(route.recordMissing).toBe(false);
+    reply = [404, '<html>not found</html>'];
+    const page = await failure(c.getTask('t1'));
+    expect(page.code).toBe('E_API_NOT_KIE');
+    expect(page.recordMissing).toBe(false);
   });
 });
 
