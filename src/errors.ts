@@ -186,9 +186,11 @@ export function fsErrorMessage(fs: ErrnoFields, action?: FsAction): string {
   const temp = fs.path === undefined ? null : TEMP_NAME.exec(basename(fs.path));
   // a temp file is only ever written, and stands for the file it will be renamed to
   const path = temp && fs.path !== undefined ? join(dirname(fs.path), temp[1] ?? '') : fs.path;
-  const verb = action ?? (temp ? 'write' : (VERBS[fs.syscall] ?? 'use'));
+  // open() refuses a folder with EISDIR only when it was opened for writing
+  const writing = temp || (fs.code === 'EISDIR' && fs.syscall === 'open');
+  const verb = action ?? (writing ? 'write' : (VERBS[fs.syscall] ?? 'use'));
   const [what, hint] = ERRNO_WORDS[fs.code] ?? [`failed (${fs.code}, ${fs.syscall})`, undefined];
-  const fix = hint ?? (PERMISSION.has(fs.code) ? permissionHint(verb) : undefined);
+  const fix = PERMISSION.has(fs.code) ? permissionHint(verb) : fs.code === 'EISDIR' && isReading(verb) ? 'a file was expected there' : hint;
   return `cannot ${verb}${path === undefined ? '' : ` ${displayPath(path)}`}: ${what}${fix ? `; ${fix}` : ''}`;
 }
 
@@ -219,11 +221,14 @@ const PERMISSION = new Set(['EACCES', 'EPERM']);
 /** Whose permissions decide: the thing itself when reading, else the folder the write goes in. */
 function permissionHint(verb: string): string {
   if (verb === 'create the folder') return 'check the permissions of the folder it goes in';
-  const reading = verb === 'read' || verb === 'open' || verb === 'list' || verb === 'reach';
-  return reading ? 'check its permissions' : "check the folder's permissions";
+  return isReading(verb) ? 'check its permissions' : "check the folder's permissions";
 }
 
-/** errno → [what it means, what to do] (no advice: the permissions hint, by action). */
+function isReading(verb: string): boolean {
+  return verb === 'read' || verb === 'open' || verb === 'list' || verb === 'reach';
+}
+
+/** errno → [what it means, what to do] (permissions: whose, by action; see permissionHint). */
 const ERRNO_WORDS: Record<string, [string, string | undefined]> = {
   EACCES: ['permission denied (EACCES)', undefined],
   EPERM: ['operation not permitted (EPERM)', undefined],

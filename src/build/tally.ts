@@ -29,10 +29,7 @@ export interface Tally {
   finish(options?: { stopped?: boolean }): BuildSummary;
 }
 
-export function createTally(
-  onEvent: (event: BuildEvent) => void,
-  options: { startedAt: number; placeholders: boolean },
-): Tally {
+export function createTally(onEvent: (event: BuildEvent) => void, options: { startedAt: number; placeholders: boolean }): Tally {
   const summary: BuildSummary = {
     generated: 0,
     restored: 0,

@@ -61,7 +61,14 @@ export async function callApi(conn: Connection, spec: CallSpec): Promise<Envelop
     throw classifyReply({ status, apiCode: envelope?.code, msg: envelope?.msg, route, retryAfter, create: spec.create === true });
   }
   if (!envelope) {
-    throw protocolError(conn, route, status, undefined, text === undefined ? 'reply too large' : 'reply is not a kie JSON envelope', spec.create);
+    throw protocolError(
+      conn,
+      route,
+      status,
+      undefined,
+      text === undefined ? 'reply too large' : 'reply is not a kie JSON envelope',
+      spec.create,
+    );
   }
   return envelope;
 }

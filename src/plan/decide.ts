@@ -183,7 +183,10 @@ function planForeignFile(
   }
   // A folder (or anything but a file) may hold anything: never kieaudio's to replace, even with --force.
   if (output.contentHash === undefined) {
-    return { action: { type: 'keep-modified' }, reason: 'a folder (or another non-file) is there; kieaudio never replaces one, even with --force: move or remove it' };
+    return {
+      action: { type: 'keep-modified' },
+      reason: 'a folder (or another non-file) is there; kieaudio never replaces one, even with --force: move or remove it',
+    };
   }
   if (options.force) return undefined;
   const why = entry ? 'edited by hand' : 'exists but was not made by kieaudio';

@@ -35,7 +35,13 @@ export async function readDotEnv(path: string, file: string): Promise<DotEnv> {
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     if (missing) return { file, state: 'missing', values: {}, skippedLines: [] };
-    return { file, state: 'unreadable', values: {}, skippedLines: [], error: toKieaudioError(error, 'E_IO', { action: 'read' }).message };
+    return {
+      file,
+      state: 'unreadable',
+      values: {},
+      skippedLines: [],
+      error: toKieaudioError(error, 'E_IO', { action: 'read', path }).message,
+    };
   }
   return { file, state: 'read', ...parseDotEnv(text) };
 }
@@ -96,7 +102,9 @@ export function explainMissing(name: string, dotEnv: DotEnv, environment: Env): 
   }
   const skipped = dotEnv.skippedLines;
   if (skipped.length > 0) {
-    facts.push(`line${skipped.length === 1 ? '' : 's'} ${skipped.join(', ')} ${skipped.length === 1 ? 'is' : 'are'} not KEY=VALUE and ${skipped.length === 1 ? 'was' : 'were'} skipped`);
+    facts.push(
+      `line${skipped.length === 1 ? '' : 's'} ${skipped.join(', ')} ${skipped.length === 1 ? 'is' : 'are'} not KEY=VALUE and ${skipped.length === 1 ? 'was' : 'were'} skipped`,
+    );
   }
   return `It is not in the environment; ${facts.join('; ')}.`;
 }
