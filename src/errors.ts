@@ -191,7 +191,7 @@ export function fsErrorMessage(fs: ErrnoFields, action?: FsAction): string {
   const verb = action ?? (writing ? 'write' : (VERBS[fs.syscall] ?? 'use'));
   const [what, hint] = ERRNO_WORDS[fs.code] ?? [`failed (${fs.code}, ${fs.syscall})`, undefined];
   const fix = PERMISSION.has(fs.code) ? permissionHint(verb) : fs.code === 'EISDIR' && isReading(verb) ? 'a file was expected there' : hint;
-  return `cannot ${verb}${path === undefined ? '' : ` ${displayPath(path)}`}: ${what}${fix ? `; ${fix}` : ''}`;
+  return `cannot ${verb} ${path === undefined ? 'the file' : displayPath(path)}: ${what}${fix ? `; ${fix}` : ''}`;
 }
 
 /** store/atomic-write.ts tempPathFor names temp files `.<name>.<pid>.<token>.kieaudio-tmp`. */
