@@ -13,6 +13,7 @@ import type { Simulator } from '../../src/sim/index.js';
 import { jsonLines, kieaudio, type Run } from '../helpers/cli.js';
 import { listFiles } from '../helpers/files.js';
 import { simEnv } from '../helpers/sim.js';
+import type { OnFinished } from '../helpers/temp-dir.js';
 import { openUp, readOnly, unprivileged } from '../helpers/unprivileged.js';
 import { config, resources } from './helpers.js';
 
@@ -44,68 +45,62 @@ const skipUnprivileged = 'unavailable' in unprivileged;
 if ('unavailable' in unprivileged) console.log(`[clean-failures] read-only folder tests skipped: ${unprivileged.unavailable}`);
 const as = 'prefix' in unprivileged ? unprivileged.prefix : [];
 
+/**
+ * Builds, as a user that permissions apply to, a project where the folders `make` exist (and
+ * everything is writable) but `locked` (relative to it, '' for the project root) is read-only.
+ */
+async function buildLocked(
+  onTestFinished: OnFinished,
+  make: string[],
+  locked: string,
+): Promise<{ run: Run; dir: string; creates: number }> {
+  const r = resources(onTestFinished);
+  const sim = await r.sim();
+  const dir = await r.project(files());
+  for (const folder of make) await mkdir(join(dir, folder), { recursive: true });
+  await openUp(dir);
+  await readOnly(join(dir, locked), onTestFinished);
+  const run = await kieaudio(dir, ['build'], simEnv(sim), as);
+  return { run, dir, creates: sim.stats().createRequests };
+}
+
 describe.concurrent('read-only folders: refused before anything is paid for', { timeout: 30_000 }, () => {
   it.skipIf(skipUnprivileged)('a read-only .kieaudio/', async ({ expect, onTestFinished }) => {
-    const r = resources(onTestFinished);
-    const sim = await r.sim();
-    const dir = await r.project(files());
-    await mkdir(join(dir, '.kieaudio'));
-    await openUp(dir);
-    await readOnly(join(dir, '.kieaudio'), onTestFinished);
-    const run = await kieaudio(dir, ['build'], simEnv(sim), as);
+    const { run, creates } = await buildLocked(onTestFinished, ['.kieaudio'], '.kieaudio');
     expectCleanStop(
       expect,
       run,
       /^error: cannot write \.kieaudio\/build\.lock: permission denied \(EACCES\); check the folder's permissions$/,
     );
-    expect(noCreates(sim)).toBe(0);
+    expect(creates).toBe(0);
   });
 
   it.skipIf(skipUnprivileged)('a read-only project root, where kieaudio.lock goes', async ({ expect, onTestFinished }) => {
-    const r = resources(onTestFinished);
-    const sim = await r.sim();
-    const dir = await r.project(files());
-    await mkdir(join(dir, '.kieaudio'));
-    await mkdir(join(dir, 'out'));
-    await openUp(dir);
-    await readOnly(dir, onTestFinished);
-    const run = await kieaudio(dir, ['build'], simEnv(sim), as);
+    const { run, dir, creates } = await buildLocked(onTestFinished, ['.kieaudio', 'out'], '');
     expectCleanStop(expect, run, /^error: cannot write kieaudio\.lock: permission denied \(EACCES\); check the folder's permissions$/);
     // before the fix: every task paid and installed, then the lock write crashed
-    expect(noCreates(sim)).toBe(0);
+    expect(creates).toBe(0);
     expect(run.stdout).toMatch(/3 not started/);
     expect(await listFiles(join(dir, 'out'))).toEqual([]);
   });
 
   it.skipIf(skipUnprivileged)('a read-only journal folder', async ({ expect, onTestFinished }) => {
-    const r = resources(onTestFinished);
-    const sim = await r.sim();
-    const dir = await r.project(files());
-    await mkdir(join(dir, '.kieaudio', 'journal'), { recursive: true });
-    await openUp(dir);
-    await readOnly(join(dir, '.kieaudio', 'journal'), onTestFinished);
-    const run = await kieaudio(dir, ['build'], simEnv(sim), as);
+    const { run, creates } = await buildLocked(onTestFinished, ['.kieaudio/journal'], '.kieaudio/journal');
     expectCleanStop(expect, run, /^error: cannot write in \.kieaudio\/journal: permission denied \(EACCES\)/);
-    expect(noCreates(sim)).toBe(0);
+    expect(creates).toBe(0);
   });
 
   it.skipIf(skipUnprivileged)(
     'a read-only output folder fails its assets, each before it is paid for',
     async ({ expect, onTestFinished }) => {
-      const r = resources(onTestFinished);
-      const sim = await r.sim();
-      const dir = await r.project(files());
-      await mkdir(join(dir, 'out'));
-      await openUp(dir);
-      await readOnly(join(dir, 'out'), onTestFinished);
-      const run = await kieaudio(dir, ['build'], simEnv(sim), as);
+      const { run, creates } = await buildLocked(onTestFinished, ['out'], 'out');
       expect(run.code).toBe(1);
       const failed = run.stderr.split('\n').filter((l) => l.startsWith('failed'));
       expect(failed, run.stderr).toHaveLength(3);
       for (const line of failed) expect(line).toMatch(/cannot write in out: permission denied \(EACCES\); check the folder's permissions$/);
       expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at |internal error|kieaudio-tmp/m);
       expect(run.stdout).toMatch(/0 generated, 0 restored, 0 up to date, 3 failed · 0 credits used/);
-      expect(noCreates(sim)).toBe(0);
+      expect(creates).toBe(0);
     },
   );
 });
