@@ -10,7 +10,7 @@ import { type BigIntStats, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { z } from 'zod';
-import { toKieaudioError } from '../errors.js';
+import { KieaudioError, messageOf } from '../errors.js';
 import { copyFileAtomicSync, isTempName, writeFileAtomic } from './atomic-write.js';
 import { copyVerified } from './copy-verified.js';
 
@@ -123,7 +123,9 @@ async function readRecordText(path: string): Promise<string | undefined> {
     // many open files, a failing disk) must not look absent: the asset would be paid for again.
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-      throw toKieaudioError(error, 'E_IO', { action: 'read', path });
+      throw new KieaudioError('E_IO', `cannot read the cache record ${path}: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     return undefined;
   }
