@@ -58,7 +58,15 @@ export async function callApi(conn: Connection, spec: CallSpec): Promise<Envelop
   const envelope = parsed && { ...parsed, msg: parsed.msg === undefined ? undefined : redactSecret(parsed.msg, conn.secret) };
   if (status < 200 || status > 299 || (envelope && envelope.code !== 200)) {
     // the server answered with an error, so a create did not take the task
-    throw classifyReply({ status, apiCode: envelope?.code, msg: envelope?.msg, route, retryAfter, create: spec.create === true });
+    throw classifyReply({
+      status,
+      apiCode: envelope?.code,
+      msg: envelope?.msg,
+      route,
+      origin: conn.origin,
+      retryAfter,
+      create: spec.create === true,
+    });
   }
   if (!envelope) {
     throw protocolError(

@@ -126,6 +126,8 @@ describe('error classification over HTTP', () => {
     });
     const error = await failure(c.getCredits());
     expect(error).toMatchObject({ code: 'E_API_UNAVAILABLE', retryable: true, status: 502, apiCode: undefined });
+    // a proxy's 502 and kie's own are told apart by the server named
+    expect(error.message).toBe(`GET /api/v1/chat/credit at ${server!.url}: server error (HTTP 502)`);
   });
 
   it('parses Retry-After on a 429', async () => {
