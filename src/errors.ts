@@ -186,8 +186,7 @@ export function fsErrorMessage(fs: ErrnoFields, action?: FsAction): string {
   const temp = fs.path === undefined ? null : TEMP_NAME.exec(basename(fs.path));
   // a temp file is only ever written, and stands for the file it will be renamed to
   const path = temp && fs.path !== undefined ? join(dirname(fs.path), temp[1] ?? '') : fs.path;
-  // open() refuses a folder with EISDIR only when it was opened for writing
-  const writing = temp || (fs.code === 'EISDIR' && fs.syscall === 'open');
+  const writing = temp || (fs.syscall === 'open' && OPEN_FOR_WRITING.has(fs.code));
   const verb = action ?? (writing ? 'write' : (VERBS[fs.syscall] ?? 'use'));
   const [what, hint] = ERRNO_WORDS[fs.code] ?? [`failed (${fs.code}, ${fs.syscall})`, undefined];
   const fix = PERMISSION.has(fs.code) ? permissionHint(verb) : fs.code === 'EISDIR' && isReading(verb) ? 'a file was expected there' : hint;
@@ -217,6 +216,9 @@ const VERBS: Record<string, string> = {
 };
 
 const PERMISSION = new Set(['EACCES', 'EPERM']);
+
+/** errnos open() gives only to a file opened for writing (a folder, a read-only mount, a full disk) */
+const OPEN_FOR_WRITING = new Set(['EISDIR', 'EROFS', 'ENOSPC', 'EDQUOT']);
 
 /** Whose permissions decide: the thing itself when reading, else the folder the write goes in. */
 function permissionHint(verb: string): string {

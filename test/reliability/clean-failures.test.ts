@@ -90,6 +90,20 @@ describe.concurrent('read-only folders: refused before anything is paid for', { 
     expect(creates).toBe(0);
   });
 
+  it.skipIf(skipUnprivileged)('a read-only cache folder', async ({ expect, onTestFinished }) => {
+    const { run, creates } = await buildLocked(onTestFinished, ['.kieaudio/cache'], '.kieaudio/cache');
+    expectCleanStop(expect, run, /^error: cannot write in \.kieaudio\/cache: permission denied \(EACCES\)/);
+    expect(creates).toBe(0);
+  });
+
+  it.skipIf(skipUnprivileged)('init in a read-only folder', async ({ expect, onTestFinished }) => {
+    const dir = await resources(onTestFinished).dir();
+    await readOnly(dir, onTestFinished);
+    const run = await kieaudio(dir, ['init'], {}, as);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: cannot write kieaudio.config.yaml: permission denied (EACCES); check the folder's permissions\n");
+  });
+
   it.skipIf(skipUnprivileged)(
     'a read-only output folder fails its assets, each before it is paid for',
     async ({ expect, onTestFinished }) => {
