@@ -2,6 +2,7 @@
  * Every error kieaudio raises on purpose is a KieaudioError with a stable `code`. Library code
  * throws them; only the CLI renders them and turns them into exit codes.
  */
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** Where in a YAML file a problem is. `file` is as the user should see it (relative to cwd). */
 export interface SourceLocation {
@@ -38,6 +39,7 @@ export type ErrorCode =
   | 'E_API_UNAVAILABLE' // 455, 5xx
   | 'E_API_NOT_FOUND' // 404, or recordInfo is null
   | 'E_API_PROTOCOL' // garbage body, missing fields
+  | 'E_API_NOT_KIE' // a web page (HTML) answered: the base URL is not kie's API
   | 'E_API' // any other API error
   | 'E_NETWORK' // connection refused/reset, timeout
   | 'E_API_DOWN' // the outage breaker tripped: the API looks down, nothing more is sent to it
@@ -124,18 +126,140 @@ export interface ApiErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/**
+ * The API as configured cannot work at all — the key is refused, or the base URL is not kie's
+ * API — so every further request would fail the same way: the whole build stops at the first.
+ */
+export function stopsBuild(error: unknown): boolean {
+  return error instanceof ApiError && (error.code === 'E_API_AUTH' || error.code === 'E_API_NOT_KIE');
+}
+
 /** The message of anything thrown. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * The one way an unexpected error becomes a KieaudioError: one already is stays as it is;
- * anything else (a file system error, a bug) gets `code` and keeps the original as `cause`.
+ * The one way an unexpected error becomes a KieaudioError: one already is stays as it is; a file
+ * system error becomes one line with the path and a hint (fsErrorMessage); anything else (a bug)
+ * gets `code`. The original is kept as `cause`, for --verbose.
  */
-export function toKieaudioError(error: unknown, code: ErrorCode = 'E_IO'): KieaudioError {
+export function toKieaudioError(
+  error: unknown,
+  code: ErrorCode = 'E_IO',
+  /** what kieaudio was doing, and the path to name instead of the error's own (a probe's temp file) */
+  about: { action?: FsAction; path?: string } = {},
+): KieaudioError {
   if (error instanceof KieaudioError) return error;
+  const found = errnoFields(error);
+  if (found) {
+    const fs = about.path === undefined ? found : { ...found, path: about.path };
+    return new KieaudioError('E_IO', fsErrorMessage(fs, about.action), {
+      cause: error,
+      details: { ...(fs.path === undefined ? {} : { path: displayPath(fs.path) }), errno: fs.code, syscall: fs.syscall },
+    });
+  }
   return new KieaudioError(code, messageOf(error), { cause: error });
+}
+
+/** What kieaudio was doing with a path, when the failed system call does not say it plainly. */
+export type FsAction = 'read' | 'write' | 'write in' | 'create the folder' | 'remove' | 'list';
+
+interface ErrnoFields {
+  code: string;
+  syscall: string;
+  /**
+   * for a rename, the target: the name people know (the source is a temp file); undefined for a
+   * write through a file handle, which Node reports without a path
+   */
+  path: string | undefined;
+}
+
+/** The fields of a Node system error (`code` E…, `syscall`, maybe `path`), or undefined for anything else. */
+export function errnoFields(error: unknown): ErrnoFields | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const e = error as NodeJS.ErrnoException & { dest?: unknown };
+  if (typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || typeof e.syscall !== 'string') return undefined;
+  const path = typeof e.dest === 'string' ? e.dest : typeof e.path === 'string' ? e.path : undefined;
+  return { code: e.code, syscall: e.syscall, path };
+}
+
+/**
+ * `cannot write .kieaudio/journal/…: permission denied (EACCES); check the folder's permissions`:
+ * what failed on which path, in words, with the errno for searching, and what to do about it.
+ */
+export function fsErrorMessage(fs: ErrnoFields, action?: FsAction): string {
+  const temp = fs.path === undefined ? null : TEMP_NAME.exec(basename(fs.path));
+  // a temp file is only ever written, and stands for the file it will be renamed to
+  const path = temp && fs.path !== undefined ? join(dirname(fs.path), temp[1] ?? '') : fs.path;
+  const writing = temp || (fs.syscall === 'open' && OPEN_FOR_WRITING.has(fs.code));
+  const verb = action ?? (writing ? 'write' : (VERBS[fs.syscall] ?? 'use'));
+  const [what, hint] = ERRNO_WORDS[fs.code] ?? [`failed (${fs.code}, ${fs.syscall})`, undefined];
+  const fix = PERMISSION.has(fs.code) ? permissionHint(verb) : fs.code === 'EISDIR' && isReading(verb) ? 'a file was expected there' : hint;
+  return `cannot ${verb} ${path === undefined ? 'the file' : displayPath(path)}: ${what}${fix ? `; ${fix}` : ''}`;
+}
+
+/** store/atomic-write.ts tempPathFor names temp files `.<name>.<pid>.<token>.kieaudio-tmp`. */
+const TEMP_NAME = /^\.(.+)\.\d+\.[0-9a-z]+\.kieaudio-tmp$/;
+
+const VERBS: Record<string, string> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  copyfile: 'write',
+  rename: 'write',
+  fsync: 'write',
+  mkdir: 'create the folder',
+  unlink: 'remove',
+  rmdir: 'remove',
+  rm: 'remove',
+  scandir: 'list',
+  opendir: 'list',
+  stat: 'reach',
+  lstat: 'reach',
+  realpath: 'reach',
+  access: 'reach',
+};
+
+const PERMISSION = new Set(['EACCES', 'EPERM']);
+
+/** errnos open() gives only to a file opened for writing (a folder, a read-only mount, a full disk) */
+const OPEN_FOR_WRITING = new Set(['EISDIR', 'EROFS', 'ENOSPC', 'EDQUOT']);
+
+/** Whose permissions decide: the thing itself when reading, else the folder the write goes in. */
+function permissionHint(verb: string): string {
+  if (verb === 'create the folder') return 'check the permissions of the folder it goes in';
+  return isReading(verb) ? 'check its permissions' : "check the folder's permissions";
+}
+
+function isReading(verb: string): boolean {
+  return verb === 'read' || verb === 'open' || verb === 'list' || verb === 'reach';
+}
+
+/** errno → [what it means, what to do] (permissions: whose, by action; see permissionHint). */
+const ERRNO_WORDS: Record<string, [string, string | undefined]> = {
+  EACCES: ['permission denied (EACCES)', undefined],
+  EPERM: ['operation not permitted (EPERM)', undefined],
+  EROFS: ['the file system is read-only (EROFS)', 'run kieaudio where it can write (or use --frozen, which writes nothing)'],
+  ENOSPC: ['no space left on the device (ENOSPC)', 'free some space and build again: finished work is kept'],
+  EDQUOT: ['disk quota exceeded (EDQUOT)', 'free some space and build again: finished work is kept'],
+  EISDIR: ['it is a folder (EISDIR)', 'kieaudio never replaces a folder: move or remove it'],
+  ENOTDIR: ['a file is in the way where a folder is needed (ENOTDIR)', 'move or remove that file'],
+  EEXIST: ['it already exists (EEXIST)', 'move or remove it'],
+  ENOENT: ['it does not exist (ENOENT)', 'was it moved or deleted while kieaudio ran?'],
+  EMFILE: ['too many open files (EMFILE)', 'lower --concurrency, or raise the limit (ulimit -n)'],
+  ENFILE: ['too many open files on the system (ENFILE)', 'lower --concurrency, or close other programs'],
+  EIO: ['input/output error (EIO)', 'the disk or network file system failed: check it'],
+  EBUSY: ['it is busy (EBUSY)', 'close the program that holds it'],
+  ENAMETOOLONG: ['the name is too long (ENAMETOOLONG)', 'use a shorter path'],
+  ELOOP: ['too many levels of symlinks (ELOOP)', 'check the symlinks on that path'],
+};
+
+/** A path as messages show it: relative to the working directory when inside it. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  return rel === '' ? '.' : outside ? path : rel.split(sep).join('/');
 }
 
 /** The abort reason if the signal fired, else a generic E_ABORTED error. */

@@ -19,6 +19,10 @@ export async function openApi(options: {
   offline: boolean;
   /** what the key is needed for, for the message when there is none */
   purpose?: string;
+  /** why KIE_API_KEY has no value (which `.env` was read, what it held), for that message */
+  explainMissingKey?: () => string;
+  /** per request; default the client's (30 s) */
+  requestTimeoutMs?: number;
 }): Promise<ApiSession> {
   if (options.offline) {
     const { startSimulator } = await import('../sim/index.js');
@@ -36,14 +40,20 @@ export async function openApi(options: {
   }
   const apiKey = options.env.KIE_API_KEY?.trim();
   if (!apiKey) {
+    const why = options.explainMissingKey ? ` ${options.explainMissingKey()}` : '';
     throw new KieaudioError(
       'E_NO_API_KEY',
-      `KIE_API_KEY is not set, and ${options.purpose ?? 'some assets need generating'}. Set it in the environment or in a .env file beside the config` +
+      `KIE_API_KEY is not set, and ${options.purpose ?? 'some assets need generating'}.${why} Set it in the environment or in a .env file beside the config` +
         // placeholders are an answer for a build, not for a question only kie.ai can answer
         (options.purpose === undefined ? ' (or try --offline for placeholder audio).' : '.'),
     );
   }
   const baseUrl = options.project.config.api.baseUrl;
-  const client = createKieClient({ baseUrl, apiKey, requestTimeoutMs: options.project.config.api.requestTimeoutSeconds * 1000 });
+  const client = createKieClient({
+    baseUrl,
+    apiKey,
+    // credits asks for less than a build's request timeout (commands/credits.ts)
+    requestTimeoutMs: options.requestTimeoutMs ?? options.project.config.api.requestTimeoutSeconds * 1000,
+  });
   return { client, baseUrl, close: () => client.close() };
 }

@@ -4,6 +4,7 @@
  * The lock, the stat index and the journal are kept current as assets finish, so an interruption
  * keeps everything that was done and paid for.
  */
+import { type ErrorCode, toKieaudioError } from '../errors.js';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import { type Plan, type PlannedAsset, planBuild, planOptions } from '../plan/decide.js';
 import { type GatheredState, gatherState } from '../plan/gather.js';
@@ -14,6 +15,7 @@ import { acquireBuildLock } from '../store/build-lock.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { executePlan } from './execute.js';
+import { checkWritable } from './preflight.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
 
 export type { AssetFailure } from './tally.js';
@@ -59,6 +61,29 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const onEvent = options.onEvent ?? (() => undefined);
   const loaded = await loadSelected(options);
   for (const w of loaded.project.warnings) onEvent(diagnosticWarning(w));
+  const tally = createTally(onEvent, { startedAt, placeholders: options.offline === true });
+  try {
+    return await buildHoldingLock(loaded, options, { tally, onEvent, writes: { started: false } });
+  } catch (error) {
+    // A build stopped by an error (a disk, a refused key) still says what it did and did not do;
+    // the error itself is printed once, after it. Input and usage errors (exit 2) and
+    // interruptions have their own way of ending.
+    if (!QUIET_STOPS.has(toKieaudioError(error).code)) tally.finish({ stopped: true });
+    throw error;
+  }
+}
+
+const QUIET_STOPS = new Set<ErrorCode>(['E_ABORTED', 'E_NO_API_KEY', 'E_USAGE', 'E_NO_MATCH', 'E_CONFIG_NOT_FOUND', 'E_VALIDATION']);
+
+interface Run {
+  tally: Tally;
+  onEvent: (event: BuildEvent) => void;
+  /** until the first write, a failing build (no key: exit 2) leaves the project as it was */
+  writes: { started: boolean };
+}
+
+async function buildHoldingLock(loaded: LoadedProject, options: BuildOptions, run: Run): Promise<BuildResult> {
+  const { onEvent } = run;
   // The build lock comes before the state is read: a second build must see what the first did.
   const buildLock = options.frozen
     ? undefined
@@ -67,32 +92,25 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         ...(options.signal ? { signal: options.signal } : {}),
         onWait: (holder) => onEvent({ type: 'waiting-for-lock', pid: holder.pid, host: holder.host, since: holder.startedAt }),
       });
-  // Until the first write, a failing build (no key: exit 2) leaves the project as it was.
-  const writes = { started: false };
   try {
     // A build that died holding the lock may have left temp files where this one writes nothing.
     // Swept first, so that a build that stops early (no key, a broken lock file) does not leave
     // them for good: the next one would not know a build had died. Only dead processes' go.
     if (buildLock?.tookOverFromDeadBuild) await sweepKilledBuildTemps(loaded.project);
-    return await buildLocked(loaded, options, { startedAt, onEvent, writes });
+    return await buildLocked(loaded, options, run);
   } finally {
-    await buildLock?.release({ tidy: !writes.started });
+    await buildLock?.release({ tidy: !run.writes.started });
   }
-}
-
-interface Run {
-  startedAt: number;
-  onEvent: (event: BuildEvent) => void;
-  writes: { started: boolean };
 }
 
 async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Run): Promise<BuildResult> {
   const { project } = loaded;
+  const { tally } = run;
   const offline = options.offline === true;
   const store = await loaded.openStore();
   const { gathered, plan } = await planFor(project, store, loaded, options);
-  const tally = createTally(run.onEvent, { startedAt: run.startedAt, orphans: plan.orphans.length, placeholders: offline });
-  reportPlan(plan, tally);
+  tally.setOrphans(plan.orphans.length);
+  reportPlan(plan, tally, options.force === true);
   const result = (): BuildResult => ({
     project,
     plan,
@@ -106,6 +124,12 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
   const paid = plan.items.filter((i) => i.action.type === 'generate' || i.action.type === 'resume');
   // Before anything is written: a missing key must leave the project untouched (exit 2).
   const api = paid.length > 0 ? await openApiFor(paid, loaded, offline) : undefined;
+  try {
+    await checkWritable(project, store.lockPath, plan, paid, offline);
+  } catch (error) {
+    await api?.close();
+    throw error;
+  }
   run.writes.started = true;
   await executePlan({
     project,
@@ -133,7 +157,13 @@ async function openApiFor(paid: readonly PlannedAsset[], loaded: LoadedProject, 
   const n = paid.length;
   const fetchOnly = paid.every((i) => i.action.type === 'resume');
   const purpose = `the results of ${n} task${n === 1 ? '' : 's'} already paid for must be fetched from the API`;
-  return openApi({ project: loaded.project, env: loaded.env, offline, ...(fetchOnly ? { purpose } : {}) });
+  return openApi({
+    project: loaded.project,
+    env: loaded.env,
+    offline,
+    explainMissingKey: () => loaded.explainMissing('KIE_API_KEY'),
+    ...(fetchOnly ? { purpose } : {}),
+  });
 }
 
 async function planFor(
@@ -148,14 +178,20 @@ async function planFor(
   return { gathered, plan };
 }
 
-/** The decision for every asset, and the files left alone or held, before any work starts. */
-function reportPlan(plan: Plan, tally: Tally): void {
+/**
+ * The decision for every asset, and the files left alone or held, before any work starts. With
+ * --force, a file left alone is one --force cannot replace (a folder at `out`): the asset fails,
+ * before anything is paid for, rather than paying for a result that cannot be installed.
+ */
+function reportPlan(plan: Plan, tally: Tally, force: boolean): void {
   for (const item of plan.items) {
     tally.emit({ type: 'planned', asset: item.asset.id, out: item.asset.out, action: item.action.type, reason: item.reason });
   }
   for (const { asset, action, reason } of plan.items) {
-    if (action.type === 'keep-modified') tally.emit({ type: 'kept', asset: asset.id, out: asset.out, reason });
-    if (action.type === 'hold')
-      tally.emit({ type: 'held', asset: asset.id, out: asset.out, reason, ...(action.sentAt ? { sentAt: action.sentAt } : {}) });
+    const { id, out } = asset;
+    if (action.type === 'hold') tally.emit({ type: 'held', asset: id, out, reason, ...(action.sentAt ? { sentAt: action.sentAt } : {}) });
+    if (action.type !== 'keep-modified') continue;
+    if (force) tally.emit({ type: 'failed', asset: id, out, code: 'E_IO', message: reason, maybeCharged: false });
+    else tally.emit({ type: 'kept', asset: id, out, reason });
   }
 }

@@ -5,7 +5,7 @@
  * error created nothing and may be sent again; one that got no answer may have created a billed
  * task, and is never resent here (docs/kie-api.md §4).
  */
-import { ApiError, abortError, KieaudioError } from '../errors.js';
+import { ApiError, abortError, KieaudioError, stopsBuild } from '../errors.js';
 import { retryDelay } from '../kie/retry.js';
 import { sleep } from '../kie/sleep.js';
 import type { PlannedAsset } from '../plan/decide.js';
@@ -109,7 +109,7 @@ async function refused(
   // Certainly not created: forget the intent, so no false alarm is raised later.
   await ctx.store.journal.remove(item.specHash);
   if (ctx.signal.aborted) throw abortError(ctx.signal);
-  if (error.code === 'E_API_AUTH') throw error; // the whole build stops
+  if (stopsBuild(error)) throw error; // the whole build stops
   if (error.code === 'E_API_CREDITS') {
     if (!ctx.gate.closed()) ctx.gate.noCreditsLeft(await balance(ctx));
     return failed(error, { notStarted: true });

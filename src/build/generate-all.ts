@@ -5,7 +5,7 @@
  * rest.
  */
 import pLimit from 'p-limit';
-import { ApiError, KieaudioError } from '../errors.js';
+import { KieaudioError, stopsBuild } from '../errors.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import { outputPath } from '../store/project-store.js';
 import type { ApiSession } from './api-session.js';
@@ -65,7 +65,7 @@ async function runOne(gen: GenerateContext, item: PlannedAsset, abort: (reason: 
     return await generateAsset(gen, item);
   } catch (error) {
     // A refused key stops everything at once; other workers see the aborted signal.
-    if (error instanceof ApiError && error.code === 'E_API_AUTH') abort(error);
+    if (stopsBuild(error)) abort(error);
     if (gen.signal.aborted) return undefined;
     // Anything else (a full disk, a bug) is this asset's failure; the task stays journalled.
     recordFailure(gen, item, error);

@@ -5,7 +5,7 @@
  * by a new one; anything else that stops short keeps the task journalled, for the next build to
  * finish without paying again.
  */
-import { ApiError, abortError, messageOf, toKieaudioError } from '../errors.js';
+import { ApiError, abortError, messageOf, stopsBuild, toKieaudioError } from '../errors.js';
 import type { TaskInfo } from '../kie/client.js';
 import { waitForTask } from '../kie/poll.js';
 import { retryDelay } from '../kie/retry.js';
@@ -198,7 +198,7 @@ async function markCreditsCounted(ctx: GenerateContext, item: PlannedAsset, task
 /** The error to report for a task that stopped short; drops it from the journal if nothing is left to resume. */
 async function taskFailure(ctx: GenerateContext, item: PlannedAsset, error: unknown) {
   if (ctx.signal.aborted) throw abortError(ctx.signal);
-  if (error instanceof ApiError && error.code === 'E_API_AUTH') throw error;
+  if (stopsBuild(error)) throw error;
   const failure = toKieaudioError(error);
   const recordGone = failure instanceof ApiError && failure.recordMissing;
   if (failure.code === 'E_TASK_FAILED' || recordGone || failure.code === 'E_API_INPUT') {

@@ -20,14 +20,16 @@ export interface Tally {
   emit(event: BuildEvent): void;
   readonly summary: Readonly<BuildSummary>;
   readonly failures: readonly AssetFailure[];
-  /** stamps the duration and reports the summary: the last event of a build */
-  finish(): BuildSummary;
+  /** the plan's orphaned lock entries, for the summary */
+  setOrphans(count: number): void;
+  /**
+   * Stamps the duration and reports the summary: the last event of a build. `stopped`: the build
+   * ends on an error, and the planned work that never got an outcome counts as not started.
+   */
+  finish(options?: { stopped?: boolean }): BuildSummary;
 }
 
-export function createTally(
-  onEvent: (event: BuildEvent) => void,
-  options: { startedAt: number; orphans: number; placeholders: boolean },
-): Tally {
+export function createTally(onEvent: (event: BuildEvent) => void, options: { startedAt: number; placeholders: boolean }): Tally {
   const summary: BuildSummary = {
     generated: 0,
     resumed: 0,
@@ -38,29 +40,40 @@ export function createTally(
     kept: 0,
     notStarted: 0,
     held: 0,
-    orphans: options.orphans,
+    orphans: 0,
     creditsUsed: 0,
     possibleDuplicateCharges: 0,
     placeholders: options.placeholders,
     durationMs: 0,
   };
   const failures: AssetFailure[] = [];
+  // outs with planned work and no outcome yet
+  const open = new Set<string>();
 
   const emit = (event: BuildEvent): void => {
     count(summary, failures, event);
+    if (event.type === 'planned' && WORK.has(event.action)) open.add(event.out);
+    else if (SETTLED.has(event.type) && 'out' in event && event.out !== undefined) open.delete(event.out);
     onEvent(event);
   };
   return {
     emit,
     summary,
     failures,
-    finish() {
+    setOrphans(count) {
+      summary.orphans = count;
+    },
+    finish(finishOptions = {}) {
+      if (finishOptions.stopped) summary.notStarted += open.size;
       summary.durationMs = Date.now() - options.startedAt;
       emit({ type: 'summary', ...summary });
       return { ...summary };
     },
   };
 }
+
+const WORK = new Set<string>(['restore', 'resume', 'generate', 'adopt']);
+const SETTLED = new Set<string>(['generated', 'restored', 'adopted', 'failed']);
 
 function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEvent): void {
   switch (event.type) {

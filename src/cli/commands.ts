@@ -200,7 +200,11 @@ export const COMMANDS = {
     help: { ...pick('offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { credits } = await import('../commands/credits.js');
-      const remaining = await credits({ ...commonOptions(flags), signal: ctx.signal });
+      const remaining = await credits({
+        ...commonOptions(flags),
+        signal: ctx.signal,
+        onWarning: (w) => ctx.output.event(diagnosticWarning(w)),
+      });
       ctx.output.result(`${remaining} credits`, { type: 'credits', credits: remaining });
       return EXIT.ok;
     },

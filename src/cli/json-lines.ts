@@ -51,6 +51,12 @@ export const CommandLineSchemas = [
       message: z.string().describe('for people; may span several lines'),
       diagnostics: z.array(DiagnosticSchema).optional().describe('E_VALIDATION: every problem, with file:line:col'),
       stale: z.array(StaleAssetSchema).optional().describe('E_FROZEN: every asset that is not up to date, and why'),
+      path: z
+        .string()
+        .optional()
+        .describe('E_IO: the file or folder that could not be used (relative to the working directory when inside it)'),
+      errno: z.string().optional().describe('E_IO, E_NETWORK: the system error code, e.g. EACCES, ENOSPC, ECONNREFUSED'),
+      url: z.string().optional().describe('API errors: the origin of the server that failed (never the key, never a query)'),
     },
   ),
 ] as const;

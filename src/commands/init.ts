@@ -1,7 +1,7 @@
 /** `init`: a starter config and spec file, so a new project builds (with --offline) at once. */
 import { access, appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KieaudioError } from '../errors.js';
+import { KieaudioError, toKieaudioError } from '../errors.js';
 import { CONFIG_FILE_NAME } from '../spec/load.js';
 
 const SCHEMA_BASE = 'node_modules/kieaudio/schemas';
@@ -46,17 +46,17 @@ export async function init(options: { dir?: string } = {}): Promise<InitResult> 
     throw new KieaudioError('E_USAGE', `${CONFIG_FILE_NAME} already exists here; init leaves it alone`);
   }
   const written: string[] = [];
-  await writeFile(configPath, CONFIG, { flag: 'wx' });
+  await create(configPath, CONFIG);
   written.push(CONFIG_FILE_NAME);
   const specPath = join(dir, 'audio', 'example.audio.yaml');
   if (!(await exists(specPath))) {
     await mkdir(join(dir, 'audio'), { recursive: true });
-    await writeFile(specPath, SPEC, { flag: 'wx' });
+    await create(specPath, SPEC);
     written.push('audio/example.audio.yaml');
   }
   const gitignore = join(dir, '.gitignore');
   if (!(await exists(gitignore))) {
-    await writeFile(gitignore, GITIGNORE, { flag: 'wx' });
+    await create(gitignore, GITIGNORE);
     written.push('.gitignore');
   } else {
     const text = await readFile(gitignore, 'utf8');
@@ -68,6 +68,13 @@ export async function init(options: { dir?: string } = {}): Promise<InitResult> 
     }
   }
   return { written };
+}
+
+/** A new file; a refusal says "cannot write", which open() alone cannot tell from a read. */
+async function create(path: string, text: string): Promise<void> {
+  await writeFile(path, text, { flag: 'wx' }).catch((error: unknown) => {
+    throw toKieaudioError(error, 'E_IO', { action: 'write' });
+  });
 }
 
 async function exists(path: string): Promise<boolean> {

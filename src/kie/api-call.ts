@@ -16,6 +16,8 @@ const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 export interface Connection {
   /** origin and path prefix, without a trailing slash */
   baseUrl: string;
+  /** the base URL's origin: what errors name (a path prefix could hold a proxy's token) */
+  origin: string;
   secret: string;
   timeoutMs: number;
   dispatcher: Dispatcher;
@@ -37,6 +39,7 @@ export interface CallSpec {
 
 interface Reply {
   status: number;
+  contentType: string | undefined;
   /** undefined when the body was too large to read */
   text: string | undefined;
   retryAfter: string | undefined;
@@ -49,15 +52,31 @@ export async function callApi(conn: Connection, spec: CallSpec): Promise<Envelop
   if (signal?.aborted) throw abortError(signal);
   if (conn.closing) throw new ApiError('E_API', `${route}: client is closed`, { retryable: false, details: { route } });
 
-  const { status, text, retryAfter } = await sendRequest(conn, spec, route);
+  const { status, contentType, text, retryAfter } = await sendRequest(conn, spec, route);
+  if (isWebPage(contentType, text) && !PASSING_TROUBLE.has(status) && status < 500) throw notKieError(conn, route, status, spec.create);
   const parsed = text === undefined ? undefined : parseEnvelope(text);
   const envelope = parsed && { ...parsed, msg: parsed.msg === undefined ? undefined : redactSecret(parsed.msg, conn.secret) };
   if (status < 200 || status > 299 || (envelope && envelope.code !== 200)) {
     // the server answered with an error, so a create did not take the task
-    throw classifyReply({ status, apiCode: envelope?.code, msg: envelope?.msg, route, retryAfter, create: spec.create === true });
+    throw classifyReply({
+      status,
+      apiCode: envelope?.code,
+      msg: envelope?.msg,
+      route,
+      origin: conn.origin,
+      retryAfter,
+      create: spec.create === true,
+    });
   }
   if (!envelope) {
-    throw protocolError(route, status, undefined, text === undefined ? 'reply too large' : 'reply is not a kie JSON envelope', spec.create);
+    throw protocolError(
+      conn,
+      route,
+      status,
+      undefined,
+      text === undefined ? 'reply too large' : 'reply is not a kie JSON envelope',
+      spec.create,
+    );
   }
   return envelope;
 }
@@ -86,12 +105,14 @@ async function sendRequest(conn: Connection, spec: CallSpec, route: string): Pro
     });
     const status = res.statusCode;
     const retryAfter = headerValue(res.headers['retry-after']);
+    const contentType = headerValue(res.headers['content-type']);
     const text = await readCapped(res.body, MAX_REPLY_BYTES);
-    return { status, text, retryAfter };
+    return { status, contentType, text, retryAfter };
   } catch (error) {
     if (signal?.aborted) throw abortError(signal);
     throw networkError(error, {
       route,
+      origin: conn.origin,
       secret,
       timedOutMs: timeout.signal.aborted ? timeoutMs : undefined,
       create: spec.create === true,
@@ -101,15 +122,45 @@ async function sendRequest(conn: Connection, spec: CallSpec, route: string): Pro
   }
 }
 
-export function protocolError(route: string, status: number, apiCode: number | undefined, what: string, create?: boolean): ApiError {
-  return new ApiError('E_API_PROTOCOL', `${route}: ${what} (HTTP ${status})`, {
+export function protocolError(
+  conn: Pick<Connection, 'origin'>,
+  route: string,
+  status: number,
+  apiCode: number | undefined,
+  what: string,
+  create?: boolean,
+): ApiError {
+  return new ApiError('E_API_PROTOCOL', `${route} at ${conn.origin}: ${what} (HTTP ${status})`, {
     status,
     apiCode,
     retryable: true,
     // a success status with a body we cannot read: the task may well exist
     maybeCreated: create ? true : undefined,
-    details: { status, apiCode, route },
+    details: { status, apiCode, route, url: conn.origin },
   });
+}
+
+/** Statuses a proxy's own page may carry in passing (a gateway timeout, a rate limit): not a wrong URL. */
+const PASSING_TROUBLE = new Set([408, 429]);
+
+/** kie's API answers every request with a JSON envelope (docs/kie-api.md §1); a web page is not from it. */
+function isWebPage(contentType: string | undefined, text: string | undefined): boolean {
+  if (contentType !== undefined && /^\s*text\/html\b/i.test(contentType)) return true;
+  return text !== undefined && /^\s*<(?:!doctype\s+html|html|head|body)\b/i.test(text);
+}
+
+/**
+ * An HTML page where kie's JSON was expected: the base URL points at a web site, a proxy's or a
+ * captive portal's page, not at kie's API. Every request will get the same, so the build stops at
+ * the first (docs/reliability.md). A create answered this way did not reach kie's API, which
+ * answers only JSON: no task was made, so nothing may have been charged.
+ */
+function notKieError(conn: Connection, route: string, status: number, create: boolean | undefined): ApiError {
+  return new ApiError(
+    'E_API_NOT_KIE',
+    `${route} at ${conn.origin}: the answer is a web page (HTML, HTTP ${status}), not kie.ai's API; check KIE_API_BASE_URL or api.baseUrl in the config (kie.ai's is https://api.kie.ai)`,
+    { status, retryable: false, maybeCreated: create ? false : undefined, details: { status, route, url: conn.origin } },
+  );
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

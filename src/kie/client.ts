@@ -58,7 +58,15 @@ export function createKieClient(options: KieClientOptions): KieClient {
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const dispatcher: Dispatcher =
     options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connect: { timeout: Math.min(timeoutMs, 10_000) } });
-  const conn: Connection = { baseUrl, secret, timeoutMs, dispatcher, owned: options.dispatcher === undefined, closing: undefined };
+  const conn: Connection = {
+    baseUrl,
+    origin: new URL(baseUrl).origin,
+    secret,
+    timeoutMs,
+    dispatcher,
+    owned: options.dispatcher === undefined,
+    closing: undefined,
+  };
   return {
     createTask: (req, opts = {}) => createTask(conn, req, opts),
     getTask: (taskId, opts = {}) => getTask(conn, taskId, opts),
@@ -75,7 +83,7 @@ async function createTask(conn: Connection, req: CreateTaskRequest, opts: CallOp
   const data = isRecord(env.data) ? env.data : {};
   const taskId = [data.taskId, data.task_id].find((v): v is string => typeof v === 'string' && v !== '');
   // a 200 without a task id may still have created one we cannot see
-  if (!taskId) throw protocolError(`POST ${ROUTES.createTask}`, 200, env.code, 'reply has no data.taskId', true);
+  if (!taskId) throw protocolError(conn, `POST ${ROUTES.createTask}`, 200, env.code, 'reply has no data.taskId', true);
   return { taskId };
 }
 
@@ -98,7 +106,7 @@ async function getTask(conn: Connection, taskId: string, opts: CallOptions): Pro
     throw error;
   }
   const info = normalizeTaskInfo(env.data, taskId);
-  if (!info) throw protocolError(route, 200, env.code, 'reply has no task record in data');
+  if (!info) throw protocolError(conn, route, 200, env.code, 'reply has no task record in data');
   if (info.failMsg !== undefined) info.failMsg = redactSecret(info.failMsg, conn.secret);
   return info;
 }
@@ -109,7 +117,7 @@ async function getDownloadUrl(conn: Connection, resultUrl: string, opts: CallOpt
   const data = env.data;
   const url = typeof data === 'string' ? data : isRecord(data) ? (data.url ?? data.downloadUrl ?? data.download_url) : undefined;
   if (typeof url !== 'string' || url.trim() === '') {
-    throw protocolError(`POST ${ROUTES.downloadUrl}`, 200, env.code, 'reply has no url in data');
+    throw protocolError(conn, `POST ${ROUTES.downloadUrl}`, 200, env.code, 'reply has no url in data');
   }
   return url.trim();
 }
@@ -118,7 +126,7 @@ async function getCredits(conn: Connection, opts: CallOptions): Promise<number> 
   const env = await callApi(conn, { method: 'GET', path: ROUTES.credits, signal: opts.signal });
   const credits = typeof env.data === 'string' && env.data.trim() !== '' ? Number(env.data) : env.data;
   if (typeof credits !== 'number' || !Number.isFinite(credits)) {
-    throw protocolError(`GET ${ROUTES.credits}`, 200, env.code, 'reply has no credit number in data');
+    throw protocolError(conn, `GET ${ROUTES.credits}`, 200, env.code, 'reply has no credit number in data');
   }
   return credits;
 }

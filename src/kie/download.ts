@@ -6,7 +6,7 @@
  * (build/download-result.ts) is not this module's business: it only talks HTTP.
  */
 import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
-import { ApiError, abortError, KieaudioError } from '../errors.js';
+import { ApiError, abortError, KieaudioError, stopsBuild } from '../errors.js';
 import type { KieClient } from './client.js';
 import { errorCode } from './network.js';
 
@@ -86,7 +86,7 @@ async function signedUrl(opts: OpenResultOptions, status: number, first: URL): P
   } catch (error) {
     if (opts.signal?.aborted) throw abortError(opts.signal);
     // a refused key stops the whole build; no point dressing it up as a download problem
-    if (error instanceof ApiError && error.code === 'E_API_AUTH') throw error;
+    if (stopsBuild(error)) throw error;
     throw downloadError(`result URL answered HTTP ${status} and download-url failed`, {
       retryable: error instanceof ApiError ? error.retryable : true,
       cause: error,
@@ -155,7 +155,7 @@ async function fetchFollowingRedirects(
       });
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
-      throw downloadError(`could not fetch the result (${errorCode(error) ?? 'network error'})`, {
+      throw downloadError(`could not fetch the result from ${url.origin} (${errorCode(error) ?? 'network error'})`, {
         retryable: true,
         noResponse: true,
         cause: error,

@@ -58,6 +58,8 @@ export interface FailedReply {
   msg: string | undefined;
   /** e.g. `POST /api/v1/jobs/createTask`; never includes the query string */
   route: string;
+  /** the server's origin, named in the message (a proxy's 502 is told from kie's own this way) */
+  origin?: string;
   /** the Retry-After header, raw */
   retryAfter?: string | undefined;
   /** a createTask reply: the error says the task was not created (`maybeCreated: false`) */
@@ -84,14 +86,21 @@ export function classifyReply(reply: FailedReply): ApiError {
       ? parseRetryAfter(reply.retryAfter, reply.now ?? Date.now())
       : undefined;
   const codeText = apiCode !== undefined && apiCode !== status ? `HTTP ${status}, code ${apiCode}` : `HTTP ${status}`;
-  const message = `${route}: ${c.what}${msg ? `: ${truncate(msg)}` : ''} (${codeText})`;
+  const where = reply.origin === undefined ? route : `${route} at ${reply.origin}`;
+  const message = `${where}: ${c.what}${msg ? `: ${truncate(msg)}` : ''} (${codeText})`;
   return new ApiError(c.code, message, {
     status,
     apiCode,
     retryable: c.retryable,
     retryAfterMs,
     maybeCreated: reply.create ? false : undefined,
-    details: { status, apiCode, route, ...(msg ? { apiMessage: truncate(msg) } : {}) },
+    details: {
+      status,
+      apiCode,
+      route,
+      ...(reply.origin === undefined ? {} : { url: reply.origin }),
+      ...(msg ? { apiMessage: truncate(msg) } : {}),
+    },
   });
 }
 

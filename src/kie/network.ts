@@ -40,17 +40,32 @@ export function neverSent(error: unknown): boolean {
 
 export function networkError(
   error: unknown,
-  context: { route: string; secret: string; timedOutMs?: number | undefined; create?: boolean },
+  context: {
+    route: string;
+    /** the server's origin: named in the message (never a path, query or key) */
+    origin: string;
+    secret: string;
+    timedOutMs?: number | undefined;
+    create?: boolean;
+  },
 ): ApiError {
   const code = errorCode(error);
-  const reason = context.timedOutMs !== undefined ? `timed out after ${context.timedOutMs} ms` : describe(code);
-  return new ApiError('E_NETWORK', `${context.route}: ${reason}`, {
+  const reason = context.timedOutMs !== undefined ? `timed out: no answer within ${formatSeconds(context.timedOutMs)}` : describe(code);
+  // a server that is not there at all is as often a wrong URL as an outage
+  const hint = code !== undefined && NOT_THERE.has(code) ? ' (check KIE_API_BASE_URL or api.baseUrl)' : '';
+  return new ApiError('E_NETWORK', `${context.route} at ${context.origin}: ${reason}${hint}`, {
     retryable: true,
     noResponse: true,
     maybeCreated: context.create ? context.timedOutMs !== undefined || !neverSent(error) : undefined,
     cause: redactCause(error, context.secret),
-    details: { route: context.route, errno: code },
+    details: { route: context.route, url: context.origin, errno: code },
   });
+}
+
+const NOT_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function describe(code: string | undefined): string {

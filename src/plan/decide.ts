@@ -187,7 +187,8 @@ function planAsset(
 /**
  * A file at `out` that is not what kieaudio wrote. It may still be exactly the cached result (a
  * crash after the file was installed but before the lock was written, or a checkout of someone
- * else's build): adopted. Otherwise it is left alone, unless --force (then undefined: replace it).
+ * else's build): adopted. Otherwise it is left alone, unless it is a file and --force says to
+ * replace it (then undefined).
  */
 function planForeignFile(
   f: AssetFacts,
@@ -202,8 +203,15 @@ function planForeignFile(
       reason: `output matches the cache${rebuilt}`,
     };
   }
+  // A folder (or anything but a file) may hold anything: never kieaudio's to replace, even with --force.
+  if (output.contentHash === undefined) {
+    return {
+      action: { type: 'keep-modified' },
+      reason: 'a folder (or another non-file) is there; kieaudio never replaces one, even with --force: move or remove it',
+    };
+  }
   if (options.force) return undefined;
-  const why = output.contentHash === undefined ? 'not a regular file' : entry ? 'edited by hand' : 'exists but was not made by kieaudio';
+  const why = entry ? 'edited by hand' : 'exists but was not made by kieaudio';
   return { action: { type: 'keep-modified' }, reason: `${why}; left alone (use --force to replace it)` };
 }
 

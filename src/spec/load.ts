@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
-import { type Diagnostic, KieaudioError, messageOf, ValidationError } from '../errors.js';
+import { type Diagnostic, errnoFields, fsErrorMessage, KieaudioError, messageOf, toKieaudioError, ValidationError } from '../errors.js';
 import type { Env, Project } from '../project.js';
 import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
@@ -75,7 +75,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const display = (path: string) => displayPath(cwd, path);
   const configDisplay = display(configPath);
 
-  const parsedConfig = parseConfigText(await readConfig(configPath, configDisplay), configDisplay);
+  const parsedConfig = parseConfigText(await readConfig(configPath), configDisplay);
   const content = parsedConfig.content;
   // not YAML, or not a map: nothing in it says where the spec files are
   if (content === undefined) throw new ValidationError(sortDiagnostics(parsedConfig.diagnostics));
@@ -178,7 +178,7 @@ async function readSpec(path: string, file: string, cache: ParseCache | undefine
       col: 1,
       severity: 'error',
       code: 'E_IO',
-      message: `could not read the file: ${messageOf(error)}`,
+      message: describeReadError(error),
     };
     return { path, file, diagnostics: [readError], content: undefined };
   }
@@ -218,14 +218,18 @@ async function checkSymlinks(outDir: string, outputs: readonly Output[]): Promis
   return diagnostics;
 }
 
-async function readConfig(path: string, display: string): Promise<string> {
+async function readConfig(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new KieaudioError('E_IO', `could not read ${display}: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw toKieaudioError(error, 'E_IO', { action: 'read', path });
   }
+}
+
+/** Why a spec file could not be read, in the words every file system error gets (errors.ts). */
+function describeReadError(error: unknown): string {
+  const fs = errnoFields(error);
+  return fs ? fsErrorMessage({ ...fs, path: undefined }, 'read') : `cannot read the file: ${messageOf(error)}`;
 }
 
 async function fileKind(path: string): Promise<'file' | 'dir' | undefined> {

@@ -2,13 +2,12 @@
  * What every command does first: find the config, read `.env` beside it, load and validate the
  * project, pick the assets `--only` selects, and open the project's local state.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { parseEnv } from 'node:util';
 import { KieaudioError } from '../errors.js';
 import type { Env, Project, ResolvedAsset } from '../project.js';
 import { LOCK_FILE_NAME } from '../store/lock-file.js';
 import { openProjectStore, type ProjectStore } from '../store/project-store.js';
+import { type DotEnv, dotEnvWarnings, explainMissing, readDotEnv } from './dotenv.js';
 import { findConfig, loadProject } from './load.js';
 import { openParseCache } from './parse-cache.js';
 import { STATE_DIR_NAME } from './resolve-config.js';
@@ -30,6 +29,10 @@ export interface CommonOptions {
 export interface LoadedProject {
   project: Project;
   env: Env;
+  /** the `.env` beside the config, as read (or looked for) */
+  dotEnv: DotEnv;
+  /** why an environment variable has no value, for the message that needs it (KIE_API_KEY) */
+  explainMissing(name: string): string;
   selected: ResolvedAsset[];
   /** opens the project's local state (lock, stat index, cache, journal); reads only */
   openStore(): Promise<ProjectStore>;
@@ -50,9 +53,13 @@ export async function prepareProject(options: CommonOptions): Promise<PreparedPr
 export async function loadSelected(options: CommonOptions): Promise<LoadedProject> {
   const cwd = options.cwd ?? process.cwd();
   const configPath = await findConfig(cwd, options.configPath);
-  const env = { ...(await readDotEnv(join(dirname(configPath), '.env'))), ...(options.env ?? process.env) };
+  const envPath = join(dirname(configPath), '.env');
+  const dotEnv = await readDotEnv(envPath, relative(cwd, envPath) || '.env');
+  const environment = options.env ?? process.env;
+  const env = { ...dotEnv.values, ...environment };
   const parseCache = await openParseCache(join(dirname(configPath), STATE_DIR_NAME));
   const project = await loadProject({ cwd, configPath, env, parseCache });
+  project.warnings.push(...dotEnvWarnings(dotEnv));
   const only = options.only ?? [];
   const selected = selectAssets(project.assets, only);
   if (only.length > 0 && selected.length === 0) {
@@ -62,18 +69,10 @@ export async function loadSelected(options: CommonOptions): Promise<LoadedProjec
   return {
     project,
     env,
+    dotEnv,
+    explainMissing: (name) => explainMissing(name, dotEnv, environment),
     selected,
     openStore: () => openProjectStore(project, lockDisplay),
     saveParseCache: () => parseCache.save(),
   };
-}
-
-async function readDotEnv(path: string): Promise<Env> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return {};
-  }
-  return parseEnv(text);
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, copyFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
+import { fsFaultpoint } from './failpoint.js';
 import { isProcessAlive } from './process-alive.js';
 
 /**
@@ -98,12 +99,22 @@ export async function installAtomically(
     await rename(temp, dest);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw namePath(error, temp);
   } finally {
     releaseTemp(temp);
   }
   if (options.durable ?? true) await syncDirectory(dirname(dest));
   return true;
+}
+
+/**
+ * A write through a file handle fails (ENOSPC, EIO) with no path: Node knows only the descriptor.
+ * The path is added, so the message can say which file (errors.ts fsErrorMessage).
+ */
+export function namePath(error: unknown, path: string): unknown {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (e instanceof Error && typeof e.syscall === 'string' && e.path === undefined) e.path = path;
+  return error;
 }
 
 export async function writeFileAtomic(
@@ -118,6 +129,7 @@ export async function writeFileAtomic(
     async (temp) => {
       const handle = await open(temp, 'w');
       try {
+        fsFaultpoint(path, 'write');
         await handle.writeFile(data);
         if (durable) await handle.sync();
       } finally {

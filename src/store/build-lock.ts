@@ -8,7 +8,8 @@ import { type FileHandle, mkdir, open, readFile, rmdir, stat, unlink } from 'nod
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { abortError, KieaudioError } from '../errors.js';
+import { abortError, KieaudioError, toKieaudioError } from '../errors.js';
+import { fsFaultpoint } from './failpoint.js';
 import { isProcessAlive } from './process-alive.js';
 
 export const BUILD_LOCK_FILE = 'build.lock';
@@ -81,19 +82,26 @@ export async function acquireBuildLock(
 
 /** Creates the lock file as `me`; false when it exists already. */
 async function createLockFile(path: string, me: LockHolder): Promise<boolean> {
+  let handle: FileHandle;
   try {
-    const handle = await open(path, 'wx');
-    try {
-      await handle.writeFile(`${JSON.stringify(me)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return true;
+    handle = await open(path, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw toKieaudioError(error, 'E_IO', { action: 'write', path });
     return false;
   }
+  try {
+    fsFaultpoint(path, 'write');
+    await handle.writeFile(`${JSON.stringify(me)}\n`);
+    await handle.sync();
+  } catch (error) {
+    // A full disk fails the write after the file was made: left empty, it would hold up the next
+    // build as a lock "being written" until it looked abandoned.
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw toKieaudioError(error, 'E_IO', { action: 'write', path });
+  }
+  await handle.close();
+  return true;
 }
 
 function heldLock(held: {

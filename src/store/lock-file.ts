@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { KieaudioError, messageOf } from '../errors.js';
+import { KieaudioError, toKieaudioError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sortKeys } from './canonical-json.js';
 import { failpoint } from './failpoint.js';
@@ -126,7 +126,7 @@ export async function readLockFile(path: string, display: string): Promise<{ loc
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lock: emptyLockFile(), text: undefined };
-    throw new KieaudioError('E_IO', `cannot read ${display}: ${messageOf(error)}`, { cause: error });
+    throw toKieaudioError(error, 'E_IO', { action: 'read', path });
   }
   return { lock: parseLockFile(text, display), text };
 }

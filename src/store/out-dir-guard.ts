@@ -2,12 +2,14 @@
  * The last check before a file is installed: its folder, with every symlink resolved, must lie
  * inside outDir. Validation already refused `out` paths that leave it; this also catches a folder
  * swapped for a symlink after validation, so kieaudio never writes outside outDir. The first time
- * a build writes into a folder, temp files left there by killed processes are swept away.
+ * a build writes into a folder, temp files left there by killed processes are swept away, and the
+ * folder is tried for writing (write-probe.ts).
  */
 import { mkdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { KieaudioError } from '../errors.js';
 import { sweepStaleTemps } from './atomic-write.js';
+import { probeWritable } from './write-probe.js';
 
 export interface OutFolders {
   /**
@@ -47,6 +49,9 @@ export function createOutFolders(outDir: string): OutFolders {
             );
           });
           await sweepStaleTemps(folder);
+          // a folder that cannot be written (permissions, a read-only mount, a full disk) fails
+          // its asset here, before the asset is paid for, not when the paid result is installed
+          await probeWritable(folder, 'folder');
           done.add(folder);
         });
         ready.set(folder, check);

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
-import { abortError, KieaudioError } from '../errors.js';
-import { installAtomically } from './atomic-write.js';
+import { abortError, errnoFields, KieaudioError, toKieaudioError } from '../errors.js';
+import { installAtomically, namePath } from './atomic-write.js';
 import { failpoint } from './failpoint.js';
 import { hashFile } from './sha256.js';
 
@@ -32,7 +32,7 @@ export interface StreamedFile {
 export async function writeStreamAtomic(dest: string, chunks: AsyncIterable<Buffer>, opts: StreamFileOptions): Promise<StreamedFile> {
   let result: StreamedFile | undefined;
   await installAtomically(dest, async (temp) => {
-    const file = await io('create a temp file', () => open(temp, 'wx'));
+    const file = await io('create a temp file', temp, () => open(temp, 'wx'));
     try {
       result = await fill(file, temp, chunks, opts);
     } finally {
@@ -42,7 +42,7 @@ export async function writeStreamAtomic(dest: string, chunks: AsyncIterable<Buff
     return true;
   }).catch((error: unknown) => {
     if (opts.signal?.aborted) throw abortError(opts.signal);
-    throw error instanceof KieaudioError ? error : wrap('install the file', error);
+    throw error instanceof KieaudioError ? error : wrap('install the file', dest, error);
   });
   if (result === undefined) throw new KieaudioError('E_IO', `${dest} was not written`);
   return result;
@@ -56,11 +56,11 @@ async function fill(file: FileHandle, temp: string, chunks: AsyncIterable<Buffer
   const write = async (chunk: Buffer) => {
     if (reserved === 0) hash.update(chunk);
     data += chunk.length;
-    await io('write', () => file.write(chunk));
+    await io('write', temp, () => file.write(chunk));
   };
   const begin = async () => {
     reserved = opts.start(head);
-    if (reserved > 0) await io('write', () => file.write(Buffer.alloc(reserved ?? 0)));
+    if (reserved > 0) await io('write', temp, () => file.write(Buffer.alloc(reserved ?? 0)));
     await write(head);
   };
   for await (const chunk of chunks) {
@@ -76,24 +76,25 @@ async function fill(file: FileHandle, temp: string, chunks: AsyncIterable<Buffer
   const headerBytes = reserved ?? 0;
   if (headerBytes > 0) {
     const header = opts.header?.(data) ?? Buffer.alloc(0);
-    await io('write', () => file.write(header, 0, header.length, 0));
+    await io('write', temp, () => file.write(header, 0, header.length, 0));
   }
-  await io('sync', () => file.sync());
+  await io('sync', temp, () => file.sync());
   // a header written last sits first: hash the file as it is on disk
-  const sha256 = headerBytes === 0 ? hash.digest('hex') : (await io('read back', () => hashFile(temp, opts.signal))).sha256;
+  const sha256 = headerBytes === 0 ? hash.digest('hex') : (await io('read back', temp, () => hashFile(temp, opts.signal))).sha256;
   return { bytes: headerBytes + data, sha256 };
 }
 
-async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
+async function io<T>(what: string, temp: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
     if (error instanceof KieaudioError) throw error;
-    throw wrap(what, error);
+    throw wrap(what, temp, error);
   }
 }
 
-function wrap(what: string, error: unknown): KieaudioError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return new KieaudioError('E_IO', `download: could not ${what}: ${code ?? String(error)}`, { cause: error });
+function wrap(what: string, temp: string, error: unknown): KieaudioError {
+  // a disk that fails is said as every file system error is (errors.ts), naming the file
+  if (errnoFields(error)) return toKieaudioError(namePath(error, temp));
+  return new KieaudioError('E_IO', `download: could not ${what}: ${String(error)}`, { cause: error });
 }

@@ -18,10 +18,14 @@ function childEnv(env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env };
 }
 
-/** Runs the CLI to completion; `code` is -1 when it did not exit with a code (killed by a signal). */
-export function kieaudio(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+/**
+ * Runs the CLI to completion; `code` is -1 when it did not exit with a code (killed by a signal).
+ * `prefix` runs it through another command (as another user: unprivileged.ts).
+ */
+export function kieaudio(cwd: string, args: string[], env: Record<string, string> = {}, prefix: readonly string[] = []): Promise<Run> {
+  const [command = process.execPath, ...before] = prefix.length > 0 ? [...prefix, process.execPath] : [];
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: childEnv(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, [...before, BIN, ...args], { cwd, env: childEnv(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });

@@ -126,6 +126,8 @@ describe('error classification over HTTP', () => {
     });
     const error = await failure(c.getCredits());
     expect(error).toMatchObject({ code: 'E_API_UNAVAILABLE', retryable: true, status: 502, apiCode: undefined });
+    // a proxy's 502 and kie's own are told apart by the server named
+    expect(error.message).toBe(`GET /api/v1/chat/credit at ${server!.url}: server error (HTTP 502)`);
   });
 
   it('parses Retry-After on a 429', async () => {
@@ -190,13 +192,18 @@ describe('getTask', () => {
     expect(e422.details).toMatchObject({ taskId: 't1', apiCode: 422 });
     reply = [404, { code: 404, msg: 'task not found' }];
     expect((await failure(c.getTask('t1'))).recordMissing).toBe(true);
-    // any other 422 stays bad input; a 404 without an envelope is a missing route
+    // any other 422 stays bad input; a 404 without an envelope is a missing route, and one that
+    // is a web page is not kie's API at all (a wrong base URL)
     reply = [200, { code: 422, msg: 'taskId is invalid' }];
     expect(await failure(c.getTask('t1'))).toMatchObject({ code: 'E_API_INPUT' });
-    reply = [404, '<html>not found</html>'];
+    reply = [404, 'no such route'];
     const route = await failure(c.getTask('t1'));
     expect(route.code).toBe('E_API_NOT_FOUND');
     expect(route.recordMissing).toBe(false);
+    reply = [404, '<html>not found</html>'];
+    const page = await failure(c.getTask('t1'));
+    expect(page.code).toBe('E_API_NOT_KIE');
+    expect(page.recordMissing).toBe(false);
   });
 });
 
@@ -216,6 +223,46 @@ describe('createTask maybeCreated', () => {
     const error = await failure(client.createTask({ model: 'm', input: {} }));
     expect(error).toMatchObject({ code: 'E_NETWORK', retryable: true });
     expect(error.maybeCreated).toBe(false);
+  });
+
+  it('is false for a web page: kie answers only JSON, so the request never reached its API (the base URL is wrong)', async () => {
+    let page: [number, Record<string, string>, string] = [200, { 'content-type': 'text/html; charset=utf-8' }, '<p>hi</p>'];
+    const c = await setup((_req, res) => {
+      res.writeHead(page[0], page[1]);
+      res.end(page[2]);
+    });
+    const pages: Array<typeof page> = [
+      page,
+      [200, { 'content-type': 'application/json' }, '<!doctype html>\n<html></html>'],
+      [404, {}, '  <html><body>Not Found</body></html>'],
+    ];
+    for (page of pages) {
+      const error = await failure(c.createTask({ model: 'm', input: {} }));
+      expect(error).toMatchObject({ code: 'E_API_NOT_KIE', retryable: false, maybeCreated: false, status: page[0] });
+      expect(error.message).toBe(
+        `POST /api/v1/jobs/createTask at ${server!.url}: the answer is a web page (HTML, HTTP ${page[0]}), not kie.ai's API; check KIE_API_BASE_URL or api.baseUrl in the config (kie.ai's is https://api.kie.ai)`,
+      );
+    }
+    // a proxy's page for a passing outage or a rate limit is that, not a wrong URL
+    page = [503, { 'content-type': 'text/html' }, '<html>down for maintenance</html>'];
+    expect(await failure(c.createTask({ model: 'm', input: {} }))).toMatchObject({ code: 'E_API_UNAVAILABLE', maybeCreated: false });
+    page = [429, { 'content-type': 'text/html' }, '<html>slow down</html>'];
+    expect(await failure(c.createTask({ model: 'm', input: {} }))).toMatchObject({ code: 'E_API_RATE_LIMIT' });
+  });
+
+  it('names the origin, and only the origin, on network and protocol errors', async () => {
+    const c = await setup((_req, res) => sendJson(res, 200, 'not json'), { baseSuffix: '/proxy/t0ken' });
+    const garbled = await failure(c.getCredits());
+    expect(garbled.message).toBe(`GET /api/v1/chat/credit at ${server!.url}: reply is not a kie JSON envelope (HTTP 200)`);
+    expect(garbled.details).toMatchObject({ url: server!.url });
+    const port = await closedPort();
+    const refused = createKieClient({ baseUrl: `http://127.0.0.1:${port}/proxy/t0ken?key=${KEY}`, apiKey: KEY });
+    const error = await failure(refused.getCredits());
+    await refused.close();
+    expect(error.message).toBe(
+      `GET /api/v1/chat/credit at http://127.0.0.1:${port}: connection refused (check KIE_API_BASE_URL or api.baseUrl)`,
+    );
+    expectNoKey(error);
   });
 
   it('is true when the connection drops after the request was written', async () => {

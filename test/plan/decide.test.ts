@@ -89,6 +89,16 @@ describe('planBuild', () => {
     });
   });
 
+  it('a folder at out is never replaced, even with --force: --force cannot help, so it is not suggested', () => {
+    const folder: OutputState = { exists: true, contentHash: undefined, size: 4096 };
+    for (const force of [false, true]) {
+      expect(planBuild([facts(a, folder)], lockOf(), new Map(), { ...opts, force }).items[0]).toMatchObject({
+        action: { type: 'keep-modified' },
+        reason: 'a folder (or another non-file) is there; kieaudio never replaces one, even with --force: move or remove it',
+      });
+    }
+  });
+
   it('a file with no lock entry is foreign unless it is exactly the cached result (then adopted)', () => {
     const cached = { contentHash: H('3'), size: 10, model: a.model };
     expect(planBuild([facts(a, file(H('4')), { cached })], lockOf(), new Map(), opts).items[0]?.reason).toBe(
