@@ -73,7 +73,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 }
 
-const QUIET_STOPS = new Set<ErrorCode>(['E_ABORTED', 'E_NO_API_KEY', 'E_USAGE', 'E_NO_MATCH', 'E_CONFIG_NOT_FOUND', 'E_VALIDATION']);
+// a damaged lock stops before anything is planned or written: like invalid input, it has nothing to sum up
+const QUIET_STOPS = new Set<ErrorCode>([
+  'E_ABORTED',
+  'E_NO_API_KEY',
+  'E_USAGE',
+  'E_NO_MATCH',
+  'E_CONFIG_NOT_FOUND',
+  'E_VALIDATION',
+  'E_LOCK_DAMAGED',
+]);
 
 interface Run {
   tally: Tally;

@@ -86,7 +86,7 @@ describe.concurrent('a damaged cache record beside intact audio', () => {
       expect({ credits, tasks }).toEqual({ credits: 0, tasks: 0 });
       const record = `.kieaudio/cache/${b.lock.assets['a.mp3']?.specHash.slice(0, 2)}/${b.lock.assets['a.mp3']?.specHash}.json`;
       expect(run.stderr.trim().split('\n')).toEqual([
-        `warning: cache record ${record} was damaged; rebuilt from the audio beside it, which matches the lock`,
+        `warning in asset a: cache record ${record} was damaged; rebuilt from the audio beside it, which matches the lock`,
       ]);
       expect(run.stdout).toMatch(/^restored +a\.mp3 +from cache$/m);
       expect(await readFile(join(b.dir, 'out', 'a.mp3'))).toEqual(await b.bytes('a.mp3'));
