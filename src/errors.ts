@@ -256,7 +256,7 @@ const ERRNO_WORDS: Record<string, [string, string | undefined]> = {
 };
 
 /** A path as messages show it: relative to the working directory when inside it. */
-function displayPath(path: string): string {
+export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
   return rel === '' ? '.' : outside ? path : rel.split(sep).join('/');

@@ -150,6 +150,7 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     emit: tally.emit,
     offline,
     concurrency: options.concurrency ?? project.config.concurrency,
+    resendUnanswered: planOptions(options).resendUnanswered,
     signal: options.signal,
     saveParseCache: loaded.saveParseCache,
   });

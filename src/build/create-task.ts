@@ -5,7 +5,7 @@
  * error created nothing and may be sent again; one that got no answer may have created a billed
  * task, and is never resent here (docs/kie-api.md §4).
  */
-import { ApiError, abortError, KieaudioError, stopsBuild } from '../errors.js';
+import { ApiError, abortError, KieaudioError, messageOf, stopsBuild, toKieaudioError } from '../errors.js';
 import { retryDelay } from '../kie/retry.js';
 import { sleep } from '../kie/sleep.js';
 import type { PlannedAsset } from '../plan/decide.js';
@@ -41,15 +41,16 @@ export async function createTask(ctx: GenerateContext, item: PlannedAsset): Prom
   const tries = { failures: 0, limited: 0 };
   for (let attempt = 1; ; attempt++) {
     if (ctx.gate.closed()) return notSubmitted(ctx);
-    // Journalled before the rate-limit slot, so the request goes out the moment its slot opens:
-    // a variable fsync between slot and send would bunch requests into the server's window.
-    await ctx.store.journal.record(journalEntry(ctx, item, { state: 'creating', createdAt: new Date().toISOString() }));
-    const release = await acquireSlot(ctx, item);
+    // The slot first, then the journal: an entry says a request is about to leave, so an asset
+    // still queued for a slot when the build dies is not taken for one that may have been charged.
+    // (The slot is held until the answer, and its window runs from then: the fsync only delays
+    // the send, it cannot bunch requests into the server's window.)
+    const release = await ctx.limiter.acquire(ctx.signal);
     if (ctx.gate.closed()) {
       release();
-      await ctx.store.journal.remove(item.specHash);
       return notSubmitted(ctx);
     }
+    await ctx.store.journal.record(journalEntry(ctx, item, { state: 'creating', createdAt: new Date().toISOString() }));
     failpoint('before-create');
     const sentAt = new Date().toISOString();
     let taskId: string;
@@ -71,19 +72,21 @@ export async function createTask(ctx: GenerateContext, item: PlannedAsset): Prom
   }
 }
 
-async function acquireSlot(ctx: GenerateContext, item: PlannedAsset): Promise<() => void> {
-  try {
-    return await ctx.limiter.acquire(ctx.signal);
-  } catch (error) {
-    await ctx.store.journal.remove(item.specHash); // never sent
-    throw error;
-  }
-}
-
 async function accepted(ctx: GenerateContext, item: PlannedAsset, taskId: string): Promise<CreateOutcome> {
   ctx.limiter.accepted();
   failpoint('after-create');
-  await ctx.store.journal.record(journalEntry(ctx, item, { state: 'created', taskId, createdAt: new Date().toISOString() }));
+  try {
+    await ctx.store.journal.record(journalEntry(ctx, item, { state: 'created', taskId, createdAt: new Date().toISOString() }));
+  } catch (error) {
+    // The task is paid for and known here: carry on with it (the journal is insurance against a
+    // crash, not the way to the result), and say its id, which nothing on disk now holds.
+    ctx.emit({
+      type: 'warning',
+      code: 'W_JOURNAL_WRITE',
+      asset: item.asset.id,
+      message: `task ${taskId} for ${item.asset.out} could not be recorded in the journal (${messageOf(toKieaudioError(error))}); the build goes on with it, but if it stops before the result is installed, that task is lost to the next build`,
+    });
+  }
   failpoint('after-journal');
   ctx.emit({ type: 'submitted', asset: item.asset.id, out: item.asset.out, taskId, model: item.asset.model });
   return { ok: true, taskId };
@@ -106,8 +109,9 @@ async function refused(
     if (ctx.signal.aborted) throw abortError(ctx.signal);
     return failed(error, { maybeCharged: true });
   }
-  // Certainly not created: forget the intent, so no false alarm is raised later.
-  await ctx.store.journal.remove(item.specHash);
+  // Certainly not created: forget the intent, so no false alarm is raised later (or put back the
+  // unanswered request this one was sent again for: it may still have been charged).
+  await forgetIntent(ctx, item);
   if (ctx.signal.aborted) throw abortError(ctx.signal);
   if (stopsBuild(error)) throw error; // the whole build stops
   if (error.code === 'E_API_CREDITS') {
@@ -135,6 +139,12 @@ async function refused(
     message: error.message,
   });
   return 'again';
+}
+
+async function forgetIntent(ctx: GenerateContext, item: PlannedAsset): Promise<void> {
+  const earlier = ctx.unanswered.get(item.specHash);
+  if (earlier === undefined) await ctx.store.journal.remove(item.specHash);
+  else await ctx.store.journal.record(earlier.entry ?? journalEntry(ctx, item, { state: 'unanswered', createdAt: earlier.sentAt ?? '' }));
 }
 
 function failed(error: KieaudioError, facts: { maybeCharged?: boolean; notStarted?: boolean } = {}): CreateOutcome {

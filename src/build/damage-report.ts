@@ -4,7 +4,7 @@
  * it), and every asset that is paid for again although the lock names a task for its spec is said
  * so, with why. Nothing that could hold a paid result is lost or paid for again in silence.
  */
-import { isAbsolute, relative } from 'node:path';
+import { displayPath } from '../errors.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import type { RecordRepair } from '../store/cache-repair.js';
 import type { BuildContext } from './context.js';
@@ -17,7 +17,7 @@ export async function repairCacheRecords(
   for (const [specHash, repair] of repairs) {
     const users = items.filter((i) => i.specHash === specHash);
     const asset = users[0]?.asset.id;
-    const file = shown(ctx, repair.recordPath);
+    const file = displayPath(repair.recordPath);
     if (repair.kind === 'rebuild') {
       await ctx.store.cache.commit(specHash, repair.record);
       const against =
@@ -28,7 +28,7 @@ export async function repairCacheRecords(
       ctx.emit({ type: 'warning', code: 'W_CACHE_RECORD_REBUILT', message, ...(asset ? { asset } : {}) });
       continue;
     }
-    const moved = shown(ctx, await ctx.store.cache.setAside(specHash));
+    const moved = displayPath(await ctx.store.cache.setAside(specHash));
     const paid = users.filter((i) => i.action.type === 'generate').map((i) => i.asset.out);
     const message =
       `cache record ${file} is damaged and ${repair.why}: moved aside to ${moved}, with its audio if any (kept, never read again; delete it when you are sure)` +
@@ -52,7 +52,3 @@ export function reportUnrecoverable(ctx: BuildContext, items: readonly PlannedAs
 }
 
 /** A path as people should see it: relative to the project when it is inside it. */
-function shown(ctx: BuildContext, path: string): string {
-  const rel = relative(ctx.project.config.rootDir, path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-}

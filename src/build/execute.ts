@@ -34,6 +34,8 @@ export interface ExecuteOptions {
   emit: (event: BuildEvent) => void;
   offline: boolean;
   concurrency: number;
+  /** --resend-unanswered (or --regenerate with --only) */
+  resendUnanswered: boolean;
   signal: AbortSignal | undefined;
   saveParseCache(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
         concurrency: options.concurrency,
         abort: (reason) => controller.abort(reason),
         inFlight,
+        policy: { unanswered: options.gathered.journal.unanswered, resendUnanswered: options.resendUnanswered },
       });
     }
     if (ctx.signal.aborted) throw abortError(ctx.signal);

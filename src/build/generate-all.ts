@@ -11,7 +11,7 @@ import { outputPath } from '../store/project-store.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
 import { type GenerateOutcome, generateAsset } from './generate.js';
-import { createGenerateContext, type GenerateContext, type TaskInFlight } from './generate-context.js';
+import { createGenerateContext, type GenerateContext, type TaskInFlight, type UnansweredPolicy } from './generate-context.js';
 import { copyPlaceholder, recordFailure, restoreFromCache } from './restore.js';
 
 export interface GenerateAllOptions {
@@ -25,11 +25,13 @@ export interface GenerateAllOptions {
   abort: (reason: unknown) => void;
   /** filled as tasks are created and emptied as they land, for the report on interruption */
   inFlight: Map<string, TaskInFlight>;
+  /** create requests of earlier builds that got no answer, and whether to send them again */
+  policy: UnansweredPolicy;
 }
 
 export async function generateAll(ctx: BuildContext, options: GenerateAllOptions): Promise<void> {
   const { paid, followers } = await leadersThatCanInstall(ctx, options.paid, options.followers);
-  const gen = createGenerateContext(ctx, options.api, options.inFlight);
+  const gen = createGenerateContext(ctx, options.api, options.inFlight, options.policy);
   const limit = pLimit(options.concurrency);
   const landed = new Map<string, Promise<GenerateOutcome | undefined>>();
   for (const item of paid)
@@ -83,6 +85,15 @@ async function copyWhenLanded(
   const leaderOut = item.action.source.out;
   const outcome = await landed.get(leaderOut);
   if (ctx.signal.aborted) return;
+  if (outcome === 'held') {
+    ctx.emit({
+      type: 'held',
+      asset: item.asset.id,
+      out: item.asset.out,
+      reason: `same spec as ${leaderOut}, which is held (maybe charged)`,
+    });
+    return;
+  }
   try {
     if (outcome !== 'generated')
       throw new KieaudioError('E_TASK_FAILED', `not generated: it has the same spec as ${leaderOut}, which failed`);

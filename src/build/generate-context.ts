@@ -7,6 +7,7 @@ import type { KieClient } from '../kie/client.js';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../kie/poll.js';
 import { withPollBudget } from '../kie/poll-budget.js';
 import { createRateLimiter, type RateLimiter } from '../kie/rate-limiter.js';
+import type { UnansweredCreate } from '../plan/journal-facts.js';
 import { NO_JOURNAL } from '../store/journal.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
@@ -38,9 +39,23 @@ export interface GenerateContext extends BuildContext {
   breaker: OutageBreaker;
   /** by spec hash */
   inFlight: Map<string, TaskInFlight>;
+  /** create requests of earlier builds that got no answer, by spec hash (plan/journal-facts.ts) */
+  unanswered: ReadonlyMap<string, UnansweredCreate>;
+  /** the user said to send those again (--resend-unanswered) */
+  resendUnanswered: boolean;
 }
 
-export function createGenerateContext(ctx: BuildContext, api: ApiSession, inFlight: Map<string, TaskInFlight>): GenerateContext {
+export interface UnansweredPolicy {
+  unanswered: ReadonlyMap<string, UnansweredCreate>;
+  resendUnanswered: boolean;
+}
+
+export function createGenerateContext(
+  ctx: BuildContext,
+  api: ApiSession,
+  inFlight: Map<string, TaskInFlight>,
+  policy: UnansweredPolicy,
+): GenerateContext {
   const { rateLimit, pollRateLimit, poll, retry } = ctx.project.config.api;
   const gate = createSubmissionGate(ctx.emit);
   const common = {
@@ -48,6 +63,7 @@ export function createGenerateContext(ctx: BuildContext, api: ApiSession, inFlig
     baseUrl: api.baseUrl,
     retry: { attempts: retry.attempts, baseMs: retry.initialSeconds * 1000, maxMs: retry.maxSeconds * 1000 },
     gate,
+    ...policy,
     breaker: createOutageBreaker(api.baseUrl, gate, ctx.offline ? 5 : ctx.project.config.api.poll.initialSeconds * 1000),
     inFlight,
   };

@@ -23,7 +23,7 @@ const TRANSIENT_FAILURE_RETRIES = 2;
 /** How long after creation a task may still be invisible to recordInfo (docs/kie-api.md §2). */
 const RECORD_GRACE_MS = 60_000;
 
-export type GenerateOutcome = 'generated' | 'failed' | 'not-started';
+export type GenerateOutcome = 'generated' | 'failed' | 'not-started' | 'held';
 
 /** Where the asset's task stands: the one being waited for, and what is known of it. */
 interface TaskState {
@@ -50,6 +50,8 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
 
   for (;;) {
     if (task.taskId === undefined) {
+      // a resumed or recovered task that is gone leads here: the plan's hold applies as much
+      if (heldBack(ctx, item)) return 'held';
       const created = await createTask(ctx, item);
       if (!created.ok) {
         ctx.emit(failedEvent(item, created.error, { maybeCharged: created.maybeCharged, notStarted: created.notStarted }));
@@ -210,4 +212,22 @@ async function taskFailure(ctx: GenerateContext, item: PlannedAsset, error: unkn
   // Anything else (still running, a download or disk that failed, a network gone) keeps the task
   // journalled and "in flight": the next build polls it and downloads the result it paid for.
   return failure;
+}
+
+/**
+ * A new task for a spec whose earlier create request got no answer waits for the user's word:
+ * reported as held, as the plan does for it (plan/source.ts).
+ */
+function heldBack(ctx: GenerateContext, item: PlannedAsset): boolean {
+  const earlier = ctx.unanswered.get(item.specHash);
+  if (earlier === undefined || ctx.resendUnanswered) return false;
+  const at = earlier.sentAt ? ` at ${earlier.sentAt}` : '';
+  ctx.emit({
+    type: 'held',
+    asset: item.asset.id,
+    out: item.asset.out,
+    ...(earlier.sentAt ? { sentAt: earlier.sentAt } : {}),
+    reason: `maybe charged (an earlier create request got no answer${at}); not sent again without --resend-unanswered`,
+  });
+  return true;
 }

@@ -5,6 +5,7 @@
  * damaged files are moved aside and what they still tell is kept; entries of another API are
  * mentioned once. Each of these is said once, as a warning.
  */
+import { displayPath } from '../errors.js';
 import type { BuildEvent } from '../events.js';
 import type { Plan } from '../plan/decide.js';
 import type { JournalFacts, UnansweredCreate } from '../plan/journal-facts.js';
@@ -20,6 +21,13 @@ export async function tidyJournal(ctx: BuildContext, journal: JournalFacts, plan
   const upToDate = new Set(plan.items.filter((i) => i.action.type === 'up-to-date').map((i) => i.specHash));
   for (const specHash of journal.unanswered.keys()) if (upToDate.has(specHash)) await ctx.store.journal.remove(specHash);
   reportForeign(journal.foreign, ctx.emit);
+  for (const file of journal.foreignDamaged) {
+    ctx.emit({
+      type: 'warning',
+      code: 'W_JOURNAL_DAMAGED',
+      message: `journal file ${displayPath(file.path)} is damaged (${file.problem}) and is not this API's: left where it is for a build against the API that wrote it`,
+    });
+  }
 }
 
 /** After the free work: a spec restored or adopted from what kieaudio had needs no resending. */
@@ -67,7 +75,7 @@ async function setAside(ctx: BuildContext, file: DamagedJournalFile, journal: Jo
   ctx.emit({
     type: 'warning',
     code: 'W_JOURNAL_DAMAGED',
-    message: `journal file ${file.name} is damaged (${file.problem}); moved to ${aside}; ${told}`,
+    message: `journal file ${file.name} is damaged (${file.problem}); moved to ${displayPath(aside)}; ${told}`,
   });
 }
 

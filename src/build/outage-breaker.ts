@@ -31,7 +31,10 @@ export type Operation = 'create' | 'poll' | 'download';
 export interface OutageBreaker {
   /** what happened to one request; `error` undefined means it was answered */
   note(operation: Operation, error?: unknown): void;
-  /** throws E_API_DOWN once the breaker has tripped, for requests that should not be sent any more */
+  /**
+   * Throws E_API_DOWN once polls or downloads have tripped the breaker: no more of them are sent.
+   * A trip on create requests only stops new submissions; tasks already created go on.
+   */
   check(): void;
 }
 
@@ -39,18 +42,19 @@ export interface OutageBreaker {
 export function createOutageBreaker(host: string, gate: SubmissionGate, firstPollMs: number, now: () => number = Date.now): OutageBreaker {
   const minSpanMs = FAILED_TRANSFERS_SPAN * firstPollMs;
   const streak = { unanswered: 0, refused: 0, transfers: 0, transfersSince: 0 };
-  let tripped: ApiError | undefined;
-  const trip = (message: string) => {
-    tripped ??= new ApiError('E_API_DOWN', message, { retryable: false, details: { host } });
-    gate.apiDown(tripped.message);
+  let transfersDown: ApiError | undefined;
+  const stopSubmitting = (message: string) => gate.apiDown(message);
+  const stopTransfers = (message: string) => {
+    transfersDown ??= new ApiError('E_API_DOWN', message, { retryable: false, details: { host } });
+    gate.apiDown(message);
   };
   return {
     check() {
-      if (tripped) throw tripped;
+      if (transfersDown) throw transfersDown;
     },
     note(operation, error) {
-      if (operation === 'create') noteCreate(streak, error, host, trip);
-      else noteTransfer(streak, error, { host, trip, at: now(), minSpanMs });
+      if (operation === 'create') noteCreate(streak, error, host, stopSubmitting);
+      else noteTransfer(streak, error, { host: hostOf(error) ?? host, trip: stopTransfers, at: now(), minSpanMs });
     },
   };
 }
@@ -99,4 +103,15 @@ function noteTransfer(
  */
 function isUnreachable(error: unknown): boolean {
   return error instanceof ApiError && (error.noResponse || error.code === 'E_API_UNAVAILABLE');
+}
+
+/** The origin a failed download went to (its result host), when the error says. */
+function hostOf(error: unknown): string | undefined {
+  const url = error instanceof ApiError ? error.details.url : undefined;
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }

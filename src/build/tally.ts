@@ -73,7 +73,7 @@ export function createTally(onEvent: (event: BuildEvent) => void, options: { sta
 }
 
 const WORK = new Set<string>(['restore', 'resume', 'generate', 'adopt']);
-const SETTLED = new Set<string>(['generated', 'restored', 'adopted', 'failed']);
+const SETTLED = new Set<string>(['generated', 'restored', 'adopted', 'failed', 'held']);
 
 function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEvent): void {
   switch (event.type) {

@@ -7,6 +7,7 @@ import { type Plan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
+import { runningBuild } from '../store/build-lock.js';
 
 export interface PlanOptions extends CommonOptions {
   force?: boolean;
@@ -23,7 +24,9 @@ export interface PlanResult {
 export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
   const offline = options.offline === true;
   const { project, selected, store } = await prepareProject(options);
-  const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline });
+  // plan does not wait for a running build: what that build has in flight is not an interrupted one's
+  const buildRunning = (await runningBuild(project.config.stateDir)) !== undefined;
+  const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline, buildRunning });
   return {
     project,
     plan: planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options)),

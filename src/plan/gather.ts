@@ -31,7 +31,7 @@ export async function gatherState(
   project: Project,
   store: ProjectStore,
   selected: readonly ResolvedAsset[],
-  api: { baseUrl: string; offline: boolean },
+  api: { baseUrl: string; offline: boolean; buildRunning?: boolean },
 ): Promise<GatheredState> {
   const limit = pLimit(IO_CONCURRENCY);
   const { lock, statIndex } = store;

@@ -12,8 +12,12 @@ export interface UnansweredCreate {
   specHash: string;
   /** when it was sent (ISO); undefined when the record that said so is damaged */
   sentAt: string | undefined;
-  /** `no answer`: sent, nothing came back; `interrupted`: the build stopped before the answer was recorded; `damaged`: its journal entry cannot be read */
-  why: 'no answer' | 'interrupted' | 'damaged';
+  /**
+   * `no answer`: sent, nothing came back; `interrupted`: the build stopped before the answer was
+   * recorded; `in flight`: a build running now is waiting for the answer; `damaged`: its journal
+   * entry cannot be read
+   */
+  why: 'no answer' | 'interrupted' | 'in flight' | 'damaged';
   /** the entry as it is on disk (none for a damaged one) */
   entry?: JournalEntry;
 }
@@ -27,13 +31,18 @@ export interface JournalFacts {
   finished: JournalEntry[];
   /** entries of another API (another base URL, or any entry in an --offline build) */
   foreign: JournalEntry[];
-  /** every file that should be an entry and cannot be read */
+  /** files of this API's journal that cannot be read as entries: the build sets them aside */
   damaged: DamagedJournalFile[];
+  /** damaged files of another API (or of any API, in an --offline build): left where they are */
+  foreignDamaged: DamagedJournalFile[];
 }
 
-export async function readJournalFacts(store: ProjectStore, api: { baseUrl: string; offline: boolean }): Promise<JournalFacts> {
+export async function readJournalFacts(
+  store: ProjectStore,
+  api: { baseUrl: string; offline: boolean; buildRunning?: boolean },
+): Promise<JournalFacts> {
   const listing = await store.journal.list();
-  const facts: JournalFacts = { resumable: new Map(), unanswered: new Map(), finished: [], foreign: [], damaged: listing.damaged };
+  const facts: JournalFacts = { resumable: new Map(), unanswered: new Map(), finished: [], foreign: [], damaged: [], foreignDamaged: [] };
   const lockedTasks = new Set<string>();
   for (const entry of Object.values(store.lock.assets)) if (entry.taskId) lockedTasks.add(entry.taskId);
   for (const entry of listing.entries) {
@@ -45,18 +54,27 @@ export async function readJournalFacts(store: ProjectStore, api: { baseUrl: stri
       else facts.resumable.set(entry.specHash, entry);
     } else {
       // `creating` found by a build that holds the build lock: the build that wrote it is gone
-      const why = entry.state === 'unanswered' ? 'no answer' : 'interrupted';
+      const why = entry.state === 'unanswered' ? 'no answer' : api.buildRunning ? 'in flight' : 'interrupted';
       facts.unanswered.set(entry.specHash, { specHash: entry.specHash, sentAt: entry.createdAt || undefined, why, entry });
     }
   }
-  if (!api.offline) for (const file of listing.damaged) noteDamaged(facts, file, store.journal.apiId, api.baseUrl);
+  for (const file of listing.damaged) {
+    // only this API's build can tell what another API's entry still holds, and act on it
+    const ours = !api.offline && file.apiId === store.journal.apiId;
+    if (!ours) {
+      facts.foreignDamaged.push(file);
+      continue;
+    }
+    facts.damaged.push(file);
+    noteDamaged(facts, file, api.baseUrl);
+  }
   return facts;
 }
 
 /** What a damaged entry of this API still tells: a task id to resume, or at least a spec to hold. */
-function noteDamaged(facts: JournalFacts, file: DamagedJournalFile, apiId: string, baseUrl: string): void {
+function noteDamaged(facts: JournalFacts, file: DamagedJournalFile, baseUrl: string): void {
   const { specHash } = file;
-  if (specHash === undefined || file.apiId !== apiId || facts.resumable.has(specHash) || facts.unanswered.has(specHash)) return;
+  if (specHash === undefined || facts.resumable.has(specHash) || facts.unanswered.has(specHash)) return;
   if (file.taskId !== undefined) {
     facts.resumable.set(specHash, { specHash, state: 'created', taskId: file.taskId, model: '', baseUrl, out: '', createdAt: '' });
   } else {

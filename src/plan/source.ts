@@ -60,6 +60,7 @@ function pay(f: AssetFacts, action: Action, reason: string, options: PlanOptions
 function describeUnanswered(u: UnansweredCreate): string {
   if (u.why === 'damaged') return 'its journal entry is damaged';
   const at = u.sentAt ?? 'an unknown time';
+  if (u.why === 'in flight') return `sent at ${at} by a build running now, waiting for its answer`;
   return u.why === 'interrupted' ? `a build was interrupted waiting for an answer at ${at}` : `no answer at ${at}`;
 }
 

@@ -173,6 +173,16 @@ async function removeStale(path: string, stillStale: () => Promise<boolean>, sig
   }
 }
 
+/**
+ * Another live process building this project right now, if any (for `plan` and `status`, which
+ * do not take the lock: what that build has in flight is not an interrupted build's).
+ */
+export async function runningBuild(stateDir: string): Promise<LockHolder | undefined> {
+  const holder = await readHolder(join(stateDir, BUILD_LOCK_FILE));
+  if (typeof holder === 'string' || holder.pid === process.pid) return undefined;
+  return holder.host !== hostname() || isProcessAlive(holder.pid) ? holder : undefined;
+}
+
 async function readHolder(path: string): Promise<LockHolder | 'gone' | 'unreadable'> {
   let text: string;
   try {

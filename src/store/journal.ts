@@ -12,12 +12,12 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { toKieaudioError } from '../errors.js';
 import { isTempName, writeFileAtomic } from './atomic-write.js';
 import { type DamagedJournalFile, describeDamage, moveDamagedAside } from './damaged-entry.js';
+import { sha256Hex } from './sha256.js';
 
 export type { DamagedJournalFile } from './damaged-entry.js';
-
-import { sha256Hex } from './sha256.js';
 
 const JournalEntrySchema = z.object({
   specHash: z.string().regex(/^[0-9a-f]{64}$/),
@@ -107,8 +107,10 @@ async function listJournal(dir: string): Promise<JournalListing> {
   let names: string[];
   try {
     names = await readdir(dir);
-  } catch {
-    return listing;
+  } catch (error) {
+    // no journal yet is an empty one; one that cannot be read is not: it may hold paid tasks
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return listing;
+    throw toKieaudioError(error, 'E_IO', { action: 'list' });
   }
   for (const name of names) {
     // temp files are skipped, never deleted here: `plan` must not write, and a live build

@@ -58,18 +58,26 @@ describe('damaged journal files', () => {
     expect(planned.plan.items[1]?.reason).toMatch(/maybe charged \(its journal entry is damaged\)/);
     expect((await readdir(journalDir)).sort()).toEqual([`${hash('a')}.${apiId}.json`, `${hash('b')}.${apiId}.json`, 'notes.json'].sort());
 
+    // an --offline build (placeholders, its own simulator) cannot act on them: it leaves them be
+    const offline = await runBuild(dir, {}, { offline: true });
+    expect(offline.summary).toMatchObject({ generated: 3, failed: 0 });
+    expect((await readdir(journalDir)).filter((n) => n.endsWith('.json')).length).toBe(3);
+
     const tasks = sim.stats().tasksCreated;
     const built = await runBuild(dir, env);
     const warnings = built.events.flatMap((e) => (e.type === 'warning' && e.code === 'W_JOURNAL_DAMAGED' ? [e.message] : []));
     expect(warnings).toHaveLength(3);
     expect(warnings.join('\n')).toContain(`it names task ${taskId}, which this build resumes`);
     expect(warnings.join('\n')).toContain('its spec is held as maybe charged');
+    // a file whose name no journal of this API gives is not this build's to move
+    expect(warnings.join('\n')).toMatch(/notes\.json is damaged \(not a journal entry\) and is not this API's: left where it is/);
     // a came from its paid task; b was not sent; c was generated
     expect(built.summary).toMatchObject({ generated: 1, resumed: 1, held: 1, failed: 0 });
     expect(sim.stats().tasksCreated - tasks).toBe(1);
     expect(built.events.find((e) => e.type === 'generated' && e.out === 'a.mp3')).toMatchObject({ taskId });
-    // nothing was deleted: the damaged files are kept aside
-    expect((await readdir(join(journalDir, 'damaged'))).length).toBe(3);
+    // nothing was deleted: this API's damaged files are kept aside, the other left where it was
+    expect((await readdir(join(journalDir, 'damaged'))).length).toBe(2);
+    expect(await readdir(journalDir)).toContain('notes.json');
     // b stays held on the next build, until the user says otherwise
     const again = await runBuild(dir, env);
     expect(again.summary).toMatchObject({ held: 1, upToDate: 2 });

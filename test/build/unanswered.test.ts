@@ -98,4 +98,32 @@ describe('a create request that got no answer', () => {
     // the lost answers' tasks were charged too: that is what "maybe charged" warned of
     expect(sim.stats().tasksCreated).toBe(4);
   });
+
+  it('a resend that the API refuses with an answer keeps the request on record: it may still have been charged', async () => {
+    const sim = await simulator({ faults: { lostCreateResponse: 1 } });
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/a.audio.yaml': SPEC });
+    const env = simEnv(sim);
+    await runBuild(dir, env);
+    // the API now answers every request with an error: certainly no new task, but the old ones stand
+    sim.setFaults({ lostCreateResponse: 0, http500: 1 });
+    const resent = await runBuild(dir, env, { resendUnanswered: true });
+    expect(resent.failures.map((f) => f.maybeCharged)).toEqual([false, false]);
+    sim.setFaults({ http500: 0 });
+    expect((await plan({ cwd: dir, env })).plan.items.map((i) => i.action.type)).toEqual(['hold', 'hold']);
+  });
+
+  it('an asset still waiting for a rate-limit slot when the build dies is not taken for one that may have been charged', async () => {
+    const sim = await simulator();
+    const slow = CONFIG.replace('rateLimit: { requests: 1000, intervalSeconds: 1 }', 'rateLimit: { requests: 1, intervalSeconds: 60 }');
+    const dir = await makeProject({ 'kieaudio.config.yaml': slow, 'audio/a.audio.yaml': SPEC });
+    const env = simEnv(sim);
+    const controller = new AbortController();
+    // the first asset is submitted; the second waits a minute for its slot: stop the build then
+    await runBuild(dir, env, { signal: controller.signal, onEvent: (e) => e.type === 'submitted' && controller.abort() }).catch(
+      () => undefined,
+    );
+    expect(sim.stats().createRequests).toBe(1);
+    const entries = await readdir(join(dir, '.kieaudio', 'journal'));
+    expect(entries, 'only the request that was sent is journalled').toHaveLength(1);
+  });
 });

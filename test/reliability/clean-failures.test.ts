@@ -6,7 +6,7 @@
  * need a user that permissions apply to (test/helpers/unprivileged.ts); a full disk is injected.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, type ExpectStatic, it } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
@@ -89,6 +89,27 @@ describe.concurrent('read-only folders: refused before anything is paid for', { 
     expectCleanStop(expect, run, /^error: cannot write in \.kieaudio\/journal: permission denied \(EACCES\)/);
     expect(creates).toBe(0);
   });
+
+  it.skipIf(skipUnprivileged)(
+    'a journal folder that can be written but not listed is an error, not an empty journal',
+    async ({ expect, onTestFinished }) => {
+      const r = resources(onTestFinished);
+      const sim = await r.sim();
+      const dir = await r.project(files());
+      const journal = join(dir, '.kieaudio', 'journal');
+      await mkdir(journal, { recursive: true });
+      await openUp(dir);
+      await chmod(journal, 0o333); // write and search, no read: readdir fails, writes still work
+      onTestFinished(() => chmod(journal, 0o755));
+      for (const command of ['plan', 'build']) {
+        const run = await kieaudio(dir, [command], simEnv(sim), as);
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toMatch(/^error: cannot list \.kieaudio\/journal: permission denied \(EACCES\)/m);
+        expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at |internal error/m);
+      }
+      expect(sim.stats().createRequests, 'nothing paid while the journal could not be read').toBe(0);
+    },
+  );
 
   it.skipIf(skipUnprivileged)('a read-only cache folder', async ({ expect, onTestFinished }) => {
     const { run, creates } = await buildLocked(onTestFinished, ['.kieaudio/cache'], '.kieaudio/cache');
