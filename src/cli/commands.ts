@@ -107,7 +107,7 @@ export const COMMANDS = {
     options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS },
     help: { ...pick('only', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
-      const { status } = await import('../commands/status.js');
+      const { leftoverReason, status } = await import('../commands/status.js');
       const result = await status(commonOptions(flags));
       reportWarnings(result.project, ctx);
       const { renderStatus } = await import('./render-plan.js');
@@ -115,6 +115,12 @@ export const COMMANDS = {
       ctx.output.result(text, [
         ...result.assets.map((a) => ({ type: 'status' as const, asset: a.id, out: a.out, status: a.status, reason: a.reason })),
         ...result.orphans.map((o) => ({ type: 'status' as const, out: o.out, status: 'orphaned' as const, intact: o.intact })),
+        ...result.unansweredElsewhere.map((u) => ({
+          type: 'status' as const,
+          out: u.entry?.out || u.specHash,
+          status: 'maybe charged' as const,
+          reason: leftoverReason(u),
+        })),
       ]);
       return EXIT.ok;
     },
@@ -154,26 +160,18 @@ export const COMMANDS = {
         signal: ctx.signal,
         onEvent: (event) => ctx.output.event(event),
       });
-      const verb = flags['dry-run'] ? 'would remove' : 'removed';
-      const lines = [
-        ...result.removed.map((out) => `${verb}  ${out}`),
-        ...result.keptModified.map((out) => `kept     ${out}  (edited since kieaudio wrote it)`),
-        ...result.forgotten.map((out) => `${flags['dry-run'] ? 'would forget' : 'forgot'}   ${out}  (already deleted)`),
-      ];
-      if (flags.cache)
-        lines.push(`${verb} ${result.cacheEntriesRemoved} unused cache entr${result.cacheEntriesRemoved === 1 ? 'y' : 'ies'}`);
-      const temps = result.tempFilesRemoved;
-      if (temps > 0) lines.push(`${verb} ${temps} temp file${temps === 1 ? '' : 's'} left by interrupted builds`);
-      if (lines.length === 0) lines.push('nothing to clean');
-      const { removed, keptModified, forgotten, cacheEntriesRemoved, tempFilesRemoved } = result;
-      ctx.output.result(lines.join('\n'), {
+      const { renderClean } = await import('./render-clean.js');
+      const dryRun = flags['dry-run'] === true;
+      const { removed, keptModified, forgotten, cacheEntriesRemoved, tempFilesRemoved, unansweredForgotten } = result;
+      ctx.output.result(renderClean(result, { dryRun, cache: flags.cache === true }), {
         type: 'clean',
         removed,
         keptModified,
         forgotten,
         cacheEntriesRemoved,
         ...(tempFilesRemoved > 0 ? { tempFilesRemoved } : {}),
-        dryRun: flags['dry-run'] === true,
+        ...(unansweredForgotten > 0 ? { unansweredForgotten } : {}),
+        dryRun,
       });
       return EXIT.ok;
     },

@@ -39,6 +39,13 @@ export const CommandLineSchemas = [
       .int()
       .optional()
       .describe('temp files killed builds left in output folders and the cache; present when there were any'),
+    unansweredForgotten: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'unanswered create requests forgotten whose spec no asset declares any more (each may have been charged); present when there were any',
+      ),
     dryRun: z.boolean(),
   }),
   line('init', 'init --json: the files written', { written: z.array(z.string()) }),

@@ -1,5 +1,5 @@
 /** `plan` and `status` as text for people. */
-import type { StatusResult } from '../commands/status.js';
+import { leftoverReason, type StatusResult } from '../commands/status.js';
 import type { Plan } from '../plan/decide.js';
 import { paint, type Style } from './paint.js';
 
@@ -68,6 +68,12 @@ export function renderStatus(result: StatusResult, opts: { color: boolean; verbo
     counts.set('orphaned', (counts.get('orphaned') ?? 0) + 1);
     const note = !o.exists ? 'file already gone' : o.intact ? 'no longer declared' : 'no longer declared, edited since';
     lines.push(`${paint(opts.color, 'yellow', 'orphaned'.padEnd(17))}${o.out}  ${paint(opts.color, 'dim', note)}`);
+  }
+  for (const u of result.unansweredElsewhere) {
+    counts.set('maybe charged', (counts.get('maybe charged') ?? 0) + 1);
+    lines.push(
+      `${paint(opts.color, 'red', 'maybe charged'.padEnd(17))}${u.entry?.out || u.specHash}  ${paint(opts.color, 'dim', leftoverReason(u))}`,
+    );
   }
   lines.push([...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'no assets');
   return lines.join('\n');

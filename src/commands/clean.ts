@@ -18,6 +18,7 @@ import { acquireBuildLock } from '../store/build-lock.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import { createLockWriter } from '../store/lock-writer.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
+import { undeclaredUnanswered } from './plan.js';
 
 export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
   /** also prune unused cache entries */
@@ -42,6 +43,11 @@ export interface CleanResult {
   cacheEntriesRemoved: number;
   /** temp files of killed builds deleted (or found, with dryRun) in output folders and the cache */
   tempFilesRemoved: number;
+  /**
+   * unanswered create requests forgotten (or that would be) whose spec no asset declares any more:
+   * each may have been charged, and no build would ever hold or resend it
+   */
+  unansweredForgotten: number;
 }
 
 export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
@@ -64,7 +70,14 @@ export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
 async function cleanLocked(project: Project, store: ProjectStore, options: CleanOptions): Promise<CleanResult> {
   const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
   const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, planOptions({}));
-  const result: CleanResult = { removed: [], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, tempFilesRemoved: 0 };
+  const result: CleanResult = {
+    removed: [],
+    keptModified: [],
+    forgotten: [],
+    cacheEntriesRemoved: 0,
+    tempFilesRemoved: 0,
+    unansweredForgotten: 0,
+  };
   const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockText);
 
   for (const orphan of orphans) {
@@ -100,6 +113,9 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
     // writing into one: clean holds the build lock
     for (const shard of shards) await rmdir(shard).catch(() => undefined);
   }
+  const leftovers = undeclaredUnanswered(project, gathered.journal.unanswered);
+  result.unansweredForgotten = leftovers.length;
+  if (!options.dryRun) for (const u of leftovers) await store.journal.remove(u.specHash);
   result.tempFilesRemoved = await sweepKilledBuildTemps(project, Object.keys(store.lock.assets), { dryRun: options.dryRun === true });
 
   if (!options.dryRun) {

@@ -5,7 +5,9 @@
 
 import { type Plan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
+import type { UnansweredCreate } from '../plan/journal-facts.js';
 import type { Project } from '../project.js';
+import { specHash } from '../spec/hash.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
 import { runningBuild } from '../store/build-lock.js';
 
@@ -19,6 +21,11 @@ export interface PlanOptions extends CommonOptions {
 export interface PlanResult {
   project: Project;
   plan: Plan;
+  /**
+   * create requests that got no answer for specs no asset declares any more (the text was
+   * changed since): they may have been charged; `clean` forgets them
+   */
+  unansweredElsewhere: UnansweredCreate[];
 }
 
 export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
@@ -30,5 +37,13 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
   return {
     project,
     plan: planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options)),
+    unansweredElsewhere: undeclaredUnanswered(project, gathered.journal.unanswered),
   };
+}
+
+/** Unanswered requests whose spec no declared asset has. */
+export function undeclaredUnanswered(project: Project, unanswered: ReadonlyMap<string, UnansweredCreate>): UnansweredCreate[] {
+  if (unanswered.size === 0) return [];
+  const declared = new Set(project.assets.map((a) => specHash(a.model, a.input)));
+  return [...unanswered.values()].filter((u) => !declared.has(u.specHash));
 }

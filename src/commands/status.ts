@@ -1,9 +1,10 @@
 /**
  * `status`: each asset's state (up to date, stale, missing, modified by hand, placeholder, maybe
- * charged) and
- * the orphaned outputs, read off the same plan a build would make. No API calls, no writes.
+ * charged), the orphaned outputs, and create requests that got no answer for specs no longer
+ * declared, read off the same plan a build would make. No API calls, no writes.
  */
 import type { Orphan, PlannedAsset } from '../plan/decide.js';
+import type { UnansweredCreate } from '../plan/journal-facts.js';
 import type { Project } from '../project.js';
 import type { CommonOptions } from '../spec/prepare.js';
 import { plan } from './plan.js';
@@ -21,11 +22,19 @@ export interface StatusResult {
   project: Project;
   assets: StatusEntry[];
   orphans: Orphan[];
+  /** unanswered create requests whose spec no asset declares any more (maybe charged) */
+  unansweredElsewhere: UnansweredCreate[];
 }
 
 export async function status(options: CommonOptions = {}): Promise<StatusResult> {
-  const { project, plan: p } = await plan(options);
-  return { project, assets: p.items.map(statusOf), orphans: p.orphans };
+  const { project, plan: p, unansweredElsewhere } = await plan(options);
+  return { project, assets: p.items.map(statusOf), orphans: p.orphans, unansweredElsewhere };
+}
+
+/** How an unanswered request for a spec no longer declared reads in `status`. */
+export function leftoverReason(u: UnansweredCreate): string {
+  const at = u.sentAt ? ` sent at ${u.sentAt}` : '';
+  return `no longer declared: a create request${at} got no answer and may have been charged (kieaudio clean forgets it)`;
 }
 
 function statusOf(item: PlannedAsset): StatusEntry {

@@ -5,7 +5,7 @@
  * (`--resend-unanswered`, or `--regenerate` on an `--only` selection), or until the asset is
  * built another way (here: its result turns up in the cache).
  */
-import { copyFile, readdir, readFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/commands/plan.js';
@@ -125,5 +125,31 @@ describe('a create request that got no answer', () => {
     expect(sim.stats().createRequests).toBe(1);
     const entries = await readdir(join(dir, '.kieaudio', 'journal'));
     expect(entries, 'only the request that was sent is journalled').toHaveLength(1);
+  });
+
+  it('a request for a spec no longer declared is listed by status, and forgotten by clean', async () => {
+    const sim = await simulator({ faults: { lostCreateResponse: 1 } });
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/a.audio.yaml': SPEC });
+    const env = simEnv(sim);
+    await runBuild(dir, env);
+    sim.setFaults({ lostCreateResponse: 0 });
+    // the writer changes b's line: its old spec is no asset's any more, but its request may have been charged
+    await writeFile(join(dir, 'audio', 'a.audio.yaml'), SPEC.replace('The second line.', 'A better second line.'));
+    const before = await status({ cwd: dir, env });
+    expect(before.assets.map((a) => a.status)).toEqual(['maybe charged', 'stale']);
+    expect(before.unansweredElsewhere.map((u) => u.entry?.out)).toEqual(['b.mp3']);
+    const text = await kieaudio(dir, ['status'], env);
+    expect(text.stdout).toMatch(
+      /^maybe charged +b\.mp3 +no longer declared: a create request sent at .+ got no answer and may have been charged \(kieaudio clean forgets it\)$/m,
+    );
+
+    const dry = await kieaudio(dir, ['clean', '--dry-run', '--json'], env);
+    expect(jsonLines(dry.stdout).find((l) => l.type === 'clean')).toMatchObject({ unansweredForgotten: 1, dryRun: true });
+    expect((await status({ cwd: dir, env })).unansweredElsewhere).toHaveLength(1);
+    const cleaned = await kieaudio(dir, ['clean'], env);
+    expect(cleaned.stdout).toMatch(/forgot 1 unanswered create request for specs no longer declared/);
+    expect((await status({ cwd: dir, env })).unansweredElsewhere).toEqual([]);
+    // a's request is still on record: its spec is still declared
+    expect((await status({ cwd: dir, env })).assets[0]?.status).toBe('maybe charged');
   });
 });
