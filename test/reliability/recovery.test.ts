@@ -134,7 +134,7 @@ describe.concurrent('an output and its cache entry gone, the lock naming its tas
     const run = await kieaudio(b.dir, ['build'], { KIE_API_BASE_URL: b.sim.url });
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
-      'error: KIE_API_KEY is not set, and the results of 1 task already paid for must be fetched from the API. Set it in the environment or in a .env file beside the config.',
+      'error: KIE_API_KEY is not set, and the results of 1 task already paid for must be fetched from the API. It is not in the environment, and there is no .env (looked for it beside the config). Set it in the environment or in a .env file beside the config.',
     );
     expect(totalRequests(b.sim)).toBe(requests);
     expect(await snapshotTree(b.dir)).toEqual(before);
