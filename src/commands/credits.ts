@@ -10,7 +10,7 @@ import { ApiError } from '../errors.js';
 import { isRetryableError, withRetry } from '../kie/retry.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
 
-/** The bound on waiting for an answer (connecting included). */
+/** The bound on waiting for an answer (connecting included), or api.requestTimeoutSeconds if shorter. */
 export const CREDITS_TIMEOUT_MS = 10_000;
 
 export async function credits(
@@ -28,7 +28,7 @@ export async function credits(
     offline: options.offline === true,
     purpose: 'reading the balance needs it',
     explainMissingKey: () => loaded.explainMissing('KIE_API_KEY'),
-    requestTimeoutMs: CREDITS_TIMEOUT_MS,
+    requestTimeoutMs: Math.min(CREDITS_TIMEOUT_MS, loaded.project.config.api.requestTimeoutSeconds * 1000),
   });
   try {
     const signal = options.signal;

@@ -80,12 +80,14 @@ describe.concurrent('a base URL that is not kie.ai', { timeout: 40_000 }, () => 
   }) => {
     const r = resources(onTestFinished);
     const silent = await server(onTestFinished, () => undefined);
-    const dir = await project(r, 1);
+    // a short request timeout, so the test does not wait the default 10 s (the bound is the shorter)
+    const api = fastApi({ retry: FAST_RETRY, requestTimeoutSeconds: 1 });
+    const dir = await r.project({ 'kieaudio.config.yaml': config({ concurrency: 2, api }), 'audio/a.audio.yaml': spec(1) });
     // before the fix: 30 s per attempt, five retries — three minutes of nothing
     const run = await runKieaudio(onTestFinished, dir, ['credits'], { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: silent.url }, 30_000);
     expect(run.signal, 'still waiting after 30 s').toBeNull();
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`error: GET /api/v1/chat/credit at ${silent.url}: timed out: no answer within 10 s\n`);
+    expect(run.stderr).toBe(`error: GET /api/v1/chat/credit at ${silent.url}: timed out: no answer within 1 s\n`);
     expect(silent.requests).toHaveLength(1);
   });
 });

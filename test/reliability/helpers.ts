@@ -41,8 +41,9 @@ export function resources(onTestFinished: OnFinished) {
  * The API settings of every reliability project: limits far above what the simulator enforces
  * (unless a test turns the simulator's on) and polling scaled to its millisecond tasks.
  */
-export function fastApi(opts: { rateLimit?: string; pollRateLimit?: string; retry?: string } = {}): string {
+export function fastApi(opts: { rateLimit?: string; pollRateLimit?: string; retry?: string; requestTimeoutSeconds?: number } = {}): string {
   return `api:
+${opts.requestTimeoutSeconds === undefined ? '' : `  requestTimeoutSeconds: ${opts.requestTimeoutSeconds}\n`}
   rateLimit: ${opts.rateLimit ?? '{ requests: 1000, intervalSeconds: 1 }'}
   pollRateLimit: ${opts.pollRateLimit ?? '{ requests: 2000, intervalSeconds: 1 }'}
   poll: { initialSeconds: 0.005, maxSeconds: 0.02, timeoutSeconds: 30 }
