@@ -47,7 +47,7 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
   const ctx: BuildContext = {
     project,
     store,
-    lockWriter: createLockWriter(store.lockPath, store.lock, store.lockText),
+    lockWriter: createLockWriter(store.lockPath, store.lock, store.lockDigest),
     signal: controller.signal,
     emit: options.emit,
     offline: options.offline,

@@ -52,7 +52,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
   const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
   const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, { force: false, regenerate: false, offline: false });
   const result: CleanResult = { removed: [], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, tempFilesRemoved: 0 };
-  const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockText);
+  const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockDigest);
 
   for (const orphan of orphans) {
     if (orphan.intact) {

@@ -6,7 +6,8 @@
  * every 200 ms made a build's CPU time and memory grow with the square of its size; a crash
  * between writes costs nothing, as the next build adopts installed outputs from the cache.
  */
-import { type LockEntry, type LockFile, sameLockEntry, writeLockFile } from './lock-file.js';
+import { type LockEntry, type LockFile, sameLockEntry } from './lock-file.js';
+import { writeLockText } from './lock-text.js';
 
 export interface LockWriter {
   readonly lock: LockFile;
@@ -24,8 +25,8 @@ export function lockWriteDelay(intervalMs: number, lastWriteMs: number): number 
   return Math.max(intervalMs, WRITE_SHARE * lastWriteMs);
 }
 
-export function createLockWriter(path: string, lock: LockFile, text: string | undefined, intervalMs = 200): LockWriter {
-  let written = text;
+export function createLockWriter(path: string, lock: LockFile, digest: string | undefined, intervalMs = 200): LockWriter {
+  let written = digest;
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -43,7 +44,7 @@ export function createLockWriter(path: string, lock: LockFile, text: string | un
         dirty = false;
         const started = performance.now();
         try {
-          written = await writeLockFile(path, lock, written);
+          written = await writeLockText(path, lock, written);
           delayMs = lockWriteDelay(intervalMs, performance.now() - started);
         } catch (error) {
           dirty = true;
