@@ -2,7 +2,7 @@
  * Keeps `kieaudio.lock` current while a build runs, so that a crash halfway keeps the half that
  * was done. Writes are serialized and coalesced: at most one every `intervalMs`, plus a final one.
  * Each write serializes the whole lock, so its cost grows with the project: the pause after a
- * write grows with what that write cost (lockWriteDelay). Rewriting a 10,000-entry lock (5 MB)
+ * write grows with what that write cost (lockWriteDelay). Rewriting a 10,000-entry lock (6 MB)
  * every 200 ms made a build's CPU time and memory grow with the square of its size; a crash
  * between writes costs nothing, as the next build adopts installed outputs from the cache.
  */

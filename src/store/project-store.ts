@@ -13,7 +13,7 @@ import { loadStatIndex, type StatIndex } from './stat-index.js';
 export interface ProjectStore {
   lockPath: string;
   lock: LockFile;
-  /** SHA-256 of the lock's text as read (not the text: 5 MB at 10,000 assets), so an unchanged lock is not rewritten */
+  /** SHA-256 of the lock's text as read (not the text: 6 MB at 10,000 assets), so an unchanged lock is not rewritten */
   lockDigest: string | undefined;
   statIndex: StatIndex;
   cache: ContentCache;
