@@ -23,7 +23,8 @@ export interface FixtureOptions {
   config?: string;
 }
 
-const CONFIG = `version: 1
+/** The projects' config file, unless a benchmark gives its own. */
+export const FIXTURE_CONFIG = `version: 1
 include: ["audio/**/*.audio.yaml"]
 outDir: assets
 defaults:
@@ -46,7 +47,7 @@ function specFile(first: number, count: number): string {
 
 export async function writeFixture(dir: string, options: FixtureOptions): Promise<void> {
   await mkdir(join(dir, 'audio'), { recursive: true });
-  await writeFile(join(dir, 'kieaudio.config.yaml'), options.config ?? CONFIG);
+  await writeFile(join(dir, 'kieaudio.config.yaml'), options.config ?? FIXTURE_CONFIG);
   for (let first = 0; first < options.assets; first += ASSETS_PER_FILE) {
     const count = Math.min(ASSETS_PER_FILE, options.assets - first);
     await writeFile(join(dir, 'audio', `part-${String(first / ASSETS_PER_FILE).padStart(4, '0')}.audio.yaml`), specFile(first, count));

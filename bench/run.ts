@@ -2,13 +2,14 @@
  * `npm run bench`: kieaudio's speed against its floors, not against nothing. Each benchmark
  * prints its figures and its ratio to the floor; all of them go to bench/RESULTS.md.
  *
- *   node dist-bench/bench/run.js [noop|rate|memory|restore|startup ...]
+ *   node dist-bench/bench/run.js [noop|rate|memory|scale|restore|startup ...]
  */
 import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchMemory } from './memory.js';
+import { benchMemoryScale } from './memory-scale.js';
 import { benchNoop } from './noop.js';
 import { benchRateLimited } from './rate-limited.js';
 import { benchRestore } from './restore.js';
@@ -57,6 +58,7 @@ const BENCHES: Record<string, (c: BenchContext) => Promise<Section>> = {
   noop: benchNoop,
   rate: benchRateLimited,
   memory: benchMemory,
+  scale: benchMemoryScale,
   restore: benchRestore,
   startup: benchStartup,
 };

@@ -51,7 +51,7 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
   const ctx: BuildContext = {
     project,
     store,
-    lockWriter: createLockWriter(store.lockPath, store.lock, store.lockText),
+    lockWriter: createLockWriter(store.lockPath, store.lock, store.lockDigest),
     signal: controller.signal,
     emit: options.emit,
     offline: options.offline,
@@ -59,6 +59,10 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
     cacheFolders: createOutFolders(project.config.cacheDir),
   };
   const inFlight = new Map<string, TaskInFlight>();
+  // First, not last: it depends only on the load, which is done, and once saved what it held is
+  // let go for the rest of the build. Only saves time next build: failing to write it must not
+  // fail this one.
+  await options.saveParseCache().catch(() => undefined);
   try {
     await tidyState(ctx, options);
     await restoreAll(ctx, options.plan.items);
@@ -85,8 +89,6 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
     await ctx.lockWriter.flush();
     await store.statIndex.save();
     await api?.close();
-    // Only saves time next build: failing to write it must not fail (or mask the error of) this one.
-    await options.saveParseCache().catch(() => undefined);
   }
 }
 

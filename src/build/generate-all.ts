@@ -4,7 +4,6 @@
  * worker's failure is that asset's failure; only a refused key or the caller's signal stops the
  * rest.
  */
-import pLimit from 'p-limit';
 import { KieaudioError, stopsBuild } from '../errors.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import { outputPath } from '../store/project-store.js';
@@ -32,15 +31,25 @@ export interface GenerateAllOptions {
 export async function generateAll(ctx: BuildContext, options: GenerateAllOptions): Promise<void> {
   const { paid, followers } = await leadersThatCanInstall(ctx, options.paid, options.followers);
   const gen = createGenerateContext(ctx, options.api, options.inFlight, options.policy);
-  const limit = pLimit(options.concurrency);
-  const landed = new Map<string, Promise<GenerateOutcome | undefined>>();
-  for (const item of paid)
-    landed.set(
-      item.asset.out,
-      limit(() => runOne(gen, item, options.abort)),
-    );
+  // How each leader ended, for the assets that share its spec (only those are waited for).
+  const landed = new Map<string, Landing>();
+  for (const item of followers) {
+    const out = leaderOf(item);
+    if (out !== undefined && !landed.has(out)) landed.set(out, createLanding());
+  }
   const copies = followers.map(async (item) => copyWhenLanded(ctx, item, landed));
-  const outcomes = await Promise.all(landed.values());
+  // `concurrency` workers taking the paid assets in order: one promise each, not one queued
+  // closure per asset (a 10,000-asset build held 6 MB of them before the first had landed).
+  const outcomes: (GenerateOutcome | undefined)[] = [];
+  let next = 0;
+  const work = async () => {
+    for (let i = next++; i < paid.length; i = next++) {
+      const item = paid[i] as PlannedAsset;
+      outcomes[i] = await runOne(gen, item, options.abort);
+      landed.get(item.asset.out)?.settle(outcomes[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, paid.length) }, work));
   await Promise.all(copies);
 
   reportNotSubmitted(gen, outcomes.filter((o) => o === 'not-started').length);
@@ -60,6 +69,25 @@ function reportNotSubmitted(gen: GenerateContext, left: number): void {
   });
 }
 
+/** How a leader ended, once it has. */
+interface Landing {
+  ended: Promise<GenerateOutcome | undefined>;
+  settle(outcome: GenerateOutcome | undefined): void;
+}
+
+function createLanding(): Landing {
+  let settle: (outcome: GenerateOutcome | undefined) => void = () => undefined;
+  const ended = new Promise<GenerateOutcome | undefined>((resolve) => {
+    settle = resolve;
+  });
+  return { ended, settle };
+}
+
+/** The paid asset whose result `item` is a copy of, if it is one. */
+function leaderOf(item: PlannedAsset): string | undefined {
+  return item.action.type === 'restore' && item.action.source.kind === 'pending' ? item.action.source.out : undefined;
+}
+
 /** One paid asset; undefined when the build stopped before it could end. */
 async function runOne(gen: GenerateContext, item: PlannedAsset, abort: (reason: unknown) => void): Promise<GenerateOutcome | undefined> {
   if (gen.signal.aborted) return undefined;
@@ -76,14 +104,10 @@ async function runOne(gen: GenerateContext, item: PlannedAsset, abort: (reason: 
 }
 
 /** An asset that shares its spec with a paid one: copied once that one has landed. */
-async function copyWhenLanded(
-  ctx: BuildContext,
-  item: PlannedAsset,
-  landed: ReadonlyMap<string, Promise<GenerateOutcome | undefined>>,
-): Promise<void> {
-  if (item.action.type !== 'restore' || item.action.source.kind !== 'pending') return;
-  const leaderOut = item.action.source.out;
-  const outcome = await landed.get(leaderOut);
+async function copyWhenLanded(ctx: BuildContext, item: PlannedAsset, landed: ReadonlyMap<string, Landing>): Promise<void> {
+  const leaderOut = leaderOf(item);
+  if (leaderOut === undefined) return;
+  const outcome = await landed.get(leaderOut)?.ended;
   if (ctx.signal.aborted) return;
   if (outcome === 'held') {
     ctx.emit({
@@ -115,8 +139,6 @@ async function leadersThatCanInstall(
   paid: readonly PlannedAsset[],
   followers: readonly PlannedAsset[],
 ): Promise<{ paid: PlannedAsset[]; followers: PlannedAsset[] }> {
-  const leaderOf = (item: PlannedAsset) =>
-    item.action.type === 'restore' && item.action.source.kind === 'pending' ? item.action.source.out : undefined;
   const follow = (item: PlannedAsset, out: string): PlannedAsset => ({
     ...item,
     action: { type: 'restore', source: { kind: 'pending', out } },

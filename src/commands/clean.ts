@@ -78,7 +78,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
     tempFilesRemoved: 0,
     unansweredForgotten: 0,
   };
-  const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockText);
+  const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockDigest);
 
   for (const orphan of orphans) {
     if (orphan.intact) {

@@ -86,9 +86,17 @@ async function sendRequest(conn: Connection, spec: CallSpec, route: string): Pro
   const { signal } = spec;
   const { secret, timeoutMs } = conn;
   const url = conn.baseUrl + spec.path + (spec.query ? `?${new URLSearchParams(spec.query).toString()}` : '');
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+  // One controller for the timeout and the caller's signal. AbortSignal.any() would do, but on
+  // Node 20 it leaves a WeakRef in the caller's signal for every request, which a build's signal
+  // keeps until the build ends: tens of thousands of them in a large build.
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, timeoutMs);
+  const onAbort = () => abort.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const res = await request(url, {
       dispatcher: conn.dispatcher,
@@ -99,7 +107,7 @@ async function sendRequest(conn: Connection, spec: CallSpec, route: string): Pro
         accept: 'application/json',
       },
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-      signal: combined,
+      signal: abort.signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -114,11 +122,12 @@ async function sendRequest(conn: Connection, spec: CallSpec, route: string): Pro
       route,
       origin: conn.origin,
       secret,
-      timedOutMs: timeout.signal.aborted ? timeoutMs : undefined,
+      timedOutMs: timedOut ? timeoutMs : undefined,
       create: spec.create === true,
     });
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -1,4 +1,5 @@
 /** The public view of a task (`sim.task(id)`), a copy so that tests cannot alter what is served. */
+import { renderResultAudio } from './result-audio.js';
 import { stateAt, type TaskRecord } from './tasks.js';
 import type { SimTask } from './types.js';
 
@@ -17,8 +18,8 @@ export function snapshotTask(task: TaskRecord, now: number, baseUrl: string): Si
     credits: task.credits,
     format: task.audio.format,
     durationSeconds: task.audio.durationSeconds,
-    resultUrl: task.result ? baseUrl + task.result.path : undefined,
-    contentType: task.result ? task.audio.contentType : undefined,
-    result: task.result ? Buffer.from(task.result.bytes) : undefined,
+    resultUrl: task.resultPath ? baseUrl + task.resultPath : undefined,
+    contentType: task.resultPath ? task.audio.contentType : undefined,
+    result: task.resultPath ? renderResultAudio(task.audio, task.taskId) : undefined,
   };
 }

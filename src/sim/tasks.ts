@@ -24,8 +24,13 @@ export interface TaskRecord {
   /** credits charged: the price on success, 0 on failure */
   credits: number;
   audio: ResultAudio;
-  /** set for successful tasks: where the result is served and the exact bytes */
-  result: { path: string; bytes: Buffer } | undefined;
+  /**
+   * Set for successful tasks: the URL path the result is served at. The bytes are not kept: they
+   * are rendered again from `audio` and the task id whenever asked (the same bytes every time),
+   * so that a simulator serving thousands of results, as the one `--offline` starts in the
+   * build's own process, does not hold them all.
+   */
+  resultPath: string | undefined;
   /** once a plain fetch of the result drew resultUrlForbidden, it stays forbidden */
   forbidden: boolean;
 }
@@ -54,7 +59,7 @@ export class TaskStore {
 
   add(task: TaskRecord): void {
     this.byId.set(task.taskId, task);
-    if (task.result) this.byPath.set(task.result.path, task);
+    if (task.resultPath) this.byPath.set(task.resultPath, task);
   }
 
   get(taskId: string): TaskRecord | undefined {

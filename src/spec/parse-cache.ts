@@ -44,7 +44,7 @@ export interface ParseCache {
   get(key: string): ReusableParse | undefined;
   /** Keeps `parse` for the text with this key, if JSON carries it exactly. */
   set(key: string, parse: ReusableParse): void;
-  /** Writes the entries looked up or set since it was opened, if that differs from the file. */
+  /** Writes the entries looked up or set since it was opened, if that differs from the file; then forgets them. */
   save(): Promise<void>;
 }
 
@@ -79,13 +79,19 @@ export async function openParseCache(stateDir: string): Promise<ParseCache> {
     },
 
     async save() {
-      if (!added && used.size === stored.size) return;
-      const data: CacheData = { stamp: STAMP, entries: Object.fromEntries(used) };
-      // Not fsynced: a cache lost to a power cut costs one slower build, nothing else.
-      await writeFileAtomic(path, `${JSON.stringify(data)}\n`, { durable: false });
-      stored.clear();
-      for (const [key, value] of used) stored.set(key, value);
-      added = false;
+      try {
+        if (!added && used.size === stored.size) return;
+        const data: CacheData = { stamp: STAMP, entries: Object.fromEntries(used) };
+        // Not fsynced: a cache lost to a power cut costs one slower build, nothing else.
+        await writeFileAtomic(path, `${JSON.stringify(data)}\n`, { durable: false });
+      } finally {
+        // A cache serves one load and is saved once: what it held is on disk now, and a build
+        // that goes on generating for an hour need not hold every spec file's parse (3 MB at
+        // 10,000 assets). Afterwards it answers nothing and has nothing to save.
+        stored.clear();
+        used.clear();
+        added = false;
+      }
     },
   };
 }

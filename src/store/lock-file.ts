@@ -6,9 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KieaudioError, toKieaudioError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { sortKeys } from './canonical-json.js';
-import { failpoint } from './failpoint.js';
+import { lockTextPieces } from './lock-text.js';
 
 export const LOCK_FILE_NAME = 'kieaudio.lock';
 export const LOCK_FILE_VERSION = 1;
@@ -64,8 +62,9 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
   );
 }
 
+/** The whole text of the lock file (a build writes it in pieces: lock-text.ts). */
 export function serializeLockFile(lock: LockFile): string {
-  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+  return [...lockTextPieces(lock)].join('');
 }
 
 /**
@@ -129,13 +128,6 @@ export async function readLockFile(path: string, display: string): Promise<{ loc
     throw toKieaudioError(error, 'E_IO', { action: 'read', path });
   }
   return { lock: parseLockFile(text, display), text };
-}
-
-/** Writes the lock atomically unless its text would not change. Returns the text now on disk. */
-export async function writeLockFile(path: string, lock: LockFile, previousText: string | undefined): Promise<string> {
-  const text = serializeLockFile(lock);
-  if (text !== previousText) await writeFileAtomic(path, text, { beforeRename: () => failpoint('lock-write') });
-  return text;
 }
 
 /** A normalized relative POSIX path that cannot leave its base folder. */

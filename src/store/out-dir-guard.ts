@@ -25,6 +25,10 @@ export interface OutFolders {
 export function createOutFolders(outDir: string): OutFolders {
   const ready = new Map<string, Promise<void>>();
   const done = new Set<string>();
+  // Swept once per build, even when checked `again`: temp files of killed processes do not come
+  // back, and an --offline build checks again before every install, which re-read a folder of a
+  // thousand files a thousand times (its names were most of that build's garbage).
+  const swept = new Set<string>();
   let root: Promise<string> | undefined;
   return {
     isReady: (dest) => done.has(dirname(dest)),
@@ -48,10 +52,13 @@ export function createOutFolders(outDir: string): OutFolders {
               { cause: error },
             );
           });
-          await sweepStaleTemps(folder);
-          // a folder that cannot be written (permissions, a read-only mount, a full disk) fails
-          // its asset here, before the asset is paid for, not when the paid result is installed
-          await probeWritable(folder, 'folder');
+          if (!swept.has(folder)) {
+            await sweepStaleTemps(folder);
+            // a folder that cannot be written (permissions, a read-only mount, a full disk) fails
+            // its asset here, before the asset is paid for, not when the paid result is installed
+            await probeWritable(folder, 'folder');
+            swept.add(folder);
+          }
           done.add(folder);
         });
         ready.set(folder, check);

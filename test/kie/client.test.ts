@@ -321,6 +321,17 @@ describe('abort', () => {
     await expect(c.getCredits({ signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'E_ABORTED' });
     expect(server!.requests).toHaveLength(0);
   });
+
+  it('leaves nothing behind in a long-lived signal, however many requests it served', async () => {
+    const c = await setup((_req, res) => sendJson(res, 200, { code: 200, data: 1 }));
+    const build = new AbortController();
+    for (let i = 0; i < 50; i++) expect(await c.getCredits({ signal: build.signal })).toBe(1);
+    // A build's signal serves every request of the build. Node 20's AbortSignal.any() keeps a
+    // WeakRef in it per request (its internal kDependantSignals set) until the signal itself goes.
+    const internal = Object.getOwnPropertySymbols(build.signal).find((s) => s.description === 'kDependantSignals');
+    const dependants = internal === undefined ? undefined : (build.signal as unknown as Record<symbol, Set<unknown>>)[internal];
+    expect(dependants?.size ?? 0).toBe(0);
+  });
 });
 
 describe('the API key never leaks', () => {

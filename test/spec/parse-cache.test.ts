@@ -83,6 +83,18 @@ describe('parse cache', () => {
     expect('project' in edited && edited.project.assets[0]?.input.text).toBe('edited');
   });
 
+  test('holds nothing once saved: a long build does not keep every spec file parsed', async () => {
+    const root = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/a.yaml': SPECS.valid ?? '' });
+    await load(root, true);
+    const parseCache = await openParseCache(join(root, '.kieaudio'));
+    const key = parseCache.keyOf(SPECS.valid ?? '');
+    expect(parseCache.get(key)).toBeDefined();
+    await parseCache.save();
+    expect(parseCache.get(key)).toBeUndefined();
+    await parseCache.save();
+    expect(Object.keys(await cacheEntries(root)), 'a second save writes nothing').toEqual([key]);
+  });
+
   test('forgets files that are gone, and is not rewritten when nothing changed', async () => {
     const root = await makeProject({
       'kieaudio.config.yaml': CONFIG,

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { parseJson } from '../http/read-body.js';
 import { dropConnection, sendApiError, sendRateLimited, sendSuccess } from '../http/respond.js';
 import { taskPrice } from '../pricing.js';
-import { planResultAudio, renderResultAudio } from '../result-audio.js';
+import { planResultAudio } from '../result-audio.js';
 import type { TaskRecord } from '../tasks.js';
 import { validateCreateBody } from '../validate-input.js';
 import type { ApiCall } from './api-call.js';
@@ -62,14 +62,8 @@ export function createTask({ ctx, res, key, body }: ApiCall): void {
     outcome,
     credits: outcome === 'success' ? price : 0,
     audio,
-    result:
-      outcome === 'success'
-        ? {
-            // random directory: result URLs must not look rebuildable from the task id
-            path: `/files/${randomBytes(8).toString('hex')}/${taskId}.${audio.extension}`,
-            bytes: renderResultAudio(audio, taskId),
-          }
-        : undefined,
+    // random directory: result URLs must not look rebuildable from the task id
+    resultPath: outcome === 'success' ? `/files/${randomBytes(8).toString('hex')}/${taskId}.${audio.extension}` : undefined,
     forbidden: false,
   };
   ctx.tasks.add(task);

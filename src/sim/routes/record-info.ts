@@ -42,7 +42,7 @@ function recordData(task: TaskRecord, now: number, baseUrl: string): Record<stri
     model: task.request.model,
     state,
     param: task.param,
-    resultJson: state === 'success' && task.result ? JSON.stringify({ resultUrls: [baseUrl + task.result.path] }) : '',
+    resultJson: state === 'success' && task.resultPath ? JSON.stringify({ resultUrls: [baseUrl + task.resultPath] }) : '',
     failCode: state === 'fail' ? FAIL_CODE : '',
     failMsg: state === 'fail' ? FAIL_MSG : '',
     costTime: done ? task.completesAt - task.createdAt : null,

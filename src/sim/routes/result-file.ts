@@ -5,16 +5,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SimContext } from '../context.js';
+import { renderResultAudio } from '../result-audio.js';
 import { stateAt } from '../tasks.js';
 import type { DownloadPacing } from '../types.js';
 
 export function resultFile(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const now = ctx.now();
   const task = ctx.tasks.byResultPath(url.pathname);
-  const result = task?.result;
   if (
-    task === undefined ||
-    result === undefined ||
+    task?.resultPath === undefined ||
     stateAt(task, now) !== 'success' ||
     now >= task.completesAt + ctx.options.resultTtlMs ||
     ctx.dice.roll('download404')
@@ -38,7 +37,8 @@ export function resultFile(ctx: SimContext, req: IncomingMessage, res: ServerRes
     }
   }
 
-  const bytes = result.bytes;
+  // rendered for this answer only, and forgotten once sent
+  const bytes = renderResultAudio(task.audio, task.taskId);
   res.writeHead(200, { 'content-type': task.audio.contentType, 'content-length': bytes.length });
   if (req.method === 'HEAD') {
     res.end();
