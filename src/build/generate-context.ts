@@ -27,7 +27,7 @@ export interface TaskInFlight {
   taskId: string;
 }
 
-export interface GenerateContext extends BuildContext {
+export interface GenerateContext extends BuildContext, UnansweredPolicy {
   client: KieClient;
   limiter: RateLimiter;
   schedule: PollSchedule;
@@ -39,14 +39,13 @@ export interface GenerateContext extends BuildContext {
   breaker: OutageBreaker;
   /** by spec hash */
   inFlight: Map<string, TaskInFlight>;
-  /** create requests of earlier builds that got no answer, by spec hash (plan/journal-facts.ts) */
-  unanswered: ReadonlyMap<string, UnansweredCreate>;
-  /** the user said to send those again (--resend-unanswered) */
-  resendUnanswered: boolean;
 }
 
+/** What the paid path does about create requests of earlier builds that got no answer. */
 export interface UnansweredPolicy {
+  /** by spec hash (plan/journal-facts.ts) */
   unanswered: ReadonlyMap<string, UnansweredCreate>;
+  /** the user said to send those again (--resend-unanswered) */
   resendUnanswered: boolean;
 }
 

@@ -10,7 +10,7 @@ import { dropConnection, sendApiError, sendRateLimited, sendSuccess } from '../h
 import { taskPrice } from '../pricing.js';
 import { planResultAudio } from '../result-audio.js';
 import type { TaskRecord } from '../tasks.js';
-import { validateCreateBody } from '../validate-input.js';
+import { type CreateRequest, validateCreateBody } from '../validate-input.js';
 import type { ApiCall } from './api-call.js';
 
 export const INSUFFICIENT_CREDITS_MSG = 'insufficient credits';
@@ -44,6 +44,24 @@ export function createTask({ ctx, res, key, body }: ApiCall): void {
     return;
   }
 
+  const task = newTask(ctx, key, request, { param: JSON.stringify(parsed.value), price, now });
+  ctx.tasks.add(task);
+  ctx.stats.count('tasksCreated');
+  if (task.credits > 0) {
+    ctx.credits.charge(key, task.credits);
+    ctx.stats.charge(request.model, request.input, task.credits);
+  }
+
+  if (ctx.dice.roll('lostCreateResponse')) {
+    dropConnection(res);
+    return;
+  }
+  sendSuccess(res, { taskId: task.taskId, recordId: task.recordId });
+}
+
+/** A new task: its latency and outcome drawn now, its result's form planned from the request. */
+function newTask(ctx: ApiCall['ctx'], key: string, request: CreateRequest, at: { param: string; price: number; now: number }): TaskRecord {
+  const { now, price } = at;
   const taskId = randomBytes(16).toString('hex');
   const outcome = ctx.dice.roll('taskFail') ? 'fail' : 'success';
   const { min, max } = ctx.options.latencyMs;
@@ -56,7 +74,7 @@ export function createTask({ ctx, res, key, body }: ApiCall): void {
     recordId: randomBytes(16).toString('hex'),
     apiKey: key,
     request,
-    param: JSON.stringify(parsed.value),
+    param: at.param,
     createdAt: now,
     completesAt: now + latency,
     outcome,
@@ -66,16 +84,5 @@ export function createTask({ ctx, res, key, body }: ApiCall): void {
     resultPath: outcome === 'success' ? `/files/${randomBytes(8).toString('hex')}/${taskId}.${audio.extension}` : undefined,
     forbidden: false,
   };
-  ctx.tasks.add(task);
-  ctx.stats.count('tasksCreated');
-  if (task.credits > 0) {
-    ctx.credits.charge(key, task.credits);
-    ctx.stats.charge(request.model, request.input, task.credits);
-  }
-
-  if (ctx.dice.roll('lostCreateResponse')) {
-    dropConnection(res);
-    return;
-  }
-  sendSuccess(res, { taskId, recordId: task.recordId });
+  return task;
 }
