@@ -7,6 +7,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, type ExpectStatic, it } from 'vitest';
+import { build } from '../../src/build/build.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { jsonLines, kieaudio, type Run } from '../helpers/cli.js';
 import { listFiles } from '../helpers/files.js';
@@ -35,8 +36,9 @@ async function builtProject(expect: ExpectStatic, onTestFinished: OnFinished): P
   const dir = await r.project({ 'kieaudio.config.yaml': config(), 'audio/gate.audio.yaml': SPEC });
   const sim = await r.sim();
   const env = simEnv(sim);
-  const first = await kieaudio(dir, ['build'], env);
-  expect(first.code, first.stderr).toBe(0);
+  // the starting point is built in this process (the damage is what goes through the CLI)
+  const first = await build({ cwd: dir, env });
+  expect(first.failures).toEqual([]);
   const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')) as Built['lock'];
   const original = new Map<string, Buffer>();
   for (const out of Object.keys(lock.assets)) original.set(out, await readFile(join(dir, 'out', out)));
@@ -185,7 +187,9 @@ describe.concurrent('a damaged kieaudio.lock', () => {
       await rm(join(b.dir, 'out', 'a.mp3'));
       const before = await snapshotTree(b.dir);
       const requests = totalRequests(b.sim);
-      for (const args of [['build'], ['plan'], ['status']]) {
+      // every command reads the lock the same way: plan and status are checked on one case
+      const commands = name === 'cut short' ? [['build'], ['plan'], ['status']] : [['build']];
+      for (const args of commands) {
         const run = await kieaudio(b.dir, args, b.env);
         expect(run.code, `${args[0]}: ${run.stderr}`).toBe(1);
         const lines = run.stderr.trim().split('\n');
