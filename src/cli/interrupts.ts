@@ -7,18 +7,23 @@
 import { createsAwaitingAnswer } from '../build/unanswered-creates.js';
 import { KieaudioError } from '../errors.js';
 import { removeLiveTempFilesSync } from '../store/atomic-write.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import type { Output } from './output.js';
 
 export interface Interrupts {
   /** aborted by the first interrupt */
   readonly signal: AbortSignal;
-  /** stops listening for the signals */
-  removeListeners(): void;
+  /**
+   * The command has ended with `code`. A signal while the process winds down (a second Ctrl-C
+   * just as the first one's stop completes) then exits with that code at once, rather than
+   * killing the process by the signal: the exit code says how the command ended.
+   */
+  ended(code: ExitCode): void;
 }
 
 /**
- * Listens for interrupts until `removeListeners()`; the first aborts `signal`, the second exits.
+ * Listens for interrupts; the first aborts `signal`, the second exits, and once the command has
+ * `ended`, any exits with its code.
  * `stopNotice` says what stopping means right now (activity.ts), or nothing when the command is idle.
  */
 export function listenForInterrupts(output: Pick<Output, 'notice' | 'event' | 'close'>, stopNotice: () => string | undefined): Interrupts {
@@ -53,10 +58,15 @@ export function listenForInterrupts(output: Pick<Output, 'notice' | 'event' | 'c
   process.on('SIGHUP', onSignal);
   return {
     signal: controller.signal,
-    removeListeners() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGHUP', onSignal);
+    ended(code) {
+      const exitNow = () => {
+        removeLiveTempFilesSync();
+        process.exit(code);
+      };
+      for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        process.off(name, onSignal);
+        process.on(name, exitNow);
+      }
     },
   };
 }

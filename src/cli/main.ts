@@ -70,12 +70,14 @@ export async function main(argv: string[]): Promise<ExitCode> {
     },
   };
   const interrupts = listenForInterrupts(output, activity.stopNotice);
+  let code: ExitCode;
   try {
-    return await COMMANDS[name].run(flags, { output, signal: interrupts.signal });
+    code = await COMMANDS[name].run(flags, { output, signal: interrupts.signal });
   } catch (error) {
-    return renderError(error, output, interrupts.signal.aborted);
+    code = renderError(error, output, interrupts.signal.aborted);
   } finally {
     output.close();
-    interrupts.removeListeners();
   }
+  interrupts.ended(code);
+  return code;
 }
