@@ -2,6 +2,7 @@
  * The --json line format: the committed schema is generated from the zod schemas the code uses,
  * and it accepts exactly the lines it documents.
  */
+
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { type BuildEvent, BuildEventSchema, WatchEventSchema } from '../src/even
 import { EVENTS_SCHEMA_FILE, eventsJsonSchema, schemaFileText } from '../src/schema/json-schema.js';
 import { validateJson } from './helpers/mini-validator.js';
 import { REPO_ROOT } from './helpers/repo.js';
+import { summaryEvent } from './helpers/summary.js';
 
 const schema = eventsJsonSchema();
 const valid = (value: unknown) => validateJson(schema, value, schema);
@@ -39,23 +41,7 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'interrupted', reason: 'interrupted', inFlight: [{ asset: 'a', out: 'a.mp3', taskId: 't1' }] },
   { type: 'waiting-for-lock', pid: 42, host: 'ci', since: '2026-01-01T00:00:00.000Z' },
   { type: 'warning', code: 'W_EFFECT_TEXT_LONG', message: 'long', file: 'a.yaml', line: 1, col: 1, asset: 'a' },
-  {
-    type: 'summary',
-    generated: 1,
-    resumed: 0,
-    recovered: 0,
-    restored: 0,
-    upToDate: 2,
-    failed: 0,
-    kept: 0,
-    notStarted: 0,
-    held: 0,
-    orphans: 0,
-    creditsUsed: 12,
-    possibleDuplicateCharges: 0,
-    placeholders: false,
-    durationMs: 1234,
-  },
+  summaryEvent({ generated: 1, upToDate: 2, creditsUsed: 12, durationMs: 1234 }),
   { type: 'watching', config: 'kieaudio.config.yaml', specFiles: 4 },
   { type: 'rebuild', n: 1, at: '2026-01-01T00:00:00.000Z', changes: [{ file: 'audio/a.audio.yaml', change: 'changed' }] },
   { type: 'rebuild-queued', at: '2026-01-01T00:00:00.000Z', changes: [{ file: 'audio/a.audio.yaml', change: 'added' }] },

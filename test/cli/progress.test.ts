@@ -3,11 +3,13 @@
  * written to fake streams. A small terminal emulator turns what was written into the screen a
  * person would see, so the tests check that rather than escape sequences.
  */
+
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createOutput } from '../../src/cli/output.js';
 import { createProgress } from '../../src/cli/progress.js';
 import type { WatchEvent } from '../../src/events.js';
+import { summaryEvent } from '../helpers/summary.js';
 
 interface FakeStream {
   isTTY: boolean;
@@ -74,24 +76,8 @@ const generated = (out: string, credits?: number): WatchEvent => ({
   placeholder: false,
 });
 const failed = (out: string): WatchEvent => ({ type: 'failed', asset: out, out, code: 'E_TASK_FAILED', message: 'the task failed' });
-const summary = (over: Partial<Extract<WatchEvent, { type: 'summary' }>> = {}): WatchEvent => ({
-  type: 'summary',
-  generated: 1,
-  resumed: 0,
-  recovered: 0,
-  restored: 0,
-  upToDate: 1,
-  failed: 1,
-  kept: 0,
-  notStarted: 0,
-  held: 0,
-  orphans: 0,
-  creditsUsed: 12,
-  possibleDuplicateCharges: 0,
-  placeholders: false,
-  durationMs: 9000,
-  ...over,
-});
+const summary = (over: Partial<Extract<WatchEvent, { type: 'summary' }>> = {}): WatchEvent =>
+  summaryEvent({ generated: 1, upToDate: 1, failed: 1, creditsUsed: 12, durationMs: 9000, ...over });
 
 describe('progress area on a terminal', () => {
   it('keeps one status line at the bottom with counts, credits, elapsed and ETA, and a line per finished asset above it', () => {

@@ -1,4 +1,5 @@
 /** Lines for people: the verbose state column, credits, and the plan's summary line. */
+
 import { describe, expect, it } from 'vitest';
 import { renderEvent } from '../../src/cli/render-event.js';
 import { renderPlan } from '../../src/cli/render-plan.js';
@@ -6,6 +7,7 @@ import type { Action, Plan, PlannedAsset } from '../../src/plan/decide.js';
 import type { ResolvedAsset } from '../../src/project.js';
 import { kieaudio } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
+import { summaryEvent } from '../helpers/summary.js';
 
 const plain = { color: false, verbose: true };
 
@@ -36,23 +38,7 @@ describe('event lines', () => {
   });
 
   it('the build summary names resumed and recovered assets only when there are any', () => {
-    const summary = {
-      type: 'summary',
-      generated: 1,
-      resumed: 0,
-      recovered: 0,
-      restored: 2,
-      upToDate: 3,
-      failed: 0,
-      kept: 0,
-      notStarted: 0,
-      held: 0,
-      orphans: 0,
-      creditsUsed: 4,
-      possibleDuplicateCharges: 0,
-      placeholders: false,
-      durationMs: 1000,
-    } as const;
+    const summary = summaryEvent({ generated: 1, restored: 2, upToDate: 3, creditsUsed: 4, durationMs: 1000 });
     expect(renderEvent(summary, plain)).toBe('1 generated, 2 restored, 3 up to date, 0 failed · 4 credits used · 1.0s');
     expect(renderEvent({ ...summary, resumed: 2, recovered: 1 }, plain)).toBe(
       '1 generated, 2 resumed, 1 recovered from the API, 2 restored, 3 up to date, 0 failed · 4 credits used · 1.0s',
