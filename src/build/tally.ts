@@ -29,8 +29,9 @@ export interface Tally {
   finish(options?: { stopped?: boolean }): BuildSummary;
 }
 
-export function createTally(onEvent: (event: BuildEvent) => void, options: { startedAt: number; placeholders: boolean }): Tally {
-  const summary: BuildSummary = {
+/** A summary with every count at zero. */
+export function emptySummary(placeholders = false): BuildSummary {
+  return {
     generated: 0,
     resumed: 0,
     recovered: 0,
@@ -43,9 +44,13 @@ export function createTally(onEvent: (event: BuildEvent) => void, options: { sta
     orphans: 0,
     creditsUsed: 0,
     possibleDuplicateCharges: 0,
-    placeholders: options.placeholders,
+    placeholders,
     durationMs: 0,
   };
+}
+
+export function createTally(onEvent: (event: BuildEvent) => void, options: { startedAt: number; placeholders: boolean }): Tally {
+  const summary = emptySummary(options.placeholders);
   const failures: AssetFailure[] = [];
   // outs with planned work and no outcome yet
   const open = new Set<string>();
