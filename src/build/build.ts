@@ -4,7 +4,7 @@
  * The lock, the stat index and the journal are kept current as assets finish, so an interruption
  * keeps everything that was done and paid for.
  */
-import { type ErrorCode, toKieaudioError } from '../errors.js';
+import { type ErrorCode, KieaudioError, toKieaudioError } from '../errors.js';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import { type Plan, type PlannedAsset, planBuild, planOptions } from '../plan/decide.js';
 import { type GatheredState, gatherState } from '../plan/gather.js';
@@ -16,6 +16,7 @@ import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { executePlan } from './execute.js';
 import { checkWritable } from './preflight.js';
+import { failedEvent, heldEvent } from './records.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
 
 export type { AssetFailure } from './tally.js';
@@ -197,11 +198,11 @@ function reportPlan(plan: Plan, tally: Tally, force: boolean): void {
   for (const item of plan.items) {
     tally.emit({ type: 'planned', asset: item.asset.id, out: item.asset.out, action: item.action.type, reason: item.reason });
   }
-  for (const { asset, action, reason } of plan.items) {
-    const { id, out } = asset;
-    if (action.type === 'hold') tally.emit({ type: 'held', asset: id, out, reason, ...(action.sentAt ? { sentAt: action.sentAt } : {}) });
+  for (const item of plan.items) {
+    const { action, reason } = item;
+    if (action.type === 'hold') tally.emit(heldEvent(item, reason, action.sentAt));
     if (action.type !== 'keep-modified') continue;
-    if (force) tally.emit({ type: 'failed', asset: id, out, code: 'E_IO', message: reason, maybeCharged: false });
-    else tally.emit({ type: 'kept', asset: id, out, reason });
+    if (force) tally.emit(failedEvent(item, new KieaudioError('E_IO', reason)));
+    else tally.emit({ type: 'kept', asset: item.asset.id, out: item.asset.out, reason });
   }
 }

@@ -11,6 +11,7 @@ import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
 import { type GenerateOutcome, generateAsset } from './generate.js';
 import { createGenerateContext, type GenerateContext, type TaskInFlight, type UnansweredPolicy } from './generate-context.js';
+import { heldEvent } from './records.js';
 import { copyPlaceholder, recordFailure, restoreFromCache } from './restore.js';
 
 export interface GenerateAllOptions {
@@ -110,12 +111,7 @@ async function copyWhenLanded(ctx: BuildContext, item: PlannedAsset, landed: Rea
   const outcome = await landed.get(leaderOut)?.ended;
   if (ctx.signal.aborted) return;
   if (outcome === 'held') {
-    ctx.emit({
-      type: 'held',
-      asset: item.asset.id,
-      out: item.asset.out,
-      reason: `same spec as ${leaderOut}, which is held (maybe charged)`,
-    });
+    ctx.emit(heldEvent(item, `same spec as ${leaderOut}, which is held (maybe charged)`));
     return;
   }
   try {

@@ -11,12 +11,13 @@ import { waitForTask } from '../kie/poll.js';
 import { retryDelay } from '../kie/retry.js';
 import { sleep } from '../kie/sleep.js';
 import type { PlannedAsset } from '../plan/decide.js';
+import { heldReason } from '../plan/source.js';
 import { failpoint } from '../store/failpoint.js';
 import { outputPath } from '../store/project-store.js';
 import { createTask, journalEntry } from './create-task.js';
 import type { GenerateContext } from './generate-context.js';
 import { installResult, isGone } from './install-result.js';
-import { failedEvent } from './records.js';
+import { failedEvent, heldEvent } from './records.js';
 
 /** failCode "500" is kie's "upstream hiccup" and costs nothing (docs/kie-api.md §0): worth retrying. */
 const TRANSIENT_FAILURE_RETRIES = 2;
@@ -221,13 +222,6 @@ async function taskFailure(ctx: GenerateContext, item: PlannedAsset, error: unkn
 function heldBack(ctx: GenerateContext, item: PlannedAsset): boolean {
   const earlier = ctx.unanswered.get(item.specHash);
   if (earlier === undefined || ctx.resendUnanswered) return false;
-  const at = earlier.sentAt ? ` at ${earlier.sentAt}` : '';
-  ctx.emit({
-    type: 'held',
-    asset: item.asset.id,
-    out: item.asset.out,
-    ...(earlier.sentAt ? { sentAt: earlier.sentAt } : {}),
-    reason: `maybe charged (an earlier create request got no answer${at}); not sent again without --resend-unanswered`,
-  });
+  ctx.emit(heldEvent(item, heldReason(earlier), earlier.sentAt));
   return true;
 }

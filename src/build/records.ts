@@ -1,6 +1,7 @@
 /**
- * The two records a build writes about an asset, each built in one place: its lock entry (what
- * was installed at `out`, from which spec) and its `failed` event (why it was not).
+ * The records a build writes about an asset, each built in one place: its lock entry (what was
+ * installed at `out`, from which spec), its `failed` event (why it was not) and its `held` event
+ * (why it was not even tried).
  */
 import { toKieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
@@ -58,4 +59,8 @@ export function failedEvent(item: PlannedAsset, error: unknown, facts: FailureFa
     ...(facts.notStarted ? { notStarted: true } : {}),
     ...(facts.credits === undefined ? {} : { credits: facts.credits }),
   };
+}
+
+export function heldEvent(item: PlannedAsset, reason: string, sentAt?: string): Extract<BuildEvent, { type: 'held' }> {
+  return { type: 'held', asset: item.asset.id, out: item.asset.out, reason, ...(sentAt ? { sentAt } : {}) };
 }

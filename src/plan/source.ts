@@ -49,12 +49,13 @@ export function findSource(
 /** The one place a plan decides to pay: unless a request for this spec may already have been charged. */
 function pay(f: AssetFacts, action: Action, reason: string, options: PlanOptions): { action: Action; reason: string } {
   if (!f.unanswered) return { action, reason };
-  const unanswered = describeUnanswered(f.unanswered);
-  if (options.resendUnanswered) return { action, reason: `${reason}, sending again (${unanswered})` };
-  return {
-    action: { type: 'hold', sentAt: f.unanswered.sentAt },
-    reason: `maybe charged (${unanswered}); not sent again without --resend-unanswered`,
-  };
+  if (options.resendUnanswered) return { action, reason: `${reason}, sending again (${describeUnanswered(f.unanswered)})` };
+  return { action: { type: 'hold', sentAt: f.unanswered.sentAt }, reason: heldReason(f.unanswered) };
+}
+
+/** Why an asset is held: for `plan`, and for a build that finds out only on the way. */
+export function heldReason(u: UnansweredCreate): string {
+  return `maybe charged (${describeUnanswered(u)}); not sent again without --resend-unanswered`;
 }
 
 function describeUnanswered(u: UnansweredCreate): string {

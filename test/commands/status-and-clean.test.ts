@@ -18,9 +18,20 @@ ${FAST_API}defaults:
 `;
 const SPEC = ['a', 'b', 'c', 'd'].map((id) => `  - { id: ${id}, kind: voice, text: "Line ${id}.", out: ${id}.mp3 }\n`).join('');
 
+const project = () => makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+
+/** A built project, a pid no process has, and a cache shard: where a killed build's temp files go. */
+async function builtForTemps() {
+  const dir = await project();
+  const sim = await simulator();
+  await build({ cwd: dir, env: simEnv(sim) });
+  const shard = (await readdir(join(dir, '.kieaudio/cache')))[0] ?? '';
+  return { dir, sim, dead: await deadPid(), shard };
+}
+
 describe('status', () => {
   it('tells up to date, stale, missing and hand-edited assets apart', async () => {
-    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+    const dir = await project();
     const sim = await simulator();
     await build({ cwd: dir, env: simEnv(sim) });
     await writeFile(join(dir, 'audio/x.audio.yaml'), `assets:\n${SPEC.replace('Line b.', 'Line b, again.')}`);
@@ -41,7 +52,7 @@ describe('status', () => {
   });
 
   it('shows --offline placeholders as such until a real build replaces them', async () => {
-    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+    const dir = await project();
     await build({ cwd: dir, env: {}, offline: true });
     expect((await status({ cwd: dir, env: {} })).assets.map((a) => a.status)).toEqual(Array(4).fill('placeholder'));
     expect((await status({ cwd: dir, env: {}, offline: true })).assets.map((a) => a.status)).toEqual(Array(4).fill('up to date'));
@@ -50,11 +61,7 @@ describe('status', () => {
 
 describe('clean', () => {
   it('deletes temp files killed builds left in output folders and the cache, and keeps those of live processes', async () => {
-    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
-    const sim = await simulator();
-    await build({ cwd: dir, env: simEnv(sim) });
-    const dead = await deadPid();
-    const shard = (await readdir(join(dir, '.kieaudio/cache')))[0] ?? '';
+    const { dir, sim, dead, shard } = await builtForTemps();
     const stale = [
       join(dir, `out/.a.mp3.${dead}.abc0.kieaudio-tmp`),
       join(dir, `.kieaudio/cache/${shard}/.x.audio.${dead}.abc1.kieaudio-tmp`),
@@ -76,7 +83,7 @@ describe('clean', () => {
 
 describe('clean while a build holds the project', () => {
   it('says it is waiting, as a second build does, and goes on when the build ends; --no-wait fails at once', async ({ onTestFinished }) => {
-    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+    const dir = await project();
     const lock = join(dir, '.kieaudio', BUILD_LOCK_FILE);
     await mkdir(join(dir, '.kieaudio'));
     const since = new Date().toISOString();
@@ -107,7 +114,7 @@ describe('clean while a build holds the project', () => {
 
 describe('clean --cache', () => {
   it('prunes cache entries nothing uses, and shards they leave empty; what is used stays and restores', async () => {
-    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
+    const dir = await project();
     const sim = await simulator();
     await build({ cwd: dir, env: simEnv(sim) });
     const cacheDir = join(dir, '.kieaudio/cache');
@@ -140,11 +147,7 @@ describe('clean --cache', () => {
 describe('a build after a killed one', () => {
   /** A built project, then what a kill -9 can leave: its lock, and temp files of its pid. */
   async function killedBuildLeftovers() {
-    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/x.audio.yaml': `assets:\n${SPEC}` });
-    const sim = await simulator();
-    await build({ cwd: dir, env: simEnv(sim) });
-    const dead = await deadPid();
-    const shard = (await readdir(join(dir, '.kieaudio/cache')))[0] ?? '';
+    const { dir, sim, dead, shard } = await builtForTemps();
     // a refreshed cache record and a result beside an output the next build adopts: neither in a
     // folder a no-op build writes to; and a stat index in the state folder, which every build sweeps
     const stale = [
