@@ -107,7 +107,7 @@ export const COMMANDS = {
     options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS },
     help: { ...pick('only', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
-      const { leftoverReason, status } = await import('../commands/status.js');
+      const { status } = await import('../commands/status.js');
       const result = await status(commonOptions(flags));
       reportWarnings(result.project, ctx);
       const { renderStatus } = await import('./render-plan.js');
@@ -117,9 +117,9 @@ export const COMMANDS = {
         ...result.orphans.map((o) => ({ type: 'status' as const, out: o.out, status: 'orphaned' as const, intact: o.intact })),
         ...result.unansweredElsewhere.map((u) => ({
           type: 'status' as const,
-          out: u.entry?.out || u.specHash,
+          out: u.out,
           status: 'maybe charged' as const,
-          reason: leftoverReason(u),
+          reason: u.reason,
         })),
       ]);
       return EXIT.ok;

@@ -53,7 +53,7 @@ export function decisionOptions(flags: ParsedFlags): { force: boolean; regenerat
   return { force: flags.force === true, regenerate: flags.regenerate === true, resendUnanswered: flags['resend-unanswered'] === true };
 }
 
-export const HELP = {
+const HELP = {
   config: '--config PATH       use this config file instead of finding kieaudio.config.yaml upwards',
   concurrency: "--concurrency N     most tasks in flight at once (default: the config's concurrency, 8)",
   only: '--only PATTERN      only assets whose id or out path matches (glob; repeatable)',

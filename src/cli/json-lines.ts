@@ -21,7 +21,7 @@ const StaleAssetSchema = z.strictObject({
   reason: z.string(),
 });
 
-export const CommandLineSchemas = [
+const CommandLineSchemas = [
   line('status', 'status --json: one line per asset and per orphaned output', {
     asset: z.string().optional().describe('absent for orphaned outputs'),
     out: z.string(),
@@ -69,7 +69,7 @@ export const CommandLineSchemas = [
 ] as const;
 
 /** What a command hands to the output: a line without its version. */
-export const JsonLinePayloadSchema = z.discriminatedUnion('type', [...BuildEventSchemas, ...WatchEventSchemas, ...CommandLineSchemas]);
+const JsonLinePayloadSchema = z.discriminatedUnion('type', [...BuildEventSchemas, ...WatchEventSchemas, ...CommandLineSchemas]);
 
 export type JsonLinePayload = z.infer<typeof JsonLinePayloadSchema>;
 export type ErrorLine = Extract<JsonLinePayload, { type: 'error' }>;

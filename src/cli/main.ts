@@ -1,16 +1,11 @@
 /**
  * The command line: argv → a library call → output and an exit code. This is the only place that
- * prints errors and the only place that decides the process's exit code (with the two parts it
- * hands off: render-error.ts for what a command threw, interrupts.ts for Ctrl-C).
+ * decides the process's exit code: help, version and usage errors here, a command's own run in
+ * run-command.ts (with render-error.ts for what a command threw, interrupts.ts for Ctrl-C).
  */
-import { createActivity } from './activity.js';
 import { readCommandLine } from './argv.js';
-import { COMMANDS } from './commands.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { commandHelp, GLOBAL_HELP } from './help.js';
-import { listenForInterrupts } from './interrupts.js';
-import type { Output } from './output.js';
-import { renderError } from './render-error.js';
 import { readVersion } from './version.js';
 
 /**
@@ -49,35 +44,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
     return EXIT.ok;
   }
 
-  // Loaded only when a command runs: --help and --version need neither it nor the zod schemas of
-  // the JSON lines it imports, which were most of their start-up time.
-  const { createOutput } = await import('./output.js');
-  const activity = createActivity();
-  const written = createOutput({
-    json: flags.json === true,
-    quiet: flags.quiet === true,
-    verbose: flags.verbose === true,
-    env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-  });
-  // every event also tells Ctrl-C what is going on
-  const output: Output = {
-    ...written,
-    event(event) {
-      activity.apply(event);
-      written.event(event);
-    },
-  };
-  const interrupts = listenForInterrupts(output, activity.stopNotice);
-  let code: ExitCode;
-  try {
-    code = await COMMANDS[name].run(flags, { output, signal: interrupts.signal });
-  } catch (error) {
-    code = renderError(error, output, interrupts.signal.aborted);
-  } finally {
-    output.close();
-  }
-  interrupts.ended(code);
-  return code;
+  // Loaded only when a command runs: --help and --version need none of it (the output, the zod
+  // schemas of the JSON lines, interrupts, error rendering), which was most of their start-up time.
+  const { runCommand } = await import('./run-command.js');
+  return runCommand(name, flags);
 }

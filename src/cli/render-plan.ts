@@ -1,5 +1,5 @@
 /** `plan` and `status` as text for people. */
-import { leftoverReason, type StatusResult } from '../commands/status.js';
+import type { StatusResult } from '../commands/status.js';
 import type { Plan } from '../plan/decide.js';
 import { paint, type Style } from './paint.js';
 
@@ -71,9 +71,7 @@ export function renderStatus(result: StatusResult, opts: { color: boolean; verbo
   }
   for (const u of result.unansweredElsewhere) {
     counts.set('maybe charged', (counts.get('maybe charged') ?? 0) + 1);
-    lines.push(
-      `${paint(opts.color, 'red', 'maybe charged'.padEnd(17))}${u.entry?.out || u.specHash}  ${paint(opts.color, 'dim', leftoverReason(u))}`,
-    );
+    lines.push(`${paint(opts.color, 'red', 'maybe charged'.padEnd(17))}${u.out}  ${paint(opts.color, 'dim', u.reason)}`);
   }
   lines.push([...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'no assets');
   return lines.join('\n');

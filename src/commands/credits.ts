@@ -8,10 +8,10 @@ import { openApi } from '../build/api-session.js';
 import type { Diagnostic } from '../errors.js';
 import { ApiError } from '../errors.js';
 import { isRetryableError, withRetry } from '../kie/retry.js';
-import { type CommonOptions, prepareProject } from '../spec/prepare.js';
+import { type CommonOptions, loadSelected } from '../spec/prepare.js';
 
 /** The bound on waiting for an answer (connecting included), or api.requestTimeoutSeconds if shorter. */
-export const CREDITS_TIMEOUT_MS = 10_000;
+const CREDITS_TIMEOUT_MS = 10_000;
 
 export async function credits(
   options: Omit<CommonOptions, 'only'> & {
@@ -20,7 +20,8 @@ export async function credits(
     onWarning?: (warning: Diagnostic) => void;
   } = {},
 ): Promise<number> {
-  const loaded = await prepareProject(options);
+  // the config and .env only: the balance needs no lock, cache or journal (nor a lock that parses)
+  const loaded = await loadSelected(options);
   for (const w of loaded.project.warnings) options.onWarning?.(w);
   const api = await openApi({
     project: loaded.project,

@@ -23,16 +23,21 @@ export interface StatusResult {
   assets: StatusEntry[];
   orphans: Orphan[];
   /** unanswered create requests whose spec no asset declares any more (maybe charged) */
-  unansweredElsewhere: UnansweredCreate[];
+  unansweredElsewhere: Array<{ out: string; reason: string }>;
 }
 
 export async function status(options: CommonOptions = {}): Promise<StatusResult> {
   const { project, plan: p, unansweredElsewhere } = await plan(options);
-  return { project, assets: p.items.map(statusOf), orphans: p.orphans, unansweredElsewhere };
+  return {
+    project,
+    assets: p.items.map(statusOf),
+    orphans: p.orphans,
+    unansweredElsewhere: unansweredElsewhere.map((u) => ({ out: u.entry?.out || u.specHash, reason: leftoverReason(u) })),
+  };
 }
 
 /** How an unanswered request for a spec no longer declared reads in `status`. */
-export function leftoverReason(u: UnansweredCreate): string {
+function leftoverReason(u: UnansweredCreate): string {
   const at = u.sentAt ? ` sent at ${u.sentAt}` : '';
   return `no longer declared: a create request${at} got no answer and may have been charged (kieaudio clean forgets it)`;
 }

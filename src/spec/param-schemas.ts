@@ -38,7 +38,7 @@ export function unset<T extends z.ZodType>(schema: T) {
   return schema.description === undefined ? wrapped : wrapped.describe(schema.description);
 }
 
-export function numberParam(spec: NumberParam) {
+function numberParam(spec: NumberParam) {
   const error = expected(describeExpected(spec), quotedNumberHint);
   return z
     .number({ error })
@@ -55,7 +55,7 @@ export function numberParam(spec: NumberParam) {
  */
 const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
-export function textParam(spec: TextParam) {
+function textParam(spec: TextParam) {
   const what = describeExpected(spec);
   const error: Message = (issue) =>
     typeof issue.input === 'string'
@@ -82,7 +82,7 @@ function controlCharacterMessage(issue: IssueInput): string {
   return `expected text without control characters (tabs and line breaks are fine), found ${code} at character ${index + 1}`;
 }
 
-export function booleanParam(spec: BooleanParam) {
+function booleanParam(spec: BooleanParam) {
   return z.boolean({ error: expected('true or false') }).describe(spec.description);
 }
 
@@ -97,7 +97,7 @@ export function enumParam<const T extends readonly [string, ...string[]]>(spec: 
     .describe(spec.description);
 }
 
-export function voiceParam(spec: VoiceParam) {
+function voiceParam(spec: VoiceParam) {
   const what = describeExpected(spec);
   return z
     .string({ error: expected(what) })
@@ -117,7 +117,7 @@ export function voiceParam(spec: VoiceParam) {
 }
 
 /** The schema of one parameter, from its row in the table (params.ts). */
-export function paramSchema(spec: ParamSpec): z.ZodType {
+function paramSchema(spec: ParamSpec): z.ZodType {
   switch (spec.type) {
     case 'number':
       return numberParam(spec);

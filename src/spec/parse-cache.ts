@@ -7,12 +7,12 @@
  * Only texts the parser read without an error or a warning are kept, and only data that JSON
  * carries exactly (no NaN, no Infinity, no -0): what comes back is what the parser would return.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write.js';
+import { sha256Hex } from '../store/sha256.js';
 import { type ReusableParse, YAML_READ_SETTINGS } from './parse.js';
 
 /** Bumped when what is kept per text changes. */
@@ -64,7 +64,7 @@ export async function openParseCache(stateDir: string): Promise<ParseCache> {
   let added = false;
 
   return {
-    keyOf: (text) => createHash('sha256').update(text).digest('hex'),
+    keyOf: (text) => sha256Hex(text),
 
     get(key) {
       const entry = stored.get(key);

@@ -7,7 +7,7 @@ import { KieaudioError } from '../errors.js';
 import type { Env, Project, ResolvedAsset } from '../project.js';
 import { LOCK_FILE_NAME } from '../store/lock-file.js';
 import { openProjectStore, type ProjectStore } from '../store/project-store.js';
-import { type DotEnv, dotEnvWarnings, explainMissing, readDotEnv } from './dotenv.js';
+import { dotEnvWarnings, explainMissing, readDotEnv } from './dotenv.js';
 import { findConfig, loadProject } from './load.js';
 import { openParseCache } from './parse-cache.js';
 import { STATE_DIR_NAME } from './resolve-config.js';
@@ -29,8 +29,6 @@ export interface CommonOptions {
 export interface LoadedProject {
   project: Project;
   env: Env;
-  /** the `.env` beside the config, as read (or looked for) */
-  dotEnv: DotEnv;
   /** why an environment variable has no value, for the message that needs it (KIE_API_KEY) */
   explainMissing(name: string): string;
   selected: ResolvedAsset[];
@@ -69,7 +67,6 @@ export async function loadSelected(options: CommonOptions): Promise<LoadedProjec
   return {
     project,
     env,
-    dotEnv,
     explainMissing: (name) => explainMissing(name, dotEnv, environment),
     selected,
     openStore: () => openProjectStore(project, lockDisplay),

@@ -137,7 +137,7 @@ describe('a create request that got no answer', () => {
     await writeFile(join(dir, 'audio', 'a.audio.yaml'), SPEC.replace('The second line.', 'A better second line.'));
     const before = await status({ cwd: dir, env });
     expect(before.assets.map((a) => a.status)).toEqual(['maybe charged', 'stale']);
-    expect(before.unansweredElsewhere.map((u) => u.entry?.out)).toEqual(['b.mp3']);
+    expect(before.unansweredElsewhere.map((u) => u.out)).toEqual(['b.mp3']);
     const text = await kieaudio(dir, ['status'], env);
     expect(text.stdout).toMatch(
       /^maybe charged +b\.mp3 +no longer declared: a create request sent at .+ got no answer and may have been charged \(kieaudio clean forgets it\)$/m,
