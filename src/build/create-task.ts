@@ -7,8 +7,8 @@
  */
 import { ApiError, abortError, KieaudioError, messageOf, stopsBuild, toKieaudioError } from '../errors.js';
 import { retryDelay } from '../kie/retry.js';
-import { sleep } from '../kie/sleep.js';
 import type { PlannedAsset } from '../plan/decide.js';
+import { sleep } from '../sleep.js';
 import { failpoint } from '../store/failpoint.js';
 import type { JournalEntry } from '../store/journal.js';
 import type { GenerateContext } from './generate-context.js';

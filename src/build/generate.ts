@@ -9,9 +9,9 @@ import { ApiError, abortError, messageOf, stopsBuild, toKieaudioError } from '..
 import type { TaskInfo } from '../kie/client.js';
 import { waitForTask } from '../kie/poll.js';
 import { retryDelay } from '../kie/retry.js';
-import { sleep } from '../kie/sleep.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import { heldReason } from '../plan/source.js';
+import { sleep } from '../sleep.js';
 import { failpoint } from '../store/failpoint.js';
 import { outputPath } from '../store/project-store.js';
 import { createTask, journalEntry } from './create-task.js';

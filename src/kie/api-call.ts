@@ -6,6 +6,7 @@
 import { type Dispatcher, request } from 'undici';
 import { ApiError, abortError } from '../errors.js';
 import { classifyReply, type Envelope, parseEnvelope } from './envelope.js';
+import { headerValue } from './header.js';
 import { networkError } from './network.js';
 import { redactSecret } from './redact.js';
 
@@ -170,10 +171,6 @@ function notKieError(conn: Connection, route: string, status: number, create: bo
     `${route} at ${conn.origin}: the answer is a web page (HTML, HTTP ${status}), not kie.ai's API; check KIE_API_BASE_URL or api.baseUrl in the config (kie.ai's is https://api.kie.ai)`,
     { status, retryable: false, maybeCreated: create ? false : undefined, details: { status, route, url: conn.origin } },
   );
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The body as text, or undefined (body discarded) when it exceeds `max` bytes. */

@@ -8,6 +8,7 @@
 import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
 import { ApiError, abortError, KieaudioError, stopsBuild } from '../errors.js';
 import type { KieClient } from './client.js';
+import { headerValue } from './header.js';
 import { errorCode } from './network.js';
 
 export interface OpenResultOptions {
@@ -75,7 +76,7 @@ export async function openResult(opts: OpenResultOptions): Promise<ResultRespons
   }
   return {
     body: checkedBody(res, { url, maxBytes, contentLength, signal }),
-    contentType: headerText(res.headers['content-type']),
+    contentType: headerValue(res.headers['content-type']),
     url,
   };
 }
@@ -199,12 +200,8 @@ function safeUrl(url: URL): string {
 }
 
 function parseLength(value: string | string[] | undefined): number | undefined {
-  const text = headerText(value);
+  const text = headerValue(value);
   return text !== undefined && /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export function downloadError(

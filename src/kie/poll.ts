@@ -3,9 +3,9 @@
  * (docs/kie-api.md §2): every 2–3 s for the first 30 s, 5–10 s up to 2 min, then 15–30 s.
  */
 import { ApiError, abortError } from '../errors.js';
+import { sleep as defaultSleep } from '../sleep.js';
 import type { KieClient } from './client.js';
 import { retryDelay } from './retry.js';
-import { sleep as defaultSleep } from './sleep.js';
 import type { TaskInfo } from './task-info.js';
 
 export interface PollSchedule {

@@ -15,7 +15,7 @@
  * a build runs at the limit rather than far under it or into a wall of 429s.
  */
 import { abortError } from '../errors.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../sleep.js';
 
 /** Call when the request's answer (or failure) has arrived. */
 export type ReleaseSlot = () => void;

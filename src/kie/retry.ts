@@ -3,7 +3,7 @@
  * wrap the calls that are safe to repeat (never a createTask that may have landed).
  */
 import { ApiError, abortError } from '../errors.js';
-import { sleep as defaultSleep } from './sleep.js';
+import { sleep as defaultSleep } from '../sleep.js';
 
 export interface RetryOptions {
   signal?: AbortSignal;

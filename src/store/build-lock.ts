@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { abortError, KieaudioError, toKieaudioError } from '../errors.js';
+import { KieaudioError, toKieaudioError } from '../errors.js';
+import { sleep } from '../sleep.js';
 import { fsFaultpoint } from './failpoint.js';
 import { isProcessAlive } from './process-alive.js';
 
@@ -211,18 +211,5 @@ async function ageMs(path: string): Promise<number | undefined> {
     return Date.now() - (await stat(path)).mtimeMs;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * setTimeout as a promise that rejects at once when `signal` aborts, with the same error as
- * kie/sleep.ts: store/ sits beside kie/ and does not import it.
- */
-async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch (error) {
-    if (signal?.aborted) throw abortError(signal);
-    throw error;
   }
 }

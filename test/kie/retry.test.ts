@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, KieaudioError } from '../../src/errors.js';
 import { redactCause, redactSecret } from '../../src/kie/redact.js';
 import { backoffDelay, MAX_RETRY_AFTER_MS, withRetry } from '../../src/kie/retry.js';
-import { sleep } from '../../src/kie/sleep.js';
+import { sleep } from '../../src/sleep.js';
 
 const transient = (retryAfterMs?: number): ApiError => new ApiError('E_API_UNAVAILABLE', 'down', { retryable: true, retryAfterMs });
 

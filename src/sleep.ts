@@ -1,4 +1,4 @@
-import { abortError } from '../errors.js';
+import { abortError } from './errors.js';
 
 /** setTimeout as a promise that rejects at once when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
