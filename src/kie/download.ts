@@ -33,8 +33,8 @@ export interface ResultResponse {
   url: string;
 }
 
-export const DEFAULT_MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024;
-export const MAX_REDIRECTS = 5;
+const DEFAULT_MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** result URLs that need kie's signed download link instead (docs/kie-api.md §5) */

@@ -33,7 +33,7 @@ export function errorCode(error: unknown): string | undefined {
 }
 
 /** True when `error` proves the request never left this machine. */
-export function neverSent(error: unknown): boolean {
+function neverSent(error: unknown): boolean {
   const code = errorCode(error);
   return code !== undefined && NEVER_SENT.has(code);
 }

@@ -55,7 +55,7 @@ export interface WaitForTaskOptions {
   random?: () => number;
 }
 
-export const DEFAULT_RECORD_GRACE_MS = 60_000;
+const DEFAULT_RECORD_GRACE_MS = 60_000;
 
 /** Moderation refusals are final; failCode "500" without them is an upstream hiccup (docs/kie-api.md §0, §3). */
 const MODERATION = /moderat|content polic|policy|sensitive|violat|prohibit|nsfw|unsafe|safety/i;

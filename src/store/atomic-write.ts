@@ -173,7 +173,7 @@ export function copyFileAtomicSync(source: string, dest: string): void {
 }
 
 /** Makes a rename durable. Best effort: some platforms cannot open or fsync a directory. */
-export async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {

@@ -21,7 +21,7 @@ export interface DamagedJournalFile {
   taskId?: string;
 }
 
-export const DAMAGED_DIR = 'damaged';
+const DAMAGED_DIR = 'damaged';
 
 export function describeDamage(name: string, path: string, text: string, problem: string): DamagedJournalFile {
   const [, specHash, apiId] = /^([0-9a-f]{64})\.([0-9a-f]{8})\.json$/.exec(name) ?? [];
