@@ -1,6 +1,7 @@
 /**
- * Pure: one asset → a ResolvedAsset, by walking the defaults chain (asset > the file's defaults >
- * the config's defaults > built-in) and running the checks that need the whole chain: a pinned
+ * Pure: one asset → a ResolvedAsset, by walking the defaults chain (asset > scene > speaker >
+ * the file's defaults > the config's defaults > built-in), filling in a voice line's neighbours
+ * and lexicon (sent-text.ts), and running the checks that need the whole chain: a pinned
  * voice, parameters the chosen model refuses, and an `out` that fits the format. Parts that
  * failed validation (content.ts) are reported where they are written, and only hide the checks
  * that depend on them.
@@ -13,6 +14,7 @@ import { type Layer, type Origin, type Picked, pickField, UNKNOWN } from './defa
 import { knownModel, refusedParam } from './models.js';
 import { checkExtension, normalizeOut } from './out-path.js';
 import { EFFECT_TEXT_WARN_LENGTH, paramNames } from './params.js';
+import { shapeText, type TextSources } from './sent-text.js';
 
 export type { Layer, Origin };
 
@@ -24,6 +26,12 @@ export interface AssetContext {
   fallbackModel: FallbackModel | undefined;
   /** reports a diagnostic; `own: false` diagnostics are deduplicated by location */
   report: (diagnostic: Diagnostic, own: boolean) => void;
+  /** the id when the asset sets none (a scene line's `<scene id>.<n>`); default: its `out` */
+  defaultId?: string | undefined;
+  /** an error was found before the chain was walked (an unknown speaker): reported already, no ResolvedAsset */
+  blocked?: boolean;
+  /** where a voice line's text fields come from besides the chain: its neighbours, the lexicon */
+  text?: TextSources;
 }
 
 export interface FallbackModel {
@@ -51,26 +59,34 @@ const TEXT_HINT: Record<AssetKind, string> = {
 export function resolveAsset(ctx: AssetContext): ResolvedOne {
   const own = ctx.layers[0];
   if (own === undefined) return {};
-  const check: AssetCheck = { ctx, own, checkChain: ctx.entry.valid, failed: !ctx.entry.valid };
+  const check: AssetCheck = { ctx, own, checkChain: ctx.entry.valid, failed: !ctx.entry.valid || ctx.blocked === true };
   const kind = ctx.entry.kind;
   const chain = kind === undefined ? undefined : resolveChain(check, kind);
   const out = resolveOut(check, chain);
   if (out === undefined) return {};
   if (check.failed || chain?.model === undefined || chain.format === undefined) return { out };
+  const model = chain.model;
+  const shaped =
+    chain.kind === 'voice'
+      ? shapeText(chain.input, own.values, ctx.text ?? NO_TEXT_SOURCES, (field) => refusedParam(model, field) === undefined)
+      : undefined;
+  if (shaped?.unknown === true) return { out };
   const id = own.values?.id;
-  return {
+  const asset: ResolvedAsset = {
+    id: typeof id === 'string' ? id : (ctx.defaultId ?? out),
+    kind: chain.kind,
     out,
-    asset: {
-      id: typeof id === 'string' ? id : out,
-      kind: chain.kind,
-      out,
-      model: chain.model,
-      input: chain.input,
-      format: chain.format,
-      source: { file: own.file, ...own.locate(own.path), index: ctx.entry.index },
-    },
+    model,
+    input: shaped?.input ?? chain.input,
+    format: chain.format,
+    source: { file: own.file, ...own.locate(own.path), index: ctx.entry.index },
   };
+  if (shaped?.writtenText !== undefined) asset.writtenText = shaped.writtenText;
+  if (shaped?.shaping !== undefined) asset.shaping = shaped.shaping;
+  return { out, asset };
 }
+
+const NO_TEXT_SOURCES: TextSources = { lexicon: {} };
 
 /** What the checks of one asset share: where to report, and whether an error was found. */
 interface AssetCheck {
