@@ -8,8 +8,8 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
 import type { AssetKind } from '../project.js';
 import { describeFound, describeType, quoteList } from './describe.js';
-import { knownKeysAt } from './known-keys.js';
 import { lineLabel } from './dialogue-content.js';
+import { knownKeysAt } from './known-keys.js';
 import { assetLabel, isRecord, valueAt } from './label.js';
 import { didYouMean } from './param-schemas.js';
 import { PARAMS_BY_KIND } from './params.js';
@@ -159,6 +159,9 @@ function kindHint(key: string, mapPath: DocPath, data: unknown): string | undefi
   const inAsset = mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map);
   const kind = inAsset ? map.kind : mapPath.length === 2 && mapPath[0] === 'defaults' ? mapPath[1] : undefined;
   if (kind !== 'voice' && kind !== 'effect') return undefined;
+  if (key === 'speaker' && kind === 'effect' && inAsset) {
+    return ' (a speaker gives a voice line the voice parameters of its cast entry, and this asset is kind: effect)';
+  }
   const other: AssetKind = kind === 'voice' ? 'effect' : 'voice';
   if (Object.hasOwn(PARAMS_BY_KIND[kind], key) || !Object.hasOwn(PARAMS_BY_KIND[other], key)) return undefined;
   return inAsset
