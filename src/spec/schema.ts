@@ -214,8 +214,10 @@ export const SpecFileSchema = z
     params: { code: 'E_REQUIRED' },
   })
   .meta({
-    description: 'A kieaudio spec file: voice lines and sound effects. Top-level keys starting with x- are ignored (for YAML anchors).',
+    description:
+      'A kieaudio spec file: voice lines and sound effects, and dialogue scenes. Top-level keys starting with x- are ignored (for YAML anchors).',
     ...EXTENSION_KEYS_SCHEMA,
+    anyOf: [{ required: ['assets'] }, { required: ['scenes'] }],
   });
 
 /** A config as written, validated, with zod's defaults filled in. */
