@@ -8,12 +8,12 @@
  */
 import { type AudioFormat, DEFAULT_EFFECT_OUTPUT_FORMAT, describeOutputFormat, SPEECH_FORMAT } from '../audio/format.js';
 import type { Diagnostic } from '../errors.js';
-import type { AssetKind, ResolvedAsset } from '../project.js';
+import { type AssetKind, type ResolvedAsset, TEXT_FIELDS } from '../project.js';
 import type { AssetEntry } from './content.js';
 import { type Layer, type Origin, type Picked, pickField, UNKNOWN } from './defaults-chain.js';
 import { knownModel, refusedParam } from './models.js';
 import { checkExtension, normalizeOut } from './out-path.js';
-import { EFFECT_TEXT_WARN_LENGTH, paramNames } from './params.js';
+import { EFFECT_TEXT_WARN_LENGTH, MAX_TEXT_LENGTH, paramNames } from './params.js';
 import { shapeText, type TextSources } from './sent-text.js';
 
 export type { Layer, Origin };
@@ -71,6 +71,7 @@ export function resolveAsset(ctx: AssetContext): ResolvedOne {
       ? shapeText(chain.input, own.values, ctx.text ?? NO_TEXT_SOURCES, (field) => refusedParam(model, field) === undefined)
       : undefined;
   if (shaped?.unknown === true) return { out };
+  if (shaped !== undefined && !checkSentLength(check, shaped.input)) return { out };
   const id = own.values?.id;
   const asset: ResolvedAsset = {
     id: typeof id === 'string' ? id : (ctx.defaultId ?? out),
@@ -242,6 +243,23 @@ function reportAt(check: AssetCheck, origin: Origin, code: string, message: stri
     },
     origin.own,
   );
+}
+
+/** The lexicon may lengthen text past what the API takes: reported on the asset, per field. */
+function checkSentLength(check: AssetCheck, input: Readonly<Record<string, unknown>>): boolean {
+  let fits = true;
+  for (const field of TEXT_FIELDS) {
+    const text = input[field];
+    if (typeof text !== 'string' || text.length <= MAX_TEXT_LENGTH) continue;
+    fits = false;
+    reportOnAsset(
+      check,
+      'E_TOO_LONG',
+      field,
+      `${field}: expected at most ${MAX_TEXT_LENGTH} characters as sent, found ${text.length} after the lexicon's respellings`,
+    );
+  }
+  return fits;
 }
 
 /** Reports an error at the asset itself, for a field that it and its defaults lack. */

@@ -234,6 +234,15 @@ describe('lexicon', () => {
     expect(result.project?.assets[0]?.input.text).toBe('Xyloth roars');
   });
 
+  test('text the lexicon lengthens past 5000 characters is an error on the asset', () => {
+    const text = 'Xyloth '.repeat(700).trim();
+    const result = resolveTexts({ config, specs: { 'audio/a.yaml': `assets:\n  - { kind: voice, text: "${text}", out: a.mp3 }\n` } });
+    expect(allDiagnostics(result)).toEqual(['audio/a.yaml:2:5 E_TOO_LONG [a.mp3] text']);
+    expect(result.diagnostics[0]?.message).toBe(
+      "text: expected at most 5000 characters as sent, found 5599 after the lexicon's respellings",
+    );
+  });
+
   test('a key that is not a single word is an error at the key', () => {
     const result = resolveTexts({
       config: 'version: 1\ninclude: ["audio/**/*.yaml"]\n',
