@@ -156,8 +156,15 @@ function unknownKeyMessage(key: string, mapPath: DocPath, fieldPath: DocPath, ct
 /** A parameter of the other kind is a misplaced key, not a typo: say where it belongs. */
 function kindHint(key: string, mapPath: DocPath, data: unknown): string | undefined {
   const map = valueAt(data, mapPath);
-  const inAsset = mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map);
-  const kind = inAsset ? map.kind : mapPath.length === 2 && mapPath[0] === 'defaults' ? mapPath[1] : undefined;
+  const inLine = mapPath.length === 4 && mapPath[0] === 'scenes' && mapPath[2] === 'lines';
+  const inAsset = (mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map)) || inLine;
+  const kind = inLine
+    ? 'voice'
+    : inAsset && isRecord(map)
+      ? map.kind
+      : mapPath.length === 2 && mapPath[0] === 'defaults'
+        ? mapPath[1]
+        : undefined;
   if (kind !== 'voice' && kind !== 'effect') return undefined;
   if (key === 'speaker' && kind === 'effect' && inAsset) {
     return ' (a speaker gives a voice line the voice parameters of its cast entry, and this asset is kind: effect)';

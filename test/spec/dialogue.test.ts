@@ -183,6 +183,16 @@ describe('scenes', () => {
     expect(messages[3]).toBe('id: expected a unique scene id, found "s", already the id of the scene at audio/s.yaml:2');
   });
 
+  test('unknown keys in scenes and lines get a "did you mean", and effect parameters say where they belong', () => {
+    const spec = 'scenes:\n  - id: s\n    continuty: none\n    lines:\n      - { text: A, out: a.mp3, stabilty: 0.5, loop: true }\n';
+    const result = resolveTexts({ config: CAST_CONFIG, specs: { 'audio/s.yaml': spec } });
+    expect(result.parseDiagnostics.map((d) => d.message)).toEqual([
+      'unknown key "continuty" in scenes.0 (did you mean "continuity"?)',
+      'unknown key "stabilty" (did you mean "stability"?)',
+      'unknown key "loop" ("loop" is a parameter of effect assets, and this asset is kind: voice)',
+    ]);
+  });
+
   test('duplicate scene ids across files name the first place', () => {
     const scene = 'scenes:\n  - id: s\n    lines: []\n';
     const result = resolveTexts({ config: CAST_CONFIG, specs: { 'audio/a.yaml': scene, 'audio/b.yaml': scene } });
