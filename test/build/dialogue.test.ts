@@ -6,7 +6,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BuildEvent, plan } from '../../src/index.js';
+import { type BuildEvent, clean, plan, status } from '../../src/index.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
 import { runBuild } from './run-build.js';
@@ -104,6 +104,27 @@ describe('scenes', () => {
     expect(totalRequests(sim)).toBe(requests);
     expect(await readFile(lockPath)).toEqual(before);
     expect((await stat(lockPath)).mtimeMs).toBe(mtime);
+  });
+});
+
+describe('scene lines are assets', () => {
+  it('--only selects them by id; status lists them; a removed line is an orphan that clean removes', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mine.audio.yaml': scene('neighbours') });
+    const sim = await simulator();
+    const env = simEnv(sim);
+    const only = await runBuild(dir, env, { only: ['mine.exit.*'] });
+    expect(generated(only.events)).toEqual(['mine.exit.1', 'mine.exit.2']);
+    await runBuild(dir, env);
+    const before = await status({ cwd: dir, env });
+    expect(before.assets.map((a) => [a.id, a.status])).toContainEqual(['mine.entrance.3', 'up to date']);
+
+    await writeFile(
+      join(dir, 'audio/mine.audio.yaml'),
+      scene('neighbours').replace(/^ {6}- \{ speaker: captain, text: "Keep moving.*\n/m, ''),
+    );
+    const after = await status({ cwd: dir, env });
+    expect(after.orphans.map((o) => o.out)).toEqual(['mine/11.mp3']);
+    expect((await clean({ cwd: dir, env })).removed).toEqual(['mine/11.mp3']);
   });
 });
 
