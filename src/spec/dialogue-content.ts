@@ -6,6 +6,7 @@
 import type { AssetEntry } from './content.js';
 import { type Continuity, speakerNameSchema } from './dialogue-schema.js';
 import { isRecord } from './label.js';
+import { isLexiconWord } from './lexicon.js';
 import { hasUnknownKeys, INVALID, type Invalid, salvageMap, salvageObject, salvageValue, type Values } from './salvage.js';
 import { type CastInput, type LexiconInput, type SceneInput, SceneLineSchema, SceneSchema, VoiceDefaultsSchema } from './schema.js';
 
@@ -99,7 +100,8 @@ function salvageLexicon(raw: unknown): LexiconContent {
   if (!isRecord(raw)) return { entries: {} };
   const entries: Record<string, string | Invalid> = {};
   for (const [word, replacement] of Object.entries(raw)) {
-    entries[word] = typeof replacement === 'string' && replacement !== '' ? replacement : INVALID;
+    // a key that is not a word was reported, and could never match
+    if (isLexiconWord(word)) entries[word] = typeof replacement === 'string' && replacement !== '' ? replacement : INVALID;
   }
   return { entries };
 }
