@@ -34,8 +34,30 @@ export interface ResolvedAsset {
   input: Record<string, unknown>;
   /** what the output file is (speech is always MP3) */
   format: AudioFormat;
-  /** where the asset is declared; `index` is its 0-based position in that file's `assets` */
+  /** where the asset is declared; `index` is its 0-based position in that file's `assets` (a scene line's, in its scene's `lines`) */
   source: SourceLocation & { index: number };
+  /**
+   * Voice lines: the `text` as the user wrote it, before the lexicon (`input.text` is what is
+   * sent). Subtitles, manifests and reports show this one.
+   */
+  writtenText?: string;
+  /** set when a lexicon entry or a scene's neighbours made what `input` sends: how `plan` explains a change */
+  shaping?: TextShaping;
+}
+
+/** The text fields that the lexicon and a scene's continuity apply to. */
+export type TextField = 'text' | 'previous_text' | 'next_text';
+
+export const TEXT_FIELDS: readonly TextField[] = ['text', 'previous_text', 'next_text'];
+
+/** How a voice line's sent text fields were made from what was written. */
+export interface TextShaping {
+  /** the fields as written, before the lexicon; a field filled from a neighbour holds that line's written text */
+  written: Readonly<Partial<Record<TextField, string>>>;
+  /** the lexicon entries the fields use: word → what was sent in its place */
+  lexicon: Readonly<Record<string, string>>;
+  /** the fields filled from the neighbouring lines of a scene (continuity: neighbours) */
+  neighbours: readonly TextField[];
 }
 
 export interface RateLimit {

@@ -21,6 +21,7 @@ export interface InstalledContent {
 
 export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEntry {
   const { asset } = item;
+  const lexicon = asset.shaping?.lexicon;
   return {
     id: asset.id,
     kind: asset.kind,
@@ -33,6 +34,7 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     ...(content.taskId && content.baseUrl ? { baseUrl: content.baseUrl } : {}),
     ...(content.taskId && content.generatedAt ? { generatedAt: content.generatedAt } : {}),
     ...(content.placeholder ? { placeholder: true as const } : {}),
+    ...(lexicon !== undefined && Object.keys(lexicon).length > 0 ? { lexicon } : {}),
   };
 }
 

@@ -245,7 +245,7 @@ function whyStale(
   }
   if (!entry) return { cause: 'new', text: 'new' };
   if (entry.specHash !== f.specHash) {
-    return { cause: 'changed', text: describeChange(entry, { model: f.asset.model, input: f.asset.input }) };
+    return { cause: 'changed', text: describeChange(entry, { model: f.asset.model, input: f.asset.input, shaping: f.asset.shaping }) };
   }
   if (entry.placeholder && !options.offline) return { cause: 'placeholder', text: 'placeholder from --offline' };
   return { cause: 'missing', text: 'output missing' };

@@ -6,9 +6,10 @@
  * problem is reported at once. Values that failed validation are kept as INVALID: they were
  * written (so nothing is "missing"), but nothing may be concluded from them.
  */
-import type { z } from 'zod';
 import type { AssetKind } from '../project.js';
+import { type DialogueContent, dialogueContent, salvageDialogue } from './dialogue-content.js';
 import { assetLabel, isRecord } from './label.js';
+import { hasUnknownKeys, INVALID, type Invalid, type Shape, salvageMap, salvageObject, salvageValue, type Values } from './salvage.js';
 import {
   AssetSchema,
   type ConfigInput,
@@ -23,20 +24,7 @@ import {
   VoiceDefaultsSchema,
 } from './schema.js';
 
-/** A value that was written but failed validation; its problem has been reported where it is. */
-export const INVALID: unique symbol = Symbol('invalid');
-export type Invalid = typeof INVALID;
-
-/** One map of fields, as far as it could be validated. */
-export interface Values {
-  /** valid values as parsed, INVALID for those that failed; an absent key is not set here */
-  values: Readonly<Record<string, unknown>>;
-  /**
-   * The map may hide fields it does not show: it has unknown keys (a misspelled `voice` is still
-   * meant as a voice) or is not a map at all. A field absent here is then unknown, not unset.
-   */
-  incomplete: boolean;
-}
+export { INVALID, type Invalid, type Values };
 
 export type DefaultsContent = Partial<Record<AssetKind, Values>>;
 
@@ -51,7 +39,7 @@ export interface AssetEntry extends Values {
   label: string;
 }
 
-export interface SpecContent {
+export interface SpecContent extends DialogueContent {
   /** the whole file passed validation */
   valid: boolean;
   defaults: DefaultsContent;
@@ -67,10 +55,8 @@ export interface ConfigContent extends SpecContent {
   models: Values | undefined;
 }
 
-type Shape = Readonly<Record<string, z.ZodType>>;
-
 export function specContent(spec: SpecFileInput): SpecContent {
-  return { valid: true, defaults: defaultsContent(spec.defaults), assets: assetEntries(spec.assets) };
+  return { valid: true, defaults: defaultsContent(spec.defaults), assets: assetEntries(spec.assets ?? []), ...dialogueContent(spec) };
 }
 
 export function configContent(config: ConfigInput): ConfigContent {
@@ -78,6 +64,7 @@ export function configContent(config: ConfigInput): ConfigContent {
     valid: true,
     defaults: defaultsContent(config.defaults),
     assets: assetEntries(config.assets ?? []),
+    ...dialogueContent(config),
     include: config.include,
     outDir: config.outDir,
     cacheDir: config.cacheDir,
@@ -93,6 +80,7 @@ export function salvageSpec(data: unknown): SpecContent | undefined {
     valid: false,
     defaults: salvageDefaults(data.defaults, rootIncomplete),
     assets: salvageAssets(data.assets),
+    ...salvageDialogue(data, rootIncomplete),
   };
 }
 
@@ -101,17 +89,14 @@ export function salvageConfig(data: unknown): ConfigContent | undefined {
   if (!isRecord(data)) return undefined;
   const shape = ConfigSchema.shape;
   const rootIncomplete = hasUnknownKeys(data, shape);
-  const field = <T>(schema: z.ZodType<T>, value: unknown): T | Invalid => {
-    const result = schema.safeParse(value);
-    return result.success ? result.data : INVALID;
-  };
   return {
     valid: false,
     defaults: salvageDefaults(data.defaults, rootIncomplete),
     assets: salvageAssets(data.assets),
-    include: field(shape.include, data.include),
-    outDir: field(shape.outDir, data.outDir),
-    cacheDir: field(shape.cacheDir, data.cacheDir),
+    ...salvageDialogue(data, rootIncomplete),
+    include: salvageValue(shape.include, data.include),
+    outDir: salvageValue(shape.outDir, data.outDir),
+    cacheDir: salvageValue(shape.cacheDir, data.cacheDir),
     models: salvageMap(ModelsSchema.shape, data.models, rootIncomplete),
   };
 }
@@ -145,7 +130,7 @@ function assetEntries(assets: readonly AssetInput[]): AssetEntry[] {
   }));
 }
 
-type AssetInput = SpecFileInput['assets'][number];
+type AssetInput = NonNullable<SpecFileInput['assets']>[number];
 
 /**
  * `defaults` per kind. `parentIncomplete`: the map holding `defaults` has unknown keys, so a
@@ -181,31 +166,4 @@ function salvageAssets(raw: unknown): AssetEntry[] {
     }
     return { index, kind, ...salvageObject(ASSET_SHAPES[kind], item), valid: false, label };
   });
-}
-
-/** A map that may be absent (undefined), not a map, or a map with some bad fields. */
-function salvageMap(shape: Shape, raw: unknown, parentIncomplete: boolean): Values | undefined {
-  if (raw == null) return parentIncomplete ? { values: {}, incomplete: true } : undefined;
-  if (!isRecord(raw)) return { values: {}, incomplete: true };
-  return salvageObject(shape, raw);
-}
-
-/** Each known field validated on its own; unknown keys make the map incomplete. */
-function salvageObject(shape: Shape, raw: Readonly<Record<string, unknown>>): Values {
-  const values: Record<string, unknown> = {};
-  let incomplete = false;
-  for (const key of Object.keys(raw)) {
-    const schema = Object.hasOwn(shape, key) ? shape[key] : undefined;
-    if (schema === undefined) {
-      incomplete = true;
-      continue;
-    }
-    const result = schema.safeParse(raw[key]);
-    values[key] = result.success ? result.data : INVALID;
-  }
-  return { values, incomplete };
-}
-
-function hasUnknownKeys(raw: Readonly<Record<string, unknown>>, shape: object): boolean {
-  return Object.keys(raw).some((key) => !Object.hasOwn(shape, key));
 }

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
 import type { AssetKind } from '../project.js';
 import { describeFound, describeType, quoteList } from './describe.js';
+import { lineLabel } from './dialogue-content.js';
 import { knownKeysAt } from './known-keys.js';
 import { assetLabel, isRecord, valueAt } from './label.js';
 import { didYouMean } from './param-schemas.js';
@@ -65,10 +66,15 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
       continue;
     }
 
+    if (issue.code === 'invalid_key') {
+      push({ ...base, ...ctx.locate(path, 'key'), ...keyProblem(issue, fieldPath) });
+      continue;
+    }
+
     const field = fieldPath.join('.');
     const withField = (message: string) => (field === '' ? { message } : { field, message: `${field}: ${message}` });
     const missing = missingKey(path, ctx.data);
-    if (missing !== undefined && issue.code !== 'custom') {
+    if (missing !== undefined && (issue.code !== 'custom' || issue.params?.code === 'E_REQUIRED')) {
       push({
         ...base,
         ...ctx.locate(path),
@@ -92,13 +98,26 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
   return diagnostics;
 }
 
-/** Issues inside `assets[i]` are reported against that asset, with fields relative to it. */
+/** Issues inside `assets[i]` or a scene's `lines[j]` are reported against that asset, with fields relative to it. */
 function splitAssetPath(path: DocPath, data: unknown): { asset?: string; fieldPath: DocPath } {
-  const [first, index] = path;
+  const [first, index, lines, j] = path;
   if (first === 'assets' && typeof index === 'number') {
     return { asset: assetLabel(valueAt(data, ['assets', index]), index), fieldPath: path.slice(2) };
   }
+  if (first === 'scenes' && typeof index === 'number' && lines === 'lines' && typeof j === 'number') {
+    const sceneId = valueAt(data, ['scenes', index, 'id']);
+    return { asset: lineLabel(valueAt(data, path.slice(0, 4)), sceneId, j), fieldPath: path.slice(4) };
+  }
   return { fieldPath: path };
+}
+
+/** A map key that failed its own check (a lexicon word that is not one word): its message and code. */
+function keyProblem(issue: z.core.$ZodIssueInvalidKey, fieldPath: DocPath): { code: string; field: string; message: string } {
+  const inner = issue.issues[0];
+  const code: unknown = inner?.code === 'custom' ? inner.params?.code : undefined;
+  const field = fieldPath.join('.');
+  const message = inner === undefined || inner.message === NO_MESSAGE ? 'invalid key' : inner.message;
+  return { code: typeof code === 'string' ? code : 'E_INVALID_KEY', field, message: `${field}: ${message}` };
 }
 
 /** The key that is absent from its map, when the issue is about a field that was never written. */
@@ -137,9 +156,19 @@ function unknownKeyMessage(key: string, mapPath: DocPath, fieldPath: DocPath, ct
 /** A parameter of the other kind is a misplaced key, not a typo: say where it belongs. */
 function kindHint(key: string, mapPath: DocPath, data: unknown): string | undefined {
   const map = valueAt(data, mapPath);
-  const inAsset = mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map);
-  const kind = inAsset ? map.kind : mapPath.length === 2 && mapPath[0] === 'defaults' ? mapPath[1] : undefined;
+  const inLine = mapPath.length === 4 && mapPath[0] === 'scenes' && mapPath[2] === 'lines';
+  const inAsset = (mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map)) || inLine;
+  const kind = inLine
+    ? 'voice'
+    : inAsset && isRecord(map)
+      ? map.kind
+      : mapPath.length === 2 && mapPath[0] === 'defaults'
+        ? mapPath[1]
+        : undefined;
   if (kind !== 'voice' && kind !== 'effect') return undefined;
+  if (key === 'speaker' && kind === 'effect' && inAsset) {
+    return ' (a speaker gives a voice line the voice parameters of its cast entry, and this asset is kind: effect)';
+  }
   const other: AssetKind = kind === 'voice' ? 'effect' : 'voice';
   if (Object.hasOwn(PARAMS_BY_KIND[kind], key) || !Object.hasOwn(PARAMS_BY_KIND[other], key)) return undefined;
   return inAsset

@@ -99,11 +99,11 @@ export async function openParseCache(stateDir: string): Promise<ParseCache> {
 /** The shape the parser relies on; the data itself is validated like any parsed YAML. */
 function isReusableParse(value: unknown): value is ReusableParse {
   if (typeof value !== 'object' || value === null || !('data' in value) || !('assets' in value)) return false;
-  const assets = value.assets;
-  return (
-    Array.isArray(assets) &&
-    assets.every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => Number.isInteger(n) && (n as number) > 0))
-  );
+  const positions = (list: unknown) =>
+    Array.isArray(list) &&
+    list.every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => Number.isInteger(n) && (n as number) > 0));
+  const lines = 'lines' in value ? value.lines : [];
+  return positions(value.assets) && Array.isArray(lines) && lines.every(positions);
 }
 
 /** True when JSON.parse(JSON.stringify(value)) gives back an equal value. */

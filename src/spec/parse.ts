@@ -12,8 +12,8 @@ import { type ConfigContent, configContent, type SpecContent, salvageConfig, sal
 import { sortDiagnostics } from './diagnostics.js';
 import { withoutExtensionKeys } from './extension-keys.js';
 import { issuesToDiagnostics, noMessage } from './issues.js';
-import { isRecord } from './label.js';
-import { createLocator, type Locate } from './position.js';
+import { valueAt } from './label.js';
+import { createLocator, type DocPath, type Locate } from './position.js';
 import { type ConfigInput, ConfigSchema, type SpecFileInput, SpecFileSchema } from './schema.js';
 
 /** Aliases may expand to at most this many nodes: enough for sharing, far too few for a "billion laughs". */
@@ -58,10 +58,12 @@ export interface ParsedSpec extends Parsed {
   reusable?: ReusableParse;
 }
 
-/** The YAML's data, and where each asset starts (every resolved asset carries its position). */
+/** The YAML's data, and where each asset and scene line starts (every resolved asset carries its position). */
 export interface ReusableParse {
   data: unknown;
   assets: [line: number, col: number][];
+  /** per scene, where each of its lines starts (absent in entries kept before scenes existed) */
+  lines?: [line: number, col: number][][];
 }
 
 export function parseConfigText(text: string, file: string): ParsedConfig {
@@ -84,12 +86,19 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
   if (yaml.data === undefined) return { diagnostics: yaml.diagnostics, locate: yaml.locate };
   const parsed = validateSpec(yaml.data, file, yaml.locate, yaml.diagnostics);
   if (yaml.diagnostics.length > 0) return parsed;
-  const list = isRecord(yaml.data) && Array.isArray(yaml.data.assets) ? (yaml.data.assets as unknown[]) : [];
-  const assets = list.map((_, index): [number, number] => {
-    const { line, col } = yaml.locate(['assets', index]);
-    return [line, col];
-  });
-  const reusable = { data: yaml.data, assets };
+  const positions = (path: DocPath): [number, number][] => {
+    const list = valueAt(yaml.data, path);
+    return Array.isArray(list)
+      ? list.map((_, index): [number, number] => {
+          const { line, col } = yaml.locate([...path, index]);
+          return [line, col];
+        })
+      : [];
+  };
+  const assets = positions(['assets']);
+  const scenes = valueAt(yaml.data, ['scenes']);
+  const lines = Array.isArray(scenes) ? scenes.map((_, index) => positions(['scenes', index, 'lines'])) : [];
+  const reusable: ReusableParse = { data: yaml.data, assets, ...(lines.length > 0 ? { lines } : {}) };
   // The parsed document is many times the size of the text and, past validation, is needed only
   // for positions: keeping one per spec file alive for the whole build cost a no-op build of
   // thousands of assets most of its garbage-collection time. The assets' positions are kept;
@@ -110,13 +119,21 @@ export function parseSpecData(text: string, reusable: ReusableParse, file: strin
 function keptPositions(text: string, file: string, reusable: ReusableParse): Locate {
   let parsedLocate: Locate | undefined;
   return (path, target = 'value') => {
-    if (path.length === 2 && path[0] === 'assets' && typeof path[1] === 'number' && target === 'value') {
-      const position = reusable.assets[path[1]];
-      if (position !== undefined) return { line: position[0], col: position[1] };
-    }
+    const position = target === 'value' ? keptPosition(reusable, path) : undefined;
+    if (position !== undefined) return { line: position[0], col: position[1] };
     parsedLocate ??= readYaml(text, file).locate;
     return parsedLocate(path, target);
   };
+}
+
+/** The position of an asset or a scene line, when the earlier parse kept it. */
+function keptPosition(reusable: ReusableParse, path: DocPath): [number, number] | undefined {
+  const [first, index, lines, j] = path;
+  if (path.length === 2 && first === 'assets' && typeof index === 'number') return reusable.assets[index];
+  if (path.length === 4 && first === 'scenes' && typeof index === 'number' && lines === 'lines' && typeof j === 'number') {
+    return reusable.lines?.[index]?.[j];
+  }
+  return undefined;
 }
 
 function validateSpec(yamlData: unknown, file: string, locate: Locate, yamlDiagnostics: Diagnostic[]): ParsedSpec {

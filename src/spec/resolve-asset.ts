@@ -1,18 +1,20 @@
 /**
- * Pure: one asset → a ResolvedAsset, by walking the defaults chain (asset > the file's defaults >
- * the config's defaults > built-in) and running the checks that need the whole chain: a pinned
+ * Pure: one asset → a ResolvedAsset, by walking the defaults chain (asset > scene > speaker >
+ * the file's defaults > the config's defaults > built-in), filling in a voice line's neighbours
+ * and lexicon (sent-text.ts), and running the checks that need the whole chain: a pinned
  * voice, parameters the chosen model refuses, and an `out` that fits the format. Parts that
  * failed validation (content.ts) are reported where they are written, and only hide the checks
  * that depend on them.
  */
 import { type AudioFormat, DEFAULT_EFFECT_OUTPUT_FORMAT, describeOutputFormat, SPEECH_FORMAT } from '../audio/format.js';
 import type { Diagnostic } from '../errors.js';
-import type { AssetKind, ResolvedAsset } from '../project.js';
+import { type AssetKind, type ResolvedAsset, TEXT_FIELDS } from '../project.js';
 import type { AssetEntry } from './content.js';
 import { type Layer, type Origin, type Picked, pickField, UNKNOWN } from './defaults-chain.js';
 import { knownModel, refusedParam } from './models.js';
 import { checkExtension, normalizeOut } from './out-path.js';
-import { EFFECT_TEXT_WARN_LENGTH, paramNames } from './params.js';
+import { EFFECT_TEXT_WARN_LENGTH, MAX_TEXT_LENGTH, paramNames } from './params.js';
+import { shapeText, type TextSources } from './sent-text.js';
 
 export type { Layer, Origin };
 
@@ -24,6 +26,12 @@ export interface AssetContext {
   fallbackModel: FallbackModel | undefined;
   /** reports a diagnostic; `own: false` diagnostics are deduplicated by location */
   report: (diagnostic: Diagnostic, own: boolean) => void;
+  /** the id when the asset sets none (a scene line's `<scene id>.<n>`); default: its `out` */
+  defaultId?: string | undefined;
+  /** an error was found before the chain was walked (an unknown speaker): reported already, no ResolvedAsset */
+  blocked?: boolean;
+  /** where a voice line's text fields come from besides the chain: its neighbours, the lexicon */
+  text?: TextSources;
 }
 
 export interface FallbackModel {
@@ -51,26 +59,35 @@ const TEXT_HINT: Record<AssetKind, string> = {
 export function resolveAsset(ctx: AssetContext): ResolvedOne {
   const own = ctx.layers[0];
   if (own === undefined) return {};
-  const check: AssetCheck = { ctx, own, checkChain: ctx.entry.valid, failed: !ctx.entry.valid };
+  const check: AssetCheck = { ctx, own, checkChain: ctx.entry.valid, failed: !ctx.entry.valid || ctx.blocked === true };
   const kind = ctx.entry.kind;
   const chain = kind === undefined ? undefined : resolveChain(check, kind);
   const out = resolveOut(check, chain);
   if (out === undefined) return {};
   if (check.failed || chain?.model === undefined || chain.format === undefined) return { out };
+  const model = chain.model;
+  const shaped =
+    chain.kind === 'voice'
+      ? shapeText(chain.input, own.values, ctx.text ?? NO_TEXT_SOURCES, (field) => refusedParam(model, field) === undefined)
+      : undefined;
+  if (shaped?.unknown === true) return { out };
+  if (shaped !== undefined && !checkSentLength(check, shaped.input)) return { out };
   const id = own.values?.id;
-  return {
+  const asset: ResolvedAsset = {
+    id: typeof id === 'string' ? id : (ctx.defaultId ?? out),
+    kind: chain.kind,
     out,
-    asset: {
-      id: typeof id === 'string' ? id : out,
-      kind: chain.kind,
-      out,
-      model: chain.model,
-      input: chain.input,
-      format: chain.format,
-      source: { file: own.file, ...own.locate(own.path), index: ctx.entry.index },
-    },
+    model,
+    input: shaped?.input ?? chain.input,
+    format: chain.format,
+    source: { file: own.file, ...own.locate(own.path), index: ctx.entry.index },
   };
+  if (shaped?.writtenText !== undefined) asset.writtenText = shaped.writtenText;
+  if (shaped?.shaping !== undefined) asset.shaping = shaped.shaping;
+  return { out, asset };
 }
+
+const NO_TEXT_SOURCES: TextSources = { lexicon: {} };
 
 /** What the checks of one asset share: where to report, and whether an error was found. */
 interface AssetCheck {
@@ -226,6 +243,23 @@ function reportAt(check: AssetCheck, origin: Origin, code: string, message: stri
     },
     origin.own,
   );
+}
+
+/** The lexicon may lengthen text past what the API takes: reported on the asset, per field. */
+function checkSentLength(check: AssetCheck, input: Readonly<Record<string, unknown>>): boolean {
+  let fits = true;
+  for (const field of TEXT_FIELDS) {
+    const text = input[field];
+    if (typeof text !== 'string' || text.length <= MAX_TEXT_LENGTH) continue;
+    fits = false;
+    reportOnAsset(
+      check,
+      'E_TOO_LONG',
+      field,
+      `${field}: expected at most ${MAX_TEXT_LENGTH} characters as sent, found ${text.length} after the lexicon's respellings`,
+    );
+  }
+  return fits;
 }
 
 /** Reports an error at the asset itself, for a field that it and its defaults lack. */

@@ -6,11 +6,14 @@
  */
 import type { Diagnostic } from '../errors.js';
 import { type AssetKind, DEFAULT_MODELS, type Env, type Project, type ResolvedAsset } from '../project.js';
+import { type CastLevel, createCastScope, speakerLevel } from './cast.js';
 import { type AssetEntry, type ConfigContent, type DefaultsContent, INVALID, type SpecContent } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
+import type { LexiconContent } from './dialogue-content.js';
 import type { DocPath, Locate } from './position.js';
 import { type AssetContext, type FallbackModel, type Layer, resolveAsset } from './resolve-asset.js';
 import { checkEnv, resolveConfig } from './resolve-config.js';
+import { type FileResolver, resolveScenes, type SceneIds } from './resolve-scenes.js';
 import type { ConfigInput } from './schema.js';
 import { type Claim, checkUnique } from './uniqueness.js';
 
@@ -66,14 +69,23 @@ export function resolveProject(input: ResolveInput): ResolveResult {
   const scope: FileScope = {
     configLayers: { voice: configLayer(input, 'voice'), effect: configLayer(input, 'effect') },
     fallbackModels: { voice: fallbackModel(input, 'voice'), effect: fallbackModel(input, 'effect') },
+    configCast: { content: input.configContent.cast, file: input.configDisplay, locate: input.configLocate },
+    configLexicon: input.configContent.lexicon,
     report: createReport(diagnostics),
-    found: { assets: [], claims: [], outputs: [] },
+    found: { assets: [], claims: [], outputs: [], scenes: new Map() },
   };
 
-  resolveFile(scope, { file: input.configDisplay, locate: input.configLocate, content: input.configContent, defaults: undefined });
+  const configFile = { file: input.configDisplay, locate: input.configLocate, content: input.configContent };
+  resolveFile(scope, { ...configFile, defaults: undefined, own: false });
   const specs = [...input.specs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const source of specs) {
-    resolveFile(scope, { file: source.display, locate: source.locate, content: source.content, defaults: source.content.defaults });
+    resolveFile(scope, {
+      file: source.display,
+      locate: source.locate,
+      content: source.content,
+      defaults: source.content.defaults,
+      own: true,
+    });
   }
   const { assets, claims, outputs } = scope.found;
   diagnostics.push(...checkUnique(claims));
@@ -102,6 +114,8 @@ interface AssetFile {
   content: SpecContent;
   /** the file's own `defaults` (config assets have none besides the config's) */
   defaults: DefaultsContent | undefined;
+  /** the file's own cast and lexicon (config assets have only the config's) */
+  own: boolean;
 }
 
 /** What the assets of every file share, and what resolving them has found so far. */
@@ -109,8 +123,11 @@ interface FileScope {
   /** the config's level of the chain, the last one */
   configLayers: Record<AssetKind, Layer>;
   fallbackModels: Record<AssetKind, FallbackModel | undefined>;
+  /** the config's cast, the level under a spec file's own */
+  configCast: CastLevel;
+  configLexicon: LexiconContent;
   report: Report;
-  found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[] };
+  found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[]; scenes: SceneIds };
 }
 
 /** Adds diagnostics to `diagnostics`, those not written on the asset itself once per location. */
@@ -127,32 +144,48 @@ function createReport(diagnostics: Diagnostic[]): Report {
   };
 }
 
-/** Resolves each asset of the file through its chain, and records its claims on `out` and `id`. */
+/** Resolves each asset and scene line of the file through its chain, and records its claims on `out` and `id`. */
 function resolveFile(scope: FileScope, source: AssetFile): void {
-  const { file, locate, defaults } = source;
+  const { file, locate, defaults, content } = source;
   const fileLayers: Record<AssetKind, Layer | undefined> = {
     voice: defaults === undefined ? undefined : defaultsLayer(defaults, 'voice', file, locate),
     effect: defaults === undefined ? undefined : defaultsLayer(defaults, 'effect', file, locate),
   };
-  for (const entry of source.content.assets) {
-    const path = ['assets', entry.index];
-    const kind = entry.kind;
-    const own: Layer = { values: entry.values, incomplete: entry.incomplete, file, locate, path, fieldPrefix: '' };
-    const layers: Layer[] = [own];
-    if (kind !== undefined) {
-      const fileLayer = fileLayers[kind];
-      if (fileLayer !== undefined) layers.push(fileLayer);
-      layers.push(scope.configLayers[kind]);
-    }
-    const one = resolveAsset({
-      entry,
-      layers,
-      fallbackModel: kind === undefined ? undefined : scope.fallbackModels[kind],
-      report: scope.report,
-    });
-    if (one.asset !== undefined) scope.found.assets.push(one.asset);
-    addClaim(scope.found, entry, one.out, { file, locate, path });
-  }
+  const cast = createCastScope(source.own ? [scope.configCast, { content: content.cast, file, locate }] : [scope.configCast]);
+  const lexicon = source.own ? { ...scope.configLexicon.entries, ...content.lexicon.entries } : scope.configLexicon.entries;
+  const resolver: FileResolver = {
+    chain(entry, path, scene) {
+      const kind = entry.kind;
+      const own: Layer = { values: entry.values, incomplete: entry.incomplete, file, locate, path, fieldPrefix: '' };
+      const layers: Layer[] = [own];
+      if (kind !== 'voice') return { layers: kind === undefined ? layers : [...layers, ...kindLayers(kind)], blocked: false };
+      if (scene !== undefined) layers.push(scene);
+      const speaker = speakerLevel(own, cast, entry.label, scope.report);
+      if (speaker.layer !== undefined) layers.push(speaker.layer);
+      return { layers: [...layers, ...kindLayers(kind)], blocked: speaker.blocked };
+    },
+    resolve(entry, chain, options = {}) {
+      const kind = entry.kind;
+      const one = resolveAsset({
+        entry,
+        layers: chain.layers,
+        fallbackModel: kind === undefined ? undefined : scope.fallbackModels[kind],
+        report: scope.report,
+        defaultId: options.defaultId,
+        blocked: chain.blocked,
+        text: { lexicon, neighbours: options.neighbours },
+      });
+      if (one.asset !== undefined) scope.found.assets.push(one.asset);
+      const path = chain.layers[0]?.path ?? [];
+      addClaim(scope.found, entry, one.out, { file, locate, path }, options.claimedId);
+    },
+  };
+  const kindLayers = (kind: AssetKind): Layer[] => {
+    const fileLayer = fileLayers[kind];
+    return fileLayer === undefined ? [scope.configLayers[kind]] : [fileLayer, scope.configLayers[kind]];
+  };
+  for (const entry of content.assets) resolver.resolve(entry, resolver.chain(entry, ['assets', entry.index]));
+  resolveScenes(content.scenes, { file, locate, ids: scope.found.scenes, report: scope.report }, resolver);
 }
 
 /** The asset's claim on its `out` and `id`, for the uniqueness check; a valid `out` is also an Output. */
@@ -161,12 +194,14 @@ function addClaim(
   entry: AssetEntry,
   out: string | undefined,
   where: { file: string; locate: Locate; path: DocPath },
+  /** the id a scene line defaults to; null: it defaults to one that cannot be checked (a duplicate scene's) */
+  lineId?: string | null,
 ): void {
   const { file, locate, path } = where;
   const rawId = entry.values.id;
-  const explicitId = typeof rawId === 'string';
+  const explicitId = typeof rawId === 'string' || typeof lineId === 'string';
   // an invalid id (reported already) is left out of the id check; a null one defaults to out
-  const id = explicitId ? rawId : rawId === INVALID ? undefined : out;
+  const id = typeof rawId === 'string' ? rawId : rawId === INVALID || lineId === null ? undefined : (lineId ?? out);
   if (out !== undefined) {
     const claim: Output = { out, explicitId, label: entry.label, file, locate, path };
     if (id !== undefined) claim.id = id;

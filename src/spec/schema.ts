@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { MAX_CONCURRENCY } from '../project.js';
 import { describeFound } from './describe.js';
+import { castSchema, lexiconSchema, sceneLineSchema, sceneListSchema, sceneSchema, speakerNameSchema } from './dialogue-schema.js';
 import { EXTENSION_KEYS_SCHEMA } from './extension-keys.js';
 import { isRecord } from './label.js';
 import {
@@ -43,7 +44,7 @@ function windowSchema(fields: { requests: [number, string]; intervalSeconds: [nu
     .prefault({});
 }
 
-/** One asset of `kind`: its id, `out`, model and that kind's API parameters. */
+/** One asset of `kind`: its id, `out`, model and the parameters it may set. */
 function assetSchema<K extends 'voice' | 'effect', P extends z.ZodRawShape>(kind: K, params: P, description: string) {
   return z
     .strictObject(
@@ -53,7 +54,11 @@ function assetSchema<K extends 'voice' | 'effect', P extends z.ZodRawShape>(kind
     .meta({ id: `${kind}Asset`, description: `${description} Parameters left out or null come from defaults.` });
 }
 
-export const VoiceAssetSchema = assetSchema('voice', voiceParamsShape, 'A voice line (text to speech).');
+export const VoiceAssetSchema = assetSchema(
+  'voice',
+  { speaker: unset(speakerNameSchema()), ...voiceParamsShape },
+  'A voice line (text to speech).',
+);
 export const EffectAssetSchema = assetSchema('effect', effectParamsShape, 'A sound effect.');
 
 export const AssetSchema = z.discriminatedUnion('kind', [VoiceAssetSchema, EffectAssetSchema], {
@@ -74,6 +79,16 @@ export const VoiceDefaultsSchema = z
 export const EffectDefaultsSchema = z
   .strictObject({ model: unset(modelSchema('effect')), ...effectParamsShape }, { error: mapError })
   .meta({ id: 'effectDefaults', description: 'Defaults for effect assets.' });
+
+/** Scene lines are voice assets whose `kind` may be left out. */
+export const SceneLineSchema = sceneLineSchema(VoiceAssetSchema.shape);
+
+/** A scene's own settings are what a voice default may say; so are a cast entry's. */
+export const SceneSchema = sceneSchema(SceneLineSchema, VoiceDefaultsSchema.shape);
+
+const CastSchema = castSchema(VoiceDefaultsSchema);
+const LexiconSchema = lexiconSchema();
+const SceneListSchema = sceneListSchema(SceneSchema);
 
 export const DefaultsSchema = unset(
   z
@@ -175,7 +190,10 @@ export const ConfigSchema = z
       api: ApiSchema,
       models: unset(ModelsSchema),
       defaults: DefaultsSchema,
+      cast: CastSchema,
+      lexicon: LexiconSchema,
       assets: AssetListSchema.optional(),
+      scenes: SceneListSchema,
     },
     { error: containerError('a map (the kieaudio config)') },
   )
@@ -185,10 +203,21 @@ export const ConfigSchema = z
   });
 
 export const SpecFileSchema = z
-  .strictObject({ defaults: DefaultsSchema, assets: AssetListSchema }, { error: containerError('a map with an `assets` list') })
+  .strictObject(
+    { defaults: DefaultsSchema, cast: CastSchema, lexicon: LexiconSchema, assets: AssetListSchema.optional(), scenes: SceneListSchema },
+    { error: containerError('a map with an `assets` list') },
+  )
+  // a file of scenes needs no `assets`; one with neither has most likely misspelled it
+  .refine((spec) => spec.assets !== undefined || (spec.scenes?.length ?? 0) > 0, {
+    error: 'missing required field "assets"',
+    path: ['assets'],
+    params: { code: 'E_REQUIRED' },
+  })
   .meta({
-    description: 'A kieaudio spec file: voice lines and sound effects. Top-level keys starting with x- are ignored (for YAML anchors).',
+    description:
+      'A kieaudio spec file: voice lines and sound effects, and dialogue scenes. Top-level keys starting with x- are ignored (for YAML anchors).',
     ...EXTENSION_KEYS_SCHEMA,
+    anyOf: [{ required: ['assets'] }, { required: ['scenes'] }],
   });
 
 /** A config as written, validated, with zod's defaults filled in. */
@@ -196,3 +225,6 @@ export type ConfigInput = z.output<typeof ConfigSchema>;
 export type SpecFileInput = z.output<typeof SpecFileSchema>;
 export type AssetInput = z.output<typeof AssetSchema>;
 export type DefaultsInput = NonNullable<z.output<typeof DefaultsSchema>>;
+export type SceneInput = z.output<typeof SceneSchema>;
+export type CastInput = NonNullable<z.output<typeof CastSchema>>;
+export type LexiconInput = NonNullable<z.output<typeof LexiconSchema>>;

@@ -29,6 +29,8 @@ const LockEntrySchema = z.strictObject({
   baseUrl: z.string().optional(),
   /** when the task was created (ISO): kie.ai keeps results 14 days, so older ones are not asked for */
   generatedAt: z.string().optional(),
+  /** the lexicon entries `input`'s text fields used (word → what was sent), so `plan` can name the entry that changed */
+  lexicon: z.record(z.string(), z.string()).optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -58,8 +60,15 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     a.model === b.model &&
     a.size === b.size &&
     a.taskId === b.taskId &&
-    a.placeholder === b.placeholder
+    a.placeholder === b.placeholder &&
+    sameLexicon(a.lexicon, b.lexicon)
   );
+}
+
+function sameLexicon(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const words = Object.keys(a);
+  return words.length === Object.keys(b).length && words.every((word) => a[word] === b[word]);
 }
 
 /** The whole text of the lock file (a build writes it in pieces: lock-text.ts). */

@@ -39,7 +39,10 @@ describe('committed schema files', () => {
     expect(text).toContain('\n  "$id"');
     expect(text).toContain('KIE_API_KEY');
     expect(text).toContain('0.7 to 1.2 in steps of 0.01');
-    expect(specJsonSchema()).toMatchObject({ $id: 'https://unpkg.com/kieaudio/schemas/kieaudio.spec.schema.json', required: ['assets'] });
+    expect(specJsonSchema()).toMatchObject({
+      $id: 'https://unpkg.com/kieaudio/schemas/kieaudio.spec.schema.json',
+      anyOf: [{ required: ['assets'] }, { required: ['scenes'] }],
+    });
   });
 });
 
@@ -52,6 +55,19 @@ describe('documents against the JSON Schemas', () => {
     expect(check(specJsonSchema(), await fixture('audio/sfx/forge.audio.yaml'))).toEqual([]);
     expect(check(configJsonSchema(), 'version: 1\n')).toEqual([]);
     expect(check(specJsonSchema(), 'assets:\n  - { kind: voice, out: a.mp3, voice: EkK5I93UQWFDigLMpZcX, speed: null }\n')).toEqual([]);
+    const dialogue = [
+      'cast: { captain: { voice: Charlotte, stability: 0.45 } }',
+      'lexicon: { Xyloth: ZY-loth }',
+      'scenes:',
+      '  - id: s',
+      '    continuity: none',
+      '    voice: George',
+      '    lines:',
+      '      - { speaker: captain, text: Hi, out: a.mp3 }',
+      '      - { kind: voice, id: x, text: Ho, out: b.mp3 }',
+    ].join('\n');
+    expect(check(specJsonSchema(), dialogue)).toEqual([]);
+    expect(check(configJsonSchema(), `version: 1\n${dialogue}`)).toEqual([]);
   });
 
   test('top-level x- keys (anchors) pass; text may hold tabs and line breaks', () => {
@@ -76,6 +92,11 @@ describe('documents against the JSON Schemas', () => {
     ['text with a NUL', 'assets:\n  - { kind: voice, out: a.mp3, text: "a\\0b" }\n', 'spec'],
     ['a top-level key of your own without x-', 'version: 1\nX-shared: 1\n', 'config'],
     ['an x- key below the top level', 'assets:\n  - { kind: voice, out: a.mp3, x-note: hi }\n', 'spec'],
+    ['neither assets nor scenes', 'cast: {}\n', 'spec'],
+    ['a scene line of kind effect', 'scenes:\n  - { id: s, lines: [{ kind: effect, text: x, out: a.mp3 }] }\n', 'spec'],
+    ['a scene without id', 'scenes:\n  - { lines: [] }\n', 'spec'],
+    ['continuity of another name', 'scenes:\n  - { id: s, continuity: all, lines: [] }\n', 'spec'],
+    ['speaker on an effect', 'assets:\n  - { kind: effect, speaker: a, out: a.mp3 }\n', 'spec'],
   ] as const)('%s is rejected', (_, yaml, which) => {
     const schema = which === 'config' ? configJsonSchema() : specJsonSchema();
     expect(check(schema, yaml).length).toBeGreaterThan(0);

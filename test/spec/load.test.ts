@@ -168,8 +168,8 @@ describe('loadProject', () => {
     expect(diagnostics.map(where)).toEqual([
       'audio/a.yaml:2:53 E_RANGE [a.mp3] stability',
       'audio/a.yaml:3:35 E_OUT_ESCAPES [../x.mp3] out',
-      'audio/b.yaml:1:1 E_REQUIRED assets',
       'audio/b.yaml:1:1 E_UNKNOWN_KEY junk',
+      'audio/b.yaml:1:1 E_REQUIRED assets',
       'kieaudio.config.yaml:5:14 E_RANGE concurrency',
       'kieaudio.config.yaml:6:31 E_RANGE api.rateLimit.requests',
     ]);

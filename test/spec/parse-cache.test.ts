@@ -28,6 +28,10 @@ const SPECS: Record<string, string> = {
   'a bad extension': 'assets:\n  - kind: effect\n    text: boom\n    output_format: pcm_16000\n    out: e.mp3\n',
   'broken YAML': 'assets:\n  - kind: voice\n    text: "unterminated\n    out: y.mp3\n',
   'a YAML warning': 'assets:\n  - kind: voice\n    text: !shout hi\n    out: w.mp3\n',
+  scenes:
+    'lexicon: { Xyloth: ZY-loth }\nscenes:\n  - id: s\n    lines:\n      - text: Xyloth\n        out: s1.mp3\n      - { text: two, out: s2.mp3 }\n  - id: t\n    lines:\n      -   { text: three, out: t1.mp3 }\n',
+  'a bad scene line':
+    'scenes:\n  - id: u\n    lines:\n      - { kind: effect, text: x, out: u1.mp3 }\n      - { text: y, out: u2.mp3, stability: 9 }\n',
 };
 
 type Outcome = { project: Project } | { diagnostics: unknown };

@@ -84,7 +84,7 @@ describe('valid files', () => {
       ].join('\n'),
     );
     expect(result.diagnostics).toEqual([]);
-    expect(result.spec?.assets[1]).toEqual({ kind: 'voice', out: 'guard/b.mp3', voice: 'Roger', text: 'Move along' });
+    expect(result.spec?.assets?.[1]).toEqual({ kind: 'voice', out: 'guard/b.mp3', voice: 'Roger', text: 'Move along' });
   });
 });
 
@@ -387,7 +387,7 @@ describe('YAML itself', () => {
   test('unresolved tags are warnings; the value is still checked', () => {
     const result = spec('assets:\n  - { kind: voice, out: !weird a.mp3 }\n');
     expect(result.diagnostics.map((d) => [d.code, d.severity])).toEqual([['W_YAML', 'warning']]);
-    expect(result.spec?.assets[0]?.out).toBe('a.mp3');
+    expect(result.spec?.assets?.[0]?.out).toBe('a.mp3');
   });
 });
 
