@@ -18,7 +18,7 @@ describe('lock writer', () => {
     expect(lockWriteDelay(200, 500)).toBe(10_000);
   });
 
-  it('after a burst of changes, the file holds every set and delete, in the lock's own text', async ({ onTestFinished }) => {
+  it('after a burst of changes, the file holds every set and delete, as the lock text serializes them', async ({ onTestFinished }) => {
     const dir = await createTempDir(onTestFinished);
     const path = join(dir, 'kieaudio.lock');
     const writer = createLockWriter(path, emptyLockFile(), undefined);
