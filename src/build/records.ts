@@ -33,6 +33,8 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     ...(content.taskId && content.baseUrl ? { baseUrl: content.baseUrl } : {}),
     ...(content.taskId && content.generatedAt ? { generatedAt: content.generatedAt } : {}),
     ...(content.placeholder ? { placeholder: true as const } : {}),
+    // a pin stays only on its own take's audio: anything else installed at `out` releases it
+    ...(item.pin !== undefined && item.pin.contentHash === content.contentHash ? { pinned: item.pin.take } : {}),
   };
 }
 

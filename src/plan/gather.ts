@@ -87,9 +87,13 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
     journal: c.journal.resumable.get(hash),
     unanswered: c.journal.unanswered.get(hash),
   };
+  // a pin holds while the spec is the one it was made for
+  if (entry?.pinned !== undefined && entry.specHash === hash) facts.pin = { take: entry.pinned, contentHash: entry.contentHash };
   if (upToDate) return facts;
   c.lockResults ??= lockEntriesBySpec(lock);
-  const known = c.lockResults.get(hash) ?? [];
+  const pin = facts.pin;
+  // another output of the spec may hold another take: only the pinned take's task is asked for again
+  const known = (c.lockResults.get(hash) ?? []).filter((r) => pin === undefined || r.entry.contentHash === pin.contentHash);
   facts.cached = await cache.lookup(hash);
   if (facts.cached === undefined && cache.isDamaged(hash)) {
     let repair = c.repairs.get(hash);
@@ -99,6 +103,11 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
     }
     facts.cacheRepair = await repair;
     if (facts.cacheRepair.kind === 'rebuild') facts.cached = facts.cacheRepair.record;
+  }
+  if (pin) {
+    const kept = await c.store.takes.locate(hash, { n: pin.take, contentHash: pin.contentHash });
+    facts.cached = kept?.record;
+    if (kept && kept.key !== hash) facts.cacheKey = kept.key;
   }
   if (!c.api.offline) facts.lockTask = lockTaskFor(known, asset.out, { baseUrl: c.api.baseUrl, now: c.now });
   return facts;

@@ -29,6 +29,12 @@ const LockEntrySchema = z.strictObject({
   baseUrl: z.string().optional(),
   /** when the task was created (ISO): kie.ai keeps results 14 days, so older ones are not asked for */
   generatedAt: z.string().optional(),
+  /**
+   * `kieaudio pin`: the take (numbered per spec hash, store/takes.ts) whose audio this entry
+   * records; builds keep it while the spec is unchanged. Take numbers are the local cache's: the
+   * audio itself is named by `contentHash`.
+   */
+  pinned: z.number().int().positive().optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -58,7 +64,8 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     a.model === b.model &&
     a.size === b.size &&
     a.taskId === b.taskId &&
-    a.placeholder === b.placeholder
+    a.placeholder === b.placeholder &&
+    a.pinned === b.pinned
   );
 }
 

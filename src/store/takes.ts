@@ -1,0 +1,211 @@
+/**
+ * Takes: every paid generation of a spec hash, numbered from 1 (the oldest), so that a line can be
+ * re-rolled (`--regenerate`) without losing the take everyone liked, and pinned (`kieaudio pin`).
+ * The cache's main entry for a spec hash holds one take, normally the newest. Before anything
+ * replaces it, it is kept under a key of its own, `takeKey(spec, n)`: an ordinary cache entry,
+ * restored, verified and pruned by the cache's own code, with every file the cache keeps beside
+ * an entry (`<key>.*`: its data, its record, whatever other features attach) linked along. The
+ * index `<cacheDir>/takes/<aa>/<spec>.json` lists what is known of each take; it is local state
+ * like the cache, and rebuilt from the kept entries' records if it is lost.
+ */
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { KieaudioError, messageOf } from '../errors.js';
+import { isTempName, releaseTemp, tempPathFor, writeFileAtomic } from './atomic-write.js';
+import type { CacheRecord, ContentCache } from './content-cache.js';
+import type { LockEntry } from './lock-file.js';
+import { sha256Hex } from './sha256.js';
+
+const TakeSchema = z.object({
+  n: z.number().int().positive(),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  taskId: z.string().optional(),
+  baseUrl: z.string().optional(),
+  /** when the task was created (ISO) */
+  generatedAt: z.string().optional(),
+  /** what the API said the task consumed, when it said */
+  credits: z.number().optional(),
+  /** an --offline placeholder (known from the lock only: placeholders never enter the cache) */
+  placeholder: z.literal(true).optional(),
+});
+
+const TakeIndexSchema = z.object({ v: z.literal(1), takes: z.array(TakeSchema) });
+
+export type Take = z.infer<typeof TakeSchema>;
+export type NewTake = Omit<Take, 'n'>;
+
+/** Where a take's audio is in the cache now. */
+export interface TakeLocation {
+  key: string;
+  record: CacheRecord;
+}
+
+export interface TakeStore {
+  /** The takes recorded for `specHash`, oldest first. */
+  list(specHash: string): Promise<Take[]>;
+  /** Records a take, or what is new about the take with the same content; returns it with its number. */
+  record(specHash: string, take: NewTake): Promise<Take>;
+  /** Keeps the cache's main entry for `specHash` as its take, before something replaces it. */
+  keepCurrent(specHash: string): Promise<void>;
+  /** Which cache entry holds the take's audio, with its data file there; undefined when none does. */
+  locate(specHash: string, take: Pick<Take, 'n' | 'contentHash'>): Promise<TakeLocation | undefined>;
+  /** The cache keys of `specHash`'s kept takes, for pruning. */
+  keys(specHash: string): Promise<string[]>;
+  /** Forgets `specHash`'s takes (its index; kept entries are pruned like any cache entry). */
+  forget(specHash: string): Promise<void>;
+}
+
+/** The cache key a spec's take `n` is kept under once it is no longer the main entry. */
+export function takeKey(specHash: string, n: number): string {
+  return sha256Hex(`kieaudio-take\0${specHash}\0${n}`);
+}
+
+/** A take as the cache record of its audio describes it. */
+export function takeOfRecord(record: CacheRecord): NewTake {
+  const { contentHash, size, taskId, baseUrl, generatedAt } = record;
+  return { contentHash, size, ...defined({ taskId, baseUrl, generatedAt }) };
+}
+
+/** A take as a lock entry describes the result it records. */
+export function takeOfLockEntry(entry: LockEntry): NewTake {
+  const { contentHash, size, taskId, baseUrl, generatedAt, placeholder } = entry;
+  return { contentHash, size, ...defined({ taskId, baseUrl, generatedAt, placeholder }) };
+}
+
+export function createTakeStore(cache: ContentCache): TakeStore {
+  const indexes = new Map<string, Take[]>();
+  const indexPath = (specHash: string) => join(cache.dir, 'takes', specHash.slice(0, 2), `${specHash}.json`);
+  const list = async (specHash: string): Promise<Take[]> => {
+    let takes = indexes.get(specHash);
+    if (takes === undefined) {
+      takes = (await readIndex(indexPath(specHash))) ?? (await rebuildIndex(cache, specHash));
+      indexes.set(specHash, takes);
+    }
+    return takes;
+  };
+  const record = async (specHash: string, take: NewTake): Promise<Take> => {
+    const takes = await list(specHash);
+    const same = takes.find((t) => t.contentHash === take.contentHash);
+    const merged: Take = same ? { ...same, ...defined(take), n: same.n } : { n: await nextNumber(cache, specHash, takes), ...take };
+    if (same && JSON.stringify(merged) === JSON.stringify(same)) return same;
+    const next = same ? takes.map((t) => (t === same ? merged : t)) : [...takes, merged];
+    const path = indexPath(specHash);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, `${JSON.stringify({ v: 1, takes: next })}\n`);
+    indexes.set(specHash, next);
+    return merged;
+  };
+  const locate = async (specHash: string, take: Pick<Take, 'n' | 'contentHash'>): Promise<TakeLocation | undefined> => {
+    for (const key of [specHash, takeKey(specHash, take.n)]) {
+      const found = await cache.lookup(key);
+      if (found?.contentHash === take.contentHash && (await exists(cache.dataPath(key)))) return { key, record: found };
+    }
+    return undefined;
+  };
+  return {
+    list,
+    record,
+    locate,
+    async keepCurrent(specHash) {
+      const main = await cache.lookup(specHash);
+      if (main === undefined) return;
+      const take = await record(specHash, takeOfRecord(main));
+      const key = takeKey(specHash, take.n);
+      if ((await readRecordHash(cache.recordPath(key))) === main.contentHash) return;
+      await linkEntry(cache, specHash, key);
+    },
+    keys: async (specHash) => (await list(specHash)).map((t) => takeKey(specHash, t.n)),
+    async forget(specHash) {
+      indexes.delete(specHash);
+      await rm(indexPath(specHash), { force: true });
+    },
+  };
+}
+
+/** The index, or undefined when there is none or it cannot be read as one (then rebuilt). */
+async function readIndex(path: string): Promise<Take[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new KieaudioError('E_IO', `cannot read the take index ${path}: ${messageOf(error)}`, { cause: error });
+  }
+  try {
+    const parsed = TakeIndexSchema.safeParse(JSON.parse(text));
+    return parsed.success ? [...parsed.data.takes].sort((a, b) => a.n - b.n) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The takes the cache still keeps under their own keys, from their records (credits are not in them). */
+async function rebuildIndex(cache: ContentCache, specHash: string): Promise<Take[]> {
+  const takes: Take[] = [];
+  for (let n = 1; ; n++) {
+    const kept = await readRecord(cache.recordPath(takeKey(specHash, n)));
+    if (kept === undefined) return takes;
+    takes.push({ n, ...kept });
+  }
+}
+
+/** The number a new take gets: after every take recorded, and after any kept entry an index lost. */
+async function nextNumber(cache: ContentCache, specHash: string, takes: readonly Take[]): Promise<number> {
+  let n = takes.reduce((max, t) => Math.max(max, t.n), 0) + 1;
+  while ((await readRecordHash(cache.recordPath(takeKey(specHash, n)))) !== undefined) n++;
+  return n;
+}
+
+async function readRecord(path: string): Promise<NewTake | undefined> {
+  try {
+    const json = JSON.parse(await readFile(path, 'utf8')) as Partial<CacheRecord>;
+    if (typeof json.contentHash !== 'string' || typeof json.size !== 'number') return undefined;
+    return takeOfRecord(json as CacheRecord);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readRecordHash(path: string): Promise<string | undefined> {
+  return (await readRecord(path))?.contentHash;
+}
+
+/**
+ * Links every file of the cache entry `from` (`<from>.*`) under the key `to`, each atomically, the
+ * record last: a link where the file system allows one (no copy of the audio), a copy otherwise.
+ * Whatever replaces `from`'s files later renames new ones into place, so the links keep the old.
+ */
+async function linkEntry(cache: ContentCache, from: string, to: string): Promise<void> {
+  const fromDir = dirname(cache.dataPath(from));
+  const toDir = dirname(cache.dataPath(to));
+  const record = cache.recordPath(from);
+  const names = (await readdir(fromDir)).filter((name) => name.startsWith(`${from}.`) && !isTempName(name));
+  const files = names.map((name) => join(fromDir, name)).sort((a, b) => Number(a === record) - Number(b === record));
+  await mkdir(toDir, { recursive: true });
+  for (const file of files) {
+    const dest = join(toDir, `${to}${file.slice(fromDir.length + 1 + from.length)}`);
+    const temp = tempPathFor(dest);
+    try {
+      await link(file, temp).catch(() => copyFile(file, temp));
+      await rename(temp, dest);
+    } finally {
+      releaseTemp(temp);
+      await rm(temp, { force: true });
+    }
+  }
+  cache.forget(to);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** `fields` without its undefined values. */
+function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
