@@ -79,12 +79,14 @@ function readFlags(command: CommandName, args: string[]): Invocation {
   const spec: Command = COMMANDS[command];
   const names = spec.args ?? [];
   try {
-    const { values, positionals } = parseArgs({ args, options: asConfig(options), allowPositionals: names.length > 0, strict: true });
-    if (positionals.length !== names.length) {
+    const parsed = parseArgs({ args, options: asConfig(options), allowPositionals: names.length > 0, strict: true });
+    const values = parsed.values as ParsedFlags;
+    const { positionals } = parsed;
+    if (positionals.length !== names.length && values.help !== true) {
       const found = positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ');
       return usage(`expected ${names.join(' ')}, found ${found}`);
     }
-    return { kind: 'run', command, flags: { ...(values as ParsedFlags), ...(names.length > 0 ? { args: positionals } : {}) } };
+    return { kind: 'run', command, flags: { ...values, ...(names.length > 0 ? { args: positionals } : {}) } };
   } catch (error) {
     return usage((error as Error).message);
   }
