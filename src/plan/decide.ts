@@ -31,7 +31,10 @@ export interface AssetFacts {
   unanswered?: UnansweredCreate | undefined;
   /** `kieaudio pin`: the lock pins a take of this very spec; `cached` is then that take's record */
   pin?: Pin | undefined;
-  /** the cache entry `cached` describes, when it is not the main one (a pinned take kept under its own key) */
+  /**
+   * the cache entry `cached` describes, when it is not the main one: a pinned take, or the earlier
+   * take a file at `out` that the lock does not record holds, kept under its own key
+   */
   cacheKey?: string | undefined;
 }
 
@@ -81,7 +84,7 @@ export type Action =
   /** nothing to do */
   | { type: 'up-to-date' }
   /** the file at `out` already holds the cached result for this spec: only the lock is updated */
-  | { type: 'adopt'; contentHash: string; size: number }
+  | { type: 'adopt'; contentHash: string; size: number; key?: string }
   /** copy a result kieaudio already has; no API call */
   | { type: 'restore'; source: RestoreSource }
   /**
@@ -120,6 +123,7 @@ export interface PlannedAsset {
 /** The cache entry a restore of `item` copies: the spec's main entry unless the plan names another. */
 export function cacheKeyOf(item: PlannedAsset): string {
   const { action } = item;
+  if (action.type === 'adopt') return action.key ?? item.specHash;
   return (action.type === 'restore' && action.source.kind === 'cache' ? action.source.key : undefined) ?? item.specHash;
 }
 
@@ -219,7 +223,7 @@ function planForeignFile(
   if (f.cached && output.contentHash === f.cached.contentHash && !options.regenerate) {
     const rebuilt = f.cacheRepair?.kind === 'rebuild' ? ' (cache record damaged, rebuilt from the audio)' : '';
     return {
-      action: { type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size },
+      action: { type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size, ...(f.cacheKey ? { key: f.cacheKey } : {}) },
       reason: `output matches the cache${rebuilt}`,
     };
   }

@@ -128,6 +128,31 @@ describe('pin', () => {
     expect(totalRequests(sim)).toBe(requests);
   });
 
+  it('a pinned take gone from the cache and from out is fetched again from the API (free), not replaced by the newest', async () => {
+    const { dir, sim, env, out, made, readLock } = await threeTakes();
+    const { specHash } = await pin({ cwd: dir, env: {}, id: 'hero.greet', take: 1 }).then(() =>
+      takes({ cwd: dir, env: {}, id: 'hero.greet' }),
+    );
+    const pinnedLock = await readLock();
+    const cache = createContentCache(join(dir, '.kieaudio/cache'));
+    await rm(cache.dataPath(takeKey(specHash, 1)));
+    await rm(out);
+    const created = sim.stats().tasksCreated;
+    const result = await runBuild(dir, env);
+    expect(result.summary).toMatchObject({ recovered: 1, generated: 0, failed: 0, creditsUsed: 0 });
+    expect(result.events.find((e) => e.type === 'generated')).toMatchObject({ taskId: made[0]?.taskId, origin: 'recovered' });
+    expect(sim.stats().tasksCreated).toBe(created);
+    expect(await readFile(out)).toEqual(made[0]?.bytes);
+    expect(await readLock()).toBe(pinnedLock);
+    // the newest take, which the recovered one replaced as the cache's main entry, is kept
+    const list = (await takes({ cwd: dir, env: {}, id: 'hero.greet' })).takes;
+    expect(list.map((t) => [t.n, t.current, t.pinned, t.missing])).toEqual([
+      [1, true, true, false],
+      [2, false, false, false],
+      [3, false, false, false],
+    ]);
+  });
+
   it('of a take that does not exist is a usage error listing the takes', async () => {
     const { dir, readLock } = await threeTakes();
     const lock = await readLock();
@@ -203,6 +228,23 @@ describe('unpin', () => {
     // nothing pinned: says so, changes nothing
     expect(await unpin({ cwd: dir, env: {}, id: 'hero.greet' })).toEqual({ asset: 'hero.greet', out: 'hero/greet.mp3', take: 3 });
     expect(await readLock()).toBe(lock);
+  });
+});
+
+describe('a build without the lock', () => {
+  it('adopts an output that holds an earlier take, as it adopts the newest: no API call, nothing overwritten', async () => {
+    const { dir, sim, env, out, made, entry } = await threeTakes();
+    await pin({ cwd: dir, env: {}, id: 'hero.greet', take: 2 });
+    await rm(join(dir, 'kieaudio.lock'));
+    const requests = totalRequests(sim);
+    const result = await runBuild(dir, env);
+    const adopted = result.events.flatMap((e) => (e.type === 'adopted' ? [e.asset] : []));
+    expect(adopted.sort()).toEqual(['hero.bye', 'hero.greet']);
+    expect(totalRequests(sim)).toBe(requests);
+    expect(await readFile(out)).toEqual(made[1]?.bytes);
+    // the lock names the take's own task; the pin itself was in the lock that was lost
+    expect(await entry()).toMatchObject({ taskId: made[1]?.taskId });
+    expect((await entry())?.pinned).toBeUndefined();
   });
 });
 
