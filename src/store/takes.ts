@@ -141,14 +141,21 @@ async function readIndex(path: string): Promise<Take[] | undefined> {
   }
 }
 
+/** How many numbers in a row without a kept entry end the search for more (one may have been dropped as damaged). */
+const REBUILD_GAP = 3;
+
 /** The takes the cache still keeps under their own keys, from their records (credits are not in them). */
 async function rebuildIndex(cache: ContentCache, specHash: string): Promise<Take[]> {
   const takes: Take[] = [];
-  for (let n = 1; ; n++) {
+  for (let n = 1, misses = 0; misses < REBUILD_GAP; n++) {
     const kept = await readRecord(cache.recordPath(takeKey(specHash, n)));
-    if (kept === undefined) return takes;
-    takes.push({ n, ...kept });
+    if (kept === undefined) misses++;
+    else {
+      misses = 0;
+      takes.push({ n, ...kept });
+    }
   }
+  return takes;
 }
 
 /** The number a new take gets: after every take recorded, and after any kept entry an index lost. */
