@@ -193,7 +193,7 @@ function planAsset(
   const placeholderStale = entry?.placeholder === true && !options.offline;
 
   if (ours && entry.specHash === f.specHash && !placeholderStale && !options.regenerate) {
-    return plan({ type: 'up-to-date' }, 'up to date');
+    return plan({ type: 'up-to-date' }, f.pin ? `up to date, pinned take ${f.pin.take}` : 'up to date');
   }
 
   if (output.exists && !ours) {

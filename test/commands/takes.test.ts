@@ -116,6 +116,10 @@ describe('pin', () => {
     const requests = totalRequests(sim);
     const rebuild = await runBuild(dir, env);
     expect(rebuild.summary).toMatchObject({ upToDate: 2, generated: 0, restored: 0 });
+    expect(rebuild.events.find((e) => e.type === 'planned' && e.asset === 'hero.greet')).toMatchObject({
+      action: 'up-to-date',
+      reason: 'up to date, pinned take 1',
+    });
     expect(await readLock()).toBe(pinnedLock);
 
     await rm(out);
