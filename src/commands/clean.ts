@@ -106,7 +106,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
     // takes of other specs are pruned with them, their index too.
     const cached = await store.cache.list();
     for (const hash of [...used]) for (const key of await store.takes.keys(hash)) used.add(key);
-    for (const hash of cached) if (!used.has(hash) && !options.dryRun) await store.takes.forget(hash);
+    for (const hash of await store.takes.indexed()) if (!used.has(hash) && !options.dryRun) await store.takes.forget(hash);
     const shards = new Set<string>();
     for (const hash of cached) {
       if (used.has(hash)) continue;

@@ -55,6 +55,8 @@ export interface TakeStore {
   keys(specHash: string): Promise<string[]>;
   /** Forgets `specHash`'s takes (its index; kept entries are pruned like any cache entry). */
   forget(specHash: string): Promise<void>;
+  /** Every spec hash that has a take index. */
+  indexed(): Promise<string[]>;
 }
 
 /** The cache key a spec's take `n` is kept under once it is no longer the main entry. */
@@ -121,7 +123,20 @@ export function createTakeStore(cache: ContentCache): TakeStore {
       indexes.delete(specHash);
       await rm(indexPath(specHash), { force: true });
     },
+    indexed: () => listIndexed(join(cache.dir, 'takes')),
   };
+}
+
+async function listIndexed(dir: string): Promise<string[]> {
+  const hashes: string[] = [];
+  for (const shard of await readdir(dir).catch(() => [])) {
+    if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+    for (const name of await readdir(join(dir, shard)).catch(() => [])) {
+      const match = /^([0-9a-f]{64})\.json$/.exec(name);
+      if (match?.[1]) hashes.push(match[1]);
+    }
+  }
+  return hashes.sort();
 }
 
 /** The index, or undefined when there is none or it cannot be read as one (then rebuilt). */

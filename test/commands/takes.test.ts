@@ -257,8 +257,10 @@ describe('clean --cache', () => {
     const { dir, env, out, made } = await threeTakes();
     await pin({ cwd: dir, env: {}, id: 'hero.greet', take: 2 });
     expect((await clean({ cwd: dir, env: {}, cache: true })).cacheEntriesRemoved).toBe(0);
-    const list = (await takes({ cwd: dir, env: {}, id: 'hero.greet' })).takes;
+    const { specHash, takes: list } = await takes({ cwd: dir, env: {}, id: 'hero.greet' });
     expect(list.map((t) => t.missing)).toEqual([false, false, false]);
+    const index = join(dir, '.kieaudio/cache/takes', specHash.slice(0, 2), `${specHash}.json`);
+    expect(JSON.parse(await readFile(index, 'utf8'))).toMatchObject({ v: 1 });
     await rm(out);
     await runBuild(dir, env);
     expect(await readFile(out)).toEqual(made[1]?.bytes);
@@ -267,6 +269,7 @@ describe('clean --cache', () => {
     await writeFile(join(dir, 'audio/x.audio.yaml'), SPEC.replace('Well met.', 'Hail.'));
     await runBuild(dir, env);
     expect((await clean({ cwd: dir, env: {}, cache: true })).cacheEntriesRemoved).toBe(3);
+    await expect(readFile(index, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
     await writeFile(join(dir, 'audio/x.audio.yaml'), SPEC);
     const back = await takes({ cwd: dir, env: {}, id: 'hero.greet' });
     expect(back.takes).toEqual([]);
