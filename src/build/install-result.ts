@@ -38,7 +38,7 @@ export async function installResult(
   if (ctx.offline) await ctx.outFolders.prepare(dest, true);
   // The take the cache holds for this spec (an earlier --regenerate's, or the newer take a pinned
   // one recovered from the API replaces) is kept, not overwritten: store/takes.ts.
-  else await ctx.store.takes.keepCurrent(item.specHash);
+  else await ctx.store.takes.keepCurrent(item.specHash, { file: dest, entry: ctx.lockWriter.lock.assets[asset.out], signal: ctx.signal });
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
   const { bytes, sha256 } = await download(ctx, item, url, target);
 

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { KieaudioError, messageOf } from '../errors.js';
 import { isTempName, releaseTemp, tempPathFor, writeFileAtomic } from './atomic-write.js';
 import type { CacheRecord, ContentCache } from './content-cache.js';
+import { copyVerified } from './copy-verified.js';
 import type { LockEntry } from './lock-file.js';
 import { sha256Hex } from './sha256.js';
 
@@ -36,6 +37,14 @@ const TakeIndexSchema = z.object({ v: z.literal(1), takes: z.array(TakeSchema) }
 export type Take = z.infer<typeof TakeSchema>;
 export type NewTake = Omit<Take, 'n'>;
 
+/** An output file and the lock entry that records what it holds. */
+export interface InstalledResult {
+  file: string;
+  /** what the lock records of the file, if anything */
+  entry: LockEntry | undefined;
+  signal?: AbortSignal | undefined;
+}
+
 /** Where a take's audio is in the cache now. */
 export interface TakeLocation {
   key: string;
@@ -47,8 +56,12 @@ export interface TakeStore {
   list(specHash: string): Promise<Take[]>;
   /** Records a take, or what is new about the take with the same content; returns it with its number. */
   record(specHash: string, take: NewTake): Promise<Take>;
-  /** Keeps the cache's main entry for `specHash` as its take, before something replaces it. */
-  keepCurrent(specHash: string): Promise<void>;
+  /**
+   * Keeps the cache's main entry for `specHash` as its take, before something replaces it. With no
+   * main entry (a fresh clone, a cleared cache), keeps `installed` instead: the output file the
+   * lock entry records, when it still holds that result.
+   */
+  keepCurrent(specHash: string, installed?: InstalledResult): Promise<void>;
   /** Which cache entry holds the take's audio, with its data file there; undefined when none does. */
   locate(specHash: string, take: Pick<Take, 'n' | 'contentHash'>): Promise<TakeLocation | undefined>;
   /** The cache keys of `specHash`'s kept takes, for pruning. */
@@ -110,9 +123,15 @@ export function createTakeStore(cache: ContentCache): TakeStore {
     list,
     record,
     locate,
-    async keepCurrent(specHash) {
+    async keepCurrent(specHash, installed) {
       const main = await cache.lookup(specHash);
-      if (main === undefined) return;
+      if (main === undefined) {
+        const { entry } = installed ?? {};
+        if (installed && entry?.specHash === specHash && !entry.placeholder) {
+          await keepFile(cache, specHash, installed, await record(specHash, takeOfLockEntry(entry)));
+        }
+        return;
+      }
       const take = await record(specHash, takeOfRecord(main));
       const key = takeKey(specHash, take.n);
       if ((await readRecordHash(cache.recordPath(key))) === main.contentHash) return;
@@ -137,6 +156,25 @@ async function listIndexed(dir: string): Promise<string[]> {
     }
   }
   return hashes.sort();
+}
+
+/**
+ * Copies an installed output under the take's own key, verified against its lock entry: a file
+ * edited since is not kept (the take is then listed as missing, as the lock still names it).
+ */
+async function keepFile(cache: ContentCache, specHash: string, installed: InstalledResult, take: Take): Promise<void> {
+  const key = takeKey(specHash, take.n);
+  if ((await readRecordHash(cache.recordPath(key))) === take.contentHash) return;
+  await mkdir(dirname(cache.dataPath(key)), { recursive: true });
+  const { entry } = installed;
+  if (entry === undefined) return;
+  const size = await copyVerified(installed.file, cache.dataPath(key), entry.contentHash, installed.signal).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (size === undefined) return;
+  const { taskId, baseUrl, generatedAt } = entry;
+  await cache.commit(key, { contentHash: entry.contentHash, size, model: entry.model, ...defined({ taskId, baseUrl, generatedAt }) });
 }
 
 /** The index, or undefined when there is none or it cannot be read as one (then rebuilt). */

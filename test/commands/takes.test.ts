@@ -235,6 +235,22 @@ describe('unpin', () => {
   });
 });
 
+describe('--regenerate without a cache', () => {
+  it('keeps the take at out that the lock records (a fresh clone): it can be pinned back', async () => {
+    const { dir, env, out, made } = await threeTakes();
+    await rm(join(dir, '.kieaudio/cache'), { recursive: true });
+    await runBuild(dir, env, { regenerate: true, only: ['hero.greet'] });
+    const list = (await takes({ cwd: dir, env: {}, id: 'hero.greet' })).takes;
+    // the index went with the cache: take 3 (the committed output) is take 1 of this cache
+    expect(list.map((t) => [t.n, t.taskId === made[2]?.taskId, t.current, t.missing])).toEqual([
+      [1, true, false, false],
+      [2, false, true, false],
+    ]);
+    await pin({ cwd: dir, env: {}, id: 'hero.greet', take: 1 });
+    expect(await readFile(out)).toEqual(made[2]?.bytes);
+  });
+});
+
 describe('a build without the lock', () => {
   it('adopts an output that holds an earlier take, as it adopts the newest: no API call, nothing overwritten', async () => {
     const { dir, sim, env, out, made, entry } = await threeTakes();
