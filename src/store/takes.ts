@@ -8,13 +8,14 @@
  * index `<cacheDir>/takes/<aa>/<spec>.json` lists what is known of each take; it is local state
  * like the cache, and rebuilt from the kept entries' records if it is lost.
  */
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { KieaudioError, messageOf } from '../errors.js';
-import { isTempName, releaseTemp, tempPathFor, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 import type { CacheRecord, ContentCache } from './content-cache.js';
 import { copyVerified } from './copy-verified.js';
+import { linkEntry } from './link-entry.js';
 import type { LockEntry } from './lock-file.js';
 import { sha256Hex } from './sha256.js';
 
@@ -89,61 +90,77 @@ export function takeOfLockEntry(entry: LockEntry): NewTake {
   return { contentHash, size, ...defined({ taskId, baseUrl, generatedAt, placeholder }) };
 }
 
+/** What the store's functions share: the cache, and each spec's index as last read or written. */
+interface TakeState {
+  cache: ContentCache;
+  indexes: Map<string, Take[]>;
+}
+
 export function createTakeStore(cache: ContentCache): TakeStore {
-  const indexes = new Map<string, Take[]>();
-  const indexPath = (specHash: string) => join(cache.dir, 'takes', specHash.slice(0, 2), `${specHash}.json`);
-  const list = async (specHash: string): Promise<Take[]> => {
-    let takes = indexes.get(specHash);
-    if (takes === undefined) {
-      takes = (await readIndex(indexPath(specHash))) ?? (await rebuildIndex(cache, specHash));
-      indexes.set(specHash, takes);
-    }
-    return takes;
-  };
-  const record = async (specHash: string, take: NewTake): Promise<Take> => {
-    const takes = await list(specHash);
-    const same = takes.find((t) => t.contentHash === take.contentHash);
-    const merged: Take = same ? { ...same, ...defined(take), n: same.n } : { n: await nextNumber(cache, specHash, takes), ...take };
-    if (same && JSON.stringify(merged) === JSON.stringify(same)) return same;
-    const next = same ? takes.map((t) => (t === same ? merged : t)) : [...takes, merged];
-    const path = indexPath(specHash);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, `${JSON.stringify({ v: 1, takes: next })}\n`);
-    indexes.set(specHash, next);
-    return merged;
-  };
-  const locate = async (specHash: string, take: Pick<Take, 'n' | 'contentHash'>): Promise<TakeLocation | undefined> => {
-    for (const key of [specHash, takeKey(specHash, take.n)]) {
-      const found = await cache.lookup(key);
-      if (found?.contentHash === take.contentHash && (await exists(cache.dataPath(key)))) return { key, record: found };
-    }
-    return undefined;
-  };
+  const state: TakeState = { cache, indexes: new Map() };
   return {
-    list,
-    record,
-    locate,
-    async keepCurrent(specHash, installed) {
-      const main = await cache.lookup(specHash);
-      if (main === undefined) {
-        const { entry } = installed ?? {};
-        if (installed && entry?.specHash === specHash && !entry.placeholder) {
-          await keepFile(cache, specHash, installed, await record(specHash, takeOfLockEntry(entry)));
-        }
-        return;
-      }
-      const take = await record(specHash, takeOfRecord(main));
-      const key = takeKey(specHash, take.n);
-      if ((await readRecordHash(cache.recordPath(key))) === main.contentHash) return;
-      await linkEntry(cache, specHash, key);
-    },
-    keys: async (specHash) => (await list(specHash)).map((t) => takeKey(specHash, t.n)),
+    list: (specHash) => listTakes(state, specHash),
+    record: (specHash, take) => recordTake(state, specHash, take),
+    locate: (specHash, take) => locateTake(state, specHash, take),
+    keepCurrent: (specHash, installed) => keepCurrent(state, specHash, installed),
+    keys: async (specHash) => (await listTakes(state, specHash)).map((t) => takeKey(specHash, t.n)),
     async forget(specHash) {
-      indexes.delete(specHash);
-      await rm(indexPath(specHash), { force: true });
+      state.indexes.delete(specHash);
+      await rm(indexPath(state, specHash), { force: true });
     },
     indexed: () => listIndexed(join(cache.dir, 'takes')),
   };
+}
+
+function indexPath(state: TakeState, specHash: string): string {
+  return join(state.cache.dir, 'takes', specHash.slice(0, 2), `${specHash}.json`);
+}
+
+async function listTakes(state: TakeState, specHash: string): Promise<Take[]> {
+  let takes = state.indexes.get(specHash);
+  if (takes === undefined) {
+    takes = (await readIndex(indexPath(state, specHash))) ?? (await rebuildIndex(state.cache, specHash));
+    state.indexes.set(specHash, takes);
+  }
+  return takes;
+}
+
+async function recordTake(state: TakeState, specHash: string, take: NewTake): Promise<Take> {
+  const takes = await listTakes(state, specHash);
+  const same = takes.find((t) => t.contentHash === take.contentHash);
+  const merged: Take = same ? { ...same, ...defined(take), n: same.n } : { n: await nextNumber(state.cache, specHash, takes), ...take };
+  if (same && JSON.stringify(merged) === JSON.stringify(same)) return same;
+  const next = same ? takes.map((t) => (t === same ? merged : t)) : [...takes, merged];
+  const path = indexPath(state, specHash);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify({ v: 1, takes: next })}\n`);
+  state.indexes.set(specHash, next);
+  return merged;
+}
+
+async function locateTake(state: TakeState, specHash: string, take: Pick<Take, 'n' | 'contentHash'>): Promise<TakeLocation | undefined> {
+  const { cache } = state;
+  for (const key of [specHash, takeKey(specHash, take.n)]) {
+    const found = await cache.lookup(key);
+    if (found?.contentHash === take.contentHash && (await exists(cache.dataPath(key)))) return { key, record: found };
+  }
+  return undefined;
+}
+
+async function keepCurrent(state: TakeState, specHash: string, installed: InstalledResult | undefined): Promise<void> {
+  const { cache } = state;
+  const main = await cache.lookup(specHash);
+  if (main === undefined) {
+    const entry = installed?.entry;
+    if (installed && entry?.specHash === specHash && !entry.placeholder) {
+      await keepFile(cache, specHash, installed, await recordTake(state, specHash, takeOfLockEntry(entry)));
+    }
+    return;
+  }
+  const take = await recordTake(state, specHash, takeOfRecord(main));
+  const key = takeKey(specHash, take.n);
+  if ((await readRecordHash(cache.recordPath(key))) === main.contentHash) return;
+  await linkEntry(cache, specHash, key);
 }
 
 async function listIndexed(dir: string): Promise<string[]> {
@@ -230,32 +247,6 @@ async function readRecord(path: string): Promise<NewTake | undefined> {
 
 async function readRecordHash(path: string): Promise<string | undefined> {
   return (await readRecord(path))?.contentHash;
-}
-
-/**
- * Links every file of the cache entry `from` (`<from>.*`) under the key `to`, each atomically, the
- * record last: a link where the file system allows one (no copy of the audio), a copy otherwise.
- * Whatever replaces `from`'s files later renames new ones into place, so the links keep the old.
- */
-async function linkEntry(cache: ContentCache, from: string, to: string): Promise<void> {
-  const fromDir = dirname(cache.dataPath(from));
-  const toDir = dirname(cache.dataPath(to));
-  const record = cache.recordPath(from);
-  const names = (await readdir(fromDir)).filter((name) => name.startsWith(`${from}.`) && !isTempName(name));
-  const files = names.map((name) => join(fromDir, name)).sort((a, b) => Number(a === record) - Number(b === record));
-  await mkdir(toDir, { recursive: true });
-  for (const file of files) {
-    const dest = join(toDir, `${to}${file.slice(fromDir.length + 1 + from.length)}`);
-    const temp = tempPathFor(dest);
-    try {
-      await link(file, temp).catch(() => copyFile(file, temp));
-      await rename(temp, dest);
-    } finally {
-      releaseTemp(temp);
-      await rm(temp, { force: true });
-    }
-  }
-  cache.forget(to);
 }
 
 async function exists(path: string): Promise<boolean> {
