@@ -10,6 +10,7 @@ import { installTake, releasePin } from '../build/install-take.js';
 import { KieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
 import type { Project } from '../project.js';
+import { findAsset } from '../spec/find-asset.js';
 import type { CommonOptions } from '../spec/prepare.js';
 import { loadSelected } from '../spec/prepare.js';
 import { acquireBuildLock } from '../store/build-lock.js';
@@ -95,6 +96,7 @@ export async function unpin(options: PinOptions): Promise<UnpinResult> {
 
 async function withTakes<T>(options: PinOptions, fn: (project: Project, store: ProjectStore, known: KnownTakes) => Promise<T>): Promise<T> {
   const { project, openStore } = await loadSelected({ ...options, only: [] });
+  findAsset(project.assets, options.id); // an unknown id is said at once, not after waiting for a build
   const buildLock = await acquireBuildLock(project.config.stateDir, {
     wait: options.wait !== false,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -4,9 +4,11 @@
  * the newest, and pruning the cache keeps every take of a spec in use.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clean, type KieaudioError, pin, takes, unpin } from '../../src/index.js';
+import { BUILD_LOCK_FILE } from '../../src/store/build-lock.js';
 import { createContentCache } from '../../src/store/content-cache.js';
 import { takeKey } from '../../src/store/takes.js';
 import { runBuild } from '../build/run-build.js';
@@ -155,6 +157,18 @@ describe('pin', () => {
       [2, false, false, false],
       [3, false, false, false],
     ]);
+  });
+
+  it('waits for a running build (or with wait: false fails at once), but says at once that an id is unknown', async () => {
+    const { dir, readLock } = await threeTakes();
+    const holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: 'feedfacefeedface' };
+    await writeFile(join(dir, '.kieaudio', BUILD_LOCK_FILE), `${JSON.stringify(holder)}\n`);
+    const lock = await readLock();
+    const locked = await pin({ cwd: dir, env: {}, id: 'hero.greet', take: 1, wait: false }).catch((e: unknown) => e);
+    expect(codeOf(locked)).toBe('E_LOCKED');
+    const unknown = await pin({ cwd: dir, env: {}, id: 'hero.gret', take: 1, wait: false }).catch((e: unknown) => e);
+    expect(codeOf(unknown)).toBe('E_USAGE');
+    expect(await readLock()).toBe(lock);
   });
 
   it('of a take that does not exist is a usage error listing the takes', async () => {
