@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'E_IO'
   | 'E_LOCK_DAMAGED' // kieaudio.lock cannot be read as a lock (invalid JSON, conflict markers, wrong shape)
   | 'E_LOCKED' // another build holds the project lock
+  | 'E_MODIFIED' // pin/unpin: the file at `out` was edited by hand or not made by kieaudio (--force replaces it)
   | 'E_ABORTED';
 
 export class KieaudioError extends Error {

@@ -3,8 +3,10 @@ export { type AssetFailure, type BuildOptions, type BuildResult, build } from '.
 export { type CleanOptions, type CleanResult, clean } from './commands/clean.js';
 export { credits } from './commands/credits.js';
 export { type InitResult, init } from './commands/init.js';
+export { type PinOptions, type PinResult, pin, type UnpinResult, unpin } from './commands/pin.js';
 export { type PlanOptions, type PlanResult, plan } from './commands/plan.js';
 export { type AssetStatus, type StatusEntry, type StatusResult, status } from './commands/status.js';
+export { type TakeRow, type TakesOptions, type TakesResult, takes } from './commands/takes.js';
 export { ApiError, type Diagnostic, type ErrorCode, KieaudioError, ValidationError } from './errors.js';
 export type { BuildEvent, BuildSummary, FileChange, WatchEvent } from './events.js';
 export type { Action, Orphan, Plan, PlannedAsset, StaleCause } from './plan/decide.js';

@@ -1,7 +1,8 @@
 /**
  * A finished task's result, installed: downloaded into the cache (it is paid for, and the cache
- * is what a deleted output, a moved asset or a reverted spec is restored from), then copied to
- * `out` and recorded in the lock. An --offline placeholder goes straight to `out`: it never
+ * is what a deleted output, a moved asset or a reverted spec is restored from) as a new take of
+ * its spec (the take it replaces there is kept: store/takes.ts), then copied to `out` and
+ * recorded in the lock. An --offline placeholder goes straight to `out`: it never
  * enters the cache.
  */
 import { ApiError, KieaudioError, messageOf } from '../errors.js';
@@ -35,6 +36,9 @@ export async function installResult(
   // straight to `out`, whose folder is checked again in case it was deleted since; a paid one goes
   // through the cache, and copyFromCache deals with that.
   if (ctx.offline) await ctx.outFolders.prepare(dest, true);
+  // The take the cache holds for this spec (an earlier --regenerate's, or the newer take a pinned
+  // one recovered from the API replaces) is kept, not overwritten: store/takes.ts.
+  else await ctx.store.takes.keepCurrent(item.specHash, { file: dest, entry: ctx.lockWriter.lock.assets[asset.out], signal: ctx.signal });
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
   const { bytes, sha256 } = await download(ctx, item, url, target);
 
@@ -42,6 +46,13 @@ export async function installResult(
   const task = ctx.offline ? { taskId } : { taskId, baseUrl: ctx.baseUrl, ...(generatedAt === undefined ? {} : { generatedAt }) };
   if (!ctx.offline) {
     await ctx.store.cache.commit(item.specHash, { contentHash: sha256, size: bytes, model: asset.model, ...task });
+    const credits = info.creditsConsumed;
+    await ctx.store.takes.record(item.specHash, {
+      contentHash: sha256,
+      size: bytes,
+      ...task,
+      ...(credits === undefined ? {} : { credits }),
+    });
     failpoint('after-cache');
     if (!(await copyFromCache(ctx, item.specHash, dest))) {
       throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);

@@ -35,6 +35,8 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     ...(content.taskId && content.generatedAt ? { generatedAt: content.generatedAt } : {}),
     ...(content.placeholder ? { placeholder: true as const } : {}),
     ...(lexicon !== undefined && Object.keys(lexicon).length > 0 ? { lexicon } : {}),
+    // a pin stays only on its own take's audio: anything else installed at `out` releases it
+    ...(item.pin !== undefined && item.pin.contentHash === content.contentHash ? { pinned: item.pin.take } : {}),
   };
 }
 

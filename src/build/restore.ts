@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { KieaudioError } from '../errors.js';
-import type { PlannedAsset } from '../plan/decide.js';
+import { cacheKeyOf, type PlannedAsset } from '../plan/decide.js';
 import type { CacheRecord } from '../store/content-cache.js';
 import { copyVerified } from '../store/copy-verified.js';
 import { outputPath } from '../store/project-store.js';
@@ -86,7 +86,7 @@ async function restoreVouched(ctx: BuildContext, items: readonly PlannedAsset[])
     }
     try {
       // Records were looked up while gathering; one that was not is left to the general path.
-      const record = ctx.store.cache.copyVouchedSync(item.specHash, restore.dest);
+      const record = ctx.store.cache.copyVouchedSync(cacheKeyOf(item), restore.dest);
       if (record === undefined) {
         rest.push(item);
         continue;
@@ -139,7 +139,7 @@ function taskOf(from: { taskId?: string | undefined; baseUrl?: string | undefine
 }
 
 async function adopt(ctx: BuildContext, item: PlannedAsset, contentHash: string, size: number): Promise<void> {
-  const record = await ctx.store.cache.lookup(item.specHash);
+  const record = await ctx.store.cache.lookup(cacheKeyOf(item));
   ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record) }));
   ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
 }
@@ -148,8 +148,9 @@ export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, fr
   const { asset } = item;
   const dest = outputPath(ctx.project, asset.out);
   await ctx.outFolders.prepare(dest);
-  const record = await ctx.store.cache.lookup(item.specHash);
-  if (!record || !(await copyFromCache(ctx, item.specHash, dest))) {
+  const key = cacheKeyOf(item);
+  const record = await ctx.store.cache.lookup(key);
+  if (!record || !(await copyFromCache(ctx, key, dest))) {
     throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
   }
   restored(ctx, item, record, from, dest);

@@ -6,7 +6,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { suggest } from '../spec/suggest.js';
-import { COMMANDS, type CommandName, type ParsedFlags } from './commands.js';
+import { COMMANDS, type Command, type CommandName, type ParsedFlags } from './commands.js';
 import type { OptionSpec } from './flags.js';
 
 export type Invocation =
@@ -76,9 +76,17 @@ function readFlags(command: CommandName, args: string[]): Invocation {
     if (takers.length === 0) return usage(unknownOption(token.rawName, Object.keys(options)));
     return usage(`${token.rawName} is not an option of ${command} (${takers.join(' and ')} take${takers.length === 1 ? 's' : ''} it)`);
   }
+  const spec: Command = COMMANDS[command];
+  const names = spec.args ?? [];
   try {
-    const { values } = parseArgs({ args, options: asConfig(options), allowPositionals: false, strict: true });
-    return { kind: 'run', command, flags: values as ParsedFlags };
+    const parsed = parseArgs({ args, options: asConfig(options), allowPositionals: names.length > 0, strict: true });
+    const values = parsed.values as ParsedFlags;
+    const { positionals } = parsed;
+    if (positionals.length !== names.length && values.help !== true) {
+      const found = positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ');
+      return usage(`expected ${names.join(' ')}, found ${found}`);
+    }
+    return { kind: 'run', command, flags: { ...values, ...(names.length > 0 ? { args: positionals } : {}) } };
   } catch (error) {
     return usage((error as Error).message);
   }

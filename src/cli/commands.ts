@@ -2,6 +2,7 @@
  * The command table: each command's flags, help text, and a `run` that imports its library code
  * only when that command runs (a no-op `kieaudio --version` loads none of it).
  */
+import type { WatchEvent } from '../events.js';
 import type { Project } from '../project.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -15,6 +16,7 @@ import {
   type ParsedFlags,
   PROJECT_FLAGS,
   parseConcurrency,
+  parseTake,
   pick,
   SELECTION_FLAGS,
 } from './flags.js';
@@ -32,6 +34,8 @@ export interface Command {
   usage: string;
   options: Record<string, OptionSpec>;
   help: Record<string, string>;
+  /** the positional arguments it takes, named as its usage names them */
+  args?: readonly string[];
   run(flags: ParsedFlags, ctx: RunContext): Promise<ExitCode>;
 }
 
@@ -207,7 +211,62 @@ export const COMMANDS = {
       return EXIT.ok;
     },
   },
+  takes: {
+    summary: "list an asset's takes (every paid generation of its spec): date, task, credits, current, pinned",
+    usage: 'kieaudio takes ID [options]',
+    args: ['ID'],
+    options: PROJECT_FLAGS,
+    help: COMMON_HELP,
+    async run(flags, ctx) {
+      const { takes } = await import('../commands/takes.js');
+      const [id = ''] = flags.args ?? [];
+      const result = await takes({ ...commonOptions(flags), id });
+      const { renderTakes, takesLine } = await import('./render-takes.js');
+      ctx.output.result(renderTakes(result), takesLine(result));
+      return EXIT.ok;
+    },
+  },
+  pin: {
+    summary: "install one of an asset's takes at its out path and pin it: builds keep it while the spec is unchanged",
+    usage: 'kieaudio pin ID TAKE [options]',
+    args: ['ID', 'TAKE'],
+    options: { ...PROJECT_FLAGS, force: DECISION_FLAGS.force, 'no-wait': { type: 'boolean' } },
+    help: { ...pick('force-take', 'no-wait'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { pin } = await import('../commands/pin.js');
+      const [id = '', take = ''] = flags.args ?? [];
+      const result = await pin({ ...commonOptions(flags), ...pinOptions(flags, ctx), id, take: parseTake(take) });
+      ctx.output.result(`pinned take ${result.take} of ${result.asset} (${result.out})`, { type: 'pin', ...result });
+      return EXIT.ok;
+    },
+  },
+  unpin: {
+    summary: "drop an asset's pin and install its newest take",
+    usage: 'kieaudio unpin ID [options]',
+    args: ['ID'],
+    options: { ...PROJECT_FLAGS, force: DECISION_FLAGS.force, 'no-wait': { type: 'boolean' } },
+    help: { ...pick('force-take', 'no-wait'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { unpin } = await import('../commands/pin.js');
+      const [id = ''] = flags.args ?? [];
+      const result = await unpin({ ...commonOptions(flags), ...pinOptions(flags, ctx), id });
+      const at = result.take === undefined ? '' : `; take ${result.take} is at ${result.out}`;
+      const text =
+        result.released === undefined ? `${result.asset} was not pinned${at}` : `unpinned take ${result.released} of ${result.asset}${at}`;
+      ctx.output.result(text, { type: 'unpin', ...result });
+      return EXIT.ok;
+    },
+  },
 } satisfies Record<string, Command>;
+
+function pinOptions(flags: ParsedFlags, ctx: RunContext) {
+  return {
+    force: flags.force === true,
+    wait: flags['no-wait'] !== true,
+    signal: ctx.signal,
+    onEvent: (event: WatchEvent) => ctx.output.event(event),
+  };
+}
 
 export type CommandName = keyof typeof COMMANDS;
 

@@ -21,6 +21,8 @@ export interface ParsedFlags {
   'dry-run'?: boolean;
   'no-wait'?: boolean;
   'resend-unanswered'?: boolean;
+  /** the command's positional arguments (`takes ID`, `pin ID TAKE`), as many as it declares */
+  args?: string[];
 }
 
 export type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
@@ -70,6 +72,7 @@ const HELP = {
   'resend-unanswered':
     '--resend-unanswered send again the create requests that got no answer (each may have been charged: check the kie.ai dashboard first)',
   'no-wait': '--no-wait           fail at once (exit 1) if another build is running in this project, instead of waiting',
+  'force-take': '--force             replace the file at out even if it was edited by hand or not made by kieaudio',
 } as const;
 
 export function pick(...keys: (keyof typeof HELP)[]): Record<string, string> {
@@ -92,5 +95,13 @@ export function parseConcurrency(value: string | undefined): number | undefined 
   if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
     throw new KieaudioError('E_USAGE', `--concurrency expects a whole number from 1 to ${MAX_CONCURRENCY}, found "${value}"`);
   }
+  return n;
+}
+
+/** `pin ID TAKE`: a take number, 1 or more. */
+export function parseTake(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new KieaudioError('E_USAGE', `TAKE expects a take number (1, 2, …: kieaudio takes ID lists them), found "${value}"`);
   return n;
 }

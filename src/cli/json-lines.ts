@@ -49,6 +49,36 @@ const CommandLineSchemas = [
     dryRun: z.boolean(),
   }),
   line('init', 'init --json: the files written', { written: z.array(z.string()) }),
+  line('takes', "takes --json: an asset's takes (every paid generation of its current spec), oldest first", {
+    asset: z.string(),
+    out: z.string(),
+    specHash: z.string(),
+    takes: z.array(
+      z.strictObject({
+        take: z.number().int().describe('numbered from 1, the oldest, per spec'),
+        contentHash: z.string().describe("SHA-256 of the take's audio"),
+        size: z.number().int(),
+        generatedAt: z.string().optional().describe('when its task was created (ISO), when known'),
+        taskId: z.string().optional(),
+        credits: z.number().optional().describe('what the API said the task consumed, when it said'),
+        placeholder: z.boolean().describe('an --offline placeholder (never in the cache, never pinnable)'),
+        current: z.boolean().describe('installed at out now'),
+        pinned: z.boolean().describe('pinned in the lock'),
+        missing: z.boolean().describe('its audio is no longer in the cache (deleted or damaged)'),
+      }),
+    ),
+  }),
+  line('pin', 'pin --json: the take installed at out and pinned', {
+    asset: z.string(),
+    out: z.string(),
+    take: z.number().int(),
+  }),
+  line('unpin', 'unpin --json: the pin dropped, and the take now at out', {
+    asset: z.string(),
+    out: z.string(),
+    take: z.number().int().optional().describe('the take at out now (the newest the cache has); absent when none is'),
+    released: z.number().int().optional().describe('the take that was pinned; absent when none was'),
+  }),
   line('credits', "credits --json: the account's remaining credits", { credits: z.number() }),
   line(
     'error',

@@ -1,7 +1,8 @@
 /**
  * `clean`: deletes orphaned outputs — files kieaudio generated for assets that are no longer
  * declared, and only while they still hold what kieaudio wrote — and drops their lock entries.
- * With `cache`, also deletes cache entries that no declared asset and no lock entry uses. Also
+ * With `cache`, also deletes cache entries that no declared asset and no lock entry uses, with
+ * their takes (every take of a spec in use is kept: store/takes.ts). Also
  * deletes the temp files killed builds left in output folders and the cache, also where no build
  * writes any more (a build sweeps the folders it writes to, and all of them only when it takes
  * over a dead build's lock).
@@ -101,8 +102,13 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
     for (const [out, entry] of Object.entries(store.lock.assets)) {
       if (!result.removed.includes(out)) used.add(entry.specHash);
     }
+    // Every take of a spec in use stays (the pinned one, and the earlier ones to go back to); the
+    // takes of other specs are pruned with them, their index too.
+    const cached = await store.cache.list();
+    for (const hash of [...used]) for (const key of await store.takes.keys(hash)) used.add(key);
+    for (const hash of await store.takes.indexed()) if (!used.has(hash) && !options.dryRun) await store.takes.forget(hash);
     const shards = new Set<string>();
-    for (const hash of await store.cache.list()) {
+    for (const hash of cached) {
       if (used.has(hash)) continue;
       result.cacheEntriesRemoved++;
       if (options.dryRun) continue;

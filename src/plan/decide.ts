@@ -29,6 +29,19 @@ export interface AssetFacts {
   lockTask?: LockTask | undefined;
   /** a create request for specHash that got no answer: it may have been charged */
   unanswered?: UnansweredCreate | undefined;
+  /** `kieaudio pin`: the lock pins a take of this very spec; `cached` is then that take's record */
+  pin?: Pin | undefined;
+  /**
+   * the cache entry `cached` describes, when it is not the main one: a pinned take, or the earlier
+   * take a file at `out` that the lock does not record holds, kept under its own key
+   */
+  cacheKey?: string | undefined;
+}
+
+/** A pinned take: its number (store/takes.ts) and its audio. */
+export interface Pin {
+  take: number;
+  contentHash: string;
 }
 
 export interface PlanOptions {
@@ -60,7 +73,8 @@ export function planOptions(options: {
 }
 
 export type RestoreSource =
-  | { kind: 'cache' }
+  /** `key`: the cache entry, when not the spec's main one (a pinned take kept under its own key) */
+  | { kind: 'cache'; key?: string }
   /** an intact output made from the same spec (imported into the cache before any install) */
   | { kind: 'output'; out: string; contentHash: string }
   /** another asset of this build with the same spec, generated first: one payment for both */
@@ -70,7 +84,7 @@ export type Action =
   /** nothing to do */
   | { type: 'up-to-date' }
   /** the file at `out` already holds the cached result for this spec: only the lock is updated */
-  | { type: 'adopt'; contentHash: string; size: number }
+  | { type: 'adopt'; contentHash: string; size: number; key?: string }
   /** copy a result kieaudio already has; no API call */
   | { type: 'restore'; source: RestoreSource }
   /**
@@ -102,6 +116,15 @@ export interface PlannedAsset {
   reason: string;
   /** set when the asset is restored, resumed or generated */
   cause?: StaleCause;
+  /** the pinned take this build keeps: an install of its audio keeps the pin in the lock (build/records.ts) */
+  pin?: Pin;
+}
+
+/** The cache entry a restore of `item` copies: the spec's main entry unless the plan names another. */
+export function cacheKeyOf(item: PlannedAsset): string {
+  const { action } = item;
+  if (action.type === 'adopt') return action.key ?? item.specHash;
+  return (action.type === 'restore' && action.source.kind === 'cache' ? action.source.key : undefined) ?? item.specHash;
 }
 
 export interface Orphan {
@@ -161,6 +184,7 @@ function planAsset(
     action,
     reason,
     ...(cause === undefined ? {} : { cause }),
+    ...(f.pin === undefined || options.regenerate ? {} : { pin: f.pin }),
   });
   // An empty file where kieaudio installed one is what a power cut leaves of a copy that was not
   // yet on disk (copies from the cache are not fsynced): never a hand edit, always ours to redo.
@@ -169,7 +193,7 @@ function planAsset(
   const placeholderStale = entry?.placeholder === true && !options.offline;
 
   if (ours && entry.specHash === f.specHash && !placeholderStale && !options.regenerate) {
-    return plan({ type: 'up-to-date' }, 'up to date');
+    return plan({ type: 'up-to-date' }, f.pin ? `up to date, pinned take ${f.pin.take}` : 'up to date');
   }
 
   if (output.exists && !ours) {
@@ -199,7 +223,7 @@ function planForeignFile(
   if (f.cached && output.contentHash === f.cached.contentHash && !options.regenerate) {
     const rebuilt = f.cacheRepair?.kind === 'rebuild' ? ' (cache record damaged, rebuilt from the audio)' : '';
     return {
-      action: { type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size },
+      action: { type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size, ...(f.cacheKey ? { key: f.cacheKey } : {}) },
       reason: `output matches the cache${rebuilt}`,
     };
   }
@@ -239,7 +263,10 @@ function whyStale(
   output: OutputState,
   options: PlanOptions,
 ): { cause: StaleCause; text: string } {
-  if (options.regenerate) return { cause: 'regenerate', text: '--regenerate' };
+  if (options.regenerate) {
+    const pinned = f.pin ? ` (releases the pin on take ${f.pin.take}, which stays in the cache)` : '';
+    return { cause: 'regenerate', text: `--regenerate${pinned}` };
+  }
   if (output.exists && (!entry || output.contentHash !== entry.contentHash)) {
     return { cause: 'forced', text: entry ? 'edited by hand, --force' : 'not made by kieaudio, --force' };
   }

@@ -8,6 +8,7 @@ import pLimit from 'p-limit';
 import type { Project, ResolvedAsset } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { checkDamagedRecord, type RecordRepair } from '../store/cache-repair.js';
+import type { LockEntry } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { OutputState } from '../store/stat-index.js';
 import type { AssetFacts } from './decide.js';
@@ -87,9 +88,13 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
     journal: c.journal.resumable.get(hash),
     unanswered: c.journal.unanswered.get(hash),
   };
+  // a pin holds while the spec is the one it was made for
+  if (entry?.pinned !== undefined && entry.specHash === hash) facts.pin = { take: entry.pinned, contentHash: entry.contentHash };
   if (upToDate) return facts;
   c.lockResults ??= lockEntriesBySpec(lock);
-  const known = c.lockResults.get(hash) ?? [];
+  const pin = facts.pin;
+  // another output of the spec may hold another take: only the pinned take's task is asked for again
+  const known = (c.lockResults.get(hash) ?? []).filter((r) => pin === undefined || r.entry.contentHash === pin.contentHash);
   facts.cached = await cache.lookup(hash);
   if (facts.cached === undefined && cache.isDamaged(hash)) {
     let repair = c.repairs.get(hash);
@@ -100,6 +105,23 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
     facts.cacheRepair = await repair;
     if (facts.cacheRepair.kind === 'rebuild') facts.cached = facts.cacheRepair.record;
   }
+  const take = pin ? { n: pin.take, contentHash: pin.contentHash } : await earlierTakeAtOut(c, hash, facts, entry);
+  if (take) {
+    const kept = await c.store.takes.locate(hash, take);
+    if (pin || kept) facts.cached = kept?.record;
+    if (kept && kept.key !== hash) facts.cacheKey = kept.key;
+  }
   if (!c.api.offline) facts.lockTask = lockTaskFor(known, asset.out, { baseUrl: c.api.baseUrl, now: c.now });
   return facts;
+}
+
+/**
+ * A file at `out` that the lock does not record (a lost lock, a checkout of another's output) may
+ * hold an earlier take of the spec, not only the newest: found, it is adopted like the newest.
+ */
+async function earlierTakeAtOut(c: FactsContext, hash: string, facts: AssetFacts, entry: LockEntry | undefined) {
+  const { output } = facts;
+  if (!output.exists || output.contentHash === undefined) return undefined;
+  if (output.contentHash === entry?.contentHash || output.contentHash === facts.cached?.contentHash) return undefined;
+  return (await c.store.takes.list(hash)).find((t) => t.contentHash === output.contentHash);
 }

@@ -22,11 +22,14 @@ export function findSource(
   if (f.journal) return { action: resumeJournal(f.journal), reason: `${change}, resuming task ${f.journal.taskId}` };
   if (options.regenerate) return pay(f, { type: 'generate' }, change, options);
   if (f.cached) {
-    const rebuilt = f.cacheRepair?.kind === 'rebuild' ? ' (cache record damaged, rebuilt from the audio)' : '';
-    return { action: { type: 'restore', source: { kind: 'cache' } }, reason: `${change}, restoring from cache${rebuilt}` };
+    const rebuilt = f.cacheRepair?.kind === 'rebuild' && f.cacheKey === undefined ? ' (cache record damaged, rebuilt from the audio)' : '';
+    const from = f.pin ? `restoring pinned take ${f.pin.take} from cache` : 'restoring from cache';
+    const source = f.cacheKey === undefined ? { kind: 'cache' as const } : { kind: 'cache' as const, key: f.cacheKey };
+    return { action: { type: 'restore', source }, reason: `${change}, ${from}${rebuilt}` };
   }
   const sibling = intactBySpec.get(f.specHash);
-  if (sibling && sibling.out !== f.asset.out) {
+  // another output of the same spec may hold another take than the one pinned here
+  if (sibling && sibling.out !== f.asset.out && (f.pin === undefined || sibling.contentHash === f.pin.contentHash)) {
     return {
       action: { type: 'restore', source: { kind: 'output', out: sibling.out, contentHash: sibling.contentHash } },
       reason: `${change}, copying ${sibling.out}`,

@@ -64,6 +64,11 @@ export interface ContentCache {
    * and returns undefined (use copyTo). Throws only on a failed copy.
    */
   copyVouchedSync(specHash: string, dest: string): CacheRecord | undefined;
+  /**
+   * Drops what this cache remembers of an entry, so that the next lookup reads its record again:
+   * for entries another module put in place (store/takes.ts links a take's files under its key).
+   */
+  forget(specHash: string): void;
   /** Every spec hash that has a record. */
   list(): Promise<string[]>;
   remove(specHash: string): Promise<void>;
@@ -96,6 +101,10 @@ export function createContentCache(dir: string): ContentCache {
     commit: (specHash, record) => commitEntry(cache, specHash, record),
     copyVouchedSync: (specHash, dest) => copyVouchedSync(cache, specHash, dest),
     copyTo: (specHash, dest, signal) => copyEntry(cache, specHash, dest, signal),
+    forget: (specHash) => {
+      cache.records.delete(specHash);
+      cache.damaged.delete(specHash);
+    },
     list: () => listEntries(dir),
   };
 }

@@ -25,7 +25,7 @@ export function stateFolders(project: Project): string[] {
 
 /**
  * Deletes (with `dryRun`, counts) the temp files of dead kieaudio processes in every folder
- * kieaudio writes to: the state folders, each cache shard, and each folder holding a declared
+ * kieaudio writes to: the state folders, each cache shard (and take index shard), and each folder holding a declared
  * output or one of `lockedOuts` (for `clean`, which also deals with outputs no longer declared).
  * Those of live processes stay.
  */
@@ -38,8 +38,11 @@ export async function sweepKilledBuildTemps(
   const folders = new Set(stateFolders(project));
   // Both kinds of `out` are safe relative paths: validated in specs, checked when the lock is read.
   for (const out of [...project.assets.map((a) => a.out), ...lockedOuts]) folders.add(dirname(outputPath(project, out)));
-  for (const shard of await readdir(cacheDir).catch(() => [])) {
-    if (/^[0-9a-f]{2}$/.test(shard)) folders.add(join(cacheDir, shard));
+  // the cache's shards, and those of its take index (takes.ts)
+  for (const dir of [cacheDir, join(cacheDir, 'takes')]) {
+    for (const shard of await readdir(dir).catch(() => [])) {
+      if (/^[0-9a-f]{2}$/.test(shard)) folders.add(join(dir, shard));
+    }
   }
   const limit = pLimit(SWEEP_CONCURRENCY);
   const counts = await Promise.all([...folders].map((folder) => limit(() => sweepStaleTemps(folder, { dryRun: options.dryRun === true }))));

@@ -31,6 +31,12 @@ const LockEntrySchema = z.strictObject({
   generatedAt: z.string().optional(),
   /** the lexicon entries `input`'s text fields used (word → what was sent), so `plan` can name the entry that changed */
   lexicon: z.record(z.string(), z.string()).optional(),
+  /**
+   * `kieaudio pin`: the take (numbered per spec hash, store/takes.ts) whose audio this entry
+   * records; builds keep it while the spec is unchanged. Take numbers are the local cache's: the
+   * audio itself is named by `contentHash`.
+   */
+  pinned: z.number().int().positive().optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -61,7 +67,8 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     a.size === b.size &&
     a.taskId === b.taskId &&
     a.placeholder === b.placeholder &&
-    sameLexicon(a.lexicon, b.lexicon)
+    sameLexicon(a.lexicon, b.lexicon) &&
+    a.pinned === b.pinned
   );
 }
 

@@ -9,6 +9,7 @@ import { type Journal, openJournal } from './journal.js';
 import { LOCK_FILE_NAME, type LockFile, readLockFile } from './lock-file.js';
 import { lockTextDigest } from './lock-text.js';
 import { loadStatIndex, type StatIndex } from './stat-index.js';
+import { createTakeStore, type TakeStore } from './takes.js';
 
 export interface ProjectStore {
   lockPath: string;
@@ -17,19 +18,23 @@ export interface ProjectStore {
   lockDigest: string | undefined;
   statIndex: StatIndex;
   cache: ContentCache;
+  /** every paid take of each spec, the newest in `cache`'s main entry (takes.ts) */
+  takes: TakeStore;
   journal: Journal;
 }
 
 /** `displayLock` is how messages name the lock file (relative to the working directory). */
 export async function openProjectStore(project: Project, displayLock: string): Promise<ProjectStore> {
   const lockPath = join(project.config.rootDir, LOCK_FILE_NAME);
+  const cache = createContentCache(project.config.cacheDir);
   const [{ lock, text }, statIndex] = await Promise.all([readLockFile(lockPath, displayLock), loadStatIndex(project.config.stateDir)]);
   return {
     lockPath,
     lock,
     lockDigest: text === undefined ? undefined : lockTextDigest(text),
     statIndex,
-    cache: createContentCache(project.config.cacheDir),
+    cache,
+    takes: createTakeStore(cache),
     journal: openJournal(project.config.stateDir, project.config.api.baseUrl),
   };
 }

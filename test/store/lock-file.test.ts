@@ -22,6 +22,20 @@ describe('lock file', () => {
     expect(serializeLockFile(parseLockFile(one, 'kieaudio.lock'))).toBe(one);
   });
 
+  it('reads entries with and without a pin; a pin is a change of the entry, and only a take number is one', () => {
+    const pinned = { ...entry, pinned: 2 } as LockEntry;
+    const text = serializeLockFile({ version: 1, assets: { 'a.mp3': entry as LockEntry, 'b.mp3': pinned } });
+    const lock = parseLockFile(text, 'kieaudio.lock');
+    expect(lock.assets['a.mp3']?.pinned).toBeUndefined();
+    expect(lock.assets['b.mp3']?.pinned).toBe(2);
+    expect(sameLockEntry(entry as LockEntry, pinned)).toBe(false);
+    expect(sameLockEntry(pinned, { ...pinned })).toBe(true);
+    for (const bad of [0, 1.5, '2', true]) {
+      const json = `{"version":1,"assets":{"a.mp3":${JSON.stringify({ ...entry, pinned: bad })}}}`;
+      expect(() => parseLockFile(json, 'kieaudio.lock'), String(bad)).toThrow(/pinned/);
+    }
+  });
+
   it('rejects damaged files with a clear message', () => {
     expect(() => parseLockFile('{', 'kieaudio.lock')).toThrow(/not valid JSON/);
     expect(() => parseLockFile('<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> x\n', 'kieaudio.lock')).toThrow(/merge conflict/);
