@@ -54,12 +54,13 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
 
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
+        const effectSubtitles = key === 'subtitles' && kindOfMap(path, ctx.data) === 'effect';
         push({
           ...base,
           ...ctx.locate([...path, key], 'key'),
-          code: 'E_UNKNOWN_KEY',
+          code: effectSubtitles ? 'E_SUBTITLES_EFFECT' : 'E_UNKNOWN_KEY',
           field: [...fieldPath, key].join('.'),
-          message: unknownKeyMessage(key, path, fieldPath, ctx),
+          message: effectSubtitles ? EFFECT_SUBTITLES_MESSAGE : unknownKeyMessage(key, path, fieldPath, ctx),
         });
       }
       continue;
@@ -134,12 +135,22 @@ function unknownKeyMessage(key: string, mapPath: DocPath, fieldPath: DocPath, ct
   return `unknown key "${key}"${where}${kindHint(key, mapPath, ctx.data) ?? (didYouMean(meant) || own)}`;
 }
 
-/** A parameter of the other kind is a misplaced key, not a typo: say where it belongs. */
-function kindHint(key: string, mapPath: DocPath, data: unknown): string | undefined {
+const EFFECT_SUBTITLES_MESSAGE =
+  'subtitles: sound effects have no words to subtitle; subtitles are for voice lines (kind: voice, or defaults.voice)';
+
+/** The kind of the asset or `defaults.<kind>` map at `mapPath`, when it is one. */
+function kindOfMap(mapPath: DocPath, data: unknown): AssetKind | undefined {
   const map = valueAt(data, mapPath);
   const inAsset = mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map);
   const kind = inAsset ? map.kind : mapPath.length === 2 && mapPath[0] === 'defaults' ? mapPath[1] : undefined;
-  if (kind !== 'voice' && kind !== 'effect') return undefined;
+  return kind === 'voice' || kind === 'effect' ? kind : undefined;
+}
+
+/** A parameter of the other kind is a misplaced key, not a typo: say where it belongs. */
+function kindHint(key: string, mapPath: DocPath, data: unknown): string | undefined {
+  const inAsset = mapPath[0] === 'assets';
+  const kind = kindOfMap(mapPath, data);
+  if (kind === undefined) return undefined;
   const other: AssetKind = kind === 'voice' ? 'effect' : 'voice';
   if (Object.hasOwn(PARAMS_BY_KIND[kind], key) || !Object.hasOwn(PARAMS_BY_KIND[other], key)) return undefined;
   return inAsset

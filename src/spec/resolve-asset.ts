@@ -13,6 +13,7 @@ import { type Layer, type Origin, type Picked, pickField, UNKNOWN } from './defa
 import { knownModel, refusedParam } from './models.js';
 import { checkExtension, normalizeOut } from './out-path.js';
 import { EFFECT_TEXT_WARN_LENGTH, paramNames } from './params.js';
+import { pickSubtitles } from './subtitles.js';
 
 export type { Layer, Origin };
 
@@ -57,6 +58,7 @@ export function resolveAsset(ctx: AssetContext): ResolvedOne {
   const out = resolveOut(check, chain);
   if (out === undefined) return {};
   if (check.failed || chain?.model === undefined || chain.format === undefined) return { out };
+  const subtitles = chain.subtitles;
   const id = own.values?.id;
   return {
     out,
@@ -67,6 +69,7 @@ export function resolveAsset(ctx: AssetContext): ResolvedOne {
       model: chain.model,
       input: chain.input,
       format: chain.format,
+      ...(subtitles === undefined ? {} : { subtitles }),
       source: { file: own.file, ...own.locate(own.path), index: ctx.entry.index },
     },
   };
@@ -92,13 +95,21 @@ interface Chain {
   input: Record<string, unknown>;
   /** undefined when `output_format` is hidden by a level that failed validation */
   format: AudioFormat | undefined;
+  /** voice lines: the subtitle formats asked for, when any */
+  subtitles?: readonly ('srt' | 'vtt')[];
 }
 
 function resolveChain(check: AssetCheck, kind: AssetKind): Chain {
   const model = resolveModel(check, kind);
   const { input, unknown } = collectParams(check, kind, model);
   checkRequired(check, kind, input, unknown);
-  return { kind, model, input, format: formatOf(kind, input, unknown) };
+  const chain: Chain = { kind, model, input, format: formatOf(kind, input, unknown) };
+  if (kind !== 'voice') return chain;
+  const { formats, problem } = pickSubtitles(check.ctx.layers, input);
+  if (problem !== undefined && check.checkChain && !unknown.has('timestamps'))
+    reportAt(check, problem.origin, 'E_SUBTITLES_TIMESTAMPS', problem.message);
+  if (formats !== undefined) chain.subtitles = formats;
+  return chain;
 }
 
 /** The model named on the chain, else the config's fallback; warns about a model kieaudio does not know. */

@@ -22,10 +22,13 @@ import {
   unset,
 } from './param-schemas.js';
 import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
+import { subtitlesSchema } from './subtitles.js';
 
 export const DEFAULT_BASE_URL = 'https://api.kie.ai';
 
 const voiceParamsShape = paramsShape(VOICE_PARAMS);
+/** Voice settings that are not API parameters: never sent, never hashed. */
+const voiceExtrasShape = { subtitles: unset(subtitlesSchema()) };
 const effectParamsShape = paramsShape(EFFECT_PARAMS);
 
 const mapError = containerError('a map');
@@ -53,7 +56,7 @@ function assetSchema<K extends 'voice' | 'effect', P extends z.ZodRawShape>(kind
     .meta({ id: `${kind}Asset`, description: `${description} Parameters left out or null come from defaults.` });
 }
 
-export const VoiceAssetSchema = assetSchema('voice', voiceParamsShape, 'A voice line (text to speech).');
+export const VoiceAssetSchema = assetSchema('voice', { ...voiceParamsShape, ...voiceExtrasShape }, 'A voice line (text to speech).');
 export const EffectAssetSchema = assetSchema('effect', effectParamsShape, 'A sound effect.');
 
 export const AssetSchema = z.discriminatedUnion('kind', [VoiceAssetSchema, EffectAssetSchema], {
@@ -68,7 +71,7 @@ const AssetListSchema = z
   .describe('Voice lines and sound effects to build.');
 
 export const VoiceDefaultsSchema = z
-  .strictObject({ model: unset(modelSchema('voice')), ...voiceParamsShape }, { error: mapError })
+  .strictObject({ model: unset(modelSchema('voice')), ...voiceParamsShape, ...voiceExtrasShape }, { error: mapError })
   .meta({ id: 'voiceDefaults', description: 'Defaults for voice assets.' });
 
 export const EffectDefaultsSchema = z
