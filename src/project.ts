@@ -32,6 +32,8 @@ export interface ResolvedAsset {
   model: string;
   /** exactly what is sent as `input` to createTask: defaults applied, `null`s and unset keys removed */
   input: Record<string, unknown>;
+  /** the `text` as the user wrote it, before the lexicon (`input.text` is what is sent); absent: the same */
+  writtenText?: string;
   /** what the output file is (speech is always MP3) */
   format: AudioFormat;
   /**

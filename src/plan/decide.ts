@@ -13,6 +13,7 @@ import type { OutputState } from '../store/stat-index.js';
 import { describeChange } from './describe-change.js';
 import type { UnansweredCreate } from './journal-facts.js';
 import type { LockTask } from './lock-results.js';
+import { describeSidecarPlan, planSidecars, type SidecarPlan, sidecarWorkNeeded } from './sidecar-plan.js';
 import { findSource } from './source.js';
 
 export interface AssetFacts {
@@ -29,6 +30,8 @@ export interface AssetFacts {
   lockTask?: LockTask | undefined;
   /** a create request for specHash that got no answer: it may have been charged */
   unanswered?: UnansweredCreate | undefined;
+  /** the state of each sidecar the asset asks for or its lock entry records, by path (sidecar-plan.ts) */
+  sidecars?: ReadonlyMap<string, OutputState> | undefined;
 }
 
 export interface PlanOptions {
@@ -84,7 +87,9 @@ export type Action =
   /** would generate, but an earlier create request for this spec got no answer: it may have been charged */
   | { type: 'hold'; sentAt: string | undefined }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
-  | { type: 'keep-modified' };
+  | { type: 'keep-modified' }
+  /** the audio is up to date; only files derived from it (timings, subtitles) are written or removed: no API call */
+  | { type: 'sidecars' };
 
 // The `planned` event's schema (events.ts) lists the action types again; this fails to compile if
 // the two drift apart.
@@ -102,6 +107,8 @@ export interface PlannedAsset {
   reason: string;
   /** set when the asset is restored, resumed or generated */
   cause?: StaleCause;
+  /** what happens to the asset's sidecars, when it has or had any */
+  sidecars?: SidecarPlan;
 }
 
 export interface Orphan {
@@ -155,12 +162,13 @@ function planAsset(
   intactBySpec: ReadonlyMap<string, { out: string; contentHash: string }>,
   options: PlanOptions,
 ): PlannedAsset {
-  const plan = (action: Action, reason: string, cause?: StaleCause): PlannedAsset => ({
+  const plan = (action: Action, reason: string, cause?: StaleCause, sidecars?: SidecarPlan): PlannedAsset => ({
     asset: f.asset,
     specHash: f.specHash,
     action,
     reason,
     ...(cause === undefined ? {} : { cause }),
+    ...(sidecars === undefined ? {} : { sidecars }),
   });
   // An empty file where kieaudio installed one is what a power cut leaves of a copy that was not
   // yet on disk (copies from the cache are not fsynced): never a hand edit, always ours to redo.
@@ -169,11 +177,20 @@ function planAsset(
   const placeholderStale = entry?.placeholder === true && !options.offline;
 
   if (ours && entry.specHash === f.specHash && !placeholderStale && !options.regenerate) {
+    if (f.sidecars === undefined) return plan({ type: 'up-to-date' }, 'up to date');
+    const sidecars = planSidecars({ asset: f.asset, states: f.sidecars, entry }, false, options.force);
+    const why = describeSidecarPlan(sidecars, entry);
+    if (sidecarWorkNeeded(sidecars)) {
+      const missing = sidecars.write.some((s) => entry.sidecars !== undefined && Object.hasOwn(entry.sidecars, s.out));
+      return plan({ type: 'sidecars' }, why, missing ? 'missing' : 'changed', sidecars);
+    }
+    if (sidecars.keep.length > 0) return plan({ type: 'keep-modified' }, why);
     return plan({ type: 'up-to-date' }, 'up to date');
   }
 
   if (output.exists && !ours) {
     const kept = planForeignFile(f, entry, output, options);
+    if (kept?.action.type === 'adopt') return plan(kept.action, kept.reason, undefined, replacedSidecars(f, entry, options));
     if (kept) return plan(kept.action, kept.reason);
   }
 
@@ -181,7 +198,14 @@ function planAsset(
   const repair = f.cacheRepair;
   const change = repair?.kind === 'set-aside' ? `${text}, cache record damaged (${repair.why})` : text;
   const { action, reason } = findSource(f, change, intactBySpec, options);
-  return plan(action, reason, cause);
+  const sidecars = replacedSidecars(f, entry, options);
+  const kept = sidecars?.keep.map((k) => `; ${k.out} ${k.why}`).join('') ?? '';
+  return plan(action, `${reason}${kept}`, cause, sidecars);
+}
+
+/** The sidecars of an asset whose audio is installed anew: every one that is kieaudio's is written again. */
+function replacedSidecars(f: AssetFacts, entry: LockEntry | undefined, options: PlanOptions): SidecarPlan | undefined {
+  return f.sidecars === undefined ? undefined : planSidecars({ asset: f.asset, states: f.sidecars, entry }, true, options.force);
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   unset,
 } from './param-schemas.js';
 import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
-import { subtitlesSchema } from './subtitles.js';
+import { subtitlesSchema } from './subtitles-schema.js';
 
 export const DEFAULT_BASE_URL = 'https://api.kie.ai';
 

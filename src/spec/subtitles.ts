@@ -6,35 +6,8 @@
  * for subtitles without it is an error that says so, rather than a silent regeneration of every
  * line (turning timestamps on is the user's decision to pay for each line once more).
  */
-import { z } from 'zod';
 import { SUBTITLE_FORMATS, type SubtitleFormat } from '../timings/subtitle-text.js';
 import { type Layer, type Origin, pickField, UNKNOWN } from './defaults-chain.js';
-import { describeFound } from './describe.js';
-import { didYouMean } from './param-schemas.js';
-import { suggest } from './suggest.js';
-
-const FORMATS = ['srt', 'vtt'] as const satisfies readonly SubtitleFormat[];
-
-export const SUBTITLES_DESCRIPTION =
-  'Subtitle files written beside the audio, from its timing data: srt and/or vtt (e.g. [srt, vtt]); [] for none. ' +
-  'Needs timestamps: true. Not sent to the API: adding one costs no generation. Voice lines only.';
-
-export function subtitlesSchema() {
-  const element = z.enum(FORMATS, {
-    error: (issue) => {
-      const hint = typeof issue.input === 'string' ? suggest(issue.input.toLowerCase(), FORMATS) : undefined;
-      return `expected "srt" or "vtt", found ${describeFound(issue.input)}${didYouMean(hint)}`;
-    },
-  });
-  return z
-    .array(element, {
-      error: (issue) =>
-        typeof issue.input === 'string'
-          ? `expected a list of subtitle formats, found a single string (write it as [${issue.input}])`
-          : `expected a list of subtitle formats such as [srt, vtt], found ${describeFound(issue.input)}`,
-    })
-    .describe(SUBTITLES_DESCRIPTION);
-}
 
 /** What the chain says about subtitles, and the problem to report when it asks for them without timing data. */
 export interface PickedSubtitles {

@@ -29,6 +29,11 @@ const LockEntrySchema = z.strictObject({
   baseUrl: z.string().optional(),
   /** when the task was created (ISO): kie.ai keeps results 14 days, so older ones are not asked for */
   generatedAt: z.string().optional(),
+  /**
+   * files derived from the audio beside it (`.timings.json`, `.srt`, `.vtt`), by path relative to
+   * outDir, with the SHA-256 of what kieaudio wrote: status and clean tell them from hand edits
+   */
+  sidecars: z.record(z.string(), Sha256).optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -58,8 +63,14 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     a.model === b.model &&
     a.size === b.size &&
     a.taskId === b.taskId &&
-    a.placeholder === b.placeholder
+    a.placeholder === b.placeholder &&
+    sameSidecars(a.sidecars, b.sidecars)
   );
+}
+
+function sameSidecars(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  const keys = Object.keys(a ?? {});
+  return keys.length === Object.keys(b ?? {}).length && keys.every((key) => a?.[key] === b?.[key]);
 }
 
 /** The whole text of the lock file (a build writes it in pieces: lock-text.ts). */
@@ -96,6 +107,9 @@ export function parseLockFile(text: string, file: string): LockFile {
   for (const [out, entry] of Object.entries(parsed.data.assets)) {
     // `clean` deletes files named here: a tampered key must not point outside outDir.
     if (!isSafeRelativePath(out)) throw damagedLock(file, `it names an unsafe output path ${JSON.stringify(out)}`);
+    for (const sidecar of Object.keys(entry.sidecars ?? {})) {
+      if (!isSafeRelativePath(sidecar)) throw damagedLock(file, `it names an unsafe sidecar path ${JSON.stringify(sidecar)}`);
+    }
     assets[out] = entry;
   }
   return { version: parsed.data.version, assets };

@@ -27,7 +27,7 @@ export const MAX_CUE_SECONDS = 7;
 export function buildCues(text: string, words: readonly TimedWord[], duration: number): Cue[] {
   const written = text.split(/\s+/).filter((w) => w !== '');
   if (written.length === 0) return [];
-  const timed = words.length === 0 ? [] : timeWrittenWords(written, words, duration);
+  const timed = alignWrittenWords(text, words, duration);
   if (timed.length === 0) return [{ start: 0, end: round(duration), text: wrapLines(written.join(' ')) }];
   const groups = groupWords(timed);
   return groups.map((group, i) => {
@@ -41,8 +41,10 @@ export function buildCues(text: string, words: readonly TimedWord[], duration: n
   });
 }
 
-/** The written words with the spoken words' times, clamped into the audio. */
-function timeWrittenWords(written: readonly string[], spoken: readonly TimedWord[], duration: number): TimedWord[] {
+/** The words of `text` as written with the spoken words' times, clamped into the audio; none without spoken words. */
+export function alignWrittenWords(text: string, spoken: readonly TimedWord[], duration: number): TimedWord[] {
+  const written = text.split(/\s+/).filter((w) => w !== '');
+  if (spoken.length === 0) return [];
   const clamp = (t: number) => Math.min(Math.max(t, 0), duration);
   if (written.length === spoken.length) {
     return written.map((text, i) => {

@@ -1,0 +1,91 @@
+/**
+ * Writing an asset's sidecars once its audio is in place: the `.timings.json` and the subtitle
+ * files the plan decided on (plan/sidecar-plan.ts), each written atomically like audio, from the
+ * timing data of the result or kept locally (timing-source.ts); those no longer asked for are
+ * removed while they hold what kieaudio wrote. The lock entry records what was written, so that
+ * status tells hand edits apart and a no-op build only stats them. Never an API call: a line that
+ * came back without timing data still gets its files, with one cue spanning the audio, and a
+ * warning.
+ */
+import { rm } from 'node:fs/promises';
+import type { PlannedAsset } from '../plan/decide.js';
+import type { ResolvedAsset } from '../project.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import type { LockEntry } from '../store/lock-file.js';
+import { outputPath } from '../store/project-store.js';
+import { sha256Hex } from '../store/sha256.js';
+import { alignWrittenWords, buildCues } from '../timings/cues.js';
+import type { Sidecar } from '../timings/sidecar-paths.js';
+import { subtitleText } from '../timings/subtitle-text.js';
+import { TIMINGS_DOC_VERSION, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
+import type { BuildContext } from './context.js';
+import { localTimings, type TimingSource } from './timing-source.js';
+
+/**
+ * Writes and removes the item's sidecars as planned and records them in its lock entry, which
+ * the audio's install has just written (or, `alone`, which is up to date). `fresh`: the timing
+ * data of the result just generated.
+ */
+export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fresh?: TimingsDoc, alone = false): Promise<void> {
+  const plan = item.sidecars;
+  const { asset } = item;
+  const entry = ctx.lockWriter.lock.assets[asset.out];
+  if (plan === undefined || entry === undefined || entry.specHash !== item.specHash) return;
+  const record: Record<string, string> = { ...plan.recorded };
+  let source: TimingSource | undefined;
+  if (plan.write.length > 0) {
+    source = fresh === undefined ? await localTimings(ctx, item) : { doc: fresh, origin: 'result' };
+    const files = sidecarFiles(asset, source.doc, plan.write);
+    for (const { sidecar, text } of files) {
+      await writeFileAtomic(outputPath(ctx.project, sidecar.out), text);
+      ctx.store.statIndex.forget(sidecar.out);
+      record[sidecar.out] = sha256Hex(text);
+    }
+    if (source.doc.words.length === 0) warnNoTimings(ctx, asset, source.origin === 'result');
+  }
+  for (const dropped of plan.drop) {
+    if (dropped.intact) await rm(outputPath(ctx.project, dropped.out), { force: true });
+    ctx.store.statIndex.forget(dropped.out);
+    delete record[dropped.out];
+  }
+  ctx.lockWriter.set(asset.out, withSidecars(entry, record));
+  if (plan.write.length === 0 && plan.drop.length === 0) return;
+  ctx.emit({
+    type: 'sidecars',
+    asset: asset.id,
+    out: asset.out,
+    written: plan.write.map((s) => s.out),
+    removed: plan.drop.filter((d) => d.intact).map((d) => d.out),
+    ...(source === undefined ? {} : { timings: source.origin }),
+    alone,
+  });
+}
+
+/** The text of each sidecar, from one timing document: the words and cues carry the text as written. */
+function sidecarFiles(asset: ResolvedAsset, doc: TimingsDoc, write: readonly Sidecar[]): Array<{ sidecar: Sidecar; text: string }> {
+  const text = asset.writtenText ?? String(asset.input.text ?? '');
+  const words = alignWrittenWords(text, doc.words, doc.duration);
+  const cues = buildCues(text, doc.words, doc.duration);
+  return write.map((sidecar) => ({
+    sidecar,
+    text:
+      sidecar.kind === 'timings'
+        ? timingsDocText({ v: TIMINGS_DOC_VERSION, text, duration: doc.duration, words, raw: doc.raw })
+        : subtitleText(cues, sidecar.kind),
+  }));
+}
+
+function withSidecars(entry: LockEntry, record: Record<string, string>): LockEntry {
+  const { sidecars: _old, ...rest } = entry;
+  return Object.keys(record).length === 0 ? rest : { ...rest, sidecars: record };
+}
+
+function warnNoTimings(ctx: BuildContext, asset: ResolvedAsset, fromResult: boolean): void {
+  const why = fromResult ? 'kie.ai returned no timing data with this result' : 'no timing data is kept for this result';
+  ctx.emit({
+    type: 'warning',
+    code: 'W_NO_TIMINGS',
+    asset: asset.id,
+    message: `${asset.out}: ${why}; its subtitles are one cue spanning the audio (the asset itself is fine)`,
+  });
+}
