@@ -56,7 +56,9 @@ async function timingsBesideOutputs(ctx: BuildContext, specHash: string): Promis
   return undefined;
 }
 
+/** The audio's length in whole milliseconds, rounded down (every time stated stays inside the audio). */
 async function measureDuration(path: string): Promise<number | undefined> {
   const bytes = await readFile(path).catch(() => undefined);
-  return bytes === undefined ? undefined : mp3DurationSeconds(bytes);
+  const seconds = bytes === undefined ? undefined : mp3DurationSeconds(bytes);
+  return seconds === undefined ? undefined : Math.floor(seconds * 1000) / 1000;
 }

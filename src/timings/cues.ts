@@ -53,9 +53,13 @@ export function alignWrittenWords(text: string, spoken: readonly TimedWord[], du
     });
   }
   // different counts (the lexicon turned one word into two, or the API split punctuation off)
+  // written word i takes the spoken words its share of the line covers: [ceil(i·n/w), ceil((i+1)·n/w) - 1]
+  const n = spoken.length;
   return written.map((text, i) => {
-    const from = spoken[Math.floor((i * spoken.length) / written.length)] as TimedWord;
-    const to = spoken[Math.max(0, Math.ceil(((i + 1) * spoken.length) / written.length) - 1)] as TimedWord;
+    const last = Math.max(0, Math.ceil(((i + 1) * n) / written.length) - 1);
+    const first = Math.min(Math.ceil((i * n) / written.length), last);
+    const from = spoken[first] as TimedWord;
+    const to = spoken[last] as TimedWord;
     return { text, start: clamp(from.start), end: clamp(Math.max(from.end, to.end)) };
   });
 }
