@@ -158,6 +158,14 @@ describe('timestamps and subtitles', () => {
     expect(await read('dialogue/scout.vtt')).toBe(vtt);
   });
 
+  it('--offline placeholders get their sidecars too, from the built-in simulator, with no key', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/main.audio.yaml': SPEC });
+    const result = await runBuild(dir, {}, { offline: true });
+    expect(result.failures).toEqual([]);
+    const cues = checkCues(await readFile(join(dir, 'out/dialogue/scout.vtt'), 'utf8'), await durationOf(dir, 'dialogue/scout.mp3'));
+    expect(cues.length).toBeGreaterThan(2);
+  });
+
   it('a hand-edited subtitle file is left alone unless --force', async () => {
     const { dir, sim, read } = await built();
     await writeFile(join(dir, 'out/dialogue/scout.srt'), '1\n00:00:00,000 --> 00:00:01,000\nEdited\n');
