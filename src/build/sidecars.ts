@@ -41,7 +41,11 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
       ctx.store.statIndex.forget(sidecar.out);
       record[sidecar.out] = sha256Hex(text);
     }
-    if (source.doc.words.length === 0) warnNoTimings(ctx, asset, source.origin === 'result');
+    if (source.doc.words.length === 0) warnNoTimings(ctx, asset, plan.write, source.origin === 'result');
+  }
+  for (const kept of plan.keep) {
+    // the audio is new but this file is someone's: kept, and said at build time, not only in the plan
+    if (!alone) ctx.emit({ type: 'warning', code: 'W_SIDECAR_KEPT', asset: asset.id, message: `${kept.out} ${kept.why}` });
   }
   for (const dropped of plan.drop) {
     if (dropped.intact) await rm(outputPath(ctx.project, dropped.out), { force: true });
@@ -80,12 +84,10 @@ function withSidecars(entry: LockEntry, record: Record<string, string>): LockEnt
   return Object.keys(record).length === 0 ? rest : { ...rest, sidecars: record };
 }
 
-function warnNoTimings(ctx: BuildContext, asset: ResolvedAsset, fromResult: boolean): void {
+function warnNoTimings(ctx: BuildContext, asset: ResolvedAsset, written: readonly Sidecar[], fromResult: boolean): void {
   const why = fromResult ? 'kie.ai returned no timing data with this result' : 'no timing data is kept for this result';
-  ctx.emit({
-    type: 'warning',
-    code: 'W_NO_TIMINGS',
-    asset: asset.id,
-    message: `${asset.out}: ${why}; its subtitles are one cue spanning the audio (the asset itself is fine)`,
-  });
+  const what = written.some((s) => s.kind !== 'timings')
+    ? 'its subtitles are one cue spanning the audio'
+    : 'its .timings.json has no words';
+  ctx.emit({ type: 'warning', code: 'W_NO_TIMINGS', asset: asset.id, message: `${asset.out}: ${why}; ${what} (the asset itself is fine)` });
 }

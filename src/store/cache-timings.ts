@@ -6,7 +6,7 @@
  * before timestamps were asked for, or by an older kieaudio) still restores its audio; a file
  * that is not a valid document is no document.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseTimingsDoc, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { ContentCache } from './content-cache.js';
@@ -28,8 +28,4 @@ export async function readCachedTimings(cache: Pick<ContentCache, 'dataPath'>, s
 /** Written before the entry's record is committed: a crash in between leaves timing data without audio, which is harmless. */
 export async function writeCachedTimings(cache: Pick<ContentCache, 'dataPath'>, specHash: string, doc: TimingsDoc): Promise<void> {
   await writeFileAtomic(cachedTimingsPath(cache, specHash), timingsDocText(doc));
-}
-
-export async function removeCachedTimings(cache: Pick<ContentCache, 'dataPath'>, specHash: string): Promise<void> {
-  await rm(cachedTimingsPath(cache, specHash), { force: true });
 }

@@ -175,6 +175,22 @@ describe('timestamps and subtitles', () => {
     const forced = await runBuild(dir, simEnv(sim), { force: true });
     expect(forced.events).toContainEqual(expect.objectContaining({ type: 'sidecars', written: ['dialogue/scout.srt'] }));
     expect(await read('dialogue/scout.srt')).not.toContain('Edited');
+
+    // the line generated again: the audio and the other sidecars are new, the edited file is kept and named
+    await writeFile(join(dir, 'out/dialogue/scout.srt'), '1\n00:00:00,000 --> 00:00:01,000\nEdited again\n');
+    const vttBefore = await read('dialogue/scout.vtt');
+    await writeFile(join(dir, 'audio/main.audio.yaml'), SPEC.replace('Fresh ones, too,', 'Fresh ones,'));
+    const regenerated = await runBuild(dir, simEnv(sim));
+    expect(regenerated.summary.generated).toBe(1);
+    expect(regenerated.events).toContainEqual(
+      expect.objectContaining({
+        type: 'warning',
+        code: 'W_SIDECAR_KEPT',
+        message: expect.stringContaining('dialogue/scout.srt edited by hand'),
+      }),
+    );
+    expect(await read('dialogue/scout.srt')).toContain('Edited again');
+    expect(await read('dialogue/scout.vtt')).not.toBe(vttBefore);
   });
 
   it('removing a format removes its file; clean removes the sidecars of orphaned outputs', async () => {
