@@ -13,7 +13,7 @@ import type { OutputState } from '../store/stat-index.js';
 import { describeChange } from './describe-change.js';
 import type { UnansweredCreate } from './journal-facts.js';
 import type { LockTask } from './lock-results.js';
-import { describeSidecarPlan, planSidecars, type SidecarPlan, sidecarWorkNeeded } from './sidecar-plan.js';
+import { planSidecars, planUpToDateSidecars, type SidecarPlan } from './sidecar-plan.js';
 import { findSource } from './source.js';
 
 export interface AssetFacts {
@@ -177,15 +177,10 @@ function planAsset(
   const placeholderStale = entry?.placeholder === true && !options.offline;
 
   if (ours && entry.specHash === f.specHash && !placeholderStale && !options.regenerate) {
-    if (f.sidecars === undefined) return plan({ type: 'up-to-date' }, 'up to date');
-    const sidecars = planSidecars({ asset: f.asset, states: f.sidecars, entry }, false, options.force);
-    const why = describeSidecarPlan(sidecars, entry);
-    if (sidecarWorkNeeded(sidecars)) {
-      const missing = sidecars.write.some((s) => entry.sidecars !== undefined && Object.hasOwn(entry.sidecars, s.out));
-      return plan({ type: 'sidecars' }, why, missing ? 'missing' : 'changed', sidecars);
-    }
-    if (sidecars.keep.length > 0) return plan({ type: 'keep-modified' }, why);
-    return plan({ type: 'up-to-date' }, 'up to date');
+    const derived =
+      f.sidecars === undefined ? undefined : planUpToDateSidecars({ asset: f.asset, states: f.sidecars, entry }, options.force);
+    if (derived === undefined) return plan({ type: 'up-to-date' }, 'up to date');
+    return plan(derived.action, derived.reason, derived.cause, derived.sidecars);
   }
 
   if (output.exists && !ours) {

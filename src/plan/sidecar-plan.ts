@@ -10,6 +10,7 @@ import type { ResolvedAsset } from '../project.js';
 import type { LockEntry } from '../store/lock-file.js';
 import type { OutputState } from '../store/stat-index.js';
 import { type Sidecar, sidecarsOf } from '../timings/sidecar-paths.js';
+import type { Action, StaleCause } from './decide.js';
 
 export interface SidecarPlan {
   /** to write now */
@@ -72,13 +73,26 @@ export function planSidecars(f: SidecarFacts, audioReplaced: boolean, force: boo
   return plan;
 }
 
-export function sidecarWorkNeeded(plan: SidecarPlan): boolean {
-  return plan.write.length > 0 || plan.drop.length > 0;
+/**
+ * For an asset whose audio is up to date: `sidecars` when one must be written or removed,
+ * `keep-modified` when the only news is a hand-edited one, undefined when all are as the lock says.
+ */
+export function planUpToDateSidecars(
+  f: SidecarFacts,
+  force: boolean,
+): { action: Action; reason: string; cause?: StaleCause; sidecars?: SidecarPlan } | undefined {
+  const sidecars = planSidecars(f, false, force);
+  const reason = describeSidecarPlan(sidecars);
+  if (sidecars.write.length > 0 || sidecars.drop.length > 0) {
+    const missing = sidecars.write.some((s) => Object.hasOwn(sidecars.recorded, s.out));
+    return { action: { type: 'sidecars' }, reason, cause: missing ? 'missing' : 'changed', sidecars };
+  }
+  return sidecars.keep.length > 0 ? { action: { type: 'keep-modified' }, reason } : undefined;
 }
 
 /** For people: which sidecars are written, left alone or removed, and why. */
-export function describeSidecarPlan(plan: SidecarPlan, entry: LockEntry | undefined): string {
-  const locked = entry?.sidecars ?? {};
+export function describeSidecarPlan(plan: SidecarPlan): string {
+  const locked = plan.recorded;
   const parts: string[] = [];
   const missing = plan.write.filter((s) => Object.hasOwn(locked, s.out)).map((s) => s.out);
   const added = plan.write.filter((s) => !Object.hasOwn(locked, s.out)).map((s) => s.out);
