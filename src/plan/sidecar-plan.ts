@@ -32,6 +32,8 @@ export interface SidecarFacts {
 
 /** Every sidecar path a build must look at for the asset: those it asks for and those the lock records. */
 export function sidecarPathsToCheck(asset: ResolvedAsset, entry: LockEntry | undefined): string[] {
+  // the common case, on every asset of every build: nothing to look at
+  if (asset.input.timestamps !== true && asset.subtitles === undefined && entry?.sidecars === undefined) return [];
   const paths = new Set(sidecarsOf(asset).map((s) => s.out));
   for (const out of Object.keys(entry?.sidecars ?? {})) paths.add(out);
   return [...paths];
