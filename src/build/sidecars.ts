@@ -33,27 +33,31 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
   if (plan === undefined || entry === undefined || entry.specHash !== item.specHash) return;
   const record: Record<string, string> = { ...plan.recorded };
   let source: TimingSource | undefined;
-  if (plan.write.length > 0) {
+  if (plan.write.length > 0 || plan.claim.length > 0) {
     source = fresh === undefined ? await localTimings(ctx, item) : { doc: fresh, origin: 'result' };
-    const files = sidecarFiles(asset, source.doc, plan.write);
-    for (const { sidecar, text } of files) {
+    for (const { sidecar, text } of sidecarFiles(asset, source.doc, plan.write)) {
       await writeFileAtomic(outputPath(ctx.project, sidecar.out), text);
       ctx.store.statIndex.forget(sidecar.out);
       record[sidecar.out] = sha256Hex(text);
     }
-    if (source.doc.words.length === 0) warnNoTimings(ctx, asset, plan.write, source.origin === 'result');
+    for (const { sidecar, text } of sidecarFiles(asset, source.doc, plan.claim)) {
+      const ours = sha256Hex(text);
+      record[sidecar.out] = ours;
+      const found = plan.claim.find((c) => c.out === sidecar.out)?.contentHash;
+      if (found !== ours)
+        warnKept(ctx, asset, `${sidecar.out} exists but was not made by kieaudio; left alone (use --force to replace it)`);
+    }
+    if (plan.write.length > 0 && source.doc.words.length === 0) warnNoTimings(ctx, asset, plan.write, source.origin === 'result');
   }
-  for (const kept of plan.keep) {
-    // the audio is new but this file is someone's: kept, and said at build time, not only in the plan
-    if (!alone) ctx.emit({ type: 'warning', code: 'W_SIDECAR_KEPT', asset: asset.id, message: `${kept.out} ${kept.why}` });
-  }
+  // the audio is new but this file is someone's: kept, and said at build time, not only in the plan
+  if (!alone) for (const kept of plan.keep) warnKept(ctx, asset, `${kept.out} ${kept.why}`);
   for (const dropped of plan.drop) {
     if (dropped.intact) await rm(outputPath(ctx.project, dropped.out), { force: true });
     ctx.store.statIndex.forget(dropped.out);
     delete record[dropped.out];
   }
   ctx.lockWriter.set(asset.out, withSidecars(entry, record));
-  if (plan.write.length === 0 && plan.drop.length === 0) return;
+  if (plan.write.length === 0 && plan.drop.length === 0 && plan.claim.length === 0) return;
   ctx.emit({
     type: 'sidecars',
     asset: asset.id,
@@ -82,6 +86,10 @@ function sidecarFiles(asset: ResolvedAsset, doc: TimingsDoc, write: readonly Sid
 function withSidecars(entry: LockEntry, record: Record<string, string>): LockEntry {
   const { sidecars: _old, ...rest } = entry;
   return Object.keys(record).length === 0 ? rest : { ...rest, sidecars: record };
+}
+
+function warnKept(ctx: BuildContext, asset: ResolvedAsset, message: string): void {
+  ctx.emit({ type: 'warning', code: 'W_SIDECAR_KEPT', asset: asset.id, message });
 }
 
 function warnNoTimings(ctx: BuildContext, asset: ResolvedAsset, written: readonly Sidecar[], fromResult: boolean): void {

@@ -15,8 +15,15 @@ import type { Action, StaleCause } from './decide.js';
 export interface SidecarPlan {
   /** to write now */
   write: Sidecar[];
-  /** edited by hand (or not made by kieaudio): left alone, with why */
+  /** edited by hand, or a folder: left alone, with why */
   keep: Array<Sidecar & { why: string }>;
+  /**
+   * there, but the lock has no record of it: kieaudio's own file from a build killed before its
+   * lock write, or someone else's. The build works out what it would write: the same bytes are
+   * recorded as kieaudio's; anything else is left alone, and what kieaudio would have written is
+   * recorded, so that from then on the file reads as edited by hand.
+   */
+  claim: Array<Sidecar & { contentHash: string }>;
   /** in the lock but no longer asked for; `intact` ones are deleted, the others only forgotten */
   drop: Array<{ out: string; intact: boolean }>;
   /** what the lock recorded of them when the plan was made (kept for those left as they are) */
@@ -45,7 +52,7 @@ export function sidecarPathsToCheck(asset: ResolvedAsset, entry: LockEntry | und
  */
 export function planSidecars(f: SidecarFacts, audioReplaced: boolean, force: boolean): SidecarPlan {
   const locked = f.entry?.sidecars ?? {};
-  const plan: SidecarPlan = { write: [], keep: [], drop: [], recorded: { ...locked } };
+  const plan: SidecarPlan = { write: [], keep: [], drop: [], claim: [], recorded: { ...locked } };
   const expected = sidecarsOf(f.asset);
   for (const sidecar of expected) {
     const state = f.states.get(sidecar.out) ?? { exists: false };
@@ -56,13 +63,13 @@ export function planSidecars(f: SidecarFacts, audioReplaced: boolean, force: boo
       if (audioReplaced) plan.write.push(sidecar);
     } else if (force && state.contentHash !== undefined) {
       plan.write.push(sidecar);
+    } else if (state.contentHash !== undefined && recorded === undefined) {
+      plan.claim.push({ ...sidecar, contentHash: state.contentHash });
     } else {
       const why =
         state.contentHash === undefined
           ? 'a folder (or another non-file) is there; kieaudio never replaces one'
-          : recorded === undefined
-            ? 'exists but was not made by kieaudio; left alone (use --force to replace it)'
-            : 'edited by hand; left alone (use --force to replace it)';
+          : 'edited by hand; left alone (use --force to replace it)';
       plan.keep.push({ ...sidecar, why });
     }
   }
@@ -85,7 +92,7 @@ export function planUpToDateSidecars(
 ): { action: Action; reason: string; cause?: StaleCause; sidecars?: SidecarPlan } | undefined {
   const sidecars = planSidecars(f, false, force);
   const reason = describeSidecarPlan(sidecars);
-  if (sidecars.write.length > 0 || sidecars.drop.length > 0) {
+  if (sidecars.write.length > 0 || sidecars.drop.length > 0 || sidecars.claim.length > 0) {
     const missing = sidecars.write.some((s) => Object.hasOwn(sidecars.recorded, s.out));
     return { action: { type: 'sidecars' }, reason, cause: missing ? 'missing' : 'changed', sidecars };
   }
@@ -102,6 +109,8 @@ export function describeSidecarPlan(plan: SidecarPlan): string {
   if (added.length > 0) parts.push(`${added.join(', ')} new`);
   if (plan.write.length > 0) parts.push('writing from the timing data kept locally (no API call)');
   for (const kept of plan.keep) parts.push(`${kept.out} ${kept.why}`);
+  const claimed = plan.claim.map((c) => c.out);
+  if (claimed.length > 0) parts.push(`${claimed.join(', ')} there with no record of it: kept as it is, recorded if kieaudio made it`);
   const removed = plan.drop.map((d) => d.out);
   if (removed.length > 0) parts.push(`${removed.join(', ')} no longer asked for: removing`);
   return parts.join('; ');

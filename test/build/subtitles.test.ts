@@ -193,6 +193,39 @@ describe('timestamps and subtitles', () => {
     expect(await read('dialogue/scout.vtt')).not.toBe(vttBefore);
   });
 
+  it("a sidecar written by a build killed before its lock write is recognised as kieaudio's", async () => {
+    const { dir, sim, read } = await built();
+    const lockPath = join(dir, 'kieaudio.lock');
+    const lock = JSON.parse(await readFile(lockPath, 'utf8'));
+    const recorded = lock.assets['dialogue/scout.mp3'].sidecars;
+    delete lock.assets['dialogue/scout.mp3'].sidecars;
+    await writeFile(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
+    const srt = await read('dialogue/scout.srt');
+    const before = totalRequests(sim);
+    const second = await runBuild(dir, simEnv(sim));
+    expect(totalRequests(sim)).toBe(before);
+    expect(second.events.filter((e) => e.type === 'warning' || e.type === 'kept')).toEqual([]);
+    expect(JSON.parse(await readFile(lockPath, 'utf8')).assets['dialogue/scout.mp3'].sidecars).toEqual(recorded);
+    expect(await read('dialogue/scout.srt')).toBe(srt);
+  });
+
+  it('a subtitle file that was there before kieaudio is left alone, and reads as edited from then on', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': CONFIG,
+      'audio/main.audio.yaml': SPEC,
+      'out/dialogue/scout.srt': '1\n00:00:00,000 --> 00:00:02,000\nOur own subtitles\n',
+    });
+    const sim = await simulator();
+    const first = await runBuild(dir, simEnv(sim));
+    expect(first.events).toContainEqual(
+      expect.objectContaining({ type: 'warning', code: 'W_SIDECAR_KEPT', message: expect.stringContaining('not made by kieaudio') }),
+    );
+    expect(await readFile(join(dir, 'out/dialogue/scout.srt'), 'utf8')).toContain('Our own subtitles');
+    const second = await runBuild(dir, simEnv(sim));
+    expect(second.events).toContainEqual(expect.objectContaining({ type: 'planned', out: 'dialogue/scout.mp3', action: 'keep-modified' }));
+    expect(second.summary).toMatchObject({ kept: 1, generated: 0, restored: 0 });
+  });
+
   it('removing a format removes its file; clean removes the sidecars of orphaned outputs', async () => {
     const { dir, sim } = await built();
     await writeFile(join(dir, 'audio/main.audio.yaml'), SPEC.replace('subtitles: [srt, vtt]', 'subtitles: [srt]'));
