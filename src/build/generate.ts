@@ -17,8 +17,8 @@ import { outputPath } from '../store/project-store.js';
 import { createTask, journalEntry } from './create-task.js';
 import type { GenerateContext } from './generate-context.js';
 import { installResult, isGone } from './install-result.js';
+import { installSidecarsOf } from './install-sidecars.js';
 import { failedEvent, heldEvent } from './records.js';
-import { installSidecars } from './sidecars.js';
 
 /** failCode "500" is kie's "upstream hiccup" and costs nothing (docs/kie-api.md §0): worth retrying. */
 const TRANSIENT_FAILURE_RETRIES = 2;
@@ -82,7 +82,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       const { origin } = task;
       ctx.emit({ type: 'generated', asset: item.asset.id, out: item.asset.out, taskId, bytes, credits, placeholder: ctx.offline, origin });
       // the audio is paid for and installed: a sidecar that cannot be written fails the asset, not the payment
-      await installSidecars(ctx, item, timings).catch((error: unknown) => ctx.emit(failedEvent(item, error)));
+      await installSidecarsOf(ctx, item, timings).catch((error: unknown) => ctx.emit(failedEvent(item, error)));
       return 'generated';
     } catch (error) {
       if (task.origin !== 'created' && isGone(error)) {

@@ -12,8 +12,8 @@ import type { CacheRecord } from '../store/content-cache.js';
 import { copyVerified } from '../store/copy-verified.js';
 import { outputPath } from '../store/project-store.js';
 import type { BuildContext } from './context.js';
+import { installSidecarsOf } from './install-sidecars.js';
 import { failedEvent, lockEntry } from './records.js';
-import { installSidecars } from './sidecars.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
 const RESTORE_CONCURRENCY = 32;
@@ -39,7 +39,7 @@ export async function restoreAll(ctx: BuildContext, items: readonly PlannedAsset
         try {
           const from = restoreSource(item);
           if (item.action.type === 'adopt') await adopt(ctx, item, item.action.contentHash, item.action.size);
-          else if (item.action.type === 'sidecars') await installSidecars(ctx, item, undefined, true);
+          else if (item.action.type === 'sidecars') await installSidecarsOf(ctx, item, undefined, true);
           else if (from !== undefined) await restoreFromCache(ctx, item, from);
         } catch (error) {
           if (!ctx.signal.aborted) recordFailure(ctx, item, error);
@@ -107,7 +107,7 @@ async function restoreVouched(ctx: BuildContext, items: readonly PlannedAsset[])
     }
   }
   // sidecars need their timing data read: after the fast pass, like the general path's
-  await Promise.all(withSidecars.map((item) => io(() => installSidecars(ctx, item).catch((error) => recordFailure(ctx, item, error)))));
+  await Promise.all(withSidecars.map((item) => io(() => installSidecarsOf(ctx, item).catch((error) => recordFailure(ctx, item, error)))));
   return rest;
 }
 
@@ -148,7 +148,7 @@ async function adopt(ctx: BuildContext, item: PlannedAsset, contentHash: string,
   const record = await ctx.store.cache.lookup(item.specHash);
   ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record) }));
   ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
-  await installSidecars(ctx, item);
+  await installSidecarsOf(ctx, item);
 }
 
 export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, from = 'cache'): Promise<void> {
@@ -160,7 +160,7 @@ export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, fr
     throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
   }
   restored(ctx, item, record, from, dest);
-  await installSidecars(ctx, item);
+  await installSidecarsOf(ctx, item);
 }
 
 /**
@@ -207,5 +207,5 @@ export async function copyPlaceholder(ctx: BuildContext, item: PlannedAsset, lea
   ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId, placeholder: true }));
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from: leaderOut, bytes: size });
-  await installSidecars(ctx, item);
+  await installSidecarsOf(ctx, item);
 }

@@ -16,7 +16,6 @@ import { outputPath } from '../store/project-store.js';
 import { sha256Hex } from '../store/sha256.js';
 import { alignWrittenWords, buildCues } from '../timings/cues.js';
 import type { Sidecar } from '../timings/sidecar-paths.js';
-import { subtitleText } from '../timings/subtitle-text.js';
 import { TIMINGS_DOC_VERSION, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
 import type { BuildContext } from './context.js';
 import { localTimings, type TimingSource } from './timing-source.js';
@@ -35,12 +34,12 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
   let source: TimingSource | undefined;
   if (plan.write.length > 0 || plan.claim.length > 0) {
     source = fresh === undefined ? await localTimings(ctx, item) : { doc: fresh, origin: 'result' };
-    for (const { sidecar, text } of sidecarFiles(asset, source.doc, plan.write)) {
+    for (const { sidecar, text } of await sidecarFiles(asset, source.doc, plan.write)) {
       await writeFileAtomic(outputPath(ctx.project, sidecar.out), text);
       ctx.store.statIndex.forget(sidecar.out);
       record[sidecar.out] = sha256Hex(text);
     }
-    for (const { sidecar, text } of sidecarFiles(asset, source.doc, plan.claim)) {
+    for (const { sidecar, text } of await sidecarFiles(asset, source.doc, plan.claim)) {
       const ours = sha256Hex(text);
       record[sidecar.out] = ours;
       const found = plan.claim.find((c) => c.out === sidecar.out)?.contentHash;
@@ -70,17 +69,25 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
 }
 
 /** The text of each sidecar, from one timing document: the words and cues carry the text as written. */
-function sidecarFiles(asset: ResolvedAsset, doc: TimingsDoc, write: readonly Sidecar[]): Array<{ sidecar: Sidecar; text: string }> {
+async function sidecarFiles(
+  asset: ResolvedAsset,
+  doc: TimingsDoc,
+  write: readonly Sidecar[],
+): Promise<Array<{ sidecar: Sidecar; text: string }>> {
   const text = asset.writtenText ?? String(asset.input.text ?? '');
   const words = alignWrittenWords(text, doc.words, doc.duration);
   const cues = buildCues(text, doc.words, doc.duration);
-  return write.map((sidecar) => ({
-    sidecar,
-    text:
-      sidecar.kind === 'timings'
-        ? timingsDocText({ v: TIMINGS_DOC_VERSION, text, duration: doc.duration, words, raw: doc.raw })
-        : subtitleText(cues, sidecar.kind),
-  }));
+  const files: Array<{ sidecar: Sidecar; text: string }> = [];
+  for (const sidecar of write) {
+    if (sidecar.kind === 'timings') {
+      files.push({ sidecar, text: timingsDocText({ v: TIMINGS_DOC_VERSION, text, duration: doc.duration, words, raw: doc.raw }) });
+      continue;
+    }
+    // the subtitle library loads only when a subtitle file is written (see timings/formats.ts)
+    const { subtitleText } = await import('../timings/subtitle-text.js');
+    files.push({ sidecar, text: subtitleText(cues, sidecar.kind) });
+  }
+  return files;
 }
 
 function withSidecars(entry: LockEntry, record: Record<string, string>): LockEntry {

@@ -4,7 +4,7 @@
  * defaults chain (subtitles.ts) needs the schemas.
  */
 import { z } from 'zod';
-import type { SubtitleFormat } from '../timings/subtitle-text.js';
+import type { SubtitleFormat } from '../timings/formats.js';
 import { describeFound } from './describe.js';
 import { didYouMean } from './param-schemas.js';
 import { suggest } from './suggest.js';

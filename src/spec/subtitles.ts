@@ -6,7 +6,7 @@
  * for subtitles without it is an error that says so, rather than a silent regeneration of every
  * line (turning timestamps on is the user's decision to pay for each line once more).
  */
-import { SUBTITLE_FORMATS, type SubtitleFormat } from '../timings/subtitle-text.js';
+import { SUBTITLE_FORMATS, type SubtitleFormat } from '../timings/formats.js';
 import { type Layer, type Origin, pickField, UNKNOWN } from './defaults-chain.js';
 
 /** What the chain says about subtitles, and the problem to report when it asks for them without timing data. */

@@ -3,7 +3,7 @@
  * when it asks for timestamps, and `.srt` / `.vtt` for each subtitle format it asks for. Paths are
  * relative to outDir, like `out`. Pure: plan, build, status and clean all name them from here.
  */
-import type { SubtitleFormat } from './subtitle-text.js';
+import type { SubtitleFormat } from './formats.js';
 
 export type SidecarKind = 'timings' | SubtitleFormat;
 

@@ -1,13 +1,11 @@
 /**
  * Cues written as SubRip (.srt) or WebVTT (.vtt) text, by the `subtitle` library rather than by
- * hand, so that the files are what players and engines parse.
+ * hand, so that the files are what players and engines parse. Loaded only when a subtitle file
+ * is written (build/sidecars.ts).
  */
 import { type NodeList, stringifySync } from 'subtitle';
 import type { Cue } from './cues.js';
-
-export type SubtitleFormat = 'srt' | 'vtt';
-
-export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = ['srt', 'vtt'];
+import type { SubtitleFormat } from './formats.js';
 
 export function subtitleText(cues: readonly Cue[], format: SubtitleFormat): string {
   const nodes: NodeList = cues.map((cue) => ({
