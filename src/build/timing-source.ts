@@ -35,15 +35,20 @@ export async function resultTimings(item: PlannedAsset, info: TaskInfo, audioPat
 export async function localTimings(ctx: BuildContext, item: PlannedAsset): Promise<TimingSource> {
   const cached = await readCachedTimings(ctx.store.cache, item.specHash);
   if (cached !== undefined) return { doc: cached, origin: 'cache' };
-  const beside = await timingsBesideOutputs(ctx, item.specHash);
+  const beside = await timingsBesideOutputs(ctx, item.specHash, item.asset.out);
   if (beside !== undefined) return { doc: beside, origin: 'output' };
   const duration = (await measureDuration(outputPath(ctx.project, item.asset.out))) ?? 0;
   return { doc: { v: TIMINGS_DOC_VERSION, text: String(item.asset.input.text ?? ''), duration, words: [], raw: null }, origin: 'none' };
 }
 
-/** A `.timings.json` recorded in the lock for an output of this spec, still holding what kieaudio wrote. */
-async function timingsBesideOutputs(ctx: BuildContext, specHash: string): Promise<TimingsDoc | undefined> {
-  for (const entry of Object.values(ctx.lockWriter.lock.assets)) {
+/**
+ * A `.timings.json` recorded in the lock for an output of this spec, still holding what kieaudio
+ * wrote: the asset's own first (the common case, found at once), then any other output's.
+ */
+async function timingsBesideOutputs(ctx: BuildContext, specHash: string, out: string): Promise<TimingsDoc | undefined> {
+  const assets = ctx.lockWriter.lock.assets;
+  const own = assets[out];
+  for (const entry of own === undefined ? Object.values(assets) : [own, ...Object.values(assets)]) {
     if (entry.specHash !== specHash || (entry.placeholder && !ctx.offline)) continue;
     for (const [out, hash] of Object.entries(entry.sidecars ?? {})) {
       if (!out.endsWith('.timings.json')) continue;
