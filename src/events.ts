@@ -11,9 +11,9 @@ import { z } from 'zod';
 import type { Diagnostic } from './errors.js';
 
 export const ActionTypeSchema = z
-  .enum(['up-to-date', 'adopt', 'restore', 'resume', 'generate', 'hold', 'keep-modified'])
+  .enum(['up-to-date', 'adopt', 'restore', 'resume', 'generate', 'hold', 'keep-modified', 'sidecars'])
   .describe(
-    'what the build does with the asset: up-to-date (nothing), adopt (the file already holds the cached result; only the lock changes), restore (copy from the cache or another output; free), resume (poll a task an earlier build paid for), generate (create a task: costs credits), hold (would generate, but an earlier create request for the same spec got no answer and may have been charged: not sent again without --resend-unanswered), keep-modified (a file kieaudio did not write is left alone)',
+    'what the build does with the asset: up-to-date (nothing), adopt (the file already holds the cached result; only the lock changes), restore (copy from the cache or another output; free), resume (poll a task an earlier build paid for), generate (create a task: costs credits), hold (would generate, but an earlier create request for the same spec got no answer and may have been charged: not sent again without --resend-unanswered), keep-modified (a file kieaudio did not write is left alone), sidecars (the audio is up to date; only its timings or subtitle files are written or removed, from timing data kept locally: no API call)',
   );
 
 export type ActionType = z.infer<typeof ActionTypeSchema>;
@@ -101,6 +101,18 @@ export const BuildEventSchemas = [
     bytes: z.number().int(),
   }),
   event('adopted', 'the file at out already held the cached result: only the lock was updated', assetRef),
+  event('sidecars', "files derived from the asset's audio (timings, subtitles) were written or removed beside it: no API call", {
+    ...assetRef,
+    written: z.array(z.string()).describe('sidecar paths written, relative to outDir'),
+    removed: z.array(z.string()).describe('sidecar paths removed: no longer asked for'),
+    timings: z
+      .enum(['result', 'cache', 'output', 'none'])
+      .optional()
+      .describe(
+        "where the timing data came from: the task's result, the cache, a .timings.json beside an output of the same spec, or none (one cue spanning the audio)",
+      ),
+    alone: z.boolean().describe('the audio was up to date: only its sidecars were written (counted as restored)'),
+  }),
   event(
     'held',
     'not generated: an earlier create request for this spec got no answer, so a task may exist and be billed; --resend-unanswered sends it again',

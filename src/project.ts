@@ -34,6 +34,11 @@ export interface ResolvedAsset {
   input: Record<string, unknown>;
   /** what the output file is (speech is always MP3) */
   format: AudioFormat;
+  /**
+   * subtitle files written beside the audio from its timing data (voice lines with
+   * `timestamps: true` only); absent or empty: none. Not sent, not in the spec hash.
+   */
+  subtitles?: readonly ('srt' | 'vtt')[];
   /** where the asset is declared; `index` is its 0-based position in that file's `assets` (a scene line's, in its scene's `lines`) */
   source: SourceLocation & { index: number };
   /**

@@ -27,6 +27,7 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, placeholder: false, origin: 'recovered' },
   { type: 'restored', asset: 'a', out: 'a.mp3', from: 'cache', bytes: 100 },
   { type: 'adopted', asset: 'a', out: 'a.mp3' },
+  { type: 'sidecars', asset: 'a', out: 'a.mp3', written: ['a.srt'], removed: [], timings: 'cache', alone: true },
   {
     type: 'held',
     asset: 'a',

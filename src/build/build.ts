@@ -55,7 +55,7 @@ export interface BuildResult {
   stale: PlannedAsset[];
 }
 
-const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt']);
+const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt', 'sidecars']);
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();

@@ -17,6 +17,7 @@ import { outputPath } from '../store/project-store.js';
 import { createTask, journalEntry } from './create-task.js';
 import type { GenerateContext } from './generate-context.js';
 import { installResult, isGone } from './install-result.js';
+import { installSidecarsOf } from './install-sidecars.js';
 import { failedEvent, heldEvent } from './records.js';
 
 /** failCode "500" is kie's "upstream hiccup" and costs nothing (docs/kie-api.md §0): worth retrying. */
@@ -75,11 +76,13 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
     }
     const credits = task.creditsCounted || ctx.offline ? undefined : info.creditsConsumed;
     try {
-      const bytes = await installResult(ctx, item, taskId, info, generatedAt(task));
+      const { bytes, timings } = await installResult(ctx, item, taskId, info, generatedAt(task));
       ctx.inFlight.delete(item.specHash);
       await ctx.store.journal.remove(item.specHash);
       const { origin } = task;
       ctx.emit({ type: 'generated', asset: item.asset.id, out: item.asset.out, taskId, bytes, credits, placeholder: ctx.offline, origin });
+      // the audio is paid for and installed: a sidecar that cannot be written fails the asset, not the payment
+      await installSidecarsOf(ctx, item, timings).catch((error: unknown) => ctx.emit(failedEvent(item, error)));
       return 'generated';
     } catch (error) {
       if (task.origin !== 'created' && isGone(error)) {

@@ -9,15 +9,19 @@ import { ApiError, KieaudioError, messageOf } from '../errors.js';
 import type { TaskInfo } from '../kie/client.js';
 import { isRetryableError, withRetry } from '../kie/retry.js';
 import type { PlannedAsset } from '../plan/decide.js';
+import { writeCachedTimings } from '../store/cache-timings.js';
 import { failpoint } from '../store/failpoint.js';
 import { outputPath } from '../store/project-store.js';
+import type { TimingsDoc } from '../timings/timings-doc.js';
 import { downloadResult } from './download-result.js';
 import type { GenerateContext } from './generate-context.js';
 import { lockEntry } from './records.js';
 import { copyFromCache } from './restore.js';
+import { resultTimings } from './timing-source.js';
 
 /**
- * Downloads, caches and installs `taskId`'s result; resolves to its size in bytes. The lock and the
+ * Downloads, caches and installs `taskId`'s result; resolves to its size in bytes, and for a line
+ * that asked for timestamps its timing data (kept in the cache beside the audio). The lock and the
  * cache record which API made the task and when (`generatedAt`, unknown for an old lock's task), so
  * that a result lost locally can be fetched from that API again while kie.ai keeps it.
  */
@@ -27,7 +31,7 @@ export async function installResult(
   taskId: string,
   info: TaskInfo,
   generatedAt: string | undefined,
-): Promise<number> {
+): Promise<{ bytes: number; timings?: TimingsDoc }> {
   const { asset } = item;
   const url = info.resultUrls[0];
   if (url === undefined) throw new ApiError('E_API_PROTOCOL', `task ${taskId} succeeded without a result URL`, { retryable: false });
@@ -41,10 +45,12 @@ export async function installResult(
   else await ctx.store.takes.keepCurrent(item.specHash, { file: dest, entry: ctx.lockWriter.lock.assets[asset.out], signal: ctx.signal });
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
   const { bytes, sha256 } = await download(ctx, item, url, target);
+  const timings = asset.input.timestamps === true ? await resultTimings(item, info, target) : undefined;
 
   // placeholders are never fetched again: their task lived in this process's simulator
   const task = ctx.offline ? { taskId } : { taskId, baseUrl: ctx.baseUrl, ...(generatedAt === undefined ? {} : { generatedAt }) };
   if (!ctx.offline) {
+    if (timings !== undefined) await writeCachedTimings(ctx.store.cache, item.specHash, timings);
     await ctx.store.cache.commit(item.specHash, { contentHash: sha256, size: bytes, model: asset.model, ...task });
     const credits = info.creditsConsumed;
     await ctx.store.takes.record(item.specHash, {
@@ -61,7 +67,7 @@ export async function installResult(
   failpoint('after-install');
   ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: sha256, size: bytes, ...task, placeholder: ctx.offline }));
-  return bytes;
+  return timings === undefined ? { bytes } : { bytes, timings };
 }
 
 function download(ctx: GenerateContext, item: PlannedAsset, url: string, target: string) {

@@ -12,6 +12,7 @@ import type { CacheRecord } from '../store/content-cache.js';
 import { copyVerified } from '../store/copy-verified.js';
 import { outputPath } from '../store/project-store.js';
 import type { BuildContext } from './context.js';
+import { installSidecarsOf } from './install-sidecars.js';
 import { failedEvent, lockEntry } from './records.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
@@ -38,6 +39,7 @@ export async function restoreAll(ctx: BuildContext, items: readonly PlannedAsset
         try {
           const from = restoreSource(item);
           if (item.action.type === 'adopt') await adopt(ctx, item, item.action.contentHash, item.action.size);
+          else if (item.action.type === 'sidecars') await installSidecarsOf(ctx, item, undefined, true);
           else if (from !== undefined) await restoreFromCache(ctx, item, from);
         } catch (error) {
           if (!ctx.signal.aborted) recordFailure(ctx, item, error);
@@ -76,6 +78,7 @@ async function restoreVouched(ctx: BuildContext, items: readonly PlannedAsset[])
   await Promise.all([...folders.values()].map((dest) => io(() => ctx.outFolders.prepare(dest).catch(() => undefined))));
 
   const rest: PlannedAsset[] = [];
+  const withSidecars: PlannedAsset[] = [];
   let lastYield = performance.now();
   for (const item of items) {
     if (ctx.signal.aborted) return [];
@@ -92,6 +95,7 @@ async function restoreVouched(ctx: BuildContext, items: readonly PlannedAsset[])
         continue;
       }
       restored(ctx, item, record, restore.from, restore.dest);
+      if (item.sidecars !== undefined) withSidecars.push(item);
     } catch (error) {
       // a folder deleted since it was prepared is made again by the general path
       if (isMissing(error)) rest.push(item);
@@ -102,6 +106,8 @@ async function restoreVouched(ctx: BuildContext, items: readonly PlannedAsset[])
       lastYield = performance.now();
     }
   }
+  // sidecars need their timing data read: after the fast pass, like the general path's
+  await Promise.all(withSidecars.map((item) => io(() => installSidecarsOf(ctx, item).catch((error) => recordFailure(ctx, item, error)))));
   return rest;
 }
 
@@ -142,6 +148,7 @@ async function adopt(ctx: BuildContext, item: PlannedAsset, contentHash: string,
   const record = await ctx.store.cache.lookup(cacheKeyOf(item));
   ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record) }));
   ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
+  await installSidecarsOf(ctx, item);
 }
 
 export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, from = 'cache'): Promise<void> {
@@ -154,6 +161,7 @@ export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, fr
     throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
   }
   restored(ctx, item, record, from, dest);
+  await installSidecarsOf(ctx, item);
 }
 
 /**
@@ -200,4 +208,5 @@ export async function copyPlaceholder(ctx: BuildContext, item: PlannedAsset, lea
   ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId, placeholder: true }));
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from: leaderOut, bytes: size });
+  await installSidecarsOf(ctx, item);
 }

@@ -77,8 +77,8 @@ export function createTally(onEvent: (event: BuildEvent) => void, options: { sta
   };
 }
 
-const WORK = new Set<string>(['restore', 'resume', 'generate', 'adopt']);
-const SETTLED = new Set<string>(['generated', 'restored', 'adopted', 'failed', 'held']);
+const WORK = new Set<string>(['restore', 'resume', 'generate', 'adopt', 'sidecars']);
+const SETTLED = new Set<string>(['generated', 'restored', 'adopted', 'failed', 'held', 'sidecars']);
 
 function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEvent): void {
   switch (event.type) {
@@ -101,6 +101,10 @@ function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEven
     case 'restored':
     case 'adopted':
       summary.restored++;
+      return;
+    case 'sidecars':
+      // an asset whose audio was up to date and whose sidecars were written: free work, like a restore
+      if (event.alone) summary.restored++;
       return;
     case 'failed':
       if (event.notStarted) summary.notStarted++;

@@ -7,7 +7,7 @@ import type { ActionType, WatchEvent } from '../events.js';
 type Phase = 'queued' | 'in flight' | 'done' | 'failed';
 
 /** Actions that mean work; `paid` ones go through the API and set the pace of the build. */
-const WORK: ReadonlySet<ActionType> = new Set(['generate', 'resume', 'restore', 'adopt']);
+const WORK: ReadonlySet<ActionType> = new Set(['generate', 'resume', 'restore', 'adopt', 'sidecars']);
 const PAID: ReadonlySet<ActionType> = new Set(['generate', 'resume']);
 
 export interface ProgressCounts {
@@ -69,6 +69,9 @@ function applyEvent(tally: Tally, event: WatchEvent): void {
     case 'restored':
     case 'adopted':
       movePhase(tally, event.out, 'done');
+      break;
+    case 'sidecars':
+      if (event.alone) movePhase(tally, event.out, 'done');
       break;
     case 'failed':
       movePhase(tally, event.out, 'failed');

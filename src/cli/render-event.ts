@@ -54,6 +54,8 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       return `${label(color, 'cyan', 'restored')}${event.out}${paint(color, 'dim', `  from ${event.from}`)}`;
     case 'adopted':
       return `${label(color, 'cyan', 'recorded')}${event.out}${paint(color, 'dim', '  already holds the cached result')}`;
+    case 'sidecars':
+      return renderSidecars(event, color);
     case 'kept':
       return `${label(color, 'yellow', 'kept')}${event.out}  ${event.reason}`;
     case 'held':
@@ -83,6 +85,22 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
     case 'summary':
       return renderSummary(event, color);
   }
+}
+
+/** Timings and subtitle files written beside an output, or removed. */
+function renderSidecars(event: Extract<BuildEvent, { type: 'sidecars' }>, color: boolean): string {
+  const from = {
+    result: 'from the result',
+    cache: 'from the cache',
+    output: 'from the timings beside the output',
+    none: 'without timing data',
+  };
+  const parts = [
+    ...event.written,
+    ...event.removed.map((out) => `${out} removed`),
+    event.timings === undefined ? undefined : from[event.timings],
+  ].filter(Boolean);
+  return `${label(color, 'cyan', 'sidecars')}${event.out}${paint(color, 'dim', `  ${parts.join(', ')}`)}`;
 }
 
 /** A result installed: a new generation, or the task of an earlier build (resumed, or recovered from the API). */

@@ -12,6 +12,7 @@ const ACTION_WORDS: Record<string, [string, Style]> = {
   generate: ['generate', 'green'],
   hold: ['hold', 'red'],
   'keep-modified': ['keep', 'yellow'],
+  sidecars: ['sidecars', 'cyan'],
 };
 
 export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean }): string {
@@ -32,7 +33,7 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
   }
   const recover = counts.get('recover') ?? 0;
   const resume = counts.get('resume') ?? 0;
-  const free = (counts.get('restore') ?? 0) + (counts.get('adopt') ?? 0);
+  const free = (counts.get('restore') ?? 0) + (counts.get('adopt') ?? 0) + (counts.get('sidecars') ?? 0);
   lines.push(
     // resumes and recoveries are tasks paid for already: not counted as "to generate", which costs credits
     `${counts.get('generate') ?? 0} to generate, ${resume > 0 ? `${resume} to resume (already paid for), ` : ''}` +

@@ -17,6 +17,7 @@ import { specHash } from '../spec/hash.js';
 import { type CommonOptions, loadSelected } from '../spec/prepare.js';
 import { acquireBuildLock } from '../store/build-lock.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
+import type { LockEntry } from '../store/lock-file.js';
 import { createLockWriter } from '../store/lock-writer.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import { undeclaredUnanswered } from './plan.js';
@@ -68,6 +69,25 @@ export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
   }
 }
 
+/**
+ * An orphan's sidecars (timings, subtitles) go with it, each only while it holds what kieaudio
+ * wrote; one edited since is kept and named, like an edited output.
+ */
+async function cleanSidecars(project: Project, store: ProjectStore, entry: LockEntry, result: CleanResult, dryRun: boolean): Promise<void> {
+  for (const [out, hash] of Object.entries(entry.sidecars ?? {})) {
+    const state = await store.statIndex.check(out, outputPath(project, out));
+    if (!state.exists) continue;
+    if (state.contentHash !== hash) {
+      result.keptModified.push(out);
+      continue;
+    }
+    result.removed.push(out);
+    if (dryRun) continue;
+    await rm(outputPath(project, out), { force: true });
+    store.statIndex.forget(out);
+  }
+}
+
 async function cleanLocked(project: Project, store: ProjectStore, options: CleanOptions): Promise<CleanResult> {
   const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
   const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, planOptions({}));
@@ -82,6 +102,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
   const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockDigest);
 
   for (const orphan of orphans) {
+    await cleanSidecars(project, store, orphan.entry, result, options.dryRun === true);
     if (orphan.intact) {
       result.removed.push(orphan.out);
       if (options.dryRun) continue;

@@ -13,6 +13,7 @@ import type { OutputState } from '../store/stat-index.js';
 import { describeChange } from './describe-change.js';
 import type { UnansweredCreate } from './journal-facts.js';
 import type { LockTask } from './lock-results.js';
+import { planSidecars, planUpToDateSidecars, type SidecarPlan } from './sidecar-plan.js';
 import { findSource } from './source.js';
 
 export interface AssetFacts {
@@ -29,6 +30,8 @@ export interface AssetFacts {
   lockTask?: LockTask | undefined;
   /** a create request for specHash that got no answer: it may have been charged */
   unanswered?: UnansweredCreate | undefined;
+  /** the state of each sidecar the asset asks for or its lock entry records, by path (sidecar-plan.ts) */
+  sidecars?: ReadonlyMap<string, OutputState> | undefined;
   /** `kieaudio pin`: the lock pins a take of this very spec; `cached` is then that take's record */
   pin?: Pin | undefined;
   /**
@@ -98,7 +101,9 @@ export type Action =
   /** would generate, but an earlier create request for this spec got no answer: it may have been charged */
   | { type: 'hold'; sentAt: string | undefined }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
-  | { type: 'keep-modified' };
+  | { type: 'keep-modified' }
+  /** the audio is up to date; only files derived from it (timings, subtitles) are written or removed: no API call */
+  | { type: 'sidecars' };
 
 // The `planned` event's schema (events.ts) lists the action types again; this fails to compile if
 // the two drift apart.
@@ -116,6 +121,8 @@ export interface PlannedAsset {
   reason: string;
   /** set when the asset is restored, resumed or generated */
   cause?: StaleCause;
+  /** what happens to the asset's sidecars, when it has or had any */
+  sidecars?: SidecarPlan;
   /** the pinned take this build keeps: an install of its audio keeps the pin in the lock (build/records.ts) */
   pin?: Pin;
 }
@@ -178,13 +185,14 @@ function planAsset(
   intactBySpec: ReadonlyMap<string, { out: string; contentHash: string }>,
   options: PlanOptions,
 ): PlannedAsset {
-  const plan = (action: Action, reason: string, cause?: StaleCause): PlannedAsset => ({
+  const plan = (action: Action, reason: string, cause?: StaleCause, sidecars?: SidecarPlan): PlannedAsset => ({
     asset: f.asset,
     specHash: f.specHash,
     action,
     reason,
     ...(cause === undefined ? {} : { cause }),
     ...(f.pin === undefined || options.regenerate ? {} : { pin: f.pin }),
+    ...(sidecars === undefined ? {} : { sidecars }),
   });
   // An empty file where kieaudio installed one is what a power cut leaves of a copy that was not
   // yet on disk (copies from the cache are not fsynced): never a hand edit, always ours to redo.
@@ -193,11 +201,16 @@ function planAsset(
   const placeholderStale = entry?.placeholder === true && !options.offline;
 
   if (ours && entry.specHash === f.specHash && !placeholderStale && !options.regenerate) {
-    return plan({ type: 'up-to-date' }, f.pin ? `up to date, pinned take ${f.pin.take}` : 'up to date');
+    const upToDate = f.pin ? `up to date, pinned take ${f.pin.take}` : 'up to date';
+    const derived =
+      f.sidecars === undefined ? undefined : planUpToDateSidecars({ asset: f.asset, states: f.sidecars, entry }, options.force);
+    if (derived === undefined) return plan({ type: 'up-to-date' }, upToDate);
+    return plan(derived.action, derived.reason, derived.cause, derived.sidecars);
   }
 
   if (output.exists && !ours) {
     const kept = planForeignFile(f, entry, output, options);
+    if (kept?.action.type === 'adopt') return plan(kept.action, kept.reason, undefined, replacedSidecars(f, entry, options));
     if (kept) return plan(kept.action, kept.reason);
   }
 
@@ -205,7 +218,14 @@ function planAsset(
   const repair = f.cacheRepair;
   const change = repair?.kind === 'set-aside' ? `${text}, cache record damaged (${repair.why})` : text;
   const { action, reason } = findSource(f, change, intactBySpec, options);
-  return plan(action, reason, cause);
+  const sidecars = replacedSidecars(f, entry, options);
+  const kept = sidecars?.keep.map((k) => `; ${k.out} ${k.why}`).join('') ?? '';
+  return plan(action, `${reason}${kept}`, cause, sidecars);
+}
+
+/** The sidecars of an asset whose audio is installed anew: every one that is kieaudio's is written again. */
+function replacedSidecars(f: AssetFacts, entry: LockEntry | undefined, options: PlanOptions): SidecarPlan | undefined {
+  return f.sidecars === undefined ? undefined : planSidecars({ asset: f.asset, states: f.sidecars, entry }, true, options.force);
 }
 
 /**

@@ -14,6 +14,7 @@ import type { OutputState } from '../store/stat-index.js';
 import type { AssetFacts } from './decide.js';
 import { type JournalFacts, readJournalFacts } from './journal-facts.js';
 import { lockEntriesBySpec, lockTaskFor } from './lock-results.js';
+import { sidecarPathsToCheck } from './sidecar-plan.js';
 
 /** File system calls in flight at once while gathering: enough to hide latency, few enough for any OS. */
 const IO_CONCURRENCY = 64;
@@ -70,6 +71,13 @@ interface FactsContext {
   now: number;
 }
 
+/** Sidecars are checked like outputs: through the stat index, so that a no-op build reads none of them. */
+async function sidecarStates(c: FactsContext, paths: readonly string[]): Promise<Map<string, OutputState>> {
+  const states = new Map<string, OutputState>();
+  for (const out of paths) states.set(out, await c.store.statIndex.check(out, outputPath(c.project, out)));
+  return states;
+}
+
 async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetFacts> {
   const { lock, statIndex, cache } = c.store;
   const hash = specHash(asset.model, asset.input);
@@ -90,6 +98,8 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
   };
   // a pin holds while the spec is the one it was made for
   if (entry?.pinned !== undefined && entry.specHash === hash) facts.pin = { take: entry.pinned, contentHash: entry.contentHash };
+  const sidecars = sidecarPathsToCheck(asset, entry);
+  if (sidecars.length > 0) facts.sidecars = await sidecarStates(c, sidecars);
   if (upToDate) return facts;
   c.lockResults ??= lockEntriesBySpec(lock);
   const pin = facts.pin;

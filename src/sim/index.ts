@@ -21,6 +21,7 @@ export type {
   Simulator,
   SimulatorOptions,
   TaskState,
+  TimingShape,
 } from './types.js';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

@@ -1,5 +1,5 @@
 /** SimulatorOptions with every default applied and checked once, at start. */
-import type { DownloadPacing, RateLimitOption, SimRequest, SimulatorOptions } from './types.js';
+import type { DownloadPacing, RateLimitOption, SimRequest, SimulatorOptions, TimingShape } from './types.js';
 
 export interface ResolvedOptions {
   port: number;
@@ -14,6 +14,7 @@ export interface ResolvedOptions {
   onRequest: ((request: SimRequest) => void | Promise<void>) | undefined;
   downloadPacing: DownloadPacing | undefined;
   resultSeconds: number | undefined;
+  timings: TimingShape;
 }
 
 export const DEFAULT_API_KEY = 'sim-key';
@@ -36,6 +37,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     onRequest: options.onRequest,
     downloadPacing: options.downloadPacing,
     resultSeconds: options.resultSeconds,
+    timings: options.timings ?? 'characters',
   };
   const pacing = resolved.downloadPacing;
   if (pacing && !(Number.isInteger(pacing.chunkBytes) && pacing.chunkBytes >= 1 && pacing.intervalMs >= 0)) {

@@ -42,7 +42,22 @@ export interface SimulatorOptions {
   downloadPacing?: DownloadPacing;
   /** every result lasts this many seconds whatever was asked (benchmarks of large downloads) */
   resultSeconds?: number;
+  /**
+   * Where a voice task asked for `timestamps: true` carries its timing data in `resultJson`
+   * (kie.ai does not document it: docs/kie-api.md §8). Default 'characters'.
+   */
+  timings?: TimingShape;
 }
+
+/**
+ * - characters: ElevenLabs' character alignment beside resultUrls, `{ alignment: { characters,
+ *   character_start_times_seconds, character_end_times_seconds } }`
+ * - words: a word list `{ words: [{ text, start_time, end_time }] }`
+ * - timestamps: a word list `{ timestamps: [{ word, start, end }] }`
+ * - nested: the character alignment under `resultObject`
+ * - none: no timing data at all
+ */
+export type TimingShape = 'characters' | 'words' | 'timestamps' | 'nested' | 'none';
 
 export interface SimRequest {
   /** the key counted in SimStats.requestsByRoute: "POST /api/v1/jobs/createTask", "GET /files/*", "unrouted"… */

@@ -55,12 +55,13 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
 
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
+        const effectSubtitles = key === 'subtitles' && kindOfMap(path, ctx.data) === 'effect';
         push({
           ...base,
           ...ctx.locate([...path, key], 'key'),
-          code: 'E_UNKNOWN_KEY',
+          code: effectSubtitles ? 'E_SUBTITLES_EFFECT' : 'E_UNKNOWN_KEY',
           field: [...fieldPath, key].join('.'),
-          message: unknownKeyMessage(key, path, fieldPath, ctx),
+          message: effectSubtitles ? EFFECT_SUBTITLES_MESSAGE : unknownKeyMessage(key, path, fieldPath, ctx),
         });
       }
       continue;
@@ -153,19 +154,27 @@ function unknownKeyMessage(key: string, mapPath: DocPath, fieldPath: DocPath, ct
   return `unknown key "${key}"${where}${kindHint(key, mapPath, ctx.data) ?? (didYouMean(meant) || own)}`;
 }
 
+const EFFECT_SUBTITLES_MESSAGE =
+  'subtitles: sound effects have no words to subtitle; subtitles are for voice lines (kind: voice, or defaults.voice)';
+
+/** The kind of the asset or `defaults.<kind>` map at `mapPath`, when it is one. */
+function kindOfMap(mapPath: DocPath, data: unknown): AssetKind | undefined {
+  const map = valueAt(data, mapPath);
+  if (isSceneLine(mapPath)) return 'voice';
+  const inAsset = mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map);
+  const kind = inAsset ? map.kind : mapPath.length === 2 && mapPath[0] === 'defaults' ? mapPath[1] : undefined;
+  return kind === 'voice' || kind === 'effect' ? kind : undefined;
+}
+
+function isSceneLine(mapPath: DocPath): boolean {
+  return mapPath.length === 4 && mapPath[0] === 'scenes' && mapPath[2] === 'lines';
+}
+
 /** A parameter of the other kind is a misplaced key, not a typo: say where it belongs. */
 function kindHint(key: string, mapPath: DocPath, data: unknown): string | undefined {
-  const map = valueAt(data, mapPath);
-  const inLine = mapPath.length === 4 && mapPath[0] === 'scenes' && mapPath[2] === 'lines';
-  const inAsset = (mapPath.length === 2 && mapPath[0] === 'assets' && isRecord(map)) || inLine;
-  const kind = inLine
-    ? 'voice'
-    : inAsset && isRecord(map)
-      ? map.kind
-      : mapPath.length === 2 && mapPath[0] === 'defaults'
-        ? mapPath[1]
-        : undefined;
-  if (kind !== 'voice' && kind !== 'effect') return undefined;
+  const inAsset = mapPath[0] === 'assets' || isSceneLine(mapPath);
+  const kind = kindOfMap(mapPath, data);
+  if (kind === undefined) return undefined;
   if (key === 'speaker' && kind === 'effect' && inAsset) {
     return ' (a speaker gives a voice line the voice parameters of its cast entry, and this asset is kind: effect)';
   }

@@ -15,6 +15,7 @@ import { knownModel, refusedParam } from './models.js';
 import { checkExtension, normalizeOut } from './out-path.js';
 import { EFFECT_TEXT_WARN_LENGTH, MAX_TEXT_LENGTH, paramNames } from './params.js';
 import { shapeText, type TextSources } from './sent-text.js';
+import { pickSubtitles } from './subtitles.js';
 
 export type { Layer, Origin };
 
@@ -84,6 +85,7 @@ export function resolveAsset(ctx: AssetContext): ResolvedOne {
   };
   if (shaped?.writtenText !== undefined) asset.writtenText = shaped.writtenText;
   if (shaped?.shaping !== undefined) asset.shaping = shaped.shaping;
+  if (chain.subtitles !== undefined) asset.subtitles = chain.subtitles;
   return { out, asset };
 }
 
@@ -109,13 +111,21 @@ interface Chain {
   input: Record<string, unknown>;
   /** undefined when `output_format` is hidden by a level that failed validation */
   format: AudioFormat | undefined;
+  /** voice lines: the subtitle formats asked for, when any */
+  subtitles?: readonly ('srt' | 'vtt')[];
 }
 
 function resolveChain(check: AssetCheck, kind: AssetKind): Chain {
   const model = resolveModel(check, kind);
   const { input, unknown } = collectParams(check, kind, model);
   checkRequired(check, kind, input, unknown);
-  return { kind, model, input, format: formatOf(kind, input, unknown) };
+  const chain: Chain = { kind, model, input, format: formatOf(kind, input, unknown) };
+  if (kind !== 'voice') return chain;
+  const { formats, problem } = pickSubtitles(check.ctx.layers, input);
+  if (problem !== undefined && check.checkChain && !unknown.has('timestamps'))
+    reportAt(check, problem.origin, 'E_SUBTITLES_TIMESTAMPS', problem.message);
+  if (formats !== undefined) chain.subtitles = formats;
+  return chain;
 }
 
 /** The model named on the chain, else the config's fallback; warns about a model kieaudio does not know. */

@@ -23,10 +23,13 @@ import {
   unset,
 } from './param-schemas.js';
 import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
+import { subtitlesSchema } from './subtitles-schema.js';
 
 export const DEFAULT_BASE_URL = 'https://api.kie.ai';
 
 const voiceParamsShape = paramsShape(VOICE_PARAMS);
+/** Voice settings that are not API parameters: never sent, never hashed. */
+const voiceExtrasShape = { subtitles: unset(subtitlesSchema()) };
 const effectParamsShape = paramsShape(EFFECT_PARAMS);
 
 const mapError = containerError('a map');
@@ -56,7 +59,7 @@ function assetSchema<K extends 'voice' | 'effect', P extends z.ZodRawShape>(kind
 
 export const VoiceAssetSchema = assetSchema(
   'voice',
-  { speaker: unset(speakerNameSchema()), ...voiceParamsShape },
+  { speaker: unset(speakerNameSchema()), ...voiceParamsShape, ...voiceExtrasShape },
   'A voice line (text to speech).',
 );
 export const EffectAssetSchema = assetSchema('effect', effectParamsShape, 'A sound effect.');
@@ -73,7 +76,7 @@ const AssetListSchema = z
   .describe('Voice lines and sound effects to build.');
 
 export const VoiceDefaultsSchema = z
-  .strictObject({ model: unset(modelSchema('voice')), ...voiceParamsShape }, { error: mapError })
+  .strictObject({ model: unset(modelSchema('voice')), ...voiceParamsShape, ...voiceExtrasShape }, { error: mapError })
   .meta({ id: 'voiceDefaults', description: 'Defaults for voice assets.' });
 
 export const EffectDefaultsSchema = z

@@ -126,6 +126,8 @@ async function removeEntry(cache: CacheState, specHash: string): Promise<void> {
   cache.damaged.delete(specHash);
   await rm(recordPathOf(cache, specHash), { force: true });
   await rm(dataPathOf(cache, specHash), { force: true });
+  // the entry's timing data (cache-timings.ts), which means nothing without its audio
+  await rm(`${cache.base}${specHash.slice(0, 2)}${sep}${specHash}.timings.json`, { force: true });
 }
 
 async function lookupRecord(cache: CacheState, specHash: string): Promise<CacheRecord | undefined> {

@@ -37,6 +37,11 @@ const LockEntrySchema = z.strictObject({
    * audio itself is named by `contentHash`.
    */
   pinned: z.number().int().positive().optional(),
+  /**
+   * files derived from the audio beside it (`.timings.json`, `.srt`, `.vtt`), by path relative to
+   * outDir, with the SHA-256 of what kieaudio wrote: status and clean tell them from hand edits
+   */
+  sidecars: z.record(z.string(), Sha256).optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -67,15 +72,16 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     a.size === b.size &&
     a.taskId === b.taskId &&
     a.placeholder === b.placeholder &&
-    sameLexicon(a.lexicon, b.lexicon) &&
+    sameRecord(a.lexicon, b.lexicon) &&
+    sameRecord(a.sidecars, b.sidecars) &&
     a.pinned === b.pinned
   );
 }
 
-function sameLexicon(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const words = Object.keys(a);
-  return words.length === Object.keys(b).length && words.every((word) => a[word] === b[word]);
+/** Two string maps say the same; an absent map is the same as an empty one (neither is written empty). */
+function sameRecord(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  const keys = Object.keys(a ?? {});
+  return keys.length === Object.keys(b ?? {}).length && keys.every((key) => a?.[key] === b?.[key]);
 }
 
 /** The whole text of the lock file (a build writes it in pieces: lock-text.ts). */
@@ -112,6 +118,9 @@ export function parseLockFile(text: string, file: string): LockFile {
   for (const [out, entry] of Object.entries(parsed.data.assets)) {
     // `clean` deletes files named here: a tampered key must not point outside outDir.
     if (!isSafeRelativePath(out)) throw damagedLock(file, `it names an unsafe output path ${JSON.stringify(out)}`);
+    for (const sidecar of Object.keys(entry.sidecars ?? {})) {
+      if (!isSafeRelativePath(sidecar)) throw damagedLock(file, `it names an unsafe sidecar path ${JSON.stringify(sidecar)}`);
+    }
     assets[out] = entry;
   }
   return { version: parsed.data.version, assets };

@@ -33,8 +33,9 @@ describe('models', () => {
 });
 
 describe('params', () => {
-  test('the schemas accept exactly the table, plus model', () => {
-    expect(Object.keys(VoiceDefaultsSchema.shape).sort()).toEqual(['model', ...paramNames('voice')].sort());
+  test('the schemas accept exactly the table, plus model (and subtitles for voice)', () => {
+    // subtitles: a voice setting that is not an API parameter (never sent)
+    expect(Object.keys(VoiceDefaultsSchema.shape).sort()).toEqual(['model', 'subtitles', ...paramNames('voice')].sort());
     expect(Object.keys(EffectDefaultsSchema.shape).sort()).toEqual(['model', ...paramNames('effect')].sort());
   });
 

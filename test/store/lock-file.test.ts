@@ -98,3 +98,22 @@ describe('lock file', () => {
     expect(sameLockEntry(full, withoutTask)).toBe(false);
   });
 });
+
+describe('sidecars in the lock', () => {
+  const withSidecars = { ...entry, sidecars: { 'a.srt': 'c'.repeat(64), 'a.timings.json': 'd'.repeat(64) } } as LockEntry;
+
+  it('are optional, read back, and part of what makes two entries the same', () => {
+    const text = serializeLockFile({ version: 1, assets: { 'a.mp3': withSidecars } });
+    expect(parseLockFile(text, 'kieaudio.lock').assets['a.mp3']?.sidecars).toEqual(withSidecars.sidecars);
+    expect(sameLockEntry(withSidecars, { ...withSidecars, sidecars: { ...withSidecars.sidecars } })).toBe(true);
+    expect(sameLockEntry(withSidecars, entry as LockEntry)).toBe(false);
+    expect(sameLockEntry(withSidecars, { ...withSidecars, sidecars: { 'a.srt': 'c'.repeat(64), 'a.timings.json': 'e'.repeat(64) } })).toBe(
+      false,
+    );
+  });
+
+  it('a sidecar path that leaves outDir makes the lock damaged (clean deletes sidecars)', () => {
+    const bad = { ...entry, sidecars: { '../../etc/passwd': 'c'.repeat(64) } };
+    expect(() => parseLockFile(`{"version":1,"assets":{"a.mp3":${JSON.stringify(bad)}}}`, 'kieaudio.lock')).toThrow(/unsafe sidecar path/);
+  });
+});

@@ -6,6 +6,8 @@
  */
 import { sendApiError, sendRateLimited, sendSuccess } from '../http/respond.js';
 import { FAIL_CODE, FAIL_MSG, stateAt, type TaskRecord, updatedAt } from '../tasks.js';
+import { timingData } from '../timing-data.js';
+import type { TimingShape } from '../types.js';
 import type { ApiCall } from './api-call.js';
 
 export const RECORD_NULL_MSG = 'recordInfo is null';
@@ -31,18 +33,19 @@ export function recordInfo({ ctx, res, url, key }: ApiCall): void {
     sendApiError(ctx, res, 422, RECORD_NULL_MSG, 'message');
     return;
   }
-  sendSuccess(res, recordData(task, now, ctx.baseUrl), 'message');
+  sendSuccess(res, recordData(task, now, ctx.baseUrl, ctx.options.timings), 'message');
 }
 
-function recordData(task: TaskRecord, now: number, baseUrl: string): Record<string, unknown> {
+function recordData(task: TaskRecord, now: number, baseUrl: string, timings: TimingShape): Record<string, unknown> {
   const state = stateAt(task, now);
   const done = state === 'success' || state === 'fail';
+  const result = () => ({ resultUrls: [baseUrl + task.resultPath], ...timingData(task, timings) });
   return {
     taskId: task.taskId,
     model: task.request.model,
     state,
     param: task.param,
-    resultJson: state === 'success' && task.resultPath ? JSON.stringify({ resultUrls: [baseUrl + task.resultPath] }) : '',
+    resultJson: state === 'success' && task.resultPath ? JSON.stringify(result()) : '',
     failCode: state === 'fail' ? FAIL_CODE : '',
     failMsg: state === 'fail' ? FAIL_MSG : '',
     costTime: done ? task.completesAt - task.createdAt : null,

@@ -1,0 +1,31 @@
+/**
+ * Timing data kept in the content cache beside an entry's audio, under the same spec hash
+ * (`<shard>/<specHash>.timings.json`): the `.timings.json` document of the result as generated
+ * (the text in it is the text as sent), so that a deleted subtitle file, a subtitle format added
+ * later or a restored output gets its sidecars without an API call. An entry without it (made
+ * before timestamps were asked for, or by an older kieaudio) still restores its audio; a file
+ * that is not a valid document is no document.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseTimingsDoc, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
+import { writeFileAtomic } from './atomic-write.js';
+import type { ContentCache } from './content-cache.js';
+
+/** Where the entry's timing data is (or would be). */
+export function cachedTimingsPath(cache: Pick<ContentCache, 'dataPath'>, specHash: string): string {
+  return cache.dataPath(specHash).replace(/\.audio$/, '.timings.json');
+}
+
+export async function readCachedTimings(cache: Pick<ContentCache, 'dataPath'>, specHash: string): Promise<TimingsDoc | undefined> {
+  try {
+    return parseTimingsDoc(await readFile(cachedTimingsPath(cache, specHash), 'utf8'));
+  } catch {
+    // absent or unreadable: the sidecars fall back to the next source (sidecars.ts)
+    return undefined;
+  }
+}
+
+/** Written before the entry's record is committed: a crash in between leaves timing data without audio, which is harmless. */
+export async function writeCachedTimings(cache: Pick<ContentCache, 'dataPath'>, specHash: string, doc: TimingsDoc): Promise<void> {
+  await writeFileAtomic(cachedTimingsPath(cache, specHash), timingsDocText(doc));
+}

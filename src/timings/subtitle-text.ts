@@ -1,0 +1,16 @@
+/**
+ * Cues written as SubRip (.srt) or WebVTT (.vtt) text, by the `subtitle` library rather than by
+ * hand, so that the files are what players and engines parse. Loaded only when a subtitle file
+ * is written (build/sidecars.ts).
+ */
+import { type NodeList, stringifySync } from 'subtitle';
+import type { Cue } from './cues.js';
+import type { SubtitleFormat } from './formats.js';
+
+export function subtitleText(cues: readonly Cue[], format: SubtitleFormat): string {
+  const nodes: NodeList = cues.map((cue) => ({
+    type: 'cue',
+    data: { start: Math.round(cue.start * 1000), end: Math.round(cue.end * 1000), text: cue.text },
+  }));
+  return stringifySync(nodes, { format: format === 'srt' ? 'SRT' : 'WebVTT' });
+}
