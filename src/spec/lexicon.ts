@@ -21,17 +21,31 @@ export function isLexiconWord(key: string): boolean {
 /** The text with every whole-word occurrence of a key replaced, and the entries that were used. */
 export function applyLexicon(text: string, lexicon: Lexicon): { text: string; used: Record<string, string> } {
   const used: Record<string, string> = {};
-  const words = Object.keys(lexicon).filter((word) => text.includes(word));
-  if (words.length === 0) return { text, used };
-  // longest first, so "Xyloth-Prime" wins over "Xyloth" where both fit
-  words.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const pattern = new RegExp(`(?<!${WORD_CHAR})(?:${words.map(escapeRegExp).join('|')})(?!${WORD_CHAR})`, 'gu');
+  const pattern = patternOf(lexicon);
+  if (pattern === undefined) return { text, used };
   const sent = text.replace(pattern, (word) => {
     const replacement = lexicon[word] ?? word;
     used[word] = replacement;
     return replacement;
   });
   return { text: sent, used };
+}
+
+/**
+ * Every line of a file is shaped with the same lexicon object: its pattern is compiled once, not
+ * once per line and field (a no-op build of thousands of lines with a long lexicon pays for it).
+ */
+const PATTERNS = new WeakMap<Lexicon, RegExp | undefined>();
+
+/** One pattern matching any key as a whole word; undefined for an empty lexicon. */
+function patternOf(lexicon: Lexicon): RegExp | undefined {
+  if (PATTERNS.has(lexicon)) return PATTERNS.get(lexicon);
+  // longest first, so "Xyloth-Prime" wins over "Xyloth" where both fit
+  const words = Object.keys(lexicon).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const pattern =
+    words.length === 0 ? undefined : new RegExp(`(?<!${WORD_CHAR})(?:${words.map(escapeRegExp).join('|')})(?!${WORD_CHAR})`, 'gu');
+  PATTERNS.set(lexicon, pattern);
+  return pattern;
 }
 
 /** The entries of `lexicon` whose word occurs, as a whole word, in `text`. */

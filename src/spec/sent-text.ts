@@ -65,14 +65,21 @@ export function shapeText(
   return shaped;
 }
 
+/** The lexicon of a file, split once for all its lines (lexicon.ts compiles each part once). */
+const SPLITS = new WeakMap<Readonly<Record<string, string | Invalid>>, { valid: Lexicon; invalid: Lexicon }>();
+
 function splitLexicon(lexicon: Readonly<Record<string, string | Invalid>>): { valid: Lexicon; invalid: Lexicon } {
+  const known = SPLITS.get(lexicon);
+  if (known !== undefined) return known;
   const valid: Record<string, string> = {};
   const invalid: Record<string, string> = {};
   for (const [word, replacement] of Object.entries(lexicon)) {
     if (replacement === INVALID) invalid[word] = word;
     else valid[word] = replacement;
   }
-  return { valid, invalid };
+  const split = { valid, invalid };
+  SPLITS.set(lexicon, split);
+  return split;
 }
 
 function sortedKeys(record: Readonly<Record<string, string>>): Record<string, string> {

@@ -83,7 +83,35 @@ function groupWords(words: readonly TimedWord[]): TimedWord[][] {
     current.push(word);
   }
   if (current.length > 0) groups.push(current);
-  return groups;
+  return mergeShortGroups(groups);
+}
+
+/**
+ * A cue shorter than MIN_CUE_SECONDS ("Fresh ones." after a sentence, at the end of a short line)
+ * cannot be read: it joins the cue before it, or else the one after it, where the two still fit
+ * two lines and seven seconds.
+ */
+function mergeShortGroups(groups: TimedWord[][]): TimedWord[][] {
+  const merged: TimedWord[][] = [];
+  for (const group of groups) {
+    const previous = merged[merged.length - 1];
+    if (previous !== undefined && (isShort(group) || isShort(previous)) && fitsOneCue([...previous, ...group])) {
+      merged[merged.length - 1] = [...previous, ...group];
+    } else merged.push(group);
+  }
+  return merged;
+}
+
+function isShort(group: readonly TimedWord[]): boolean {
+  return spanOf(group) < MIN_CUE_SECONDS;
+}
+
+function fitsOneCue(group: readonly TimedWord[]): boolean {
+  return fitsLines(group.map((w) => w.text).join(' ')) && spanOf(group) <= MAX_CUE_SECONDS;
+}
+
+function spanOf(group: readonly TimedWord[]): number {
+  return (group[group.length - 1] as TimedWord).end - (group[0] as TimedWord).start;
 }
 
 /** Whether `text` wraps into at most MAX_LINES lines of at most MAX_LINE_CHARS. */

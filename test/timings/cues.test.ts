@@ -46,6 +46,16 @@ describe('buildCues', () => {
     expect(buildCues(text, spoken(text, 0.2), 3).map((c) => c.text)).toEqual([text]);
   });
 
+  it('joins a sentence too short to read to the cue before it when the two fit one cue', () => {
+    // "Fresh ones." alone would be 0.47 s on screen: the audio ends there
+    const text = 'The tracks go straight down. Fresh ones.';
+    const words = spoken(text, 0.28);
+    const duration = words.at(-1)?.end ?? 0;
+    expect(buildCues(text, words, duration).map((c) => c.text)).toEqual(['The tracks go straight down. Fresh ones.']);
+    // two sentences that each stay up a second keep their own cues
+    expect(buildCues(text, spoken(text, 0.6), 4.5).map((c) => c.text)).toEqual(['The tracks go straight down.', 'Fresh ones.']);
+  });
+
   it('holds a short cue for a second where the audio leaves room, never past the audio', () => {
     expect(buildCues('Yes.', [{ text: 'Yes.', start: 0.1, end: 0.3 }], 2)).toEqual([{ start: 0.1, end: 1.1, text: 'Yes.' }]);
     expect(buildCues('Yes.', [{ text: 'Yes.', start: 0.1, end: 0.3 }], 0.5)).toEqual([{ start: 0.1, end: 0.5, text: 'Yes.' }]);
@@ -109,5 +119,15 @@ describe('subtitleText', () => {
     }
     expect(subtitleText(cues, 'vtt')).toMatch(/^WEBVTT\n/);
     expect(subtitleText(cues, 'srt')).toContain('00:00:00,050 --> 00:00:01,500');
+  });
+
+  it('keeps markup characters and the timing arrow out of the cue text', () => {
+    const tricky = [{ start: 0, end: 2, text: 'Press <A> & jump --> now.' }];
+    const vtt = subtitleText(tricky, 'vtt');
+    expect(vtt).toContain('Press &lt;A&gt; &amp; jump --&gt; now.');
+    const srt = subtitleText(tricky, 'srt');
+    expect(srt.split('\n').filter((line) => line.includes('-->'))).toHaveLength(1);
+    const parsed = parseSync(srt).flatMap((n) => (n.type === 'cue' ? [n.data.text] : []));
+    expect(parsed).toEqual(['Press <A> & jump -> now.']);
   });
 });
