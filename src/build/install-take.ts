@@ -7,6 +7,7 @@
  */
 import { KieaudioError } from '../errors.js';
 import type { PlannedAsset } from '../plan/decide.js';
+import { planSidecars, type SidecarPlan, sidecarPathsToCheck } from '../plan/sidecar-plan.js';
 import type { Project, ResolvedAsset } from '../project.js';
 import { createLockWriter } from '../store/lock-writer.js';
 import { createOutFolders } from '../store/out-dir-guard.js';
@@ -41,6 +42,8 @@ export async function installTake(o: TakeInstall): Promise<void> {
     reason: `take ${take.n}`,
     ...(o.pin ? { pin: { take: take.n, contentHash: take.contentHash } } : {}),
   };
+  const sidecars = await takeSidecars(o);
+  if (sidecars !== undefined) item.sidecars = sidecars;
   const ctx: BuildContext = {
     project,
     store,
@@ -57,6 +60,22 @@ export async function installTake(o: TakeInstall): Promise<void> {
     await ctx.lockWriter.flush();
     await store.statIndex.save();
   }
+}
+
+/**
+ * The take's sidecars, as a build plans them for audio installed anew: every one that is
+ * kieaudio's is written again from the take's own timing data (build/timing-source.ts); hand
+ * edits are left alone unless forced.
+ */
+async function takeSidecars(o: TakeInstall): Promise<SidecarPlan | undefined> {
+  const { asset, store } = o;
+  const entry = store.lock.assets[asset.out];
+  const paths = sidecarPathsToCheck(asset, entry);
+  if (paths.length === 0) return undefined;
+  const states = new Map(
+    await Promise.all(paths.map(async (out) => [out, await store.statIndex.check(out, outputPath(o.project, out))] as const)),
+  );
+  return planSidecars({ asset, states, entry }, true, o.force);
 }
 
 /** Drops the pin from `out`'s lock entry; the file and the rest of the entry stay as they are. */

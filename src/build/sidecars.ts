@@ -33,7 +33,7 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
   const record: Record<string, string> = { ...plan.recorded };
   let source: TimingSource | undefined;
   if (plan.write.length > 0 || plan.claim.length > 0) {
-    source = fresh === undefined ? await localTimings(ctx, item) : { doc: fresh, origin: 'result' };
+    source = fresh === undefined ? await localTimings(ctx, item, entry.contentHash) : { doc: fresh, origin: 'result' };
     for (const { sidecar, text } of await sidecarFiles(asset, source.doc, plan.write)) {
       await writeFileAtomic(outputPath(ctx.project, sidecar.out), text);
       ctx.store.statIndex.forget(sidecar.out);

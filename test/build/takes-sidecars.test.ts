@@ -1,0 +1,189 @@
+/**
+ * Takes and sidecars together, over real HTTP against the simulator: each take of a scene line
+ * keeps its own timing data, and whatever installs a take (`pin`, `unpin`, a build restoring a
+ * pinned take or one of its deleted subtitle files) writes the sidecars of that take, not the
+ * newest's. Each take is made by a simulator giving results of another length, so their timing
+ * data differ.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { clean, pin, takes, unpin } from '../../src/index.js';
+import { cachedTimingsPath } from '../../src/store/cache-timings.js';
+import { createContentCache } from '../../src/store/content-cache.js';
+import { takeKey } from '../../src/store/takes.js';
+import { FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
+import { runBuild } from './run-build.js';
+
+const CONFIG = `version: 1
+include: ["audio/**/*.audio.yaml"]
+outDir: out
+${FAST_API}defaults:
+  voice: { voice: Rachel }
+cast:
+  captain: { voice: Charlotte }
+`;
+
+const SCENE = `scenes:
+  - id: mine.entrance
+    timestamps: true
+    subtitles: [srt, vtt]
+    lines:
+      - { speaker: captain, text: "The tracks go down.", out: mine/01.mp3 }
+      - { speaker: captain, text: "Then we are not the first.", out: mine/02.mp3 }
+`;
+
+const LINE = 'mine.entrance.2';
+const SIDECARS = ['mine/02.timings.json', 'mine/02.srt', 'mine/02.vtt'];
+
+/** `mine.entrance.2` generated, then regenerated twice: take n's audio lasts n + 1 seconds. */
+async function threeTakes() {
+  const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mine.audio.yaml': SCENE });
+  const read = (out: string) => readFile(join(dir, 'out', out));
+  const lockText = () => readFile(join(dir, 'kieaudio.lock'), 'utf8');
+  const audio: Buffer[] = [];
+  for (const seconds of [2, 3, 4]) {
+    const sim = await simulator({ resultSeconds: seconds });
+    const first = seconds === 2;
+    const result = await runBuild(dir, simEnv(sim), first ? {} : { regenerate: true, only: [LINE] });
+    expect(result.failures).toEqual([]);
+    audio.push(await read('mine/02.mp3'));
+  }
+  const sim = await simulator({ resultSeconds: 9 });
+  return { dir, sim, env: simEnv(sim), read, lockText, audio };
+}
+
+async function durationOf(dir: string, out = 'mine/02.timings.json'): Promise<number> {
+  return (JSON.parse(await readFile(join(dir, 'out', out), 'utf8')) as { duration: number }).duration;
+}
+
+/** The end of the last cue of a subtitle file, in seconds. */
+async function lastCueEnd(dir: string, out: string): Promise<number> {
+  const text = await readFile(join(dir, 'out', out), 'utf8');
+  const times = [...text.matchAll(/(\d\d):(\d\d):(\d\d)[,.](\d\d\d)/g)].map(
+    ([, h, m, s, ms]) => Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000,
+  );
+  return Math.max(...times);
+}
+
+/** Every sidecar at `out` is take n's: its timing data lasts the take's length. */
+async function expectTakeSidecars(dir: string, n: number): Promise<void> {
+  const seconds = n + 1;
+  expect(await durationOf(dir)).toBeCloseTo(seconds, 1);
+  for (const out of ['mine/02.srt', 'mine/02.vtt']) {
+    const end = await lastCueEnd(dir, out);
+    expect(end).toBeLessThanOrEqual(seconds);
+    expect(end).toBeGreaterThan(seconds - 0.5);
+  }
+}
+
+async function lockSidecars(lockText: () => Promise<string>): Promise<Record<string, string>> {
+  return (JSON.parse(await lockText()) as { assets: Record<string, { sidecars: Record<string, string> }> }).assets['mine/02.mp3']
+    ?.sidecars as Record<string, string>;
+}
+
+async function sha(dir: string, out: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return createHash('sha256')
+    .update(await readFile(join(dir, 'out', out)))
+    .digest('hex');
+}
+
+describe('takes of a line with subtitles', () => {
+  it('each take keeps its own timing data in the cache', async () => {
+    const { dir } = await threeTakes();
+    await expectTakeSidecars(dir, 3);
+    const { specHash, takes: list } = await takes({ cwd: dir, env: {}, id: LINE });
+    expect(list.map((t) => t.n)).toEqual([1, 2, 3]);
+    const cache = createContentCache(join(dir, '.kieaudio/cache'));
+    const kept = async (key: string) =>
+      (JSON.parse(await readFile(cachedTimingsPath(cache, key), 'utf8')) as { duration: number }).duration;
+    expect(await kept(takeKey(specHash, 1))).toBeCloseTo(2, 1);
+    expect(await kept(takeKey(specHash, 2))).toBeCloseTo(3, 1);
+    expect(await kept(specHash)).toBeCloseTo(4, 1);
+  });
+
+  it('pin installs the take with its own sidecars, recorded in the lock; a rebuild is a no-op', async () => {
+    const { dir, sim, env, read, lockText, audio } = await threeTakes();
+    await pin({ cwd: dir, env: {}, id: LINE, take: 1 });
+    expect(await read('mine/02.mp3')).toEqual(audio[0]);
+    await expectTakeSidecars(dir, 1);
+    const recorded = await lockSidecars(lockText);
+    for (const out of SIDECARS) expect(recorded[out]).toBe(await sha(dir, out));
+    expect(JSON.parse(await lockText()).assets['mine/02.mp3']).toMatchObject({ pinned: 1 });
+
+    const lock = await lockText();
+    const rebuild = await runBuild(dir, env);
+    expect(rebuild.summary).toMatchObject({ upToDate: 2, generated: 0, restored: 0 });
+    expect(rebuild.events.filter((e) => e.type === 'warning')).toEqual([]);
+    expect(await lockText()).toBe(lock);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it("a deleted .srt of a pinned take is written again from that take's timing data, with no API call", async () => {
+    const { dir, sim, env, lockText } = await threeTakes();
+    await pin({ cwd: dir, env: {}, id: LINE, take: 1 });
+    const lock = await lockText();
+    await rm(join(dir, 'out/mine/02.srt'));
+    const result = await runBuild(dir, env);
+    expect(result.failures).toEqual([]);
+    expect(result.events.find((e) => e.type === 'planned' && e.asset === LINE)).toMatchObject({ action: 'sidecars' });
+    await expectTakeSidecars(dir, 1);
+    expect(await lockText()).toBe(lock);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it("a deleted output of a pinned take is restored with that take's sidecars", async () => {
+    const { dir, sim, env, read, lockText, audio } = await threeTakes();
+    await pin({ cwd: dir, env: {}, id: LINE, take: 2 });
+    const lock = await lockText();
+    for (const out of ['mine/02.mp3', ...SIDECARS]) await rm(join(dir, 'out', out));
+    const result = await runBuild(dir, env);
+    expect(result.failures).toEqual([]);
+    expect(await read('mine/02.mp3')).toEqual(audio[1]);
+    await expectTakeSidecars(dir, 2);
+    expect(await lockText()).toBe(lock);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it("unpin installs the newest take's audio and sidecars", async () => {
+    const { dir, sim, env, read, lockText, audio } = await threeTakes();
+    await pin({ cwd: dir, env: {}, id: LINE, take: 1 });
+    await unpin({ cwd: dir, env: {}, id: LINE });
+    expect(await read('mine/02.mp3')).toEqual(audio[2]);
+    await expectTakeSidecars(dir, 3);
+    const recorded = await lockSidecars(lockText);
+    for (const out of SIDECARS) expect(recorded[out]).toBe(await sha(dir, out));
+    const lock = await lockText();
+    const rebuild = await runBuild(dir, env);
+    expect(rebuild.summary).toMatchObject({ upToDate: 2 });
+    expect(await lockText()).toBe(lock);
+    expect(totalRequests(sim)).toBe(0);
+  });
+
+  it('clean --cache keeps the timing data of kept takes and prunes it with the entries of specs no longer used', async () => {
+    const { dir, env } = await threeTakes();
+    const { specHash } = await takes({ cwd: dir, env: {}, id: LINE });
+    const cache = createContentCache(join(dir, '.kieaudio/cache'));
+    const keys = [specHash, takeKey(specHash, 1), takeKey(specHash, 2)];
+    const present = async () =>
+      Promise.all(
+        keys.map((k) =>
+          readFile(cachedTimingsPath(cache, k)).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+    expect((await clean({ cwd: dir, env: {}, cache: true })).cacheEntriesRemoved).toBe(0);
+    expect(await present()).toEqual([true, true, true]);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'audio/mine.audio.yaml'), SCENE.replace('not the first', 'the first'));
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    // the edited line and the line before it (its next_text changed): the old specs' entries go
+    const removed = (await clean({ cwd: dir, env: {}, cache: true })).cacheEntriesRemoved;
+    expect(removed).toBe(4);
+    expect(await present()).toEqual([false, false, false]);
+  });
+});
