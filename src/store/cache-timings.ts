@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { parseTimingsDoc, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { ContentCache } from './content-cache.js';
+import { sha256Hex } from './sha256.js';
 
 /** Where the entry's timing data is (or would be). */
 export function cachedTimingsPath(cache: Pick<ContentCache, 'dataPath'>, specHash: string): string {
@@ -28,4 +29,21 @@ export async function readCachedTimings(cache: Pick<ContentCache, 'dataPath'>, s
 /** Written before the entry's record is committed: a crash in between leaves timing data without audio, which is harmless. */
 export async function writeCachedTimings(cache: Pick<ContentCache, 'dataPath'>, specHash: string, doc: TimingsDoc): Promise<void> {
   await writeFileAtomic(cachedTimingsPath(cache, specHash), timingsDocText(doc));
+}
+
+/**
+ * Keeps a `.timings.json` that kieaudio wrote beside an output as the timing data of the entry
+ * `key` (a take kept from an output, store/takes.ts), when it still holds `contentHash`, what the
+ * lock records of it; anything else is not kept.
+ */
+export async function keepTimingsFile(
+  cache: Pick<ContentCache, 'dataPath'>,
+  key: string,
+  file: string,
+  contentHash: string,
+): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined || sha256Hex(text) !== contentHash) return;
+  const doc = parseTimingsDoc(text);
+  if (doc !== undefined) await writeCachedTimings(cache, key, doc);
 }

@@ -71,6 +71,8 @@ async function lastCueEnd(dir: string, out: string): Promise<number> {
 async function expectTakeSidecars(dir: string, n: number): Promise<void> {
   const seconds = n + 1;
   expect(await durationOf(dir)).toBeCloseTo(seconds, 1);
+  const doc = JSON.parse(await readFile(join(dir, 'out/mine/02.timings.json'), 'utf8')) as { words: Array<{ text: string }> };
+  expect(doc.words.map((w) => w.text)).toEqual(['Then', 'we', 'are', 'not', 'the', 'first.']);
   for (const out of ['mine/02.srt', 'mine/02.vtt']) {
     const end = await lastCueEnd(dir, out);
     expect(end).toBeLessThanOrEqual(seconds);
@@ -185,5 +187,22 @@ describe('takes of a line with subtitles', () => {
     const removed = (await clean({ cwd: dir, env: {}, cache: true })).cacheEntriesRemoved;
     expect(removed).toBe(4);
     expect(await present()).toEqual([false, false, false]);
+  });
+
+  it("--regenerate without a cache keeps the committed output's timing data with its take: pinned back, its sidecars are its own", async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mine.audio.yaml': SCENE });
+    const first = await runBuild(dir, simEnv(await simulator({ resultSeconds: 2 })));
+    expect(first.failures).toEqual([]);
+    await rm(join(dir, '.kieaudio/cache'), { recursive: true });
+    const again = await runBuild(dir, simEnv(await simulator({ resultSeconds: 3 })), { regenerate: true, only: [LINE] });
+    expect(again.failures).toEqual([]);
+    await expectTakeSidecars(dir, 2);
+    await pin({ cwd: dir, env: {}, id: LINE, take: 1 });
+    await expectTakeSidecars(dir, 1);
+    const sim = await simulator();
+    const rebuild = await runBuild(dir, simEnv(sim));
+    expect(rebuild.summary).toMatchObject({ upToDate: 2 });
+    expect(rebuild.events.filter((e) => e.type === 'warning')).toEqual([]);
+    expect(totalRequests(sim)).toBe(0);
   });
 });
