@@ -205,4 +205,20 @@ describe('takes of a line with subtitles', () => {
     expect(rebuild.events.filter((e) => e.type === 'warning')).toEqual([]);
     expect(totalRequests(sim)).toBe(0);
   });
+
+  it("a lost lock: the output holding an earlier take is adopted and its sidecars are claimed as that take's", async () => {
+    const { dir, sim, env, lockText } = await threeTakes();
+    await pin({ cwd: dir, env: {}, id: LINE, take: 2 });
+    await expectTakeSidecars(dir, 2);
+    const files = await Promise.all(SIDECARS.map((out) => sha(dir, out)));
+    await rm(join(dir, 'kieaudio.lock'));
+    const result = await runBuild(dir, env);
+    expect(result.failures).toEqual([]);
+    expect(result.events.filter((e) => e.type === 'warning')).toEqual([]);
+    expect(result.events.flatMap((e) => (e.type === 'adopted' ? [e.asset] : [])).sort()).toEqual(['mine.entrance.1', LINE]);
+    expect(await Promise.all(SIDECARS.map((out) => sha(dir, out)))).toEqual(files);
+    const recorded = await lockSidecars(lockText);
+    for (const [i, out] of SIDECARS.entries()) expect(recorded[out]).toBe(files[i]);
+    expect(totalRequests(sim)).toBe(0);
+  });
 });
