@@ -6,6 +6,7 @@
  * not write, or that was edited since, unless forced.
  */
 import { KieaudioError } from '../errors.js';
+import type { BuildEvent } from '../events.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import { planSidecars, type SidecarPlan, sidecarPathsToCheck } from '../plan/sidecar-plan.js';
 import type { Project, ResolvedAsset } from '../project.js';
@@ -29,6 +30,8 @@ export interface TakeInstall {
   /** replace a file at `out` that kieaudio did not write or that was edited since */
   force: boolean;
   signal?: AbortSignal | undefined;
+  /** a build's warnings about the install (a hand-edited sidecar left alone) */
+  onWarning?: ((event: Extract<BuildEvent, { type: 'warning' }>) => void) | undefined;
 }
 
 export async function installTake(o: TakeInstall): Promise<void> {
@@ -49,7 +52,9 @@ export async function installTake(o: TakeInstall): Promise<void> {
     store,
     lockWriter: createLockWriter(store.lockPath, store.lock, store.lockDigest),
     signal: o.signal ?? new AbortController().signal,
-    emit: () => undefined,
+    emit: (event) => {
+      if (event.type === 'warning') o.onWarning?.(event);
+    },
     offline: false,
     outFolders: createOutFolders(project.config.outDir),
     cacheFolders: createOutFolders(project.config.cacheDir),

@@ -8,7 +8,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clean, pin, takes, unpin } from '../../src/index.js';
+import { type BuildEvent, clean, pin, takes, unpin } from '../../src/index.js';
 import { cachedTimingsPath } from '../../src/store/cache-timings.js';
 import { createContentCache } from '../../src/store/content-cache.js';
 import { takeKey } from '../../src/store/takes.js';
@@ -220,5 +220,22 @@ describe('takes of a line with subtitles', () => {
     const recorded = await lockSidecars(lockText);
     for (const [i, out] of SIDECARS.entries()) expect(recorded[out]).toBe(files[i]);
     expect(totalRequests(sim)).toBe(0);
+  });
+
+  it('pin leaves a hand-edited subtitle file alone with a warning, and replaces it when forced', async () => {
+    const { dir, lockText } = await threeTakes();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'out/mine/02.srt'), 'my own cues\n');
+    const events: BuildEvent[] = [];
+    await pin({ cwd: dir, env: {}, id: LINE, take: 1, onEvent: (e) => events.push(e) });
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'warning', code: 'W_SIDECAR_KEPT', message: expect.stringContaining('mine/02.srt edited by hand') }),
+    ]);
+    expect(await readFile(join(dir, 'out/mine/02.srt'), 'utf8')).toBe('my own cues\n');
+    expect(await durationOf(dir)).toBeCloseTo(2, 1);
+    // the lock still records what kieaudio wrote: the file reads as edited from then on
+    expect((await lockSidecars(lockText))['mine/02.srt']).not.toBe(await sha(dir, 'mine/02.srt'));
+    await pin({ cwd: dir, env: {}, id: LINE, take: 1, force: true });
+    await expectTakeSidecars(dir, 1);
   });
 });
