@@ -13,6 +13,7 @@ import { writeCachedTimings } from '../store/cache-timings.js';
 import { failpoint } from '../store/failpoint.js';
 import { outputPath } from '../store/project-store.js';
 import type { InstalledResult } from '../store/takes.js';
+import { recordedTimings } from '../timings/sidecar-paths.js';
 import type { TimingsDoc } from '../timings/timings-doc.js';
 import { downloadResult } from './download-result.js';
 import type { GenerateContext } from './generate-context.js';
@@ -74,8 +75,8 @@ export async function installResult(
 /** What is installed at `out` now, as the lock records it: kept as a take when the cache has none (a fresh clone). */
 function installedAt(ctx: GenerateContext, item: PlannedAsset, dest: string): InstalledResult {
   const entry = ctx.lockWriter.lock.assets[item.asset.out];
-  const timings = Object.entries(entry?.sidecars ?? {}).find(([out]) => out.endsWith('.timings.json'));
-  const kept = timings === undefined ? undefined : { file: outputPath(ctx.project, timings[0]), contentHash: timings[1] };
+  const timings = recordedTimings(entry?.sidecars);
+  const kept = timings === undefined ? undefined : { file: outputPath(ctx.project, timings.out), contentHash: timings.contentHash };
   return { file: dest, entry, signal: ctx.signal, ...(kept === undefined ? {} : { timings: kept }) };
 }
 

@@ -238,4 +238,23 @@ describe('takes of a line with subtitles', () => {
     await pin({ cwd: dir, env: {}, id: LINE, take: 1, force: true });
     await expectTakeSidecars(dir, 1);
   });
+
+  it('a line moved with no cache takes its timing data into the cache from the old output: a later pin of that take has its sidecars', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mine.audio.yaml': SCENE });
+    expect((await runBuild(dir, simEnv(await simulator({ resultSeconds: 2 })))).failures).toEqual([]);
+    await rm(join(dir, '.kieaudio/cache'), { recursive: true });
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'audio/mine.audio.yaml'), SCENE.replace('out: mine/02.mp3', 'out: mine/20.mp3'));
+    const sim = await simulator({ resultSeconds: 3 });
+    const moved = await runBuild(dir, simEnv(sim));
+    expect(moved.failures).toEqual([]);
+    expect(totalRequests(sim)).toBe(0);
+    await clean({ cwd: dir, env: {} });
+    expect((await runBuild(dir, simEnv(sim), { regenerate: true, only: [LINE] })).failures).toEqual([]);
+    expect(await durationOf(dir, 'mine/20.timings.json')).toBeCloseTo(3, 1);
+    await pin({ cwd: dir, env: {}, id: LINE, take: 1 });
+    const doc = JSON.parse(await readFile(join(dir, 'out/mine/20.timings.json'), 'utf8')) as { duration: number; words: unknown[] };
+    expect(doc.duration).toBeCloseTo(2, 1);
+    expect(doc.words).toHaveLength(6);
+  });
 });
