@@ -2,8 +2,8 @@
  * Takes and sidecars together, over real HTTP against the simulator: each take of a scene line
  * keeps its own timing data, and whatever installs a take (`pin`, `unpin`, a build restoring a
  * pinned take or one of its deleted subtitle files) writes the sidecars of that take, not the
- * newest's. Each take is made by a simulator giving results of another length, so their timing
- * data differ.
+ * newest's; the sidecars show the line as written, not the lexicon's respelling. Each take is
+ * made by a simulator giving results of another length, so their timing data differ.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ ${FAST_API}defaults:
   voice: { voice: Rachel }
 cast:
   captain: { voice: Charlotte }
+lexicon:
+  first: furst
 `;
 
 const SCENE = `scenes:
@@ -113,7 +115,8 @@ describe('takes of a line with subtitles', () => {
     await expectTakeSidecars(dir, 1);
     const recorded = await lockSidecars(lockText);
     for (const out of SIDECARS) expect(recorded[out]).toBe(await sha(dir, out));
-    expect(JSON.parse(await lockText()).assets['mine/02.mp3']).toMatchObject({ pinned: 1 });
+    expect(JSON.parse(await lockText()).assets['mine/02.mp3']).toMatchObject({ pinned: 1, lexicon: { first: 'furst' } });
+    expect(await readFile(join(dir, 'out/mine/02.srt'), 'utf8')).toContain('Then we are not the first.');
 
     const lock = await lockText();
     const rebuild = await runBuild(dir, env);
