@@ -52,15 +52,14 @@ export async function localTimings(ctx: BuildContext, item: PlannedAsset, conten
  */
 async function cachedTimingsOf(ctx: BuildContext, item: PlannedAsset, contentHash: string): Promise<TimingsDoc | undefined> {
   const { cache, takes } = ctx.store;
-  const keys = new Set([cacheKeyOf(item), item.specHash]);
-  const take = (await takes.list(item.specHash)).find((t) => t.contentHash === contentHash);
-  if (take !== undefined) keys.add(takeKey(item.specHash, take.n));
-  for (const key of keys) {
-    if ((await cache.lookup(key))?.contentHash !== contentHash) continue;
-    const doc = await readCachedTimings(cache, key);
+  const read = async (key: string) => ((await cache.lookup(key))?.contentHash === contentHash ? readCachedTimings(cache, key) : undefined);
+  for (const key of new Set([cacheKeyOf(item), item.specHash])) {
+    const doc = await read(key);
     if (doc !== undefined) return doc;
   }
-  return undefined;
+  // the common case never gets here: the take index is read only for an earlier take at `out`
+  const take = (await takes.list(item.specHash)).find((t) => t.contentHash === contentHash);
+  return take === undefined ? undefined : read(takeKey(item.specHash, take.n));
 }
 
 /**
