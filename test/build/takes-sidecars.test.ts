@@ -8,7 +8,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BuildEvent, clean, pin, takes, unpin } from '../../src/index.js';
+import { type BuildEvent, clean, pin, status, takes, unpin } from '../../src/index.js';
 import { cachedTimingsPath } from '../../src/store/cache-timings.js';
 import { createContentCache } from '../../src/store/content-cache.js';
 import { takeKey } from '../../src/store/takes.js';
@@ -131,6 +131,8 @@ describe('takes of a line with subtitles', () => {
     await pin({ cwd: dir, env: {}, id: LINE, take: 1 });
     const lock = await lockText();
     await rm(join(dir, 'out/mine/02.srt'));
+    const before = (await status({ cwd: dir, env })).assets.find((a) => a.id === LINE);
+    expect(before).toMatchObject({ status: 'missing', reason: expect.stringContaining('mine/02.srt missing') });
     const result = await runBuild(dir, env);
     expect(result.failures).toEqual([]);
     expect(result.events.find((e) => e.type === 'planned' && e.asset === LINE)).toMatchObject({ action: 'sidecars' });
