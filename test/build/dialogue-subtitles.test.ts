@@ -9,7 +9,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clean, status } from '../../src/index.js';
-import { FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { exampleProject, FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
 import { runBuild } from './run-build.js';
 
@@ -122,5 +122,29 @@ describe('subtitles of scene lines', () => {
     expect(result.failures).toEqual([]);
     expect(result.summary.generated).toBe(1);
     expect((await readdir(join(dir, 'out/mine'))).sort()).toEqual(['11.mp3', '11.timings.json', '11.vtt']);
+  });
+
+  it("the repository's example dialogue is a scene with a cast, a lexicon entry and subtitles", async () => {
+    const dir = await exampleProject();
+    const sim = await simulator();
+    const result = await runBuild(dir, simEnv(sim));
+    expect(result.failures).toEqual([]);
+    const folder = join(dir, 'examples/assets/audio/dialogue/mine');
+    const names = (await readdir(folder)).sort();
+    for (const line of ['01-scout', '02-captain', '03-captain']) {
+      expect(names).toEqual(expect.arrayContaining(['.mp3', '.timings.json', '.srt', '.vtt'].map((ext) => `${line}${ext}`)));
+    }
+    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
+    const sent = (out: string) => sim.task(lock.assets[out].taskId)?.input;
+    expect(sent('dialogue/mine/02-captain.mp3')).toMatchObject({
+      voice: 'Charlotte',
+      previous_text: 'The tracks go straight down. Fresh ones.',
+      next_text: 'Lanterns low. ZY-loth hears everything.',
+    });
+    expect(sent('dialogue/mine/03-captain.mp3')).toMatchObject({ text: 'Lanterns low. ZY-loth hears everything.' });
+    expect(await readFile(join(folder, '03-captain.srt'), 'utf8')).toContain('Lanterns low. Xyloth hears everything.');
+    expect(result.events.filter((e) => e.type === 'planned').map((e) => e.asset)).toEqual(
+      expect.arrayContaining(['mine.entrance.1', 'mine.entrance.2', 'mine.entrance.3']),
+    );
   });
 });
