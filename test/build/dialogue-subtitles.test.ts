@@ -147,4 +147,37 @@ describe('subtitles of scene lines', () => {
       expect.arrayContaining(['mine.entrance.1', 'mine.entrance.2', 'mine.entrance.3']),
     );
   });
+
+  it('a respelling moved into the lexicon sends the same: no generation, the subtitles written again with the written text', async () => {
+    const config = CONFIG.replace(/lexicon:\n( {2}.*\n)+/, '');
+    const written = SPEC.replace('"Keep moving, Ghorn."', '"Keep moving."');
+    const spelled = written.replace('Lanterns low. Xyloth hears', 'Lanterns low. ZY-loth hears');
+    const dir = await makeProject({ 'kieaudio.config.yaml': config, 'audio/mine.audio.yaml': spelled });
+    const sim = await simulator();
+    const env = simEnv(sim);
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    const srt = () => readFile(join(dir, 'out/mine/01.srt'), 'utf8');
+    expect(await srt()).toContain('ZY-loth');
+    const requests = totalRequests(sim);
+
+    await writeFile(join(dir, 'kieaudio.config.yaml'), `${config}lexicon:\n  Xyloth: ZY-loth\n`);
+    await writeFile(join(dir, 'audio/mine.audio.yaml'), written);
+    const result = await runBuild(dir, env);
+    expect(result.failures).toEqual([]);
+    expect(result.events.find((e) => e.type === 'planned' && e.asset === 'mine.entrance.1')).toMatchObject({
+      action: 'sidecars',
+      reason: expect.stringContaining('text as written changed, the same is sent'),
+    });
+    expect(result.summary.generated).toBe(0);
+    expect(totalRequests(sim)).toBe(requests);
+    expect(await srt()).toContain('Lanterns low. Xyloth hears everything.');
+    expect(JSON.parse(await readFile(join(dir, 'out/mine/01.timings.json'), 'utf8'))).toMatchObject({
+      text: 'Lanterns low. Xyloth hears everything.',
+    });
+    const lock = await readFile(join(dir, 'kieaudio.lock'), 'utf8');
+    expect(JSON.parse(lock).assets['mine/01.mp3']).toMatchObject({ writtenText: 'Lanterns low. Xyloth hears everything.' });
+    const again = await runBuild(dir, env);
+    expect(again.summary).toMatchObject({ upToDate: 4, restored: 0, generated: 0 });
+    expect(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).toBe(lock);
+  });
 });
