@@ -12,6 +12,8 @@ import type { PlannedAsset } from '../plan/decide.js';
 import { writeCachedTimings } from '../store/cache-timings.js';
 import { failpoint } from '../store/failpoint.js';
 import { outputPath } from '../store/project-store.js';
+import type { InstalledResult } from '../store/takes.js';
+import { recordedTimings } from '../timings/sidecar-paths.js';
 import type { TimingsDoc } from '../timings/timings-doc.js';
 import { downloadResult } from './download-result.js';
 import type { GenerateContext } from './generate-context.js';
@@ -42,7 +44,7 @@ export async function installResult(
   if (ctx.offline) await ctx.outFolders.prepare(dest, true);
   // The take the cache holds for this spec (an earlier --regenerate's, or the newer take a pinned
   // one recovered from the API replaces) is kept, not overwritten: store/takes.ts.
-  else await ctx.store.takes.keepCurrent(item.specHash, { file: dest, entry: ctx.lockWriter.lock.assets[asset.out], signal: ctx.signal });
+  else await ctx.store.takes.keepCurrent(item.specHash, installedAt(ctx, item, dest));
   const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
   const { bytes, sha256 } = await download(ctx, item, url, target);
   const timings = asset.input.timestamps === true ? await resultTimings(item, info, target) : undefined;
@@ -68,6 +70,14 @@ export async function installResult(
   ctx.store.statIndex.forget(asset.out);
   ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: sha256, size: bytes, ...task, placeholder: ctx.offline }));
   return timings === undefined ? { bytes } : { bytes, timings };
+}
+
+/** What is installed at `out` now, as the lock records it: kept as a take when the cache has none (a fresh clone). */
+function installedAt(ctx: GenerateContext, item: PlannedAsset, dest: string): InstalledResult {
+  const entry = ctx.lockWriter.lock.assets[item.asset.out];
+  const timings = recordedTimings(entry?.sidecars);
+  const kept = timings === undefined ? undefined : { file: outputPath(ctx.project, timings.out), contentHash: timings.contentHash };
+  return { file: dest, entry, signal: ctx.signal, ...(kept === undefined ? {} : { timings: kept }) };
 }
 
 function download(ctx: GenerateContext, item: PlannedAsset, url: string, target: string) {

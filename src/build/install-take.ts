@@ -6,7 +6,9 @@
  * not write, or that was edited since, unless forced.
  */
 import { KieaudioError } from '../errors.js';
+import type { BuildEvent } from '../events.js';
 import type { PlannedAsset } from '../plan/decide.js';
+import { planSidecars, type SidecarPlan, sidecarPathsToCheck } from '../plan/sidecar-plan.js';
 import type { Project, ResolvedAsset } from '../project.js';
 import { createLockWriter } from '../store/lock-writer.js';
 import { createOutFolders } from '../store/out-dir-guard.js';
@@ -28,6 +30,8 @@ export interface TakeInstall {
   /** replace a file at `out` that kieaudio did not write or that was edited since */
   force: boolean;
   signal?: AbortSignal | undefined;
+  /** a build's warnings about the install (a hand-edited sidecar left alone) */
+  onWarning?: ((event: Extract<BuildEvent, { type: 'warning' }>) => void) | undefined;
 }
 
 export async function installTake(o: TakeInstall): Promise<void> {
@@ -41,12 +45,16 @@ export async function installTake(o: TakeInstall): Promise<void> {
     reason: `take ${take.n}`,
     ...(o.pin ? { pin: { take: take.n, contentHash: take.contentHash } } : {}),
   };
+  const sidecars = await takeSidecars(o);
+  if (sidecars !== undefined) item.sidecars = sidecars;
   const ctx: BuildContext = {
     project,
     store,
     lockWriter: createLockWriter(store.lockPath, store.lock, store.lockDigest),
     signal: o.signal ?? new AbortController().signal,
-    emit: () => undefined,
+    emit: (event) => {
+      if (event.type === 'warning') o.onWarning?.(event);
+    },
     offline: false,
     outFolders: createOutFolders(project.config.outDir),
     cacheFolders: createOutFolders(project.config.cacheDir),
@@ -57,6 +65,22 @@ export async function installTake(o: TakeInstall): Promise<void> {
     await ctx.lockWriter.flush();
     await store.statIndex.save();
   }
+}
+
+/**
+ * The take's sidecars, as a build plans them for audio installed anew: every one that is
+ * kieaudio's is written again from the take's own timing data (build/timing-source.ts); hand
+ * edits are left alone unless forced.
+ */
+async function takeSidecars(o: TakeInstall): Promise<SidecarPlan | undefined> {
+  const { asset, store } = o;
+  const entry = store.lock.assets[asset.out];
+  const paths = sidecarPathsToCheck(asset, entry);
+  if (paths.length === 0) return undefined;
+  const states = new Map(
+    await Promise.all(paths.map(async (out) => [out, await store.statIndex.check(out, outputPath(o.project, out))] as const)),
+  );
+  return planSidecars({ asset, states, entry }, true, o.force);
 }
 
 /** Drops the pin from `out`'s lock entry; the file and the rest of the entry stay as they are. */

@@ -8,9 +8,11 @@ import { setImmediate } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { KieaudioError } from '../errors.js';
 import { cacheKeyOf, type PlannedAsset } from '../plan/decide.js';
+import { keepTimingsFile } from '../store/cache-timings.js';
 import type { CacheRecord } from '../store/content-cache.js';
 import { copyVerified } from '../store/copy-verified.js';
 import { outputPath } from '../store/project-store.js';
+import { recordedTimings } from '../timings/sidecar-paths.js';
 import type { BuildContext } from './context.js';
 import { installSidecarsOf } from './install-sidecars.js';
 import { failedEvent, lockEntry } from './records.js';
@@ -133,6 +135,9 @@ async function importOutputSources(ctx: BuildContext, items: readonly PlannedAss
     // A source edited since the plan was made is not imported; its copies fail below and are
     // planned again (as generations) by the next build.
     if (size === undefined) continue;
+    // its timing data too, so that the entry brings its sidecars wherever it is restored
+    const timings = recordedTimings(entry?.sidecars);
+    if (timings) await keepTimingsFile(ctx.store.cache, specHash, outputPath(ctx.project, timings.out), timings.contentHash);
     await ctx.store.cache.commit(specHash, { contentHash: source.contentHash, size, model: entry?.model ?? '', ...taskOf(entry) });
   }
 }

@@ -18,6 +18,7 @@ import { alignWrittenWords, buildCues } from '../timings/cues.js';
 import type { Sidecar } from '../timings/sidecar-paths.js';
 import { TIMINGS_DOC_VERSION, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
 import type { BuildContext } from './context.js';
+import { writtenTextOf } from './records.js';
 import { localTimings, type TimingSource } from './timing-source.js';
 
 /**
@@ -33,7 +34,7 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
   const record: Record<string, string> = { ...plan.recorded };
   let source: TimingSource | undefined;
   if (plan.write.length > 0 || plan.claim.length > 0) {
-    source = fresh === undefined ? await localTimings(ctx, item) : { doc: fresh, origin: 'result' };
+    source = fresh === undefined ? await localTimings(ctx, item, entry.contentHash) : { doc: fresh, origin: 'result' };
     for (const { sidecar, text } of await sidecarFiles(asset, source.doc, plan.write)) {
       await writeFileAtomic(outputPath(ctx.project, sidecar.out), text);
       ctx.store.statIndex.forget(sidecar.out);
@@ -55,7 +56,7 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
     ctx.store.statIndex.forget(dropped.out);
     delete record[dropped.out];
   }
-  ctx.lockWriter.set(asset.out, withSidecars(entry, record));
+  ctx.lockWriter.set(asset.out, withSidecars(entry, asset, record));
   if (plan.write.length === 0 && plan.drop.length === 0 && plan.claim.length === 0) return;
   ctx.emit({
     type: 'sidecars',
@@ -90,9 +91,11 @@ async function sidecarFiles(
   return files;
 }
 
-function withSidecars(entry: LockEntry, record: Record<string, string>): LockEntry {
-  const { sidecars: _old, ...rest } = entry;
-  return Object.keys(record).length === 0 ? rest : { ...rest, sidecars: record };
+/** The entry with the sidecars now there, and the text as written that they show. */
+function withSidecars(entry: LockEntry, asset: ResolvedAsset, record: Record<string, string>): LockEntry {
+  const { sidecars: _old, writtenText: _was, ...rest } = entry;
+  const written = { ...rest, ...writtenTextOf(asset) };
+  return Object.keys(record).length === 0 ? written : { ...written, sidecars: record };
 }
 
 function warnKept(ctx: BuildContext, asset: ResolvedAsset, message: string): void {

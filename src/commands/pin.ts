@@ -25,7 +25,7 @@ export interface PinOptions extends Omit<CommonOptions, 'only' | 'offline'> {
   /** when a build holds the project, wait for it (default) or fail with E_LOCKED */
   wait?: boolean;
   signal?: AbortSignal;
-  /** `waiting-for-lock` while a build holds the project */
+  /** `waiting-for-lock` while a build holds the project; a warning about a sidecar left alone */
   onEvent?: (event: BuildEvent) => void;
 }
 
@@ -111,7 +111,7 @@ async function withTakes<T>(options: PinOptions, fn: (project: Project, store: P
 }
 
 function installOptions(options: PinOptions) {
-  return { force: options.force === true, signal: options.signal };
+  return { force: options.force === true, signal: options.signal, onWarning: options.onEvent };
 }
 
 function describeTakes(known: KnownTakes): string {

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { KieaudioError, messageOf } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { keepTimingsFile } from './cache-timings.js';
 import type { CacheRecord, ContentCache } from './content-cache.js';
 import { copyVerified } from './copy-verified.js';
 import { linkEntry } from './link-entry.js';
@@ -44,6 +45,8 @@ export interface InstalledResult {
   /** what the lock records of the file, if anything */
   entry: LockEntry | undefined;
   signal?: AbortSignal | undefined;
+  /** the `.timings.json` kieaudio wrote beside the file, and its hash as the lock records it: kept as the take's timing data */
+  timings?: { file: string; contentHash: string } | undefined;
 }
 
 /** Where a take's audio is in the cache now. */
@@ -190,6 +193,7 @@ async function keepFile(cache: ContentCache, specHash: string, installed: Instal
     throw error;
   });
   if (size === undefined) return;
+  if (installed.timings) await keepTimingsFile(cache, key, installed.timings.file, installed.timings.contentHash);
   const { taskId, baseUrl, generatedAt } = entry;
   await cache.commit(key, { contentHash: entry.contentHash, size, model: entry.model, ...defined({ taskId, baseUrl, generatedAt }) });
 }

@@ -38,3 +38,9 @@ export function stemOf(out: string): string {
   const dot = out.lastIndexOf('.');
   return dot > slash + 1 ? out.slice(0, dot) : out;
 }
+
+/** The `.timings.json` among the sidecars a lock entry records (path → SHA-256), if it has one. */
+export function recordedTimings(sidecars: Readonly<Record<string, string>> | undefined): { out: string; contentHash: string } | undefined {
+  for (const [out, contentHash] of Object.entries(sidecars ?? {})) if (out.endsWith(SUFFIX.timings)) return { out, contentHash };
+  return undefined;
+}

@@ -46,28 +46,6 @@ describe('build of the example project', () => {
     expect((await stat(join(dir, 'kieaudio.lock'))).mtimeMs).toBe(statBefore.mtimeMs);
   });
 
-  it('builds the dialogue scene with its cast, continuity, lexicon and subtitles', async () => {
-    const dir = await exampleProject();
-    const sim = await simulator();
-    await runBuild(dir, simEnv(sim));
-    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
-    const second = lock.assets['dialogue/mine/02-captain.mp3'];
-    expect(second.id).toBe('mine.entrance.2');
-    // the captain's cast entry, the lexicon's spelling sent, and the neighbours' text as sent
-    expect(second.input).toMatchObject({ voice: 'Charlotte', stability: 0.45, text: expect.stringContaining('ZY-loth') });
-    expect(second.input.previous_text).toBe(lock.assets['dialogue/mine/01-scout.mp3'].input.text);
-    expect(lock.assets['dialogue/mine/01-scout.mp3'].input.next_text).toBe(second.input.text);
-    expect(second.lexicon).toEqual({ Xyloth: 'ZY-loth' });
-    // subtitles keep the written word, and the lock records every sidecar
-    const srt = await readFile(join(dir, OUT, 'dialogue/mine/02-captain.srt'), 'utf8');
-    const vtt = await readFile(join(dir, OUT, 'dialogue/mine/02-captain.vtt'), 'utf8');
-    for (const text of [srt, vtt]) expect(text).toMatch(/Xyloth's people/);
-    expect(vtt.startsWith('WEBVTT')).toBe(true);
-    expect(Object.keys(second.sidecars).sort()).toEqual(
-      ['02-captain.srt', '02-captain.timings.json', '02-captain.vtt'].map((name) => `dialogue/mine/${name}`),
-    );
-  });
-
   it('works with no key at all when everything is up to date or restorable', async () => {
     const dir = await exampleProject();
     const sim = await simulator();

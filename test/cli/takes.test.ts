@@ -9,7 +9,7 @@ import { parseJsonLine } from '../../src/cli/json-lines.js';
 import { EVENTS_SCHEMA_FILE, type JsonSchema } from '../../src/schema/json-schema.js';
 import { kieaudio } from '../helpers/cli.js';
 import { validateJson } from '../helpers/mini-validator.js';
-import { simulator } from '../helpers/project.js';
+import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { REPO_ROOT } from '../helpers/repo.js';
 import { simEnv } from '../helpers/sim.js';
 import { smallProject } from '../helpers/small-project.js';
@@ -95,5 +95,39 @@ describe('kieaudio takes, pin, unpin', () => {
     for (const name of ['takes', 'pin', 'unpin']) expect(stdout).toMatch(new RegExp(`^  ${name}\\s`, 'm'));
     const pinHelp = await kieaudio(process.cwd(), ['pin', '--help']);
     expect(pinHelp.stdout).toContain('kieaudio pin ID TAKE');
+  });
+
+  it('name a scene line by its line id, and pin brings the take its subtitles', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': `version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\n${FAST_API}defaults:\n  voice: { voice: Rachel }\n`,
+      'audio/mine.audio.yaml': `scenes:
+  - id: mine.entrance
+    timestamps: true
+    subtitles: [srt]
+    lines:
+      - { text: "The tracks go down.", out: mine/01.mp3 }
+      - { text: "Then we are not the first.", out: mine/02.mp3 }
+`,
+    });
+    const sim = await simulator({ resultSeconds: 2 });
+    expect((await kieaudio(dir, ['build', '-q'], simEnv(sim))).code).toBe(0);
+    const longer = await simulator({ resultSeconds: 3 });
+    expect((await kieaudio(dir, ['build', '-q', '--regenerate', '--only', 'mine.entrance.2'], simEnv(longer))).code).toBe(0);
+    const json = document((await kieaudio(dir, ['takes', 'mine.entrance.2', '--json'])).stdout);
+    if (json.type !== 'takes') throw new Error(`expected a takes document, got ${json.type}`);
+    expect(json).toMatchObject({ asset: 'mine.entrance.2', out: 'mine/02.mp3' });
+    expect(json.takes.map((t) => [t.take, t.current])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    const srt = () => readFile(join(dir, 'out/mine/02.srt'), 'utf8');
+    expect(await srt()).toContain('--> 00:00:02,9');
+    const pinned = await kieaudio(dir, ['pin', 'mine.entrance.2', '1', '--json']);
+    expect(document(pinned.stdout)).toEqual({ v: 1, type: 'pin', asset: 'mine.entrance.2', out: 'mine/02.mp3', take: 1 });
+    expect(await srt()).toContain('--> 00:00:01,9');
+    expect((await kieaudio(dir, ['unpin', 'mine/02.mp3'])).stdout.trim()).toBe(
+      'unpinned take 1 of mine.entrance.2; take 2 is at mine/02.mp3',
+    );
+    expect(await srt()).toContain('--> 00:00:02,9');
   });
 });
