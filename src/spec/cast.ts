@@ -7,10 +7,9 @@
 import type { Diagnostic } from '../errors.js';
 import type { Layer } from './defaults-chain.js';
 import type { CastContent } from './dialogue-content.js';
-import { didYouMean } from './param-schemas.js';
 import type { Locate } from './position.js';
 import { INVALID } from './salvage.js';
-import { suggest } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 
 /** The speakers an asset may name: its file's cast over the config's. */
 export interface CastScope {

@@ -4,7 +4,7 @@
  */
 import { KieaudioError } from '../errors.js';
 import type { ResolvedAsset } from '../project.js';
-import { suggest } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 
 export function findAsset(assets: readonly ResolvedAsset[], name: string): ResolvedAsset {
   const found = assets.find((a) => a.id === name) ?? assets.find((a) => a.out === name);
@@ -13,6 +13,5 @@ export function findAsset(assets: readonly ResolvedAsset[], name: string): Resol
     name,
     assets.map((a) => a.id),
   );
-  const hint = meant === undefined ? '' : ` (did you mean "${meant}"?)`;
-  throw new KieaudioError('E_USAGE', `no asset has the id or out path "${name}"${hint}`);
+  throw new KieaudioError('E_USAGE', `no asset has the id or out path "${name}"${didYouMean(meant)}`);
 }

@@ -11,10 +11,9 @@ import { describeFound, describeType, quoteList } from './describe.js';
 import { lineLabel } from './dialogue-content.js';
 import { knownKeysAt } from './known-keys.js';
 import { assetLabel, isRecord, valueAt } from './label.js';
-import { didYouMean } from './param-schemas.js';
 import { PARAMS_BY_KIND } from './params.js';
 import type { DocPath, Locate } from './position.js';
-import { suggest } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 
 /** Returned by the per-parse error map: marks issues whose schema set no message of its own. */
 export const NO_MESSAGE = '\u0000';

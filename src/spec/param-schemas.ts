@@ -17,7 +17,7 @@ import {
   type TextParam,
   type VoiceParam,
 } from './params.js';
-import { suggest } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 import { isKnownVoice, PRESET_VOICES, suggestVoice, VOICE_ID_PATTERN } from './voices.js';
 
 /** The part of a zod issue the messages need; zod passes it to every `error` function. */
@@ -199,8 +199,4 @@ export function pathSchema(what: string) {
 /** Where a map or list was expected, only the type of what was found is quoted (see describeType). */
 export function containerError(what: string): Message {
   return (issue) => `expected ${what}, found ${describeType(issue.input)}`;
-}
-
-export function didYouMean(hint: string | undefined, note = ''): string {
-  return hint === undefined ? '' : ` (did you mean ${JSON.stringify(hint)}?${note})`;
 }

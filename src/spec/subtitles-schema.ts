@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import type { SubtitleFormat } from '../timings/formats.js';
 import { describeFound } from './describe.js';
-import { didYouMean } from './param-schemas.js';
-import { suggest } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 
 const FORMATS = ['srt', 'vtt'] as const satisfies readonly SubtitleFormat[];
 export const SUBTITLES_DESCRIPTION =

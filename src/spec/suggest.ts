@@ -46,3 +46,8 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   }
   return best;
 }
+
+/** The hint as a message ends it: ` (did you mean "voice"?)`, or nothing without a hint. */
+export function didYouMean(hint: string | undefined, note = ''): string {
+  return hint === undefined ? '' : ` (did you mean ${JSON.stringify(hint)}?${note})`;
+}
