@@ -27,7 +27,16 @@ export interface LoudnessSummary {
 }
 
 export interface LoudnessMeasurement extends LoudnessSummary {
+  /** of what was measured (after `filters`), seconds */
   durationSeconds: number;
+  /** the input's sample rate, Hz, when ffmpeg described it */
+  sampleRate?: number;
+}
+
+export interface MeasureOptions {
+  signal?: AbortSignal;
+  /** filters to run before the meter (post-args.ts: the part of a chain before normalization) */
+  filters?: readonly string[];
 }
 
 /** ebur128 reports −70 LUFS (its floor) when no block passed the absolute gate */
@@ -71,40 +80,30 @@ function labelled(lines: string, label: string): number | undefined {
   return Number(match[1]);
 }
 
-/** The ffmpeg arguments that measure `file` (its first audio stream) and decode it to nowhere. */
-export function measureLoudnessArgs(file: string): string[] {
-  return [
-    '-hide_banner',
-    '-nostdin',
-    ...PROGRESS_ARGS,
-    '-i',
-    fileArg(file),
-    '-map',
-    '0:a:0',
-    '-af',
-    'ebur128=peak=true',
-    '-f',
-    'null',
-    '-',
-  ];
+/** The sample rate of the input's first audio stream, from ffmpeg's description of its input. */
+export function parseInputSampleRate(stderr: string): number | undefined {
+  const input = stderr.indexOf('Input #0');
+  const output = stderr.indexOf('Output #0');
+  const described = stderr.slice(Math.max(0, input), output < 0 ? undefined : output);
+  const rate = /Stream #0:\d+.*: Audio: [^\n]*?(\d+) Hz/.exec(described)?.[1];
+  return rate === undefined ? undefined : Number(rate);
 }
 
-export async function measureLoudness(
-  runner: FfmpegRunner,
-  file: string,
-  options: { signal?: AbortSignal } = {},
-): Promise<LoudnessMeasurement> {
-  const { stdout, stderr } = await runner.run(measureLoudnessArgs(file), options);
+/** The ffmpeg arguments that measure `file` (its first audio stream, after `filters`) and decode it to nowhere. */
+export function measureLoudnessArgs(file: string, filters: readonly string[] = []): string[] {
+  const graph = [...filters, 'ebur128=peak=true'].join(',');
+  return ['-hide_banner', '-nostdin', ...PROGRESS_ARGS, '-i', fileArg(file), '-map', '0:a:0', '-af', graph, '-f', 'null', '-'];
+}
+
+export async function measureLoudness(runner: FfmpegRunner, file: string, options: MeasureOptions = {}): Promise<LoudnessMeasurement> {
+  const args = measureLoudnessArgs(file, options.filters);
+  const { stdout, stderr } = await runner.run(args, options.signal === undefined ? {} : { signal: options.signal });
   const summary = parseEbur128Summary(stderr);
   const durationSeconds = parseProgressSeconds(stdout);
   if (summary === undefined || durationSeconds === undefined) {
-    throw new KieaudioError(
-      'E_FFMPEG_FAILED',
-      `ffmpeg measured no loudness for ${file}: its ebur128 summary or progress report is missing`,
-      {
-        details: { file },
-      },
-    );
+    const message = `ffmpeg measured no loudness for ${file}: its ebur128 summary or progress report is missing`;
+    throw new KieaudioError('E_FFMPEG_FAILED', message, { details: { file } });
   }
-  return { ...summary, durationSeconds };
+  const sampleRate = parseInputSampleRate(stderr);
+  return { ...summary, durationSeconds, ...(sampleRate === undefined ? {} : { sampleRate }) };
 }

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
 import { abortError, FfmpegError, KieaudioError } from '../errors.js';
 import { FFMPEG_ENV } from './locate.js';
-import { createTail } from './tail.js';
+import { createCapture } from './tail.js';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -20,7 +20,7 @@ export interface RunOptions {
 export interface RunResult {
   /** everything ffmpeg wrote to stdout (`-progress pipe:1`, `-f … pipe:1` output) */
   stdout: string;
-  /** the last `stderrLimit` bytes of what ffmpeg wrote to stderr */
+  /** what ffmpeg wrote to stderr: all of it, or within `stderrLimit` its beginning and end (tail.ts) */
   stderr: string;
 }
 
@@ -35,7 +35,7 @@ export interface RunnerOptions {
   path: string;
   /** most processes at once (default: the machine's available parallelism) */
   concurrency?: number;
-  /** stderr is kept up to this many bytes, its end (default 256 KiB) */
+  /** stderr is kept up to this many bytes, its beginning and end (default 256 KiB) */
   stderrLimit?: number;
 }
 
@@ -83,7 +83,7 @@ function spawnFfmpeg(
   return new Promise((resolve, reject) => {
     const child = spawn(path, [...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const stdout: Buffer[] = [];
-    const stderr = createTail(stderrLimit);
+    const stderr = createCapture(stderrLimit);
     const { signal } = options;
     const onAbort = () => child.kill('SIGKILL');
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { measureLoudness, parseEbur128Summary } from '../../src/ffmpeg/loudness.js';
+import { measureLoudness, parseEbur128Summary, parseInputSampleRate } from '../../src/ffmpeg/loudness.js';
 import { parseProgressSeconds } from '../../src/ffmpeg/progress.js';
 import { createTempDir } from '../helpers/temp-dir.js';
 import { makeAudio, runner, SINE_LUFS, SINE_PEAK_DB, toneBetweenSilences } from './make-audio.js';
@@ -78,6 +78,21 @@ describe('parseProgressSeconds', () => {
   });
 });
 
+describe('parseInputSampleRate', () => {
+  it("reads the input's rate, not the output's", () => {
+    const stderr = `Input #0, wav, from 'file:/tmp/a.wav':
+  Duration: 00:00:02.00, bitrate: 705 kb/s
+    Stream #0:0: Audio: pcm_s16le ([1][0][0][0] / 0x0001), 44100 Hz, mono, s16, 705 kb/s
+Stream mapping:
+  Stream #0:0 -> #0:0 (pcm_s16le (native) -> pcm_s16le (native))
+Output #0, null, to 'pipe:':
+    Stream #0:0: Audio: pcm_s16le, 48000 Hz, mono, s16, 768 kb/s
+`;
+    expect(parseInputSampleRate(stderr)).toBe(44100);
+    expect(parseInputSampleRate('')).toBeUndefined();
+  });
+});
+
 describe('measureLoudness', () => {
   it('measures a 1 kHz sine at a known level, and its duration', async () => {
     const dir = await createTempDir(onTestFinished);
@@ -86,6 +101,16 @@ describe('measureLoudness', () => {
     expect(Math.abs((measured.integratedLufs ?? 0) - (SINE_LUFS - 6))).toBeLessThanOrEqual(0.5);
     expect(Math.abs((measured.truePeakDbtp ?? 0) - (SINE_PEAK_DB - 6))).toBeLessThanOrEqual(0.5);
     expect(measured.durationSeconds).toBeCloseTo(2, 2);
+    expect(measured.sampleRate).toBe(48000);
+  });
+
+  it('measures after the filters it is given', async () => {
+    const dir = await createTempDir(onTestFinished);
+    const file = await makeAudio(join(dir, 'sine.wav'), 'sine=f=1000:d=2:sample_rate=22050');
+    const measured = await measureLoudness(runner, file, { filters: ['volume=-10dB', 'atrim=duration=1.5'] });
+    expect(Math.abs((measured.integratedLufs ?? 0) - (SINE_LUFS - 10))).toBeLessThanOrEqual(0.5);
+    expect(measured.durationSeconds).toBeCloseTo(1.5, 2);
+    expect(measured.sampleRate).toBe(22050);
   });
 
   it('measures the same sine in two channels as 3 LU louder than in one', async () => {

@@ -60,11 +60,13 @@ describe('createFfmpegRunner', () => {
     expect(failed.message).toMatch(/^ffmpeg exited with code 1: .*No such file or directory/);
   });
 
-  it('keeps only the end of stderr, within the limit', async () => {
-    const small = createFfmpegRunner({ path: ffmpegInstaller.path, stderrLimit: 200 });
-    // ebur128 logs ten lines a second: far over 200 bytes
+  it('keeps the beginning and the end of stderr, within the limit', async () => {
+    const small = createFfmpegRunner({ path: ffmpegInstaller.path, stderrLimit: 400 });
+    // ebur128 logs ten lines a second: far over 400 bytes
     const { stderr } = await small.run(['-hide_banner', '-nostats', '-f', 'lavfi', '-i', 'sine=d=3', '-af', 'ebur128', '-f', 'null', '-']);
-    expect(Buffer.byteLength(stderr)).toBeLessThanOrEqual(200);
+    expect(Buffer.byteLength(stderr)).toBeLessThanOrEqual(400 + '\n[…]\n'.length);
+    expect(stderr).toMatch(/^Input #0, lavfi/);
+    expect(stderr).toMatch(/\n\[…\]\n/);
     expect(stderr).toMatch(/LRA high/);
   });
 
