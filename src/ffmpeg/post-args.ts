@@ -58,11 +58,21 @@ export function firstPassFilters(chain: PostChain): string[] {
  * The second run: `input` (the raw take) processed into `output` (a temp file: the format is
  * always named, never guessed from the extension). `firstPass` is required when needsFirstPass.
  */
-export function postProcessArgs(chain: ResolvedPostChain, input: string, output: string, firstPass?: FirstPass): string[] {
+export function postProcessArgs(
+  chain: ResolvedPostChain,
+  input: string,
+  output: string,
+  firstPass?: FirstPass,
+  /** a corrective gain after normalization, dB (correctiveGainDb) */
+  gainDb = 0,
+): string[] {
   if (needsFirstPass(chain) && firstPass === undefined) {
     throw new Error('post-processing this chain needs the first pass measurements (needsFirstPass)');
   }
-  const filters = [...firstPassFilters(chain), ...normalizeFilters(chain, firstPass), ...fadeFilters(chain, firstPass)];
+  const gain = gainDb === 0 ? [] : [`volume=${num(gainDb)}dB`];
+  const normalize = normalizeFilters(chain, firstPass);
+  // the gain goes right after loudnorm, before any resampling and the fades
+  const filters = [...firstPassFilters(chain), ...normalize.slice(0, 1), ...gain, ...normalize.slice(1), ...fadeFilters(chain, firstPass)];
   return [
     '-hide_banner',
     '-nostdin',
@@ -101,6 +111,22 @@ function normalizeFilters(chain: ResolvedPostChain, firstPass: FirstPass | undef
     'print_format=none',
   ];
   return [`loudnorm=${loudnorm.join(':')}`, ...resample];
+}
+
+/** How far the written file may measure from the loudness target before a corrective pass (contract). */
+export const LOUDNESS_TOLERANCE_LU = 0.5;
+
+/**
+ * The corrective gain for a normalized output that measured more than LOUDNESS_TOLERANCE_LU off
+ * its target (lossy encoders shift loudness a little; loudnorm's dynamic mode misses on short
+ * clips), never raising the true peak above the chain's ceiling; 0 when none is needed or possible.
+ */
+export function correctiveGainDb(chain: PostChain, output: Pick<LoudnessMeasurement, 'integratedLufs' | 'truePeakDbtp'>): number {
+  if (chain.loudness === undefined || output.integratedLufs === null) return 0;
+  const off = chain.loudness - output.integratedLufs;
+  if (Math.abs(off) <= LOUDNESS_TOLERANCE_LU) return 0;
+  const headroom = (chain.truePeak ?? DEFAULT_TRUE_PEAK) - (output.truePeakDbtp ?? Number.NEGATIVE_INFINITY);
+  return Number(Math.min(off, headroom).toFixed(2));
 }
 
 function fadeFilters(chain: PostChain, firstPass: FirstPass | undefined): string[] {

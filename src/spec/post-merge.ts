@@ -52,11 +52,28 @@ export type PostResolution =
   | { kind: 'none' }
   | { kind: 'chain'; chain: ResolvedPostChain }
   /** `field` is the chain key at fault; `message` says what was expected and what was found */
-  | { kind: 'problem'; field: 'format'; message: string };
+  | { kind: 'problem'; field: 'format' | 'sampleRate'; message: string };
 
-/** The merged chain settled against `out`: `format` and the extension of `out` must agree. */
+/** The sample rates MP3 (MPEG-1, 2 and 2.5 layer III) can carry. */
+export const MP3_SAMPLE_RATES: readonly number[] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
+
+/**
+ * The merged chain settled against `out`: `format` and the extension of `out` must agree, and an
+ * MP3 must be at a rate MP3 has.
+ */
 export function resolvePostChain(chain: PostChain | undefined, out: string): PostResolution {
   if (chain === undefined) return { kind: 'none' };
+  const resolved = resolveFormat(chain, out);
+  if (resolved.kind !== 'chain') return resolved;
+  const { format, sampleRate } = resolved.chain;
+  if (format === 'mp3' && sampleRate !== undefined && !MP3_SAMPLE_RATES.includes(sampleRate)) {
+    const rates = MP3_SAMPLE_RATES.join(', ');
+    return { kind: 'problem', field: 'sampleRate', message: `sampleRate: MP3 has no ${sampleRate} Hz; expected one of ${rates}` };
+  }
+  return resolved;
+}
+
+function resolveFormat(chain: PostChain, out: string): PostResolution {
   const implied = postFormatOfPath(out);
   if (chain.format !== undefined) {
     if (implied === chain.format) return { kind: 'chain', chain: { ...chain, format: chain.format } };

@@ -9,7 +9,7 @@ import ffprobeInstaller from '@ffprobe-installer/ffprobe';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { fileArg } from '../../src/ffmpeg/input.js';
 import { measureLoudness } from '../../src/ffmpeg/loudness.js';
-import { type FirstPass, firstPassFilters, needsFirstPass, postProcessArgs } from '../../src/ffmpeg/post-args.js';
+import { correctiveGainDb, type FirstPass, firstPassFilters, needsFirstPass, postProcessArgs } from '../../src/ffmpeg/post-args.js';
 import { postExtension, postFormatOfPath, type ResolvedPostChain } from '../../src/ffmpeg/post-chain.js';
 import { detectSilence } from '../../src/ffmpeg/silence.js';
 import { createTempDir } from '../helpers/temp-dir.js';
@@ -110,6 +110,29 @@ describe('postProcessArgs', () => {
   it('a fade longer than the sound fades all of it', () => {
     const args = postProcessArgs({ format: 'wav', fadeOutMs: 5000 }, 'in', 'out', MEASURED);
     expect(graph(args)).toBe('afade=t=out:st=0:d=2.5');
+  });
+});
+
+describe('correctiveGainDb', () => {
+  const chain = { loudness: -23, truePeak: -1 };
+
+  it('is 0 within 0.5 LU of the target, or without a target or a measurement', () => {
+    expect(correctiveGainDb(chain, { integratedLufs: -23.5, truePeakDbtp: -10 })).toBe(0);
+    expect(correctiveGainDb(chain, { integratedLufs: -22.6, truePeakDbtp: -10 })).toBe(0);
+    expect(correctiveGainDb({ truePeak: -1 }, { integratedLufs: -30, truePeakDbtp: -10 })).toBe(0);
+    expect(correctiveGainDb(chain, { integratedLufs: null, truePeakDbtp: null })).toBe(0);
+  });
+
+  it('closes the gap, but never lifts the true peak over the ceiling', () => {
+    expect(correctiveGainDb(chain, { integratedLufs: -24.2, truePeakDbtp: -10 })).toBe(1.2);
+    expect(correctiveGainDb(chain, { integratedLufs: -21.9, truePeakDbtp: -0.5 })).toBe(-1.1);
+    expect(correctiveGainDb(chain, { integratedLufs: -25, truePeakDbtp: -1.5 })).toBe(0.5);
+  });
+
+  it('goes right after loudnorm in the second pass', () => {
+    const filters = graph(postProcessArgs({ format: 'ogg', loudness: -23, fadeInMs: 5 }, 'in', 'out', MEASURED, 1.2))?.split(',');
+    expect(filters?.map((f) => f.split('=')[0])).toEqual(['loudnorm', 'volume', 'aresample', 'afade']);
+    expect(filters?.[1]).toBe('volume=1.2dB');
   });
 });
 

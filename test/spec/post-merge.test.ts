@@ -72,4 +72,14 @@ describe('resolvePostChain', () => {
   it('no chain is no processing, whatever out is', () => {
     expect(resolvePostChain(undefined, 'sfx/hit.opus')).toEqual({ kind: 'none' });
   });
+
+  it('an MP3 must be at a rate MP3 has', () => {
+    expect(resolvePostChain({ sampleRate: 96000 }, 'a.mp3')).toMatchObject({
+      kind: 'problem',
+      field: 'sampleRate',
+      message: expect.stringMatching(/^sampleRate: MP3 has no 96000 Hz; expected one of 8000, .*, 48000$/),
+    });
+    expect(resolvePostChain({ sampleRate: 96000 }, 'a.flac')).toMatchObject({ kind: 'chain' });
+    expect(resolvePostChain({ sampleRate: 22050, format: 'mp3' }, 'a.mp3')).toMatchObject({ kind: 'chain' });
+  });
 });
