@@ -104,19 +104,22 @@ export function readFfmpegVersion(path: string, from: string): Promise<FfmpegVer
 
 function runVersion(path: string, from: string): Promise<FfmpegVersion> {
   return new Promise((resolve, reject) => {
-    execFile(path, ['-version'], { timeout: VERSION_TIMEOUT_MS, windowsHide: true }, (error, stdout) => {
+    execFile(path, ['-version'], { timeout: VERSION_TIMEOUT_MS, windowsHide: true }, (error, stdout, stderr) => {
       const version = error === null ? parseFfmpegVersion(String(stdout)) : undefined;
       if (version !== undefined) resolve(version);
-      else reject(unusable(path, from, error === null ? 'its -version output is not ffmpeg’s' : whyFailed(error)));
+      else reject(unusable(path, from, error === null ? 'its -version output is not ffmpeg’s' : whyFailed(error, String(stderr))));
     });
   });
 }
 
-function whyFailed(error: Error): string {
+function whyFailed(error: Error, stderr: string): string {
   const errno = errnoFields(error)?.code ?? (error as NodeJS.ErrnoException).code;
   if (errno === 'ENOENT') return 'not found';
   if (errno === 'EACCES' || errno === 'EPERM') return 'not executable (permission denied)';
-  return `\`-version\` failed (${messageOf(error).split('\n')[0] ?? ''})`;
+  const said = stderr.trim().split('\n').at(-1)?.trim();
+  const exit =
+    typeof errno === 'number' ? `exit code ${errno}` : ((error as { signal?: string }).signal ?? messageOf(error).split('\n')[0]);
+  return `\`-version\` failed (${exit}${said ? `: ${said}` : ''})`;
 }
 
 function unusable(path: string, from: string, why: string): KieaudioError {

@@ -60,6 +60,19 @@ describe.skipIf(process.platform === 'win32')('locateFfmpeg', () => {
     });
   });
 
+  it('KIEAUDIO_FFMPEG at a program whose -version fails is an error that says so', async () => {
+    const dir = await createTempDir(onTestFinished);
+    const broken = join(dir, 'ffmpeg');
+    await writeFile(broken, '#!/bin/sh\necho "error while loading shared libraries: libavdevice.so.58" >&2\nexit 127\n');
+    await chmod(broken, 0o755);
+    await expect(locateFfmpeg({ env: { KIEAUDIO_FFMPEG: broken } })).rejects.toMatchObject({
+      code: 'E_FFMPEG_MISSING',
+      message: expect.stringMatching(
+        /^ffmpeg at KIEAUDIO_FFMPEG=.* is not usable: `-version` failed \(exit code 127: error while loading shared libraries: libavdevice\.so\.58\); set KIEAUDIO_FFMPEG/,
+      ),
+    });
+  });
+
   it('KIEAUDIO_FFMPEG at a program that is not ffmpeg is an error', async () => {
     await expect(locateFfmpeg({ env: { KIEAUDIO_FFMPEG: process.execPath } })).rejects.toMatchObject({ code: 'E_FFMPEG_MISSING' });
   });
