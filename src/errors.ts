@@ -50,6 +50,8 @@ export type ErrorCode =
   | 'E_LOCK_DAMAGED' // kieaudio.lock cannot be read as a lock (invalid JSON, conflict markers, wrong shape)
   | 'E_LOCKED' // another build holds the project lock
   | 'E_MODIFIED' // pin/unpin: the file at `out` was edited by hand or not made by kieaudio (--force replaces it)
+  | 'E_FFMPEG_MISSING' // no usable ffmpeg: not found, not executable, or `-version` failed
+  | 'E_FFMPEG_FAILED' // ffmpeg ran and failed on an input (non-zero exit, killed, unreadable output)
   | 'E_ABORTED';
 
 export class KieaudioError extends Error {
@@ -125,6 +127,25 @@ export interface ApiErrorOptions {
   noResponse?: boolean;
   cause?: unknown;
   details?: Record<string, unknown>;
+}
+
+/**
+ * ffmpeg ran on an input and failed. What steers callers is typed: the exit code (null when a
+ * signal ended it) and the last lines ffmpeg wrote to stderr, which say why (the message repeats them).
+ */
+export class FfmpegError extends KieaudioError {
+  override name = 'FfmpegError';
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** the last lines of ffmpeg's stderr, oldest first */
+  readonly stderrTail: readonly string[];
+
+  constructor(message: string, options: { exitCode: number | null; signal: NodeJS.Signals | null; stderrTail: readonly string[] }) {
+    super('E_FFMPEG_FAILED', message, { details: { exitCode: options.exitCode, signal: options.signal } });
+    this.exitCode = options.exitCode;
+    this.signal = options.signal;
+    this.stderrTail = options.stderrTail;
+  }
 }
 
 /**

@@ -11,7 +11,8 @@ import type { OptionSpec } from './flags.js';
 
 export type Invocation =
   | { kind: 'help'; command?: CommandName }
-  | { kind: 'version' }
+  /** `verbose`: also which ffmpeg post-processing runs, and its version */
+  | { kind: 'version'; verbose: boolean }
   | { kind: 'run'; command: CommandName; flags: ParsedFlags }
   /** `message` is one line or two, for stderr; the exit code is 2 */
   | { kind: 'usage'; message: string };
@@ -36,7 +37,7 @@ export function readCommandLine(argv: readonly string[]): Invocation {
     return { kind: 'usage', message: `kieaudio: ${unknownOption(unknown.rawName, Object.keys(ALL_OPTIONS))}\n${COMMAND_LIST}` };
   }
   const named = (name: string) => before.some((t) => t.kind === 'option' && t.name === name);
-  if (named('version')) return { kind: 'version' };
+  if (named('version')) return { kind: 'version', verbose: named('verbose') };
 
   const word = at?.kind === 'positional' ? at.value : argv[end];
   if (word === undefined) {

@@ -23,6 +23,18 @@ function dropOutputToClosedPipes(...streams: NodeJS.WriteStream[]): void {
   }
 }
 
+/** The ffmpeg line of `--version --verbose`; an unusable ffmpeg is said on stderr, exit 1. */
+async function printFfmpeg(): Promise<ExitCode> {
+  const { describeFfmpeg, locateFfmpeg } = await import('../ffmpeg/locate.js');
+  try {
+    process.stdout.write(`${describeFfmpeg(await locateFfmpeg())}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
 /** Runs one command line; resolves to the exit code (dist/bin.cjs sets it). */
 export async function main(argv: string[]): Promise<ExitCode> {
   dropOutputToClosedPipes(process.stdout, process.stderr);
@@ -33,6 +45,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
       return EXIT.ok;
     case 'version':
       process.stdout.write(`${await readVersion()}\n`);
+      // only with --verbose: finding ffmpeg runs it, and plain --version stays instant
+      if (invocation.verbose) return printFfmpeg();
       return EXIT.ok;
     case 'usage':
       process.stderr.write(`${invocation.message}\n`);

@@ -47,7 +47,7 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
     seen.add(key);
     diagnostics.push(d);
   };
-  for (const issue of issues) {
+  for (const issue of issues.flatMap((i) => mapBranchIssues(i, ctx.data))) {
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
     const { asset, fieldPath } = splitAssetPath(path, ctx.data);
     const base = { file: ctx.file, severity: 'error' as const, ...(asset === undefined ? {} : { asset }) };
@@ -96,6 +96,21 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
     push({ ...base, ...ctx.locate(path), code: codeOf(issue), ...withField(message) });
   }
   return diagnostics;
+}
+
+/**
+ * A map that failed a union of a word and a map (`post: none` or a chain) failed as a map: its
+ * own issues (an unknown key, a value out of range) say more, at their own positions, than
+ * "expected this or that" at the map.
+ */
+function mapBranchIssues(issue: z.core.$ZodIssue, data: unknown): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.discriminator !== undefined) return [issue];
+  const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+  if (!isRecord(valueAt(data, path))) return [issue];
+  const branches = issue.errors.filter((errors) => !errors.some((e) => e.path.length === 0 && e.code !== 'unrecognized_keys'));
+  const [branch, ...others] = branches;
+  if (branch === undefined || others.length > 0) return [issue];
+  return branch.flatMap((e) => mapBranchIssues({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, data));
 }
 
 /** Issues inside `assets[i]` or a scene's `lines[j]` are reported against that asset, with fields relative to it. */

@@ -22,10 +22,14 @@ export function knownKeysAt(schema: Schema, data: unknown, path: readonly (strin
   return Object.keys(objectOf(current, valueAt(data, path))?.shape ?? {});
 }
 
-/** The object schema at this place; for the asset union, the option whose `kind` matches the data. */
+/** The object schema at this place; for the asset union, the option whose `kind` matches the data; for a word-or-map union, the map. */
 function objectOf(schema: Schema | undefined, value: unknown): z.ZodObject | undefined {
   const inner = unwrap(schema);
   if (inner instanceof z.ZodObject) return inner;
+  // `none` or a chain (post-schema.ts): a map is the map option
+  if (inner instanceof z.ZodUnion && !(inner instanceof z.ZodDiscriminatedUnion) && isRecord(value)) {
+    return inner.options.map(unwrap).find((option): option is z.ZodObject => option instanceof z.ZodObject);
+  }
   if (inner instanceof z.ZodDiscriminatedUnion && isRecord(value)) {
     for (const option of inner.options) {
       if (!(option instanceof z.ZodObject)) continue;

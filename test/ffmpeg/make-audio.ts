@@ -1,0 +1,29 @@
+/**
+ * Test audio made by the real ffmpeg from lavfi sources, so its loudness and silences are known
+ * by construction: a lavfi `sine` has amplitude 1/8 (−18.06 dBFS peak), which BS.1770 measures as
+ * −21.07 LUFS in one channel (a full-scale 1 kHz sine reads −3.01 LUFS).
+ */
+import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
+import { fileArg } from '../../src/ffmpeg/input.js';
+import { createFfmpegRunner } from '../../src/ffmpeg/run.js';
+
+export const runner = createFfmpegRunner({ path: ffmpegInstaller.path });
+
+/** −18.06 dBFS peak: 20·log10(1/8) */
+export const SINE_PEAK_DB = 20 * Math.log10(1 / 8);
+/** a mono 1 kHz sine at SINE_PEAK_DB measures this */
+export const SINE_LUFS = SINE_PEAK_DB - 3.01;
+
+/** Renders a lavfi source graph to `path` (its extension picks the format), `extra` before the output. */
+export async function makeAudio(path: string, source: string, extra: readonly string[] = []): Promise<string> {
+  await runner.run(['-hide_banner', '-nostdin', '-f', 'lavfi', '-i', source, ...extra, '-y', fileArg(path)]);
+  return path;
+}
+
+/** A mono 48 kHz signal: `silent` seconds of digital silence, `tone` of a 1 kHz sine at `gainDb`, then `after` of silence. */
+export function toneBetweenSilences(silent: number, tone: number, after: number, gainDb = 0): string {
+  const amplitude = (1 / 8) * 10 ** (gainDb / 20);
+  const end = silent + tone;
+  const expr = `if(between(t\\,${silent}\\,${end})\\,${amplitude}*sin(2*PI*1000*t)\\,0)`;
+  return `aevalsrc=exprs=${expr}:s=48000:d=${end + after}`;
+}
