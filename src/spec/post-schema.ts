@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { POST_FORMATS } from '../ffmpeg/post-chain.js';
 import { describeFound, quotedNumberHint } from './describe.js';
-import { containerError, didYouMean, integerSchema, unset } from './param-schemas.js';
-import { suggest } from './suggest.js';
+import { containerError, integerSchema, unset } from './param-schemas.js';
+import { didYouMean, suggest } from './suggest.js';
 
 export const POST_NONE = 'none';
 
