@@ -98,8 +98,11 @@ export type Action =
   | { type: 'resume'; taskId: string; createdAt: string; creditsCounted?: boolean; recovered?: boolean; seen?: boolean }
   /** create a task and pay for it; `unrecoverable`: the lock's task for this spec, which cannot be fetched again (why) */
   | { type: 'generate'; unrecoverable?: { taskId: string; why: string } }
-  /** would generate, but an earlier create request for this spec got no answer: it may have been charged */
-  | { type: 'hold'; sentAt: string | undefined }
+  /**
+   * would generate, but an earlier create request for this spec got no answer (it may have been
+   * charged), or, `pinned`, the pinned take's audio is gone and a new take needs the user's word
+   */
+  | { type: 'hold'; sentAt: string | undefined; pinned?: number }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
   | { type: 'keep-modified' }
   /** the audio is up to date; only files derived from it (timings, subtitles) are written or removed: no API call */
