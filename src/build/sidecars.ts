@@ -91,7 +91,7 @@ async function sidecarFiles(
 }
 
 function withSidecars(entry: LockEntry, record: Record<string, string>): LockEntry {
-  const { sidecars: _old, ...rest } = entry;
+  const { sidecars: _old, sidecarsStale: _stale, ...rest } = entry;
   return Object.keys(record).length === 0 ? rest : { ...rest, sidecars: record };
 }
 
