@@ -6,6 +6,7 @@
 import { toKieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
 import type { PlannedAsset } from '../plan/decide.js';
+import type { ResolvedAsset } from '../project.js';
 import type { LockEntry } from '../store/lock-file.js';
 
 export interface InstalledContent {
@@ -35,6 +36,7 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     ...(content.taskId && content.generatedAt ? { generatedAt: content.generatedAt } : {}),
     ...(content.placeholder ? { placeholder: true as const } : {}),
     ...(lexicon !== undefined && Object.keys(lexicon).length > 0 ? { lexicon } : {}),
+    ...writtenTextOf(asset),
     // a pin stays only on its own take's audio: anything else installed at `out` releases it
     ...(item.pin !== undefined && item.pin.contentHash === content.contentHash ? { pinned: item.pin.take } : {}),
     ...carriedSidecars(item),
@@ -49,6 +51,12 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
 function carriedSidecars(item: PlannedAsset): Pick<LockEntry, 'sidecars' | 'sidecarsStale'> {
   const present = item.sidecars?.present ?? {};
   return Object.keys(present).length === 0 ? {} : { sidecars: { ...present }, sidecarsStale: true };
+}
+
+/** The lock entry's `writtenText`: the line as written, recorded only where it is not what was sent. */
+export function writtenTextOf(asset: ResolvedAsset): { writtenText?: string } {
+  const { writtenText } = asset;
+  return writtenText === undefined || writtenText === asset.input.text ? {} : { writtenText };
 }
 
 export interface FailureFacts {

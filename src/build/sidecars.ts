@@ -18,6 +18,7 @@ import { alignWrittenWords, buildCues } from '../timings/cues.js';
 import type { Sidecar } from '../timings/sidecar-paths.js';
 import { TIMINGS_DOC_VERSION, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
 import type { BuildContext } from './context.js';
+import { writtenTextOf } from './records.js';
 import { localTimings, type TimingSource } from './timing-source.js';
 
 /**
@@ -55,7 +56,7 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
     ctx.store.statIndex.forget(dropped.out);
     delete record[dropped.out];
   }
-  ctx.lockWriter.set(asset.out, withSidecars(entry, record));
+  ctx.lockWriter.set(asset.out, withSidecars(entry, asset, record));
   if (plan.write.length === 0 && plan.drop.length === 0 && plan.claim.length === 0) return;
   ctx.emit({
     type: 'sidecars',
@@ -90,9 +91,11 @@ async function sidecarFiles(
   return files;
 }
 
-function withSidecars(entry: LockEntry, record: Record<string, string>): LockEntry {
-  const { sidecars: _old, sidecarsStale: _stale, ...rest } = entry;
-  return Object.keys(record).length === 0 ? rest : { ...rest, sidecars: record };
+/** The entry with the sidecars now there (no longer stale), and the text as written that they show. */
+function withSidecars(entry: LockEntry, asset: ResolvedAsset, record: Record<string, string>): LockEntry {
+  const { sidecars: _old, sidecarsStale: _stale, writtenText: _was, ...rest } = entry;
+  const written = { ...rest, ...writtenTextOf(asset) };
+  return Object.keys(record).length === 0 ? written : { ...written, sidecars: record };
 }
 
 function warnKept(ctx: BuildContext, asset: ResolvedAsset, message: string): void {

@@ -16,6 +16,7 @@ import type { Project } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { type CommonOptions, loadSelected } from '../spec/prepare.js';
 import { acquireBuildLock } from '../store/build-lock.js';
+import { strayTimings } from '../store/cache-timings.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { LockEntry } from '../store/lock-file.js';
 import { createLockWriter, type LockWriter } from '../store/lock-writer.js';
@@ -126,28 +127,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
   const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockDigest);
   await cleanOrphans(project, store, { orphans, lockWriter, result, dryRun: options.dryRun === true });
 
-  if (options.cache) {
-    const used = new Set(project.assets.map((a) => specHash(a.model, a.input)));
-    for (const [out, entry] of Object.entries(store.lock.assets)) {
-      if (!result.removed.includes(out)) used.add(entry.specHash);
-    }
-    // Every take of a spec in use stays (the pinned one, and the earlier ones to go back to); the
-    // takes of other specs are pruned with them, their index too.
-    const cached = await store.cache.list();
-    for (const hash of [...used]) for (const key of await store.takes.keys(hash)) used.add(key);
-    for (const hash of await store.takes.indexed()) if (!used.has(hash) && !options.dryRun) await store.takes.forget(hash);
-    const shards = new Set<string>();
-    for (const hash of cached) {
-      if (used.has(hash)) continue;
-      result.cacheEntriesRemoved++;
-      if (options.dryRun) continue;
-      await store.cache.remove(hash);
-      shards.add(dirname(store.cache.dataPath(hash)));
-    }
-    // shards left empty go too (rmdir refuses one that still holds anything); no build can be
-    // writing into one: clean holds the build lock
-    for (const shard of shards) await rmdir(shard).catch(() => undefined);
-  }
+  if (options.cache) await pruneCache(project, store, result, options.dryRun === true);
   const leftovers = undeclaredUnanswered(project, gathered.journal.unanswered);
   result.unansweredForgotten = leftovers.length;
   if (!options.dryRun) for (const u of leftovers) await store.journal.remove(u.specHash);
@@ -158,4 +138,38 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
     await store.statIndex.save();
   }
   return result;
+}
+
+/**
+ * `clean --cache`: the entries of specs no longer used (by a declared asset or a lock entry that
+ * stays) go, with everything kept beside them; timing data left without an entry goes too.
+ */
+async function pruneCache(project: Project, store: ProjectStore, result: CleanResult, dryRun: boolean): Promise<void> {
+  const used = new Set(project.assets.map((a) => specHash(a.model, a.input)));
+  for (const [out, entry] of Object.entries(store.lock.assets)) {
+    if (!result.removed.includes(out)) used.add(entry.specHash);
+  }
+  // Every take of a spec in use stays (the pinned one, and the earlier ones to go back to); the
+  // takes of other specs are pruned with them, their index too.
+  const cached = await store.cache.list();
+  for (const hash of [...used]) for (const key of await store.takes.keys(hash)) used.add(key);
+  for (const hash of await store.takes.indexed()) if (!used.has(hash) && !dryRun) await store.takes.forget(hash);
+  const shards = new Set<string>();
+  for (const hash of cached) {
+    if (used.has(hash)) continue;
+    result.cacheEntriesRemoved++;
+    if (dryRun) continue;
+    await store.cache.remove(hash);
+    shards.add(dirname(store.cache.dataPath(hash)));
+  }
+  if (!dryRun) {
+    const kept = new Set(cached.filter((hash) => used.has(hash)));
+    for (const file of await strayTimings(store.cache, kept)) {
+      await rm(file, { force: true });
+      shards.add(dirname(file));
+    }
+  }
+  // shards left empty go too (rmdir refuses one that still holds anything); no build can be
+  // writing into one: clean holds the build lock
+  for (const shard of shards) await rmdir(shard).catch(() => undefined);
 }

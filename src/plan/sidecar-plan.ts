@@ -88,6 +88,8 @@ export function planSidecars(f: SidecarFacts, audioReplaced: boolean, force: boo
 /**
  * For an asset whose audio is up to date: `sidecars` when one must be written or removed,
  * `keep-modified` when the only news is a hand-edited one, undefined when all are as the lock says.
+ * A line whose text as written changed while what is sent did not (a respelling moved into the
+ * lexicon) has every sidecar of kieaudio's written again: they show the written text.
  */
 export function planUpToDateSidecars(
   f: SidecarFacts,
@@ -95,21 +97,32 @@ export function planUpToDateSidecars(
 ): { action: Action; reason: string; cause?: StaleCause; sidecars?: SidecarPlan } | undefined {
   // written for earlier audio by a build stopped before it wrote them anew: kieaudio's, written again
   const stale = f.entry?.sidecarsStale === true;
-  const sidecars = planSidecars(f, stale, force);
-  const reason = stale
-    ? `sidecars written for earlier audio (a build stopped before writing them anew); ${describeSidecarPlan(sidecars)}`
-    : describeSidecarPlan(sidecars);
+  const rewritten = f.entry !== undefined && writtenText(f.asset) !== (f.entry.writtenText ?? String(f.entry.input.text ?? ''));
+  const sidecars = planSidecars(f, stale || rewritten, force);
+  const described = describeSidecarPlan(sidecars, rewritten);
+  const reason = stale ? `sidecars written for earlier audio (a build stopped before writing them anew); ${described}` : described;
   if (sidecars.write.length > 0 || sidecars.drop.length > 0 || sidecars.claim.length > 0) {
-    const missing = !stale && sidecars.write.some((s) => Object.hasOwn(sidecars.recorded, s.out));
+    const missing = !stale && !rewritten && sidecars.write.some((s) => Object.hasOwn(sidecars.recorded, s.out));
     return { action: { type: 'sidecars' }, reason, cause: missing ? 'missing' : 'changed', sidecars };
   }
-  return sidecars.keep.length > 0 ? { action: { type: 'keep-modified' }, reason } : undefined;
+  return sidecars.keep.length > 0 ? { action: { type: 'keep-modified' }, reason: described } : undefined;
+}
+
+/** The line's text as people read it: as written, before the lexicon. */
+function writtenText(asset: ResolvedAsset): string {
+  return asset.writtenText ?? String(asset.input.text ?? '');
 }
 
 /** For people: which sidecars are written, left alone or removed, and why. */
-export function describeSidecarPlan(plan: SidecarPlan): string {
+export function describeSidecarPlan(plan: SidecarPlan, rewritten = false): string {
   const locked = plan.recorded;
   const parts: string[] = [];
+  if (rewritten) {
+    const outs = plan.write.map((s) => s.out).join(', ');
+    if (outs !== '')
+      parts.push(`text as written changed, the same is sent: ${outs} written again from the timing data kept locally (no API call)`);
+    return parts.concat(describeUnwritten(plan)).join('; ');
+  }
   const missing = plan.write.filter((s) => Object.hasOwn(locked, s.out) && !Object.hasOwn(plan.present, s.out)).map((s) => s.out);
   const again = plan.write.filter((s) => Object.hasOwn(plan.present, s.out)).map((s) => s.out);
   const added = plan.write.filter((s) => !Object.hasOwn(locked, s.out)).map((s) => s.out);
@@ -117,10 +130,15 @@ export function describeSidecarPlan(plan: SidecarPlan): string {
   if (again.length > 0) parts.push(`${again.join(', ')} written again`);
   if (added.length > 0) parts.push(`${added.join(', ')} new`);
   if (plan.write.length > 0) parts.push('writing from the timing data kept locally (no API call)');
-  for (const kept of plan.keep) parts.push(`${kept.out} ${kept.why}`);
+  return parts.concat(describeUnwritten(plan)).join('; ');
+}
+
+/** The sidecars a plan leaves alone, claims or removes, for people. */
+function describeUnwritten(plan: SidecarPlan): string[] {
+  const parts = plan.keep.map((kept) => `${kept.out} ${kept.why}`);
   const claimed = plan.claim.map((c) => c.out);
   if (claimed.length > 0) parts.push(`${claimed.join(', ')} there with no record of it: kept as it is, recorded if kieaudio made it`);
   const removed = plan.drop.map((d) => d.out);
   if (removed.length > 0) parts.push(`${removed.join(', ')} no longer asked for: removing`);
-  return parts.join('; ');
+  return parts;
 }

@@ -6,7 +6,8 @@
  * before timestamps were asked for, or by an older kieaudio) still restores its audio; a file
  * that is not a valid document is no document.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseTimingsDoc, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { ContentCache } from './content-cache.js';
@@ -46,4 +47,21 @@ export async function keepTimingsFile(
   if (text === undefined || sha256Hex(text) !== contentHash) return;
   const doc = parseTimingsDoc(text);
   if (doc !== undefined) await writeCachedTimings(cache, key, doc);
+}
+
+/**
+ * Timing data with no entry beside it — a build killed between writing it and committing its
+ * entry, or between linking a take's files and its record — for `clean --cache` to delete: it
+ * means nothing without its audio. `entries`: the keys that have a record.
+ */
+export async function strayTimings(cache: Pick<ContentCache, 'dir'>, entries: ReadonlySet<string>): Promise<string[]> {
+  const stray: string[] = [];
+  for (const shard of await readdir(cache.dir).catch(() => [])) {
+    if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+    for (const name of await readdir(join(cache.dir, shard)).catch(() => [])) {
+      const key = /^([0-9a-f]{64})\.timings\.json$/.exec(name)?.[1];
+      if (key !== undefined && !entries.has(key)) stray.push(join(cache.dir, shard, name));
+    }
+  }
+  return stray;
 }

@@ -32,6 +32,12 @@ const LockEntrySchema = z.strictObject({
   /** the lexicon entries `input`'s text fields used (word → what was sent), so `plan` can name the entry that changed */
   lexicon: z.record(z.string(), z.string()).optional(),
   /**
+   * the line's `text` as written, when the lexicon made what was sent differ: what its subtitles
+   * and timing data show, so that a new spelling that sends the same (a respelling moved into the
+   * lexicon) writes them again without a generation
+   */
+  writtenText: z.string().optional(),
+  /**
    * `kieaudio pin`: the take (numbered per spec hash, store/takes.ts) whose audio this entry
    * records; builds keep it while the spec is unchanged. Take numbers are the local cache's: the
    * audio itself is named by `contentHash`.
@@ -79,6 +85,7 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     a.taskId === b.taskId &&
     a.placeholder === b.placeholder &&
     sameRecord(a.lexicon, b.lexicon) &&
+    a.writtenText === b.writtenText &&
     sameRecord(a.sidecars, b.sidecars) &&
     a.sidecarsStale === b.sidecarsStale &&
     a.pinned === b.pinned

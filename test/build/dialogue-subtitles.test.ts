@@ -9,7 +9,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clean, status } from '../../src/index.js';
-import { FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { exampleProject, FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
 import { runBuild } from './run-build.js';
 
@@ -122,5 +122,62 @@ describe('subtitles of scene lines', () => {
     expect(result.failures).toEqual([]);
     expect(result.summary.generated).toBe(1);
     expect((await readdir(join(dir, 'out/mine'))).sort()).toEqual(['11.mp3', '11.timings.json', '11.vtt']);
+  });
+
+  it("the repository's example dialogue is a scene with a cast, a lexicon entry and subtitles", async () => {
+    const dir = await exampleProject();
+    const sim = await simulator();
+    const result = await runBuild(dir, simEnv(sim));
+    expect(result.failures).toEqual([]);
+    const folder = join(dir, 'examples/assets/audio/dialogue/mine');
+    const names = (await readdir(folder)).sort();
+    for (const line of ['01-scout', '02-captain', '03-captain']) {
+      expect(names).toEqual(expect.arrayContaining(['.mp3', '.timings.json', '.srt', '.vtt'].map((ext) => `${line}${ext}`)));
+    }
+    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
+    const sent = (out: string) => sim.task(lock.assets[out].taskId)?.input;
+    expect(sent('dialogue/mine/02-captain.mp3')).toMatchObject({
+      voice: 'Charlotte',
+      previous_text: 'The tracks go straight down. Fresh ones.',
+      next_text: 'Lanterns low. ZY-loth hears everything.',
+    });
+    expect(sent('dialogue/mine/03-captain.mp3')).toMatchObject({ text: 'Lanterns low. ZY-loth hears everything.' });
+    expect(await readFile(join(folder, '03-captain.srt'), 'utf8')).toContain('Lanterns low. Xyloth hears everything.');
+    expect(result.events.filter((e) => e.type === 'planned').map((e) => e.asset)).toEqual(
+      expect.arrayContaining(['mine.entrance.1', 'mine.entrance.2', 'mine.entrance.3']),
+    );
+  });
+
+  it('a respelling moved into the lexicon sends the same: no generation, the subtitles written again with the written text', async () => {
+    const config = CONFIG.replace(/lexicon:\n( {2}.*\n)+/, '');
+    const written = SPEC.replace('"Keep moving, Ghorn."', '"Keep moving."');
+    const spelled = written.replace('Lanterns low. Xyloth hears', 'Lanterns low. ZY-loth hears');
+    const dir = await makeProject({ 'kieaudio.config.yaml': config, 'audio/mine.audio.yaml': spelled });
+    const sim = await simulator();
+    const env = simEnv(sim);
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    const srt = () => readFile(join(dir, 'out/mine/01.srt'), 'utf8');
+    expect(await srt()).toContain('ZY-loth');
+    const requests = totalRequests(sim);
+
+    await writeFile(join(dir, 'kieaudio.config.yaml'), `${config}lexicon:\n  Xyloth: ZY-loth\n`);
+    await writeFile(join(dir, 'audio/mine.audio.yaml'), written);
+    const result = await runBuild(dir, env);
+    expect(result.failures).toEqual([]);
+    expect(result.events.find((e) => e.type === 'planned' && e.asset === 'mine.entrance.1')).toMatchObject({
+      action: 'sidecars',
+      reason: expect.stringContaining('text as written changed, the same is sent'),
+    });
+    expect(result.summary.generated).toBe(0);
+    expect(totalRequests(sim)).toBe(requests);
+    expect(await srt()).toContain('Lanterns low. Xyloth hears everything.');
+    expect(JSON.parse(await readFile(join(dir, 'out/mine/01.timings.json'), 'utf8'))).toMatchObject({
+      text: 'Lanterns low. Xyloth hears everything.',
+    });
+    const lock = await readFile(join(dir, 'kieaudio.lock'), 'utf8');
+    expect(JSON.parse(lock).assets['mine/01.mp3']).toMatchObject({ writtenText: 'Lanterns low. Xyloth hears everything.' });
+    const again = await runBuild(dir, env);
+    expect(again.summary).toMatchObject({ upToDate: 4, restored: 0, generated: 0 });
+    expect(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).toBe(lock);
   });
 });

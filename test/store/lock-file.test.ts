@@ -117,3 +117,16 @@ describe('sidecars in the lock', () => {
     expect(() => parseLockFile(`{"version":1,"assets":{"a.mp3":${JSON.stringify(bad)}}}`, 'kieaudio.lock')).toThrow(/unsafe sidecar path/);
   });
 });
+
+describe('the written text in the lock', () => {
+  it('is optional, read back, and part of what makes two entries the same', () => {
+    const written = { ...entry, writtenText: 'Xyloth waits.' } as LockEntry;
+    const text = serializeLockFile({ version: 1, assets: { 'a.mp3': written, 'b.mp3': entry as LockEntry } });
+    const lock = parseLockFile(text, 'kieaudio.lock');
+    expect(lock.assets['a.mp3']?.writtenText).toBe('Xyloth waits.');
+    expect(lock.assets['b.mp3']?.writtenText).toBeUndefined();
+    expect(sameLockEntry(written, { ...written })).toBe(true);
+    expect(sameLockEntry(written, entry as LockEntry)).toBe(false);
+    expect(sameLockEntry(written, { ...written, writtenText: 'Xyloth waits!' })).toBe(false);
+  });
+});
