@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'E_IO'
   | 'E_LOCK_DAMAGED' // kieaudio.lock cannot be read as a lock (invalid JSON, conflict markers, wrong shape)
   | 'E_LOCKED' // another build holds the project lock
+  | 'E_PIN_LOST' // the pinned take's audio is neither in the cache nor fetchable from the API: held for the user's word
   | 'E_MODIFIED' // pin/unpin: the file at `out` was edited by hand or not made by kieaudio (--force replaces it)
   | 'E_FFMPEG_MISSING' // no usable ffmpeg: not found, not executable, or `-version` failed
   | 'E_FFMPEG_FAILED' // ffmpeg ran and failed on an input (non-zero exit, killed, unreadable output)

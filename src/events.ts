@@ -13,7 +13,7 @@ import type { Diagnostic } from './errors.js';
 export const ActionTypeSchema = z
   .enum(['up-to-date', 'adopt', 'restore', 'resume', 'generate', 'hold', 'keep-modified', 'sidecars'])
   .describe(
-    'what the build does with the asset: up-to-date (nothing), adopt (the file already holds the cached result; only the lock changes), restore (copy from the cache or another output; free), resume (poll a task an earlier build paid for), generate (create a task: costs credits), hold (would generate, but an earlier create request for the same spec got no answer and may have been charged: not sent again without --resend-unanswered), keep-modified (a file kieaudio did not write is left alone), sidecars (the audio is up to date; only its timings or subtitle files are written or removed, from timing data kept locally: no API call)',
+    'what the build does with the asset: up-to-date (nothing), adopt (the file already holds the cached result; only the lock changes), restore (copy from the cache or another output; free), resume (poll a task an earlier build paid for), generate (create a task: costs credits), hold (would generate, but an earlier create request for the same spec got no answer and may have been charged: not sent again without --resend-unanswered; or the audio of the pinned take is gone from the cache and the API: not replaced without a word from the user, the asset fails with E_PIN_LOST), keep-modified (a file kieaudio did not write is left alone), sidecars (the audio is up to date; only its timings or subtitle files are written or removed, from timing data kept locally: no API call)',
   );
 
 export type ActionType = z.infer<typeof ActionTypeSchema>;

@@ -200,7 +200,9 @@ function reportPlan(plan: Plan, tally: Tally, force: boolean): void {
   }
   for (const item of plan.items) {
     const { action, reason } = item;
-    if (action.type === 'hold') tally.emit(heldEvent(item, reason, action.sentAt));
+    // a lost pinned take is not a request that may have been charged: it fails, naming the ways on
+    if (action.type === 'hold' && action.pinned !== undefined) tally.emit(failedEvent(item, new KieaudioError('E_PIN_LOST', reason)));
+    else if (action.type === 'hold') tally.emit(heldEvent(item, reason, action.sentAt));
     if (action.type !== 'keep-modified') continue;
     if (force) tally.emit(failedEvent(item, new KieaudioError('E_IO', reason)));
     else tally.emit({ type: 'kept', asset: item.asset.id, out: item.asset.out, reason });

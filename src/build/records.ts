@@ -39,7 +39,18 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     ...writtenTextOf(asset),
     // a pin stays only on its own take's audio: anything else installed at `out` releases it
     ...(item.pin !== undefined && item.pin.contentHash === content.contentHash ? { pinned: item.pin.take } : {}),
+    ...carriedSidecars(item),
   };
+}
+
+/**
+ * The sidecars beside `out` until the build writes them for the new audio (sidecars.ts): still
+ * kieaudio's, so a build stopped before then (a full disk, a kill) leaves them known, marked stale
+ * for the next build to write again. Only files that are there: the lock never claims a missing one.
+ */
+function carriedSidecars(item: PlannedAsset): Pick<LockEntry, 'sidecars' | 'sidecarsStale'> {
+  const present = item.sidecars?.present ?? {};
+  return Object.keys(present).length === 0 ? {} : { sidecars: { ...present }, sidecarsStale: true };
 }
 
 /** The lock entry's `writtenText`: the line as written, recorded only where it is not what was sent. */

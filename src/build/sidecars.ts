@@ -91,9 +91,9 @@ async function sidecarFiles(
   return files;
 }
 
-/** The entry with the sidecars now there, and the text as written that they show. */
+/** The entry with the sidecars now there (no longer stale), and the text as written that they show. */
 function withSidecars(entry: LockEntry, asset: ResolvedAsset, record: Record<string, string>): LockEntry {
-  const { sidecars: _old, writtenText: _was, ...rest } = entry;
+  const { sidecars: _old, sidecarsStale: _stale, writtenText: _was, ...rest } = entry;
   const written = { ...rest, ...writtenTextOf(asset) };
   return Object.keys(record).length === 0 ? written : { ...written, sidecars: record };
 }

@@ -54,8 +54,11 @@ export function createTally(onEvent: (event: BuildEvent) => void, options: { sta
   const failures: AssetFailure[] = [];
   // outs with planned work and no outcome yet
   const open = new Set<string>();
+  // outs counted as made, and under which count: a failure after (a sidecar that cannot be written) takes its place
+  const made = new Map<string, MadeCount>();
 
   const emit = (event: BuildEvent): void => {
+    recount(summary, made, event);
     count(summary, failures, event);
     if (event.type === 'planned' && WORK.has(event.action)) open.add(event.out);
     else if (SETTLED.has(event.type) && 'out' in event && event.out !== undefined) open.delete(event.out);
@@ -75,6 +78,23 @@ export function createTally(onEvent: (event: BuildEvent) => void, options: { sta
       return { ...summary };
     },
   };
+}
+
+type MadeCount = 'generated' | 'resumed' | 'recovered' | 'restored';
+
+/** One outcome per asset: one that failed after its audio was installed is counted as failed only. */
+function recount(summary: BuildSummary, made: Map<string, MadeCount>, event: BuildEvent): void {
+  if (event.type === 'failed') {
+    const counted = made.get(event.out);
+    if (counted !== undefined) summary[counted]--;
+    made.delete(event.out);
+    return;
+  }
+  if (event.type === 'generated') {
+    made.set(event.out, event.origin === 'resumed' ? 'resumed' : event.origin === 'recovered' ? 'recovered' : 'generated');
+  } else if (event.type === 'restored' || event.type === 'adopted' || (event.type === 'sidecars' && event.alone)) {
+    made.set(event.out, 'restored');
+  }
 }
 
 const WORK = new Set<string>(['restore', 'resume', 'generate', 'adopt', 'sidecars']);

@@ -13,7 +13,7 @@ import { readCachedTimings } from '../store/cache-timings.js';
 import { outputPath } from '../store/project-store.js';
 import { sha256Hex } from '../store/sha256.js';
 import { takeKey } from '../store/takes.js';
-import { findTimings } from '../timings/find-timings.js';
+import { findTimings, unrecognisedRaw } from '../timings/find-timings.js';
 import { parseTimingsDoc, TIMINGS_DOC_VERSION, type TimingsDoc } from '../timings/timings-doc.js';
 import type { BuildContext } from './context.js';
 
@@ -29,7 +29,9 @@ export async function resultTimings(item: PlannedAsset, info: TaskInfo, audioPat
   const found = findTimings(info.resultJson);
   const words = found?.words ?? [];
   const duration = (await measureDuration(audioPath)) ?? words.at(-1)?.end ?? 0;
-  return { v: TIMINGS_DOC_VERSION, text: String(item.asset.input.text ?? ''), duration, words, raw: found?.raw ?? null };
+  // timing data in a shape not recognised is kept whole: paid for, and gone from kie.ai in 14 days
+  const raw = found === undefined ? unrecognisedRaw(info.resultJson) : found.raw;
+  return { v: TIMINGS_DOC_VERSION, text: String(item.asset.input.text ?? ''), duration, words, raw };
 }
 
 /**

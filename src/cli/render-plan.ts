@@ -11,6 +11,7 @@ const ACTION_WORDS: Record<string, [string, Style]> = {
   recover: ['recover', 'green'],
   generate: ['generate', 'green'],
   hold: ['hold', 'red'],
+  'hold-pin': ['hold', 'red'],
   'keep-modified': ['keep', 'yellow'],
   sidecars: ['sidecars', 'cyan'],
 };
@@ -20,7 +21,7 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
   const counts = new Map<string, number>();
   for (const item of plan.items) {
     // a resume of the lock's task fetches a result kie.ai still keeps: said apart from other resumes
-    const kind = item.action.type === 'resume' && item.action.recovered ? 'recover' : item.action.type;
+    const kind = item.action.type === 'resume' && item.action.recovered ? 'recover' : (holdKind(item.action) ?? item.action.type);
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
     if (kind === 'up-to-date' && !opts.verbose) continue;
     const [word, style] = ACTION_WORDS[kind] ?? [kind, 'bold'];
@@ -41,9 +42,15 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
       ((counts.get('keep-modified') ?? 0) > 0 ? `, ${counts.get('keep-modified')} left alone` : '') +
       ((counts.get('hold') ?? 0) > 0
         ? `, ${counts.get('hold')} held (maybe charged: kieaudio build --resend-unanswered sends them again)`
-        : ''),
+        : '') +
+      ((counts.get('hold-pin') ?? 0) > 0 ? `, ${counts.get('hold-pin')} held (pinned take gone: see above)` : ''),
   );
   return lines.join('\n');
+}
+
+/** A hold for a pinned take that is gone is counted apart from one that may have been charged. */
+function holdKind(action: Plan['items'][number]['action']): string | undefined {
+  return action.type === 'hold' && action.pinned !== undefined ? 'hold-pin' : undefined;
 }
 
 const STATUS_STYLE: Record<string, Style> = {

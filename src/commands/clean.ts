@@ -10,7 +10,7 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BuildEvent } from '../events.js';
-import { planBuild, planOptions } from '../plan/decide.js';
+import { type Orphan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
 import { specHash } from '../spec/hash.js';
@@ -19,7 +19,7 @@ import { acquireBuildLock } from '../store/build-lock.js';
 import { strayTimings } from '../store/cache-timings.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { LockEntry } from '../store/lock-file.js';
-import { createLockWriter } from '../store/lock-writer.js';
+import { createLockWriter, type LockWriter } from '../store/lock-writer.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import { undeclaredUnanswered } from './plan.js';
 
@@ -71,8 +71,8 @@ export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
 }
 
 /**
- * An orphan's sidecars (timings, subtitles) go with it, each only while it holds what kieaudio
- * wrote; one edited since is kept and named, like an edited output.
+ * An orphan's sidecars (timings, subtitles) go with its audio — deleted, or already gone — each
+ * only while it holds what kieaudio wrote; one edited since is kept and named, like an edited output.
  */
 async function cleanSidecars(project: Project, store: ProjectStore, entry: LockEntry, result: CleanResult, dryRun: boolean): Promise<void> {
   for (const [out, hash] of Object.entries(entry.sidecars ?? {})) {
@@ -89,6 +89,30 @@ async function cleanSidecars(project: Project, store: ProjectStore, entry: LockE
   }
 }
 
+/**
+ * Orphaned outputs that still hold what kieaudio wrote are deleted, those already gone forgotten,
+ * each with its sidecars and lock entry; an edited one is kept, its sidecars and entry with it.
+ */
+async function cleanOrphans(
+  project: Project,
+  store: ProjectStore,
+  o: { orphans: readonly Orphan[]; lockWriter: LockWriter; result: CleanResult; dryRun: boolean },
+): Promise<void> {
+  const { result, dryRun } = o;
+  for (const orphan of o.orphans) {
+    if (orphan.exists && !orphan.intact) {
+      result.keptModified.push(orphan.out);
+      continue;
+    }
+    await cleanSidecars(project, store, orphan.entry, result, dryRun);
+    (orphan.intact ? result.removed : result.forgotten).push(orphan.out);
+    if (dryRun) continue;
+    if (orphan.intact) await rm(outputPath(project, orphan.out), { force: true });
+    o.lockWriter.delete(orphan.out);
+    store.statIndex.forget(orphan.out);
+  }
+}
+
 async function cleanLocked(project: Project, store: ProjectStore, options: CleanOptions): Promise<CleanResult> {
   const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
   const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, planOptions({}));
@@ -101,23 +125,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
     unansweredForgotten: 0,
   };
   const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockDigest);
-
-  for (const orphan of orphans) {
-    await cleanSidecars(project, store, orphan.entry, result, options.dryRun === true);
-    if (orphan.intact) {
-      result.removed.push(orphan.out);
-      if (options.dryRun) continue;
-      await rm(outputPath(project, orphan.out), { force: true });
-    } else if (orphan.exists) {
-      result.keptModified.push(orphan.out);
-      continue;
-    } else {
-      result.forgotten.push(orphan.out);
-      if (options.dryRun) continue;
-    }
-    lockWriter.delete(orphan.out);
-    store.statIndex.forget(orphan.out);
-  }
+  await cleanOrphans(project, store, { orphans, lockWriter, result, dryRun: options.dryRun === true });
 
   if (options.cache) await pruneCache(project, store, result, options.dryRun === true);
   const leftovers = undeclaredUnanswered(project, gathered.journal.unanswered);

@@ -50,7 +50,9 @@ function statusOf(item: PlannedAsset): StatusEntry {
     case 'keep-modified':
       return { ...base, status: 'modified by hand' };
     case 'hold':
-      return { ...base, status: 'maybe charged' };
+      // a lost pinned take is held for the user's word, not because anything may have been charged
+      if (item.action.pinned === undefined) return { ...base, status: 'maybe charged' };
+      return { ...base, status: item.cause === 'missing' ? 'missing' : 'stale' };
     default:
       if (item.cause === 'placeholder') return { ...base, status: 'placeholder' };
       if (item.cause === 'missing') return { ...base, status: 'missing' };

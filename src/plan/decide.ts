@@ -10,11 +10,11 @@ import type { CacheRecord } from '../store/content-cache.js';
 import type { ResumableTask } from '../store/journal.js';
 import type { LockEntry, LockFile } from '../store/lock-file.js';
 import type { OutputState } from '../store/stat-index.js';
-import { describeChange } from './describe-change.js';
 import type { UnansweredCreate } from './journal-facts.js';
 import type { LockTask } from './lock-results.js';
 import { planSidecars, planUpToDateSidecars, type SidecarPlan } from './sidecar-plan.js';
 import { findSource } from './source.js';
+import { whyStale } from './why-stale.js';
 
 export interface AssetFacts {
   asset: ResolvedAsset;
@@ -98,8 +98,11 @@ export type Action =
   | { type: 'resume'; taskId: string; createdAt: string; creditsCounted?: boolean; recovered?: boolean; seen?: boolean }
   /** create a task and pay for it; `unrecoverable`: the lock's task for this spec, which cannot be fetched again (why) */
   | { type: 'generate'; unrecoverable?: { taskId: string; why: string } }
-  /** would generate, but an earlier create request for this spec got no answer: it may have been charged */
-  | { type: 'hold'; sentAt: string | undefined }
+  /**
+   * would generate, but an earlier create request for this spec got no answer (it may have been
+   * charged), or, `pinned`, the pinned take's audio is gone and a new take needs the user's word
+   */
+  | { type: 'hold'; sentAt: string | undefined; pinned?: number }
   /** a file kieaudio did not write (or that was edited since): left alone, reported */
   | { type: 'keep-modified' }
   /** the audio is up to date; only files derived from it (timings, subtitles) are written or removed: no API call */
@@ -275,25 +278,4 @@ function shareGenerations(items: PlannedAsset[]): PlannedAsset[] {
     const reason = item.action.type === 'resume' ? item.reason.replace(/, (resuming task|recoverable from the API) .*$/, '') : item.reason;
     return { ...item, action: { type: 'restore', source: { kind: 'pending', out: leader } }, reason: `${reason}, same spec as ${leader}` };
   });
-}
-
-function whyStale(
-  f: AssetFacts,
-  entry: LockEntry | undefined,
-  output: OutputState,
-  options: PlanOptions,
-): { cause: StaleCause; text: string } {
-  if (options.regenerate) {
-    const pinned = f.pin ? ` (releases the pin on take ${f.pin.take}, which stays in the cache)` : '';
-    return { cause: 'regenerate', text: `--regenerate${pinned}` };
-  }
-  if (output.exists && (!entry || output.contentHash !== entry.contentHash)) {
-    return { cause: 'forced', text: entry ? 'edited by hand, --force' : 'not made by kieaudio, --force' };
-  }
-  if (!entry) return { cause: 'new', text: 'new' };
-  if (entry.specHash !== f.specHash) {
-    return { cause: 'changed', text: describeChange(entry, { model: f.asset.model, input: f.asset.input, shaping: f.asset.shaping }) };
-  }
-  if (entry.placeholder && !options.offline) return { cause: 'placeholder', text: 'placeholder from --offline' };
-  return { cause: 'missing', text: 'output missing' };
 }

@@ -28,6 +28,8 @@ export interface SidecarPlan {
   drop: Array<{ out: string; intact: boolean }>;
   /** what the lock recorded of them when the plan was made (kept for those left as they are) */
   recorded: Readonly<Record<string, string>>;
+  /** of `recorded`, the files that are there: what an entry for new audio carries until they are written anew */
+  present: Readonly<Record<string, string>>;
 }
 
 export interface SidecarFacts {
@@ -52,7 +54,8 @@ export function sidecarPathsToCheck(asset: ResolvedAsset, entry: LockEntry | und
  */
 export function planSidecars(f: SidecarFacts, audioReplaced: boolean, force: boolean): SidecarPlan {
   const locked = f.entry?.sidecars ?? {};
-  const plan: SidecarPlan = { write: [], keep: [], drop: [], claim: [], recorded: { ...locked } };
+  const present = Object.fromEntries(Object.entries(locked).filter(([out]) => f.states.get(out)?.exists === true));
+  const plan: SidecarPlan = { write: [], keep: [], drop: [], claim: [], recorded: { ...locked }, present };
   const expected = sidecarsOf(f.asset);
   for (const sidecar of expected) {
     const state = f.states.get(sidecar.out) ?? { exists: false };
@@ -92,12 +95,15 @@ export function planUpToDateSidecars(
   f: SidecarFacts,
   force: boolean,
 ): { action: Action; reason: string; cause?: StaleCause; sidecars?: SidecarPlan } | undefined {
+  // written for earlier audio by a build stopped before it wrote them anew: kieaudio's, written again
+  const stale = f.entry?.sidecarsStale === true;
   const rewritten = f.entry !== undefined && writtenText(f.asset) !== (f.entry.writtenText ?? String(f.entry.input.text ?? ''));
-  const sidecars = planSidecars(f, rewritten, force);
+  const sidecars = planSidecars(f, stale || rewritten, force);
   const described = describeSidecarPlan(sidecars, rewritten);
+  const reason = stale ? `sidecars written for earlier audio (a build stopped before writing them anew); ${described}` : described;
   if (sidecars.write.length > 0 || sidecars.drop.length > 0 || sidecars.claim.length > 0) {
-    const missing = !rewritten && sidecars.write.some((s) => Object.hasOwn(sidecars.recorded, s.out));
-    return { action: { type: 'sidecars' }, reason: described, cause: missing ? 'missing' : 'changed', sidecars };
+    const missing = !stale && !rewritten && sidecars.write.some((s) => Object.hasOwn(sidecars.recorded, s.out));
+    return { action: { type: 'sidecars' }, reason, cause: missing ? 'missing' : 'changed', sidecars };
   }
   return sidecars.keep.length > 0 ? { action: { type: 'keep-modified' }, reason: described } : undefined;
 }
@@ -117,9 +123,11 @@ export function describeSidecarPlan(plan: SidecarPlan, rewritten = false): strin
       parts.push(`text as written changed, the same is sent: ${outs} written again from the timing data kept locally (no API call)`);
     return parts.concat(describeUnwritten(plan)).join('; ');
   }
-  const missing = plan.write.filter((s) => Object.hasOwn(locked, s.out)).map((s) => s.out);
+  const missing = plan.write.filter((s) => Object.hasOwn(locked, s.out) && !Object.hasOwn(plan.present, s.out)).map((s) => s.out);
+  const again = plan.write.filter((s) => Object.hasOwn(plan.present, s.out)).map((s) => s.out);
   const added = plan.write.filter((s) => !Object.hasOwn(locked, s.out)).map((s) => s.out);
   if (missing.length > 0) parts.push(`${missing.join(', ')} missing`);
+  if (again.length > 0) parts.push(`${again.join(', ')} written again`);
   if (added.length > 0) parts.push(`${added.join(', ')} new`);
   if (plan.write.length > 0) parts.push('writing from the timing data kept locally (no API call)');
   return parts.concat(describeUnwritten(plan)).join('; ');

@@ -42,11 +42,27 @@ export function findSource(
       reason: `${change}, recoverable from the API (task ${task.taskId})`,
     };
   }
+  if (f.pin) return pinLost(f, f.pin.take, change, task);
   if (task) {
     const why = notRecoverable(task);
     return pay(f, { type: 'generate', unrecoverable: { taskId: task.taskId, why } }, `${change}; ${why}`, options);
   }
   return pay(f, { type: 'generate' }, change, options);
+}
+
+/**
+ * The pinned take's audio is in no cache entry and cannot be fetched again: a new take is not the
+ * take the user chose, nor is another kept one, so neither is installed without their word.
+ */
+function pinLost(f: AssetFacts, take: number, change: string, task: LockTask | undefined): { action: Action; reason: string } {
+  const id = f.asset.id;
+  const fetch = task ? `, and ${notRecoverable(task)}` : ', and the lock names no task to fetch it again';
+  return {
+    action: { type: 'hold', sentAt: undefined, pinned: take },
+    reason:
+      `${change}; pinned take ${take} is no longer in the cache${fetch}: not generated again without your word ` +
+      `(kieaudio takes ${id} and kieaudio pin ${id} TAKE to pin another take, kieaudio unpin ${id}, or build --regenerate --only ${id})`,
+  };
 }
 
 /** The one place a plan decides to pay: unless a request for this spec may already have been charged. */

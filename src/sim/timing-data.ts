@@ -24,6 +24,14 @@ export function timingData(task: TaskRecord, shape: TimingShape): Record<string,
       return { words: wordsOf(alignment).map((w) => ({ text: w.word, start_time: w.start, end_time: w.end })) };
     case 'timestamps':
       return { timestamps: wordsOf(alignment) };
+    case 'unknown':
+      return {
+        speechMarks: wordsOf(alignment).map((w) => ({
+          value: w.word,
+          t_ms: Math.round(w.start * 1000),
+          len_ms: Math.round((w.end - w.start) * 1000),
+        })),
+      };
   }
 }
 

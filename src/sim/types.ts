@@ -56,8 +56,9 @@ export interface SimulatorOptions {
  * - timestamps: a word list `{ timestamps: [{ word, start, end }] }`
  * - nested: the character alignment under `resultObject`
  * - none: no timing data at all
+ * - unknown: timing data in a shape no client knows (`speechMarks: [{ t_ms, len_ms, value }]`)
  */
-export type TimingShape = 'characters' | 'words' | 'timestamps' | 'nested' | 'none';
+export type TimingShape = 'characters' | 'words' | 'timestamps' | 'nested' | 'none' | 'unknown';
 
 export interface SimRequest {
   /** the key counted in SimStats.requestsByRoute: "POST /api/v1/jobs/createTask", "GET /files/*", "unrouted"… */

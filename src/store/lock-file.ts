@@ -48,6 +48,12 @@ const LockEntrySchema = z.strictObject({
    * outDir, with the SHA-256 of what kieaudio wrote: status and clean tell them from hand edits
    */
   sidecars: z.record(z.string(), Sha256).optional(),
+  /**
+   * the recorded sidecars were written for earlier audio: the build that installed this audio
+   * stopped (a full disk, a kill) before writing them anew. They stay kieaudio's while they hold
+   * what is recorded, and the next build writes them again.
+   */
+  sidecarsStale: z.literal(true).optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -81,6 +87,7 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     sameRecord(a.lexicon, b.lexicon) &&
     a.writtenText === b.writtenText &&
     sameRecord(a.sidecars, b.sidecars) &&
+    a.sidecarsStale === b.sidecarsStale &&
     a.pinned === b.pinned
   );
 }

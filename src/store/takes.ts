@@ -66,7 +66,7 @@ export interface TakeStore {
    * lock entry records, when it still holds that result.
    */
   keepCurrent(specHash: string, installed?: InstalledResult): Promise<void>;
-  /** Which cache entry holds the take's audio, with its data file there; undefined when none does. */
+  /** Which cache entry holds the take's audio (by its content, whatever its number here), with its data file there; undefined when none does. */
   locate(specHash: string, take: Pick<Take, 'n' | 'contentHash'>): Promise<TakeLocation | undefined>;
   /** The cache keys of `specHash`'s kept takes, for pruning. */
   keys(specHash: string): Promise<string[]>;
@@ -143,7 +143,9 @@ async function recordTake(state: TakeState, specHash: string, take: NewTake): Pr
 
 async function locateTake(state: TakeState, specHash: string, take: Pick<Take, 'n' | 'contentHash'>): Promise<TakeLocation | undefined> {
   const { cache } = state;
-  for (const key of [specHash, takeKey(specHash, take.n)]) {
+  // take numbers are local to one cache: the lock's number may be another machine's, the audio is the same
+  const same = (await listTakes(state, specHash)).filter((t) => t.contentHash === take.contentHash && t.n !== take.n);
+  for (const key of [specHash, takeKey(specHash, take.n), ...same.map((t) => takeKey(specHash, t.n))]) {
     const found = await cache.lookup(key);
     if (found?.contentHash === take.contentHash && (await exists(cache.dataPath(key)))) return { key, record: found };
   }

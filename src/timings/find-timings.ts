@@ -29,6 +29,18 @@ export function findTimings(resultJson: unknown): FoundTimings | undefined {
   return search(parseIfString(resultJson), 0);
 }
 
+/**
+ * What a result whose timing data is in no shape kieaudio knows keeps as `raw`: the whole
+ * resultJson, parsed, but its download links (they expire, and are not timing data); null when
+ * nothing else is there. Paid data that a later kieaudio may know how to read.
+ */
+export function unrecognisedRaw(resultJson: unknown): unknown {
+  const parsed = parseIfString(resultJson);
+  if (!isRecord(parsed)) return parsed === undefined || parsed === '' ? null : parsed;
+  const { resultUrls: _urls, ...rest } = parsed;
+  return Object.keys(rest).length === 0 ? null : rest;
+}
+
 function search(node: unknown, depth: number): FoundTimings | undefined {
   if (!isRecord(node)) return undefined;
   const here = timingsAt(node);
