@@ -13,6 +13,8 @@ import type { OutputState } from '../store/stat-index.js';
 import { describeChange } from './describe-change.js';
 import type { UnansweredCreate } from './journal-facts.js';
 import type { LockTask } from './lock-results.js';
+import { describePostChange } from './post-change.js';
+import { shareGenerations } from './share-generations.js';
 import { planSidecars, planUpToDateSidecars, type SidecarPlan } from './sidecar-plan.js';
 import { findSource } from './source.js';
 
@@ -39,6 +41,8 @@ export interface AssetFacts {
    * take a file at `out` that the lock does not record holds, kept under its own key
    */
   cacheKey?: string | undefined;
+  /** the ffmpeg this build processes with (version.ts: ffmpegIdentity), when some asset has a chain and it was found */
+  ffmpeg?: string | undefined;
 }
 
 /** A pinned take: its number (store/takes.ts) and its audio. */
@@ -162,7 +166,7 @@ export function planBuild(
   const intactBySpec = new Map<string, { out: string; contentHash: string }>();
   const noteIntact = (out: string, state: OutputState | undefined) => {
     const entry = lock.assets[out];
-    if (!entry || entry.placeholder || !state?.exists || state.contentHash !== entry.contentHash) return;
+    if (!entry || entry.placeholder || entry.post || !state?.exists || state.contentHash !== entry.contentHash) return;
     if (!intactBySpec.has(entry.specHash)) intactBySpec.set(entry.specHash, { out, contentHash: entry.contentHash });
   };
   for (const f of facts) noteIntact(f.asset.out, f.output);
@@ -200,7 +204,8 @@ function planAsset(
   const ours = output.exists && entry !== undefined && output.contentHash === entry.contentHash;
   const placeholderStale = entry?.placeholder === true && !options.offline;
 
-  if (ours && entry.specHash === f.specHash && !placeholderStale && !options.regenerate) {
+  const postChange = entry === undefined ? undefined : describePostChange(entry, f.asset, f.ffmpeg);
+  if (ours && entry.specHash === f.specHash && postChange === undefined && !placeholderStale && !options.regenerate) {
     const upToDate = f.pin ? `up to date, pinned take ${f.pin.take}` : 'up to date';
     const derived =
       f.sidecars === undefined ? undefined : planUpToDateSidecars({ asset: f.asset, states: f.sidecars, entry }, options.force);
@@ -214,7 +219,7 @@ function planAsset(
     if (kept) return plan(kept.action, kept.reason);
   }
 
-  const { cause, text } = whyStale(f, entry, output, options);
+  const { cause, text } = whyStale(f, entry, output, options, postChange);
   const repair = f.cacheRepair;
   const change = repair?.kind === 'set-aside' ? `${text}, cache record damaged (${repair.why})` : text;
   const { action, reason } = findSource(f, change, intactBySpec, options);
@@ -259,29 +264,12 @@ function planForeignFile(
   return { action: { type: 'keep-modified' }, reason: `${why}; left alone (use --force to replace it)` };
 }
 
-/**
- * Assets that share a spec (the same line for several characters, the same click in two menus)
- * are paid for once: the first generates, the others copy its result once it has landed.
- */
-function shareGenerations(items: PlannedAsset[]): PlannedAsset[] {
-  const leaders = new Map<string, string>();
-  return items.map((item) => {
-    if (item.action.type !== 'generate' && item.action.type !== 'resume') return item;
-    const leader = leaders.get(item.specHash);
-    if (leader === undefined) {
-      leaders.set(item.specHash, item.asset.out);
-      return item;
-    }
-    const reason = item.action.type === 'resume' ? item.reason.replace(/, (resuming task|recoverable from the API) .*$/, '') : item.reason;
-    return { ...item, action: { type: 'restore', source: { kind: 'pending', out: leader } }, reason: `${reason}, same spec as ${leader}` };
-  });
-}
-
 function whyStale(
   f: AssetFacts,
   entry: LockEntry | undefined,
   output: OutputState,
   options: PlanOptions,
+  postChange: string | undefined,
 ): { cause: StaleCause; text: string } {
   if (options.regenerate) {
     const pinned = f.pin ? ` (releases the pin on take ${f.pin.take}, which stays in the cache)` : '';
@@ -295,5 +283,5 @@ function whyStale(
     return { cause: 'changed', text: describeChange(entry, { model: f.asset.model, input: f.asset.input, shaping: f.asset.shaping }) };
   }
   if (entry.placeholder && !options.offline) return { cause: 'placeholder', text: 'placeholder from --offline' };
-  return { cause: 'missing', text: 'output missing' };
+  return postChange === undefined || !output.exists ? { cause: 'missing', text: 'output missing' } : { cause: 'changed', text: postChange };
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KieaudioError, toKieaudioError } from '../errors.js';
+import { canonicalJson } from './canonical-json.js';
 import { lockTextPieces } from './lock-text.js';
 
 export const LOCK_FILE_NAME = 'kieaudio.lock';
@@ -48,6 +49,15 @@ const LockEntrySchema = z.strictObject({
    * outDir, with the SHA-256 of what kieaudio wrote: status and clean tell them from hand edits
    */
   sidecars: z.record(z.string(), Sha256).optional(),
+  /** `post:`: `out` was derived from the raw take `raw` by `chain` with `ffmpeg`, and measured so (build/process.ts) */
+  post: z
+    .strictObject({
+      chain: z.record(z.string(), z.unknown()),
+      ffmpeg: z.string(),
+      raw: Sha256,
+      measured: z.strictObject({ loudness: z.number().nullable(), truePeak: z.number().nullable(), duration: z.number() }),
+    })
+    .optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -57,6 +67,7 @@ const LockFileSchema = z.strictObject({
 });
 
 export type LockEntry = z.infer<typeof LockEntrySchema>;
+export type LockPost = NonNullable<LockEntry['post']>;
 export type LockFile = z.infer<typeof LockFileSchema>;
 
 export function emptyLockFile(): LockFile {
@@ -81,7 +92,8 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     sameRecord(a.lexicon, b.lexicon) &&
     a.writtenText === b.writtenText &&
     sameRecord(a.sidecars, b.sidecars) &&
-    a.pinned === b.pinned
+    a.pinned === b.pinned &&
+    (a.post === b.post || (a.post !== undefined && b.post !== undefined && canonicalJson(a.post) === canonicalJson(b.post)))
   );
 }
 
