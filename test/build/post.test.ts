@@ -1,0 +1,73 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { measureLoudness } from '../../src/ffmpeg/loudness.js';
+import { detectSilence } from '../../src/ffmpeg/silence.js';
+import { makeAudio, runner, toneBetweenSilences } from '../ffmpeg/make-audio.js';
+import { FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
+import { simEnv, totalRequests } from '../helpers/sim.js';
+import { runBuild } from './run-build.js';
+
+/** Audible results for the simulator to serve: half a second of silence, a tone, then silence, as MP3. */
+async function audibleResult(seconds = 1.5): Promise<Buffer> {
+  const dir = await tempDir();
+  const path = join(dir, 'result.mp3');
+  await makeAudio(path, toneBetweenSilences(0.5, seconds, 0.7, -6), ['-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k']);
+  return readFile(path);
+}
+
+const config = (post: string) => `version: 1
+include: ["audio/**/*.audio.yaml"]
+outDir: out
+${FAST_API}defaults:
+  voice: { voice: Rachel }
+post:
+${post}`;
+
+const SPEC = `assets:
+  - { id: hello, kind: voice, text: "Hello there.", out: vo/hello.wav }
+  - { id: bye, kind: voice, text: "Goodbye now, and good luck.", out: vo/bye.wav }
+  - { id: coin, kind: effect, text: "Coin drop", duration_seconds: 1, out: sfx/coin.wav }
+`;
+
+async function project(post: string, spec = SPEC) {
+  const dir = await makeProject({ 'kieaudio.config.yaml': config(post), 'audio/main.audio.yaml': spec });
+  const audio = await audibleResult();
+  const sim = await simulator({ resultAudio: () => audio });
+  return { dir, sim, env: simEnv(sim), out: (p: string) => join(dir, 'out', p) };
+}
+
+const LOUD = `  voice: { loudness: -23, truePeak: -1, trim: { thresholdDb: -50, padMs: 50 } }
+  effect: { loudness: -23, truePeak: -1 }
+`;
+
+describe('post-processing in a build', () => {
+  it('normalizes every output to the target and trims to the pad, measured independently', async () => {
+    const { dir, env, out } = await project(LOUD);
+    const first = await runBuild(dir, env);
+    expect(first.failures).toEqual([]);
+    for (const file of ['vo/hello.wav', 'vo/bye.wav', 'sfx/coin.wav']) {
+      const m = await measureLoudness(runner, out(file));
+      expect(m.integratedLufs).not.toBeNull();
+      expect(Math.abs((m.integratedLufs ?? 0) + 23)).toBeLessThanOrEqual(0.5);
+      expect(m.truePeakDbtp ?? 0).toBeLessThanOrEqual(-1);
+    }
+    const silence = await detectSilence(runner, out('vo/hello.wav'), { thresholdDb: -50, minSeconds: 0.001 });
+    expect(silence.leadingSeconds).toBeLessThanOrEqual(0.05 + 0.002);
+    expect(silence.trailingSeconds).toBeLessThanOrEqual(0.05 + 0.002);
+    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
+    const entry = lock.assets['vo/hello.wav'];
+    expect(entry.post).toMatchObject({ chain: { loudness: -23, format: 'wav' } });
+    expect(Math.abs(entry.post.measured.loudness + 23)).toBeLessThanOrEqual(0.5);
+    expect(first.events.filter((e) => e.type === 'processed')).toHaveLength(3);
+
+    // a no-op build: nothing processed, the lock byte-identical
+    const lockText = await readFile(join(dir, 'kieaudio.lock'), 'utf8');
+    const again = await runBuild(dir, env);
+    expect(again.summary.upToDate).toBe(3);
+    expect(again.events.filter((e) => e.type === 'processed')).toEqual([]);
+    expect(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).toBe(lockText);
+    void stat;
+    void totalRequests;
+  });
+});
