@@ -91,7 +91,7 @@ export function resolveAsset(ctx: AssetContext): ResolvedOne {
   if (shaped?.writtenText !== undefined) asset.writtenText = shaped.writtenText;
   if (shaped?.shaping !== undefined) asset.shaping = shaped.shaping;
   if (chain.subtitles !== undefined) asset.subtitles = chain.subtitles;
-  if (post !== undefined) asset.post = post;
+  if (post) asset.post = post;
   return { out, asset };
 }
 
@@ -244,14 +244,14 @@ function resolveOut(check: AssetCheck, chain: Chain | undefined, processed: bool
   return outcome.out;
 }
 
-/** The asset's post-processing chain, undefined for none; a problem is reported and fails the asset. */
-function resolvePost(check: AssetCheck, kind: AssetKind): ResolvedPostChain | undefined {
+/** The asset's post-processing chain, undefined for none, null when unknown; a problem is reported and fails the asset. */
+function resolvePost(check: AssetCheck, kind: AssetKind): ResolvedPostChain | null | undefined {
   const { own, ctx } = check;
   const at = { value: own.values?.post, file: own.file, locate: own.locate, path: own.path, label: ctx.entry.label };
   const post = resolveAssetPost({ kind, own: at, defaults: ctx.post ?? [] }, own.values?.out);
   if (post.kind === 'problem') ctx.report(post.diagnostic, post.diagnostic.file === own.file);
   check.failed ||= post.kind === 'problem' || post.kind === 'failed';
-  return post.kind === 'chain' ? post.chain : undefined;
+  return post.kind === 'chain' ? post.chain : post.kind === 'none' ? undefined : null;
 }
 
 /** Reports a problem of the value at `origin`, named by its field; an error fails the asset. */
