@@ -12,8 +12,9 @@ import { KieaudioError, messageOf } from '../errors.js';
 import type { LoudnessMeasurement } from '../ffmpeg/loudness.js';
 import { measureLoudness } from '../ffmpeg/loudness.js';
 import { correctiveGainDb, firstPassFilters, needsFirstPass, postProcessArgs } from '../ffmpeg/post-args.js';
-import type { ResolvedPostChain } from '../ffmpeg/post-chain.js';
+import type { ResolvedPostChain, TrimSettings } from '../ffmpeg/post-chain.js';
 import type { FfmpegRunner } from '../ffmpeg/run.js';
+import { detectSilence } from '../ffmpeg/silence.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import { releaseTemp, tempPathFor } from '../store/atomic-write.js';
 import { canonicalJson } from '../store/canonical-json.js';
@@ -60,47 +61,58 @@ export async function deriveOutput(
   const tools = await postTools(ctx);
   const key = derivedKey(raw.contentHash, chain, tools.ffmpeg);
   const store = ctx.store.derived;
-  const lockPost = (measured: LockPost['measured']): LockPost => ({
-    chain: { ...chain },
-    ffmpeg: tools.ffmpeg,
-    raw: raw.contentHash,
-    measured,
-  });
+  const lockPost = (made: DerivedRecord): LockPost => ({ chain: { ...chain }, ffmpeg: tools.ffmpeg, ...made });
   if (cache) {
     const hit = await store.lookup(key);
     if (hit?.post !== undefined && hit.post.raw === raw.contentHash && (await store.copyTo(key, dest, ctx.signal))) {
       emitProcessed(ctx, item, 'derived-cache', hit.post.measured, hit.size);
-      return { contentHash: hit.contentHash, size: hit.size, post: lockPost(hit.post.measured) };
+      return { contentHash: hit.contentHash, size: hit.size, post: lockPost(hit.post) };
     }
     await ctx.cacheFolders.prepare(store.dataPath(key));
   }
   const temp = tempPathFor(cache ? store.dataPath(key) : dest);
   try {
-    // a raw take that is not what its record says is never processed (nor trusted)
-    if ((await hashFile(raw.path, ctx.signal)).sha256 !== raw.contentHash) {
-      throw new KieaudioError(
-        'E_IO',
-        'its cached raw take does not match its record; remove the cache entry (kieaudio clean --cache) to fetch it again',
-      );
-    }
-    const measured = await processInto(tools.runner, chain, raw, temp, ctx.signal);
+    // placeholders are silence: trimming would leave nothing (and loudness measures null, so it is left as it is)
+    const made = await processRaw(ctx, item, cache ? chain : withoutTrim(chain), raw, temp);
     const { sha256, size } = await hashFile(temp, ctx.signal);
     if (cache) {
       await rename(temp, store.dataPath(key));
-      await store.commit(key, { contentHash: sha256, size, model: item.asset.model, post: { raw: raw.contentHash, measured } });
+      await store.commit(key, { contentHash: sha256, size, model: item.asset.model, post: made });
       if (!(await store.copyTo(key, dest, ctx.signal)))
         throw new KieaudioError('E_IO', `the derived output of ${item.asset.out} was damaged right after it was written`);
     } else {
       await rename(temp, dest);
     }
-    emitProcessed(ctx, item, 'ffmpeg', measured, size);
-    return { contentHash: sha256, size, post: lockPost(measured) };
+    emitProcessed(ctx, item, 'ffmpeg', made.measured, size);
+    return { contentHash: sha256, size, post: lockPost(made) };
   } catch (error) {
     await rm(temp, { force: true });
     throw ctx.signal.aborted ? error : processingError(item, raw, error);
   } finally {
     releaseTemp(temp);
   }
+}
+
+/** What the derived cache records of an output beside its data, and the lock beside the chain. */
+type DerivedRecord = Pick<LockPost, 'raw' | 'measured' | 'trimmedStart'>;
+
+/** The raw take, checked against its record, processed into `output`; with what trimming removed when the asset has timing data. */
+async function processRaw(
+  ctx: BuildContext,
+  item: PlannedAsset,
+  chain: ResolvedPostChain,
+  raw: RawTake,
+  output: string,
+): Promise<DerivedRecord> {
+  const { runner } = await postTools(ctx);
+  // a raw take that is not what its record says is never processed (nor trusted)
+  if ((await hashFile(raw.path, ctx.signal)).sha256 !== raw.contentHash) {
+    const fix = 'remove the cache entry (kieaudio clean --cache) to fetch it again';
+    throw new KieaudioError('E_IO', `its cached raw take does not match its record; ${fix}`);
+  }
+  const measured = await processInto(runner, chain, raw, output, ctx.signal);
+  if (chain.trim === undefined || item.asset.input.timestamps !== true) return { raw: raw.contentHash, measured };
+  return { raw: raw.contentHash, measured, trimmedStart: await leadTrimmed(runner, chain.trim, raw.path, ctx.signal) };
 }
 
 /** An --offline placeholder at `raw` (a temp file, removed here) processed into `dest`: never cached. */
@@ -111,6 +123,11 @@ export async function placeholderDerived(ctx: BuildContext, item: PlannedAsset, 
     await rm(raw.path, { force: true });
     releaseTemp(raw.path);
   }
+}
+
+function withoutTrim(chain: ResolvedPostChain): ResolvedPostChain {
+  const { trim: _, ...rest } = chain;
+  return rest;
 }
 
 /** Measure, process, measure what was written, and correct once when it is off target. */
@@ -130,6 +147,15 @@ async function processInto(
     measured = await measureLoudness(runner, output, { signal });
   }
   return rounded(measured);
+}
+
+/**
+ * What trimming removed from the start, seconds: the raw take's leading silence beyond the pad
+ * (silenceremove keeps at most the pad), measured at the chain's threshold. Timing data moves by it.
+ */
+async function leadTrimmed(runner: FfmpegRunner, trim: TrimSettings, raw: string, signal: AbortSignal): Promise<number> {
+  const silence = await detectSilence(runner, raw, { thresholdDb: trim.thresholdDb, minSeconds: 0.001, signal });
+  return Number(Math.max(0, silence.leadingSeconds - trim.padMs / 1000).toFixed(3));
 }
 
 /** What the lock records: 0.01 LU and dB, 1 ms, so that the lock is the same for the same file. */

@@ -32,6 +32,7 @@ const CacheRecordSchema = z.object({
     .object({
       raw: z.string(),
       measured: z.object({ loudness: z.number().nullable(), truePeak: z.number().nullable(), duration: z.number() }),
+      trimmedStart: z.number().optional(),
     })
     .optional(),
   /** the data file's stat data when its hash was last verified (decimal strings: bigints) */

@@ -56,6 +56,8 @@ const LockEntrySchema = z.strictObject({
       ffmpeg: z.string(),
       raw: Sha256,
       measured: z.strictObject({ loudness: z.number().nullable(), truePeak: z.number().nullable(), duration: z.number() }),
+      /** seconds trimmed from the start, when the asset has timing data to move by it (sidecars) */
+      trimmedStart: z.number().optional(),
     })
     .optional(),
 });

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureLoudness } from '../../src/ffmpeg/loudness.js';
@@ -67,7 +67,37 @@ describe('post-processing in a build', () => {
     expect(again.summary.upToDate).toBe(3);
     expect(again.events.filter((e) => e.type === 'processed')).toEqual([]);
     expect(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).toBe(lockText);
-    void stat;
-    void totalRequests;
+  });
+
+  it("moves a trimmed voice line's timings and subtitles by what trimming removed, within the processed length", async () => {
+    const spec = `assets:
+  - { id: hello, kind: voice, text: "Hello there, and welcome to the mine.", out: vo/hello.wav, timestamps: true, subtitles: [srt] }
+`;
+    const { dir, env, sim } = await project('  voice: { loudness: -23 }\n', spec);
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    const read = async (p: string) => JSON.parse(await readFile(join(dir, 'out', p), 'utf8'));
+    const untrimmed = await read('vo/hello.timings.json');
+    const requests = totalRequests(sim);
+
+    await writeFile(join(dir, 'kieaudio.config.yaml'), config('  voice: { loudness: -23, trim: { thresholdDb: -50, padMs: 50 } }\n'));
+    const trimmed = await runBuild(dir, env);
+    expect(trimmed.failures).toEqual([]);
+    expect(totalRequests(sim)).toBe(requests);
+    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
+    const post = lock.assets['vo/hello.wav'].post;
+    // the served audio starts with 0.5 s of silence, of which the pad (50 ms) stays
+    expect(post.trimmedStart).toBeCloseTo(0.45, 1);
+    const timings = await read('vo/hello.timings.json');
+    expect(timings.duration).toBe(post.measured.duration);
+    expect(timings.words.length).toBe(untrimmed.words.length);
+    for (const [i, word] of timings.words.entries()) {
+      const before = untrimmed.words[i];
+      const expected = (t: number) => Math.min(post.measured.duration, Math.max(0, t - post.trimmedStart));
+      expect(word.start).toBeCloseTo(expected(before.start), 3);
+      expect(word.end).toBeCloseTo(expected(before.end), 3);
+      expect(word.end).toBeLessThanOrEqual(post.measured.duration);
+    }
+    const srt = await readFile(join(dir, 'out', 'vo/hello.srt'), 'utf8');
+    expect(srt).toContain('Hello there');
   });
 });
