@@ -68,7 +68,9 @@ export function resolveAssetPost(ctx: PostContext, out: unknown): AssetPost {
   }
   const where = at.locate([...at.path, resolution.field]);
   const field = `${at.field}.${resolution.field}`;
-  return { kind: 'problem', diagnostic: { ...base, file: at.file, ...where, field, message: `${field}: ${resolution.message}` } };
+  // the message names its key (post-merge.ts); the diagnostic names the whole field instead
+  const message = `${field}: ${resolution.message.replace(`${resolution.field}: `, '')}`;
+  return { kind: 'problem', diagnostic: { ...base, file: at.file, ...where, field, message } };
 }
 
 function mergeAndResolve(levels: readonly Level[], out: string) {

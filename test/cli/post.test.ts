@@ -107,7 +107,7 @@ describe('post-processing through the CLI', () => {
     const format = await kieaudio(dir, ['build'], env);
     expect(format.code).toBe(2);
     expect(format.stderr).toMatch(
-      /^kieaudio\.config\.yaml:12:\d+: error in asset hello: post\.voice\.format: format: ogg writes \.ogg files, so out must end in \.ogg, found "vo\/hello\.wav" \[E_POST\]\n/,
+      /^kieaudio\.config\.yaml:12:\d+: error in asset hello: post\.voice\.format: ogg writes \.ogg files, so out must end in \.ogg, found "vo\/hello\.wav" \[E_POST\]\n/,
     );
     await setPost(dir, '{ loudnes: -23 }');
     const unknown = await kieaudio(dir, ['build'], env);
