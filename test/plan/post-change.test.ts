@@ -40,7 +40,9 @@ describe('describePostChange', () => {
       'ffmpeg changed (4.1 → 6.0)',
     );
     // an ffmpeg that could not be found compares the chain only
-    expect(describePostChange(lock, { post: { loudness: -23, format: 'wav', trim: { thresholdDb: -50, padMs: 20 } } }, undefined)).toBeUndefined();
+    expect(
+      describePostChange(lock, { post: { loudness: -23, format: 'wav', trim: { thresholdDb: -50, padMs: 20 } } }, undefined),
+    ).toBeUndefined();
   });
 
   it('says when processing was added or removed', () => {
