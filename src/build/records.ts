@@ -7,7 +7,7 @@ import { toKieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import type { ResolvedAsset } from '../project.js';
-import type { LockEntry, LockPost } from '../store/lock-file.js';
+import { type LockEntry, type LockPost, rawHashOf } from '../store/lock-file.js';
 
 export interface InstalledContent {
   contentHash: string;
@@ -41,7 +41,7 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     ...writtenTextOf(asset),
     ...(content.post === undefined ? {} : { post: content.post }),
     // a pin stays only on its own take's audio: anything else installed at `out` releases it
-    ...(item.pin !== undefined && item.pin.contentHash === content.contentHash ? { pinned: item.pin.take } : {}),
+    ...(item.pin !== undefined && item.pin.contentHash === rawHashOf(content) ? { pinned: item.pin.take } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { ffmpegIdentity } from '../ffmpeg/version.js';
 import type { Project, ResolvedAsset } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { checkDamagedRecord, type RecordRepair } from '../store/cache-repair.js';
-import type { LockEntry } from '../store/lock-file.js';
+import { type LockEntry, rawHashOf } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { OutputState } from '../store/stat-index.js';
 import type { AssetFacts } from './decide.js';
@@ -114,7 +114,7 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
     ffmpeg: c.ffmpeg,
   };
   // a pin holds while the spec is the one it was made for
-  if (entry?.pinned !== undefined && entry.specHash === hash) facts.pin = { take: entry.pinned, contentHash: entry.contentHash };
+  if (entry?.pinned !== undefined && entry.specHash === hash) facts.pin = { take: entry.pinned, contentHash: rawHashOf(entry) };
   const sidecars = sidecarPathsToCheck(asset, entry);
   if (sidecars.length > 0) facts.sidecars = await sidecarStates(c, sidecars);
   if (upToDate) return facts;

@@ -70,6 +70,11 @@ const LockFileSchema = z.strictObject({
 
 export type LockEntry = z.infer<typeof LockEntrySchema>;
 export type LockPost = NonNullable<LockEntry['post']>;
+
+/** The raw take an entry's output holds or was derived from (`post.raw`): what takes and pins are named by. */
+export function rawHashOf(entry: Pick<LockEntry, 'contentHash' | 'post'>): string {
+  return entry.post?.raw ?? entry.contentHash;
+}
 export type LockFile = z.infer<typeof LockFileSchema>;
 
 export function emptyLockFile(): LockFile {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureLoudness } from '../../src/ffmpeg/loudness.js';
 import { detectSilence } from '../../src/ffmpeg/silence.js';
+import { pin, takes } from '../../src/index.js';
 import { makeAudio, runner, toneBetweenSilences } from '../ffmpeg/make-audio.js';
 import { FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
@@ -99,5 +100,51 @@ describe('post-processing in a build', () => {
     }
     const srt = await readFile(join(dir, 'out', 'vo/hello.srt'), 'utf8');
     expect(srt).toContain('Hello there');
+  });
+
+  it('takes and pins name raw takes: a pinned take is derived, stays pinned, and takes marks it current', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': config('  voice: { loudness: -23 }\n'),
+      'audio/main.audio.yaml': 'assets:\n  - { id: hello, kind: voice, text: "Hello there.", out: vo/hello.wav }\n',
+    });
+    const audios = [await audibleResult(1.5), await audibleResult(1.2)];
+    const byTask = new Map<string, Buffer>();
+    const sim = await simulator({
+      resultAudio: ({ taskId }) => {
+        if (!byTask.has(taskId)) byTask.set(taskId, audios[byTask.size % 2] as Buffer);
+        return byTask.get(taskId);
+      },
+    });
+    const env = simEnv(sim);
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    const first = await readFile(join(dir, 'out/vo/hello.wav'));
+    expect((await runBuild(dir, env, { regenerate: true, only: ['hello'] })).failures).toEqual([]);
+    expect(await readFile(join(dir, 'out/vo/hello.wav'))).not.toEqual(first);
+    const listed = (await takes({ cwd: dir, env: {}, id: 'hello' })).takes;
+    expect(listed.map((t) => [t.n, t.current])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+
+    await pin({ cwd: dir, env: {}, id: 'hello', take: 1 });
+    // derived again from take 1: the derived cache has it, byte for byte
+    expect(await readFile(join(dir, 'out/vo/hello.wav'))).toEqual(first);
+    const lockText = await readFile(join(dir, 'kieaudio.lock'), 'utf8');
+    expect(JSON.parse(lockText).assets['vo/hello.wav']).toMatchObject({ pinned: 1, post: { chain: { loudness: -23 } } });
+    expect((await takes({ cwd: dir, env: {}, id: 'hello' })).takes.map((t) => [t.n, t.current, t.pinned])).toEqual([
+      [1, true, true],
+      [2, false, false],
+    ]);
+    const requests = totalRequests(sim);
+    const again = await runBuild(dir, env);
+    expect(again.summary).toMatchObject({ upToDate: 1, restored: 0, generated: 0 });
+    expect(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).toBe(lockText);
+
+    // a new target re-derives the pinned take, and keeps the pin
+    await writeFile(join(dir, 'kieaudio.config.yaml'), config('  voice: { loudness: -18 }\n'));
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    expect(JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).assets['vo/hello.wav']).toMatchObject({ pinned: 1 });
+    expect(Math.abs(((await measureLoudness(runner, join(dir, 'out/vo/hello.wav'))).integratedLufs ?? 0) + 18)).toBeLessThanOrEqual(0.5);
+    expect(totalRequests(sim)).toBe(requests);
   });
 });
