@@ -22,6 +22,7 @@ import type { LockEntry } from '../store/lock-file.js';
 import { createLockWriter } from '../store/lock-writer.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import { undeclaredUnanswered } from './plan.js';
+import { pruneDerived } from './prune-derived.js';
 
 export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
   /** also prune unused cache entries */
@@ -120,6 +121,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
   }
 
   if (options.cache) await pruneCache(project, store, result, options.dryRun === true);
+  if (options.cache) result.cacheEntriesRemoved += await pruneDerived(store, result.removed, options.dryRun === true);
   const leftovers = undeclaredUnanswered(project, gathered.journal.unanswered);
   result.unansweredForgotten = leftovers.length;
   if (!options.dryRun) for (const u of leftovers) await store.journal.remove(u.specHash);

@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureLoudness } from '../../src/ffmpeg/loudness.js';
 import { detectSilence } from '../../src/ffmpeg/silence.js';
-import { pin, takes } from '../../src/index.js';
+import { clean, pin, takes } from '../../src/index.js';
+import { createContentCache } from '../../src/store/content-cache.js';
 import { makeAudio, runner, toneBetweenSilences } from '../ffmpeg/make-audio.js';
 import { FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
@@ -145,6 +146,26 @@ describe('post-processing in a build', () => {
     expect((await runBuild(dir, env)).failures).toEqual([]);
     expect(JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).assets['vo/hello.wav']).toMatchObject({ pinned: 1 });
     expect(Math.abs(((await measureLoudness(runner, join(dir, 'out/vo/hello.wav'))).integratedLufs ?? 0) + 18)).toBeLessThanOrEqual(0.5);
+    expect(totalRequests(sim)).toBe(requests);
+  });
+
+  it('clean --cache prunes the derived outputs no lock entry records, and keeps those it does', async () => {
+    const { dir, env, sim } = await project(LOUD);
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    await writeFile(join(dir, 'kieaudio.config.yaml'), config(LOUD.replaceAll('-23', '-18')));
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    const derived = createContentCache(join(dir, '.kieaudio/cache/derived'));
+    // the simulator serves the same bytes for both voice lines: one derived output per chain for them, one for the effect
+    expect(await derived.list()).toHaveLength(4);
+    const result = await clean({ cwd: dir, env: {}, cache: true });
+    expect(result.cacheEntriesRemoved).toBe(2);
+    expect(await derived.list()).toHaveLength(2);
+    const requests = totalRequests(sim);
+    const again = await runBuild(dir, env);
+    expect(again.summary.upToDate).toBe(3);
+    await rm(join(dir, 'out/vo/hello.wav'));
+    const restored = await runBuild(dir, env);
+    expect(restored.events.filter((e) => e.type === 'processed').map((e) => e.type === 'processed' && e.from)).toEqual(['derived-cache']);
     expect(totalRequests(sim)).toBe(requests);
   });
 });
