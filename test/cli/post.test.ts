@@ -135,7 +135,9 @@ describe('post-processing through the CLI', () => {
     const requests = totalRequests(sim);
     const failed = await kieaudio(dir, ['build'], { ...env, KIEAUDIO_FFMPEG: failing });
     expect(failed.code).toBe(1);
-    expect(failed.stdout + failed.stderr).toMatch(/post-processing vo\/hello\.wav failed/);
+    expect(failed.stdout + failed.stderr).toMatch(
+      /post-processing vo\/hello\.wav failed \(raw take of task [0-9a-f]+\), left as it was: .*Invalid data found when processing input/,
+    );
     expect(await readFile(out('vo/hello.wav'))).toEqual(before);
     expect(await tempFiles(dir)).toEqual([]);
     // the raw takes were cached: the real ffmpeg re-derives them without a request
