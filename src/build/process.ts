@@ -64,7 +64,9 @@ export async function deriveOutput(
   const lockPost = (made: DerivedRecord): LockPost => ({ chain: { ...chain }, ffmpeg: tools.ffmpeg, ...made });
   if (cache) {
     const hit = await store.lookup(key);
-    if (hit?.post !== undefined && hit.post.raw === raw.contentHash && (await store.copyTo(key, dest, ctx.signal))) {
+    // an entry made for an asset without timing data lacks what trimming removed: made again, with it
+    const complete = hit?.post !== undefined && (hit.post.trimmedStart !== undefined || !needsLeadTrimmed(item, chain));
+    if (hit?.post !== undefined && complete && hit.post.raw === raw.contentHash && (await store.copyTo(key, dest, ctx.signal))) {
       emitProcessed(ctx, item, 'derived-cache', hit.post.measured, hit.size);
       return { contentHash: hit.contentHash, size: hit.size, post: lockPost(hit.post) };
     }
@@ -93,6 +95,11 @@ export async function deriveOutput(
   }
 }
 
+/** Whether the asset has timing data that what trimming removes must move (sidecars). */
+function needsLeadTrimmed(item: PlannedAsset, chain: ResolvedPostChain): boolean {
+  return chain.trim !== undefined && item.asset.input.timestamps === true;
+}
+
 /** What the derived cache records of an output beside its data, and the lock beside the chain. */
 type DerivedRecord = Pick<LockPost, 'raw' | 'measured' | 'trimmedStart'>;
 
@@ -111,7 +118,7 @@ async function processRaw(
     throw new KieaudioError('E_IO', `its cached raw take does not match its record; ${fix}`);
   }
   const measured = await processInto(runner, chain, raw, output, ctx.signal);
-  if (chain.trim === undefined || item.asset.input.timestamps !== true) return { raw: raw.contentHash, measured };
+  if (chain.trim === undefined || !needsLeadTrimmed(item, chain)) return { raw: raw.contentHash, measured };
   return { raw: raw.contentHash, measured, trimmedStart: await leadTrimmed(runner, chain.trim, raw.path, ctx.signal) };
 }
 
