@@ -96,6 +96,27 @@ describe('post-processing through the CLI', () => {
     expect(totalRequests(sim)).toBe(requests);
   });
 
+  it('another ffmpeg build re-derives with 0 API requests, and plan names both', async () => {
+    const { dir, sim, env } = await project('{ loudness: -23 }');
+    expect((await kieaudio(dir, ['build'], env)).code).toBe(0);
+    const requests = totalRequests(sim);
+    // the same binary under another version name
+    const renamed = join(await tempDir(), 'ffmpeg');
+    await writeFile(
+      renamed,
+      `#!/bin/sh\ncase "$*" in *-version*) "${ffmpegInstaller.path}" "$@" | sed 's/^ffmpeg version [^ ]*/ffmpeg version 99.0-test/'; exit 0 ;; esac\nexec "${ffmpegInstaller.path}" "$@"\n`,
+    );
+    await chmod(renamed, 0o755);
+    const plan = await kieaudio(dir, ['plan'], { ...env, KIEAUDIO_FFMPEG: renamed });
+    expect(plan.stdout).toMatch(/ffmpeg changed \(\S+ \(libavfilter [\d.]+\) → 99\.0-test \(libavfilter [\d.]+\)\)/);
+    const built = await kieaudio(dir, ['build', '--json'], { ...env, KIEAUDIO_FFMPEG: renamed });
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stdout.match(/"type":"processed"[^\n]*"from":"ffmpeg"/g)?.length).toBe(2);
+    expect(totalRequests(sim)).toBe(requests);
+    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
+    expect(lock.assets['vo/hello.wav'].post.ffmpeg).toMatch(/^99\.0-test /);
+  });
+
   it('an out-of-range target and a format that out contradicts: exit 2 at file:line:col, nothing sent', async () => {
     const { dir, sim, env } = await project('{ loudness: -100 }');
     const bad = await kieaudio(dir, ['build'], env);
