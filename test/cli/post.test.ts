@@ -168,6 +168,22 @@ describe('post-processing through the CLI', () => {
     expect(Math.abs((await loudness(out('vo/hello.wav'))) + 18)).toBeLessThanOrEqual(0.5);
   });
 
+  it('ffmpeg failing right after a generation: the paid raw take is cached, and the next build derives it without a new task', async () => {
+    const { dir, sim, env, out } = await project('{ loudness: -23 }');
+    const failing = await fakeFfmpeg('exit 1');
+    const failed = await kieaudio(dir, ['build'], { ...env, KIEAUDIO_FFMPEG: failing });
+    expect(failed.code).toBe(1);
+    expect(await listFiles(join(dir, 'out'))).toEqual([]);
+    const tasks = sim.stats().tasksCreated;
+    expect(tasks).toBe(2);
+    const fixed = await kieaudio(dir, ['build'], env);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(sim.stats().tasksCreated).toBe(tasks);
+    expect(Math.abs((await loudness(out('vo/bye.wav'))) + 23)).toBeLessThanOrEqual(0.5);
+    const status = await kieaudio(dir, ['status'], env);
+    expect(status.code, status.stdout).toBe(0);
+  });
+
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     it(`a build killed (${signal}) while ffmpeg writes leaves no partial output`, async () => {
       const { dir, env } = await project(
