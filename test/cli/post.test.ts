@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { measureLoudness } from '../../src/ffmpeg/loudness.js';
-import { makeAudio, runner, toneBetweenSilences } from '../ffmpeg/make-audio.js';
+import { detectSilence } from '../../src/ffmpeg/silence.js';
+import { ebur128, makeAudio, runner, toneBetweenSilences } from '../ffmpeg/make-audio.js';
 import { kieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { listFiles, tempFiles } from '../helpers/files.js';
 import { FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
@@ -48,9 +48,11 @@ async function project(post: string, spec = SPEC) {
 
 const setPost = (dir: string, post: string) => writeFile(join(dir, 'kieaudio.config.yaml'), config(post));
 
+/** Measured independently of kieaudio: ffmpeg's ebur128 summary (true peak checked too). */
 async function loudness(file: string): Promise<number> {
-  const m = await measureLoudness(runner, file);
-  return m.integratedLufs ?? Number.NaN;
+  const m = await ebur128(file);
+  expect(m.truePeak).toBeLessThanOrEqual(-1);
+  return m.lufs;
 }
 
 /** A stand-in ffmpeg: `-version` and measurements go to the real one; a processing run does `body`. */
@@ -140,11 +142,16 @@ describe('post-processing through the CLI', () => {
 
   it('format: ogg decodes as Vorbis at the sample rate asked', async () => {
     const spec = 'assets:\n  - { id: hello, kind: voice, text: "Hello there.", out: vo/hello.ogg }\n';
-    const { dir, env, out } = await project('{ loudness: -23, format: ogg, sampleRate: 48000 }', spec);
+    const { dir, env, out } = await project('{ loudness: -23, format: ogg, sampleRate: 48000, trim: { padMs: 50 } }', spec);
     const built = await kieaudio(dir, ['build'], env);
     expect(built.code, built.stderr).toBe(0);
     const probe = await run(ffmpegInstaller.path, ['-hide_banner', '-i', out('vo/hello.ogg'), '-f', 'null', '-']);
     expect(probe.stderr).toMatch(/Audio: vorbis, 48000 Hz/);
+    expect(Math.abs((await loudness(out('vo/hello.ogg'))) + 23)).toBeLessThanOrEqual(0.5);
+    // at most the pad at each end, plus what Vorbis adds in decoding (about 18 ms at the end)
+    const silence = await detectSilence(runner, out('vo/hello.ogg'), { thresholdDb: -50, minSeconds: 0.001 });
+    expect(silence.leadingSeconds).toBeLessThanOrEqual(0.05 + 0.005);
+    expect(silence.trailingSeconds).toBeLessThanOrEqual(0.05 + 0.03);
   });
 
   it('ffmpeg failing on an asset: exit 1, its raw take stays cached, out untouched, no temp file left', async () => {
