@@ -60,4 +60,24 @@ describe('post: on assets', () => {
       'kieaudio.config.yaml:6:49 E_POST [a] post.voice.format: post.voice.format: ogg writes .ogg files, so out must end in .ogg, found "a.wav"',
     ]);
   });
+
+  test("a scene's lines take post: like assets (the scene itself does not)", () => {
+    const result = resolveTexts({
+      config: CONFIG,
+      specs: {
+        'audio/s.yaml': [
+          'scenes:',
+          '  - id: s',
+          '    lines:',
+          '      - { text: A, out: a.ogg }',
+          '      - { text: B, out: b.wav, post: { format: wav, loudness: -18 } }',
+        ].join('\n'),
+      },
+    });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.project?.assets.map((a) => [a.id, a.post])).toEqual([
+      ['s.1', { loudness: -23, truePeak: -1, format: 'ogg' }],
+      ['s.2', { loudness: -18, truePeak: -1, format: 'wav' }],
+    ]);
+  });
 });
