@@ -175,6 +175,15 @@ describe('post-processing through the CLI', () => {
     expect(Math.abs((await loudness(out('vo/hello.wav'))) + 18)).toBeLessThanOrEqual(0.5);
   });
 
+  it('a missing ffmpeg stops the build before anything is paid for, naming the override', async () => {
+    const { dir, sim, env } = await project('{ loudness: -23 }');
+    const missing = await kieaudio(dir, ['build'], { ...env, KIEAUDIO_FFMPEG: join(dir, 'no-such-ffmpeg') });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/ffmpeg at KIEAUDIO_FFMPEG=\S+no-such-ffmpeg is not usable: not found/);
+    expect(sim.stats().createRequests).toBe(0);
+    expect(await listFiles(dir)).not.toContain('kieaudio.lock');
+  });
+
   it('ffmpeg failing right after a generation: the paid raw take is cached, and the next build derives it without a new task', async () => {
     const { dir, sim, env, out } = await project('{ loudness: -23 }');
     const failing = await fakeFfmpeg('exit 1');
