@@ -165,8 +165,8 @@ export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, fr
   const key = cacheKeyOf(item);
   const record = await ctx.store.cache.lookup(key);
   if (record !== undefined && asset.post !== undefined) {
-    await installDerived(ctx, item, key, record, dest);
-    ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes: record.size });
+    const bytes = await installDerived(ctx, item, key, record, dest);
+    ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes });
   } else if (!record || !(await copyFromCache(ctx, key, dest))) {
     throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
   } else {
@@ -175,12 +175,19 @@ export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, fr
   await installSidecarsOf(ctx, item);
 }
 
-/** `out` derived from the cache entry `key` (its raw take) by the asset's chain, and recorded in the lock. */
-export async function installDerived(ctx: BuildContext, item: PlannedAsset, key: string, record: CacheRecord, dest: string): Promise<void> {
+/** `out` derived from the cache entry `key` (its raw take) by the asset's chain, and recorded in the lock; resolves to its size. */
+export async function installDerived(
+  ctx: BuildContext,
+  item: PlannedAsset,
+  key: string,
+  record: CacheRecord,
+  dest: string,
+): Promise<number> {
   const raw = { path: ctx.store.cache.dataPath(key), contentHash: record.contentHash, taskId: record.taskId };
   const derived = await deriveOutput(ctx, item, raw, dest);
   ctx.store.statIndex.forget(item.asset.out);
   ctx.lockWriter.set(item.asset.out, lockEntry(item, { ...derived, ...taskOf(record) }));
+  return derived.size;
 }
 
 /**
