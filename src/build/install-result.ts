@@ -73,6 +73,7 @@ export async function installResult(
       if (record === undefined) throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
       await ctx.outFolders.prepare(dest);
       await installDerived(ctx, item, item.specHash, record, dest);
+      failpoint('after-install');
       return timings === undefined ? { bytes } : { bytes, timings };
     }
     if (!(await copyFromCache(ctx, item.specHash, dest))) {

@@ -17,14 +17,11 @@ import type { FfmpegRunner } from '../ffmpeg/run.js';
 import { detectSilence } from '../ffmpeg/silence.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import { releaseTemp, tempPathFor } from '../store/atomic-write.js';
-import { canonicalJson } from '../store/canonical-json.js';
+import { derivedKey } from '../store/derived-key.js';
 import type { LockPost } from '../store/lock-file.js';
-import { hashFile, sha256Hex } from '../store/sha256.js';
+import { hashFile } from '../store/sha256.js';
 import type { BuildContext } from './context.js';
 import { postTools } from './post-tools.js';
-
-/** Changes whenever ffmpeg/post-args.ts changes what it produces: every derived output is made again. */
-export const POST_VERSION = 1;
 
 /** The raw take an output is derived from. */
 export interface RawTake {
@@ -38,11 +35,6 @@ export interface DerivedOutput {
   contentHash: string;
   size: number;
   post: LockPost;
-}
-
-/** The derived cache's key: the raw take's content, the chain, the ffmpeg build, and POST_VERSION. */
-export function derivedKey(raw: string, chain: ResolvedPostChain, ffmpeg: string): string {
-  return sha256Hex(canonicalJson({ v: POST_VERSION, raw, chain, ffmpeg }));
 }
 
 /**

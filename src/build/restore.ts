@@ -153,7 +153,8 @@ function taskOf(from: { taskId?: string | undefined; baseUrl?: string | undefine
 
 async function adopt(ctx: BuildContext, item: PlannedAsset, contentHash: string, size: number): Promise<void> {
   const record = await ctx.store.cache.lookup(cacheKeyOf(item));
-  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record) }));
+  const post = item.action.type === 'adopt' ? item.action.post : undefined;
+  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record), post }));
   ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
   await installSidecarsOf(ctx, item);
 }

@@ -7,8 +7,7 @@
 
 import { rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { derivedKey } from '../build/process.js';
-import type { ResolvedPostChain } from '../ffmpeg/post-chain.js';
+import { derivedKey } from '../store/derived-key.js';
 import type { ProjectStore } from '../store/project-store.js';
 
 /** Removes (with `dryRun`, counts) the unused derived outputs; returns how many. */
@@ -16,7 +15,7 @@ export async function pruneDerived(store: ProjectStore, removedOuts: readonly st
   const used = new Set<string>();
   for (const [out, entry] of Object.entries(store.lock.assets)) {
     if (entry.post === undefined || removedOuts.includes(out)) continue;
-    used.add(derivedKey(entry.post.raw, entry.post.chain as unknown as ResolvedPostChain, entry.post.ffmpeg));
+    used.add(derivedKey(entry.post.raw, entry.post.chain, entry.post.ffmpeg));
   }
   let removed = 0;
   const shards = new Set<string>();

@@ -8,8 +8,9 @@ import type { ResolvedAsset } from '../project.js';
 import type { RecordRepair } from '../store/cache-repair.js';
 import type { CacheRecord } from '../store/content-cache.js';
 import type { ResumableTask } from '../store/journal.js';
-import type { LockEntry, LockFile } from '../store/lock-file.js';
+import type { LockEntry, LockFile, LockPost } from '../store/lock-file.js';
 import type { OutputState } from '../store/stat-index.js';
+import type { DerivedAtOut } from './derived-at-out.js';
 import { describeChange } from './describe-change.js';
 import type { UnansweredCreate } from './journal-facts.js';
 import type { LockTask } from './lock-results.js';
@@ -41,6 +42,8 @@ export interface AssetFacts {
    * take a file at `out` that the lock does not record holds, kept under its own key
    */
   cacheKey?: string | undefined;
+  /** a processed asset's file at `out` is the derived output of its raw take (a build killed before its lock write) */
+  derived?: DerivedAtOut | undefined;
   /** the ffmpeg this build processes with (version.ts: ffmpegIdentity), when some asset has a chain and it was found */
   ffmpeg?: string | undefined;
 }
@@ -91,7 +94,7 @@ export type Action =
   /** nothing to do */
   | { type: 'up-to-date' }
   /** the file at `out` already holds the cached result for this spec: only the lock is updated */
-  | { type: 'adopt'; contentHash: string; size: number; key?: string }
+  | { type: 'adopt'; contentHash: string; size: number; key?: string; post?: LockPost }
   /** copy a result kieaudio already has; no API call */
   | { type: 'restore'; source: RestoreSource }
   /**
@@ -250,6 +253,14 @@ function planForeignFile(
     return {
       action: { type: 'adopt', contentHash: f.cached.contentHash, size: f.cached.size, ...(f.cacheKey ? { key: f.cacheKey } : {}) },
       reason: `output matches the cache${rebuilt}`,
+    };
+  }
+  const derived = f.derived;
+  if (derived !== undefined && output.contentHash === derived.contentHash && !options.regenerate) {
+    const { contentHash, size, post } = derived;
+    return {
+      action: { type: 'adopt', contentHash, size, post, ...(f.cacheKey ? { key: f.cacheKey } : {}) },
+      reason: 'output matches the derived cache',
     };
   }
   // A folder (or anything but a file) may hold anything: never kieaudio's to replace, even with --force.

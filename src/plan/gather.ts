@@ -14,6 +14,7 @@ import { type LockEntry, rawHashOf } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { OutputState } from '../store/stat-index.js';
 import type { AssetFacts } from './decide.js';
+import { derivedAtOut } from './derived-at-out.js';
 import { type JournalFacts, readJournalFacts } from './journal-facts.js';
 import { lockEntriesBySpec, lockTaskFor } from './lock-results.js';
 import { describePostChange } from './post-change.js';
@@ -138,6 +139,7 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
     if (pin || kept) facts.cached = kept?.record;
     if (kept && kept.key !== hash) facts.cacheKey = kept.key;
   }
+  facts.derived = await derivedAtOut(c.store.derived, asset, facts.cached, output, c.ffmpeg);
   if (!c.api.offline) facts.lockTask = lockTaskFor(known, asset.out, { baseUrl: c.api.baseUrl, now: c.now });
   return facts;
 }

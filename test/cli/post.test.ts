@@ -200,6 +200,22 @@ describe('post-processing through the CLI', () => {
     expect(status.code, status.stdout).toBe(0);
   });
 
+  it('a build killed after a processed output is installed, before the lock says so: the next build adopts it', async () => {
+    const { dir, sim, env } = await project('{ loudness: -23 }');
+    const killed = await kieaudio(dir, ['build'], { ...env, KIEAUDIO_FAILPOINT: 'after-install:1' });
+    expect(killed.code).toBe(-1);
+    const tasks = sim.stats().tasksCreated;
+    const next = await kieaudio(dir, ['build', '--json'], env);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/"type":"adopted"/);
+    expect(next.stdout).not.toMatch(/edited by hand|not made by kieaudio/);
+    expect(sim.stats().tasksCreated).toBe(tasks);
+    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
+    for (const out of ['vo/hello.wav', 'vo/bye.wav']) expect(lock.assets[out].post.chain).toEqual({ loudness: -23, format: 'wav' });
+    const again = await kieaudio(dir, ['build', '--json'], env);
+    expect(again.stdout).toMatch(/"upToDate":2/);
+  });
+
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     it(`a build killed (${signal}) while ffmpeg writes leaves no partial output`, async () => {
       const { dir, env } = await project(
