@@ -167,4 +167,18 @@ describe('post-processing in a build', () => {
     expect(restored.events.filter((e) => e.type === 'processed').map((e) => e.type === 'processed' && e.from)).toEqual(['derived-cache']);
     expect(totalRequests(sim)).toBe(requests);
   });
+
+  it('a new format (and out to match) is derived from the cached raw take: 0 API requests', async () => {
+    const spec = (out: string) => `assets:\n  - { id: hello, kind: voice, text: "Hello there.", out: ${out} }\n`;
+    const { dir, env, sim, out } = await project('  voice: { loudness: -23 }\n', spec('vo/hello.wav'));
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    const requests = totalRequests(sim);
+    await writeFile(join(dir, 'audio/main.audio.yaml'), spec('vo/hello.ogg'));
+    const again = await runBuild(dir, env);
+    expect(again.failures).toEqual([]);
+    expect(again.summary).toMatchObject({ generated: 0, restored: 1, orphans: 1 });
+    expect(totalRequests(sim)).toBe(requests);
+    expect((await readFile(out('vo/hello.ogg'))).subarray(0, 4).toString()).toBe('OggS');
+    expect(Math.abs((await ebur128(out('vo/hello.ogg'))).lufs + 23)).toBeLessThanOrEqual(0.5);
+  });
 });
