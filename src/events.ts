@@ -100,6 +100,14 @@ export const BuildEventSchemas = [
     from: z.string().describe('"cache", or the out path it was copied from'),
     bytes: z.number().int(),
   }),
+  event('processed', "the asset's output was derived from its raw take by its post: chain (build/process.ts)", {
+    ...assetRef,
+    from: z.enum(['ffmpeg', 'derived-cache']).describe('ffmpeg ran, or the derived output was copied from the cache (no ffmpeg run)'),
+    loudness: z.number().nullable().describe('integrated loudness of the output, LUFS; null when too short or silent to measure'),
+    truePeak: z.number().nullable().describe('true peak of the output, dBTP'),
+    durationSeconds: z.number(),
+    bytes: z.number().int(),
+  }),
   event('adopted', 'the file at out already held the cached result: only the lock was updated', assetRef),
   event('sidecars', "files derived from the asset's audio (timings, subtitles) were written or removed beside it: no API call", {
     ...assetRef,

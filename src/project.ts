@@ -5,6 +5,7 @@
  */
 import type { AudioFormat } from './audio/format.js';
 import type { Diagnostic, SourceLocation } from './errors.js';
+import type { ResolvedPostChain } from './ffmpeg/post-chain.js';
 
 /** Environment variables as kieaudio reads them: process.env, filled in from a `.env` beside the config. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -48,6 +49,8 @@ export interface ResolvedAsset {
   writtenText?: string;
   /** set when a lexicon entry or a scene's neighbours made what `input` sends: how `plan` explains a change */
   shaping?: TextShaping;
+  /** the post-processing chain that derives `out` from the raw take (absent: the raw take is `out`). Not in the spec hash. */
+  post?: ResolvedPostChain;
 }
 
 /** The text fields that the lexicon and a scene's continuity apply to. */

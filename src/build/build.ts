@@ -15,7 +15,7 @@ import { acquireBuildLock } from '../store/build-lock.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { executePlan } from './execute.js';
-import { checkWritable } from './preflight.js';
+import { checkFfmpeg, checkWritable } from './preflight.js';
 import { failedEvent, heldEvent } from './records.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
 
@@ -136,6 +136,7 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
   const api = paid.length > 0 ? await openApiFor(paid, loaded, offline) : undefined;
   try {
     await checkWritable(project, store.lockPath, plan, paid, offline);
+    await checkFfmpeg(store, plan, options.signal);
   } catch (error) {
     await api?.close();
     throw error;

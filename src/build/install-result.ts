@@ -9,6 +9,7 @@ import { ApiError, KieaudioError, messageOf } from '../errors.js';
 import type { TaskInfo } from '../kie/client.js';
 import { isRetryableError, withRetry } from '../kie/retry.js';
 import type { PlannedAsset } from '../plan/decide.js';
+import { tempPathFor } from '../store/atomic-write.js';
 import { writeCachedTimings } from '../store/cache-timings.js';
 import { failpoint } from '../store/failpoint.js';
 import { outputPath } from '../store/project-store.js';
@@ -17,8 +18,9 @@ import { recordedTimings } from '../timings/sidecar-paths.js';
 import type { TimingsDoc } from '../timings/timings-doc.js';
 import { downloadResult } from './download-result.js';
 import type { GenerateContext } from './generate-context.js';
+import { placeholderDerived } from './process.js';
 import { lockEntry } from './records.js';
-import { copyFromCache } from './restore.js';
+import { copyFromCache, installDerived } from './restore.js';
 import { resultTimings } from './timing-source.js';
 
 /**
@@ -45,9 +47,12 @@ export async function installResult(
   // The take the cache holds for this spec (an earlier --regenerate's, or the newer take a pinned
   // one recovered from the API replaces) is kept, not overwritten: store/takes.ts.
   else await ctx.store.takes.keepCurrent(item.specHash, installedAt(ctx, item, dest));
-  const target = ctx.offline ? dest : ctx.store.cache.dataPath(item.specHash);
+  const target = ctx.offline ? (asset.post === undefined ? dest : tempPathFor(dest)) : ctx.store.cache.dataPath(item.specHash);
   const { bytes, sha256 } = await download(ctx, item, url, target);
   const timings = asset.input.timestamps === true ? await resultTimings(item, info, target) : undefined;
+  // a placeholder is processed like a real take (so that chains can be tried without a key), never cached
+  const derived =
+    ctx.offline && asset.post !== undefined ? await placeholderDerived(ctx, item, { path: target, contentHash: sha256 }, dest) : undefined;
 
   // placeholders are never fetched again: their task lived in this process's simulator
   const task = ctx.offline ? { taskId } : { taskId, baseUrl: ctx.baseUrl, ...(generatedAt === undefined ? {} : { generatedAt }) };
@@ -62,13 +67,23 @@ export async function installResult(
       ...(credits === undefined ? {} : { credits }),
     });
     failpoint('after-cache');
+    if (asset.post !== undefined) {
+      // the raw take is paid for and cached: what fails from here on is processing, not the payment
+      const record = await ctx.store.cache.lookup(item.specHash);
+      if (record === undefined) throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
+      await ctx.outFolders.prepare(dest);
+      await installDerived(ctx, item, item.specHash, record, dest);
+      failpoint('after-install');
+      return timings === undefined ? { bytes } : { bytes, timings };
+    }
     if (!(await copyFromCache(ctx, item.specHash, dest))) {
       throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
     }
   }
   failpoint('after-install');
   ctx.store.statIndex.forget(asset.out);
-  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: sha256, size: bytes, ...task, placeholder: ctx.offline }));
+  const content = derived ?? { contentHash: sha256, size: bytes };
+  ctx.lockWriter.set(asset.out, lockEntry(item, { ...content, ...task, placeholder: ctx.offline }));
   return timings === undefined ? { bytes } : { bytes, timings };
 }
 

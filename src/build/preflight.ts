@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import type { Plan, PlannedAsset } from '../plan/decide.js';
 import type { Project } from '../project.js';
 import { JOURNAL_DIR } from '../store/journal.js';
+import type { ProjectStore } from '../store/project-store.js';
 import { probeWritable } from '../store/write-probe.js';
+import { postTools } from './post-tools.js';
 
 /** Actions that write an output and its lock entry. */
 const WRITES = new Set(['restore', 'resume', 'generate', 'adopt']);
@@ -29,4 +31,14 @@ export async function checkWritable(
   if (paid.length === 0 || offline) return;
   await probeWritable(join(project.config.stateDir, JOURNAL_DIR), 'folder');
   await probeWritable(project.config.cacheDir, 'folder');
+}
+
+/**
+ * Post-processing needs ffmpeg: a missing or broken one (E_FFMPEG_MISSING, naming the override)
+ * stops the build before it pays for results it could not process. Looked for only when some
+ * asset to install has a chain.
+ */
+export async function checkFfmpeg(store: ProjectStore, plan: Plan, signal: AbortSignal | undefined): Promise<void> {
+  if (!plan.items.some((i) => i.asset.post !== undefined && WRITES.has(i.action.type))) return;
+  await postTools({ store, signal: signal ?? new AbortController().signal });
 }

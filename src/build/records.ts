@@ -7,7 +7,7 @@ import { toKieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
 import type { PlannedAsset } from '../plan/decide.js';
 import type { ResolvedAsset } from '../project.js';
-import type { LockEntry } from '../store/lock-file.js';
+import { type LockEntry, type LockPost, rawHashOf } from '../store/lock-file.js';
 
 export interface InstalledContent {
   contentHash: string;
@@ -18,6 +18,8 @@ export interface InstalledContent {
   generatedAt?: string | undefined;
   /** an --offline placeholder, which any real build replaces */
   placeholder?: boolean;
+  /** `out` was derived from a raw take by a post-processing chain (process.ts) */
+  post?: LockPost | undefined;
 }
 
 export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEntry {
@@ -37,8 +39,9 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     ...(content.placeholder ? { placeholder: true as const } : {}),
     ...(lexicon !== undefined && Object.keys(lexicon).length > 0 ? { lexicon } : {}),
     ...writtenTextOf(asset),
+    ...(content.post === undefined ? {} : { post: content.post }),
     // a pin stays only on its own take's audio: anything else installed at `out` releases it
-    ...(item.pin !== undefined && item.pin.contentHash === content.contentHash ? { pinned: item.pin.take } : {}),
+    ...(item.pin !== undefined && item.pin.contentHash === rawHashOf(content) ? { pinned: item.pin.take } : {}),
     ...carriedSidecars(item),
   };
 }

@@ -8,6 +8,7 @@ import { setImmediate } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { KieaudioError } from '../errors.js';
 import { cacheKeyOf, type PlannedAsset } from '../plan/decide.js';
+import { samePostChain } from '../plan/post-change.js';
 import { keepTimingsFile } from '../store/cache-timings.js';
 import type { CacheRecord } from '../store/content-cache.js';
 import { copyVerified } from '../store/copy-verified.js';
@@ -15,6 +16,7 @@ import { outputPath } from '../store/project-store.js';
 import { recordedTimings } from '../timings/sidecar-paths.js';
 import type { BuildContext } from './context.js';
 import { installSidecarsOf } from './install-sidecars.js';
+import { deriveOutput } from './process.js';
 import { failedEvent, lockEntry } from './records.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
@@ -85,7 +87,7 @@ async function restoreVouched(ctx: BuildContext, items: readonly PlannedAsset[])
   for (const item of items) {
     if (ctx.signal.aborted) return [];
     const restore = planned.get(item);
-    if (restore === undefined || !ctx.outFolders.isReady(restore.dest)) {
+    if (restore === undefined || item.asset.post !== undefined || !ctx.outFolders.isReady(restore.dest)) {
       rest.push(item);
       continue;
     }
@@ -151,7 +153,8 @@ function taskOf(from: { taskId?: string | undefined; baseUrl?: string | undefine
 
 async function adopt(ctx: BuildContext, item: PlannedAsset, contentHash: string, size: number): Promise<void> {
   const record = await ctx.store.cache.lookup(cacheKeyOf(item));
-  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record) }));
+  const post = item.action.type === 'adopt' ? item.action.post : undefined;
+  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record), post }));
   ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
   await installSidecarsOf(ctx, item);
 }
@@ -162,11 +165,30 @@ export async function restoreFromCache(ctx: BuildContext, item: PlannedAsset, fr
   await ctx.outFolders.prepare(dest);
   const key = cacheKeyOf(item);
   const record = await ctx.store.cache.lookup(key);
-  if (!record || !(await copyFromCache(ctx, key, dest))) {
+  if (record !== undefined && asset.post !== undefined) {
+    const bytes = await installDerived(ctx, item, key, record, dest);
+    ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes });
+  } else if (!record || !(await copyFromCache(ctx, key, dest))) {
     throw new KieaudioError('E_IO', 'the cached result was missing or damaged (it has been dropped); the next build generates it again');
+  } else {
+    restored(ctx, item, record, from, dest);
   }
-  restored(ctx, item, record, from, dest);
   await installSidecarsOf(ctx, item);
+}
+
+/** `out` derived from the cache entry `key` (its raw take) by the asset's chain, and recorded in the lock; resolves to its size. */
+export async function installDerived(
+  ctx: BuildContext,
+  item: PlannedAsset,
+  key: string,
+  record: CacheRecord,
+  dest: string,
+): Promise<number> {
+  const raw = { path: ctx.store.cache.dataPath(key), contentHash: record.contentHash, taskId: record.taskId };
+  const derived = await deriveOutput(ctx, item, raw, dest);
+  ctx.store.statIndex.forget(item.asset.out);
+  ctx.lockWriter.set(item.asset.out, lockEntry(item, { ...derived, ...taskOf(record) }));
+  return derived.size;
 }
 
 /**
@@ -211,7 +233,9 @@ export async function copyPlaceholder(ctx: BuildContext, item: PlannedAsset, lea
   const size = await copyVerified(outputPath(ctx.project, leaderOut), dest, leader.contentHash, ctx.signal, false);
   if (size === undefined) throw new KieaudioError('E_IO', `${leaderOut} changed while it was copied`);
   ctx.store.statIndex.forget(asset.out);
-  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId, placeholder: true }));
+  // the leader's processed placeholder: the same chain's, or the next offline build derives this one's own
+  const post = leader.post !== undefined && samePostChain(leader.post, asset.post) ? leader.post : undefined;
+  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: leader.contentHash, size, taskId: leader.taskId, placeholder: true, post }));
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from: leaderOut, bytes: size });
   await installSidecarsOf(ctx, item);
 }

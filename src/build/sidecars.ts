@@ -15,6 +15,7 @@ import type { LockEntry } from '../store/lock-file.js';
 import { outputPath } from '../store/project-store.js';
 import { sha256Hex } from '../store/sha256.js';
 import { alignWrittenWords, buildCues } from '../timings/cues.js';
+import { shiftTimings } from '../timings/shift.js';
 import type { Sidecar } from '../timings/sidecar-paths.js';
 import { TIMINGS_DOC_VERSION, type TimingsDoc, timingsDocText } from '../timings/timings-doc.js';
 import type { BuildContext } from './context.js';
@@ -34,7 +35,10 @@ export async function installSidecars(ctx: BuildContext, item: PlannedAsset, fre
   const record: Record<string, string> = { ...plan.recorded };
   let source: TimingSource | undefined;
   if (plan.write.length > 0 || plan.claim.length > 0) {
-    source = fresh === undefined ? await localTimings(ctx, item, entry.contentHash) : { doc: fresh, origin: 'result' };
+    source = fresh === undefined ? await localTimings(ctx, item, entry.post?.raw ?? entry.contentHash) : { doc: fresh, origin: 'result' };
+    // a processed output's timing data is its raw take's, moved by what trimming removed (timings/shift.ts)
+    if (entry.post !== undefined)
+      source = { ...source, doc: shiftTimings(source.doc, entry.post.trimmedStart ?? 0, entry.post.measured.duration) };
     for (const { sidecar, text } of await sidecarFiles(asset, source.doc, plan.write)) {
       await writeFileAtomic(outputPath(ctx.project, sidecar.out), text);
       ctx.store.statIndex.forget(sidecar.out);

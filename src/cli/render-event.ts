@@ -52,6 +52,13 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       return renderGenerated(event, color);
     case 'restored':
       return `${label(color, 'cyan', 'restored')}${event.out}${paint(color, 'dim', `  from ${event.from}`)}`;
+    case 'processed': {
+      const level = event.loudness === null ? 'loudness not measurable' : `${event.loudness.toFixed(1)} LUFS`;
+      const from = event.from === 'derived-cache' ? ', from the derived cache' : '';
+      return verbose
+        ? `${label(color, 'dim', 'processed')}${event.out}  ${paint(color, 'dim', `${level}, ${event.durationSeconds.toFixed(2)} s${from}`)}`
+        : undefined;
+    }
     case 'adopted':
       return `${label(color, 'cyan', 'recorded')}${event.out}${paint(color, 'dim', '  already holds the cached result')}`;
     case 'sidecars':

@@ -7,6 +7,7 @@ import { knownTakes, type TakeRow, takeRows } from '../plan/take-list.js';
 import type { Project, ResolvedAsset } from '../project.js';
 import { findAsset } from '../spec/find-asset.js';
 import { specHash } from '../spec/hash.js';
+import { rawHashOf } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { TakeLocation } from '../store/takes.js';
 
@@ -29,7 +30,9 @@ export async function readTakes(project: Project, store: ProjectStore, id: strin
     if (found) locations.set(take.n, found);
   }
   const output = await store.statIndex.check(asset.out, outputPath(project, asset.out));
-  const outHash = output.exists ? output.contentHash : undefined;
+  const installed = output.exists ? output.contentHash : undefined;
+  // a processed output names its raw take
+  const outHash = entry !== undefined && installed === entry.contentHash ? rawHashOf(entry) : installed;
   const rows = takeRows(takes, { entry, specHash: hash, outHash, present: new Set(locations.keys()) });
   return { asset, specHash: hash, rows, locations };
 }

@@ -22,6 +22,7 @@ import type { LockEntry } from '../store/lock-file.js';
 import { createLockWriter, type LockWriter } from '../store/lock-writer.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import { undeclaredUnanswered } from './plan.js';
+import { pruneDerived } from './prune-derived.js';
 
 export interface CleanOptions extends Omit<CommonOptions, 'only' | 'offline'> {
   /** also prune unused cache entries */
@@ -128,6 +129,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
   await cleanOrphans(project, store, { orphans, lockWriter, result, dryRun: options.dryRun === true });
 
   if (options.cache) await pruneCache(project, store, result, options.dryRun === true);
+  if (options.cache) result.cacheEntriesRemoved += await pruneDerived(store, result.removed, options.dryRun === true);
   const leftovers = undeclaredUnanswered(project, gathered.journal.unanswered);
   result.unansweredForgotten = leftovers.length;
   if (!options.dryRun) for (const u of leftovers) await store.journal.remove(u.specHash);

@@ -62,3 +62,11 @@ export function describeFfmpegVersion(version: FfmpegVersion): string {
   const lib = version.libavfilter === undefined ? '' : ` (libavfilter ${version.libavfilter.join('.')})`;
   return `${version.name}${lib}`;
 }
+
+/**
+ * What the lock and the derived-output keys record of an ffmpeg build: its version name and its
+ * libavfilter (the filters' code), so that another build of the same name still counts as a change.
+ */
+export function ffmpegIdentity(version: FfmpegVersion): string {
+  return version.libavfilter === undefined ? version.name : `${version.name} (libavfilter ${version.libavfilter.join('.')})`;
+}

@@ -8,10 +8,13 @@ import type { ResolvedAsset } from '../project.js';
 import type { RecordRepair } from '../store/cache-repair.js';
 import type { CacheRecord } from '../store/content-cache.js';
 import type { ResumableTask } from '../store/journal.js';
-import type { LockEntry, LockFile } from '../store/lock-file.js';
+import type { LockEntry, LockFile, LockPost } from '../store/lock-file.js';
 import type { OutputState } from '../store/stat-index.js';
+import type { DerivedAtOut } from './derived-at-out.js';
 import type { UnansweredCreate } from './journal-facts.js';
 import type { LockTask } from './lock-results.js';
+import { describePostChange } from './post-change.js';
+import { shareGenerations } from './share-generations.js';
 import { planSidecars, planUpToDateSidecars, type SidecarPlan } from './sidecar-plan.js';
 import { findSource } from './source.js';
 import { whyStale } from './why-stale.js';
@@ -39,6 +42,10 @@ export interface AssetFacts {
    * take a file at `out` that the lock does not record holds, kept under its own key
    */
   cacheKey?: string | undefined;
+  /** a processed asset's file at `out` is the derived output of its raw take (a build killed before its lock write) */
+  derived?: DerivedAtOut | undefined;
+  /** the ffmpeg this build processes with (version.ts: ffmpegIdentity), when some asset has a chain and it was found */
+  ffmpeg?: string | undefined;
 }
 
 /** A pinned take: its number (store/takes.ts) and its audio. */
@@ -87,7 +94,7 @@ export type Action =
   /** nothing to do */
   | { type: 'up-to-date' }
   /** the file at `out` already holds the cached result for this spec: only the lock is updated */
-  | { type: 'adopt'; contentHash: string; size: number; key?: string }
+  | { type: 'adopt'; contentHash: string; size: number; key?: string; post?: LockPost }
   /** copy a result kieaudio already has; no API call */
   | { type: 'restore'; source: RestoreSource }
   /**
@@ -165,7 +172,7 @@ export function planBuild(
   const intactBySpec = new Map<string, { out: string; contentHash: string }>();
   const noteIntact = (out: string, state: OutputState | undefined) => {
     const entry = lock.assets[out];
-    if (!entry || entry.placeholder || !state?.exists || state.contentHash !== entry.contentHash) return;
+    if (!entry || entry.placeholder || entry.post || !state?.exists || state.contentHash !== entry.contentHash) return;
     if (!intactBySpec.has(entry.specHash)) intactBySpec.set(entry.specHash, { out, contentHash: entry.contentHash });
   };
   for (const f of facts) noteIntact(f.asset.out, f.output);
@@ -203,7 +210,8 @@ function planAsset(
   const ours = output.exists && entry !== undefined && output.contentHash === entry.contentHash;
   const placeholderStale = entry?.placeholder === true && !options.offline;
 
-  if (ours && entry.specHash === f.specHash && !placeholderStale && !options.regenerate) {
+  const postChange = entry === undefined ? undefined : describePostChange(entry, f.asset, f.ffmpeg);
+  if (ours && entry.specHash === f.specHash && postChange === undefined && !placeholderStale && !options.regenerate) {
     const upToDate = f.pin ? `up to date, pinned take ${f.pin.take}` : 'up to date';
     const derived =
       f.sidecars === undefined ? undefined : planUpToDateSidecars({ asset: f.asset, states: f.sidecars, entry }, options.force);
@@ -217,7 +225,7 @@ function planAsset(
     if (kept) return plan(kept.action, kept.reason);
   }
 
-  const { cause, text } = whyStale(f, entry, output, options);
+  const { cause, text } = whyStale(f, entry, output, options, postChange);
   const repair = f.cacheRepair;
   const change = repair?.kind === 'set-aside' ? `${text}, cache record damaged (${repair.why})` : text;
   const { action, reason } = findSource(f, change, intactBySpec, options);
@@ -250,6 +258,14 @@ function planForeignFile(
       reason: `output matches the cache${rebuilt}`,
     };
   }
+  const derived = f.derived;
+  if (derived !== undefined && output.contentHash === derived.contentHash && !options.regenerate) {
+    const { contentHash, size, post } = derived;
+    return {
+      action: { type: 'adopt', contentHash, size, post, ...(f.cacheKey ? { key: f.cacheKey } : {}) },
+      reason: 'output matches the derived cache',
+    };
+  }
   // A folder (or anything but a file) may hold anything: never kieaudio's to replace, even with --force.
   if (output.contentHash === undefined) {
     return {
@@ -260,22 +276,4 @@ function planForeignFile(
   if (options.force) return undefined;
   const why = entry ? 'edited by hand' : 'exists but was not made by kieaudio';
   return { action: { type: 'keep-modified' }, reason: `${why}; left alone (use --force to replace it)` };
-}
-
-/**
- * Assets that share a spec (the same line for several characters, the same click in two menus)
- * are paid for once: the first generates, the others copy its result once it has landed.
- */
-function shareGenerations(items: PlannedAsset[]): PlannedAsset[] {
-  const leaders = new Map<string, string>();
-  return items.map((item) => {
-    if (item.action.type !== 'generate' && item.action.type !== 'resume') return item;
-    const leader = leaders.get(item.specHash);
-    if (leader === undefined) {
-      leaders.set(item.specHash, item.asset.out);
-      return item;
-    }
-    const reason = item.action.type === 'resume' ? item.reason.replace(/, (resuming task|recoverable from the API) .*$/, '') : item.reason;
-    return { ...item, action: { type: 'restore', source: { kind: 'pending', out: leader } }, reason: `${reason}, same spec as ${leader}` };
-  });
 }

@@ -5,15 +5,19 @@
  * Shared by `build`, `plan` and `status`; it writes nothing.
  */
 import pLimit from 'p-limit';
+import { locateFfmpeg } from '../ffmpeg/locate.js';
+import { ffmpegIdentity } from '../ffmpeg/version.js';
 import type { Project, ResolvedAsset } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { checkDamagedRecord, type RecordRepair } from '../store/cache-repair.js';
-import type { LockEntry } from '../store/lock-file.js';
+import { type LockEntry, rawHashOf } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { OutputState } from '../store/stat-index.js';
 import type { AssetFacts } from './decide.js';
+import { derivedAtOut } from './derived-at-out.js';
 import { type JournalFacts, readJournalFacts } from './journal-facts.js';
 import { lockEntriesBySpec, lockTaskFor } from './lock-results.js';
+import { describePostChange } from './post-change.js';
 import { sidecarPathsToCheck } from './sidecar-plan.js';
 
 /** File system calls in flight at once while gathering: enough to hide latency, few enough for any OS. */
@@ -38,7 +42,8 @@ export async function gatherState(
   const limit = pLimit(IO_CONCURRENCY);
   const { lock, statIndex } = store;
   const journal = await readJournalFacts(store, api);
-  const c: FactsContext = { project, store, api, journal, lockResults: undefined, repairs: new Map(), now: Date.now() };
+  const ffmpeg = selected.some((asset) => asset.post !== undefined) ? await buildFfmpeg() : undefined;
+  const c: FactsContext = { project, store, api, journal, lockResults: undefined, repairs: new Map(), now: Date.now(), ffmpeg };
   const facts = await Promise.all(selected.map((asset) => limit(() => assetFacts(c, asset))));
 
   const declared = new Set(project.assets.map((a) => a.out));
@@ -69,6 +74,17 @@ interface FactsContext {
   /** damaged cache records, checked once per spec however many assets share it */
   repairs: Map<string, Promise<RecordRepair>>;
   now: number;
+  /** the ffmpeg that post-processes (version.ts: ffmpegIdentity): looked for only when some selected asset has a chain */
+  ffmpeg: string | undefined;
+}
+
+/** The ffmpeg a build would process with; undefined when there is none (each processed asset then fails, saying why). */
+async function buildFfmpeg(): Promise<string | undefined> {
+  try {
+    return ffmpegIdentity((await locateFfmpeg()).version);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sidecars are checked like outputs: through the stat index, so that a no-op build reads none of them. */
@@ -88,16 +104,18 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
     entry.specHash === hash &&
     output.exists &&
     output.contentHash === entry.contentHash &&
-    (!entry.placeholder || c.api.offline);
+    (!entry.placeholder || c.api.offline) &&
+    describePostChange(entry, asset, c.ffmpeg) === undefined;
   const facts: AssetFacts = {
     asset,
     specHash: hash,
     output,
     journal: c.journal.resumable.get(hash),
     unanswered: c.journal.unanswered.get(hash),
+    ffmpeg: c.ffmpeg,
   };
   // a pin holds while the spec is the one it was made for
-  if (entry?.pinned !== undefined && entry.specHash === hash) facts.pin = { take: entry.pinned, contentHash: entry.contentHash };
+  if (entry?.pinned !== undefined && entry.specHash === hash) facts.pin = { take: entry.pinned, contentHash: rawHashOf(entry) };
   const sidecars = sidecarPathsToCheck(asset, entry);
   if (sidecars.length > 0) facts.sidecars = await sidecarStates(c, sidecars);
   if (upToDate) return facts;
@@ -121,6 +139,7 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
     if (pin || kept) facts.cached = kept?.record;
     if (kept && kept.key !== hash) facts.cacheKey = kept.key;
   }
+  facts.derived = await derivedAtOut(c.store.derived, asset, facts.cached, output, c.ffmpeg);
   if (!c.api.offline) facts.lockTask = lockTaskFor(known, asset.out, { baseUrl: c.api.baseUrl, now: c.now });
   return facts;
 }

@@ -5,7 +5,7 @@
  * an --offline placeholder). A take whose audio is gone is still listed, marked missing. Pure.
  */
 import type { CacheRecord } from '../store/content-cache.js';
-import type { LockEntry } from '../store/lock-file.js';
+import { type LockEntry, rawHashOf } from '../store/lock-file.js';
 import { type Take, takeOfLockEntry, takeOfRecord } from '../store/takes.js';
 
 export interface TakeRow extends Take {
@@ -30,13 +30,14 @@ export function knownTakes(
     takes.push({ n: takes.reduce((max, t) => Math.max(max, t.n), 0) + 1, ...take });
   };
   if (main) add(takeOfRecord(main));
-  if (entry && entry.specHash === specHash) {
+  // a processed output is not a take: its raw take is one of the others, or not kept here
+  if (entry && entry.specHash === specHash && entry.post === undefined) {
     add(takeOfLockEntry(entry));
   }
   return takes;
 }
 
-/** The rows `takes` prints: which take is at `out` (`outHash`), which is pinned, which are gone. */
+/** The rows `takes` prints: which take is at `out` (`outHash`: a processed output's raw take), which is pinned, which are gone. */
 export function takeRows(
   takes: readonly Take[],
   facts: { entry: LockEntry | undefined; specHash: string; outHash: string | undefined; present: ReadonlySet<number> },
@@ -46,7 +47,7 @@ export function takeRows(
   return takes.map((t) => ({
     ...t,
     current: outHash !== undefined && t.contentHash === outHash,
-    pinned: pinned !== undefined && entry?.contentHash === t.contentHash,
+    pinned: pinned !== undefined && entry !== undefined && rawHashOf(entry) === t.contentHash,
     missing: t.placeholder !== true && !present.has(t.n),
   }));
 }

@@ -13,6 +13,7 @@ export function whyStale(
   entry: LockEntry | undefined,
   output: OutputState,
   options: PlanOptions,
+  postChange: string | undefined,
 ): { cause: StaleCause; text: string } {
   if (options.regenerate) {
     const take = f.pin?.take ?? entry?.pinned;
@@ -30,5 +31,6 @@ export function whyStale(
     return { cause: 'changed', text: `${change}${pinned}` };
   }
   if (entry.placeholder && !options.offline) return { cause: 'placeholder', text: 'placeholder from --offline' };
-  return { cause: 'missing', text: 'output missing' };
+  // the same raw take, processed by another chain or ffmpeg: derived again, for free
+  return postChange === undefined || !output.exists ? { cause: 'missing', text: 'output missing' } : { cause: 'changed', text: postChange };
 }

@@ -15,6 +15,7 @@ export type {
   DownloadPacing,
   Faults,
   RateLimitOption,
+  ResultAudioSource,
   SimRequest,
   SimStats,
   SimTask,
@@ -54,7 +55,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats: () => ctx.stats.snapshot(),
     task(taskId: string) {
       const task = ctx.tasks.get(taskId);
-      return task && snapshotTask(task, ctx.now(), ctx.baseUrl);
+      return task && snapshotTask(task, ctx.now(), ctx.baseUrl, ctx.options.resultAudio);
     },
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve, reject) => {

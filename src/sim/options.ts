@@ -1,5 +1,5 @@
 /** SimulatorOptions with every default applied and checked once, at start. */
-import type { DownloadPacing, RateLimitOption, SimRequest, SimulatorOptions, TimingShape } from './types.js';
+import type { DownloadPacing, RateLimitOption, ResultAudioSource, SimRequest, SimulatorOptions, TimingShape } from './types.js';
 
 export interface ResolvedOptions {
   port: number;
@@ -15,6 +15,7 @@ export interface ResolvedOptions {
   downloadPacing: DownloadPacing | undefined;
   resultSeconds: number | undefined;
   timings: TimingShape;
+  resultAudio: ResultAudioSource | undefined;
 }
 
 export const DEFAULT_API_KEY = 'sim-key';
@@ -38,6 +39,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     downloadPacing: options.downloadPacing,
     resultSeconds: options.resultSeconds,
     timings: options.timings ?? 'characters',
+    resultAudio: options.resultAudio,
   };
   const pacing = resolved.downloadPacing;
   if (pacing && !(Number.isInteger(pacing.chunkBytes) && pacing.chunkBytes >= 1 && pacing.intervalMs >= 0)) {

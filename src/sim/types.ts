@@ -47,7 +47,15 @@ export interface SimulatorOptions {
    * (kie.ai does not document it: docs/kie-api.md §8). Default 'characters'.
    */
   timings?: TimingShape;
+  /**
+   * The bytes a task's result is served as, instead of the generated (silent) audio: tests of
+   * post-processing serve audible sound they made. Undefined for a task: the generated audio.
+   */
+  resultAudio?: ResultAudioSource;
 }
+
+/** A test's own result bytes for a task (SimulatorOptions.resultAudio). */
+export type ResultAudioSource = (task: { taskId: string; model: string; input: Record<string, unknown> }) => Buffer | undefined;
 
 /**
  * - characters: ElevenLabs' character alignment beside resultUrls, `{ alignment: { characters,

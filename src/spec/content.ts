@@ -9,6 +9,7 @@
 import type { AssetKind } from '../project.js';
 import { type DialogueContent, dialogueContent, salvageDialogue } from './dialogue-content.js';
 import { assetLabel, isRecord } from './label.js';
+import type { PostDefaultsInput } from './post-schema.js';
 import { hasUnknownKeys, INVALID, type Invalid, type Shape, salvageMap, salvageObject, salvageValue, type Values } from './salvage.js';
 import {
   AssetSchema,
@@ -43,6 +44,8 @@ export interface SpecContent extends DialogueContent {
   /** the whole file passed validation */
   valid: boolean;
   defaults: DefaultsContent;
+  /** the file's `post:` (chains per kind); INVALID when it failed validation */
+  post: PostDefaultsInput | Invalid;
   assets: AssetEntry[];
 }
 
@@ -56,13 +59,20 @@ export interface ConfigContent extends SpecContent {
 }
 
 export function specContent(spec: SpecFileInput): SpecContent {
-  return { valid: true, defaults: defaultsContent(spec.defaults), assets: assetEntries(spec.assets ?? []), ...dialogueContent(spec) };
+  return {
+    valid: true,
+    defaults: defaultsContent(spec.defaults),
+    post: spec.post,
+    assets: assetEntries(spec.assets ?? []),
+    ...dialogueContent(spec),
+  };
 }
 
 export function configContent(config: ConfigInput): ConfigContent {
   return {
     valid: true,
     defaults: defaultsContent(config.defaults),
+    post: config.post,
     assets: assetEntries(config.assets ?? []),
     ...dialogueContent(config),
     include: config.include,
@@ -79,6 +89,7 @@ export function salvageSpec(data: unknown): SpecContent | undefined {
   return {
     valid: false,
     defaults: salvageDefaults(data.defaults, rootIncomplete),
+    post: salvageValue(SpecFileSchema.shape.post, data.post),
     assets: salvageAssets(data.assets),
     ...salvageDialogue(data, rootIncomplete),
   };
@@ -92,6 +103,7 @@ export function salvageConfig(data: unknown): ConfigContent | undefined {
   return {
     valid: false,
     defaults: salvageDefaults(data.defaults, rootIncomplete),
+    post: salvageValue(shape.post, data.post),
     assets: salvageAssets(data.assets),
     ...salvageDialogue(data, rootIncomplete),
     include: salvageValue(shape.include, data.include),

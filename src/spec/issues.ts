@@ -42,6 +42,8 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const push = (d: Diagnostic) => {
+    // every problem of a post-processing chain has one code, whatever zod called it
+    if (d.field !== undefined && /^post(\.|$)/.test(d.field) && d.code !== 'E_REQUIRED') d = { ...d, code: 'E_POST' };
     const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
     if (seen.has(key)) return; // several checks of one value failing say the same thing once
     seen.add(key);

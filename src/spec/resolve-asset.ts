@@ -8,12 +8,14 @@
  */
 import { type AudioFormat, DEFAULT_EFFECT_OUTPUT_FORMAT, describeOutputFormat, SPEECH_FORMAT } from '../audio/format.js';
 import type { Diagnostic } from '../errors.js';
+import type { ResolvedPostChain } from '../ffmpeg/post-chain.js';
 import { type AssetKind, type ResolvedAsset, TEXT_FIELDS } from '../project.js';
 import type { AssetEntry } from './content.js';
 import { type Layer, type Origin, type Picked, pickField, UNKNOWN } from './defaults-chain.js';
 import { knownModel, refusedParam } from './models.js';
 import { checkExtension, normalizeOut } from './out-path.js';
 import { EFFECT_TEXT_WARN_LENGTH, MAX_TEXT_LENGTH, paramNames } from './params.js';
+import { type PostSource, resolveAssetPost } from './resolve-post.js';
 import { shapeText, type TextSources } from './sent-text.js';
 import { pickSubtitles } from './subtitles.js';
 
@@ -33,6 +35,8 @@ export interface AssetContext {
   blocked?: boolean;
   /** where a voice line's text fields come from besides the chain: its neighbours, the lexicon */
   text?: TextSources;
+  /** `post:` of the spec file (when the asset is in one) and of the config, highest first */
+  post?: readonly PostSource[];
 }
 
 export interface FallbackModel {
@@ -63,7 +67,8 @@ export function resolveAsset(ctx: AssetContext): ResolvedOne {
   const check: AssetCheck = { ctx, own, checkChain: ctx.entry.valid, failed: !ctx.entry.valid || ctx.blocked === true };
   const kind = ctx.entry.kind;
   const chain = kind === undefined ? undefined : resolveChain(check, kind);
-  const out = resolveOut(check, chain);
+  const post = kind === undefined ? undefined : resolvePost(check, kind);
+  const out = resolveOut(check, chain, post !== undefined);
   if (out === undefined) return {};
   if (check.failed || chain?.model === undefined || chain.format === undefined) return { out };
   const model = chain.model;
@@ -86,6 +91,7 @@ export function resolveAsset(ctx: AssetContext): ResolvedOne {
   if (shaped?.writtenText !== undefined) asset.writtenText = shaped.writtenText;
   if (shaped?.shaping !== undefined) asset.shaping = shaped.shaping;
   if (chain.subtitles !== undefined) asset.subtitles = chain.subtitles;
+  if (post) asset.post = post;
   return { out, asset };
 }
 
@@ -219,8 +225,8 @@ function formatOf(kind: AssetKind, input: Record<string, unknown>, unknown: Read
   return describeOutputFormat(typeof input.output_format === 'string' ? input.output_format : DEFAULT_EFFECT_OUTPUT_FORMAT);
 }
 
-/** The normalized `out`, undefined when it is not valid; its extension is checked when the format is known. */
-function resolveOut(check: AssetCheck, chain: Chain | undefined): string | undefined {
+/** The normalized `out`, undefined when not valid; its extension is checked when the format is known and no chain decides it. */
+function resolveOut(check: AssetCheck, chain: Chain | undefined, processed: boolean): string | undefined {
   const { own } = check;
   // a missing or mistyped out was reported by validation
   const rawOut = own.values?.out;
@@ -231,11 +237,21 @@ function resolveOut(check: AssetCheck, chain: Chain | undefined): string | undef
     reportAt(check, origin, outcome.code, outcome.message);
     return undefined;
   }
-  if (chain?.format !== undefined) {
+  if (chain?.format !== undefined && !processed) {
     const extensionProblem = checkExtension(outcome.out, chain.kind, chain.format, typeof chain.input.output_format === 'string');
     if (extensionProblem !== undefined) reportAt(check, origin, 'E_OUT_EXTENSION', extensionProblem);
   }
   return outcome.out;
+}
+
+/** The asset's post-processing chain, undefined for none, null when unknown; a problem is reported and fails the asset. */
+function resolvePost(check: AssetCheck, kind: AssetKind): ResolvedPostChain | null | undefined {
+  const { own, ctx } = check;
+  const at = { value: own.values?.post, file: own.file, locate: own.locate, path: own.path, label: ctx.entry.label };
+  const post = resolveAssetPost({ kind, own: at, defaults: ctx.post ?? [] }, own.values?.out);
+  if (post.kind === 'problem') ctx.report(post.diagnostic, post.diagnostic.file === own.file);
+  check.failed ||= post.kind === 'problem' || post.kind === 'failed';
+  return post.kind === 'chain' ? post.chain : post.kind === 'none' ? undefined : null;
 }
 
 /** Reports a problem of the value at `origin`, named by its field; an error fails the asset. */

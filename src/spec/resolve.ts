@@ -13,6 +13,7 @@ import type { LexiconContent } from './dialogue-content.js';
 import type { DocPath, Locate } from './position.js';
 import { type AssetContext, type FallbackModel, type Layer, resolveAsset } from './resolve-asset.js';
 import { checkEnv, resolveConfig } from './resolve-config.js';
+import type { PostSource } from './resolve-post.js';
 import { type FileResolver, resolveScenes, type SceneIds } from './resolve-scenes.js';
 import type { ConfigInput } from './schema.js';
 import { type Claim, checkUnique } from './uniqueness.js';
@@ -71,6 +72,7 @@ export function resolveProject(input: ResolveInput): ResolveResult {
     fallbackModels: { voice: fallbackModel(input, 'voice'), effect: fallbackModel(input, 'effect') },
     configCast: { content: input.configContent.cast, file: input.configDisplay, locate: input.configLocate },
     configLexicon: input.configContent.lexicon,
+    configPost: { value: input.configContent.post, file: input.configDisplay, locate: input.configLocate },
     report: createReport(diagnostics),
     found: { assets: [], claims: [], outputs: [], scenes: new Map() },
   };
@@ -126,6 +128,8 @@ interface FileScope {
   /** the config's cast, the level under a spec file's own */
   configCast: CastLevel;
   configLexicon: LexiconContent;
+  /** the config's `post:` */
+  configPost: PostSource;
   report: Report;
   found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[]; scenes: SceneIds };
 }
@@ -174,6 +178,7 @@ function resolveFile(scope: FileScope, source: AssetFile): void {
         defaultId: options.defaultId,
         blocked: chain.blocked,
         text: { lexicon, neighbours: options.neighbours },
+        post: source.own ? [{ value: content.post, file, locate }, scope.configPost] : [scope.configPost],
       });
       if (one.asset !== undefined) scope.found.assets.push(one.asset);
       const path = chain.layers[0]?.path ?? [];

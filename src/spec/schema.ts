@@ -23,6 +23,7 @@ import {
   unset,
 } from './param-schemas.js';
 import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
+import { AssetPostSchema, PostDefaultsSchema } from './post-schema.js';
 import { subtitlesSchema } from './subtitles-schema.js';
 
 export const DEFAULT_BASE_URL = 'https://api.kie.ai';
@@ -51,7 +52,7 @@ function windowSchema(fields: { requests: [number, string]; intervalSeconds: [nu
 function assetSchema<K extends 'voice' | 'effect', P extends z.ZodRawShape>(kind: K, params: P, description: string) {
   return z
     .strictObject(
-      { id: unset(idSchema()), kind: z.literal(kind), out: outSchema(), model: unset(modelSchema(kind)), ...params },
+      { id: unset(idSchema()), kind: z.literal(kind), out: outSchema(), model: unset(modelSchema(kind)), ...params, post: AssetPostSchema },
       { error: containerError('a map describing one asset') },
     )
     .meta({ id: `${kind}Asset`, description: `${description} Parameters left out or null come from defaults.` });
@@ -193,6 +194,7 @@ export const ConfigSchema = z
       api: ApiSchema,
       models: unset(ModelsSchema),
       defaults: DefaultsSchema,
+      post: PostDefaultsSchema,
       cast: CastSchema,
       lexicon: LexiconSchema,
       assets: AssetListSchema.optional(),
@@ -207,7 +209,14 @@ export const ConfigSchema = z
 
 export const SpecFileSchema = z
   .strictObject(
-    { defaults: DefaultsSchema, cast: CastSchema, lexicon: LexiconSchema, assets: AssetListSchema.optional(), scenes: SceneListSchema },
+    {
+      defaults: DefaultsSchema,
+      post: PostDefaultsSchema,
+      cast: CastSchema,
+      lexicon: LexiconSchema,
+      assets: AssetListSchema.optional(),
+      scenes: SceneListSchema,
+    },
     { error: containerError('a map with an `assets` list') },
   )
   // a file of scenes needs no `assets`; one with neither has most likely misspelled it

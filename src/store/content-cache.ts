@@ -27,6 +27,14 @@ const CacheRecordSchema = z.object({
   /** the API the task was created on, and when (ISO): carried into the lock by restores */
   baseUrl: z.string().optional(),
   generatedAt: z.string().optional(),
+  /** derived outputs (`<cacheDir>/derived`, build/process.ts): the raw take's hash, and what the output measured */
+  post: z
+    .object({
+      raw: z.string(),
+      measured: z.object({ loudness: z.number().nullable(), truePeak: z.number().nullable(), duration: z.number() }),
+      trimmedStart: z.number().optional(),
+    })
+    .optional(),
   /** the data file's stat data when its hash was last verified (decimal strings: bigints) */
   seen: z.object({ mtimeNs: z.string(), ino: z.string(), verifiedAtNs: z.string() }).optional(),
 });

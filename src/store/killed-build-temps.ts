@@ -38,8 +38,8 @@ export async function sweepKilledBuildTemps(
   const folders = new Set(stateFolders(project));
   // Both kinds of `out` are safe relative paths: validated in specs, checked when the lock is read.
   for (const out of [...project.assets.map((a) => a.out), ...lockedOuts]) folders.add(dirname(outputPath(project, out)));
-  // the cache's shards, and those of its take index (takes.ts)
-  for (const dir of [cacheDir, join(cacheDir, 'takes')]) {
+  // the cache's shards, and those of its take index (takes.ts) and of derived outputs (build/process.ts)
+  for (const dir of [cacheDir, join(cacheDir, 'takes'), join(cacheDir, 'derived')]) {
     for (const shard of await readdir(dir).catch(() => [])) {
       if (/^[0-9a-f]{2}$/.test(shard)) folders.add(join(dir, shard));
     }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KieaudioError, toKieaudioError } from '../errors.js';
+import { canonicalJson } from './canonical-json.js';
 import { lockTextPieces } from './lock-text.js';
 
 export const LOCK_FILE_NAME = 'kieaudio.lock';
@@ -54,6 +55,17 @@ const LockEntrySchema = z.strictObject({
    * what is recorded, and the next build writes them again.
    */
   sidecarsStale: z.literal(true).optional(),
+  /** `post:`: `out` was derived from the raw take `raw` by `chain` with `ffmpeg`, and measured so (build/process.ts) */
+  post: z
+    .strictObject({
+      chain: z.record(z.string(), z.unknown()),
+      ffmpeg: z.string(),
+      raw: Sha256,
+      measured: z.strictObject({ loudness: z.number().nullable(), truePeak: z.number().nullable(), duration: z.number() }),
+      /** seconds trimmed from the start, when the asset has timing data to move by it (sidecars) */
+      trimmedStart: z.number().optional(),
+    })
+    .optional(),
 });
 
 const LockFileSchema = z.strictObject({
@@ -63,6 +75,12 @@ const LockFileSchema = z.strictObject({
 });
 
 export type LockEntry = z.infer<typeof LockEntrySchema>;
+export type LockPost = NonNullable<LockEntry['post']>;
+
+/** The raw take an entry's output holds or was derived from (`post.raw`): what takes and pins are named by. */
+export function rawHashOf(entry: Pick<LockEntry, 'contentHash' | 'post'>): string {
+  return entry.post?.raw ?? entry.contentHash;
+}
 export type LockFile = z.infer<typeof LockFileSchema>;
 
 export function emptyLockFile(): LockFile {
@@ -88,7 +106,8 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
     a.writtenText === b.writtenText &&
     sameRecord(a.sidecars, b.sidecars) &&
     a.sidecarsStale === b.sidecarsStale &&
-    a.pinned === b.pinned
+    a.pinned === b.pinned &&
+    (a.post === b.post || (a.post !== undefined && b.post !== undefined && canonicalJson(a.post) === canonicalJson(b.post)))
   );
 }
 

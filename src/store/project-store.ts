@@ -18,6 +18,8 @@ export interface ProjectStore {
   lockDigest: string | undefined;
   statIndex: StatIndex;
   cache: ContentCache;
+  /** outputs derived from raw takes by post-processing, keyed by raw take + chain + ffmpeg (build/process.ts) */
+  derived: ContentCache;
   /** every paid take of each spec, the newest in `cache`'s main entry (takes.ts) */
   takes: TakeStore;
   journal: Journal;
@@ -34,6 +36,7 @@ export async function openProjectStore(project: Project, displayLock: string): P
     lockDigest: text === undefined ? undefined : lockTextDigest(text),
     statIndex,
     cache,
+    derived: createContentCache(join(project.config.cacheDir, 'derived')),
     takes: createTakeStore(cache),
     journal: openJournal(project.config.stateDir, project.config.api.baseUrl),
   };

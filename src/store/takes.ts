@@ -157,7 +157,8 @@ async function keepCurrent(state: TakeState, specHash: string, installed: Instal
   const main = await cache.lookup(specHash);
   if (main === undefined) {
     const entry = installed?.entry;
-    if (installed && entry?.specHash === specHash && !entry.placeholder) {
+    // a processed output is not its raw take: nothing at `out` to keep
+    if (installed && entry?.specHash === specHash && !entry.placeholder && entry.post === undefined) {
       await keepFile(cache, specHash, installed, await recordTake(state, specHash, takeOfLockEntry(entry)));
     }
     return;

@@ -27,3 +27,16 @@ export function toneBetweenSilences(silent: number, tone: number, after: number,
   const expr = `if(between(t\\,${silent}\\,${end})\\,${amplitude}*sin(2*PI*1000*t)\\,0)`;
   return `aevalsrc=exprs=${expr}:s=48000:d=${end + after}`;
 }
+
+/**
+ * Integrated loudness (LUFS) and true peak (dBTP) of a file, read straight from ffmpeg's ebur128
+ * summary: a measurement independent of kieaudio's own (src/ffmpeg/loudness.ts).
+ */
+export async function ebur128(path: string): Promise<{ lufs: number; truePeak: number }> {
+  const { stderr } = await runner.run(['-hide_banner', '-nostdin', '-i', fileArg(path), '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const lufs = /I:\s+(-?[\d.]+) LUFS/.exec(summary)?.[1];
+  const peak = /True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary)?.[1];
+  if (lufs === undefined || peak === undefined) throw new Error(`no ebur128 summary for ${path}:\n${summary}`);
+  return { lufs: Number(lufs), truePeak: peak === '-inf' ? Number.NEGATIVE_INFINITY : Number(peak) };
+}

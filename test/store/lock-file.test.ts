@@ -83,6 +83,15 @@ describe('lock file', () => {
       taskId: 't',
     };
     expect(sameLockEntry(full, { ...full, input: { text: 'hi' } })).toBe(true);
+    const post = {
+      chain: { loudness: -23, format: 'wav' },
+      ffmpeg: '4.1',
+      raw: 'c'.repeat(64),
+      measured: { loudness: -23, truePeak: -1.5, duration: 1 },
+    };
+    expect(sameLockEntry({ ...full, post }, { ...full, post: { ...post, chain: { format: 'wav', loudness: -23 } } })).toBe(true);
+    expect(sameLockEntry({ ...full, post }, { ...full, post: { ...post, chain: { loudness: -18, format: 'wav' } } })).toBe(false);
+    expect(sameLockEntry({ ...full, post }, { ...full, post: { ...post, measured: { ...post.measured, loudness: -22.9 } } })).toBe(false);
     const changes: Partial<LockEntry>[] = [
       { id: 'b' },
       { kind: 'effect' },
@@ -92,6 +101,7 @@ describe('lock file', () => {
       { size: 11 },
       { taskId: 'u' },
       { placeholder: true },
+      { post: { chain: { loudness: -23 }, ffmpeg: '4.1', raw: 'c'.repeat(64), measured: { loudness: -23, truePeak: -1.5, duration: 1 } } },
     ];
     for (const change of changes) expect(sameLockEntry(full, { ...full, ...change }), JSON.stringify(change)).toBe(false);
     const { taskId: _, ...withoutTask } = full;

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SimContext } from '../context.js';
-import { renderResultAudio } from '../result-audio.js';
+import { resultBytes } from '../task-snapshot.js';
 import { stateAt } from '../tasks.js';
 import type { DownloadPacing } from '../types.js';
 
@@ -38,7 +38,7 @@ export function resultFile(ctx: SimContext, req: IncomingMessage, res: ServerRes
   }
 
   // rendered for this answer only, and forgotten once sent
-  const bytes = renderResultAudio(task.audio, task.taskId);
+  const bytes = resultBytes(task, ctx.options.resultAudio);
   res.writeHead(200, { 'content-type': task.audio.contentType, 'content-length': bytes.length });
   if (req.method === 'HEAD') {
     res.end();
