@@ -194,15 +194,18 @@ describe.concurrent('the CLI under all faults mixed', { timeout: 60_000 }, () =>
     const summary = /^(\d+) generated, (\d+) restored, (\d+) up to date, (\d+) failed/m.exec(run.stdout);
     expect(summary, run.stdout + run.stderr).not.toBeNull();
     const [generated, failed] = [Number(summary?.[1]), Number(summary?.[4])];
-    expect(generated + failed).toBe(ASSETS);
-    expect(run.code).toBe(failed > 0 ? 1 : 0);
+    // three unanswered creates in a row (the faults are random) trip the outage breaker: the rest are not sent
+    const notStarted = Number(/, (\d+) not started/.exec(run.stdout)?.[1] ?? 0);
+    expect(generated + failed + notStarted).toBe(ASSETS);
+    expect(run.code).toBe(failed + notStarted > 0 ? 1 : 0);
     const failedLines = run.stderr.split('\n').filter((l) => l.startsWith('failed'));
     expect(failedLines.length).toBe(failed);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('not started'))).toHaveLength(notStarted);
     // stderr holds problems only: failures and warnings, no runtime noise such as
     // "MaxListenersExceededWarning: Possible EventTarget memory leak detected"
     const other = run.stderr
       .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('failed') && !/^(\S+: )?warning( in asset \S+)?: /.test(l));
+      .filter((l) => l !== '' && !/^(failed|not started) /.test(l) && !/^(\S+: )?warning( in asset \S+)?: /.test(l));
     expect(other).toEqual([]);
     console.log(
       `[reliability] CLI, all faults mixed: assets=${ASSETS} generated=${generated} failures=${failed} exit=${run.code} tasks=${sim.stats().tasksCreated} ${((Date.now() - started) / 1000).toFixed(1)}s`,
