@@ -18,7 +18,6 @@ import { recordedTimings } from '../timings/sidecar-paths.js';
 import type { TimingsDoc } from '../timings/timings-doc.js';
 import { downloadResult } from './download-result.js';
 import type { GenerateContext } from './generate-context.js';
-import { placeholderDerived } from './process.js';
 import { lockEntry } from './records.js';
 import { copyFromCache, installDerived } from './restore.js';
 import { resultTimings } from './timing-source.js';
@@ -52,7 +51,9 @@ export async function installResult(
   const timings = asset.input.timestamps === true ? await resultTimings(item, info, target) : undefined;
   // a placeholder is processed like a real take (so that chains can be tried without a key), never cached
   const derived =
-    ctx.offline && asset.post !== undefined ? await placeholderDerived(ctx, item, { path: target, contentHash: sha256 }, dest) : undefined;
+    ctx.offline && asset.post !== undefined
+      ? await (await import('./process.js')).placeholderDerived(ctx, item, { path: target, contentHash: sha256 }, dest)
+      : undefined;
 
   // placeholders are never fetched again: their task lived in this process's simulator
   const task = ctx.offline ? { taskId } : { taskId, baseUrl: ctx.baseUrl, ...(generatedAt === undefined ? {} : { generatedAt }) };

@@ -12,7 +12,6 @@ import type { Project } from '../project.js';
 import { JOURNAL_DIR } from '../store/journal.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { probeWritable } from '../store/write-probe.js';
-import { postTools } from './post-tools.js';
 
 /** Actions that write an output and its lock entry. */
 const WRITES = new Set(['restore', 'resume', 'generate', 'adopt']);
@@ -40,5 +39,6 @@ export async function checkWritable(
  */
 export async function checkFfmpeg(store: ProjectStore, plan: Plan, signal: AbortSignal | undefined): Promise<void> {
   if (!plan.items.some((i) => i.asset.post !== undefined && WRITES.has(i.action.type))) return;
+  const { postTools } = await import('./post-tools.js');
   await postTools({ store, signal: signal ?? new AbortController().signal });
 }

@@ -16,7 +16,6 @@ import { outputPath } from '../store/project-store.js';
 import { recordedTimings } from '../timings/sidecar-paths.js';
 import type { BuildContext } from './context.js';
 import { installSidecarsOf } from './install-sidecars.js';
-import { deriveOutput } from './process.js';
 import { failedEvent, lockEntry } from './records.js';
 
 /** Local copies at once: enough to keep a disk busy, few enough to stay clear of file limits. */
@@ -185,6 +184,8 @@ export async function installDerived(
   dest: string,
 ): Promise<number> {
   const raw = { path: ctx.store.cache.dataPath(key), contentHash: record.contentHash, taskId: record.taskId };
+  // ffmpeg's modules load only in builds that process (a no-op build of a project without post: never does)
+  const { deriveOutput } = await import('./process.js');
   const derived = await deriveOutput(ctx, item, raw, dest);
   ctx.store.statIndex.forget(item.asset.out);
   ctx.lockWriter.set(item.asset.out, lockEntry(item, { ...derived, ...taskOf(record) }));

@@ -5,8 +5,6 @@
  * Shared by `build`, `plan` and `status`; it writes nothing.
  */
 import pLimit from 'p-limit';
-import { locateFfmpeg } from '../ffmpeg/locate.js';
-import { ffmpegIdentity } from '../ffmpeg/version.js';
 import type { Project, ResolvedAsset } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { checkDamagedRecord, type RecordRepair } from '../store/cache-repair.js';
@@ -81,6 +79,7 @@ interface FactsContext {
 /** The ffmpeg a build would process with; undefined when there is none (each processed asset then fails, saying why). */
 async function buildFfmpeg(): Promise<string | undefined> {
   try {
+    const [{ locateFfmpeg }, { ffmpegIdentity }] = await Promise.all([import('../ffmpeg/locate.js'), import('../ffmpeg/version.js')]);
     return ffmpegIdentity((await locateFfmpeg()).version);
   } catch {
     return undefined;
