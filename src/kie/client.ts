@@ -5,8 +5,9 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { ApiError, KieaudioError } from '../errors.js';
+import { isRecord } from '../is-record.js';
 import { type Connection, callApi, protocolError } from './api-call.js';
-import { type Envelope, isRecord } from './envelope.js';
+import type { Envelope } from './envelope.js';
 import { redactSecret } from './redact.js';
 import { normalizeTaskInfo, type TaskInfo } from './task-info.js';
 

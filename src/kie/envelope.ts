@@ -4,6 +4,7 @@
  * (docs/kie-api.md §3), so classification looks at the body code first and falls back to the status.
  */
 import { ApiError, type ErrorCode } from '../errors.js';
+import { isRecord } from '../is-record.js';
 
 export interface Envelope {
   code: number;
@@ -25,10 +26,6 @@ export function parseEnvelope(text: string): Envelope | undefined {
   if (code === undefined) return undefined;
   const msg = typeof value.msg === 'string' ? value.msg : typeof value.message === 'string' ? value.message : undefined;
   return { code, msg, data: value.data };
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toCode(value: unknown): number | undefined {

@@ -3,7 +3,7 @@
  * `resultJson` are JSON strings to parse a second time, `failCode` may be a number, states have
  * aliases, and result URLs have been seen under several key names.
  */
-import { isRecord } from './envelope.js';
+import { isRecord } from '../is-record.js';
 
 export type TaskState = 'pending' | 'success' | 'fail';
 

@@ -5,6 +5,7 @@
  * A null value counts as not sent.
  */
 import { isEffectOutputFormat } from '../audio/format.js';
+import { isRecord } from '../is-record.js';
 import { isKnownVoice } from '../spec/voices.js';
 import { modelKind, type SimModelKind } from './models.js';
 
@@ -118,8 +119,4 @@ function stringUpTo(input: Record<string, unknown>, key: string, max: number): s
   if (typeof value !== 'string') throw new Rejection(422, `${key} must be a string`);
   if (value.length > max) throw new Rejection(422, `${key} must be at most ${max} characters`);
   return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

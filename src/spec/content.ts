@@ -6,9 +6,11 @@
  * problem is reported at once. Values that failed validation are kept as INVALID: they were
  * written (so nothing is "missing"), but nothing may be concluded from them.
  */
+
+import { isRecord } from '../is-record.js';
 import type { AssetKind } from '../project.js';
 import { type DialogueContent, dialogueContent, salvageDialogue } from './dialogue-content.js';
-import { assetLabel, isRecord } from './label.js';
+import { assetLabel } from './label.js';
 import type { PostDefaultsInput } from './post-schema.js';
 import { hasUnknownKeys, INVALID, type Invalid, type Shape, salvageMap, salvageObject, salvageValue, type Values } from './salvage.js';
 import {

@@ -3,9 +3,10 @@
  * from them (see content.ts). A file that failed validation is salvaged scene by scene and line
  * by line, so a problem in one line hides nothing about the others.
  */
+
+import { isRecord } from '../is-record.js';
 import type { AssetEntry } from './content.js';
 import { type Continuity, speakerNameSchema } from './dialogue-schema.js';
-import { isRecord } from './label.js';
 import { isLexiconWord } from './lexicon.js';
 import { hasUnknownKeys, INVALID, type Invalid, salvageMap, salvageObject, salvageValue, type Values } from './salvage.js';
 import { type CastInput, type LexiconInput, type SceneInput, SceneLineSchema, SceneSchema, VoiceDefaultsSchema } from './schema.js';

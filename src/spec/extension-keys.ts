@@ -4,7 +4,7 @@
  * `<<: *guard`). The YAML parser has resolved every alias before validation, so they are dropped
  * there; the JSON Schemas allow them too, so editors do not flag them.
  */
-import { isRecord } from './label.js';
+import { isRecord } from '../is-record.js';
 
 const PREFIX = 'x-';
 

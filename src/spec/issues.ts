@@ -6,11 +6,12 @@
  */
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
+import { isRecord } from '../is-record.js';
 import type { AssetKind } from '../project.js';
 import { describeFound, describeType, quoteList } from './describe.js';
 import { lineLabel } from './dialogue-content.js';
 import { knownKeysAt } from './known-keys.js';
-import { assetLabel, isRecord, valueAt } from './label.js';
+import { assetLabel, valueAt } from './label.js';
 import { PARAMS_BY_KIND } from './params.js';
 import type { DocPath, Locate } from './position.js';
 import { didYouMean, suggest } from './suggest.js';
@@ -55,16 +56,7 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
     const base = { file: ctx.file, severity: 'error' as const, ...(asset === undefined ? {} : { asset }) };
 
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const effectSubtitles = key === 'subtitles' && kindOfMap(path, ctx.data) === 'effect';
-        push({
-          ...base,
-          ...ctx.locate([...path, key], 'key'),
-          code: effectSubtitles ? 'E_SUBTITLES_EFFECT' : 'E_UNKNOWN_KEY',
-          field: [...fieldPath, key].join('.'),
-          message: effectSubtitles ? EFFECT_SUBTITLES_MESSAGE : unknownKeyMessage(key, path, fieldPath, ctx),
-        });
-      }
+      for (const key of issue.keys) push({ ...base, ...unknownKey(key, path, fieldPath, ctx) });
       continue;
     }
 
@@ -98,6 +90,17 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], ctx: Is
     push({ ...base, ...ctx.locate(path), code: codeOf(issue), ...withField(message) });
   }
   return diagnostics;
+}
+
+/** An unknown key, at the key itself; `subtitles` on an effect says why it cannot be there. */
+function unknownKey(key: string, path: DocPath, fieldPath: DocPath, ctx: IssueContext): Omit<Diagnostic, 'file' | 'severity'> {
+  const effectSubtitles = key === 'subtitles' && kindOfMap(path, ctx.data) === 'effect';
+  return {
+    ...ctx.locate([...path, key], 'key'),
+    code: effectSubtitles ? 'E_SUBTITLES_EFFECT' : 'E_UNKNOWN_KEY',
+    field: [...fieldPath, key].join('.'),
+    message: effectSubtitles ? EFFECT_SUBTITLES_MESSAGE : unknownKeyMessage(key, path, fieldPath, ctx),
+  };
 }
 
 /**

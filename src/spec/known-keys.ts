@@ -3,7 +3,8 @@
  * itself, so "did you mean" hints for unknown keys can never drift from what is really allowed.
  */
 import { z } from 'zod';
-import { isRecord, valueAt } from './label.js';
+import { isRecord } from '../is-record.js';
+import { valueAt } from './label.js';
 
 type Schema = z.core.$ZodType;
 

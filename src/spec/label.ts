@@ -1,8 +1,5 @@
 /** How diagnostics name an asset: its `id`, else its `out` (the id it defaults to), else `#<index>`. */
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../is-record.js';
 
 export function assetLabel(asset: unknown, index: number): string {
   if (isRecord(asset)) {

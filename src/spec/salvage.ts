@@ -5,7 +5,7 @@
  * as a voice, so a field absent from it is unknown rather than unset.
  */
 import type { z } from 'zod';
-import { isRecord } from './label.js';
+import { isRecord } from '../is-record.js';
 
 /** A value that was written but failed validation; its problem has been reported where it is. */
 export const INVALID: unique symbol = Symbol('invalid');

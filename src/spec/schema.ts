@@ -6,11 +6,11 @@
  * schemas are also the source of schemas/*.json.
  */
 import { z } from 'zod';
+import { isRecord } from '../is-record.js';
 import { MAX_CONCURRENCY } from '../project.js';
 import { describeFound } from './describe.js';
 import { castSchema, lexiconSchema, sceneLineSchema, sceneListSchema, sceneSchema, speakerNameSchema } from './dialogue-schema.js';
 import { EXTENSION_KEYS_SCHEMA } from './extension-keys.js';
-import { isRecord } from './label.js';
 import {
   containerError,
   idSchema,
@@ -168,6 +168,16 @@ export const ModelsSchema = z
   .strictObject({ voice: unset(modelSchema('voice')), effect: unset(modelSchema('effect')) }, { error: mapError })
   .describe('Model used per kind when neither an asset nor the defaults name one.');
 
+/** What the config and a spec file may both declare: defaults, post-processing, cast, lexicon, assets and scenes. */
+const CONTENT_SHAPE = {
+  defaults: DefaultsSchema,
+  post: PostDefaultsSchema,
+  cast: CastSchema,
+  lexicon: LexiconSchema,
+  assets: AssetListSchema.optional(),
+  scenes: SceneListSchema,
+};
+
 export const ConfigSchema = z
   .strictObject(
     {
@@ -193,12 +203,7 @@ export const ConfigSchema = z
       concurrency: integerSchema(1, MAX_CONCURRENCY).default(8).describe('Most tasks in flight at once; --concurrency overrides it.'),
       api: ApiSchema,
       models: unset(ModelsSchema),
-      defaults: DefaultsSchema,
-      post: PostDefaultsSchema,
-      cast: CastSchema,
-      lexicon: LexiconSchema,
-      assets: AssetListSchema.optional(),
-      scenes: SceneListSchema,
+      ...CONTENT_SHAPE,
     },
     { error: containerError('a map (the kieaudio config)') },
   )
@@ -208,17 +213,7 @@ export const ConfigSchema = z
   });
 
 export const SpecFileSchema = z
-  .strictObject(
-    {
-      defaults: DefaultsSchema,
-      post: PostDefaultsSchema,
-      cast: CastSchema,
-      lexicon: LexiconSchema,
-      assets: AssetListSchema.optional(),
-      scenes: SceneListSchema,
-    },
-    { error: containerError('a map with an `assets` list') },
-  )
+  .strictObject(CONTENT_SHAPE, { error: containerError('a map with an `assets` list') })
   // a file of scenes needs no `assets`; one with neither has most likely misspelled it
   .refine((spec) => spec.assets !== undefined || (spec.scenes?.length ?? 0) > 0, {
     error: 'missing required field "assets"',

@@ -4,7 +4,7 @@
  * whitespace make a word, which starts when its first character starts and ends when its last
  * one ends. Pure and defensive: lists of the wrong type or length give no words, never a throw.
  */
-import { isRecord } from '../kie/envelope.js';
+import { isRecord } from '../is-record.js';
 import { type TimedWord, toSeconds } from './word.js';
 
 /** The words of an alignment object, or undefined when `value` is not one. */

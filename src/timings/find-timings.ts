@@ -8,7 +8,7 @@
  * levels down (`resultObject`, `data`, …). Pure: values of the wrong type are skipped, it never
  * throws, and a string is parsed as JSON first.
  */
-import { isRecord } from '../kie/envelope.js';
+import { isRecord } from '../is-record.js';
 import { alignmentWords } from './alignment.js';
 import { type TimedWord, toSeconds } from './word.js';
 

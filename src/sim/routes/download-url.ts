@@ -2,6 +2,8 @@
  * POST /api/v1/common/download-url {url}: a 20-minute signed link to one of the simulator's own
  * result files; `data` is a bare string. Anything else is not a kie-generated file: 422.
  */
+
+import { isRecord } from '../../is-record.js';
 import { parseJson } from '../http/read-body.js';
 import { sendApiError, sendSuccess } from '../http/respond.js';
 import type { ApiCall } from './api-call.js';
@@ -39,8 +41,4 @@ function ownPath(url: string, baseUrl: string): string | undefined {
   const base = new URL(baseUrl);
   const sameHost = parsed.hostname === base.hostname || parsed.hostname === 'localhost';
   return parsed.protocol === 'http:' && sameHost && parsed.port === base.port ? parsed.pathname : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
