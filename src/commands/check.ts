@@ -10,7 +10,7 @@ import { KieaudioError } from '../errors.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
 import { measureQuality, type QualityMeasurement } from '../ffmpeg/quality.js';
 import { createFfmpegRunner, type FfmpegRunner } from '../ffmpeg/run.js';
-import { type CheckProblem, judgeOutput, medianRate, speechRate } from '../plan/check-rules.js';
+import { type CheckProblem, isSilent, judgeOutput, medianRate, speechRate } from '../plan/check-rules.js';
 import type { CheckSettings, Project, ResolvedAsset } from '../project.js';
 import type { CommonOptions } from '../spec/prepare.js';
 import { loadSelected } from '../spec/prepare.js';
@@ -49,10 +49,12 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   });
   const measured = await Promise.all(selected.map((asset) => measureAsset(runner, project, asset, settings, options.signal)));
+  // the median speech rate of the voice lines that have sound
   const rates = measured.flatMap((m, i) => {
     const asset = selected[i];
-    const rate = m.measured === undefined || asset === undefined ? undefined : speechRate(asset, m.measured);
-    return rate === undefined || m.problems.length > 0 ? [] : [rate];
+    if (m.measured === undefined || asset === undefined || isSilent(m.measured, settings)) return [];
+    const rate = speechRate(asset, m.measured);
+    return rate === undefined ? [] : [rate];
   });
   const median = medianRate(rates);
   const assets = selected.map((asset, i): CheckedAsset => {

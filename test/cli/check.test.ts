@@ -139,3 +139,38 @@ describe('kieaudio check', () => {
     expect(run.stdout).toMatch(/^✗ clean {2}sfx\/clean\.wav {2}unreadable: /m);
   });
 });
+
+describe('kieaudio check on voice lines', () => {
+  const voiceConfig = 'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
+  const lines = (n: number) =>
+    Array.from({ length: n }, (_, i) => `  - { id: l${i}, kind: voice, text: "Line number ${i} is spoken.", out: vo/l${i}.mp3 }`).join(
+      '\n',
+    );
+
+  it('flags a line whose speech rate is far off the median (a truncated take)', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': voiceConfig, 'audio/vo.audio.yaml': `assets:\n${lines(4)}\n` });
+    await mkdir(join(dir, 'out', 'vo'), { recursive: true });
+    for (const i of [0, 1, 2, 3]) {
+      // 26 characters: about 13/s over 2 s of sound, but 260/s over the truncated line's 0.1 s
+      const seconds = i === 3 ? 0.1 : 2;
+      await makeAudio(join(dir, 'out', 'vo', `l${i}.mp3`), `sine=f=440:d=${seconds}:sample_rate=44100`, ['-c:a', 'libmp3lame']);
+    }
+    const run = await kieaudio(dir, ['check', '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const failed = jsonLines(run.stdout).filter((l) => l.type === 'check' && !l.ok);
+    expect(failed).toEqual([expect.objectContaining({ asset: 'l3', problems: [expect.objectContaining({ what: 'speech-rate' })] })]);
+  });
+
+  it('reports offline placeholders as silent, and changes nothing of a built project', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': voiceConfig, 'audio/vo.audio.yaml': `assets:\n${lines(2)}\n` });
+    const build = await kieaudio(dir, ['build', '--offline']);
+    expect(build.code, build.stderr).toBe(0);
+    const before = await snapshot(dir);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['kieaudio.lock', 'out/vo/l0.mp3']));
+    const run = await kieaudio(dir, ['check']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('✗ l0  vo/l0.mp3  silent: no integrated loudness');
+    expect(run.stdout).toContain('✗ l1  vo/l1.mp3  silent: no integrated loudness');
+    expect(await snapshot(dir), 'check changes no file, the lock and .kieaudio included').toEqual(before);
+  });
+});
