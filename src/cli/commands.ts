@@ -142,7 +142,9 @@ export const COMMANDS = {
       const result = await check({ ...common, ...(concurrency === undefined ? {} : { concurrency }), signal: ctx.signal });
       reportWarnings(result.project, ctx);
       const { renderCheck, checkLines } = await import('./render-check.js');
-      const text = ctx.output.json ? '' : renderCheck(result, { color: ctx.output.color, quiet: ctx.output.quiet });
+      const text = ctx.output.json
+        ? ''
+        : renderCheck(result, { color: ctx.output.color, quiet: ctx.output.quiet, verbose: ctx.output.verbose });
       ctx.output.result(text, checkLines(result));
       return result.failed > 0 ? EXIT.failed : EXIT.ok;
     },

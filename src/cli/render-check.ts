@@ -4,20 +4,34 @@
  * (json-lines.ts).
  */
 import type { CheckResult } from '../commands/check.js';
+import type { QualityMeasurement } from '../ffmpeg/quality.js';
 import type { JsonLinePayload } from './json-lines.js';
 import { paint } from './paint.js';
 
-export function renderCheck(result: CheckResult, options: { color: boolean; quiet: boolean }): string {
+export function renderCheck(result: CheckResult, options: { color: boolean; quiet: boolean; verbose: boolean }): string {
   const lines: string[] = [];
-  for (const { asset, problems } of result.assets) {
+  for (const { asset, measured, problems } of result.assets) {
     for (const problem of problems) lines.push(`${paint(options.color, 'red', '✗')} ${asset.id}  ${asset.out}  ${problem.message}`);
+    if (options.verbose && problems.length === 0 && measured !== undefined) {
+      lines.push(`${paint(options.color, 'green', '✓')} ${asset.id}  ${asset.out}  ${describeMeasured(measured)}`);
+    }
   }
   const checked = result.assets.length;
   const noun = checked === 1 ? 'file' : 'files';
-  if (result.failed === 0) return options.quiet ? '' : `${paint(options.color, 'green', '✓')} ${checked} ${noun} checked: all pass`;
-  const count = lines.length;
+  if (result.failed === 0) {
+    if (options.quiet) return '';
+    return [...lines, `${paint(options.color, 'green', '✓')} ${checked} ${noun} checked: all pass`].join('\n');
+  }
+  const count = result.assets.reduce((n, a) => n + a.problems.length, 0);
   lines.push(`check: ${count} problem${count === 1 ? '' : 's'} in ${result.failed} of ${checked} ${noun}`);
   return lines.join('\n');
+}
+
+/** `-21.1 LUFS, -18.1 dBTP, 1.00 s` (with --verbose, for files that pass) */
+function describeMeasured(m: QualityMeasurement): string {
+  const lufs = m.integratedLufs === null ? 'loudness not measurable (under 400 ms of sound)' : `${m.integratedLufs.toFixed(1)} LUFS`;
+  const peak = m.truePeakDbtp === null ? '' : `, ${m.truePeakDbtp.toFixed(1)} dBTP`;
+  return `${lufs}${peak}, ${m.durationSeconds.toFixed(2)} s`;
 }
 
 export function checkLines(result: CheckResult): JsonLinePayload[] {

@@ -93,13 +93,15 @@ describe('kieaudio check', () => {
     expect(await snapshot(dir), 'check changes no file').toEqual(before);
   });
 
-  it('passes a clean project (exit 0), also with --quiet (prints nothing)', async () => {
+  it('passes a clean project (exit 0); --quiet prints nothing, --verbose the measurements', async () => {
     const dir = await project(['clean']);
     const run = await kieaudio(dir, ['check']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('✓ 1 file checked: all pass\n');
     const quiet = await kieaudio(dir, ['check', '-q']);
     expect([quiet.code, quiet.stdout]).toEqual([0, '']);
+    const verbose = await kieaudio(dir, ['check', '--verbose']);
+    expect(verbose.stdout).toMatch(/^✓ clean {2}sfx\/clean\.wav {2}-21\.\d LUFS, -18\.\d dBTP, 1\.00 s\n✓ 1 file checked: all pass\n$/);
   });
 
   it('--json: a check line per asset and a summary, valid against the committed schema; --only narrows', async () => {
