@@ -1,5 +1,13 @@
 /** The library API: the CLI is a thin shell over these. */
 export { type AssetFailure, type BuildOptions, type BuildResult, build } from './build/build.js';
+export {
+  type CheckedAsset,
+  type CheckOptions,
+  type CheckProblem,
+  type CheckProblemKind,
+  type CheckResult,
+  check,
+} from './commands/check.js';
 export { type CleanOptions, type CleanResult, clean } from './commands/clean.js';
 export { credits } from './commands/credits.js';
 export { type InitResult, init } from './commands/init.js';
@@ -10,7 +18,7 @@ export { type TakeRow, type TakesOptions, type TakesResult, takes } from './comm
 export { ApiError, type Diagnostic, type ErrorCode, KieaudioError, ValidationError } from './errors.js';
 export type { BuildEvent, BuildSummary, FileChange, WatchEvent } from './events.js';
 export type { Action, Orphan, Plan, PlannedAsset, StaleCause } from './plan/decide.js';
-export type { AssetKind, Project, ResolvedAsset, ResolvedConfig } from './project.js';
+export type { AssetKind, CheckSettings, Project, ResolvedAsset, ResolvedConfig } from './project.js';
 export { specHash } from './spec/hash.js';
 export { findConfig, loadProject } from './spec/load.js';
 export type { CommonOptions } from './spec/prepare.js';

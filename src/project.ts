@@ -108,7 +108,31 @@ export interface ResolvedConfig {
   models: Record<AssetKind, string>;
   /** the config's `defaults`, per kind, as written (nulls kept: they mean "not set here") */
   defaults: Record<AssetKind, Record<string, unknown>>;
+  /** `kieaudio check`'s thresholds, defaults filled in */
+  check: CheckSettings;
 }
+
+/** The thresholds of `kieaudio check` (the config's `check:`). */
+export interface CheckSettings {
+  /** most silence allowed at either end, ms */
+  maxSilenceMs: number;
+  /** below this level is silence, dBFS */
+  silenceThresholdDb: number;
+  /** a true peak above this is clipped, dBTP */
+  clipDb: number;
+  /** an integrated loudness below this is silent, LUFS */
+  silentLufs: number;
+  /** most distance from a chain's loudness target, LU */
+  loudnessToleranceLu: number;
+}
+
+export const DEFAULT_CHECK: Readonly<CheckSettings> = {
+  maxSilenceMs: 500,
+  silenceThresholdDb: -50,
+  clipDb: -0.1,
+  silentLufs: -70,
+  loudnessToleranceLu: 1,
+};
 
 export interface Project {
   config: ResolvedConfig;

@@ -87,6 +87,16 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'unpin', asset: 'a', out: 'a.mp3', take: 2, released: 1 },
   { type: 'credits', credits: 99.5 },
   {
+    type: 'check',
+    asset: 'a',
+    out: 'a.wav',
+    ok: false,
+    measured: { loudness: -2, truePeak: 0.1, durationSeconds: 1, leadingSilenceSeconds: 0, trailingSilenceSeconds: 0 },
+    problems: [{ what: 'clipped', message: 'clipped: true peak 0.10 dBTP > -0.1 dBTP', measured: 0.1, limit: -0.1, unit: 'dBTP' }],
+  },
+  { type: 'check', asset: 'b', out: 'b.wav', ok: false, problems: [{ what: 'missing', message: 'missing: no file at out' }] },
+  { type: 'check-summary', checked: 2, failed: 2, problems: 2 },
+  {
     type: 'error',
     code: 'E_FROZEN',
     message: '1 asset is not up to date',

@@ -53,6 +53,11 @@ export function readCommandLine(argv: readonly string[]): Invocation {
   return readFlags(word, [...argv.slice(0, end), ...argv.slice(end + 1)]);
 }
 
+/** `a`, `a and b`, `a, b and c` */
+function listOf(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
 function isCommand(word: string): word is CommandName {
   return Object.hasOwn(COMMANDS, word);
 }
@@ -75,7 +80,7 @@ function readFlags(command: CommandName, args: string[]): Invocation {
     if (token.kind !== 'option' || Object.hasOwn(options, token.name)) continue;
     const takers = NAMES.filter((name) => Object.hasOwn(COMMANDS[name].options, token.name));
     if (takers.length === 0) return usage(unknownOption(token.rawName, Object.keys(options)));
-    return usage(`${token.rawName} is not an option of ${command} (${takers.join(' and ')} take${takers.length === 1 ? 's' : ''} it)`);
+    return usage(`${token.rawName} is not an option of ${command} (${listOf(takers)} take${takers.length === 1 ? 's' : ''} it)`);
   }
   const spec: Command = COMMANDS[command];
   const names = spec.args ?? [];

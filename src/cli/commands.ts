@@ -129,6 +129,26 @@ export const COMMANDS = {
       return EXIT.ok;
     },
   },
+  check: {
+    summary:
+      'the quality gate: measure the files at out (silent, clipped, edge silence, too long, off target, speech rate); exit 1 with a list',
+    usage: 'kieaudio check [options]',
+    options: { ...PROJECT_FLAGS, only: SELECTION_FLAGS.only, concurrency: { type: 'string' } },
+    help: { ...pick('only', 'concurrency-ffmpeg'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { check } = await import('../commands/check.js');
+      const { offline: _, ...common } = commonOptions(flags);
+      const concurrency = parseConcurrency(flags.concurrency);
+      const result = await check({ ...common, ...(concurrency === undefined ? {} : { concurrency }), signal: ctx.signal });
+      reportWarnings(result.project, ctx);
+      const { renderCheck, checkLines } = await import('./render-check.js');
+      const text = ctx.output.json
+        ? ''
+        : renderCheck(result, { color: ctx.output.color, quiet: ctx.output.quiet, verbose: ctx.output.verbose });
+      ctx.output.result(text, checkLines(result));
+      return result.failed > 0 ? EXIT.failed : EXIT.ok;
+    },
+  },
   watch: {
     summary: 'build, then rebuild what changed whenever the config or a spec file changes; Ctrl-C stops',
     usage: 'kieaudio watch [options]',

@@ -58,6 +58,7 @@ export function decisionOptions(flags: ParsedFlags): { force: boolean; regenerat
 const HELP = {
   config: '--config PATH       use this config file instead of finding kieaudio.config.yaml upwards',
   concurrency: "--concurrency N     most tasks in flight at once (default: the config's concurrency, 8)",
+  'concurrency-ffmpeg': '--concurrency N     most ffmpeg runs at once (default: the number of cores)',
   only: '--only PATTERN      only assets whose id or out path matches (glob; repeatable)',
   force: '--force             replace outputs that were edited by hand or not made by kieaudio',
   regenerate: '--regenerate        ignore the cache and pay for a new take of the selected assets',

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { BuildEventSchemas, DiagnosticSchema, WatchEventSchemas } from '../events.js';
+import { CHECK_PROBLEM_KINDS } from '../plan/check-rules.js';
 
 export const JSON_LINES_VERSION = 1;
 
@@ -80,6 +81,35 @@ const CommandLineSchemas = [
     released: z.number().int().optional().describe('the take that was pinned; absent when none was'),
   }),
   line('credits', "credits --json: the account's remaining credits", { credits: z.number() }),
+  line('check', 'check --json: one line per asset checked, with what was measured of the file at out and every problem found', {
+    asset: z.string(),
+    out: z.string(),
+    ok: z.boolean().describe('no problem found'),
+    measured: z
+      .strictObject({
+        loudness: z.number().nullable().describe('integrated loudness, LUFS; null when nothing passed the gate'),
+        truePeak: z.number().nullable().describe('dBTP; null for digital silence'),
+        durationSeconds: z.number(),
+        leadingSilenceSeconds: z.number(),
+        trailingSilenceSeconds: z.number(),
+      })
+      .optional()
+      .describe('absent when the file is missing or could not be decoded'),
+    problems: z.array(
+      z.strictObject({
+        what: z.enum(CHECK_PROBLEM_KINDS),
+        message: z.string().describe('for people: what is wrong, measured against the limit'),
+        measured: z.number().nullable().optional().describe('in unit; null when there was nothing to measure'),
+        limit: z.number().optional().describe('the limit broken, in unit (loudness: the target)'),
+        unit: z.string().optional().describe('LUFS, dBTP, dBFS, ms, s, LU or chars/s'),
+      }),
+    ),
+  }),
+  line('check-summary', 'check --json: the last line; exit code 1 when failed > 0', {
+    checked: z.number().int(),
+    failed: z.number().int().describe('assets with at least one problem'),
+    problems: z.number().int(),
+  }),
   line(
     'error',
     'the command failed; the exit code says how (2 invalid input or usage, 3 --frozen found work, 1 otherwise, 130 interrupted)',

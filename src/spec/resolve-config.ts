@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import { DEFAULT_MODELS, type Env, type ResolvedConfig } from '../project.js';
+import { DEFAULT_CHECK, DEFAULT_MODELS, type Env, type ResolvedConfig } from '../project.js';
 import { describeFound } from './describe.js';
 import type { Locate } from './position.js';
 import type { ConfigInput } from './schema.js';
@@ -66,6 +66,7 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
         voice: { ...config.defaults?.voice },
         effect: { ...config.defaults?.effect },
       },
+      check: { ...DEFAULT_CHECK, ...definedOf(config.check ?? {}) },
     },
     diagnostics,
   };
@@ -90,6 +91,11 @@ export function checkEnv(source: Pick<ConfigSource, 'display' | 'locate' | 'env'
 /** The environment's KIEAUDIO_CACHE_DIR, when set to something. */
 export function envCacheDir(env: Env): string | undefined {
   return nonEmpty(env.KIEAUDIO_CACHE_DIR);
+}
+
+/** The keys that have a value (a key written as null keeps its default). */
+function definedOf<T extends object>(values: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v != null)) as Partial<{ [K in keyof T]: NonNullable<T[K]> }>;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

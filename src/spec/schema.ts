@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isRecord } from '../is-record.js';
 import { MAX_CONCURRENCY } from '../project.js';
+import { CheckSchema } from './check-schema.js';
 import { describeFound } from './describe.js';
 import { castSchema, lexiconSchema, sceneLineSchema, sceneListSchema, sceneSchema, speakerNameSchema } from './dialogue-schema.js';
 import { EXTENSION_KEYS_SCHEMA } from './extension-keys.js';
@@ -203,6 +204,7 @@ export const ConfigSchema = z
       concurrency: integerSchema(1, MAX_CONCURRENCY).default(8).describe('Most tasks in flight at once; --concurrency overrides it.'),
       api: ApiSchema,
       models: unset(ModelsSchema),
+      check: CheckSchema,
       ...CONTENT_SHAPE,
     },
     { error: containerError('a map (the kieaudio config)') },

@@ -18,7 +18,7 @@ describe('typos: a short usage error with the likely meaning, exit 2', () => {
     const far = await kieaudio(dir, ['frobnicate']);
     expect(far.code).toBe(2);
     expect(far.stderr).toMatch(
-      /^kieaudio: unknown command "frobnicate"; the commands are build, plan, status, watch, clean, init, credits, takes, pin, unpin\n/,
+      /^kieaudio: unknown command "frobnicate"; the commands are build, plan, status, check, watch, clean, init, credits, takes, pin, unpin\n/,
     );
     expect(far.stderr.split('\n').length).toBeLessThanOrEqual(3);
     const topic = await kieaudio(dir, ['help', 'staus']);
@@ -64,7 +64,7 @@ describe('flags before the command', () => {
     const dir = await tempDir();
     const init = await kieaudio(dir, ['--concurrency', '3', 'init']);
     expect(init.code).toBe(2);
-    expect(init.stderr).toMatch(/^kieaudio init: --concurrency is not an option of init \(build and watch take it\)\n/);
+    expect(init.stderr).toMatch(/^kieaudio init: --concurrency is not an option of init \(build, check and watch take it\)\n/);
     const help = await kieaudio(dir, ['--help', 'plan']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^kieaudio plan \[options\]/);
