@@ -5,17 +5,14 @@ import { measureLoudness } from '../../src/ffmpeg/loudness.js';
 import { detectSilence } from '../../src/ffmpeg/silence.js';
 import { clean, pin, takes } from '../../src/index.js';
 import { createContentCache } from '../../src/store/content-cache.js';
-import { ebur128, makeAudio, runner, toneBetweenSilences } from '../ffmpeg/make-audio.js';
+import { audibleMp3, ebur128, runner } from '../ffmpeg/make-audio.js';
 import { FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
 import { runBuild } from './run-build.js';
 
-/** Audible results for the simulator to serve: half a second of silence, a tone, then silence, as MP3. */
+/** Audible results for the simulator to serve: half a second of silence, a tone, then silence. */
 async function audibleResult(seconds = 1.5): Promise<Buffer> {
-  const dir = await tempDir();
-  const path = join(dir, 'result.mp3');
-  await makeAudio(path, toneBetweenSilences(0.5, seconds, 0.7, -6), ['-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k']);
-  return readFile(path);
+  return audibleMp3(join(await tempDir(), 'result.mp3'), 0.5, seconds, 0.7);
 }
 
 const config = (post: string) => `version: 1

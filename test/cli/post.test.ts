@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { detectSilence } from '../../src/ffmpeg/silence.js';
-import { ebur128, makeAudio, runner, toneBetweenSilences } from '../ffmpeg/make-audio.js';
+import { audibleMp3, ebur128, runner } from '../ffmpeg/make-audio.js';
 import { kieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { listFiles, tempFiles } from '../helpers/files.js';
 import { FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
@@ -20,9 +20,7 @@ import { simEnv, totalRequests } from '../helpers/sim.js';
 const run = promisify(execFile);
 
 async function audibleResult(): Promise<Buffer> {
-  const path = join(await tempDir(), 'result.mp3');
-  await makeAudio(path, toneBetweenSilences(0.3, 1.5, 0.4, -6), ['-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k']);
-  return readFile(path);
+  return audibleMp3(join(await tempDir(), 'result.mp3'), 0.3, 1.5, 0.4);
 }
 
 const config = (post: string) => `version: 1

@@ -3,6 +3,7 @@
  * by construction: a lavfi `sine` has amplitude 1/8 (−18.06 dBFS peak), which BS.1770 measures as
  * −21.07 LUFS in one channel (a full-scale 1 kHz sine reads −3.01 LUFS).
  */
+import { readFile } from 'node:fs/promises';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import { fileArg } from '../../src/ffmpeg/input.js';
 import { createFfmpegRunner } from '../../src/ffmpeg/run.js';
@@ -26,6 +27,15 @@ export function toneBetweenSilences(silent: number, tone: number, after: number,
   const end = silent + tone;
   const expr = `if(between(t\\,${silent}\\,${end})\\,${amplitude}*sin(2*PI*1000*t)\\,0)`;
   return `aevalsrc=exprs=${expr}:s=48000:d=${end + after}`;
+}
+
+/**
+ * An audible API result for the simulator to serve (its `resultAudio`): `lead` seconds of silence,
+ * a tone of `tone` seconds at −6 dB, then `after` of silence, as a 44.1 kHz MP3 written to `path`.
+ */
+export async function audibleMp3(path: string, lead: number, tone: number, after: number): Promise<Buffer> {
+  await makeAudio(path, toneBetweenSilences(lead, tone, after, -6), ['-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k']);
+  return readFile(path);
 }
 
 /**
