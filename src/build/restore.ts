@@ -13,6 +13,7 @@ import { keepTimingsFile } from '../store/cache-timings.js';
 import type { CacheRecord } from '../store/content-cache.js';
 import { copyVerified } from '../store/copy-verified.js';
 import { outputPath } from '../store/project-store.js';
+import { taskFieldsOf } from '../store/task-fields.js';
 import { recordedTimings } from '../timings/sidecar-paths.js';
 import type { BuildContext } from './context.js';
 import { installSidecarsOf } from './install-sidecars.js';
@@ -139,21 +140,14 @@ async function importOutputSources(ctx: BuildContext, items: readonly PlannedAss
     // its timing data too, so that the entry brings its sidecars wherever it is restored
     const timings = recordedTimings(entry?.sidecars);
     if (timings) await keepTimingsFile(ctx.store.cache, specHash, outputPath(ctx.project, timings.out), timings.contentHash);
-    await ctx.store.cache.commit(specHash, { contentHash: source.contentHash, size, model: entry?.model ?? '', ...taskOf(entry) });
+    await ctx.store.cache.commit(specHash, { contentHash: source.contentHash, size, model: entry?.model ?? '', ...taskFieldsOf(entry) });
   }
-}
-
-/** What a lock entry or cache record says of the task that made a result (copied along with it). */
-function taskOf(from: { taskId?: string | undefined; baseUrl?: string | undefined; generatedAt?: string | undefined } | undefined) {
-  if (from?.taskId === undefined) return {};
-  const { taskId, baseUrl, generatedAt } = from;
-  return { taskId, ...(baseUrl === undefined ? {} : { baseUrl }), ...(generatedAt === undefined ? {} : { generatedAt }) };
 }
 
 async function adopt(ctx: BuildContext, item: PlannedAsset, contentHash: string, size: number): Promise<void> {
   const record = await ctx.store.cache.lookup(cacheKeyOf(item));
   const post = item.action.type === 'adopt' ? item.action.post : undefined;
-  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskOf(record), post }));
+  ctx.lockWriter.set(item.asset.out, lockEntry(item, { contentHash, size, ...taskFieldsOf(record), post }));
   ctx.emit({ type: 'adopted', asset: item.asset.id, out: item.asset.out });
   await installSidecarsOf(ctx, item);
 }
@@ -188,7 +182,7 @@ export async function installDerived(
   const { deriveOutput } = await import('./process.js');
   const derived = await deriveOutput(ctx, item, raw, dest);
   ctx.store.statIndex.forget(item.asset.out);
-  ctx.lockWriter.set(item.asset.out, lockEntry(item, { ...derived, ...taskOf(record) }));
+  ctx.lockWriter.set(item.asset.out, lockEntry(item, { ...derived, ...taskFieldsOf(record) }));
   return derived.size;
 }
 
@@ -220,7 +214,7 @@ function restored(ctx: BuildContext, item: PlannedAsset, record: CacheRecord, fr
   // Linux copies get a new mtime, which no stat data can vouch for yet: skip the lstat there.
   if (COPIES_KEEP_MTIME) ctx.store.statIndex.copied(asset.out, dest, record.contentHash);
   else ctx.store.statIndex.forget(asset.out);
-  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, ...taskOf(record) }));
+  ctx.lockWriter.set(asset.out, lockEntry(item, { contentHash: record.contentHash, size: record.size, ...taskFieldsOf(record) }));
   ctx.emit({ type: 'restored', asset: asset.id, out: asset.out, from, bytes: record.size });
 }
 

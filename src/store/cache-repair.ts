@@ -13,6 +13,7 @@ import { SNIFF_BYTES, sniffContainer } from '../audio/sniff.js';
 import { KieaudioError, messageOf } from '../errors.js';
 import type { CacheRecord, ContentCache } from './content-cache.js';
 import { hashFile } from './sha256.js';
+import { taskFieldsOf } from './task-fields.js';
 
 export type RecordRepair =
   /** the data checks out: the build writes `record` and restores from it */
@@ -39,8 +40,7 @@ export async function checkDamagedRecord(cache: ContentCache, specHash: string, 
       const { sha256 } = await hashFile(dataPath);
       const match = known.lock.find((l) => l.contentHash === sha256);
       if (match === undefined) return { kind: 'set-aside', recordPath, why: 'its audio is not what the lock records' };
-      const { taskId, baseUrl, generatedAt } = match;
-      const record = { contentHash: sha256, size, model: known.model, ...defined({ taskId, baseUrl, generatedAt }) };
+      const record = { contentHash: sha256, size, model: known.model, ...taskFieldsOf(match) };
       return { kind: 'rebuild', recordPath, record, checkedAgainst: 'lock' };
     }
     const found = sniffContainer(await head(dataPath));
@@ -75,10 +75,4 @@ async function head(path: string): Promise<Uint8Array> {
   } finally {
     await file.close();
   }
-}
-
-function defined<T extends Record<string, string | undefined>>(fields: T): Partial<Record<keyof T, string>> {
-  const out: Partial<Record<keyof T, string>> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key as keyof T] = value;
-  return out;
 }

@@ -19,6 +19,7 @@ import { copyVerified } from './copy-verified.js';
 import { linkEntry } from './link-entry.js';
 import type { LockEntry } from './lock-file.js';
 import { sha256Hex } from './sha256.js';
+import { taskFieldsOf } from './task-fields.js';
 
 const TakeSchema = z.object({
   n: z.number().int().positive(),
@@ -83,14 +84,12 @@ export function takeKey(specHash: string, n: number): string {
 
 /** A take as the cache record of its audio describes it. */
 export function takeOfRecord(record: CacheRecord): NewTake {
-  const { contentHash, size, taskId, baseUrl, generatedAt } = record;
-  return { contentHash, size, ...defined({ taskId, baseUrl, generatedAt }) };
+  return { contentHash: record.contentHash, size: record.size, ...taskFieldsOf(record) };
 }
 
 /** A take as a lock entry describes the result it records. */
 export function takeOfLockEntry(entry: LockEntry): NewTake {
-  const { contentHash, size, taskId, baseUrl, generatedAt, placeholder } = entry;
-  return { contentHash, size, ...defined({ taskId, baseUrl, generatedAt, placeholder }) };
+  return { contentHash: entry.contentHash, size: entry.size, ...taskFieldsOf(entry), ...(entry.placeholder ? { placeholder: true } : {}) };
 }
 
 /** What the store's functions share: the cache, and each spec's index as last read or written. */
@@ -197,8 +196,7 @@ async function keepFile(cache: ContentCache, specHash: string, installed: Instal
   });
   if (size === undefined) return;
   if (installed.timings) await keepTimingsFile(cache, key, installed.timings.file, installed.timings.contentHash);
-  const { taskId, baseUrl, generatedAt } = entry;
-  await cache.commit(key, { contentHash: entry.contentHash, size, model: entry.model, ...defined({ taskId, baseUrl, generatedAt }) });
+  await cache.commit(key, { contentHash: entry.contentHash, size, model: entry.model, ...taskFieldsOf(entry) });
 }
 
 /** The index, or undefined when there is none or it cannot be read as one (then rebuilt). */
