@@ -31,8 +31,14 @@ export function recordFailure(ctx: BuildContext, item: PlannedAsset, error: unkn
   ctx.emit(failedEvent(item, error));
 }
 
+/** The actions done here, from the cache or the disk: no API call. */
+const LOCAL_WORK: ReadonlySet<string> = new Set(['restore', 'adopt', 'sidecars']);
+
 /** Adopts and restores every item that needs no generation; `pending` ones wait for theirs. */
-export async function restoreAll(ctx: BuildContext, items: readonly PlannedAsset[]): Promise<void> {
+export async function restoreAll(ctx: BuildContext, planned: readonly PlannedAsset[]): Promise<void> {
+  // a no-op build of thousands of assets queues nothing here
+  const items = planned.filter((item) => LOCAL_WORK.has(item.action.type));
+  if (items.length === 0) return;
   await importOutputSources(ctx, items);
   const rest = await restoreVouched(ctx, items);
   const io = pLimit(RESTORE_CONCURRENCY);
