@@ -72,11 +72,8 @@ export function specContent(spec: SpecFileInput): SpecContent {
 
 export function configContent(config: ConfigInput): ConfigContent {
   return {
-    valid: true,
-    defaults: defaultsContent(config.defaults),
-    post: config.post,
-    assets: assetEntries(config.assets ?? []),
-    ...dialogueContent(config),
+    // the keys a config shares with spec files (schema.ts CONTENT_SHAPE), then its own
+    ...specContent(config),
     include: config.include,
     outDir: config.outDir,
     cacheDir: config.cacheDir,
