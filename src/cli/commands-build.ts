@@ -1,0 +1,150 @@
+/** Commands over the build: build, plan, status, check and watch. */
+import type { Project } from '../project.js';
+import { diagnosticWarning } from '../spec/diagnostics.js';
+import type { Command, RunContext } from './command.js';
+import { EXIT } from './exit-codes.js';
+import {
+  COMMON_HELP,
+  commonOptions,
+  DECISION_FLAGS,
+  decisionOptions,
+  PROJECT_FLAGS,
+  parseConcurrency,
+  pick,
+  SELECTION_FLAGS,
+} from './flags.js';
+
+export const BUILD_COMMANDS = {
+  build: {
+    summary: 'bring every asset up to date: generate what is new or changed, restore what is cached',
+    usage: 'kieaudio build [options]',
+    options: {
+      ...PROJECT_FLAGS,
+      ...SELECTION_FLAGS,
+      ...DECISION_FLAGS,
+      concurrency: { type: 'string' },
+      frozen: { type: 'boolean' },
+      'no-wait': { type: 'boolean' },
+    },
+    help: { ...pick('only', 'concurrency', 'force', 'regenerate', 'resend-unanswered', 'frozen', 'offline', 'no-wait'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { build } = await import('../build/build.js');
+      const result = await build({
+        ...commonOptions(flags),
+        ...decisionOptions(flags),
+        concurrency: parseConcurrency(flags.concurrency),
+        frozen: flags.frozen === true,
+        wait: flags['no-wait'] !== true,
+        signal: ctx.signal,
+        onEvent: (event) => ctx.output.event(event),
+      });
+      if (flags.frozen && result.stale.length > 0) {
+        const lines = result.stale.map((i) => `  ${i.asset.out}  ${i.reason}`);
+        ctx.output.error(
+          `--frozen: ${result.stale.length} asset${result.stale.length === 1 ? ' is' : 's are'} not up to date:\n${lines.join('\n')}`,
+          {
+            code: 'E_FROZEN',
+            stale: result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
+          },
+        );
+        return EXIT.frozen;
+      }
+      // a held asset is one the build could not make without risking a second payment
+      return result.failures.length > 0 || result.summary.held > 0 ? EXIT.failed : EXIT.ok;
+    },
+  },
+  plan: {
+    summary: 'show what build would do for each asset and why; no API calls, no writes',
+    usage: 'kieaudio plan [options]',
+    options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS, ...DECISION_FLAGS },
+    help: { ...pick('only', 'force', 'regenerate', 'resend-unanswered', 'offline'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { plan } = await import('../commands/plan.js');
+      const { project, plan: p } = await plan({ ...commonOptions(flags), ...decisionOptions(flags) });
+      reportWarnings(project, ctx);
+      const { renderPlan } = await import('./render-plan.js');
+      const text = ctx.output.json ? '' : renderPlan(p, { color: ctx.output.color, verbose: ctx.output.verbose });
+      ctx.output.result(text, [
+        ...p.items.map(({ asset, action, reason }) => ({
+          type: 'planned' as const,
+          asset: asset.id,
+          out: asset.out,
+          action: action.type,
+          reason,
+          file: asset.source.file,
+          line: asset.source.line,
+          col: asset.source.col,
+        })),
+        ...p.orphans.map((o) => ({ type: 'orphan' as const, out: o.out, intact: o.intact, exists: o.exists })),
+      ]);
+      return EXIT.ok;
+    },
+  },
+  status: {
+    summary: "each asset's state: up to date, stale, missing, modified by hand, orphaned",
+    usage: 'kieaudio status [options]',
+    options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS },
+    help: { ...pick('only', 'offline'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { status } = await import('../commands/status.js');
+      const result = await status(commonOptions(flags));
+      reportWarnings(result.project, ctx);
+      const { renderStatus } = await import('./render-plan.js');
+      const text = ctx.output.json ? '' : renderStatus(result, { color: ctx.output.color, verbose: ctx.output.verbose });
+      ctx.output.result(text, [
+        ...result.assets.map((a) => ({ type: 'status' as const, asset: a.id, out: a.out, status: a.status, reason: a.reason })),
+        ...result.orphans.map((o) => ({ type: 'status' as const, out: o.out, status: 'orphaned' as const, intact: o.intact })),
+        ...result.unansweredElsewhere.map((u) => ({
+          type: 'status' as const,
+          out: u.out,
+          status: 'maybe charged' as const,
+          reason: u.reason,
+        })),
+      ]);
+      return EXIT.ok;
+    },
+  },
+  check: {
+    summary:
+      'the quality gate: measure the files at out (silent, clipped, edge silence, too long, off target, speech rate); exit 1 with a list',
+    usage: 'kieaudio check [options]',
+    options: { ...PROJECT_FLAGS, only: SELECTION_FLAGS.only, concurrency: { type: 'string' } },
+    help: { ...pick('only', 'concurrency-ffmpeg'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { check } = await import('../commands/check.js');
+      const { offline: _, ...common } = commonOptions(flags);
+      const concurrency = parseConcurrency(flags.concurrency);
+      const result = await check({ ...common, ...(concurrency === undefined ? {} : { concurrency }), signal: ctx.signal });
+      reportWarnings(result.project, ctx);
+      const { renderCheck, checkLines } = await import('./render-check.js');
+      const text = ctx.output.json
+        ? ''
+        : renderCheck(result, { color: ctx.output.color, quiet: ctx.output.quiet, verbose: ctx.output.verbose });
+      ctx.output.result(text, checkLines(result));
+      return result.failed > 0 ? EXIT.failed : EXIT.ok;
+    },
+  },
+  watch: {
+    summary: 'build, then rebuild what changed whenever the config or a spec file changes; Ctrl-C stops',
+    usage: 'kieaudio watch [options]',
+    options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS, concurrency: { type: 'string' } },
+    help: { ...pick('only', 'concurrency', 'offline'), ...COMMON_HELP },
+    async run(flags, ctx) {
+      const { watch } = await import('../watch/watch.js');
+      const watcher = await watch({
+        ...commonOptions(flags),
+        concurrency: parseConcurrency(flags.concurrency),
+        signal: ctx.signal,
+        onEvent: (event) => ctx.output.event(event),
+      });
+      // Only Ctrl-C (or SIGTERM, SIGHUP) ends a watch: an interruption, whatever state the last build left.
+      await watcher.closed;
+      ctx.output.notice('stopped watching');
+      return EXIT.interrupted;
+    },
+  },
+} satisfies Record<string, Command>;
+/** Warnings found while loading (a long effect text, an unknown model…): seen before paying. */
+function reportWarnings(project: Project, ctx: RunContext): void {
+  for (const w of project.warnings) ctx.output.event(diagnosticWarning(w));
+}
