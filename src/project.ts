@@ -6,6 +6,7 @@
 import type { AudioFormat } from './audio/format.js';
 import type { Diagnostic, SourceLocation } from './errors.js';
 import type { ResolvedPostChain } from './ffmpeg/post-chain.js';
+import type { TranslationInfo } from './spec/translations.js';
 
 /** Environment variables as kieaudio reads them: process.env, filled in from a `.env` beside the config. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -51,6 +52,14 @@ export interface ResolvedAsset {
   shaping?: TextShaping;
   /** the post-processing chain that derives `out` from the raw take (absent: the raw take is `out`). Not in the spec hash. */
   post?: ResolvedPostChain;
+  /** voice lines: the cast entry `speaker:` names. Not sent; manifests and reports show it. */
+  speaker?: string;
+  /** an output of a text map or of `{lang}` in `out`: the language it speaks (ISO 639-1) */
+  language?: string;
+  /** an expanded output (`<id>@<lang>`, `<id>@<voice>`, `<id>@<lang>@<voice>`): the id as declared */
+  baseId?: string;
+  /** an output whose text came from a string or translations table: its lock, and whether it is stale */
+  translation?: TranslationInfo;
 }
 
 /** The text fields that the lexicon and a scene's continuity apply to. */
