@@ -109,9 +109,11 @@ export interface ResolvedConfig {
     /**
      * Status polling: the first poll comes `initialSeconds` after creation, the gap grows towards
      * `maxSeconds` (docs/kie-api.md §2 cadence), and after `timeoutSeconds` the build stops waiting and
-     * leaves the task in the journal for the next build (never resubmitted).
+     * leaves the task in the journal for the next build (never resubmitted). `adaptive`: once a
+     * model's task durations are known, polls land near each task's likely finish instead
+     * (kie/poll-plan.ts).
      */
-    poll: { initialSeconds: number; maxSeconds: number; timeoutSeconds: number };
+    poll: { initialSeconds: number; maxSeconds: number; timeoutSeconds: number; adaptive: boolean };
   };
   /** model used per kind when an asset names none */
   models: Record<AssetKind, string>;

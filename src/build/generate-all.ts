@@ -11,6 +11,7 @@ import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
 import { type GenerateOutcome, generateAsset } from './generate.js';
 import { createGenerateContext, type GenerateContext, type TaskInFlight, type UnansweredPolicy } from './generate-context.js';
+import { openLatency, saveLatency } from './latency.js';
 import { heldEvent } from './records.js';
 import { copyPlaceholder, recordFailure, restoreFromCache } from './restore.js';
 
@@ -31,7 +32,8 @@ export interface GenerateAllOptions {
 
 export async function generateAll(ctx: BuildContext, options: GenerateAllOptions): Promise<void> {
   const { paid, followers } = await leadersThatCanInstall(ctx, options.paid, options.followers);
-  const gen = createGenerateContext(ctx, options.api, options.inFlight, options.policy);
+  const latency = await openLatency(ctx);
+  const gen = createGenerateContext(ctx, options.api, options.inFlight, options.policy, latency);
   // How each leader ended, for the assets that share its spec (only those are waited for).
   const landed = new Map<string, Landing>();
   for (const item of followers) {
@@ -50,7 +52,12 @@ export async function generateAll(ctx: BuildContext, options: GenerateAllOptions
       landed.get(item.asset.out)?.settle(outcomes[i]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, paid.length) }, work));
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, paid.length) }, work));
+  } finally {
+    // what this build learned helps the next one even when this one was interrupted
+    await saveLatency(ctx, latency);
+  }
   await Promise.all(copies);
 
   reportNotSubmitted(gen, outcomes.filter((o) => o === 'not-started').length);

@@ -4,8 +4,9 @@
  * policy from the config, and the gate that stops submissions for a whole build.
  */
 import type { KieClient } from '../kie/client.js';
-import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../kie/poll.js';
+import type { LatencyModel } from '../kie/latency-model.js';
 import { withPollBudget } from '../kie/poll-budget.js';
+import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../kie/poll-cadence.js';
 import { createRateLimiter, type RateLimiter } from '../kie/rate-limiter.js';
 import type { UnansweredCreate } from '../plan/journal-facts.js';
 import { NO_JOURNAL } from '../store/journal.js';
@@ -39,6 +40,8 @@ export interface GenerateContext extends BuildContext, UnansweredPolicy {
   breaker: OutageBreaker;
   /** by spec hash */
   inFlight: Map<string, TaskInFlight>;
+  /** how long each model's tasks take, for polling near the finish (build/latency.ts); absent: the fixed cadence */
+  latency?: LatencyModel;
 }
 
 /** What the paid path does about create requests of earlier builds that got no answer. */
@@ -54,6 +57,7 @@ export function createGenerateContext(
   api: ApiSession,
   inFlight: Map<string, TaskInFlight>,
   policy: UnansweredPolicy,
+  latency?: LatencyModel,
 ): GenerateContext {
   const { rateLimit, pollRateLimit, poll, retry } = ctx.project.config.api;
   const gate = createSubmissionGate(ctx.emit);
@@ -65,6 +69,7 @@ export function createGenerateContext(
     ...policy,
     breaker: createOutageBreaker(api.baseUrl, gate, ctx.offline ? 5 : ctx.project.config.api.poll.initialSeconds * 1000),
     inFlight,
+    ...(latency === undefined ? {} : { latency }),
   };
   if (ctx.offline) {
     return {

@@ -18,6 +18,7 @@ import { createTask, journalEntry } from './create-task.js';
 import type { GenerateContext } from './generate-context.js';
 import { installResult, isGone } from './install-result.js';
 import { installSidecarsOf } from './install-sidecars.js';
+import { latencyOf } from './latency.js';
 import { failedEvent, heldEvent } from './records.js';
 
 /** failCode "500" is kie's "upstream hiccup" and costs nothing (docs/kie-api.md §0): worth retrying. */
@@ -118,6 +119,8 @@ function generatedAt(task: TaskState): string | undefined {
 function waitFor(ctx: GenerateContext, item: PlannedAsset, task: TaskState, taskId: string): Promise<TaskInfo> {
   return waitForTask(ctx.client, taskId, {
     schedule: ctx.schedule,
+    // a resumed task's age is unknown to the loop: it polls on the cadence and teaches nothing
+    ...(ctx.latency !== undefined && task.origin === 'created' ? { latency: latencyOf(ctx.latency, item.asset.model) } : {}),
     signal: ctx.signal,
     recordGraceMs: recordGrace(task),
     onState: async (state) => {

@@ -141,11 +141,19 @@ const ApiSchema = z
       poll: z
         .strictObject(
           {
-            initialSeconds: secondsSchema().default(2).describe('First status poll after creating a task.'),
+            initialSeconds: secondsSchema()
+              .default(2)
+              .describe("First status poll after creating a task, while the model's task durations are not known yet."),
             maxSeconds: secondsSchema().default(30).describe('Longest gap between status polls.'),
             timeoutSeconds: secondsSchema()
               .default(900)
               .describe('Stop waiting after this long; the task is resumed by the next build, never resubmitted.'),
+            adaptive: z
+              .boolean({ error: (issue) => `expected true or false, found ${describeFound(issue.input)}` })
+              .default(true)
+              .describe(
+                "Poll near each task's likely finish, learned from how long the model's tasks took (kept in .kieaudio/latency.json); false keeps the documented cadence.",
+              ),
           },
           { error: mapError },
         )
