@@ -64,7 +64,8 @@ function newTask(ctx: ApiCall['ctx'], key: string, request: CreateRequest, at: {
   const { now, price } = at;
   const taskId = randomBytes(16).toString('hex');
   const outcome = ctx.dice.roll('taskFail') ? 'fail' : 'success';
-  const { min, max } = ctx.options.latencyMs;
+  const { tail } = ctx.options.latencyMs;
+  const { min, max } = tail !== undefined && ctx.latencyRandom() < tail.share ? tail : ctx.options.latencyMs;
   // at least 1 ms: a task is never finished at the instant it is created
   const latency = Math.max(1, Math.round(min + ctx.latencyRandom() * (max - min)));
   const planned = planResultAudio(request.kind, request.input);
@@ -83,6 +84,7 @@ function newTask(ctx: ApiCall['ctx'], key: string, request: CreateRequest, at: {
     // random directory: result URLs must not look rebuildable from the task id
     resultPath: outcome === 'success' ? `/files/${randomBytes(8).toString('hex')}/${taskId}.${audio.extension}` : undefined,
     forbidden: false,
+    polls: 0,
   };
   return task;
 }
