@@ -63,7 +63,7 @@ const HELP = {
   force: '--force             replace outputs that were edited by hand or not made by kieaudio',
   regenerate: '--regenerate        ignore the cache and pay for a new take of the selected assets',
   frozen: '--frozen            change nothing, call nothing: exit 3 if anything is not up to date (for CI)',
-  offline: '--offline           use the built-in simulator: placeholder audio, no key, no network, no credits',
+  offline: '--offline           use the built-in simulator: audible placeholders, no key, no network, no credits',
   json: '--json              one JSON object per line on stdout (human messages go to stderr)',
   quiet: '--quiet, -q         print only problems and the summary',
   verbose: '--verbose           print every decision and task state',
