@@ -2,6 +2,11 @@
  * Pure: how long each model's tasks take to finish, learned from finished tasks (this build's and
  * earlier builds', which `store/latency-history.ts` keeps in local state). Polling asks it where
  * a task's finish probably lies, so that polls land near it rather than on a fixed cadence.
+ *
+ * A build's own finishes are a biased sample while it runs: the quick tasks finish first, and the
+ * slow ones are still running. So a model known from earlier builds is planned from that history
+ * alone for the whole build, and this build's durations join it for the next one; only a model
+ * with no history learns from the build's own finishes as they come.
  */
 
 /** Samples kept per model: enough for stable quantiles, few enough that a change of pace shows soon. */
@@ -13,7 +18,7 @@ export const MIN_SAMPLES = 4;
 export interface LatencyModel {
   /** a finished task of `model` took `ms` from creation to its result */
   add(model: string, ms: number): void;
-  /** the model's samples, ascending; empty when it has fewer than MIN_SAMPLES */
+  /** the samples polls are planned from, ascending (history alone when there is some); empty when fewer than MIN_SAMPLES */
   known(model: string): readonly number[];
   /** every model's samples, newest last, as history keeps them */
   snapshot(): Record<string, number[]>;
@@ -28,6 +33,16 @@ export function createLatencyModel(history: Readonly<Record<string, readonly num
     if (valid.length > 0) byModel.set(model, valid.slice(-MAX_SAMPLES));
   }
   const sorted = new Map<string, number[]>();
+  // models known from history: planned from it alone (see above), never re-sorted
+  const frozen = new Set<string>();
+  for (const [model, samples] of byModel) {
+    if (samples.length < MIN_SAMPLES) continue;
+    frozen.add(model);
+    sorted.set(
+      model,
+      [...samples].sort((a, b) => a - b),
+    );
+  }
   let changed = false;
   return {
     add(model, ms) {
@@ -36,10 +51,12 @@ export function createLatencyModel(history: Readonly<Record<string, readonly num
       samples.push(Math.round(ms));
       if (samples.length > MAX_SAMPLES) samples.shift();
       byModel.set(model, samples);
-      sorted.delete(model);
+      if (!frozen.has(model)) sorted.delete(model);
       changed = true;
     },
     known(model) {
+      const planned = frozen.has(model) ? sorted.get(model) : undefined;
+      if (planned !== undefined) return planned;
       const samples = byModel.get(model);
       if (samples === undefined || samples.length < MIN_SAMPLES) return [];
       let ascending = sorted.get(model);

@@ -49,6 +49,18 @@ describe('latency model', () => {
     expect(model.snapshot().m?.at(-1)).toBe(3099);
   });
 
+  it("plans from history alone while a build's own finishes come in, and keeps them for the next build", () => {
+    const model = createLatencyModel({ m: [4000, 5000, 6000, 7000] });
+    // the quick tasks of this build finish first: planning from them would poll the slow ones too early
+    for (const ms of [1000, 1100, 1200, 1300, 1400]) model.add('m', ms);
+    expect(model.known('m')).toEqual([4000, 5000, 6000, 7000]);
+    expect(createLatencyModel(model.snapshot()).known('m')).toEqual([1000, 1100, 1200, 1300, 1400, 4000, 5000, 6000, 7000]);
+    // with no history, the build's own finishes are all there is
+    const fresh = createLatencyModel();
+    for (const ms of [1000, 1100, 1200, 1300]) fresh.add('m', ms);
+    expect(fresh.known('m')).toEqual([1000, 1100, 1200, 1300]);
+  });
+
   it('reads shares and durations as inverses of each other', () => {
     const samples = [1000, 2000, 3000, 4000];
     for (const p of [0.125, 0.3, 0.5, 0.8]) expect(shareDoneBy(samples, durationAtShare(samples, p))).toBeCloseTo(p, 6);
