@@ -60,7 +60,7 @@ const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt',
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
   const onEvent = options.onEvent ?? (() => undefined);
-  const loaded = await loadSelected(options);
+  const loaded = await loadSelected(options, true);
   for (const w of loaded.project.warnings) onEvent(diagnosticWarning(w));
   const tally = createTally(onEvent, { startedAt, placeholders: options.offline === true });
   try {

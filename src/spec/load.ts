@@ -65,6 +65,15 @@ export interface LoadOptions {
   env?: Env;
   /** YAML already parsed by earlier builds, to skip parsing files whose text has not changed */
   parseCache?: ParseCache;
+  /** told what loading read, for the snapshot of the project (spec/project-snapshot.ts) */
+  trace?: LoadTrace;
+}
+
+export interface LoadTrace {
+  /** a file's text as it was read */
+  read(path: string, text: string): void;
+  /** the indexes in `include` of patterns that matched no file */
+  unmatched(indexes: number[]): void;
 }
 
 export async function loadProject(options: LoadOptions): Promise<Project> {
@@ -75,7 +84,9 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const display = (path: string) => displayPath(cwd, path);
   const configDisplay = display(configPath);
 
-  const parsedConfig = parseConfigText(await readConfig(configPath), configDisplay);
+  const configText = await readConfig(configPath);
+  options.trace?.read(configPath, configText);
+  const parsedConfig = parseConfigText(configText, configDisplay);
   const content = parsedConfig.content;
   // not YAML, or not a map: nothing in it says where the spec files are
   if (content === undefined) throw new ValidationError(sortDiagnostics(parsedConfig.diagnostics));
@@ -83,7 +94,8 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
 
   const discovered = await findSpecFiles({ path: configPath, rootDir, display: configDisplay, content, locate: parsedConfig.locate }, env);
   diagnostics.push(...discovered.diagnostics);
-  const read = await readSpecs(discovered.files, display, options.parseCache);
+  options.trace?.unmatched(discovered.unmatched);
+  const read = await readSpecs(discovered.files, display, options.parseCache, options.trace);
   diagnostics.push(...read.diagnostics);
 
   const resolved = resolveProject({
@@ -120,12 +132,12 @@ interface ConfigFile {
 }
 
 /** The spec files `include` finds, and a warning for each pattern that finds none. */
-async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: string[]; unmatched: number[]; diagnostics: Diagnostic[] }> {
   const { content, rootDir } = config;
   // the spec files are found, and checked, whenever what finds them is valid, even if the rest of the config is not
   const include = content.include === INVALID ? undefined : (content.include ?? []);
   const cacheSetting = envCacheDir(env) ?? (content.cacheDir === INVALID ? undefined : content.cacheDir);
-  if (include === undefined || cacheSetting === undefined) return { files: [], diagnostics: [] };
+  if (include === undefined || cacheSetting === undefined) return { files: [], unmatched: [], diagnostics: [] };
   const discovered = await discoverSpecFiles({
     rootDir,
     include,
@@ -143,7 +155,7 @@ async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: str
       message: `include pattern ${JSON.stringify(include[index])} matches no files`,
     }),
   );
-  return { files: discovered.files, diagnostics };
+  return { files: discovered.files, unmatched: discovered.unmatched, diagnostics };
 }
 
 /** Reads and parses the spec files, READ_CONCURRENCY at a time; those that hold a map become SpecSources. */
@@ -151,9 +163,10 @@ async function readSpecs(
   paths: readonly string[],
   display: (path: string) => string,
   cache: ParseCache | undefined,
+  trace: LoadTrace | undefined,
 ): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[] }> {
   const limit = pLimit(READ_CONCURRENCY);
-  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => readSpec(path, display(path), cache))));
+  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => readSpec(path, display(path), cache, trace))));
   const specs: SpecSource[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const parsed of parsedSpecs) {
@@ -168,9 +181,11 @@ async function readSpecs(
 type ReadSpec = { path: string; file: string } & (ParsedSpec | { diagnostics: Diagnostic[]; content: undefined });
 
 /** One spec file, parsed; a file that cannot be read is an error of its own, not the end of loading. */
-async function readSpec(path: string, file: string, cache: ParseCache | undefined): Promise<ReadSpec> {
+async function readSpec(path: string, file: string, cache: ParseCache | undefined, trace: LoadTrace | undefined): Promise<ReadSpec> {
   try {
-    return { path, file, ...parseSpec(await readFile(path, 'utf8'), file, cache) };
+    const text = await readFile(path, 'utf8');
+    trace?.read(path, text);
+    return { path, file, ...parseSpec(text, file, cache) };
   } catch (error) {
     const readError: Diagnostic = {
       file,

@@ -55,7 +55,7 @@ describe('valid files', () => {
         pollRateLimit: { requests: 10, intervalSeconds: 1 },
         requestTimeoutSeconds: 30,
         retry: { attempts: 5, initialSeconds: 0.5, maxSeconds: 30 },
-        poll: { initialSeconds: 2, maxSeconds: 30, timeoutSeconds: 900 },
+        poll: { initialSeconds: 2, maxSeconds: 30, timeoutSeconds: 900, adaptive: true },
       },
     });
   });
