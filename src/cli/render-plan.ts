@@ -25,7 +25,9 @@ export type PlanCost = Pick<PlanResult, 'estimate' | 'maxCredits'>;
 export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean }, cost: PlanCost = {}): string {
   const lines: string[] = [];
   const counts = new Map<string, number>();
-  const estimates = new Map(cost.estimate?.items.map((i) => [i.out, i.credits]));
+  // per asset with a budget to weigh them against (or --verbose); the total is always said
+  const shown = cost.maxCredits !== undefined || opts.verbose ? cost.estimate?.items : undefined;
+  const estimates = new Map(shown?.map((i) => [i.out, i.credits]));
   for (const item of plan.items) {
     // a resume of the lock's task fetches a result kie.ai still keeps: said apart from other resumes
     const kind = item.action.type === 'resume' && item.action.recovered ? 'recover' : (holdKind(item.action) ?? item.action.type);
