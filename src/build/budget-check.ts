@@ -7,7 +7,7 @@
 import { KieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
 import type { Plan } from '../plan/decide.js';
-import { creditsText, estimatePlan } from '../plan/plan-estimate.js';
+import { creditsText, estimateAssets, estimatePlan } from '../plan/plan-estimate.js';
 import type { LockFile } from '../store/lock-file.js';
 import type { BudgetLimit } from './generate-context.js';
 
@@ -38,5 +38,7 @@ export function checkBudget(
       { details: { estimate: estimate.total, maxCredits, largest } },
     );
   }
-  return { maxCredits, estimates: estimate.bySpec };
+  // a resumed task that turns out to be gone is created anew: it reserves its own estimate then
+  const resumed = plan.items.filter((i) => i.action.type === 'resume').map((i) => ({ asset: i.asset, specHash: i.specHash }));
+  return { maxCredits, estimates: new Map([...estimateAssets(resumed, lock).bySpec, ...estimate.bySpec]) };
 }
