@@ -2,8 +2,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createBudget } from '../../src/build/budget.js';
+import { createSubmissionGate } from '../../src/build/submission-gate.js';
 import { plan } from '../../src/commands/plan.js';
 import { KieaudioError } from '../../src/errors.js';
+import type { BuildEvent } from '../../src/events.js';
 import { JOURNAL_DIR } from '../../src/store/journal.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
@@ -101,5 +104,51 @@ describe('a budget that runs out mid-build', () => {
     // what the rerun learnt: 101-character lines are priced at what they cost
     const after = await plan({ cwd: dir, env: simEnv(sim), regenerate: true, only: ['more.0'] });
     expect(after.estimate?.items[0]?.credits).toBeGreaterThan(1.5);
+  });
+});
+
+describe('the budget while a build runs (plain values)', () => {
+  function setUp(maxCredits: number, estimates: Record<string, number>) {
+    const events: BuildEvent[] = [];
+    const gate = createSubmissionGate((e) => events.push(e));
+    return { events, gate, budget: createBudget(maxCredits, new Map(Object.entries(estimates)), gate) };
+  }
+
+  it('counts the estimates of tasks in flight, so parallel workers cannot pass it together', () => {
+    const { budget, gate, events } = setUp(10, { a: 4, b: 4, c: 4 });
+    expect(budget.reserve('a')).toBe(true);
+    expect(budget.reserve('b')).toBe(true);
+    expect(budget.reserve('c'), '4 + 4 in flight, 4 more would be 12').toBe(false);
+    expect(gate.whyClosed()?.code).toBe('E_BUDGET');
+    expect(events).toEqual([
+      expect.objectContaining({
+        code: 'W_BUDGET',
+        message: expect.stringContaining(
+          '0 credits spent and 8 credits estimated for tasks in flight, and the next task is estimated at 4 credits',
+        ),
+      }),
+    ]);
+  });
+
+  it('replaces an estimate by what the task cost; keeps it when the cost is unknown; gives it back when nothing was created', () => {
+    const { budget, gate } = setUp(10, { a: 4, b: 4, c: 4, d: 4 });
+    budget.reserve('a');
+    budget.settle('a', 1); // cheaper than estimated: 1 spent
+    budget.reserve('b');
+    budget.release('b'); // the API refused the create: nothing spent
+    budget.reserve('c');
+    budget.settle('c', undefined); // no answer: its estimate counts as spent (5)
+    expect(budget.reserve('d'), '5 spent + 4 = 9').toBe(true);
+    budget.settle('d', 5); // dearer than estimated: 10 spent
+    expect(budget.reserve('b')).toBe(false);
+    expect(gate.closed()).toBe(true);
+  });
+
+  it('lets a task estimated at exactly what is left through, and settling an unreserved task changes nothing', () => {
+    const { budget, gate } = setUp(8, { a: 4, b: 4 });
+    budget.settle('resumed', 100); // a task of an earlier build: not this build's spending
+    expect(budget.reserve('a')).toBe(true);
+    expect(budget.reserve('b')).toBe(true);
+    expect(gate.closed()).toBe(false);
   });
 });
