@@ -1,8 +1,9 @@
 /** Commands over the build: build, plan, status, check and watch. */
+import type { BuildResult } from '../build/build.js';
 import type { Project } from '../project.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
 import type { Command, RunContext } from './command.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import {
   COMMON_HELP,
   commonOptions,
@@ -55,11 +56,7 @@ export const BUILD_COMMANDS = {
         );
         return EXIT.frozen;
       }
-      // a held asset is one the build could not make without risking a second payment
-      const failed = result.failures.filter((f) => f.code !== 'E_BUDGET');
-      if (failed.length > 0 || result.summary.held > 0) return EXIT.failed;
-      // the budget stopped submissions: what was left is reported, and a rerun with more finishes it
-      return failed.length < result.failures.length ? EXIT.budget : EXIT.ok;
+      return buildExitCode(result);
     },
   },
   plan: {
@@ -141,6 +138,17 @@ export const BUILD_COMMANDS = {
     },
   },
 } satisfies Record<string, Command>;
+/**
+ * A finished build's exit code: 1 when an asset failed or is held (one the build could not make
+ * without risking a second payment), else 4 when the budget stopped submissions (what was left is
+ * reported, and a rerun with a bigger budget finishes it), else 0.
+ */
+export function buildExitCode(result: Pick<BuildResult, 'failures' | 'summary'>): ExitCode {
+  const failed = result.failures.filter((f) => f.code !== 'E_BUDGET');
+  if (failed.length > 0 || result.summary.held > 0) return EXIT.failed;
+  return failed.length < result.failures.length ? EXIT.budget : EXIT.ok;
+}
+
 function maxCreditsOption(value: string | undefined): { maxCredits?: number } {
   const maxCredits = parseMaxCredits(value);
   return maxCredits === undefined ? {} : { maxCredits };

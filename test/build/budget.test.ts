@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBudget } from '../../src/build/budget.js';
 import { createSubmissionGate } from '../../src/build/submission-gate.js';
+import { buildExitCode } from '../../src/cli/commands-build.js';
 import { plan } from '../../src/commands/plan.js';
 import { KieaudioError } from '../../src/errors.js';
 import type { BuildEvent } from '../../src/events.js';
@@ -93,6 +94,7 @@ describe('a budget that runs out mid-build', () => {
         message: expect.stringMatching(/3 assets were not submitted \(not started: budget\)/),
       }),
     );
+    expect(buildExitCode(stopped), 'exit 4: the budget stopped it').toBe(4);
     // no half-state: nothing journalled for what was not sent, and the lock holds exactly what was made
     expect(await journalEntries(dir)).toEqual([]);
     const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
@@ -101,6 +103,7 @@ describe('a budget that runs out mid-build', () => {
     const rerun = await runBuild(dir, simEnv(sim), { maxCredits: 100 });
     expect(rerun.summary).toMatchObject({ generated: 3, upToDate: 10, notStarted: 0, failed: 0 });
     expect(sim.stats().tasksCreated - created).toBe(10);
+    expect(buildExitCode(rerun)).toBe(0);
     // what the rerun learnt: 101-character lines are priced at what they cost
     const after = await plan({ cwd: dir, env: simEnv(sim), regenerate: true, only: ['more.0'] });
     expect(after.estimate?.items[0]?.credits).toBeGreaterThan(1.5);
