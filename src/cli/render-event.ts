@@ -88,8 +88,8 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       return `${paint(color, 'yellow', 'stopped')}: ${event.reason}${event.inFlight.length > 0 ? `; still in flight, resumed by the next build:${tasks}` : ''}`;
     }
     case 'budget': {
-      // over it, the E_BUDGET error that follows says it all
-      if (event.over) return undefined;
+      // over it, the E_BUDGET error that follows says it all; with nothing to pay for, there is nothing to say
+      if (event.over || event.largest.length === 0) return undefined;
       const estimate = `${event.estimate} credit${event.estimate === 1 ? '' : 's'}`;
       return `${label(color, 'dim', 'budget')}${paint(color, 'dim', `~${estimate} estimated, of at most ${event.maxCredits}`)}`;
     }
