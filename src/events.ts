@@ -44,7 +44,10 @@ export const BuildSummarySchema = z.strictObject({
   upToDate: z.number().int(),
   failed: z.number().int(),
   kept: z.number().int().describe('hand-edited or foreign files left alone'),
-  notStarted: z.number().int().describe('assets not started because the build stopped early (no credits, interrupted, auth)'),
+  notStarted: z
+    .number()
+    .int()
+    .describe('assets not started because the build stopped early (no credits, the budget, interrupted, auth, the API down)'),
   held: z
     .number()
     .int()
