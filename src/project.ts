@@ -121,6 +121,8 @@ export interface ResolvedConfig {
   defaults: Record<AssetKind, Record<string, unknown>>;
   /** `kieaudio check`'s thresholds, defaults filled in */
   check: CheckSettings;
+  /** the config's `budget:` (docs/budgets.md); `--max-credits` overrides it per run */
+  budget: { maxCredits?: number };
 }
 
 /** The thresholds of `kieaudio check` (the config's `check:`). */

@@ -70,7 +70,9 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
     let info: TaskInfo;
     try {
       info = await waitFor(ctx, item, task, taskId);
+      ctx.budget.settle(item.specHash, info.creditsConsumed);
     } catch (error) {
+      ctx.budget.settle(item.specHash, failedTaskCharge(error));
       if (await replaceTask(ctx, item, task, error)) continue;
       ctx.emit(failedEvent(item, await taskFailure(ctx, item, error), { taskId }));
       return 'failed';
@@ -97,6 +99,11 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       return 'failed';
     }
   }
+}
+
+/** A task that ended in `fail` cost nothing (docs/kie-api.md §6); any other stop leaves its cost unknown. */
+function failedTaskCharge(error: unknown): number | undefined {
+  return error instanceof ApiError && error.code === 'E_TASK_FAILED' ? 0 : undefined;
 }
 
 function initialState(item: PlannedAsset): TaskState {

@@ -82,7 +82,7 @@ export async function installResult(
       const record = await ctx.store.cache.lookup(item.specHash);
       if (record === undefined) throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
       await ctx.outFolders.prepare(dest);
-      await installDerived(ctx, item, item.specHash, record, dest);
+      await installDerived(ctx, item, item.specHash, record, dest, credits);
       failpoint('after-install');
       return timings === undefined ? { bytes } : { bytes, timings };
     }
@@ -93,7 +93,9 @@ export async function installResult(
   failpoint('after-install');
   ctx.store.statIndex.forget(asset.out);
   const content = derived ?? { contentHash: sha256, size: bytes };
-  ctx.lockWriter.set(asset.out, lockEntry(item, { ...content, ...task, placeholder: ctx.offline }));
+  // what the task cost is the model's price for budgets to learn from (plan/estimate.ts); a placeholder's is no price
+  const paid = ctx.offline ? undefined : info.creditsConsumed;
+  ctx.lockWriter.set(asset.out, lockEntry(item, { ...content, ...task, credits: paid, placeholder: ctx.offline }));
   return timings === undefined ? { bytes } : { bytes, timings };
 }
 

@@ -67,6 +67,7 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
         effect: { ...config.defaults?.effect },
       },
       check: { ...DEFAULT_CHECK, ...definedOf(config.check ?? {}) },
+      budget: definedOf(config.budget ?? {}),
     },
     diagnostics,
   };

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isRecord } from '../is-record.js';
 import { MAX_CONCURRENCY } from '../project.js';
+import { BudgetSchema } from './budget-schema.js';
 import { CheckSchema } from './check-schema.js';
 import { describeFound } from './describe.js';
 import { castSchema, lexiconSchema, sceneLineSchema, sceneListSchema, sceneSchema, speakerNameSchema } from './dialogue-schema.js';
@@ -213,6 +214,7 @@ export const ConfigSchema = z
       api: ApiSchema,
       models: unset(ModelsSchema),
       check: CheckSchema,
+      budget: BudgetSchema,
       ...CONTENT_SHAPE,
     },
     { error: containerError('a map (the kieaudio config)') },

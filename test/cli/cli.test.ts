@@ -139,11 +139,44 @@ describe('kieaudio binary', () => {
     expect((await readdir(dir)).sort()).toEqual(['examples', 'kieaudio.config.yaml']);
   });
 
-  it('credits', async () => {
+  it('credits: the balance, beside the estimated cost of a full rebuild and of what is stale', async () => {
     const dir = await exampleProject();
     const sim = await simulator({ credits: 1234 });
     const result = await kieaudio(dir, ['credits'], simEnv(sim));
-    expect(result.stdout.trim()).toBe('1234 credits');
+    const [balance, rebuild, stale] = result.stdout.trim().split('\n');
+    expect(balance).toBe('1234 credits');
+    expect(rebuild).toMatch(/^full rebuild: +~[\d.]+ credits \(12 tasks\)$/);
+    expect(stale).toMatch(/^stale now: +~[\d.]+ credits \(12 tasks\)$/);
+    const json = await kieaudio(dir, ['credits', '--json'], simEnv(sim));
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'credits', credits: 1234, rebuild: expect.any(Number), staleAssets: 12 });
+  });
+
+  it('--max-credits: a 50-asset build over a budget of 10 exits 4 with 0 requests; plan shows every estimate', async () => {
+    const assets = Array.from({ length: 50 }, (_, i) => `  - { id: l${i}, kind: voice, text: "Line number ${i}", out: l/${i}.mp3 }`);
+    const dir = await makeProject({
+      'kieaudio.config.yaml': `version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\n${FAST_API}defaults:\n  voice: { voice: Rachel }\n`,
+      'audio/a.audio.yaml': `assets:\n${assets.join('\n')}\n`,
+    });
+    const sim = await simulator();
+    const result = await kieaudio(dir, ['build', '--max-credits', '10', '--json'], simEnv(sim));
+    expect(result.code, result.stderr).toBe(4);
+    expect(totalRequests(sim)).toBe(0);
+    const error = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((l) => l.type === 'error');
+    expect(error).toMatchObject({ code: 'E_BUDGET', maxCredits: 10, estimate: expect.any(Number) });
+    expect(error.largest).toHaveLength(5);
+    expect(error.message).toMatch(/would generate 50 assets, estimated at [\d.]+ credits: over the budget of 10 credits/);
+
+    const plan = await kieaudio(dir, ['plan', '--max-credits', '10'], simEnv(sim));
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/^generate +l\/7\.mp3 +new +~[\d.]+ credits$/m);
+    expect(plan.stdout).toMatch(
+      /estimated cost: [\d.]+ credits \(50 from the price table\): over the budget of 10 credits; kieaudio build would refuse \(exit 4\)/,
+    );
+    expect((await kieaudio(dir, ['build', '--max-credits', 'lots'], simEnv(sim))).code).toBe(2);
   });
 });
 
