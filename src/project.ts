@@ -119,6 +119,17 @@ export interface ResolvedConfig {
   defaults: Record<AssetKind, Record<string, unknown>>;
   /** `kieaudio check`'s thresholds, defaults filled in */
   check: CheckSettings;
+  /** the languages the project ships (ISO 639-1), the source language first; empty: a single-language project */
+  languages: readonly string[];
+  localization: Localization;
+}
+
+/** The config's `localization:`. */
+export interface Localization {
+  /** what an output whose language has no text gets: skipped with a warning, an error, or the source text */
+  missing: 'warn' | 'error' | 'source';
+  /** globs (relative to rootDir) of the translations tables, as written; read by the loader, not the resolver */
+  translations: string[];
 }
 
 /** The thresholds of `kieaudio check` (the config's `check:`). */
