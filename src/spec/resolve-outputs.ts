@@ -4,6 +4,7 @@
  * and voice on the asset's level, and the speaker's `languages.<lang>` entry just above the
  * speaker. Each output is then sent with its `language_code` when the model takes one (turbo
  * 2.5), and carries its declared id, language and translation for plans, manifests and reports.
+ * The lexicon respells the source language's outputs only.
  */
 import type { Diagnostic } from '../errors.js';
 import type { ResolvedAsset } from '../project.js';
@@ -65,10 +66,19 @@ function declaredId(base: AssetContext): string | undefined {
   return typeof out === 'string' ? out : undefined;
 }
 
+/**
+ * The text sources of the output that speaks `language`. The lexicon's respellings are written
+ * for the source language (a respelling that helps an English voice misleads a German one), so
+ * other languages are sent as written (docs/localization.md).
+ */
 function textOf(input: OutputsInput, language: string | undefined): AssetContext['text'] {
   const text = input.base.text ?? { lexicon: {} };
-  return { ...text, neighbours: input.neighbours?.(language) };
+  const source = sourceLanguage(input.l10n);
+  const lexicon = language === undefined || language === source ? text.lexicon : NO_LEXICON;
+  return { lexicon, neighbours: input.neighbours?.(language) };
 }
+
+const NO_LEXICON: Readonly<Record<string, string>> = {};
 
 /** The asset's own values for one output: its id, `out`, text and voice. */
 function ownValues(

@@ -235,3 +235,15 @@ describe('scenes with languages', () => {
     expect(assets['mine.2@fr']?.baseId).toBe('mine.2');
   });
 });
+
+describe('the lexicon', () => {
+  test('respells the source language only: other languages are sent as written', () => {
+    const { codes, byId: assets } = resolve(
+      'lexicon: { Xyloth: ZY-loth }\nassets:\n  - { id: a, kind: voice, text: { en: Xyloth waits., de: Xyloth wartet., fr: Xyloth attend. }, out: "{lang}/a.mp3" }\n',
+    );
+    expect(codes).toEqual([]);
+    expect(assets['a@en']?.input.text).toBe('ZY-loth waits.');
+    expect(assets['a@en']?.writtenText).toBe('Xyloth waits.');
+    expect(assets['a@de']?.input.text).toBe('Xyloth wartet.');
+  });
+});
