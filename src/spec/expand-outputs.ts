@@ -58,6 +58,14 @@ export function expandOutputs(input: ExpandInput): Expansion {
   if (!byLanguage && !byVoice) return { kind: 'single' };
   if (own === undefined || typeof out !== 'string' || voices === INVALID || written === INVALID) return { kind: 'failed' };
   const at = new Reporter(input, own, hit === undefined || hit === UNKNOWN ? undefined : hit.origin);
+  if (input.entry.kind !== 'voice') {
+    at.field(
+      'out',
+      'E_OUT_PLACEHOLDER',
+      `expected no {lang} or {voice} in the out of a sound effect (languages and voices are for voice lines), found ${JSON.stringify(out)}`,
+    );
+    return { kind: 'failed' };
+  }
   const list = Array.isArray(voices) ? voices.filter((v): v is string => typeof v === 'string') : undefined;
   if (byVoice) checkVoices(at, out, list, values.voice);
   const languages = byLanguage ? languageTexts(at, written, out, input) : [undefined];

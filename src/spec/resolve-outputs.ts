@@ -38,10 +38,7 @@ export function resolveOutputs(input: OutputsInput): ResolvedOutput[] {
   const { base } = input;
   const own = base.layers[0];
   const baseId = declaredId(base);
-  const expansion =
-    base.entry.kind === 'voice'
-      ? expandOutputs({ entry: base.entry, layers: base.layers, baseId, l10n: input.l10n, report: base.report })
-      : { kind: 'single' as const };
+  const expansion = expandOutputs({ entry: base.entry, layers: base.layers, baseId, l10n: input.l10n, report: base.report });
   if (expansion.kind !== 'outputs') {
     // a failed expansion still has its `out` checked and claimed, as any asset that failed
     const one = resolveAsset({ ...base, blocked: base.blocked === true || expansion.kind === 'failed', text: textOf(input, undefined) });

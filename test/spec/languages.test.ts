@@ -104,6 +104,11 @@ describe('bad input is reported where it is written', () => {
     expect(placeholder.codes).toEqual(['audio/a.yaml:2:42 E_NO_LANGUAGES [a] out']);
   });
 
+  test('{lang} in the out of a sound effect', () => {
+    const { codes } = resolve('assets:\n  - { id: e, kind: effect, text: Boom, out: "{lang}/e.mp3" }\n');
+    expect(codes).toEqual(['audio/a.yaml:2:45 E_OUT_PLACEHOLDER [e] out']);
+  });
+
   test('an invalid or retired language code in the config', () => {
     const result = resolveTexts({ config: config(['languages: [en, iw, EN]']), specs: {} });
     const messages = result.parseDiagnostics.map((d) => `${where(d)} ${d.message}`);
