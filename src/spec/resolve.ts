@@ -20,6 +20,7 @@ import { type FileResolver, resolveScenes, type SceneIds } from './resolve-scene
 import type { ConfigInput } from './schema.js';
 import type { TranslationTable } from './translations.js';
 import { type Claim, checkUnique } from './uniqueness.js';
+import { unusedTranslations } from './unused-translations.js';
 
 export interface SpecSource {
   /** absolute */
@@ -101,6 +102,8 @@ export function resolveProject(input: ResolveInput): ResolveResult {
   }
   const { assets, claims, outputs } = scope.found;
   diagnostics.push(...checkUnique(claims));
+  // with errors some assets did not resolve: their translations are not unused
+  if (!hasErrors(diagnostics)) diagnostics.push(...unusedTranslations(scope.l10n.table, assets));
 
   const sorted = sortDiagnostics(diagnostics);
   const complete = input.configContent.valid && specs.every((s) => s.content.valid);

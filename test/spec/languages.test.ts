@@ -157,6 +157,15 @@ describe('translations and localization.missing', () => {
     expect(fr).toMatchObject({ out: 'fr/a.mp3', language: 'fr', input: source.byId['a@en']?.input });
   });
 
+  test('translations no output uses are a warning at the table', () => {
+    const { codes, messages } = resolve('assets:\n  - { id: a, kind: voice, text: Hello, out: a.mp3 }\n', {
+      translations: table({ a: { de: { text: 'Hallo', line: 2 } }, gone: { de: { text: 'Weg', line: 3 } } }),
+    });
+    expect(codes).toEqual(['l10n/de.csv:2:3 W_TRANSLATION_UNUSED [a]', 'l10n/de.csv:3:3 W_TRANSLATION_UNUSED [gone]']);
+    expect(messages[0]).toContain('makes one output');
+    expect(messages[1]).toContain('no asset has the id "gone"');
+  });
+
   test('a lock that no longer matches the source text: stale, warned at the table cell, still generated', () => {
     const {
       codes,
