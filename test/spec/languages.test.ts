@@ -104,6 +104,17 @@ describe('bad input is reported where it is written', () => {
     expect(placeholder.codes).toEqual(['audio/a.yaml:2:42 E_NO_LANGUAGES [a] out']);
   });
 
+  test("an expanded line's problems are reported once, not once per output; a key that is no language code at the key", () => {
+    const { codes } = resolve(
+      [
+        'assets:',
+        '  - { id: a, kind: voice, stability: 7, voices: [Rachel, George], text: { en: Hi, de: Hallo, fr: Salut }, out: "{lang}/{voice}/a.mp3" }',
+        '  - { id: b, kind: voice, text: { en: Hi, DE: Hallo }, out: "{lang}/b.mp3" }',
+      ].join('\n'),
+    );
+    expect(codes).toEqual(['audio/a.yaml:2:38 E_RANGE [a] stability', 'audio/a.yaml:3:43 E_LANGUAGE [b] text.DE']);
+  });
+
   test('{lang} in the out of a sound effect', () => {
     const { codes } = resolve('assets:\n  - { id: e, kind: effect, text: Boom, out: "{lang}/e.mp3" }\n');
     expect(codes).toEqual(['audio/a.yaml:2:45 E_OUT_PLACEHOLDER [e] out']);
