@@ -110,9 +110,15 @@ describe('bad input is reported where it is written', () => {
         'assets:',
         '  - { id: a, kind: voice, stability: 7, voices: [Rachel, George], text: { en: Hi, de: Hallo, fr: Salut }, out: "{lang}/{voice}/a.mp3" }',
         '  - { id: b, kind: voice, text: { en: Hi, DE: Hallo }, out: "{lang}/b.mp3" }',
+        `  - { id: c, kind: voice, model: ${MULTILINGUAL}, language_code: de, text: { en: Hi, de: Hallo }, out: "{lang}/c.mp3" }`,
       ].join('\n'),
     );
-    expect(codes).toEqual(['audio/a.yaml:2:38 E_RANGE [a] stability', 'audio/a.yaml:3:43 E_LANGUAGE [b] text.DE']);
+    expect(codes).toEqual([
+      'audio/a.yaml:2:38 E_RANGE [a] stability',
+      'audio/a.yaml:3:43 E_LANGUAGE [b] text.DE',
+      'audio/a.yaml:4:92 E_PARAM_UNSUPPORTED [c] language_code',
+      'audio/a.yaml:4:102 W_TRANSLATION_MISSING [c] text',
+    ]);
   });
 
   test('{lang} in the out of a sound effect', () => {
