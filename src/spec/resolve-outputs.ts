@@ -50,7 +50,7 @@ export function resolveOutputs(input: OutputsInput): ResolvedOutput[] {
     const entry: AssetEntry = { ...base.entry, values: ownValues(own?.values, output, baseId) };
     const layers = variantLayers(base.layers, entry, input.speaker, output.spoken);
     const one = resolveAsset({ ...base, entry, layers: layers.all, report, text: textOf(input, output.spoken) });
-    if (one.asset !== undefined) describeOutput(one.asset, { base, output, baseId, language: layers.language });
+    if (one.asset !== undefined) describeOutput(one.asset, { base, output, baseId, language: layers.language, l10n: input.l10n });
     return { entry, ...one };
   });
 }
@@ -134,14 +134,17 @@ interface OutputFacts {
   baseId: string | undefined;
   /** the speaker's entry for the language spoken, when on the chain */
   language: Layer | undefined;
+  l10n: Localization;
 }
 
 /** An expanded output's declared id, language, translation and `language_code`. */
-function describeOutput(asset: ResolvedAsset, { base, output, baseId, language }: OutputFacts): void {
+function describeOutput(asset: ResolvedAsset, { base, output, baseId, language, l10n }: OutputFacts): void {
   const speaker = base.entry.values.speaker;
   if (typeof speaker === 'string') asset.speaker = speaker;
   if (baseId !== undefined) asset.baseId = baseId;
-  if (output.language !== undefined) asset.language = output.language;
+  // a line with voices but one language speaks the source language, as a line with one output does
+  const shipped = output.language ?? sourceLanguage(l10n);
+  if (shipped !== undefined) asset.language = shipped;
   if (output.translation !== undefined) asset.translation = output.translation;
   const spoken = output.spoken;
   // the asset (or its speaker's entry for the language) setting language_code wins; defaults do not

@@ -12,8 +12,8 @@ export function unusedTranslations(table: TranslationTable, assets: readonly Res
   const localized = new Set<string>();
   const single = new Set<string>();
   for (const asset of assets) {
-    if (asset.baseId !== undefined && asset.language !== undefined) localized.add(asset.baseId);
-    else single.add(asset.id);
+    if (byLanguage(asset)) localized.add(asset.baseId ?? asset.id);
+    else single.add(asset.baseId ?? asset.id);
   }
   const diagnostics: Diagnostic[] = [];
   for (const [id, languages] of table) {
@@ -26,4 +26,12 @@ export function unusedTranslations(table: TranslationTable, assets: readonly Res
     diagnostics.push({ ...first.at, severity: 'warning', code: 'W_TRANSLATION_UNUSED', asset: id, message });
   }
   return diagnostics;
+}
+
+/** An output of a line expanded by language: its id is `<id>@<lang>` or `<id>@<lang>@<voice>`. */
+function byLanguage(asset: ResolvedAsset): boolean {
+  const { baseId, language, id } = asset;
+  if (baseId === undefined || language === undefined) return false;
+  const prefix = `${baseId}@${language}`;
+  return id === prefix || id.startsWith(`${prefix}@`);
 }

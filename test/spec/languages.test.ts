@@ -215,6 +215,16 @@ describe('voice matrices and cast languages', () => {
     ]);
   });
 
+  test('voices alone: ids <id>@<voice>, the source language, no language_code', () => {
+    const { codes, result } = resolve('assets:\n  - { id: ok, kind: voice, voices: [Rachel, George], text: OK, out: "{voice}/ok.mp3" }\n');
+    expect(codes).toEqual([]);
+    expect(result.project?.assets.map((a) => [a.id, a.out, a.input.voice, a.language, a.baseId])).toEqual([
+      ['ok@Rachel', 'Rachel/ok.mp3', 'Rachel', 'en', 'ok'],
+      ['ok@George', 'George/ok.mp3', 'George', 'en', 'ok'],
+    ]);
+    expect(result.project?.assets[0]?.input).not.toHaveProperty('language_code');
+  });
+
   test('voices without {voice}, {voice} without voices, voice and voices together', () => {
     const { codes } = resolve(
       [
