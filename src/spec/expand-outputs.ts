@@ -58,7 +58,9 @@ export function expandOutputs(input: ExpandInput): Expansion {
   if (!byLanguage && !byVoice) return { kind: 'single' };
   if (own === undefined || typeof out !== 'string' || voices === INVALID || written === INVALID) return { kind: 'failed' };
   const at = new Reporter(input, own, hit === undefined || hit === UNKNOWN ? undefined : hit.origin);
-  if (input.entry.kind !== 'voice') {
+  // an asset of unknown kind has had its kind reported; nothing more can be said
+  if (input.entry.kind === undefined) return { kind: 'failed' };
+  if (input.entry.kind === 'effect') {
     at.field(
       'out',
       'E_OUT_PLACEHOLDER',
