@@ -44,7 +44,7 @@ describe('language codes', () => {
 describe('--only on expanded outputs', () => {
   const output = (id: string, baseId?: string): ResolvedAsset => ({
     id,
-    ...(baseId === undefined ? {} : { baseId }),
+    ...(baseId === undefined ? {} : { baseId, language: id.split('@')[1] ?? '' }),
     kind: 'voice',
     out: `${id.replaceAll('@', '/')}.mp3`,
     model: 'm/x',
@@ -63,8 +63,10 @@ describe('--only on expanded outputs', () => {
   test('the declared id takes every output; an expanded id or a glob on it takes those it matches', () => {
     expect(ids(['inn.greet'])).toEqual(['inn.greet@en', 'inn.greet@de']);
     expect(ids(['inn.greet@de'])).toEqual(['inn.greet@de']);
-    expect(ids(['*@de'])).toEqual(['inn.greet@de']);
     expect(ids(['*@de*'])).toEqual(['inn.greet@de', 'ui.ok@de@Rachel']);
+    // a line with voices: `<id>@<lang>` takes every voice of that language, and so does `*@de`
+    expect(ids(['ui.ok@de'])).toEqual(['ui.ok@de@Rachel']);
+    expect(ids(['*@de'])).toEqual(['inn.greet@de', 'ui.ok@de@Rachel']);
     expect(ids(['plain'])).toEqual(['plain']);
   });
 });
