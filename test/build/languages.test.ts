@@ -159,13 +159,14 @@ describe('localization.missing and bad input', () => {
 });
 
 describe('--only on expanded ids', () => {
-  it('the declared id takes every output; *@de every German one; an expanded id just itself', async () => {
+  it('the declared id takes every output; <id>@de and *@de the German ones; an expanded id just itself', async () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': config('[en, de]'), 'audio/ui.audio.yaml': matrix() });
     const sim = await simulator();
     const env = simEnv(sim);
     const ids = async (only: string[]) => (await plan({ cwd: dir, env, only })).plan.items.map((i) => i.asset.id).sort();
     expect(await ids(['ui.ok'])).toEqual(['ui.ok@de@George', 'ui.ok@de@Rachel', 'ui.ok@en@George', 'ui.ok@en@Rachel']);
-    expect(await ids(['*@de@*'])).toEqual(['ui.back@de@George', 'ui.back@de@Rachel', 'ui.ok@de@George', 'ui.ok@de@Rachel']);
+    expect(await ids(['*@de'])).toEqual(['ui.back@de@George', 'ui.back@de@Rachel', 'ui.ok@de@George', 'ui.ok@de@Rachel']);
+    expect(await ids(['ui.ok@de'])).toEqual(['ui.ok@de@George', 'ui.ok@de@Rachel']);
     expect(await ids(['*@George'])).toEqual(['ui.back@de@George', 'ui.back@en@George', 'ui.ok@de@George', 'ui.ok@en@George']);
     const built = await runBuild(dir, env, { only: ['ui.ok@de@Rachel'] });
     expect(generated(built.events)).toEqual(['ui.ok@de@Rachel']);
