@@ -123,6 +123,17 @@ export interface ResolvedConfig {
   check: CheckSettings;
   /** the config's `budget:` (docs/budgets.md); `--max-credits` overrides it per run */
   budget: { maxCredits?: number };
+  /** the languages the project ships (ISO 639-1), the source language first; empty: a single-language project */
+  languages: readonly string[];
+  localization: Localization;
+}
+
+/** The config's `localization:`. */
+export interface Localization {
+  /** what an output whose language has no text gets: skipped with a warning, an error, or the source text */
+  missing: 'warn' | 'error' | 'source';
+  /** globs (relative to rootDir) of the translations tables, as written; read by the loader, not the resolver */
+  translations: string[];
 }
 
 /** The thresholds of `kieaudio check` (the config's `check:`). */

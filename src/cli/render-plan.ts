@@ -32,7 +32,7 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
     // a resume of the lock's task fetches a result kie.ai still keeps: said apart from other resumes
     const kind = item.action.type === 'resume' && item.action.recovered ? 'recover' : (holdKind(item.action) ?? item.action.type);
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    if (kind === 'up-to-date' && !opts.verbose) continue;
+    if (kind === 'up-to-date' && !opts.verbose && item.note === undefined) continue;
     const [word, style] = ACTION_WORDS[kind] ?? [kind, 'bold'];
     const estimate = estimates.get(item.asset.out);
     const price = estimate === undefined || kind !== 'generate' ? '' : `  ~${creditsText(estimate)}`;
@@ -135,8 +135,8 @@ export function renderStatus(result: StatusResult, opts: { color: boolean; verbo
   const counts = new Map<string, number>();
   for (const a of result.assets) {
     counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
-    if (a.status === 'up to date' && !opts.verbose) continue;
-    const detail = a.status === 'up to date' ? '' : `  ${paint(opts.color, 'dim', a.reason)}`;
+    if (a.status === 'up to date' && !opts.verbose && a.note === undefined) continue;
+    const detail = a.status === 'up to date' && a.note === undefined ? '' : `  ${paint(opts.color, 'dim', a.reason)}`;
     lines.push(`${paint(opts.color, STATUS_STYLE[a.status] ?? 'bold', a.status.padEnd(17))}${a.out}${detail}`);
   }
   for (const o of result.orphans) {

@@ -172,6 +172,14 @@ export interface SimStats {
   chargesBySpec: Record<string, number>;
   /** "METHOD /path" for known routes, "GET /files/*" for result files, "unrouted" otherwise */
   requestsByRoute: Record<string, number>;
+  /** every task created, in order, with the model and input exactly as received (charged or not) */
+  created: SentTask[];
+}
+
+/** What a client sent to create one task. */
+export interface SentTask {
+  model: string;
+  input: Record<string, unknown>;
 }
 
 export interface Simulator {

@@ -68,6 +68,8 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
       },
       check: { ...DEFAULT_CHECK, ...definedOf(config.check ?? {}) },
       budget: definedOf(config.budget ?? {}),
+      languages: [...(config.languages ?? [])],
+      localization: { missing: config.localization.missing, translations: [...config.localization.translations] },
     },
     diagnostics,
   };

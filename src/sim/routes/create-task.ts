@@ -47,6 +47,7 @@ export function createTask({ ctx, res, key, body }: ApiCall): void {
   const task = newTask(ctx, key, request, { param: JSON.stringify(parsed.value), price, now });
   ctx.tasks.add(task);
   ctx.stats.count('tasksCreated');
+  ctx.stats.created(request.model, request.input);
   if (task.credits > 0) {
     ctx.credits.charge(key, task.credits);
     ctx.stats.charge(request.model, request.input, task.credits);
