@@ -119,6 +119,10 @@ export interface ResolvedConfig {
   defaults: Record<AssetKind, Record<string, unknown>>;
   /** `kieaudio check`'s thresholds, defaults filled in */
   check: CheckSettings;
+  /** `manifest:`: absolute paths of the manifest files a build keeps (none: no manifest) */
+  manifest?: { json?: string; csv?: string };
+  /** `report:`: the absolute folder a build refreshes the review page in */
+  report?: { out: string };
 }
 
 /** The thresholds of `kieaudio check` (the config's `check:`). */

@@ -21,6 +21,10 @@ export interface ParsedFlags {
   'dry-run'?: boolean;
   'no-wait'?: boolean;
   'resend-unanswered'?: boolean;
+  /** `report --out DIR` */
+  out?: string;
+  /** `report --open` */
+  open?: boolean;
   /** the command's positional arguments (`takes ID`, `pin ID TAKE`), as many as it declares */
   args?: string[];
 }

@@ -80,6 +80,10 @@ const CommandLineSchemas = [
     take: z.number().int().optional().describe('the take at out now (the newest the cache has); absent when none is'),
     released: z.number().int().optional().describe('the take that was pinned; absent when none was'),
   }),
+  line('report', 'report --json: the review page written', {
+    page: z.string().describe('index.html, relative to the working directory'),
+    rows: z.number().int().describe('outputs on the page'),
+  }),
   line('credits', "credits --json: the account's remaining credits", { credits: z.number() }),
   line('check', 'check --json: one line per asset checked, with what was measured of the file at out and every problem found', {
     asset: z.string(),

@@ -92,6 +92,7 @@ export function resolveAsset(ctx: AssetContext): ResolvedOne {
   if (shaped?.shaping !== undefined) asset.shaping = shaped.shaping;
   if (chain.subtitles !== undefined) asset.subtitles = chain.subtitles;
   if (post) asset.post = post;
+  if (chain.kind === 'voice' && typeof own.values?.speaker === 'string') asset.speaker = own.values.speaker;
   return { out, asset };
 }
 
