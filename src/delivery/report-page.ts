@@ -63,19 +63,25 @@ h1 { font-size: 1.2rem; margin: 0 0 0.4rem; }
 .filters { display: flex; flex-wrap: wrap; gap: 0.8rem; }
 .keys, #count { margin: 0.3rem 0 0; color: GrayText; }
 main { padding: 0 1rem; }
-.row { border-bottom: 1px solid #8884; padding: 0.6rem 0.4rem; display: grid; gap: 0.3rem; }
+.row { border-bottom: 1px solid #8884; padding: 0.6rem 0.4rem; display: grid; gap: 0.3rem 1.5rem; grid-template-columns: minmax(18rem, 1fr) minmax(16rem, 30rem); }
+@media (max-width: 50rem) { .row { grid-template-columns: 1fr; } }
 .row:focus { outline: 2px solid Highlight; outline-offset: -2px; }
-.out { color: GrayText; font-family: ui-monospace, monospace; }
+.info, .media { display: grid; gap: 0.25rem; align-content: start; min-width: 0; }
+.out { color: GrayText; font-family: ui-monospace, monospace; font-size: 0.85rem; overflow-wrap: anywhere; }
 .text { margin: 0; font-size: 1.05rem; white-space: pre-wrap; }
-.meta { margin: 0; color: GrayText; }
-.status { border-radius: 3px; padding: 0 0.4rem; background: #8883; }
+.meta { margin: 0; display: flex; flex-wrap: wrap; gap: 0 1rem; }
+.label { color: GrayText; }
+.status { border-radius: 3px; padding: 0 0.4rem; background: #8883; white-space: nowrap; }
 .s-up-to-date { background: #2a24; } .s-pinned-take { background: #26c4; } .s-placeholder { background: #c904; }
 .s-modified-by-hand, .s-stale { background: #c804; } .s-failed-last-build, .s-missing, .s-maybe-charged { background: #d224; }
-.wave { width: 100%; max-width: 40rem; height: 2.2rem; fill: currentColor; opacity: 0.7; }
-audio { width: 100%; max-width: 40rem; height: 2rem; }
+.wave { width: 100%; height: 2.2rem; fill: currentColor; opacity: 0.7; }
+audio { width: 100%; height: 2rem; }
 .missing { color: #d22; font-weight: bold; }
+.note { color: GrayText; }
 .takes { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.2rem; }
+.take { display: grid; grid-template-columns: 9rem 1fr; align-items: center; gap: 0.5rem; font-size: 0.9rem; }
 .take[data-pinned] .take-name, .take[data-current] .take-name { font-weight: bold; }
+summary { cursor: pointer; color: GrayText; }
 .pages { padding: 1rem; }
 pre { margin: 0.2rem 0; white-space: pre-wrap; }
 `;

@@ -90,24 +90,33 @@ function takes(row) {
     const marks = [take.current ? 'current' : '', take.pinned ? 'pinned' : ''].filter(Boolean).join(', ');
     const name = 'Take ' + take.n + (marks ? ' (' + marks + ')' : '');
     const item = el('li', { class: 'take', 'data-take': take.n, 'data-pinned': take.pinned ? 'true' : null, 'data-current': take.current ? 'true' : null });
-    item.append(el('span', { class: 'take-name' }, name + (take.generatedAt ? ' · ' + take.generatedAt : '')));
+    item.append(el('span', { class: 'take-name', title: take.generatedAt || '' }, name));
     if (take.src !== null) item.append(el('audio', { controls: '', preload: 'none', src: url(take.src), 'aria-label': 'Play ' + row.id + ' ' + name }));
-    else item.append(el('span', { class: 'missing' }, take.placeholder ? 'placeholder' : 'not in the cache'));
+    else item.append(el('span', { class: 'note' }, take.placeholder ? 'placeholder (not kept)' : 'not in the cache'));
     list.append(item);
   }
   return list;
 }
 
+function field(label, value) {
+  return el('span', { class: 'field' }, el('span', { class: 'label' }, label + ' '), value);
+}
+
 function rowNode(row) {
-  const node = el('article', { class: 'row', tabindex: '0', 'data-id': row.id, 'data-status': row.status, 'aria-label': row.id });
-  const head = el('header', {}, el('strong', { class: 'id' }, row.id), ' ', el('span', { class: 'out' }, row.out), ' ',
-    el('span', { class: 'status s-' + row.status.replace(/ /g, '-') , title: row.reason }, row.status));
-  const meta = el('p', { class: 'meta' }, [row.kind, row.speaker || '–', row.language || '–', seconds(row.durationSeconds),
-    lufs(row.loudnessLufs, 'LUFS'), lufs(row.truePeakDb, 'dBTP')].join(' · '));
-  const params = el('details', {}, el('summary', {}, 'Parameters (' + row.model + ')'), el('pre', {}, JSON.stringify(row.params, null, 2)));
-  node.append(head, el('p', { class: 'text' }, row.text === null ? '' : row.text), meta, waveform(row.peaks), player(row), params);
+  const node = el('article', { class: 'row', tabindex: '0', 'aria-label': row.id, 'data-id': row.id, 'data-status': row.status,
+    'data-kind': row.kind, 'data-speaker': row.speaker, 'data-language': row.language });
+  const head = el('header', {}, el('strong', { class: 'id' }, row.id), ' ',
+    el('span', { class: 'status s-' + row.status.replace(/ /g, '-'), title: row.reason }, row.status), ' ',
+    el('span', { class: 'out' }, row.out));
+  const meta = el('p', { class: 'meta' }, field('kind', row.kind), field('speaker', row.speaker || '–'),
+    field('language', row.language || '–'), field('duration', seconds(row.durationSeconds)),
+    field('loudness', lufs(row.loudnessLufs, 'LUFS')), field('true peak', lufs(row.truePeakDb, 'dBTP')));
+  const params = el('details', {}, el('summary', {}, 'Parameters sent (' + row.model + ')'), el('pre', {}, JSON.stringify(row.params, null, 2)));
+  const info = el('div', { class: 'info' }, head, el('p', { class: 'text' }, row.text === null ? '' : row.text), meta, params);
+  const media = el('div', { class: 'media' }, waveform(row.peaks), player(row));
   const list = takes(row);
-  if (list) node.append(list);
+  if (list) media.append(list);
+  node.append(info, media);
   return node;
 }
 
