@@ -85,6 +85,7 @@ const SAMPLES: JsonLinePayload[] = [
   },
   { type: 'pin', asset: 'a', out: 'a.mp3', take: 1 },
   { type: 'unpin', asset: 'a', out: 'a.mp3', take: 2, released: 1 },
+  { type: 'report', page: '.kieaudio/report/index.html', rows: 12 },
   { type: 'credits', credits: 99.5 },
   {
     type: 'check',

@@ -33,7 +33,6 @@ export const ManifestSchema = z
     assets: z.array(ManifestRowSchema).describe('Every built output, sorted by id.'),
   })
   .meta({
-    title: 'kieaudio manifest',
     description: 'The outputs of a kieaudio project, for game engines: written by `kieaudio build` when `manifest.json` is set.',
   });
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { containerError, pathSchema, unset } from './param-schemas.js';
 
-export const ManifestSchema = unset(
+export const ManifestKeySchema = unset(
   z
     .strictObject(
       {
@@ -20,7 +20,7 @@ export const ManifestSchema = unset(
     ),
 );
 
-export const ReportSchema = unset(
+export const ReportKeySchema = unset(
   z
     .strictObject(
       { out: pathSchema('a folder').describe('Where `build` refreshes the review page (index.html) after changes.') },
@@ -29,5 +29,5 @@ export const ReportSchema = unset(
     .describe('The review page (kieaudio report): set `out` to have every build that changes outputs refresh it.'),
 );
 
-export type ManifestInput = z.output<typeof ManifestSchema>;
-export type ReportInput = z.output<typeof ReportSchema>;
+export type ManifestInput = z.output<typeof ManifestKeySchema>;
+export type ReportInput = z.output<typeof ReportKeySchema>;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { isRecord } from '../is-record.js';
 import { MAX_CONCURRENCY } from '../project.js';
 import { CheckSchema } from './check-schema.js';
-import { ManifestSchema, ReportSchema } from './delivery-schema.js';
+import { ManifestKeySchema, ReportKeySchema } from './delivery-schema.js';
 import { describeFound } from './describe.js';
 import { castSchema, lexiconSchema, sceneLineSchema, sceneListSchema, sceneSchema, speakerNameSchema } from './dialogue-schema.js';
 import { EXTENSION_KEYS_SCHEMA } from './extension-keys.js';
@@ -206,8 +206,8 @@ export const ConfigSchema = z
       api: ApiSchema,
       models: unset(ModelsSchema),
       check: CheckSchema,
-      manifest: ManifestSchema,
-      report: ReportSchema,
+      manifest: ManifestKeySchema,
+      report: ReportKeySchema,
       ...CONTENT_SHAPE,
     },
     { error: containerError('a map (the kieaudio config)') },

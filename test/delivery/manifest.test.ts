@@ -11,8 +11,11 @@ import ffprobeInstaller from '@ffprobe-installer/ffprobe';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { ManifestSchema } from '../../src/delivery/manifest-schema.js';
+import { MANIFEST_SCHEMA_FILE } from '../../src/schema/json-schema.js';
 import { runBuild } from '../build/run-build.js';
+import { validateJson } from '../helpers/mini-validator.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { REPO_ROOT } from '../helpers/repo.js';
 import { simEnv } from '../helpers/sim.js';
 
 const run = promisify(execFile);
@@ -50,7 +53,10 @@ describe('manifest', () => {
     const { dir, env, json, csv } = await project();
     const result = await runBuild(dir, env);
     expect(result.failures).toEqual([]);
-    const manifest = ManifestSchema.parse(JSON.parse(await readFile(json, 'utf8')));
+    const written = JSON.parse(await readFile(json, 'utf8'));
+    const schema = JSON.parse(await readFile(join(REPO_ROOT, 'schemas', MANIFEST_SCHEMA_FILE), 'utf8'));
+    expect(validateJson(schema, written, schema)).toEqual([]);
+    const manifest = ManifestSchema.parse(written);
     expect(manifest.assets.map((r) => r.id)).toEqual(['a.first', 'coin', 'smith.greet']);
     const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
     const greet = manifest.assets[2];
