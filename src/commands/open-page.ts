@@ -1,13 +1,13 @@
 /**
- * `report --open`: hands the page to the platform's opener (xdg-open, open, or start through
- * cmd on Windows), as an argument array, and does not wait for the browser.
+ * `report --open`: hands the page to the platform's opener (xdg-open, open, explorer on Windows),
+ * as an argument array, and does not wait for the browser.
  */
 import { spawn } from 'node:child_process';
 
 export function openerCommand(platform: NodeJS.Platform, path: string): [string, string[]] {
   if (platform === 'darwin') return ['open', [path]];
-  // `start` is a cmd built-in; its first quoted argument is a window title, hence the empty one
-  if (platform === 'win32') return ['cmd', ['/c', 'start', '""', path]];
+  // not `cmd /c start`: cmd would read `&` or `^` in a folder name as its own syntax
+  if (platform === 'win32') return ['explorer', [path]];
   return ['xdg-open', [path]];
 }
 

@@ -20,7 +20,7 @@ function el(tag, attrs, ...children) {
   for (const child of children) if (child !== null && child !== undefined) node.append(child);
   return node;
 }
-const url = (path) => path.split('/').map(encodeURIComponent).join('/');
+const encodedPath = (path) => path.split('/').map(encodeURIComponent).join('/');
 const seconds = (s) => (s === null ? '–' : s.toFixed(2) + ' s');
 const lufs = (v, unit) => (v === null ? '–' : v.toFixed(1) + ' ' + unit);
 
@@ -80,7 +80,7 @@ function waveform(peaks) {
 
 function player(row) {
   if (row.src === null) return el('span', { class: 'missing' }, 'missing: no file at ' + row.out);
-  return el('audio', { controls: '', preload: 'metadata', src: url(row.src), 'data-role': 'output', 'aria-label': 'Play ' + row.id });
+  return el('audio', { controls: '', preload: 'metadata', src: encodedPath(row.src), 'data-role': 'output', 'aria-label': 'Play ' + row.id });
 }
 
 function takes(row) {
@@ -91,7 +91,7 @@ function takes(row) {
     const name = 'Take ' + take.n + (marks ? ' (' + marks + ')' : '');
     const item = el('li', { class: 'take', 'data-take': take.n, 'data-pinned': take.pinned ? 'true' : null, 'data-current': take.current ? 'true' : null });
     item.append(el('span', { class: 'take-name', title: take.generatedAt || '' }, name));
-    if (take.src !== null) item.append(el('audio', { controls: '', preload: 'none', src: url(take.src), 'aria-label': 'Play ' + row.id + ' ' + name }));
+    if (take.src !== null) item.append(el('audio', { controls: '', preload: 'none', src: encodedPath(take.src), 'aria-label': 'Play ' + row.id + ' ' + name }));
     else item.append(el('span', { class: 'note' }, take.placeholder ? 'placeholder (not kept)' : 'not in the cache'));
     list.append(item);
   }
