@@ -3,12 +3,14 @@
  * opening index.html from file:// as a person would. One project, one report, one browser launch
  * for the whole file; each test reloads the page. Skipped, with a notice, where no Chromium is found.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManifestSchema } from '../../src/delivery/manifest-schema.js';
+import type { ReviewRow } from '../../src/delivery/report-data.js';
+import { reportPage } from '../../src/delivery/report-page.js';
 import { build, pin, report } from '../../src/index.js';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.js';
 import { writeFiles } from '../helpers/files.js';
@@ -156,6 +158,51 @@ describe.skipIf(CHROMIUM === undefined)('review page in Chromium', () => {
     expect(await row.getAttribute('data-status')).toBe('missing');
     expect(await row.locator('audio[data-role=output]').count()).toBe(0);
     expect(await row.locator('.missing').first().textContent()).toContain('missing');
+    expect(errors).toEqual([]);
+  });
+
+  it('stays usable with 5,000 rows: a page at a time, search and filters over all, keyboard from row to row', async () => {
+    const rows: ReviewRow[] = Array.from({ length: 5000 }, (_, i) => ({
+      id: `line.${String(i).padStart(4, '0')}`,
+      kind: i % 5 === 0 ? 'effect' : 'voice',
+      out: `out/line-${i}.mp3`,
+      src: null,
+      text: `Line number ${i} of the big project`,
+      speaker: i % 2 === 0 ? 'Even' : 'Odd',
+      language: 'en',
+      model: 'm',
+      params: { text: `Line number ${i}` },
+      status: 'missing',
+      reason: 'output missing',
+      durationSeconds: null,
+      loudnessLufs: null,
+      truePeakDb: null,
+      peaks: Array.from({ length: 120 }, (_, j) => ((i + j) % 10) / 10),
+      takes: [],
+    }));
+    const file = join(dir, 'big.html');
+    await writeFile(file, reportPage({ title: 'big', rows }));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('#rows .row');
+    expect(await page.locator('#rows .row').count()).toBe(100);
+    expect(await page.locator('#count').textContent()).toContain('of 5000');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    expect(await page.locator('#rows .row').first().getAttribute('data-id')).toBe('line.0100');
+    await page.getByLabel('Search').fill('4321');
+    expect(await page.$$eval('#rows .row', (found) => found.map((r) => r.getAttribute('data-id')))).toEqual(['line.4321']);
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Speaker').selectOption('Odd');
+    await page.getByLabel('Kind').selectOption('effect');
+    expect(await page.locator('#count').textContent()).toContain('of 500 ');
+    await page.locator('#rows .row').first().focus();
+    await page.keyboard.press('j');
+    expect(
+      await page.evaluate(() =>
+        (globalThis as { document?: { activeElement?: { getAttribute(n: string): string } } }).document?.activeElement?.getAttribute(
+          'data-id',
+        ),
+      ),
+    ).toBe('line.0015');
     expect(errors).toEqual([]);
   });
 });
