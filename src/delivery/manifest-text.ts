@@ -6,7 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { MANIFEST_COLUMNS, MANIFEST_VERSION, type ManifestRow, ManifestSchema } from './manifest-schema.js';
+import { MANIFEST_COLUMNS, MANIFEST_VERSION, type ManifestRow } from './manifest-schema.js';
 
 export function manifestJson(rows: readonly ManifestRow[]): string {
   return `${JSON.stringify({ version: MANIFEST_VERSION, assets: rows }, null, 2)}\n`;
@@ -22,25 +22,32 @@ export function manifestCsv(rows: readonly ManifestRow[]): string {
   return stringify(records, { header: true, columns: MANIFEST_COLUMNS, eof: true });
 }
 
-/** sha256 → durationSeconds, from an earlier manifest's text; nothing from one that cannot be read. */
+/**
+ * sha256 → durationSeconds, from an earlier manifest's text; nothing from one that cannot be read.
+ * Only the two fields are looked at (not the whole schema): at 10,000 rows this runs on every
+ * build, and a row that says something else is rewritten anyway.
+ */
 export function knownDurations(text: string | undefined, format: 'json' | 'csv'): Map<string, number> {
   const known = new Map<string, number>();
   if (text === undefined) return known;
   try {
-    if (format === 'json') {
-      const parsed = ManifestSchema.safeParse(JSON.parse(text));
-      for (const row of parsed.success ? parsed.data.assets : []) known.set(row.sha256, row.durationSeconds);
-    } else {
-      const records = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-      for (const record of records) {
-        const duration = Number(record.durationSeconds);
-        if (/^[0-9a-f]{64}$/.test(record.sha256 ?? '') && record.durationSeconds !== '' && Number.isFinite(duration)) {
-          known.set(record.sha256 as string, duration);
-        }
+    const rows = format === 'json' ? jsonRows(JSON.parse(text)) : (parse(text, { columns: true, skip_empty_lines: true }) as unknown[]);
+    for (const row of rows) {
+      const { sha256, durationSeconds } = row as { sha256?: unknown; durationSeconds?: unknown };
+      const seconds = typeof durationSeconds === 'string' && durationSeconds !== '' ? Number(durationSeconds) : durationSeconds;
+      if (typeof sha256 === 'string' && SHA256.test(sha256) && typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) {
+        known.set(sha256, seconds);
       }
     }
   } catch {
     // a damaged manifest is written anew: its lengths are measured again
   }
   return known;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function jsonRows(json: unknown): unknown[] {
+  const assets = (json as { version?: unknown; assets?: unknown } | null)?.assets;
+  return (json as { version?: unknown }).version === MANIFEST_VERSION && Array.isArray(assets) ? assets : [];
 }

@@ -48,8 +48,9 @@ export async function refreshManifest(project: Project, lock: LockFile, options:
   const files: ManifestFile[] = [];
   if (setting.json !== undefined) files.push({ path: setting.json, format: 'json', text: await readText(setting.json) });
   if (setting.csv !== undefined) files.push({ path: setting.csv, format: 'csv', text: await readText(setting.csv) });
-  const known = new Map<string, number>();
-  for (const file of files) for (const [sha, seconds] of knownDurations(file.text, file.format)) known.set(sha, seconds);
+  // one earlier manifest is enough to know the lengths: the JSON, quicker to read, when there is one
+  const source = files.find((f) => f.format === 'json' && f.text !== undefined) ?? files.find((f) => f.text !== undefined);
+  const known = knownDurations(source?.text, source?.format ?? 'json');
 
   const rows = await manifestRowsOf(project, lock, known, options);
   if (rows === undefined) return { written: [], stale: files.map((f) => f.path) };
