@@ -6,13 +6,14 @@
  */
 import { relative } from 'node:path';
 import pLimit from 'p-limit';
+import { KieaudioError } from '../errors.js';
 import { planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { Project } from '../project.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { OutputState } from '../store/stat-index.js';
 import { compareIds } from './manifest-rows.js';
-import type { MediaFactsStore } from './media-facts.js';
+import type { MediaFacts, MediaFactsStore } from './media-facts.js';
 import { type ReviewTake, reviewTakes } from './report-takes.js';
 import { type ReviewStatus, reviewStatus } from './review-status.js';
 
@@ -71,7 +72,7 @@ async function reviewRow(
   const entry = store.lock.assets[asset.out];
   const file = outputPath(project, asset.out);
   const playable = output.exists && output.contentHash !== undefined;
-  const facts = playable ? await options.media.measure(output.contentHash, file, options.signal) : undefined;
+  const facts = playable ? await measured(options, output.contentHash, file) : undefined;
   const ours = entry !== undefined && playable && entry.contentHash === output.contentHash;
   const status = reviewStatus(item, {
     pinned: entry?.pinned !== undefined,
@@ -96,6 +97,16 @@ async function reviewRow(
     peaks: facts?.peaks ?? [],
     takes: await reviewTakes(store, item, output, options.reportDir),
   };
+}
+
+/** A file ffmpeg cannot decode (a hand edit gone wrong) is shown without length or waveform, not a failed page. */
+async function measured(options: ReviewOptions, sha256: string, file: string): Promise<MediaFacts | undefined> {
+  try {
+    return await options.media.measure(sha256, file, options.signal);
+  } catch (error) {
+    if (error instanceof KieaudioError && error.code === 'E_FFMPEG_FAILED') return undefined;
+    throw error;
+  }
 }
 
 function posix(path: string): string {

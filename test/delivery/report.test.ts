@@ -7,6 +7,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportPageData } from '../../src/delivery/report-page.js';
+import { report } from '../../src/index.js';
 import { runBuild } from '../build/run-build.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv } from '../helpers/sim.js';
@@ -63,5 +64,15 @@ describe('the review page kept by builds', () => {
       ['hello', 'failed last build'],
     ]);
     expect(after.rows[1]?.text).toBe('Hello again.');
+  });
+
+  it('shows a file edited by hand that no longer decodes as modified, without length or waveform', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/main.audio.yaml': SPEC });
+    const env = simEnv(await simulator());
+    await runBuild(dir, env);
+    await writeFile(join(dir, 'out/vo/hello.mp3'), 'not audio at all');
+    await report({ cwd: dir, env });
+    const hello = (await pageData(dir)).rows.find((r) => r.id === 'hello');
+    expect(hello).toMatchObject({ status: 'modified by hand', src: '../out/vo/hello.mp3', durationSeconds: null, peaks: [] });
   });
 });
