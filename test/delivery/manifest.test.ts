@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ManifestSchema } from '../../src/delivery/manifest-schema.js';
 import { MANIFEST_SCHEMA_FILE } from '../../src/schema/json-schema.js';
 import { runBuild } from '../build/run-build.js';
+import { audibleMp3 } from '../ffmpeg/make-audio.js';
 import { validateJson } from '../helpers/mini-validator.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { REPO_ROOT } from '../helpers/repo.js';
@@ -122,5 +123,21 @@ describe('manifest', () => {
     expect(after.assets[0]?.text).toBe('First, and changed.');
     expect(after.assets[0]?.sha256).not.toBe(before.assets[0]?.sha256);
     expect(after.assets.slice(1)).toEqual(before.assets.slice(1));
+  });
+
+  it("takes loudness, true peak and length from post-processing's measurement in the lock", async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': `${CONFIG}post:\n  voice: { loudness: -23, truePeak: -1, format: wav }\n`,
+      'audio/main.audio.yaml': 'assets:\n  - { id: hello, kind: voice, speaker: Smith, text: "Hello there.", out: vo/hello.wav }\n',
+    });
+    const audio = await audibleMp3(join(dir, 'result.mp3'), 0.2, 1, 0.2);
+    const env = simEnv(await simulator({ resultAudio: () => audio }));
+    expect((await runBuild(dir, env)).failures).toEqual([]);
+    const measured = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).assets['vo/hello.wav'].post.measured;
+    const [row] = ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'game/audio/manifest.json'), 'utf8'))).assets;
+    expect(row).toMatchObject({ loudnessLufs: measured.loudness, truePeakDb: measured.truePeak });
+    expect(Math.abs(measured.loudness + 23)).toBeLessThanOrEqual(0.5);
+    expect(row?.durationSeconds).toBe(Math.round(measured.duration * 1000) / 1000);
+    expect(Math.abs((row?.durationSeconds ?? 0) - (await probeSeconds(join(dir, 'game/audio/vo/hello.wav'))))).toBeLessThan(0.002);
   });
 });
