@@ -179,7 +179,8 @@ async function deliver(project: Project, store: ProjectStore, tally: Tally, sign
   const { manifest, report } = project.config;
   if (manifest === undefined && report === undefined) return;
   const { refreshManifest } = await import('../delivery/manifest.js');
-  const written = await refreshManifest(project, store.lock, { signal });
+  const onWarning = (w: { asset: string; message: string }) => tally.emit({ type: 'warning', code: 'E_FFMPEG_FAILED', ...w });
+  const written = await refreshManifest(project, store.lock, { signal, onWarning });
   if (report === undefined) return;
   const { summary } = tally;
   const changed = summary.generated + summary.resumed + summary.recovered + summary.restored + summary.failed > 0;

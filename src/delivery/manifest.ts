@@ -9,7 +9,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pLimit from 'p-limit';
-import { toKieaudioError } from '../errors.js';
+import { KieaudioError, toKieaudioError } from '../errors.js';
 import type { Project } from '../project.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import type { LockFile } from '../store/lock-file.js';
@@ -24,6 +24,8 @@ export interface ManifestOptions {
   signal?: AbortSignal | undefined;
   /** where lengths are measured and kept (default: the project's cache) */
   media?: MediaFactsStore;
+  /** an output left out because its audio cannot be read */
+  onWarning?: (warning: { asset: string; message: string }) => void;
 }
 
 export interface ManifestResult {
@@ -82,19 +84,36 @@ async function manifestRowsOf(
   const measured = await Promise.all(
     manifestSources(project, lock).map((source) =>
       limit(async () => {
-        const seconds = lengthWithoutDecoding(source, known);
-        if (seconds !== undefined) return manifestRow(project, source, seconds);
+        const recorded = lengthWithoutDecoding(source, known);
+        if (recorded !== undefined) return manifestRow(project, source, recorded);
         if (options.frozen || !(await exists(source.file))) {
           unknown ||= options.frozen === true;
           return undefined;
         }
-        const facts = await media.measure(source.entry.contentHash, source.file, options.signal);
-        return manifestRow(project, source, facts.durationSeconds);
+        const decoded = await lengthByDecoding(media, source, options);
+        return decoded === undefined ? undefined : manifestRow(project, source, decoded);
       }),
     ),
   );
   if (unknown) return undefined;
   return measured.filter((row): row is ManifestRow => row !== undefined);
+}
+
+/**
+ * A file ffmpeg cannot read (replaced by hand with something that is not audio) has no length to
+ * give: it is left out of the manifest, with a warning, rather than failing a build whose work is done.
+ */
+async function lengthByDecoding(media: MediaFactsStore, source: ManifestSource, options: ManifestOptions): Promise<number | undefined> {
+  try {
+    return (await media.measure(source.entry.contentHash, source.file, options.signal)).durationSeconds;
+  } catch (error) {
+    if (!(error instanceof KieaudioError) || error.code !== 'E_FFMPEG_FAILED') throw error;
+    options.onWarning?.({
+      asset: source.asset.id,
+      message: `${source.asset.out} is left out of the manifest: ffmpeg cannot read it (${error.message})`,
+    });
+    return undefined;
+  }
 }
 
 function lengthWithoutDecoding(source: ManifestSource, known: ReadonlyMap<string, number>): number | undefined {

@@ -140,4 +140,21 @@ describe('manifest', () => {
     expect(row?.durationSeconds).toBe(Math.round(measured.duration * 1000) / 1000);
     expect(Math.abs((row?.durationSeconds ?? 0) - (await probeSeconds(join(dir, 'game/audio/vo/hello.wav'))))).toBeLessThan(0.002);
   });
+
+  it('leaves out, with a warning, an output replaced by hand with something that is not audio', async () => {
+    const { dir, env, json } = await project();
+    await runBuild(dir, env);
+    // nothing left that knows its length but the audio itself
+    await rm(json);
+    await rm(join(dir, 'game/audio/manifest.csv'));
+    await rm(join(dir, 'cache', 'media'), { recursive: true });
+    await writeFile(join(dir, 'game/audio/sfx/coin.mp3'), 'not audio');
+    const result = await runBuild(dir, env);
+    expect(result.failures).toEqual([]);
+    expect(result.events.filter((e) => e.type === 'warning')).toEqual([
+      expect.objectContaining({ code: 'E_FFMPEG_FAILED', asset: 'coin', message: expect.stringContaining('left out of the manifest') }),
+    ]);
+    const manifest = ManifestSchema.parse(JSON.parse(await readFile(json, 'utf8')));
+    expect(manifest.assets.map((r) => r.id)).toEqual(['a.first', 'smith.greet']);
+  });
 });
