@@ -14,6 +14,7 @@ export { credits } from './commands/credits.js';
 export { type InitResult, init } from './commands/init.js';
 export { type PinOptions, type PinResult, pin, type UnpinResult, unpin } from './commands/pin.js';
 export { type PlanOptions, type PlanResult, plan } from './commands/plan.js';
+export { type ReportCommandOptions, report } from './commands/report.js';
 export { type AssetStatus, type StatusEntry, type StatusResult, status } from './commands/status.js';
 export { type TakeRow, type TakesOptions, type TakesResult, takes } from './commands/takes.js';
 export { ApiError, type Diagnostic, type ErrorCode, KieaudioError, ValidationError } from './errors.js';

@@ -126,6 +126,10 @@ export interface ResolvedConfig {
   /** the languages the project ships (ISO 639-1), the source language first; empty: a single-language project */
   languages: readonly string[];
   localization: Localization;
+  /** `manifest:`: absolute paths of the manifest files a build keeps (none: no manifest) */
+  manifest?: { json?: string; csv?: string };
+  /** `report:`: the absolute folder a build refreshes the review page in */
+  report?: { out: string };
 }
 
 /** The config's `localization:`. */

@@ -87,6 +87,7 @@ const SAMPLES: JsonLinePayload[] = [
   },
   { type: 'pin', asset: 'a', out: 'a.mp3', take: 1 },
   { type: 'unpin', asset: 'a', out: 'a.mp3', take: 2, released: 1 },
+  { type: 'report', page: '.kieaudio/report/index.html', rows: 12 },
   { type: 'credits', credits: 99.5 },
   { type: 'credits', credits: 99.5, rebuild: 420, stale: 12.5, staleAssets: 3 },
   { type: 'estimate', total: 12.5, assets: 3, fromLock: 2, fromTable: 1, maxCredits: 10, over: true },

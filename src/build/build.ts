@@ -60,6 +60,8 @@ export interface BuildResult {
   failures: AssetFailure[];
   /** with `frozen`: the assets a build would generate or restore */
   stale: PlannedAsset[];
+  /** with `frozen`: the manifest files (absolute) that are missing or out of date */
+  staleManifests: string[];
 }
 
 const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt', 'sidecars']);
@@ -130,15 +132,16 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
   const { gathered, plan } = await planFor(project, store, loaded, options);
   tally.setOrphans(plan.orphans.length);
   reportPlan(plan, tally, options.force === true);
-  const result = (): BuildResult => ({
+  const result = (staleManifests: string[] = []): BuildResult => ({
     project,
     plan,
     summary: tally.finish(),
     failures: [...tally.failures],
     stale: plan.items.filter((i) => STALE_ACTIONS.has(i.action.type)),
+    staleManifests,
   });
   // --frozen reports; it writes nothing, not even an id change
-  if (options.frozen) return result();
+  if (options.frozen) return result(await frozenManifests(project, store));
 
   const paid = plan.items.filter((i) => i.action.type === 'generate' || i.action.type === 'resume');
   // Before the API is opened and anything is written: a build over budget sends nothing (exit 4).
@@ -168,7 +171,34 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     signal: options.signal,
     saveParseCache: loaded.saveParseCache,
   });
+  await deliver(project, store, tally, options.signal);
   return result();
+}
+
+/** The manifest files that `--frozen` finds missing or out of date (none configured: none). */
+async function frozenManifests(project: Project, store: ProjectStore): Promise<string[]> {
+  if (project.config.manifest === undefined) return [];
+  const { refreshManifest } = await import('../delivery/manifest.js');
+  return (await refreshManifest(project, store.lock, { frozen: true })).stale;
+}
+
+/**
+ * After the work: the manifest and the review page, when the config asks for them. The manifest is
+ * compared and written only where it differs; the page is made again when outputs changed (or it
+ * is missing), from the cache's measurements.
+ */
+async function deliver(project: Project, store: ProjectStore, tally: Tally, signal: AbortSignal | undefined): Promise<void> {
+  const { manifest, report } = project.config;
+  if (manifest === undefined && report === undefined) return;
+  const { refreshManifest } = await import('../delivery/manifest.js');
+  const onWarning = (w: { asset: string; message: string }) => tally.emit({ type: 'warning', code: 'E_FFMPEG_FAILED', ...w });
+  const written = await refreshManifest(project, store.lock, { signal, onWarning });
+  if (report === undefined) return;
+  const { summary } = tally;
+  const changed = summary.generated + summary.resumed + summary.recovered + summary.restored + summary.failed > 0;
+  const { refreshReport } = await import('../delivery/report.js');
+  const failed = new Set(tally.failures.map((f) => f.asset));
+  await refreshReport(project, store, { out: report.out, failed, signal, onlyIfMissing: !changed && written.written.length === 0 });
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Commands over the build: build, plan, status, check and watch. */
+import { relative } from 'node:path';
 import type { BuildResult } from '../build/build.js';
 import type { Project } from '../project.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
@@ -45,15 +46,8 @@ export const BUILD_COMMANDS = {
         signal: ctx.signal,
         onEvent: (event) => ctx.output.event(event),
       });
-      if (flags.frozen && result.stale.length > 0) {
-        const lines = result.stale.map((i) => `  ${i.asset.out}  ${i.reason}`);
-        ctx.output.error(
-          `--frozen: ${result.stale.length} asset${result.stale.length === 1 ? ' is' : 's are'} not up to date:\n${lines.join('\n')}`,
-          {
-            code: 'E_FROZEN',
-            stale: result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
-          },
-        );
+      if (flags.frozen && (result.stale.length > 0 || result.staleManifests.length > 0)) {
+        reportFrozen(result, ctx);
         return EXIT.frozen;
       }
       return buildExitCode(result);
@@ -138,6 +132,7 @@ export const BUILD_COMMANDS = {
     },
   },
 } satisfies Record<string, Command>;
+
 /**
  * A finished build's exit code: 1 when an asset failed or is held (one the build could not make
  * without risking a second payment), else 4 when the budget stopped submissions (what was left is
@@ -152,6 +147,23 @@ export function buildExitCode(result: Pick<BuildResult, 'failures' | 'summary'>)
 function maxCreditsOption(value: string | undefined): { maxCredits?: number } {
   const maxCredits = parseMaxCredits(value);
   return maxCredits === undefined ? {} : { maxCredits };
+}
+
+/** What `build --frozen` found not up to date: assets, then manifest files. */
+function reportFrozen(result: BuildResult, ctx: RunContext): void {
+  const lines = result.stale.map((i) => `  ${i.asset.out}  ${i.reason}`);
+  const manifests = result.staleManifests.map((path) => relative(process.cwd(), path) || path);
+  lines.push(...manifests.map((path) => `  ${path}  manifest missing or out of date`));
+  const n = lines.length;
+  const what = result.stale.length > 0 ? `asset${n === 1 ? ' is' : 's are'}` : `manifest file${n === 1 ? ' is' : 's are'}`;
+  ctx.output.error(
+    `--frozen: ${n} ${result.stale.length > 0 && manifests.length > 0 ? 'outputs are' : what} not up to date:\n${lines.join('\n')}`,
+    {
+      code: 'E_FROZEN',
+      stale: result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
+      ...(manifests.length > 0 ? { manifests } : {}),
+    },
+  );
 }
 
 /** Warnings found while loading (a long effect text, an unknown model…): seen before paying. */

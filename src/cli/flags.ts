@@ -22,6 +22,10 @@ export interface ParsedFlags {
   'no-wait'?: boolean;
   'resend-unanswered'?: boolean;
   'max-credits'?: string;
+  /** `report --out DIR` */
+  out?: string;
+  /** `report --open` */
+  open?: boolean;
   /** the command's positional arguments (`takes ID`, `pin ID TAKE`), as many as it declares */
   args?: string[];
 }

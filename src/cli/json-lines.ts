@@ -97,6 +97,10 @@ const CommandLineSchemas = [
     stale: z.number().optional().describe('the estimated credits of what a build would generate now'),
     staleAssets: z.number().int().optional().describe('the tasks a build would create now'),
   }),
+  line('report', 'report --json: the review page written', {
+    page: z.string().describe('index.html, relative to the working directory'),
+    rows: z.number().int().describe('outputs on the page'),
+  }),
   line('check', 'check --json: one line per asset checked, with what was measured of the file at out and every problem found', {
     asset: z.string(),
     out: z.string(),

@@ -20,6 +20,8 @@ export interface RunOptions {
 export interface RunResult {
   /** everything ffmpeg wrote to stdout (`-progress pipe:1`, `-f … pipe:1` output) */
   stdout: string;
+  /** the same, as bytes: raw audio written with `-f s16le pipe:1` (pcm.ts) */
+  stdoutBytes: Buffer;
   /** what ffmpeg wrote to stderr: all of it, or within `stderrLimit` its beginning and end (tail.ts) */
   stderr: string;
 }
@@ -104,8 +106,10 @@ function spawnFfmpeg(
       if (spawned) track(-1);
       signal?.removeEventListener('abort', onAbort);
       if (signal?.aborted) reject(abortError(signal));
-      else if (code === 0) resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: stderr.text() });
-      else reject(failure(code, killedBy, stderr.text()));
+      else if (code === 0) {
+        const bytes = Buffer.concat(stdout);
+        resolve({ stdout: bytes.toString('utf8'), stdoutBytes: bytes, stderr: stderr.text() });
+      } else reject(failure(code, killedBy, stderr.text()));
     });
   });
 }

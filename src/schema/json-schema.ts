@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { JSON_LINES_VERSION, JsonLineSchemas } from '../cli/json-lines.js';
+import { ManifestSchema } from '../delivery/manifest-schema.js';
 import { ConfigSchema, SpecFileSchema } from '../spec/schema.js';
 
 const SCHEMA_BASE = 'https://unpkg.com/kieaudio/schemas/';
@@ -13,6 +14,7 @@ const SCHEMA_BASE = 'https://unpkg.com/kieaudio/schemas/';
 export const CONFIG_SCHEMA_FILE = 'kieaudio.config.schema.json';
 export const SPEC_SCHEMA_FILE = 'kieaudio.spec.schema.json';
 export const EVENTS_SCHEMA_FILE = 'kieaudio.events.schema.json';
+export const MANIFEST_SCHEMA_FILE = 'kieaudio.manifest.schema.json';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -27,6 +29,14 @@ export function specJsonSchema(): JsonSchema {
   return withHeader(z.toJSONSchema(SpecFileSchema, { io: 'input', target: 'draft-2020-12' }), {
     $id: SCHEMA_BASE + SPEC_SCHEMA_FILE,
     title: 'kieaudio spec file (voice lines and sound effects)',
+  });
+}
+
+/** The manifest's JSON file (the config's `manifest.json`), as builds write it. */
+export function manifestJsonSchema(): JsonSchema {
+  return withHeader(z.toJSONSchema(ManifestSchema, { io: 'output', target: 'draft-2020-12' }), {
+    $id: SCHEMA_BASE + MANIFEST_SCHEMA_FILE,
+    title: 'kieaudio manifest (manifest.json)',
   });
 }
 

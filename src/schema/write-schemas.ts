@@ -10,6 +10,8 @@ import {
   configJsonSchema,
   EVENTS_SCHEMA_FILE,
   eventsJsonSchema,
+  MANIFEST_SCHEMA_FILE,
+  manifestJsonSchema,
   SPEC_SCHEMA_FILE,
   schemaFileText,
   specJsonSchema,
@@ -24,6 +26,7 @@ export async function writeSchemas(dir = SCHEMAS_DIR): Promise<string[]> {
     [join(dir, CONFIG_SCHEMA_FILE), schemaFileText(configJsonSchema())],
     [join(dir, SPEC_SCHEMA_FILE), schemaFileText(specJsonSchema())],
     [join(dir, EVENTS_SCHEMA_FILE), schemaFileText(eventsJsonSchema())],
+    [join(dir, MANIFEST_SCHEMA_FILE), schemaFileText(manifestJsonSchema())],
   ];
   await Promise.all(files.map(([path, text]) => writeFile(path, text)));
   return files.map(([path]) => path);

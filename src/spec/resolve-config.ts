@@ -70,8 +70,24 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
       budget: definedOf(config.budget ?? {}),
       languages: [...(config.languages ?? [])],
       localization: { missing: config.localization.missing, translations: [...config.localization.translations] },
+      ...deliveryOf(config, rootDir),
     },
     diagnostics,
+  };
+}
+
+/** `manifest:` and `report:`, with absolute paths; absent when not set. */
+function deliveryOf(config: ConfigInput, rootDir: string): Pick<ResolvedConfig, 'manifest' | 'report'> {
+  const json = config.manifest?.json ?? undefined;
+  const csv = config.manifest?.csv ?? undefined;
+  const manifest = {
+    ...(json === undefined ? {} : { json: resolve(rootDir, json) }),
+    ...(csv === undefined ? {} : { csv: resolve(rootDir, csv) }),
+  };
+  const out = config.report?.out;
+  return {
+    ...(json === undefined && csv === undefined ? {} : { manifest }),
+    ...(out == null ? {} : { report: { out: resolve(rootDir, out) } }),
   };
 }
 

@@ -10,6 +10,7 @@ import { isRecord } from '../is-record.js';
 import { MAX_CONCURRENCY } from '../project.js';
 import { BudgetSchema } from './budget-schema.js';
 import { CheckSchema } from './check-schema.js';
+import { ManifestKeySchema, ReportKeySchema } from './delivery-schema.js';
 import { describeFound } from './describe.js';
 import { castSchema, lexiconSchema, sceneLineSchema, sceneListSchema, sceneSchema, speakerNameSchema } from './dialogue-schema.js';
 import { EXTENSION_KEYS_SCHEMA } from './extension-keys.js';
@@ -237,6 +238,8 @@ export const ConfigSchema = z
       budget: BudgetSchema,
       languages: languagesSchema(),
       localization: localizationSchema(),
+      manifest: ManifestKeySchema,
+      report: ReportKeySchema,
       ...CONTENT_SHAPE,
     },
     { error: containerError('a map (the kieaudio config)') },

@@ -67,6 +67,17 @@ describe('the GitHub Actions example', () => {
     expect(generate.steps.at(-1)?.run).toContain('git add kieaudio.lock');
   });
 
+  it('uploads the review page with the audio it plays, from both jobs', () => {
+    for (const job of [check, generate]) {
+      const report = job.steps.findIndex((s) => s.run === 'npx kieaudio report');
+      const upload = job.steps.findIndex((s) => s.uses?.startsWith('actions/upload-artifact@'));
+      expect(report).toBeGreaterThanOrEqual(0);
+      expect(upload).toBeGreaterThan(report);
+      const paths = String(job.steps[upload]?.with?.path).trim().split('\n');
+      expect(paths).toEqual(['.kieaudio/report', 'assets/audio']);
+    }
+  });
+
   it('runs the quality gate on pull requests after an --offline build, and on main after generation, before the commit', () => {
     const frozen = check.steps.findIndex((s) => s.run?.includes('--frozen'));
     const gate = check.steps.findIndex((s) => s.run?.includes('npx kieaudio check'));

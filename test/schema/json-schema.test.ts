@@ -6,6 +6,8 @@ import {
   CONFIG_SCHEMA_FILE,
   configJsonSchema,
   type JsonSchema,
+  MANIFEST_SCHEMA_FILE,
+  manifestJsonSchema,
   SPEC_SCHEMA_FILE,
   schemaFileText,
   specJsonSchema,
@@ -19,6 +21,7 @@ describe('committed schema files', () => {
   test.each([
     [CONFIG_SCHEMA_FILE, configJsonSchema],
     [SPEC_SCHEMA_FILE, specJsonSchema],
+    [MANIFEST_SCHEMA_FILE, manifestJsonSchema],
   ] as const)('schemas/%s is up to date', async (file, generate) => {
     const committed = await readFile(new URL(file, schemasDir), 'utf8').catch(() => '(missing)');
     expect(committed === schemaFileText(generate()), `schemas/${file} is out of date: run npm run build && npm run schemas`).toBe(true);
