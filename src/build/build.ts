@@ -8,6 +8,8 @@ import { type ErrorCode, KieaudioError, toKieaudioError } from '../errors.js';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import { type Plan, type PlannedAsset, planBuild, planOptions } from '../plan/decide.js';
 import { type GatheredState, gatherState } from '../plan/gather.js';
+import { gatherScenes, hasScenes } from '../plan/scene-facts.js';
+import { type PlannedScene, planScenes } from '../plan/scene-plan.js';
 import type { Project } from '../project.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
 import { type CommonOptions, type LoadedProject, loadSelected } from '../spec/prepare.js';
@@ -53,6 +55,8 @@ export interface BuildResult {
   failures: AssetFailure[];
   /** with `frozen`: the assets a build would generate or restore */
   stale: PlannedAsset[];
+  /** with `frozen`: the scene files a build would make (plan/scene-plan.ts) */
+  staleScenes: PlannedScene[];
 }
 
 const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt', 'sidecars']);
@@ -127,6 +131,7 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     summary: tally.finish(),
     failures: [...tally.failures],
     stale: plan.items.filter((i) => STALE_ACTIONS.has(i.action.type)),
+    staleScenes: (plan.scenes?.scenes ?? []).filter((s) => s.action === 'build'),
   });
   // --frozen reports; it writes nothing, not even an id change
   if (options.frozen) return result();
@@ -155,6 +160,7 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     resendUnanswered: planOptions(options).resendUnanswered,
     signal: options.signal,
     saveParseCache: loaded.saveParseCache,
+    force: options.force === true,
   });
   return result();
 }
@@ -187,6 +193,8 @@ async function planFor(
   const offline = options.offline === true;
   const gathered = await gatherState(project, store, loaded.selected, { baseUrl: project.config.api.baseUrl, offline });
   const plan = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options));
+  if (hasScenes(project, store.lock))
+    plan.scenes = planScenes(await gatherScenes(project, store), store.lock, plan.items, options.force === true);
   return { gathered, plan };
 }
 

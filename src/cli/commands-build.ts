@@ -38,15 +38,19 @@ export const BUILD_COMMANDS = {
         signal: ctx.signal,
         onEvent: (event) => ctx.output.event(event),
       });
-      if (flags.frozen && result.stale.length > 0) {
-        const lines = result.stale.map((i) => `  ${i.asset.out}  ${i.reason}`);
-        ctx.output.error(
-          `--frozen: ${result.stale.length} asset${result.stale.length === 1 ? ' is' : 's are'} not up to date:\n${lines.join('\n')}`,
-          {
-            code: 'E_FROZEN',
-            stale: result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
-          },
-        );
+      const staleCount = result.stale.length + result.staleScenes.length;
+      if (flags.frozen && staleCount > 0) {
+        const lines = [
+          ...result.stale.map((i) => `  ${i.asset.out}  ${i.reason}`),
+          ...result.staleScenes.map((s) => `  ${s.scene.out}  scene ${s.scene.id}: ${s.reason}`),
+        ];
+        ctx.output.error(`--frozen: ${staleCount} asset${staleCount === 1 ? ' is' : 's are'} not up to date:\n${lines.join('\n')}`, {
+          code: 'E_FROZEN',
+          stale: [
+            ...result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
+            ...result.staleScenes.map((s) => ({ asset: s.scene.id, out: s.scene.out, action: 'scene', reason: s.reason })),
+          ],
+        });
         return EXIT.frozen;
       }
       // a held asset is one the build could not make without risking a second payment

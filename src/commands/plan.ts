@@ -6,6 +6,8 @@
 import { type Plan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { UnansweredCreate } from '../plan/journal-facts.js';
+import { gatherScenes, hasScenes } from '../plan/scene-facts.js';
+import { planScenes } from '../plan/scene-plan.js';
 import type { Project } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
@@ -34,9 +36,12 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
   // plan does not wait for a running build: what that build has in flight is not an interrupted one's
   const buildRunning = (await runningBuild(project.config.stateDir)) !== undefined;
   const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline, buildRunning });
+  const made = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options));
+  if (hasScenes(project, store.lock))
+    made.scenes = planScenes(await gatherScenes(project, store), store.lock, made.items, options.force === true);
   return {
     project,
-    plan: planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options)),
+    plan: made,
     unansweredElsewhere: undeclaredUnanswered(project, gathered.journal.unanswered),
   };
 }

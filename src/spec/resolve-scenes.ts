@@ -6,11 +6,13 @@
  * are unique in the project.
  */
 import type { Diagnostic } from '../errors.js';
+import type { ResolvedAsset, ResolvedScene } from '../project.js';
 import type { AssetEntry } from './content.js';
 import { type Layer, pickField, UNKNOWN } from './defaults-chain.js';
 import type { SceneEntry } from './dialogue-content.js';
 import type { DocPath, Locate } from './position.js';
 import { INVALID, type Invalid } from './salvage.js';
+import { resolveSceneFile, sceneOutOf } from './scene-out.js';
 import type { NeighbourField } from './sent-text.js';
 
 /** An asset's levels of the chain; `blocked`: it must not resolve (an unknown speaker, reported). */
@@ -30,7 +32,10 @@ export interface LineOptions {
 /** What resolve.ts does for any asset of a file, which scenes use for their lines. */
 export interface FileResolver {
   chain(entry: AssetEntry, path: DocPath, scene?: Layer): AssetChain;
-  resolve(entry: AssetEntry, chain: AssetChain, options?: LineOptions): void;
+  /** the resolved asset, undefined when it has a problem (reported) */
+  resolve(entry: AssetEntry, chain: AssetChain, options?: LineOptions): ResolvedAsset | undefined;
+  /** a scene's valid `out` (its claim on the path, checked with the assets'), and its scene file when it has one */
+  sceneFile(scene: SceneEntry, out: string, file: ResolvedScene | undefined): void;
 }
 
 /** Scene ids seen so far in the project, and where. */
@@ -57,16 +62,21 @@ export function resolveScenes(scenes: readonly SceneEntry[], where: SceneFile, r
     };
     const chains = scene.lines.map((line) => resolver.chain(line, [...path, 'lines', line.index], sceneLayer));
     const texts = chains.map((chain) => writtenText(chain.layers));
+    const resolved: (ResolvedAsset | undefined)[] = [];
     for (const [j, line] of scene.lines.entries()) {
       const chain = chains[j];
       if (chain === undefined) continue;
       const defaultId = typeof scene.id === 'string' ? `${scene.id}.${j + 1}` : undefined;
-      resolver.resolve(line, chain, {
-        defaultId,
-        claimedId: unique ? defaultId : null,
-        neighbours: neighboursOf(scene, texts, j),
-      });
+      resolved.push(
+        resolver.resolve(line, chain, {
+          defaultId,
+          claimedId: unique ? defaultId : null,
+          neighbours: neighboursOf(scene, texts, j),
+        }),
+      );
     }
+    const out = sceneOutOf(scene, where);
+    if (out !== undefined) resolver.sceneFile(scene, out, unique ? resolveSceneFile(scene, out, resolved, where) : undefined);
   }
 }
 

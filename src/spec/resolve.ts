@@ -5,7 +5,7 @@
  * the rest of the project's are reported together.
  */
 import type { Diagnostic } from '../errors.js';
-import { type AssetKind, DEFAULT_MODELS, type Env, type Project, type ResolvedAsset } from '../project.js';
+import { type AssetKind, DEFAULT_MODELS, type Env, type Project, type ResolvedAsset, type ResolvedScene } from '../project.js';
 import { type CastLevel, createCastScope, speakerLevel } from './cast.js';
 import { type AssetEntry, type ConfigContent, type DefaultsContent, INVALID, type SpecContent } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
@@ -74,7 +74,7 @@ export function resolveProject(input: ResolveInput): ResolveResult {
     configLexicon: input.configContent.lexicon,
     configPost: { value: input.configContent.post, file: input.configDisplay, locate: input.configLocate },
     report: createReport(diagnostics),
-    found: { assets: [], claims: [], outputs: [], scenes: new Map() },
+    found: { assets: [], claims: [], outputs: [], scenes: new Map(), sceneFiles: [] },
   };
 
   const configFile = { file: input.configDisplay, locate: input.configLocate, content: input.configContent };
@@ -101,6 +101,7 @@ export function resolveProject(input: ResolveInput): ResolveResult {
       assets,
       specFiles: specs.map((s) => s.path),
       warnings: sorted,
+      ...(scope.found.sceneFiles.length > 0 ? { scenes: scope.found.sceneFiles } : {}),
     },
     diagnostics: sorted,
     outputs,
@@ -131,7 +132,7 @@ interface FileScope {
   /** the config's `post:` */
   configPost: PostSource;
   report: Report;
-  found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[]; scenes: SceneIds };
+  found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[]; scenes: SceneIds; sceneFiles: ResolvedScene[] };
 }
 
 /** Adds diagnostics to `diagnostics`, those not written on the asset itself once per location. */
@@ -183,6 +184,13 @@ function resolveFile(scope: FileScope, source: AssetFile): void {
       if (one.asset !== undefined) scope.found.assets.push(one.asset);
       const path = chain.layers[0]?.path ?? [];
       addClaim(scope.found, entry, one.out, { file, locate, path }, options.claimedId);
+      return one.asset;
+    },
+    sceneFile(scene, out, sceneFile) {
+      // a scene file may not be any asset's output, nor another scene's: the same check as theirs
+      const label = typeof scene.id === 'string' ? `scene ${scene.id}` : `scene #${scene.index + 1}`;
+      scope.found.claims.push({ out, explicitId: false, label, file, locate, path: ['scenes', scene.index] });
+      if (sceneFile !== undefined) scope.found.sceneFiles.push(sceneFile);
     },
   };
   const kindLayers = (kind: AssetKind): Layer[] => {
