@@ -30,11 +30,7 @@ ${FAST_API}defaults:
   voice: { voice: Rachel }
 `;
 
-const LINES = [
-  'The tracks go straight down. Fresh ones.',
-  "Then we're not the first.",
-  'Lanterns low. Nobody speaks.',
-] as const;
+const LINES = ['The tracks go straight down. Fresh ones.', "Then we're not the first.", 'Lanterns low. Nobody speaks.'] as const;
 
 function spec(options: { gap?: number; out?: string; texts?: readonly string[] } = {}): string {
   const texts = options.texts ?? LINES;
@@ -81,7 +77,11 @@ describe('scene files', () => {
       expect(Math.abs((first?.start ?? 0) - ((own?.start ?? 0) + offset * 1000))).toBeLessThan(50);
     }
     const record = (await lock()).scenes['mine/scene.ogg'];
-    expect(record).toMatchObject({ id: 'mine.entrance', gap: 0.5, lines: [{ id: 'mine.entrance.1' }, { id: 'mine.entrance.2' }, { id: 'mine.entrance.3' }] });
+    expect(record).toMatchObject({
+      id: 'mine.entrance',
+      gap: 0.5,
+      lines: [{ id: 'mine.entrance.1' }, { id: 'mine.entrance.2' }, { id: 'mine.entrance.3' }],
+    });
     expect(record.duration).toBeCloseTo(scene, 1);
     expect(Object.keys(record.sidecars)).toEqual(['mine/scene.srt']);
     expect(first.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'ffmpeg' }));
