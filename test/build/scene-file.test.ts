@@ -155,4 +155,32 @@ describe('scene files', () => {
     expect(cleaned.removed.sort()).toEqual(['mine/scene.ogg', 'mine/scene.srt']);
     expect(Object.keys((await lock()).scenes)).toEqual(['mine/whole.wav']);
   });
+
+  it('joins lines of different formats and sample rates', async () => {
+    const mixed = `scenes:
+  - id: mixed
+    out: mixed/scene.flac
+    gap: 0.25
+    lines:
+      - { text: "A line made into a WAV file at 22050 Hz.", out: mixed/01.wav, post: { format: wav, sampleRate: 22050, channels: 2 } }
+      - { text: "A line as it came, an MP3 at 44100 Hz.", out: mixed/02.mp3 }
+`;
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mixed.audio.yaml': mixed });
+    const result = await runBuild(dir, simEnv(await simulator()));
+    expect(result.failures).toEqual([]);
+    const out = (path: string) => join(dir, 'out', path);
+    const lines = (await probeSeconds(out('mixed/01.wav'))) + (await probeSeconds(out('mixed/02.mp3')));
+    expect(Math.abs((await probeSeconds(out('mixed/scene.flac'))) - (lines + 0.25))).toBeLessThan(0.05);
+    const { stdout } = await run(ffprobeInstaller.path, [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=sample_rate,channels',
+      '-of',
+      'csv=p=0',
+      out('mixed/scene.flac'),
+    ]);
+    // the highest rate of its lines, and stereo because a line's chain asks for it
+    expect(stdout.trim()).toBe('44100,2');
+  });
 });
