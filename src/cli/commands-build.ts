@@ -79,7 +79,12 @@ export const BUILD_COMMANDS = {
           line: asset.source.line,
           col: asset.source.col,
         })),
-        ...p.orphans.map((o) => ({ type: 'orphan' as const, out: o.out, intact: o.intact, exists: o.exists })),
+        ...[...p.orphans, ...(p.scenes?.orphans ?? [])].map((o) => ({
+          type: 'orphan' as const,
+          out: o.out,
+          intact: o.intact,
+          exists: o.exists,
+        })),
       ]);
       return EXIT.ok;
     },
@@ -97,7 +102,12 @@ export const BUILD_COMMANDS = {
       const text = ctx.output.json ? '' : renderStatus(result, { color: ctx.output.color, verbose: ctx.output.verbose });
       ctx.output.result(text, [
         ...result.assets.map((a) => ({ type: 'status' as const, asset: a.id, out: a.out, status: a.status, reason: a.reason })),
-        ...result.orphans.map((o) => ({ type: 'status' as const, out: o.out, status: 'orphaned' as const, intact: o.intact })),
+        ...[...result.orphans, ...result.sceneOrphans].map((o) => ({
+          type: 'status' as const,
+          out: o.out,
+          status: 'orphaned' as const,
+          intact: o.intact,
+        })),
         ...result.unansweredElsewhere.map((u) => ({
           type: 'status' as const,
           out: u.out,
