@@ -75,7 +75,11 @@ async function buildScene(ctx: BuildContext, item: PlannedScene, output: OutputS
   }
   const dest = outputPath(ctx.project, scene.out);
   await ctx.outFolders.prepare(dest);
-  const made = await installScene(ctx, { scene, lines, key, hit, dest, duration }, (file) => concatArgs(lines, layout, scene.format, file));
+  // a scene of --offline placeholders is made like any other, but never cached (as they are not)
+  const placeholder = scene.lines.some((line) => ctx.store.lock.assets[line.out]?.placeholder === true);
+  const make = (file: string) => concatArgs(lines, layout, scene.format, file);
+  const s = { scene, lines, key, hit, dest, duration };
+  const made = placeholder ? await makeUncached(ctx, s, make) : await installScene(ctx, s, make);
   const sidecars = await writeSceneSubtitles(ctx, scene, await cueLines(ctx, lines, starts));
   ctx.lockWriter.setScene(scene.out, sceneRecord(scene, lines, made.record, { ffmpeg: tools.ffmpeg, key }, sidecars));
   const { record } = made;
@@ -118,13 +122,7 @@ async function installScene(
     await runner.run(args(temp), { signal: ctx.signal });
     const { sha256, size } = await hashFile(temp, ctx.signal);
     await rename(temp, data);
-    const linesDigest = sha256Hex(s.lines.map((line) => line.contentHash).join('\n'));
-    const record: CacheRecord = {
-      contentHash: sha256,
-      size,
-      model: 'scene',
-      post: { raw: linesDigest, measured: { loudness: null, truePeak: null, duration: s.duration } },
-    };
+    const record = sceneCacheRecord(s, sha256, size);
     await store.commit(s.key, record);
     if (!(await store.copyTo(s.key, s.dest, ctx.signal)))
       throw new KieaudioError('E_IO', `the scene file ${s.scene.out} was damaged right after it was written`);
@@ -135,6 +133,39 @@ async function installScene(
   } finally {
     releaseTemp(temp);
   }
+}
+
+/** A scene of placeholders: made into a temp file beside `out` and renamed, never cached. */
+async function makeUncached(
+  ctx: BuildContext,
+  s: SceneInstall,
+  args: (file: string) => string[],
+): Promise<{ record: CacheRecord; from: 'ffmpeg' }> {
+  ctx.store.statIndex.forget(s.scene.out);
+  const temp = tempPathFor(s.dest);
+  try {
+    const { runner } = await postTools(ctx);
+    await runner.run(args(temp), { signal: ctx.signal });
+    const { sha256, size } = await hashFile(temp, ctx.signal);
+    await rename(temp, s.dest);
+    return { record: sceneCacheRecord(s, sha256, size), from: 'ffmpeg' };
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  } finally {
+    releaseTemp(temp);
+  }
+}
+
+/** What the derived cache records of a scene file (and the lock takes its duration from). */
+function sceneCacheRecord(s: SceneInstall, contentHash: string, size: number): CacheRecord {
+  const linesDigest = sha256Hex(s.lines.map((line) => line.contentHash).join('\n'));
+  return {
+    contentHash,
+    size,
+    model: 'scene',
+    post: { raw: linesDigest, measured: { loudness: null, truePeak: null, duration: Number(s.duration.toFixed(3)) } },
+  };
 }
 
 /** The scene's subtitle files, written atomically; their paths with the SHA-256 of what was written. */
