@@ -89,6 +89,7 @@ function whyScene(f: SceneFacts, record: SceneLockEntry | undefined, pending: re
   if (differing.length > 0) return differing.map(changed).join(', ');
   if (record.gap !== f.scene.gap) return 'gap changed';
   if (!f.output.exists) return 'scene file missing';
+  if (f.output.contentHash !== record.contentHash) return 'modified by hand';
   return subtitlesStale(f, record);
 }
 

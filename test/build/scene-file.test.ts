@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import ffprobeInstaller from '@ffprobe-installer/ffprobe';
 import { parseSync } from 'subtitle';
 import { describe, expect, it } from 'vitest';
-import { clean, plan } from '../../src/index.js';
+import { clean, plan, status } from '../../src/index.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
 import { runBuild } from './run-build.js';
@@ -182,5 +182,31 @@ describe('scene files', () => {
     ]);
     // the highest rate of its lines, and stereo because a line's chain asks for it
     expect(stdout.trim()).toBe('44100,2');
+  });
+
+  it('a scene file edited by hand is left alone, and status says so, until --force', async () => {
+    const { dir, env, out, lock } = await project();
+    await writeFile(out('mine/scene.ogg'), 'edited');
+    expect((await status({ cwd: dir, env })).assets.find((a) => a.id === 'mine.entrance')?.status).toBe('modified by hand');
+    const kept = await runBuild(dir, env);
+    expect(kept.events).toContainEqual(expect.objectContaining({ type: 'kept', asset: 'mine.entrance' }));
+    expect(await readFile(out('mine/scene.ogg'), 'utf8')).toBe('edited');
+    const forced = await runBuild(dir, env, { force: true });
+    expect(forced.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'derived-cache' }));
+    expect((await readFile(out('mine/scene.ogg'))).subarray(0, 4).toString()).toBe('OggS');
+    expect((await lock()).scenes['mine/scene.ogg'].contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('a scene file at out that the lock does not record is adopted when it is this very file, else left alone', async () => {
+    const { dir, env, out } = await project();
+    await rm(join(dir, 'kieaudio.lock'));
+    const adopted = await runBuild(dir, env);
+    expect(adopted.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'derived-cache' }));
+    expect(JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).scenes['mine/scene.ogg']).toBeDefined();
+    await writeFile(out('mine/other.ogg'), 'not ours');
+    await writeFile(join(dir, 'audio/mine.audio.yaml'), spec({ gap: 0.5, out: 'mine/other.ogg' }));
+    const foreign = await runBuild(dir, env);
+    expect(foreign.events).toContainEqual(expect.objectContaining({ type: 'kept', asset: 'mine.entrance', out: 'mine/other.ogg' }));
+    expect(await readFile(out('mine/other.ogg'), 'utf8')).toBe('not ours');
   });
 });
