@@ -84,14 +84,14 @@ async function buildScene(ctx: BuildContext, item: PlannedScene, output: OutputS
   ctx.lockWriter.setScene(scene.out, sceneRecord(scene, lines, made.record, { ffmpeg: tools.ffmpeg, key }, sidecars));
   const { record } = made;
   ctx.emit({
-    type: 'processed',
+    type: 'scene',
     asset: scene.id,
     out: scene.out,
     from: made.from,
-    loudness: null,
-    truePeak: null,
+    lines: lines.length,
     durationSeconds: duration,
     bytes: record.size,
+    subtitles: Object.keys(sidecars),
   });
 }
 

@@ -84,7 +84,7 @@ describe('scene files', () => {
     });
     expect(record.duration).toBeCloseTo(scene, 1);
     expect(Object.keys(record.sidecars)).toEqual(['mine/scene.srt']);
-    expect(first.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'ffmpeg' }));
+    expect(first.events).toContainEqual(expect.objectContaining({ type: 'scene', asset: 'mine.entrance', from: 'ffmpeg' }));
   });
 
   it('a no-op build leaves the lock byte-identical and makes nothing', async () => {
@@ -93,7 +93,7 @@ describe('scene files', () => {
     const requests = totalRequests(sim);
     const again = await runBuild(dir, env);
     expect(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).toBe(before);
-    expect(again.events.filter((e) => e.type === 'processed')).toEqual([]);
+    expect(again.events.filter((e) => e.type === 'scene' || e.type === 'processed')).toEqual([]);
     expect(totalRequests(sim)).toBe(requests);
   });
 
@@ -105,7 +105,7 @@ describe('scene files', () => {
     const creates = sim.stats().createRequests;
     const edited = await runBuild(dir, env, { only: ['mine.entrance.3'] });
     expect(sim.stats().createRequests - creates).toBe(1);
-    expect(edited.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'ffmpeg' }));
+    expect(edited.events).toContainEqual(expect.objectContaining({ type: 'scene', asset: 'mine.entrance', from: 'ffmpeg' }));
     expect(await readFile(out('mine/scene.ogg'))).not.toEqual(before);
     const line3 = (await lock()).assets['mine/03.mp3'].contentHash;
     expect((await lock()).scenes['mine/scene.ogg'].lines[2].contentHash).toBe(line3);
@@ -117,7 +117,7 @@ describe('scene files', () => {
     const requests = totalRequests(sim);
     const regapped = await runBuild(dir, env);
     expect(totalRequests(sim)).toBe(requests);
-    expect(regapped.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'ffmpeg' }));
+    expect(regapped.events).toContainEqual(expect.objectContaining({ type: 'scene', asset: 'mine.entrance', from: 'ffmpeg' }));
     expect((await lock()).scenes['mine/scene.ogg'].gap).toBe(1);
   });
 
@@ -127,7 +127,7 @@ describe('scene files', () => {
     await rm(out('mine/scene.ogg'));
     await rm(out('mine/scene.srt'));
     const restored = await runBuild(dir, env);
-    expect(restored.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'derived-cache' }));
+    expect(restored.events).toContainEqual(expect.objectContaining({ type: 'scene', asset: 'mine.entrance', from: 'derived-cache' }));
     expect(await readFile(out('mine/scene.ogg'))).toEqual(bytes);
   });
 
@@ -192,7 +192,7 @@ describe('scene files', () => {
     expect(kept.events).toContainEqual(expect.objectContaining({ type: 'kept', asset: 'mine.entrance' }));
     expect(await readFile(out('mine/scene.ogg'), 'utf8')).toBe('edited');
     const forced = await runBuild(dir, env, { force: true });
-    expect(forced.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'derived-cache' }));
+    expect(forced.events).toContainEqual(expect.objectContaining({ type: 'scene', asset: 'mine.entrance', from: 'derived-cache' }));
     expect((await readFile(out('mine/scene.ogg'))).subarray(0, 4).toString()).toBe('OggS');
     expect((await lock()).scenes['mine/scene.ogg'].contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -201,7 +201,7 @@ describe('scene files', () => {
     const { dir, env, out } = await project();
     await rm(join(dir, 'kieaudio.lock'));
     const adopted = await runBuild(dir, env);
-    expect(adopted.events).toContainEqual(expect.objectContaining({ type: 'processed', asset: 'mine.entrance', from: 'derived-cache' }));
+    expect(adopted.events).toContainEqual(expect.objectContaining({ type: 'scene', asset: 'mine.entrance', from: 'derived-cache' }));
     expect(JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8')).scenes['mine/scene.ogg']).toBeDefined();
     await writeFile(out('mine/other.ogg'), 'not ours');
     await writeFile(join(dir, 'audio/mine.audio.yaml'), spec({ gap: 0.5, out: 'mine/other.ogg' }));
