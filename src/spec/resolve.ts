@@ -15,6 +15,7 @@ import { type AssetContext, type FallbackModel, type Layer, resolveAsset } from 
 import { checkEnv, resolveConfig } from './resolve-config.js';
 import type { PostSource } from './resolve-post.js';
 import { type FileResolver, resolveScenes, type SceneIds } from './resolve-scenes.js';
+import { checkSceneSubtitles } from './scene-out.js';
 import type { ConfigInput } from './schema.js';
 import { type Claim, checkUnique } from './uniqueness.js';
 
@@ -90,7 +91,7 @@ export function resolveProject(input: ResolveInput): ResolveResult {
     });
   }
   const { assets, claims, outputs } = scope.found;
-  diagnostics.push(...checkUnique(claims));
+  diagnostics.push(...checkUnique(claims), ...checkSceneSubtitles(scope.found.sceneFiles, assets));
 
   const sorted = sortDiagnostics(diagnostics);
   const complete = input.configContent.valid && specs.every((s) => s.content.valid);

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../errors.js';
 import { POST_FORMATS, postFormatOfPath } from '../ffmpeg/post-chain.js';
 import type { ResolvedAsset, ResolvedScene } from '../project.js';
+import { sidecarsOf, stemOf } from '../timings/sidecar-paths.js';
 import type { SceneEntry } from './dialogue-content.js';
 import { normalizeOut } from './out-path.js';
 import type { DocPath, Locate } from './position.js';
@@ -67,4 +68,38 @@ export function resolveSceneFile(
     subtitles,
     source: { file: where.file, ...where.locate(['scenes', scene.index, 'out']) },
   };
+}
+
+/**
+ * A scene's subtitle files must not be files another output writes: an asset's `out` or its own
+ * sidecars (a scene `mine/01.ogg` beside a line `mine/01.mp3` would share `mine/01.srt`).
+ */
+export function checkSceneSubtitles(scenes: readonly ResolvedScene[], assets: readonly ResolvedAsset[]): Diagnostic[] {
+  const taken = new Map<string, string>();
+  for (const asset of assets) {
+    taken.set(asset.out.toLowerCase(), asset.id);
+    for (const sidecar of sidecarsOf(asset)) taken.set(sidecar.out.toLowerCase(), asset.id);
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const scene of scenes) {
+    // a scene out that is an asset's was reported as such already (uniqueness.ts)
+    if (taken.has(scene.out.toLowerCase())) continue;
+    for (const format of scene.subtitles) {
+      const path = `${stemOf(scene.out)}.${format}`;
+      const owner = taken.get(path.toLowerCase());
+      if (owner === undefined) {
+        taken.set(path.toLowerCase(), `scene ${scene.id}`);
+        continue;
+      }
+      diagnostics.push({
+        ...scene.source,
+        severity: 'error',
+        code: 'E_DUPLICATE_OUT',
+        asset: `scene ${scene.id}`,
+        field: 'out',
+        message: `out: the scene's subtitles ${JSON.stringify(path)} would overwrite a file of ${owner.startsWith('scene ') ? owner : `asset "${owner}"`}; choose another scene out`,
+      });
+    }
+  }
+  return diagnostics;
 }

@@ -51,4 +51,8 @@ describe('scene out and gap', () => {
     expect(diagnostics(scene('    out: s.wav\n    gap: 11\n'))).toEqual(['audio/s.yaml:4:10 E_RANGE scenes.0.gap']);
     expect(diagnostics(scene('    out: ../s.wav\n'))).toEqual(['audio/s.yaml:3:10 E_OUT_ESCAPES scenes.0.out']);
   });
+
+  test("scene subtitles that would overwrite a line's are a duplicate output at the scene's out", () => {
+    expect(diagnostics(scene('    out: b.ogg\n'))).toEqual(['audio/s.yaml:3:10 E_DUPLICATE_OUT [scene s] out']);
+  });
 });
