@@ -68,6 +68,7 @@ const SAMPLES: JsonLinePayload[] = [
     ],
   },
   { type: 'orphan', out: 'old.mp3', intact: true, exists: true },
+  { type: 'planned-scene', asset: 's', out: 's.ogg', action: 'build', reason: 'gap changed' },
   { type: 'status', asset: 'a', out: 'a.mp3', status: 'stale', reason: 'text changed' },
   { type: 'status', out: 'old.mp3', status: 'orphaned', intact: true },
   { type: 'clean', removed: ['old.mp3'], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, dryRun: false },

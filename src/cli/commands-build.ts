@@ -79,6 +79,13 @@ export const BUILD_COMMANDS = {
           line: asset.source.line,
           col: asset.source.col,
         })),
+        ...(p.scenes?.scenes ?? []).map((s) => ({
+          type: 'planned-scene' as const,
+          asset: s.scene.id,
+          out: s.scene.out,
+          action: s.action,
+          reason: s.reason,
+        })),
         ...[...p.orphans, ...(p.scenes?.orphans ?? [])].map((o) => ({
           type: 'orphan' as const,
           out: o.out,
