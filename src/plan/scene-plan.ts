@@ -38,11 +38,12 @@ export interface ScenePlan {
   orphans: SceneOrphan[];
 }
 
+const SAME_AUDIO: ReadonlySet<string> = new Set(['up-to-date', 'keep-modified', 'sidecars']);
+
 /** `items`: the assets' plan, when it is made before their work (their changes make the scene's). */
 export function planScenes(gathered: GatheredScenes, lock: LockFile, items: readonly PlannedAsset[], force: boolean): ScenePlan {
-  const changing = new Set(
-    items.filter((i) => i.action.type !== 'up-to-date' && i.action.type !== 'keep-modified').map((i) => i.asset.out),
-  );
+  // lines whose audio the build replaces (not those whose sidecars alone are written, or left alone)
+  const changing = new Set(items.filter((i) => !SAME_AUDIO.has(i.action.type)).map((i) => i.asset.out));
   const scenes = gathered.facts.map((f) => planScene(f, lock.scenes?.[f.scene.out], changing, force));
   const orphans: SceneOrphan[] = [];
   for (const [out, state] of gathered.orphans) {
