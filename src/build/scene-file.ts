@@ -9,12 +9,12 @@
 import { rename, rm } from 'node:fs/promises';
 import { KieaudioError, messageOf } from '../errors.js';
 import { concatArgs, segmentOffsets } from '../ffmpeg/concat-args.js';
-import { gatherScenes, sceneSubtitlePaths } from '../plan/scene-facts.js';
+import { gatherScenes, lineSidecarsDigest, sceneSubtitlePaths } from '../plan/scene-facts.js';
 import { type PlannedScene, planScenes } from '../plan/scene-plan.js';
 import type { ResolvedScene } from '../project.js';
 import { releaseTemp, tempPathFor, writeFileAtomic } from '../store/atomic-write.js';
 import type { CacheRecord } from '../store/content-cache.js';
-import type { SceneLockEntry } from '../store/lock-file.js';
+import type { LockFile, SceneLockEntry } from '../store/lock-file.js';
 import { outputPath } from '../store/project-store.js';
 import { hashFile, sha256Hex } from '../store/sha256.js';
 import type { OutputState } from '../store/stat-index.js';
@@ -81,7 +81,10 @@ async function buildScene(ctx: BuildContext, item: PlannedScene, output: OutputS
   const s = { scene, lines, key, hit, dest, duration };
   const made = placeholder ? await makeUncached(ctx, s, make) : await installScene(ctx, s, make);
   const sidecars = await writeSceneSubtitles(ctx, scene, await cueLines(ctx, lines, starts));
-  ctx.lockWriter.setScene(scene.out, sceneRecord(scene, lines, made.record, { ffmpeg: tools.ffmpeg, key }, sidecars));
+  ctx.lockWriter.setScene(
+    scene.out,
+    sceneRecord(scene, lines, made.record, { ffmpeg: tools.ffmpeg, key }, sidecars, ctx.store.lock.assets),
+  );
   const { record } = made;
   ctx.emit({
     type: 'scene',
@@ -196,13 +199,19 @@ function sceneRecord(
   record: CacheRecord,
   made: { ffmpeg: string; key: string },
   sidecars: Record<string, string>,
+  lineEntries: LockFile['assets'],
 ): SceneLockEntry {
   const entry: SceneLockEntry = {
     id: scene.id,
     contentHash: record.contentHash,
     size: record.size,
     gap: scene.gap,
-    lines: lines.map((line) => ({ id: line.asset.id, out: line.asset.out, contentHash: line.contentHash })),
+    lines: lines.map((line) => ({
+      id: line.asset.id,
+      out: line.asset.out,
+      contentHash: line.contentHash,
+      ...(scene.subtitles.length > 0 ? { sidecars: lineSidecarsDigest(lineEntries[line.asset.out]) } : {}),
+    })),
     duration: record.post?.measured.duration ?? 0,
     ...made,
   };

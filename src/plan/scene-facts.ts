@@ -7,8 +7,10 @@
  */
 import type { Project, ResolvedScene } from '../project.js';
 import { specHash } from '../spec/hash.js';
-import type { LockFile } from '../store/lock-file.js';
+import { canonicalJson } from '../store/canonical-json.js';
+import type { LockEntry, LockFile } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
+import { sha256Hex } from '../store/sha256.js';
 import type { OutputState } from '../store/stat-index.js';
 import { stemOf } from '../timings/sidecar-paths.js';
 
@@ -17,6 +19,13 @@ export interface SceneLineFacts {
   out: string;
   /** the line's output as the lock records it, when the file holds it and the spec is the recorded one */
   contentHash: string | undefined;
+  /** lineSidecarsDigest of its lock entry */
+  sidecars: string;
+}
+
+/** What a line's subtitles and timing data are, by the hashes its lock entry records of them: scene cues come from them. */
+export function lineSidecarsDigest(entry: Pick<LockEntry, 'sidecars'> | undefined): string {
+  return sha256Hex(canonicalJson(entry?.sidecars ?? {}));
 }
 
 export interface SceneFacts {
@@ -60,7 +69,7 @@ export async function gatherScenes(project: Project, store: ProjectStore): Promi
         entry.specHash === specHash(asset.model, asset.input) &&
         state.exists &&
         state.contentHash === entry.contentHash;
-      lines.push({ ...line, contentHash: current ? entry.contentHash : undefined });
+      lines.push({ ...line, contentHash: current ? entry.contentHash : undefined, sidecars: lineSidecarsDigest(entry) });
     }
     const sidecars = new Map<string, OutputState>();
     const recorded = Object.keys(store.lock.scenes?.[scene.out]?.sidecars ?? {});

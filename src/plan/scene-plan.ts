@@ -44,7 +44,8 @@ const SAME_AUDIO: ReadonlySet<string> = new Set(['up-to-date', 'keep-modified', 
 export function planScenes(gathered: GatheredScenes, lock: LockFile, items: readonly PlannedAsset[], force: boolean): ScenePlan {
   // lines whose audio the build replaces (not those whose sidecars alone are written, or left alone)
   const changing = new Set(items.filter((i) => !SAME_AUDIO.has(i.action.type)).map((i) => i.asset.out));
-  const scenes = gathered.facts.map((f) => planScene(f, lock.scenes?.[f.scene.out], changing, force));
+  const resubtitled = new Set(items.filter((i) => i.action.type === 'sidecars').map((i) => i.asset.out));
+  const scenes = gathered.facts.map((f) => planScene(f, lock.scenes?.[f.scene.out], { changing, resubtitled }, force));
   const orphans: SceneOrphan[] = [];
   for (const [out, state] of gathered.orphans) {
     const entry = lock.scenes?.[out];
@@ -54,8 +55,14 @@ export function planScenes(gathered: GatheredScenes, lock: LockFile, items: read
   return { scenes, orphans };
 }
 
-function planScene(f: SceneFacts, record: SceneLockEntry | undefined, changing: ReadonlySet<string>, force: boolean): PlannedScene {
-  const pending = f.lines.flatMap((line, i) => (line.contentHash === undefined || changing.has(line.out) ? [i + 1] : []));
+/** What the build does to the lines first: replaces their audio, or writes their sidecars alone. */
+interface LineWork {
+  changing: ReadonlySet<string>;
+  resubtitled: ReadonlySet<string>;
+}
+
+function planScene(f: SceneFacts, record: SceneLockEntry | undefined, work: LineWork, force: boolean): PlannedScene {
+  const pending = f.lines.flatMap((line, i) => (line.contentHash === undefined || work.changing.has(line.out) ? [i + 1] : []));
   const lines = pending.length === 0 ? f.lines.map((line) => line.contentHash ?? '') : undefined;
   const plan = (action: SceneAction, reason: string, foreign = false): PlannedScene => ({
     scene: f.scene,
@@ -65,7 +72,7 @@ function planScene(f: SceneFacts, record: SceneLockEntry | undefined, changing: 
     pending,
     foreign,
   });
-  const why = whyScene(f, record, pending);
+  const why = whyScene(f, record, pending, work.resubtitled);
   if (why === undefined) return plan('up-to-date', 'up to date');
   const output = f.output;
   if (record === undefined && output.exists) {
@@ -81,7 +88,12 @@ function planScene(f: SceneFacts, record: SceneLockEntry | undefined, changing: 
 }
 
 /** Why the scene file must be made again, undefined when it need not be. */
-function whyScene(f: SceneFacts, record: SceneLockEntry | undefined, pending: readonly number[]): string | undefined {
+function whyScene(
+  f: SceneFacts,
+  record: SceneLockEntry | undefined,
+  pending: readonly number[],
+  resubtitled: ReadonlySet<string>,
+): string | undefined {
   const changed = (n: number) => `line ${n} changed`;
   if (record === undefined) return f.output.exists ? 'not recorded in the lock' : 'new';
   if (pending.length > 0) return pending.map(changed).join(', ');
@@ -89,6 +101,11 @@ function whyScene(f: SceneFacts, record: SceneLockEntry | undefined, pending: re
   const differing = f.lines.flatMap((line, i) => (record.lines[i]?.contentHash === line.contentHash ? [] : [i + 1]));
   if (differing.length > 0) return differing.map(changed).join(', ');
   if (record.gap !== f.scene.gap) return 'gap changed';
+  if (f.scene.subtitles.length > 0) {
+    const same = (i: number) => record.lines[i]?.sidecars === f.lines[i]?.sidecars && !resubtitled.has(f.lines[i]?.out ?? '');
+    const retimed = f.lines.flatMap((_, i) => (same(i) ? [] : [i + 1]));
+    if (retimed.length > 0) return retimed.map((n) => `line ${n}'s subtitles changed`).join(', ');
+  }
   if (!f.output.exists) return 'scene file missing';
   if (f.output.contentHash !== record.contentHash) return 'modified by hand';
   return subtitlesStale(f, record);

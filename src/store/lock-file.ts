@@ -77,7 +77,15 @@ const SceneLockEntrySchema = z.strictObject({
   contentHash: Sha256,
   size: z.number().int().nonnegative(),
   gap: z.number().nonnegative(),
-  lines: z.array(z.strictObject({ id: z.string(), out: z.string(), contentHash: Sha256 })),
+  lines: z.array(
+    z.strictObject({
+      id: z.string(),
+      out: z.string(),
+      contentHash: Sha256,
+      /** with scene subtitles: a digest of the line's own sidecars (its words and text as written), which the scene's cues come from */
+      sidecars: Sha256.optional(),
+    }),
+  ),
   /** seconds */
   duration: z.number().nonnegative(),
   ffmpeg: z.string(),

@@ -209,4 +209,19 @@ describe('scene files', () => {
     expect(foreign.events).toContainEqual(expect.objectContaining({ type: 'kept', asset: 'mine.entrance', out: 'mine/other.ogg' }));
     expect(await readFile(out('mine/other.ogg'), 'utf8')).toBe('not ours');
   });
+
+  it("rewrites the scene's subtitles when a line's text as written changes but what is sent does not", async () => {
+    const { dir, env, sim, out, respec } = await project();
+    await writeFile(join(dir, 'kieaudio.config.yaml'), `${CONFIG}lexicon:\n  Lanterns: Lanturns\n`);
+    await respec({ gap: 0.5, texts: [LINES[0], LINES[1], 'Lanturns low. Nobody speaks.'] });
+    await runBuild(dir, env);
+    const creates = sim.stats().createRequests;
+    // the same text is sent, so the audio stays; the subtitles show the text as written
+    await respec({ gap: 0.5, texts: [LINES[0], LINES[1], 'Lanterns low. Nobody speaks.'] });
+    expect((await plan({ cwd: dir, env })).plan.scenes?.scenes[0]?.reason).toBe("line 3's subtitles changed");
+    const rewritten = await runBuild(dir, env);
+    expect(sim.stats().createRequests).toBe(creates);
+    expect(rewritten.events).toContainEqual(expect.objectContaining({ type: 'scene', asset: 'mine.entrance' }));
+    expect(await readFile(out('mine/scene.srt'), 'utf8')).toContain('Lanterns low.');
+  });
 });
