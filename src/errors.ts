@@ -54,6 +54,7 @@ export type ErrorCode =
   | 'E_FFMPEG_MISSING' // no usable ffmpeg: not found, not executable, or `-version` failed
   | 'E_FFMPEG_FAILED' // ffmpeg ran and failed on an input (non-zero exit, killed, unreadable output)
   | 'E_BUDGET' // the build's estimate is over --max-credits / budget.maxCredits, or submitting more would pass it (exit 4)
+  | 'E_SCENE_INCOMPLETE' // a scene file was not made: one of its lines is not built
   | 'E_ABORTED';
 
 export class KieaudioError extends Error {

@@ -126,6 +126,15 @@ export const BuildEventSchemas = [
     bytes: z.number().int(),
   }),
   event('adopted', 'the file at out already held the cached result: only the lock was updated', assetRef),
+  event('scene', "a scene's lines were joined into its scene file (`out` on a scene): locally, no API call", {
+    asset: z.string().describe("the scene's id"),
+    out: z.string().describe('the scene file, relative to outDir'),
+    from: z.enum(['ffmpeg', 'derived-cache']).describe('ffmpeg ran, or the scene file was copied from the derived cache (no ffmpeg run)'),
+    lines: z.number().int(),
+    durationSeconds: z.number(),
+    bytes: z.number().int(),
+    subtitles: z.array(z.string()).describe('scene subtitle files written, relative to outDir'),
+  }),
   event('sidecars', "files derived from the asset's audio (timings, subtitles) were written or removed beside it: no API call", {
     ...assetRef,
     written: z.array(z.string()).describe('sidecar paths written, relative to outDir'),

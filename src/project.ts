@@ -5,7 +5,7 @@
  */
 import type { AudioFormat } from './audio/format.js';
 import type { Diagnostic, SourceLocation } from './errors.js';
-import type { ResolvedPostChain } from './ffmpeg/post-chain.js';
+import type { PostFormat, ResolvedPostChain } from './ffmpeg/post-chain.js';
 import type { TranslationInfo } from './spec/translations.js';
 
 /** Environment variables as kieaudio reads them: process.env, filled in from a `.env` beside the config. */
@@ -60,6 +60,26 @@ export interface ResolvedAsset {
   baseId?: string;
   /** an output whose text came from a string or translations table: its lock, and whether it is stale */
   translation?: TranslationInfo;
+}
+
+/**
+ * A scene with `out`: its lines' outputs concatenated into one file, `gap` seconds apart
+ * (build/scene-file.ts). Derived locally, never paid for.
+ */
+export interface ResolvedScene {
+  id: string;
+  /** normalized POSIX path relative to outDir, like an asset's */
+  out: string;
+  /** decided by the extension of `out` */
+  format: PostFormat;
+  /** seconds of silence between lines */
+  gap: number;
+  /** the lines, in order: ids and outs of their assets */
+  lines: readonly { id: string; out: string }[];
+  /** scene subtitle files to write: the formats any of its lines asks for */
+  subtitles: readonly ('srt' | 'vtt')[];
+  /** where the scene's `out` is written */
+  source: SourceLocation;
 }
 
 /** The text fields that the lexicon and a scene's continuity apply to. */
@@ -168,6 +188,8 @@ export interface Project {
   assets: ResolvedAsset[];
   /** absolute paths of the spec files matched by `include`, sorted */
   specFiles: string[];
+  /** scenes that set `out`, in declaration order (absent: none) */
+  scenes?: ResolvedScene[];
   /** warnings found while loading (errors make loading throw a ValidationError instead) */
   warnings: Diagnostic[];
 }

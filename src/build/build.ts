@@ -8,6 +8,8 @@ import { type ErrorCode, KieaudioError, toKieaudioError } from '../errors.js';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import { type Plan, type PlannedAsset, planBuild, planOptions } from '../plan/decide.js';
 import { type GatheredState, gatherState } from '../plan/gather.js';
+import { gatherScenes, hasScenes } from '../plan/scene-facts.js';
+import { type PlannedScene, planScenes } from '../plan/scene-plan.js';
 import type { Project } from '../project.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
 import { type CommonOptions, type LoadedProject, loadSelected } from '../spec/prepare.js';
@@ -62,6 +64,8 @@ export interface BuildResult {
   stale: PlannedAsset[];
   /** with `frozen`: the manifest files (absolute) that are missing or out of date */
   staleManifests: string[];
+  /** with `frozen`: the scene files a build would make (plan/scene-plan.ts) */
+  staleScenes: PlannedScene[];
 }
 
 const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt', 'sidecars']);
@@ -139,6 +143,7 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     failures: [...tally.failures],
     stale: plan.items.filter((i) => STALE_ACTIONS.has(i.action.type)),
     staleManifests,
+    staleScenes: (plan.scenes?.scenes ?? []).filter((s) => s.action === 'build'),
   });
   // --frozen reports; it writes nothing, not even an id change
   if (options.frozen) return result(await frozenManifests(project, store));
@@ -170,6 +175,7 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     budget,
     signal: options.signal,
     saveParseCache: loaded.saveParseCache,
+    force: options.force === true,
   });
   await deliver(project, store, tally, options.signal);
   return result();
@@ -229,6 +235,8 @@ async function planFor(
   const offline = options.offline === true;
   const gathered = await gatherState(project, store, loaded.selected, { baseUrl: project.config.api.baseUrl, offline });
   const plan = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options));
+  if (hasScenes(project, store.lock))
+    plan.scenes = planScenes(await gatherScenes(project, store), store.lock, plan.items, options.force === true);
   return { gathered, plan };
 }
 

@@ -40,6 +40,8 @@ export interface ExecuteOptions {
   budget?: BudgetLimit | undefined;
   signal: AbortSignal | undefined;
   saveParseCache(): Promise<void>;
+  /** --force: a scene file kieaudio did not write (or that was edited since) is replaced */
+  force?: boolean;
 }
 
 export async function executePlan(options: ExecuteOptions): Promise<void> {
@@ -83,6 +85,11 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
       });
     }
     if (ctx.signal.aborted) throw abortError(ctx.signal);
+    // after the lines' work: a scene file is made from the outputs now at their `out`
+    if (ctx.project.scenes !== undefined) {
+      const { buildScenes } = await import('./scene-file.js');
+      await buildScenes(ctx, { selected: new Set(options.plan.items.map((i) => i.asset.out)), force: options.force === true });
+    }
   } catch (error) {
     if (inFlight.size > 0) ctx.emit({ type: 'interrupted', reason: messageOf(error), inFlight: [...inFlight.values()] });
     throw error;

@@ -46,7 +46,7 @@ export const BUILD_COMMANDS = {
         signal: ctx.signal,
         onEvent: (event) => ctx.output.event(event),
       });
-      if (flags.frozen && (result.stale.length > 0 || result.staleManifests.length > 0)) {
+      if (flags.frozen && result.stale.length + result.staleScenes.length + result.staleManifests.length > 0) {
         reportFrozen(result, ctx);
         return EXIT.frozen;
       }
@@ -81,7 +81,12 @@ export const BUILD_COMMANDS = {
       const text = ctx.output.json ? '' : renderStatus(result, { color: ctx.output.color, verbose: ctx.output.verbose });
       ctx.output.result(text, [
         ...result.assets.map((a) => ({ type: 'status' as const, asset: a.id, out: a.out, status: a.status, reason: a.reason })),
-        ...result.orphans.map((o) => ({ type: 'status' as const, out: o.out, status: 'orphaned' as const, intact: o.intact })),
+        ...[...result.orphans, ...result.sceneOrphans].map((o) => ({
+          type: 'status' as const,
+          out: o.out,
+          status: 'orphaned' as const,
+          intact: o.intact,
+        })),
         ...result.unansweredElsewhere.map((u) => ({
           type: 'status' as const,
           out: u.out,

@@ -23,6 +23,12 @@ const StaleAssetSchema = z.strictObject({
 });
 
 const CommandLineSchemas = [
+  line('planned-scene', "plan --json: what a build would do with a scene's scene file (`out` on a scene), and why", {
+    asset: z.string().describe("the scene's id"),
+    out: z.string().describe('the scene file, relative to outDir'),
+    action: z.enum(['up-to-date', 'build', 'keep-modified']),
+    reason: z.string().describe('"line 2 changed", "gap changed", "scene file missing"…'),
+  }),
   line('status', 'status --json: one line per asset and per orphaned output', {
     asset: z.string().optional().describe('absent for orphaned outputs'),
     out: z.string(),

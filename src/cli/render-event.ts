@@ -59,6 +59,12 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
         ? `${label(color, 'dim', 'processed')}${event.out}  ${paint(color, 'dim', `${level}, ${event.durationSeconds.toFixed(2)} s${from}`)}`
         : undefined;
     }
+    case 'scene': {
+      const from = event.from === 'derived-cache' ? ', from the derived cache' : '';
+      const subtitles = event.subtitles.length === 0 ? '' : `, ${event.subtitles.join(', ')}`;
+      const detail = `${event.lines} lines of scene ${event.asset}, ${event.durationSeconds.toFixed(2)} s${from}${subtitles}`;
+      return `${label(color, 'cyan', 'scene')}${event.out}${paint(color, 'dim', `  ${detail}`)}`;
+    }
     case 'adopted':
       return `${label(color, 'cyan', 'recorded')}${event.out}${paint(color, 'dim', '  already holds the cached result')}`;
     case 'sidecars':

@@ -38,11 +38,12 @@ export function renderPlan(plan: Plan, opts: { color: boolean; verbose: boolean 
     const price = estimate === undefined || kind !== 'generate' ? '' : `  ~${creditsText(estimate)}`;
     lines.push(`${paint(opts.color, style, word.padEnd(11))}${item.asset.out}  ${paint(opts.color, 'dim', item.reason)}${price}`);
   }
-  for (const orphan of plan.orphans) {
+  for (const orphan of [...plan.orphans, ...(plan.scenes?.orphans ?? [])]) {
     lines.push(
       `${paint(opts.color, 'yellow', 'orphan'.padEnd(11))}${orphan.out}  ${paint(opts.color, 'dim', 'no longer declared (kieaudio clean removes it)')}`,
     );
   }
+  lines.push(...sceneLines(plan, opts));
   const recover = counts.get('recover') ?? 0;
   const resume = counts.get('resume') ?? 0;
   const free = (counts.get('restore') ?? 0) + (counts.get('adopt') ?? 0) + (counts.get('sidecars') ?? 0);
@@ -98,7 +99,19 @@ export function planLines(result: PlanResult): JsonLinePayload[] {
         col: asset.source.col,
       };
     }),
-    ...result.plan.orphans.map((o) => ({ type: 'orphan' as const, out: o.out, intact: o.intact, exists: o.exists })),
+    ...(result.plan.scenes?.scenes ?? []).map((s) => ({
+      type: 'planned-scene' as const,
+      asset: s.scene.id,
+      out: s.scene.out,
+      action: s.action,
+      reason: s.reason,
+    })),
+    ...[...result.plan.orphans, ...(result.plan.scenes?.orphans ?? [])].map((o) => ({
+      type: 'orphan' as const,
+      out: o.out,
+      intact: o.intact,
+      exists: o.exists,
+    })),
     ...(result.estimate === undefined ? [] : [estimateLine(result.estimate, result.maxCredits)]),
   ];
 }
@@ -113,6 +126,21 @@ function estimateLine(estimate: PlanEstimate, maxCredits: number | undefined): J
     fromTable: estimate.items.length - fromLock,
     ...(maxCredits === undefined ? {} : { maxCredits, over: estimate.total > maxCredits }),
   };
+}
+
+/** Scene files: made from their lines locally, so not counted with the assets. */
+function sceneLines(plan: Plan, opts: { color: boolean; verbose: boolean }): string[] {
+  const words: Record<string, [string, Style]> = {
+    'up-to-date': ['up to date', 'dim'],
+    build: ['scene', 'cyan'],
+    'keep-modified': ['keep', 'yellow'],
+  };
+  return (plan.scenes?.scenes ?? [])
+    .filter((s) => s.action !== 'up-to-date' || opts.verbose)
+    .map((s) => {
+      const [word, style] = words[s.action] ?? [s.action, 'bold'];
+      return `${paint(opts.color, style, word.padEnd(11))}${s.scene.out}  ${paint(opts.color, 'dim', `scene ${s.scene.id}: ${s.reason}`)}`;
+    });
 }
 
 /** A hold for a pinned take that is gone is counted apart from one that may have been charged. */
@@ -139,7 +167,7 @@ export function renderStatus(result: StatusResult, opts: { color: boolean; verbo
     const detail = a.status === 'up to date' && a.note === undefined ? '' : `  ${paint(opts.color, 'dim', a.reason)}`;
     lines.push(`${paint(opts.color, STATUS_STYLE[a.status] ?? 'bold', a.status.padEnd(17))}${a.out}${detail}`);
   }
-  for (const o of result.orphans) {
+  for (const o of [...result.orphans, ...result.sceneOrphans]) {
     counts.set('orphaned', (counts.get('orphaned') ?? 0) + 1);
     const note = !o.exists ? 'file already gone' : o.intact ? 'no longer declared' : 'no longer declared, edited since';
     lines.push(`${paint(opts.color, 'yellow', 'orphaned'.padEnd(17))}${o.out}  ${paint(opts.color, 'dim', note)}`);

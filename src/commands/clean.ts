@@ -12,6 +12,8 @@ import { dirname } from 'node:path';
 import type { BuildEvent } from '../events.js';
 import { type Orphan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
+import { gatherScenes, hasScenes } from '../plan/scene-facts.js';
+import { planScenes, type SceneOrphan } from '../plan/scene-plan.js';
 import type { Project } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { type CommonOptions, loadSelected } from '../spec/prepare.js';
@@ -75,7 +77,13 @@ export async function clean(options: CleanOptions = {}): Promise<CleanResult> {
  * An orphan's sidecars (timings, subtitles) go with its audio — deleted, or already gone — each
  * only while it holds what kieaudio wrote; one edited since is kept and named, like an edited output.
  */
-async function cleanSidecars(project: Project, store: ProjectStore, entry: LockEntry, result: CleanResult, dryRun: boolean): Promise<void> {
+async function cleanSidecars(
+  project: Project,
+  store: ProjectStore,
+  entry: Pick<LockEntry, 'sidecars'>,
+  result: CleanResult,
+  dryRun: boolean,
+): Promise<void> {
   for (const [out, hash] of Object.entries(entry.sidecars ?? {})) {
     const state = await store.statIndex.check(out, outputPath(project, out));
     if (!state.exists) continue;
@@ -114,6 +122,27 @@ async function cleanOrphans(
   }
 }
 
+/** Scene files no scene declares any more go like orphaned outputs: with their subtitles, only while they hold what kieaudio wrote. */
+async function cleanSceneOrphans(
+  project: Project,
+  store: ProjectStore,
+  o: { orphans: readonly SceneOrphan[]; lockWriter: LockWriter; result: CleanResult; dryRun: boolean },
+): Promise<void> {
+  const { result, dryRun } = o;
+  for (const orphan of o.orphans) {
+    if (orphan.exists && !orphan.intact) {
+      result.keptModified.push(orphan.out);
+      continue;
+    }
+    await cleanSidecars(project, store, orphan.entry, result, dryRun);
+    (orphan.intact ? result.removed : result.forgotten).push(orphan.out);
+    if (dryRun) continue;
+    if (orphan.intact) await rm(outputPath(project, orphan.out), { force: true });
+    o.lockWriter.deleteScene(orphan.out);
+    store.statIndex.forget(orphan.out);
+  }
+}
+
 async function cleanLocked(project: Project, store: ProjectStore, options: CleanOptions): Promise<CleanResult> {
   const gathered = await gatherState(project, store, [], { baseUrl: project.config.api.baseUrl, offline: false });
   const { orphans } = planBuild([], store.lock, gathered.orphanOutputs, planOptions({}));
@@ -127,6 +156,10 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
   };
   const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockDigest);
   await cleanOrphans(project, store, { orphans, lockWriter, result, dryRun: options.dryRun === true });
+  if (hasScenes(project, store.lock)) {
+    const scenes = planScenes(await gatherScenes(project, store), store.lock, [], false);
+    await cleanSceneOrphans(project, store, { orphans: scenes.orphans, lockWriter, result, dryRun: options.dryRun === true });
+  }
 
   if (options.cache) await pruneCache(project, store, result, options.dryRun === true);
   if (options.cache) result.cacheEntriesRemoved += await pruneDerived(store, result.removed, options.dryRun === true);

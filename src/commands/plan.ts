@@ -7,6 +7,8 @@ import { type Plan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { UnansweredCreate } from '../plan/journal-facts.js';
 import { estimatePlan, type PlanEstimate } from '../plan/plan-estimate.js';
+import { gatherScenes, hasScenes } from '../plan/scene-facts.js';
+import { planScenes } from '../plan/scene-plan.js';
 import type { Project } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
@@ -42,6 +44,8 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
   const buildRunning = (await runningBuild(project.config.stateDir)) !== undefined;
   const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline, buildRunning });
   const decided = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options));
+  if (hasScenes(project, store.lock))
+    decided.scenes = planScenes(await gatherScenes(project, store), store.lock, decided.items, options.force === true);
   const maxCredits = options.maxCredits ?? project.config.budget.maxCredits;
   return {
     project,

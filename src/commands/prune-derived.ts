@@ -17,6 +17,8 @@ export async function pruneDerived(store: ProjectStore, removedOuts: readonly st
     if (entry.post === undefined || removedOuts.includes(out)) continue;
     used.add(derivedKey(entry.post.raw, entry.post.chain, entry.post.ffmpeg));
   }
+  // scene files (build/scene-file.ts) are kept by their own records
+  for (const [out, scene] of Object.entries(store.lock.scenes ?? {})) if (!removedOuts.includes(out)) used.add(scene.key);
   let removed = 0;
   const shards = new Set<string>();
   for (const key of await store.derived.list()) {

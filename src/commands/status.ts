@@ -5,6 +5,7 @@
  */
 import type { Orphan, PlannedAsset } from '../plan/decide.js';
 import type { UnansweredCreate } from '../plan/journal-facts.js';
+import type { PlannedScene, SceneOrphan } from '../plan/scene-plan.js';
 import type { Project } from '../project.js';
 import type { CommonOptions } from '../spec/prepare.js';
 import { plan } from './plan.js';
@@ -24,6 +25,8 @@ export interface StatusResult {
   project: Project;
   assets: StatusEntry[];
   orphans: Orphan[];
+  /** recorded scene files no scene declares any more */
+  sceneOrphans: SceneOrphan[];
   /** unanswered create requests whose spec no asset declares any more (maybe charged) */
   unansweredElsewhere: Array<{ out: string; reason: string }>;
 }
@@ -32,8 +35,9 @@ export async function status(options: CommonOptions = {}): Promise<StatusResult>
   const { project, plan: p, unansweredElsewhere } = await plan(options);
   return {
     project,
-    assets: p.items.map(statusOf),
+    assets: [...p.items.map(statusOf), ...(p.scenes?.scenes ?? []).map(sceneStatusOf)],
     orphans: p.orphans,
+    sceneOrphans: p.scenes?.orphans ?? [],
     unansweredElsewhere: unansweredElsewhere.map((u) => ({ out: u.entry?.out || u.specHash, reason: leftoverReason(u) })),
   };
 }
@@ -60,4 +64,12 @@ function statusOf(item: PlannedAsset): StatusEntry {
       if (item.cause === 'missing') return { ...base, status: 'missing' };
       return { ...base, status: 'stale' };
   }
+}
+
+/** A scene file's state reads like an asset's; its reason names the scene. */
+function sceneStatusOf(item: PlannedScene): StatusEntry {
+  const base = { id: item.scene.id, out: item.scene.out, reason: `scene ${item.scene.id}: ${item.reason}` };
+  if (item.action === 'up-to-date') return { ...base, status: 'up to date' };
+  if (item.action === 'keep-modified') return { ...base, status: 'modified by hand' };
+  return { ...base, status: item.reason === 'scene file missing' || item.reason === 'new' ? 'missing' : 'stale' };
 }

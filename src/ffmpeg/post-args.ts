@@ -17,7 +17,7 @@ export type FirstPass = Pick<
 >;
 
 /** Encoder and muxer per format. Ogg is Vorbis: every engine that loads .ogg loads Vorbis, at any sample rate. */
-const ENCODERS: Record<PostFormat, readonly string[]> = {
+export const ENCODERS: Record<PostFormat, readonly string[]> = {
   wav: ['-c:a', 'pcm_s16le', '-f', 'wav'],
   flac: ['-c:a', 'flac', '-f', 'flac'],
   mp3: ['-c:a', 'libmp3lame', '-q:a', '2', '-f', 'mp3'],
@@ -28,7 +28,7 @@ const ENCODERS: Record<PostFormat, readonly string[]> = {
  * Byte-identical output for identical input (no encoder version or random stream serial in the
  * file, no metadata carried over), so derived files can be cached and compared by content.
  */
-const REPRODUCIBLE = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact'];
+export const REPRODUCIBLE = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact'];
 
 /**
  * loudnorm's loudness-range target. kieaudio targets integrated loudness and true peak, not a

@@ -14,6 +14,7 @@ import type { DerivedAtOut } from './derived-at-out.js';
 import type { UnansweredCreate } from './journal-facts.js';
 import type { LockTask } from './lock-results.js';
 import { describePostChange } from './post-change.js';
+import type { ScenePlan } from './scene-plan.js';
 import { shareGenerations } from './share-generations.js';
 import { planSidecars, planUpToDateSidecars, type SidecarPlan } from './sidecar-plan.js';
 import { findSource } from './source.js';
@@ -158,6 +159,8 @@ export interface Orphan {
 export interface Plan {
   items: PlannedAsset[];
   orphans: Orphan[];
+  /** scene files (scene-plan.ts): present when the project declares some or the lock records some */
+  scenes?: ScenePlan;
 }
 
 /**

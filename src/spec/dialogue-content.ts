@@ -40,6 +40,10 @@ export interface SceneEntry {
   /** the scene's own voice parameters, which every line inherits */
   settings: Values;
   lines: AssetEntry[];
+  /** the scene file, as written; INVALID: it failed validation (reported) */
+  out?: string | Invalid | undefined;
+  /** seconds between lines in the scene file; INVALID: it failed validation (reported) */
+  gap?: number | Invalid | undefined;
 }
 
 export interface DialogueContent {
@@ -63,6 +67,8 @@ export function dialogueContent(input: {
       id: scene.id,
       continuity: scene.continuity ?? 'neighbours',
       settings: { values: scene, incomplete: false },
+      out: scene.out,
+      gap: scene.gap,
       lines: scene.lines.map((line, j) => ({
         index: j,
         kind: 'voice' as const,
@@ -121,8 +127,10 @@ function salvageScenes(raw: unknown): SceneEntry[] {
   const list: unknown[] = raw;
   return list.map((scene, index): SceneEntry => {
     if (!isRecord(scene)) return { index, id: undefined, continuity: INVALID, settings: { values: {}, incomplete: true }, lines: [] };
-    const { lines, id: rawId, continuity: rawContinuity, ...settings } = scene;
+    const { lines, id: rawId, continuity: rawContinuity, out: rawOut, gap: rawGap, ...settings } = scene;
     const id = rawId === undefined ? undefined : salvageValue(SCENE_SHAPE.id, rawId);
+    const out = rawOut == null ? undefined : salvageValue(SCENE_SHAPE.out, rawOut);
+    const gap = rawGap == null ? undefined : salvageValue(SCENE_SHAPE.gap, rawGap);
     const continuity = salvageValue(SCENE_SHAPE.continuity, rawContinuity);
     const values = salvageObject(SETTINGS_SHAPE, settings);
     return {
@@ -131,6 +139,8 @@ function salvageScenes(raw: unknown): SceneEntry[] {
       continuity: continuity === INVALID ? INVALID : (continuity ?? 'neighbours'),
       settings: { values: values.values, incomplete: values.incomplete || hasUnknownKeys(scene, SCENE_SHAPE) },
       lines: salvageLines(lines, id),
+      out,
+      gap,
     };
   });
 }

@@ -5,10 +5,11 @@
  * (a new parameter, `subtitles`) a cast entry and a scene may say too.
  */
 import { z } from 'zod';
-import { describeFound } from './describe.js';
+import { describeFound, quotedNumberHint } from './describe.js';
 import { isLexiconWord } from './lexicon.js';
 import { containerError, idSchema, unset } from './param-schemas.js';
 import { MAX_TEXT_LENGTH } from './params.js';
+import { MAX_SCENE_GAP_SECONDS } from './scene-out.js';
 
 const NAME = /^[^\s\u0000-\u001f\u007f-\u009f]+$/;
 
@@ -95,6 +96,8 @@ export function sceneSchema<L extends z.ZodType, S extends z.ZodRawShape>(line: 
         id: idSchema().describe('The scene id, unique in the project; its lines are `<scene id>.<n>` unless they set `id`.'),
         continuity: continuitySchema(),
         ...settingsShape,
+        out: sceneOutSchema().optional(),
+        gap: sceneGapSchema().optional(),
         lines: z
           .array(line, { error: containerError('a list of voice lines') })
           .nullable()
@@ -107,6 +110,29 @@ export function sceneSchema<L extends z.ZodType, S extends z.ZodRawShape>(line: 
       id: 'scene',
       description: 'Lines spoken as one conversation. Voice parameters set here apply to every line, between the line and its speaker.',
     });
+}
+
+/** A scene's `out`: the whole scene as one file, its format by its extension. */
+export function sceneOutSchema() {
+  const error = (issue: { input?: unknown }) =>
+    `expected a path relative to outDir ending in .wav, .ogg, .mp3 or .flac, such as "dialogue/mine/scene.ogg", found ${describeFound(issue.input)}`;
+  return z
+    .string({ error })
+    .min(1, { error })
+    .describe(
+      "Also write the whole scene as one file here (relative to outDir): the lines' outputs in order, `gap` seconds apart. Its extension (.wav, .ogg, .mp3, .flac) decides the format. With lines that have subtitles, `<out without extension>.srt`/`.vtt` hold the whole scene's cues.",
+    );
+}
+
+/** A scene's `gap`: seconds of silence between its lines in the scene file. */
+export function sceneGapSchema() {
+  const error = (issue: { input?: unknown }) =>
+    `expected a number of seconds from 0 to ${MAX_SCENE_GAP_SECONDS}, found ${describeFound(issue.input)}${quotedNumberHint(issue.input)}`;
+  return z
+    .number({ error })
+    .min(0, { error })
+    .max(MAX_SCENE_GAP_SECONDS, { error })
+    .describe(`Seconds of silence between lines in the scene file (\`out\`), 0 to ${MAX_SCENE_GAP_SECONDS}; default 0.`);
 }
 
 /** `scenes:` with nothing after it is an empty list, as it is mid-edit. */

@@ -7,6 +7,7 @@
  * (language-text.ts): a German line is sent with its German neighbours.
  */
 import type { Diagnostic } from '../errors.js';
+import type { ResolvedAsset, ResolvedScene } from '../project.js';
 import type { AssetEntry } from './content.js';
 import { type Layer, pickField, UNKNOWN } from './defaults-chain.js';
 import type { SceneEntry } from './dialogue-content.js';
@@ -14,6 +15,7 @@ import { type Localization, sourceLanguage, spokenText, type WrittenText } from 
 import type { DocPath, Locate } from './position.js';
 import type { Neighbours } from './resolve-outputs.js';
 import { INVALID, type Invalid } from './salvage.js';
+import { resolveSceneFile, sceneOutOf } from './scene-out.js';
 
 /** An asset's levels of the chain; `blocked`: it must not resolve (an unknown speaker, reported). */
 export interface AssetChain {
@@ -35,7 +37,10 @@ export interface LineOptions {
 /** What resolve.ts does for any asset of a file, which scenes use for their lines. */
 export interface FileResolver {
   chain(entry: AssetEntry, path: DocPath, scene?: Layer): AssetChain;
-  resolve(entry: AssetEntry, chain: AssetChain, options?: LineOptions): void;
+  /** the asset's outputs (one per language and voice), each undefined when it has a problem (reported) */
+  resolve(entry: AssetEntry, chain: AssetChain, options?: LineOptions): (ResolvedAsset | undefined)[];
+  /** a scene's valid `out` (its claim on the path, checked with the assets'), and its scene file when it has one */
+  sceneFile(scene: SceneEntry, out: string, file: ResolvedScene | undefined): void;
 }
 
 /** Scene ids seen so far in the project, and where. */
@@ -70,16 +75,23 @@ export function resolveScenes(scenes: readonly SceneEntry[], where: SceneFile, r
       const spoken = language ?? sourceLanguage(where.l10n);
       return texts.map((line) => spokenText(line.written, line.id, spoken, where.l10n));
     };
+    const outputs: (ResolvedAsset | undefined)[][] = [];
     for (const [j, line] of scene.lines.entries()) {
       const chain = chains[j];
       if (chain === undefined) continue;
       const defaultId = defaultIds[j];
-      resolver.resolve(line, chain, {
-        defaultId,
-        claimedId: unique ? defaultId : null,
-        neighbours: (language) => neighboursOf(scene, inLanguage(language), j),
-      });
+      outputs.push(
+        resolver.resolve(line, chain, {
+          defaultId,
+          claimedId: unique ? defaultId : null,
+          neighbours: (language) => neighboursOf(scene, inLanguage(language), j),
+        }),
+      );
     }
+    const out = sceneOutOf(scene, where);
+    if (out === undefined) continue;
+    const lines = oneOutputEach(scene, outputs, where);
+    resolver.sceneFile(scene, out, unique && lines !== undefined ? resolveSceneFile(scene, out, lines, where) : undefined);
   }
 }
 
@@ -138,4 +150,29 @@ function claimSceneId(scene: SceneEntry, where: SceneFile): boolean {
     true,
   );
   return false;
+}
+
+/**
+ * A scene file joins one output per line. A line with several (languages, voices) would need one
+ * scene file per language or voice, which is not built yet: that is an error at the scene's `out`.
+ */
+function oneOutputEach(
+  scene: SceneEntry,
+  outputs: readonly (ResolvedAsset | undefined)[][],
+  where: SceneFile,
+): (ResolvedAsset | undefined)[] | undefined {
+  const several = outputs.findIndex((line) => line.length > 1);
+  if (several < 0) return outputs.map((line) => line[0]);
+  where.report(
+    {
+      file: where.file,
+      ...where.locate(['scenes', scene.index, 'out']),
+      severity: 'error',
+      code: 'E_SCENE_VARIANTS',
+      field: `scenes.${scene.index}.out`,
+      message: `out: a scene file joins one output per line, but line ${several + 1} has ${outputs[several]?.length} (languages or voices); scene files per language are not supported yet: remove the scene's out`,
+    },
+    true,
+  );
+  return undefined;
 }

@@ -5,7 +5,7 @@
  * the rest of the project's are reported together.
  */
 import type { Diagnostic } from '../errors.js';
-import { type AssetKind, DEFAULT_MODELS, type Env, type Project, type ResolvedAsset } from '../project.js';
+import { type AssetKind, DEFAULT_MODELS, type Env, type Project, type ResolvedAsset, type ResolvedScene } from '../project.js';
 import { type CastLevel, createCastScope, speakerLevel } from './cast.js';
 import { type AssetEntry, type ConfigContent, type DefaultsContent, INVALID, type SpecContent } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
@@ -17,6 +17,7 @@ import { checkEnv, resolveConfig } from './resolve-config.js';
 import { resolveOutputs } from './resolve-outputs.js';
 import type { PostSource } from './resolve-post.js';
 import { type FileResolver, resolveScenes, type SceneIds } from './resolve-scenes.js';
+import { checkSceneSubtitles } from './scene-out.js';
 import type { ConfigInput } from './schema.js';
 import type { TranslationTable } from './translations.js';
 import { type Claim, checkUnique } from './uniqueness.js';
@@ -85,7 +86,7 @@ export function resolveProject(input: ResolveInput): ResolveResult {
       missing: input.configContent.missing,
       table: input.translations ?? new Map(),
     },
-    found: { assets: [], claims: [], outputs: [], scenes: new Map() },
+    found: { assets: [], claims: [], outputs: [], scenes: new Map(), sceneFiles: [] },
   };
 
   const configFile = { file: input.configDisplay, locate: input.configLocate, content: input.configContent };
@@ -101,7 +102,7 @@ export function resolveProject(input: ResolveInput): ResolveResult {
     });
   }
   const { assets, claims, outputs } = scope.found;
-  diagnostics.push(...checkUnique(claims));
+  diagnostics.push(...checkUnique(claims), ...checkSceneSubtitles(scope.found.sceneFiles, assets));
   // with errors some assets did not resolve: their translations are not unused
   if (!hasErrors(diagnostics)) diagnostics.push(...unusedTranslations(scope.l10n.table, assets));
 
@@ -114,6 +115,7 @@ export function resolveProject(input: ResolveInput): ResolveResult {
       assets,
       specFiles: specs.map((s) => s.path),
       warnings: sorted,
+      ...(scope.found.sceneFiles.length > 0 ? { scenes: scope.found.sceneFiles } : {}),
     },
     diagnostics: sorted,
     outputs,
@@ -145,7 +147,7 @@ interface FileScope {
   configPost: PostSource;
   report: Report;
   l10n: Localization;
-  found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[]; scenes: SceneIds };
+  found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[]; scenes: SceneIds; sceneFiles: ResolvedScene[] };
 }
 
 /** Adds diagnostics to `diagnostics`, those not written on the asset itself once per location. */
@@ -195,10 +197,18 @@ function resolveFile(scope: FileScope, source: AssetFile): void {
         post: source.own ? [{ value: content.post, file, locate }, scope.configPost] : [scope.configPost],
       };
       const path = chain.layers[0]?.path ?? [];
-      for (const one of resolveOutputs({ base, speaker: chain.speaker, l10n: scope.l10n, neighbours: options.neighbours })) {
+      const outputs = resolveOutputs({ base, speaker: chain.speaker, l10n: scope.l10n, neighbours: options.neighbours });
+      for (const one of outputs) {
         if (one.asset !== undefined) scope.found.assets.push(one.asset);
         addClaim(scope.found, one.entry, one.out, { file, locate, path }, options.claimedId);
       }
+      return outputs.map((one) => one.asset);
+    },
+    sceneFile(scene, out, sceneFile) {
+      // a scene file may not be any asset's output, nor another scene's: the same check as theirs
+      const label = typeof scene.id === 'string' ? `scene ${scene.id}` : `scene #${scene.index + 1}`;
+      scope.found.claims.push({ out, explicitId: false, label, file, locate, path: ['scenes', scene.index] });
+      if (sceneFile !== undefined) scope.found.sceneFiles.push(sceneFile);
     },
   };
   const kindLayers = (kind: AssetKind): Layer[] => {

@@ -73,13 +73,43 @@ const LockEntrySchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * A scene file (build/scene-file.ts): made from `lines` (their outputs' SHA-256, in order) with
+ * `gap` seconds between them. Derived locally: no task, no credits.
+ */
+const SceneLockEntrySchema = z.strictObject({
+  id: z.string(),
+  contentHash: Sha256,
+  size: z.number().int().nonnegative(),
+  gap: z.number().nonnegative(),
+  lines: z.array(
+    z.strictObject({
+      id: z.string(),
+      out: z.string(),
+      contentHash: Sha256,
+      /** with scene subtitles: a digest of the line's own sidecars (its words and text as written), which the scene's cues come from */
+      sidecars: Sha256.optional(),
+    }),
+  ),
+  /** seconds */
+  duration: z.number().nonnegative(),
+  ffmpeg: z.string(),
+  /** its entry in `<cacheDir>/derived` (build/scene-inputs.ts sceneKey): `clean --cache` keeps it */
+  key: Sha256,
+  /** the scene's subtitle files by path relative to outDir, with the SHA-256 of what kieaudio wrote */
+  sidecars: z.record(z.string(), Sha256).optional(),
+});
+
 const LockFileSchema = z.strictObject({
   version: z.literal(LOCK_FILE_VERSION),
   /** keyed by `out` (relative to outDir) */
   assets: z.record(z.string(), LockEntrySchema),
+  /** scene files, keyed by the scene's `out`; absent when there are none (older locks) */
+  scenes: z.record(z.string(), SceneLockEntrySchema).optional(),
 });
 
 export type LockEntry = z.infer<typeof LockEntrySchema>;
+export type SceneLockEntry = z.infer<typeof SceneLockEntrySchema>;
 export type LockPost = NonNullable<LockEntry['post']>;
 
 /** The raw take an entry's output holds or was derived from (`post.raw`): what takes and pins are named by. */
@@ -161,7 +191,25 @@ export function parseLockFile(text: string, file: string): LockFile {
     }
     assets[out] = entry;
   }
-  return { version: parsed.data.version, assets };
+  const scenes = parsed.data.scenes === undefined ? undefined : safeScenes(parsed.data.scenes, file);
+  return { version: parsed.data.version, assets, ...(scenes === undefined ? {} : { scenes }) };
+}
+
+/** The scene records, with the same guard on the paths `clean` may delete as the assets'. */
+function safeScenes(raw: Record<string, SceneLockEntry>, file: string): Record<string, SceneLockEntry> {
+  const scenes = Object.create(null) as Record<string, SceneLockEntry>;
+  for (const [out, entry] of Object.entries(raw)) {
+    for (const path of [out, ...Object.keys(entry.sidecars ?? {})]) {
+      if (!isSafeRelativePath(path)) throw damagedLock(file, `it names an unsafe scene file path ${JSON.stringify(path)}`);
+    }
+    scenes[out] = entry;
+  }
+  return scenes;
+}
+
+/** Whether two scene records say the same (the lock is then not rewritten). */
+export function sameSceneEntry(a: SceneLockEntry, b: SceneLockEntry): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /**

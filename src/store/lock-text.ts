@@ -17,19 +17,28 @@ const WRITE_CHARS = 64 * 1024;
 
 /** The lock's text, one piece per asset; joined, they are the whole file. */
 export function* lockTextPieces(lock: LockFile): Generator<string> {
-  const outs = Object.keys(lock.assets).sort();
+  yield '{\n';
+  yield* recordPieces('assets', lock.assets);
+  // scene files only when there are some: a lock of a project without them is as it always was
+  if (lock.scenes !== undefined && Object.keys(lock.scenes).length > 0) yield* recordPieces('scenes', lock.scenes);
+  yield `  "version": ${JSON.stringify(lock.version)}\n}\n`;
+}
+
+/** One top-level map of the lock, a piece per entry, and the comma after it. */
+function* recordPieces(name: string, record: Readonly<Record<string, unknown>>): Generator<string> {
+  const outs = Object.keys(record).sort();
   if (outs.length === 0) {
-    yield `{\n  "assets": {},\n  "version": ${JSON.stringify(lock.version)}\n}\n`;
+    yield `  ${JSON.stringify(name)}: {},\n`;
     return;
   }
-  yield '{\n  "assets": {\n';
+  yield `  ${JSON.stringify(name)}: {\n`;
   for (const [i, out] of outs.entries()) {
     // an entry two levels down: its own lines indented by four more spaces (JSON strings hold no
     // raw newline, so every newline in the text is a line break of the layout)
-    const entry = JSON.stringify(sortKeys(lock.assets[out]), null, 2).replaceAll('\n', '\n    ');
+    const entry = JSON.stringify(sortKeys(record[out]), null, 2).replaceAll('\n', '\n    ');
     yield `    ${JSON.stringify(out)}: ${entry}${i < outs.length - 1 ? ',' : ''}\n`;
   }
-  yield `  },\n  "version": ${JSON.stringify(lock.version)}\n}\n`;
+  yield '  },\n';
 }
 
 /** SHA-256 (hex) of a lock's text as read from disk, to compare with what a write would put there. */

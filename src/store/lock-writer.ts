@@ -6,13 +6,17 @@
  * every 200 ms made a build's CPU time and memory grow with the square of its size; a crash
  * between writes costs nothing, as the next build adopts installed outputs from the cache.
  */
-import { type LockEntry, type LockFile, sameLockEntry } from './lock-file.js';
+import { type LockEntry, type LockFile, type SceneLockEntry, sameLockEntry, sameSceneEntry } from './lock-file.js';
 import { writeLockText } from './lock-text.js';
 
 export interface LockWriter {
   readonly lock: LockFile;
   set(out: string, entry: LockEntry): void;
   delete(out: string): void;
+  /** Records a scene file (keyed by the scene's `out`). */
+  setScene(out: string, entry: SceneLockEntry): void;
+  /** Drops a scene file's record; the lock's `scenes` goes with its last one. */
+  deleteScene(out: string): void;
   /** Writes now if anything changed since the last write, after any write already under way. */
   flush(): Promise<void>;
 }
@@ -71,6 +75,19 @@ export function createLockWriter(path: string, lock: LockFile, digest: string | 
     },
     delete(out) {
       delete lock.assets[out];
+      schedule();
+    },
+    setScene(out, entry) {
+      const current = lock.scenes?.[out];
+      if (current !== undefined && sameSceneEntry(current, entry)) return;
+      lock.scenes ??= Object.create(null) as Record<string, SceneLockEntry>;
+      lock.scenes[out] = entry;
+      schedule();
+    },
+    deleteScene(out) {
+      if (lock.scenes?.[out] === undefined) return;
+      delete lock.scenes[out];
+      if (Object.keys(lock.scenes).length === 0) delete lock.scenes;
       schedule();
     },
     flush: write,

@@ -7,11 +7,27 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kieaudio } from '../helpers/cli.js';
-import { simulator } from '../helpers/project.js';
+import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
 import { NPC, SFX, smallProject } from '../helpers/small-project.js';
 
 describe('build --frozen', () => {
+  it('a stale scene file is listed with its reason and exits 3, with no request', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': `version: 1\ninclude: ["audio/*.yaml"]\noutDir: out\n${FAST_API}defaults:\n  voice: { voice: Rachel }\n`,
+      'audio/s.yaml':
+        'scenes:\n  - id: s\n    out: s.wav\n    gap: 0.2\n    lines:\n      - { text: One, out: 1.mp3 }\n      - { text: Two, out: 2.mp3 }\n',
+    });
+    const sim = await simulator();
+    expect((await kieaudio(dir, ['build'], simEnv(sim))).code).toBe(0);
+    await writeFile(join(dir, 'audio/s.yaml'), (await readFile(join(dir, 'audio/s.yaml'), 'utf8')).replace('gap: 0.2', 'gap: 0.3'));
+    const requests = totalRequests(sim);
+    const result = await kieaudio(dir, ['build', '--frozen'], { KIE_API_BASE_URL: sim.url });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^ {2}s\.wav {2}scene s: gap changed$/m);
+    expect(totalRequests(sim)).toBe(requests);
+  });
+
   it('on a stale project: exit 3, every stale asset listed with its reason, zero requests, nothing written', async () => {
     const dir = await smallProject();
     const sim = await simulator();

@@ -47,6 +47,7 @@ describe('a stale translation in plan and status', () => {
       project: undefined as never,
       assets: [{ id: 'inn.greet@de', out: 'de/greet.mp3', status: 'up to date' as const, reason: plan.items[0]?.reason ?? '', note: 'x' }],
       orphans: [],
+      sceneOrphans: [],
       unansweredElsewhere: [],
     };
     expect(renderStatus(status, { color: false, verbose: false })).toContain(

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sortKeys } from '../../src/store/canonical-json.js';
-import type { LockEntry, LockFile } from '../../src/store/lock-file.js';
+import { type LockEntry, type LockFile, parseLockFile, type SceneLockEntry } from '../../src/store/lock-file.js';
 import { lockTextDigest, lockTextPieces, writeLockText } from '../../src/store/lock-text.js';
 import { createTempDir } from '../helpers/temp-dir.js';
 
@@ -37,6 +37,29 @@ describe('lock text', () => {
     for (const lock of locks) {
       expect([...lockTextPieces(lock)].join('')).toBe(reference(lock));
     }
+  });
+
+  it('with scene files, is still exactly the text of the whole lock; a lock that can parse it reads it back', () => {
+    const scene: SceneLockEntry = {
+      id: 's',
+      contentHash: 'c'.repeat(64),
+      size: 9,
+      gap: 0.5,
+      lines: [{ id: 's.1', out: 'a.mp3', contentHash: 'b'.repeat(64) }],
+      duration: 1.25,
+      ffmpeg: 'ffmpeg 4.1',
+      key: 'd'.repeat(64),
+      sidecars: { 'scene.srt': 'e'.repeat(64) },
+    };
+    const lock: LockFile = { ...lockOf({ 'a.mp3': entry('a', {}) }), scenes: { 'scene.ogg': scene } };
+    const text = [...lockTextPieces(lock)].join('');
+    expect(text).toBe(reference(lock));
+    expect(parseLockFile(text, 'kieaudio.lock')).toEqual(lock);
+    expect([...lockTextPieces({ ...lockOf({}), scenes: { 'scene.ogg': scene } })].join('')).toBe(
+      reference({ ...lockOf({}), scenes: { 'scene.ogg': scene } }),
+    );
+    const unsafe = text.replace('"scene.srt"', '"../scene.srt"');
+    expect(() => parseLockFile(unsafe, 'kieaudio.lock')).toThrow(/unsafe scene file path/);
   });
 
   it('is written whole, and not at all when it would not change', async ({ onTestFinished }) => {
