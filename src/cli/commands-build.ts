@@ -154,21 +154,29 @@ function maxCreditsOption(value: string | undefined): { maxCredits?: number } {
   return maxCredits === undefined ? {} : { maxCredits };
 }
 
-/** What `build --frozen` found not up to date: assets, then manifest files. */
+/** What `build --frozen` found not up to date: assets, scene files, then manifest files. */
 function reportFrozen(result: BuildResult, ctx: RunContext): void {
-  const lines = result.stale.map((i) => `  ${i.asset.out}  ${i.reason}`);
   const manifests = result.staleManifests.map((path) => relative(process.cwd(), path) || path);
-  lines.push(...manifests.map((path) => `  ${path}  manifest missing or out of date`));
+  const lines = [
+    ...result.stale.map((i) => `  ${i.asset.out}  ${i.reason}`),
+    ...result.staleScenes.map((s) => `  ${s.scene.out}  scene ${s.scene.id}: ${s.reason}`),
+    ...manifests.map((path) => `  ${path}  manifest missing or out of date`),
+  ];
   const n = lines.length;
-  const what = result.stale.length > 0 ? `asset${n === 1 ? ' is' : 's are'}` : `manifest file${n === 1 ? ' is' : 's are'}`;
-  ctx.output.error(
-    `--frozen: ${n} ${result.stale.length > 0 && manifests.length > 0 ? 'outputs are' : what} not up to date:\n${lines.join('\n')}`,
-    {
-      code: 'E_FROZEN',
-      stale: result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
-      ...(manifests.length > 0 ? { manifests } : {}),
-    },
-  );
+  const what =
+    manifests.length === n
+      ? `manifest file${n === 1 ? ' is' : 's are'}`
+      : manifests.length > 0
+        ? 'outputs are'
+        : `asset${n === 1 ? ' is' : 's are'}`;
+  ctx.output.error(`--frozen: ${n} ${what} not up to date:\n${lines.join('\n')}`, {
+    code: 'E_FROZEN',
+    stale: [
+      ...result.stale.map((i) => ({ asset: i.asset.id, out: i.asset.out, action: i.action.type, reason: i.reason })),
+      ...result.staleScenes.map((s) => ({ asset: s.scene.id, out: s.scene.out, action: 'scene', reason: s.reason })),
+    ],
+    ...(manifests.length > 0 ? { manifests } : {}),
+  });
 }
 
 /** Warnings found while loading (a long effect text, an unknown model…): seen before paying. */
