@@ -53,6 +53,7 @@ export type ErrorCode =
   | 'E_MODIFIED' // pin/unpin: the file at `out` was edited by hand or not made by kieaudio (--force replaces it)
   | 'E_FFMPEG_MISSING' // no usable ffmpeg: not found, not executable, or `-version` failed
   | 'E_FFMPEG_FAILED' // ffmpeg ran and failed on an input (non-zero exit, killed, unreadable output)
+  | 'E_REMOTE_CACHE' // the team cache could not be read or written (down, slow, an HTTP error, a blob that is not what its hash says)
   | 'E_ABORTED';
 
 export class KieaudioError extends Error {

@@ -17,7 +17,9 @@ import type { ProjectStore } from '../store/project-store.js';
 import { executePlan } from './execute.js';
 import { checkFfmpeg, checkWritable } from './preflight.js';
 import { failedEvent, heldEvent } from './records.js';
+import type { Uploader } from './remote-upload.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
+import { consultTeamCache, requiredFailure, type TeamCacheStep, uploaderFor } from './team-cache.js';
 
 export type { AssetFailure } from './tally.js';
 
@@ -35,6 +37,8 @@ export interface BuildOptions extends CommonOptions {
   frozen?: boolean;
   /** most tasks in flight; overrides the config */
   concurrency?: number;
+  /** use the team cache (cache.remote) read-only: never upload (--remote-cache-read-only) */
+  remoteCacheReadOnly?: boolean;
   /** when another build holds the project, wait for it (default) or fail with E_LOCKED */
   wait?: boolean;
   /**
@@ -115,12 +119,38 @@ async function buildHoldingLock(loaded: LoadedProject, options: BuildOptions, ru
 
 async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Run): Promise<BuildResult> {
   const { project } = loaded;
-  const { tally } = run;
-  const offline = options.offline === true;
   const store = await loaded.openStore();
-  const { gathered, plan } = await planFor(project, store, loaded, options);
+  const planned = await planFor(project, store, loaded, options);
+  // --frozen reports; it writes nothing, not even an id change, and asks no server
+  const step: TeamCacheStep = options.frozen
+    ? { ...planned, session: undefined, failed: [] }
+    : await consultTeamCache(planned, {
+        project,
+        env: loaded.env,
+        store,
+        readOnly: options.remoteCacheReadOnly === true,
+        regenerate: options.regenerate === true,
+        offline: options.offline === true,
+        signal: options.signal,
+        emit: run.tally.emit,
+        replan: () => planFor(project, store, loaded, options),
+      });
+  try {
+    return await buildPlanned(loaded, options, run, step);
+  } finally {
+    await step.session?.remote.close();
+  }
+}
+
+async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: Run, step: TeamCacheStep): Promise<BuildResult> {
+  const { project } = loaded;
+  const { tally } = run;
+  const { gathered, plan } = step;
+  const store = gathered.store;
+  const offline = options.offline === true;
   tally.setOrphans(plan.orphans.length);
   reportPlan(plan, tally, options.force === true);
+  for (const item of step.failed) tally.emit(requiredFailure(item));
   const result = (): BuildResult => ({
     project,
     plan,
@@ -128,10 +158,10 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     failures: [...tally.failures],
     stale: plan.items.filter((i) => STALE_ACTIONS.has(i.action.type)),
   });
-  // --frozen reports; it writes nothing, not even an id change
   if (options.frozen) return result();
 
-  const paid = plan.items.filter((i) => i.action.type === 'generate' || i.action.type === 'resume');
+  const unpaid = new Set(step.failed);
+  const paid = plan.items.filter((i) => (i.action.type === 'generate' || i.action.type === 'resume') && !unpaid.has(i));
   // Before anything is written: a missing key must leave the project untouched (exit 2).
   const api = paid.length > 0 ? await openApiFor(paid, loaded, offline) : undefined;
   try {
@@ -142,21 +172,34 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     throw error;
   }
   run.writes.started = true;
-  await executePlan({
-    project,
-    store,
-    plan,
-    gathered,
-    api,
-    paid,
-    emit: tally.emit,
-    offline,
-    concurrency: options.concurrency ?? project.config.concurrency,
-    resendUnanswered: planOptions(options).resendUnanswered,
-    signal: options.signal,
-    saveParseCache: loaded.saveParseCache,
-  });
+  const uploader = uploaderFor(step.session, store, paid, tally.emit, options.signal);
+  try {
+    await executePlan({
+      project,
+      store,
+      plan,
+      gathered,
+      api,
+      paid,
+      emit: uploader === undefined ? tally.emit : withUploads(tally.emit, uploader),
+      offline,
+      concurrency: options.concurrency ?? project.config.concurrency,
+      resendUnanswered: planOptions(options).resendUnanswered,
+      signal: options.signal,
+      saveParseCache: loaded.saveParseCache,
+    });
+  } finally {
+    await uploader?.finish();
+  }
   return result();
+}
+
+/** Every event counted first, then seen by the uploader (a `generated` event starts its uploads). */
+function withUploads(emit: (event: BuildEvent) => void, uploader: Uploader): (event: BuildEvent) => void {
+  return (event) => {
+    emit(event);
+    uploader.observe(event);
+  };
 }
 
 /**

@@ -25,8 +25,12 @@ export const BUILD_COMMANDS = {
       concurrency: { type: 'string' },
       frozen: { type: 'boolean' },
       'no-wait': { type: 'boolean' },
+      'remote-cache-read-only': { type: 'boolean' },
     },
-    help: { ...pick('only', 'concurrency', 'force', 'regenerate', 'resend-unanswered', 'frozen', 'offline', 'no-wait'), ...COMMON_HELP },
+    help: {
+      ...pick('only', 'concurrency', 'force', 'regenerate', 'resend-unanswered', 'frozen', 'offline', 'no-wait', 'remote-cache-read-only'),
+      ...COMMON_HELP,
+    },
     async run(flags, ctx) {
       const { build } = await import('../build/build.js');
       const result = await build({
@@ -35,6 +39,7 @@ export const BUILD_COMMANDS = {
         concurrency: parseConcurrency(flags.concurrency),
         frozen: flags.frozen === true,
         wait: flags['no-wait'] !== true,
+        remoteCacheReadOnly: flags['remote-cache-read-only'] === true,
         signal: ctx.signal,
         onEvent: (event) => ctx.output.event(event),
       });
@@ -60,8 +65,11 @@ export const BUILD_COMMANDS = {
     help: { ...pick('only', 'force', 'regenerate', 'resend-unanswered', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { plan } = await import('../commands/plan.js');
-      const { project, plan: p } = await plan({ ...commonOptions(flags), ...decisionOptions(flags) });
+      const { project, plan: p, teamCacheUnreadable } = await plan({ ...commonOptions(flags), ...decisionOptions(flags) });
       reportWarnings(project, ctx);
+      if (teamCacheUnreadable !== undefined) {
+        ctx.output.event({ type: 'warning', code: 'W_REMOTE_CACHE', message: `the team cache could not be asked: ${teamCacheUnreadable}` });
+      }
       const { renderPlan } = await import('./render-plan.js');
       const text = ctx.output.json ? '' : renderPlan(p, { color: ctx.output.color, verbose: ctx.output.verbose });
       ctx.output.result(text, [

@@ -21,6 +21,7 @@ export interface ParsedFlags {
   'dry-run'?: boolean;
   'no-wait'?: boolean;
   'resend-unanswered'?: boolean;
+  'remote-cache-read-only'?: boolean;
   /** the command's positional arguments (`takes ID`, `pin ID TAKE`), as many as it declares */
   args?: string[];
 }
@@ -72,6 +73,7 @@ const HELP = {
   'dry-run': '--dry-run           say what would be deleted, delete nothing',
   'resend-unanswered':
     '--resend-unanswered send again the create requests that got no answer (each may have been charged: check the kie.ai dashboard first)',
+  'remote-cache-read-only': '--remote-cache-read-only  use the team cache (cache.remote) but never upload to it (CI on pull requests)',
   'no-wait': '--no-wait           fail at once (exit 1) if another build is running in this project, instead of waiting',
   'force-take': '--force             replace the file at out even if it was edited by hand or not made by kieaudio',
 } as const;

@@ -3,10 +3,12 @@
  * (the same gathering and the same pure decision), with no API calls and no writes.
  */
 
+import type { TeamCacheCheck } from '../build/team-cache-check.js';
+import { markTeamCached } from '../build/team-cache-check.js';
 import { type Plan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { UnansweredCreate } from '../plan/journal-facts.js';
-import type { Project } from '../project.js';
+import type { Env, Project } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
 import { runningBuild } from '../store/build-lock.js';
@@ -26,19 +28,32 @@ export interface PlanResult {
    * changed since): they may have been charged; `clean` forgets them
    */
   unansweredElsewhere: UnansweredCreate[];
+  /** why the team cache could not be asked, when one is configured and could not be */
+  teamCacheUnreadable?: string;
 }
 
 export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
   const offline = options.offline === true;
-  const { project, selected, store } = await prepareProject(options);
+  const { project, selected, store, env } = await prepareProject(options);
   // plan does not wait for a running build: what that build has in flight is not an interrupted one's
   const buildRunning = (await runningBuild(project.config.stateDir)) !== undefined;
   const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline, buildRunning });
+  const decided = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options));
+  // as in build: --offline and --regenerate never use the team cache
+  const remote = offline || options.regenerate ? undefined : await teamCacheOf(project, env, decided);
   return {
     project,
-    plan: planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options)),
+    plan: { ...decided, items: markTeamCached(decided.items, remote) },
     unansweredElsewhere: undeclaredUnanswered(project, gathered.journal.unanswered),
+    ...(remote?.unreadable === undefined ? {} : { teamCacheUnreadable: remote.unreadable }),
   };
+}
+
+/** Only when the plan would generate something and a team cache is configured: a no-op plan touches no network. */
+async function teamCacheOf(project: Project, env: Env, decided: Plan): Promise<TeamCacheCheck | undefined> {
+  if (project.config.remoteCache === undefined || !decided.items.some((i) => i.action.type === 'generate')) return undefined;
+  const { checkTeamCache } = await import('../build/team-cache-check.js');
+  return checkTeamCache(project.config, env, decided.items);
 }
 
 /** Unanswered requests whose spec no declared asset has. */

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isRecord } from '../is-record.js';
 import { MAX_CONCURRENCY } from '../project.js';
+import { CacheSchema } from './cache-schema.js';
 import { CheckSchema } from './check-schema.js';
 import { describeFound } from './describe.js';
 import { castSchema, lexiconSchema, sceneLineSchema, sceneListSchema, sceneSchema, speakerNameSchema } from './dialogue-schema.js';
@@ -201,6 +202,7 @@ export const ConfigSchema = z
       cacheDir: pathSchema('a folder')
         .default('.kieaudio/cache')
         .describe('Download cache. The environment variable KIEAUDIO_CACHE_DIR overrides it.'),
+      cache: CacheSchema,
       concurrency: integerSchema(1, MAX_CONCURRENCY).default(8).describe('Most tasks in flight at once; --concurrency overrides it.'),
       api: ApiSchema,
       models: unset(ModelsSchema),

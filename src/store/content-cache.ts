@@ -19,7 +19,7 @@ import { copyVerified } from './copy-verified.js';
 /** As for the stat index: an mtime this close to the last check cannot vouch for the content. */
 const RACY_WINDOW_NS = 2_000_000_000n;
 
-const CacheRecordSchema = z.object({
+export const CacheRecordSchema = z.object({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.number().int().nonnegative(),
   model: z.string(),
