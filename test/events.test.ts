@@ -26,6 +26,7 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, placeholder: true },
   { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, placeholder: false, origin: 'recovered' },
   { type: 'restored', asset: 'a', out: 'a.mp3', from: 'cache', bytes: 100 },
+  { type: 'remote', asset: 'a', out: 'a.mp3', op: 'hit', what: 'take' },
   { type: 'adopted', asset: 'a', out: 'a.mp3' },
   { type: 'processed', asset: 'a', out: 'a.ogg', from: 'ffmpeg', loudness: -23.02, truePeak: -1.4, durationSeconds: 1.5, bytes: 24000 },
   { type: 'processed', asset: 'b', out: 'b.wav', from: 'derived-cache', loudness: null, truePeak: null, durationSeconds: 0.2, bytes: 9000 },
