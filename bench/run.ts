@@ -13,6 +13,7 @@ import { benchMemoryScale } from './memory-scale.js';
 import { benchNoop } from './noop.js';
 import { benchPostThroughput } from './post-throughput.js';
 import { benchRateLimited } from './rate-limited.js';
+import { benchRemoteRestore } from './remote-restore.js';
 import { benchRestore } from './restore.js';
 import { benchStartup } from './startup.js';
 
@@ -63,6 +64,7 @@ const BENCHES: Record<string, (c: BenchContext) => Promise<Section>> = {
   restore: benchRestore,
   startup: benchStartup,
   post: benchPostThroughput,
+  remote: benchRemoteRestore,
 };
 
 const wanted = process.argv.slice(2);

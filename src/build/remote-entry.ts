@@ -5,7 +5,7 @@
  * into the local cache the way a download does — data and timings first, the record last — so
  * that everything after it (restore, sidecars, post-processing) works as for any cached result.
  */
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { RemoteCache } from '../remote/remote-cache.js';
@@ -52,8 +52,14 @@ export async function fetchEntry(
       const doc = parseTimingsDoc((await remote.getBlobBytes(timings.sha256, signal)).toString('utf8'));
       if (doc !== undefined) await writeCachedTimings(cache, key, doc);
     }
+    // The bytes were hashed as they were written, and nothing writes them after: dated back past
+    // the racy window (content-cache.ts), the entry's stat data vouches for them, and the restore
+    // that follows copies without reading them through again. A later write would change the mtime.
+    const past = new Date(Date.now() - 10_000);
+    await utimes(temp, past, past);
     await rename(temp, dataPath);
-    await cache.commit(key, record);
+    // fetched again from the team cache if a power cut loses it
+    await cache.commit(key, record, { durable: false });
     return record;
   } finally {
     await rm(temp, { force: true });

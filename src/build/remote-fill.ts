@@ -12,7 +12,7 @@ import type { ResolvedAsset } from '../project.js';
 import { RemoteCacheError } from '../remote/remote-error.js';
 import { derivedKey } from '../store/derived-key.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { takeOfRecord } from '../store/takes.js';
+import { linkedSignal } from './linked-signal.js';
 import { fetchEntry } from './remote-entry.js';
 import type { RemoteSession } from './remote-session.js';
 
@@ -38,7 +38,12 @@ export async function fillFromRemote(options: FillOptions): Promise<RemoteFill> 
   const fill: RemoteFill = { filled: new Set(), unreadable: new Map() };
   const first = new Map<string, PlannedAsset>();
   for (const item of options.items) if (!first.has(item.specHash)) first.set(item.specHash, item);
-  await Promise.all([...first.values()].map((item) => fillOne(options, fill, item)));
+  const linked = linkedSignal(options.signal);
+  try {
+    await Promise.all([...first.values()].map((item) => fillOne(options, fill, item, linked.signal)));
+  } finally {
+    linked.release();
+  }
   const n = fill.unreadable.size;
   if (n > 0) {
     const why = [...fill.unreadable.values()][0] ?? '';
@@ -52,9 +57,8 @@ export async function fillFromRemote(options: FillOptions): Promise<RemoteFill> 
   return fill;
 }
 
-async function fillOne(options: FillOptions, fill: RemoteFill, item: PlannedAsset): Promise<void> {
+async function fillOne(options: FillOptions, fill: RemoteFill, item: PlannedAsset, signal: AbortSignal): Promise<void> {
   const { session, store, emit } = options;
-  const signal = options.signal ?? new AbortController().signal;
   const ref = { asset: item.asset.id, out: item.asset.out };
   try {
     const record = await fetchEntry(session.remote, store.cache, item.specHash, signal);
@@ -62,7 +66,6 @@ async function fillOne(options: FillOptions, fill: RemoteFill, item: PlannedAsse
       emit({ type: 'remote', ...ref, op: 'miss', what: 'take' });
       return;
     }
-    await store.takes.record(item.specHash, takeOfRecord(record));
     fill.filled.add(item.specHash);
     emit({ type: 'remote', ...ref, op: 'hit', what: 'take' });
   } catch (error) {

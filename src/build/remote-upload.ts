@@ -11,6 +11,7 @@ import { RemoteCacheError } from '../remote/remote-error.js';
 import type { ContentCache } from '../store/content-cache.js';
 import { derivedKey } from '../store/derived-key.js';
 import type { ProjectStore } from '../store/project-store.js';
+import { linkedSignal } from './linked-signal.js';
 import { uploadEntry } from './remote-entry.js';
 
 export interface Uploader {
@@ -30,7 +31,8 @@ export interface UploaderOptions {
 }
 
 export function createUploader(options: UploaderOptions): Uploader {
-  const signal = options.signal ?? new AbortController().signal;
+  const linked = linkedSignal(options.signal);
+  const { signal } = linked;
   const started = new Set<string>();
   const running: Promise<void>[] = [];
   const failures: string[] = [];
@@ -64,6 +66,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     },
     async finish() {
       await Promise.all(running);
+      linked.release();
       if (failures.length === 0) return;
       const n = failures.length;
       options.emit({

@@ -29,7 +29,10 @@ interface Job {
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   steps: Step[];
 }
-const workflow = parse(text) as { on: { pull_request: unknown; push: { branches: string[] } }; jobs: { check: Job; generate: Job; 'team-cache': Job } };
+const workflow = parse(text) as {
+  on: { pull_request: unknown; push: { branches: string[] } };
+  jobs: { check: Job; generate: Job; 'team-cache': Job };
+};
 const { check, generate, 'team-cache': teamCache } = workflow.jobs;
 
 describe('the GitHub Actions example', () => {
