@@ -164,6 +164,39 @@ describe('a team cache that misbehaves', () => {
     expect(Object.values(sim.stats().requestsByRoute).reduce((a, b) => a + b, 0)).toBe(0);
   });
 
+  it('Ctrl-C aborts uploads in flight at once, rather than waiting for their timeout', async () => {
+    const server = await startWebdavCache(onTestFinished, { token: TOKEN });
+    const sim = await simulator({ apiKeys: [API_KEY] });
+    const proxy = await startFaultProxy(server.url, onTestFinished);
+    const dir = await makeProject({
+      'kieaudio.config.yaml': config(`    url: ${proxy.url}\n    timeoutSeconds: 120\n`),
+      'audio/lines.audio.yaml': SPEC,
+    });
+    proxy.fault = 'slow-upload';
+    const controller = new AbortController();
+    let generated = 0;
+    const started = Date.now();
+    const error = await runBuild(dir, simEnv(sim, { KIE_API_KEY: API_KEY, KIEAUDIO_REMOTE_CACHE_TOKEN: TOKEN }), {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'generated' && ++generated === 3) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('E_ABORTED');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(proxy.counts.HEAD ?? 0).toBeGreaterThan(0);
+    expect(proxy.counts.PUT ?? 0).toBe(0);
+  });
+
+  it('plan says which assets are in the team cache, and is not held up by one that never answers', async () => {
+    const server = await startWebdavCache(onTestFinished, { token: TOKEN });
+    const { proxy, env, clone: another } = await seeded(server);
+    proxy.fault = 'slow';
+    const planned = await plan({ cwd: await another(), env });
+    expect(planned.teamCacheUnreadable).toContain('did not answer');
+    expect(planned.plan.items.map((i) => i.action.type)).toEqual(['generate', 'generate', 'generate']);
+  });
+
   it('an upload cut off half-way never fails a build that generated', async () => {
     const server = await startWebdavCache(onTestFinished, { token: TOKEN });
     const { proxy, env, clone: another } = await setup(server);

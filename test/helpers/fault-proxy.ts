@@ -1,7 +1,7 @@
 /**
  * A small proxy in front of a real cache server that injects the faults a team cache shows in
  * life: `down` (connections reset at once), `slow` (never answers: the client's timeout must end
- * it), `error` (HTTP 500), `corrupt` (blobs served with a byte flipped) and `drop-upload` (a PUT's
+ * it; `slow-upload` only for HEAD and PUT, the requests of an upload), `error` (HTTP 500), `corrupt` (blobs served with a byte flipped) and `drop-upload` (a PUT's
  * connection cut half-way through its body). `pass` forwards everything. Requests are counted by
  * method, so a test can prove a read-only build sent no PUT.
  */
@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, request, type ServerResponse } from
 import type { AddressInfo } from 'node:net';
 import type { OnFinished } from './temp-dir.js';
 
-export type Fault = 'pass' | 'down' | 'slow' | 'error' | 'corrupt' | 'drop-upload';
+export type Fault = 'pass' | 'down' | 'slow' | 'slow-upload' | 'error' | 'corrupt' | 'drop-upload';
 
 export interface FaultProxy {
   url: string;
@@ -47,6 +47,9 @@ function handle(proxy: FaultProxy, target: string, req: IncomingMessage, res: Se
       return;
     case 'slow':
       return; // held open until the client gives up (its timeout), or the proxy closes
+    case 'slow-upload':
+      if (req.method === 'PUT' || req.method === 'HEAD') return;
+      break;
     case 'error':
       req.resume();
       res.writeHead(500).end('internal error');
