@@ -58,13 +58,15 @@ export async function fetchEntry(
     const past = new Date(Date.now() - 10_000);
     await utimes(temp, past, past);
     await rename(temp, dataPath);
-    // fetched again from the team cache if a power cut loses it
-    await cache.commit(key, record, { durable: false });
-    return record;
-  } finally {
+  } catch (error) {
     await rm(temp, { force: true });
+    throw error;
+  } finally {
     releaseTemp(temp);
   }
+  // fetched again from the team cache if a power cut loses it
+  await cache.commit(key, record, { durable: false });
+  return record;
 }
 
 /**

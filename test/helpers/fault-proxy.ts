@@ -18,6 +18,8 @@ export interface FaultProxy {
   counts: Record<string, number>;
   /** every Authorization header seen */
   authorizations: string[];
+  /** called when a request is held (`slow`, `slow-upload`): the moment a client is waiting on it */
+  onHold?: () => void;
 }
 
 export async function startFaultProxy(target: string, onFinished: OnFinished): Promise<FaultProxy> {
@@ -46,9 +48,13 @@ function handle(proxy: FaultProxy, target: string, req: IncomingMessage, res: Se
       req.socket.destroy();
       return;
     case 'slow':
+      proxy.onHold?.();
       return; // held open until the client gives up (its timeout), or the proxy closes
     case 'slow-upload':
-      if (req.method === 'PUT' || req.method === 'HEAD') return;
+      if (req.method === 'PUT' || req.method === 'HEAD') {
+        proxy.onHold?.();
+        return;
+      }
       break;
     case 'error':
       req.resume();
