@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { plan } from '../../src/commands/plan.js';
+import { BuildEventSchema } from '../../src/events.js';
 import type { BuildEvent } from '../../src/index.js';
 import { createContentCache } from '../../src/store/content-cache.js';
 import { sha256Hex } from '../../src/store/sha256.js';
@@ -100,6 +101,8 @@ describe('a team cache shared by two clones', () => {
   it('on webdav-server: the same, and neither the key nor the token is written anywhere', async () => {
     const server = await startWebdavCache(onTestFinished, { token: TOKEN });
     const { dirs, events } = await sharesBetweenClones(server);
+    // what --json prints of them is valid against the published schema (strict objects)
+    for (const event of events) expect(() => BuildEventSchema.parse(event)).not.toThrow();
     expect(JSON.stringify(events)).not.toContain(TOKEN);
     expect(JSON.stringify(events)).not.toContain(API_KEY);
     const files = [...(await filesIn(server.dir)), ...(await filesIn(dirs[0] ?? '')), ...(await filesIn(dirs[1] ?? ''))];
