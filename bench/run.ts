@@ -14,6 +14,7 @@ import { benchNoop } from './noop.js';
 import { benchPolling, benchPollingTail } from './polling.js';
 import { benchPostThroughput } from './post-throughput.js';
 import { benchRateLimited } from './rate-limited.js';
+import { benchRemoteRestore } from './remote-restore.js';
 import { benchRestore } from './restore.js';
 import { benchStartup } from './startup.js';
 
@@ -66,6 +67,7 @@ const BENCHES: Record<string, (c: BenchContext) => Promise<Section>> = {
   post: benchPostThroughput,
   polling: benchPolling,
   tail: benchPollingTail,
+  remote: benchRemoteRestore,
 };
 
 const wanted = process.argv.slice(2);

@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'E_FFMPEG_FAILED' // ffmpeg ran and failed on an input (non-zero exit, killed, unreadable output)
   | 'E_BUDGET' // the build's estimate is over --max-credits / budget.maxCredits, or submitting more would pass it (exit 4)
   | 'E_SCENE_INCOMPLETE' // a scene file was not made: one of its lines is not built
+  | 'E_REMOTE_CACHE' // the team cache could not be read or written (down, slow, an HTTP error, a blob that is not what its hash says)
   | 'E_ABORTED';
 
 export class KieaudioError extends Error {

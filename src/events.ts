@@ -59,6 +59,15 @@ export const BuildSummarySchema = z.strictObject({
   possibleDuplicateCharges: z.number().int().describe('create requests whose fate is unknown: each may be a charge with no result'),
   placeholders: z.boolean().describe('the build wrote --offline placeholders'),
   durationMs: z.number(),
+  remote: z
+    .strictObject({
+      hits: z.number().int().describe('entries restored from the team cache instead of paid for'),
+      misses: z.number().int().describe('entries the team cache did not have'),
+      uploads: z.number().int().describe('entries sent to the team cache'),
+      errors: z.number().int().describe('lookups and uploads that failed (down, slow, an HTTP error, a bad blob)'),
+    })
+    .optional()
+    .describe('the team cache (docs/team-cache.md): present when the build asked it anything'),
 });
 
 export type BuildSummary = z.infer<typeof BuildSummarySchema>;
@@ -187,6 +196,13 @@ export const BuildEventSchemas = [
   event('interrupted', 'the build stopped early (Ctrl-C, no credits, bad key); these tasks stay in the journal', {
     reason: z.string(),
     inFlight: z.array(AssetRefSchema.extend({ taskId: z.string() })),
+  }),
+  event('remote', 'the team cache was asked for an asset (hit, miss) or sent it (upload), or failed to (error)', {
+    asset: assetRef.asset.optional(),
+    out: assetRef.out.optional(),
+    op: z.enum(['hit', 'miss', 'upload', 'error']),
+    what: z.enum(['take', 'derived']).describe('the raw take (with its timing data), or the output derived from it by a post: chain'),
+    message: z.string().optional().describe('for an error: what went wrong'),
   }),
   event('waiting-for-lock', "another kieaudio process holds the project's build lock", {
     pid: z.number().int(),

@@ -113,6 +113,8 @@ export interface ResolvedConfig {
   outDir: string;
   /** absolute; KIEAUDIO_CACHE_DIR overrides the config */
   cacheDir: string;
+  /** the shared team cache (docs/team-cache.md); KIEAUDIO_REMOTE_CACHE_URL overrides its url, and sets one up on its own */
+  remoteCache?: RemoteCacheSettings | undefined;
   /** absolute: `<rootDir>/.kieaudio`, local state (journal, stat index, build lock) */
   stateDir: string;
   concurrency: number;
@@ -158,6 +160,16 @@ export interface Localization {
   missing: 'warn' | 'error' | 'source';
   /** globs (relative to rootDir) of the translations tables, as written; read by the loader, not the resolver */
   translations: string[];
+}
+
+/** The config's `cache.remote`, with the environment's URL applied. The token is not here: it is read where it is used. */
+export interface RemoteCacheSettings {
+  /** no trailing slash */
+  url: string;
+  readOnly: boolean;
+  required: boolean;
+  /** per request; a server slower than this is treated as down for the rest of the build */
+  timeoutSeconds: number;
 }
 
 /** The thresholds of `kieaudio check` (the config's `check:`). */

@@ -28,6 +28,7 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, placeholder: true },
   { type: 'generated', asset: 'a', out: 'a.mp3', taskId: 't1', bytes: 100, placeholder: false, origin: 'recovered' },
   { type: 'restored', asset: 'a', out: 'a.mp3', from: 'cache', bytes: 100 },
+  { type: 'remote', asset: 'a', out: 'a.mp3', op: 'hit', what: 'take' },
   { type: 'adopted', asset: 'a', out: 'a.mp3' },
   {
     type: 'scene',

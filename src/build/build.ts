@@ -17,10 +17,13 @@ import { acquireBuildLock } from '../store/build-lock.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { checkBudget } from './budget-check.js';
+import { deliver, frozenManifests } from './deliver.js';
 import { executePlan } from './execute.js';
 import { checkFfmpeg, checkWritable } from './preflight.js';
 import { failedEvent, heldEvent } from './records.js';
+import type { Uploader } from './remote-upload.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
+import { consultTeamCache, requiredFailure, type TeamCacheStep, uploaderFor } from './team-cache.js';
 
 export type { AssetFailure } from './tally.js';
 
@@ -38,6 +41,8 @@ export interface BuildOptions extends CommonOptions {
   frozen?: boolean;
   /** most tasks in flight; overrides the config */
   concurrency?: number;
+  /** use the team cache (cache.remote) read-only: never upload (--remote-cache-read-only) */
+  remoteCacheReadOnly?: boolean;
   /** when another build holds the project, wait for it (default) or fail with E_LOCKED */
   wait?: boolean;
   /**
@@ -130,12 +135,38 @@ async function buildHoldingLock(loaded: LoadedProject, options: BuildOptions, ru
 
 async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Run): Promise<BuildResult> {
   const { project } = loaded;
-  const { tally } = run;
-  const offline = options.offline === true;
   const store = await loaded.openStore();
-  const { gathered, plan } = await planFor(project, store, loaded, options);
+  const planned = await planFor(project, store, loaded, options);
+  // --frozen reports; it writes nothing, not even an id change, and asks no server
+  const step: TeamCacheStep = options.frozen
+    ? { ...planned, session: undefined, failed: [] }
+    : await consultTeamCache(planned, {
+        project,
+        env: loaded.env,
+        store,
+        readOnly: options.remoteCacheReadOnly === true,
+        regenerate: options.regenerate === true,
+        offline: options.offline === true,
+        signal: options.signal,
+        emit: run.tally.emit,
+        replan: () => planFor(project, store, loaded, options),
+      });
+  try {
+    return await buildPlanned(loaded, options, run, step);
+  } finally {
+    await step.session?.remote.close();
+  }
+}
+
+async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: Run, step: TeamCacheStep): Promise<BuildResult> {
+  const { project } = loaded;
+  const { tally } = run;
+  const { gathered, plan } = step;
+  const store = gathered.store;
+  const offline = options.offline === true;
   tally.setOrphans(plan.orphans.length);
   reportPlan(plan, tally, options.force === true);
+  for (const item of step.failed) tally.emit(requiredFailure(item));
   const result = (staleManifests: string[] = []): BuildResult => ({
     project,
     plan,
@@ -148,7 +179,8 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
   // --frozen reports; it writes nothing, not even an id change
   if (options.frozen) return result(await frozenManifests(project, store));
 
-  const paid = plan.items.filter((i) => i.action.type === 'generate' || i.action.type === 'resume');
+  const unpaid = new Set(step.failed);
+  const paid = plan.items.filter((i) => (i.action.type === 'generate' || i.action.type === 'resume') && !unpaid.has(i));
   // Before the API is opened and anything is written: a build over budget sends nothing (exit 4).
   const budget = offline ? undefined : checkBudget(plan, store.lock, options.maxCredits ?? project.config.budget.maxCredits, tally.emit);
   // Before anything is written: a missing key must leave the project untouched (exit 2).
@@ -161,50 +193,37 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     throw error;
   }
   run.writes.started = true;
-  await executePlan({
-    project,
-    store,
-    plan,
-    gathered,
-    api,
-    paid,
-    emit: tally.emit,
-    offline,
-    concurrency: options.concurrency ?? project.config.concurrency,
-    resendUnanswered: planOptions(options).resendUnanswered,
-    budget,
-    signal: options.signal,
-    saveParseCache: loaded.saveParseCache,
-    force: options.force === true,
-  });
+  const uploader = uploaderFor(step.session, store, paid, tally.emit, options.signal);
+  try {
+    await executePlan({
+      project,
+      store,
+      plan,
+      gathered,
+      api,
+      paid,
+      emit: uploader === undefined ? tally.emit : withUploads(tally.emit, uploader),
+      offline,
+      concurrency: options.concurrency ?? project.config.concurrency,
+      resendUnanswered: planOptions(options).resendUnanswered,
+      budget,
+      signal: options.signal,
+      saveParseCache: loaded.saveParseCache,
+      force: options.force === true,
+    });
+  } finally {
+    await uploader?.finish();
+  }
   await deliver(project, store, tally, options.signal);
   return result();
 }
 
-/** The manifest files that `--frozen` finds missing or out of date (none configured: none). */
-async function frozenManifests(project: Project, store: ProjectStore): Promise<string[]> {
-  if (project.config.manifest === undefined) return [];
-  const { refreshManifest } = await import('../delivery/manifest.js');
-  return (await refreshManifest(project, store.lock, { frozen: true })).stale;
-}
-
-/**
- * After the work: the manifest and the review page, when the config asks for them. The manifest is
- * compared and written only where it differs; the page is made again when outputs changed (or it
- * is missing), from the cache's measurements.
- */
-async function deliver(project: Project, store: ProjectStore, tally: Tally, signal: AbortSignal | undefined): Promise<void> {
-  const { manifest, report } = project.config;
-  if (manifest === undefined && report === undefined) return;
-  const { refreshManifest } = await import('../delivery/manifest.js');
-  const onWarning = (w: { asset: string; message: string }) => tally.emit({ type: 'warning', code: 'E_FFMPEG_FAILED', ...w });
-  const written = await refreshManifest(project, store.lock, { signal, onWarning });
-  if (report === undefined) return;
-  const { summary } = tally;
-  const changed = summary.generated + summary.resumed + summary.recovered + summary.restored + summary.failed > 0;
-  const { refreshReport } = await import('../delivery/report.js');
-  const failed = new Set(tally.failures.map((f) => f.asset));
-  await refreshReport(project, store, { out: report.out, failed, signal, onlyIfMissing: !changed && written.written.length === 0 });
+/** Every event counted first, then seen by the uploader (a `generated` event starts its uploads). */
+function withUploads(emit: (event: BuildEvent) => void, uploader: Uploader): (event: BuildEvent) => void {
+  return (event) => {
+    emit(event);
+    uploader.observe(event);
+  };
 }
 
 /**

@@ -105,6 +105,9 @@ function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEven
     case 'planned':
       if (event.action === 'up-to-date') summary.upToDate++;
       return;
+    case 'remote':
+      countRemote(summary, event.op);
+      break;
     case 'kept':
       summary.kept++;
       return;
@@ -148,4 +151,11 @@ function count(summary: BuildSummary, failures: AssetFailure[], event: BuildEven
     default:
       return;
   }
+}
+
+const REMOTE_COUNTS = { hit: 'hits', miss: 'misses', upload: 'uploads', error: 'errors' } as const;
+
+function countRemote(summary: BuildSummary, op: keyof typeof REMOTE_COUNTS): void {
+  summary.remote ??= { hits: 0, misses: 0, uploads: 0, errors: 0 };
+  summary.remote[REMOTE_COUNTS[op]]++;
 }

@@ -29,9 +29,21 @@ export const BUILD_COMMANDS = {
       'max-credits': { type: 'string' },
       frozen: { type: 'boolean' },
       'no-wait': { type: 'boolean' },
+      'remote-cache-read-only': { type: 'boolean' },
     },
     help: {
-      ...pick('only', 'concurrency', 'max-credits', 'force', 'regenerate', 'resend-unanswered', 'frozen', 'offline', 'no-wait'),
+      ...pick(
+        'only',
+        'concurrency',
+        'max-credits',
+        'force',
+        'regenerate',
+        'resend-unanswered',
+        'frozen',
+        'offline',
+        'no-wait',
+        'remote-cache-read-only',
+      ),
       ...COMMON_HELP,
     },
     async run(flags, ctx) {
@@ -43,6 +55,7 @@ export const BUILD_COMMANDS = {
         ...maxCreditsOption(flags['max-credits']),
         frozen: flags.frozen === true,
         wait: flags['no-wait'] !== true,
+        remoteCacheReadOnly: flags['remote-cache-read-only'] === true,
         signal: ctx.signal,
         onEvent: (event) => ctx.output.event(event),
       });
@@ -62,6 +75,10 @@ export const BUILD_COMMANDS = {
       const { plan } = await import('../commands/plan.js');
       const result = await plan({ ...commonOptions(flags), ...decisionOptions(flags), ...maxCreditsOption(flags['max-credits']) });
       reportWarnings(result.project, ctx);
+      if (result.teamCacheUnreadable !== undefined) {
+        const message = `the team cache could not be asked: ${result.teamCacheUnreadable}`;
+        ctx.output.event({ type: 'warning', code: 'W_REMOTE_CACHE', message });
+      }
       const { renderPlan, planLines } = await import('./render-plan.js');
       const text = ctx.output.json ? '' : renderPlan(result.plan, { color: ctx.output.color, verbose: ctx.output.verbose }, result);
       ctx.output.result(text, planLines(result));

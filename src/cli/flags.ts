@@ -26,6 +26,7 @@ export interface ParsedFlags {
   out?: string;
   /** `report --open` */
   open?: boolean;
+  'remote-cache-read-only'?: boolean;
   /** the command's positional arguments (`takes ID`, `pin ID TAKE`), as many as it declares */
   args?: string[];
 }
@@ -80,6 +81,7 @@ const HELP = {
   'max-credits':
     '--max-credits N     the most credits this build may spend on new tasks (overrides budget.maxCredits): over the estimate, exit 4 before anything is sent',
   'max-credits-plan': '--max-credits N     show the estimates against this budget (overrides budget.maxCredits)',
+  'remote-cache-read-only': '--remote-cache-read-only  use the team cache (cache.remote) but never upload to it (CI on pull requests)',
   'no-wait': '--no-wait           fail at once (exit 1) if another build is running in this project, instead of waiting',
   'force-take': '--force             replace the file at out even if it was edited by hand or not made by kieaudio',
 } as const;

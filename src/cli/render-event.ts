@@ -103,7 +103,18 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       return `waiting for another kieaudio build (pid ${event.pid} on ${event.host}, since ${event.since}) to finish…`;
     case 'summary':
       return renderSummary(event, color);
+    case 'remote':
+      return verbose ? renderRemote(event, color) : undefined;
   }
+}
+
+/** One lookup or upload of the team cache (--verbose; the summary counts them, a warning says what failed). */
+function renderRemote(event: Extract<BuildEvent, { type: 'remote' }>, color: boolean): string {
+  const what = { hit: 'in the team cache', miss: 'not in the team cache', upload: 'sent to the team cache', error: 'team cache error' }[
+    event.op
+  ];
+  const detail = event.message === undefined ? '' : `: ${event.message}`;
+  return `${label(color, 'dim', 'team')}${event.out ?? ''}  ${paint(color, 'dim', `${event.what} ${what}${detail}`)}`;
 }
 
 /** Timings and subtitle files written beside an output, or removed. */
@@ -174,6 +185,13 @@ function clockTime(iso: string): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
+/** The team cache's part in a build, in the summary's tail. */
+function remoteSummary(r: NonNullable<BuildSummary['remote']>): string {
+  const parts = [`${r.hits} from the team cache`, `${r.uploads} uploaded`];
+  if (r.errors > 0) parts.push(`${r.errors} team cache error${r.errors === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
 export function renderSummary(s: BuildSummary, color: boolean): string {
   const parts = [paint(color, s.generated > 0 ? 'green' : 'dim', `${s.generated} generated`)];
   // tasks of earlier builds: named only when there are any, so the usual line stays as it was
@@ -185,6 +203,7 @@ export function renderSummary(s: BuildSummary, color: boolean): string {
   if (s.held > 0) parts.push(paint(color, 'red', `${s.held} held`));
   const tail = [`${s.creditsUsed} credits used`, `${(s.durationMs / 1000).toFixed(1)}s`];
   if (s.placeholders) tail.push('offline placeholders');
+  if (s.remote !== undefined) tail.push(remoteSummary(s.remote));
   let text = `${parts.join(', ')} · ${tail.join(' · ')}`;
   if (s.orphans > 0)
     text += `\n${s.orphans} orphaned output${s.orphans === 1 ? '' : 's'} (kieaudio status lists them, kieaudio clean removes them)`;

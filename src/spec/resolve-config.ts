@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import { DEFAULT_CHECK, DEFAULT_MODELS, type Env, type ResolvedConfig } from '../project.js';
+import { DEFAULT_CHECK, DEFAULT_MODELS, type Env, type RemoteCacheSettings, type ResolvedConfig } from '../project.js';
 import { describeFound } from './describe.js';
 import type { Locate } from './position.js';
 import type { ConfigInput } from './schema.js';
@@ -51,6 +51,7 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
       include: config.include ?? [],
       outDir: resolve(rootDir, config.outDir),
       cacheDir: resolve(rootDir, envCache ?? config.cacheDir),
+      remoteCache: diagnostics.length === 0 ? remoteCacheOf(config, env) : undefined,
       stateDir: join(rootDir, STATE_DIR_NAME),
       concurrency: config.concurrency,
       api: {
@@ -93,18 +94,47 @@ function deliveryOf(config: ConfigInput, rootDir: string): Pick<ResolvedConfig, 
 
 /** The environment's overrides that can be wrong whatever the config says (reported even when the config is invalid). */
 export function checkEnv(source: Pick<ConfigSource, 'display' | 'locate' | 'env'>): Diagnostic[] {
-  const envUrl = nonEmpty(source.env.KIE_API_BASE_URL);
-  if (envUrl === undefined || isHttpUrl(envUrl)) return [];
-  return [
-    {
+  const checks = [
+    { name: 'KIE_API_BASE_URL', field: 'api.baseUrl', path: ['api', 'baseUrl'] },
+    { name: 'KIEAUDIO_REMOTE_CACHE_URL', field: 'cache.remote.url', path: ['cache', 'remote', 'url'] },
+  ];
+  const diagnostics: Diagnostic[] = [];
+  for (const { name, field, path } of checks) {
+    const value = nonEmpty(source.env[name]);
+    if (value === undefined || isHttpUrl(value)) continue;
+    diagnostics.push({
       file: source.display,
-      ...source.locate(['api', 'baseUrl']),
+      ...source.locate(path),
       severity: 'error',
       code: 'E_ENV',
-      field: 'api.baseUrl',
-      message: `KIE_API_BASE_URL (which overrides api.baseUrl): expected an http(s) URL without user name or password, found ${describeFound(envUrl)}`,
-    },
-  ];
+      field,
+      // the value is not shown: a URL that failed this check may hold a password
+      message: `${name} (which overrides ${field}): expected an http(s) URL without user name or password, found ${describeEnvUrl(value)}`,
+    });
+  }
+  return diagnostics;
+}
+
+/** A bad URL from the environment, said without what may be a password in it. */
+function describeEnvUrl(value: string): string {
+  return /^[a-z]+:\/\/[^/]*@/i.test(value) ? 'a URL with a user name or password' : describeFound(value);
+}
+
+/**
+ * The team cache: the config's `cache.remote`, its url replaced by KIEAUDIO_REMOTE_CACHE_URL when
+ * that is set; the variable alone sets one up (read-write, not required), so CI can turn it on
+ * without editing the config.
+ */
+function remoteCacheOf(config: ConfigInput, env: Env): RemoteCacheSettings | undefined {
+  const remote = config.cache?.remote;
+  const url = nonEmpty(env.KIEAUDIO_REMOTE_CACHE_URL) ?? remote?.url;
+  if (url === undefined) return undefined;
+  return {
+    url: url.replace(/\/+$/, ''),
+    readOnly: remote?.readOnly ?? false,
+    required: remote?.required ?? false,
+    timeoutSeconds: remote?.timeoutSeconds ?? 15,
+  };
 }
 
 /** The environment's KIEAUDIO_CACHE_DIR, when set to something. */

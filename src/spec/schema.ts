@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isRecord } from '../is-record.js';
 import { MAX_CONCURRENCY } from '../project.js';
 import { BudgetSchema } from './budget-schema.js';
+import { CacheSchema } from './cache-schema.js';
 import { CheckSchema } from './check-schema.js';
 import { ManifestKeySchema, ReportKeySchema } from './delivery-schema.js';
 import { describeFound } from './describe.js';
@@ -231,6 +232,7 @@ export const ConfigSchema = z
       cacheDir: pathSchema('a folder')
         .default('.kieaudio/cache')
         .describe('Download cache. The environment variable KIEAUDIO_CACHE_DIR overrides it.'),
+      cache: CacheSchema,
       concurrency: integerSchema(1, MAX_CONCURRENCY).default(8).describe('Most tasks in flight at once; --concurrency overrides it.'),
       api: ApiSchema,
       models: unset(ModelsSchema),

@@ -19,7 +19,7 @@ import { copyVerified } from './copy-verified.js';
 /** As for the stat index: an mtime this close to the last check cannot vouch for the content. */
 const RACY_WINDOW_NS = 2_000_000_000n;
 
-const CacheRecordSchema = z.object({
+export const CacheRecordSchema = z.object({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.number().int().nonnegative(),
   model: z.string(),
@@ -57,8 +57,12 @@ export interface ContentCache {
   setAside(specHash: string): Promise<string>;
   /** Where a new entry's data should be downloaded to before `commit`. */
   dataPath(specHash: string): string;
-  /** Records an entry whose data is already at `dataPath(specHash)`. */
-  commit(specHash: string, record: CacheRecord): Promise<void>;
+  /**
+   * Records an entry whose data is already at `dataPath(specHash)`. `durable: false` skips the
+   * fsync, for entries that can be fetched again (from the team cache): a record that outlives its
+   * data in a power cut is found not to match it, and dropped.
+   */
+  commit(specHash: string, record: CacheRecord, options?: { durable?: boolean }): Promise<void>;
   /**
    * Copies an entry to `dest` atomically, checking its hash on the way unless its stat data
    * vouches for it. Returns false (and removes the entry) when the data is missing or does not
@@ -106,7 +110,7 @@ export function createContentCache(dir: string): ContentCache {
     isDamaged: (specHash) => cache.damaged.has(specHash),
     recordPath: (specHash) => recordPathOf(cache, specHash),
     setAside: (specHash) => setAside(cache, specHash),
-    commit: (specHash, record) => commitEntry(cache, specHash, record),
+    commit: (specHash, record, options) => commitEntry(cache, specHash, record, options?.durable ?? true),
     copyVouchedSync: (specHash, dest) => copyVouchedSync(cache, specHash, dest),
     copyTo: (specHash, dest, signal) => copyEntry(cache, specHash, dest, signal),
     forget: (specHash) => {
@@ -188,13 +192,13 @@ async function readRecordText(path: string): Promise<string | undefined> {
   }
 }
 
-async function commitEntry(cache: CacheState, specHash: string, record: CacheRecord): Promise<void> {
+async function commitEntry(cache: CacheState, specHash: string, record: CacheRecord, durable: boolean): Promise<void> {
   await mkdir(shardOf(cache, specHash), { recursive: true });
   const verifiedAt = BigInt(Date.now()) * 1_000_000n;
   const s = await stat(dataPathOf(cache, specHash), { bigint: true });
   const seen = { mtimeNs: s.mtimeNs.toString(), ino: s.ino.toString(), verifiedAtNs: verifiedAt.toString() };
   const full = { ...record, seen };
-  await writeFileAtomic(recordPathOf(cache, specHash), `${JSON.stringify(full)}\n`);
+  await writeFileAtomic(recordPathOf(cache, specHash), `${JSON.stringify(full)}\n`, { durable });
   cache.records.set(specHash, full);
   cache.damaged.delete(specHash);
 }

@@ -30,8 +30,11 @@ interface Job {
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   steps: Step[];
 }
-const workflow = parse(text) as { on: { pull_request: unknown; push: { branches: string[] } }; jobs: { check: Job; generate: Job } };
-const { check, generate } = workflow.jobs;
+const workflow = parse(text) as {
+  on: { pull_request: unknown; push: { branches: string[] } };
+  jobs: { check: Job; generate: Job; 'team-cache': Job };
+};
+const { check, generate, 'team-cache': teamCache } = workflow.jobs;
 
 describe('the GitHub Actions example', () => {
   it('is in docs/ci.md verbatim', async () => {
@@ -47,6 +50,18 @@ describe('the GitHub Actions example', () => {
     expect(JSON.stringify(check)).not.toContain('secrets');
   });
 
+  it('uses the team cache read-only on pull requests, its token from secrets, and read-write on main', () => {
+    expect(teamCache.if).toContain("github.event_name == 'pull_request'");
+    const build = teamCache.steps.find((s) => s.run?.startsWith('npx kieaudio build'));
+    expect(build?.run).toBe('npx kieaudio build --remote-cache-read-only');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow's own syntax
+    expect(build?.env?.KIEAUDIO_REMOTE_CACHE_TOKEN).toBe('${{ secrets.KIEAUDIO_REMOTE_CACHE_TOKEN }}');
+    const main = generate.steps.find((s) => s.run === 'npx kieaudio build');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow's own syntax
+    expect(main?.env?.KIEAUDIO_REMOTE_CACHE_TOKEN).toBe('${{ secrets.KIEAUDIO_REMOTE_CACHE_TOKEN }}');
+    expect(text).not.toMatch(/KIEAUDIO_REMOTE_CACHE_TOKEN: [^$]/);
+  });
+
   it('generates on main with the key from secrets, keeping .kieaudio between runs even when a build fails', () => {
     expect(workflow.on.push.branches).toEqual(['main']);
     expect(generate.if).toBe("github.event_name == 'push'");
@@ -54,7 +69,7 @@ describe('the GitHub Actions example', () => {
     const build = generate.steps.find((s) => s.run === 'npx kieaudio build');
     // a GitHub Actions expression, not a template literal
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow's own syntax
-    expect(build?.env).toEqual({ KIE_API_KEY: '${{ secrets.KIE_API_KEY }}' });
+    expect(build?.env).toMatchObject({ KIE_API_KEY: '${{ secrets.KIE_API_KEY }}' });
     const restore = generate.steps.find((s) => s.uses?.startsWith('actions/cache/restore@'));
     const save = generate.steps.find((s) => s.uses?.startsWith('actions/cache/save@'));
     expect(restore?.with?.path).toBe('.kieaudio');
