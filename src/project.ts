@@ -6,7 +6,7 @@
 import type { AudioFormat } from './audio/format.js';
 import type { Diagnostic, SourceLocation } from './errors.js';
 import type { ResolvedPostChain } from './ffmpeg/post-chain.js';
-import type { TranslationInfo } from './spec/translations.js';
+import type { TranslationInfo, TranslationTable } from './spec/translations.js';
 
 /** Environment variables as kieaudio reads them: process.env, filled in from a `.env` beside the config. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -151,4 +151,15 @@ export interface Project {
   specFiles: string[];
   /** warnings found while loading (errors make loading throw a ValidationError instead) */
   warnings: Diagnostic[];
+  /** what string and translations tables gave besides assets (`export strings` reads it); absent: not loaded from files */
+  strings?: ProjectStrings;
+}
+
+/** The translations of every string and translations table, and the string tables' notes. */
+export interface ProjectStrings {
+  translations: TranslationTable;
+  /** a string table's `notes` cell, by declared id; never sent, never hashed */
+  notes: ReadonlyMap<string, string>;
+  /** the source language the tables were read with (the first of `languages`, else inferred from their columns) */
+  sourceLanguage?: string;
 }

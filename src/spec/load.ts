@@ -7,16 +7,26 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { type Diagnostic, errnoFields, fsErrorMessage, KieaudioError, messageOf, toKieaudioError, ValidationError } from '../errors.js';
-import type { Env, Project } from '../project.js';
+import type { Env, Project, ProjectStrings } from '../project.js';
 import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
+import {
+  findTranslationsFiles,
+  isStringTable,
+  type ReadStringTable,
+  readStringTableFile,
+  readTranslationsFiles,
+  type TableExtras,
+} from './load-tables.js';
+import { localizationSettings } from './localization-settings.js';
 import { type ParsedSpec, parseConfigText, parseSpecData, parseSpecText } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
 import type { Locate } from './position.js';
 import { type Output, resolveProject, type SpecSource } from './resolve.js';
 import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
+import { mergeTranslations, translationWarnings } from './translation-set.js';
 
 export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
 
@@ -83,8 +93,13 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
 
   const discovered = await findSpecFiles({ path: configPath, rootDir, display: configDisplay, content, locate: parsedConfig.locate }, env);
   diagnostics.push(...discovered.diagnostics);
-  const read = await readSpecs(discovered.files, display, options.parseCache);
+  const { languages, translations: translationGlobs } = localizationSettings(parsedConfig.config);
+  const read = await readSpecs(discovered.files, display, options.parseCache, languages);
   diagnostics.push(...read.diagnostics);
+  const translationsFiles = await readTranslationsFiles(await findTranslationsFiles(rootDir, translationGlobs), display, languages);
+  diagnostics.push(...translationsFiles.diagnostics);
+  const merged = mergeTranslations([...read.tables.translations, ...translationsFiles.translations]);
+  diagnostics.push(...merged.diagnostics);
 
   const resolved = resolveProject({
     configPath,
@@ -95,8 +110,12 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     configLocate: parsedConfig.locate,
     env,
     specs: read.specs,
+    translations: merged.table,
   });
   diagnostics.push(...resolved.diagnostics);
+  const sourceLanguage = languages[0] ?? read.tables.sourceLanguage;
+  const strings: ProjectStrings = { translations: merged.table, notes: read.tables.notes, ...(sourceLanguage ? { sourceLanguage } : {}) };
+  if (resolved.project !== undefined) diagnostics.push(...translationWarnings(resolved.project.assets, strings, translationsFiles.rows));
 
   // runs alongside every other check; it needs only a valid outDir and the valid outs
   if (content.outDir !== INVALID) {
@@ -105,7 +124,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const sorted = sortDiagnostics(diagnostics);
   const project = resolved.project;
   if (project === undefined || hasErrors(sorted)) throw new ValidationError(sorted);
-  return { ...project, warnings: sorted };
+  return { ...project, warnings: sorted, strings };
 }
 
 /** The config file as far as finding the spec files needs it. */
@@ -146,22 +165,41 @@ async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: str
   return { files: discovered.files, diagnostics };
 }
 
-/** Reads and parses the spec files, READ_CONCURRENCY at a time; those that hold a map become SpecSources. */
+/** What string tables gave besides their assets; the source language is the first table's (they agree when `languages` is set). */
+type TablesRead = TableExtras;
+
+/**
+ * Reads and parses the spec files (YAML, or string tables: load-tables.ts), READ_CONCURRENCY at
+ * a time; those that hold a map become SpecSources.
+ */
 async function readSpecs(
   paths: readonly string[],
   display: (path: string) => string,
   cache: ParseCache | undefined,
-): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[] }> {
+  languages: readonly string[],
+): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[]; tables: TablesRead }> {
   const limit = pLimit(READ_CONCURRENCY);
-  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => readSpec(path, display(path), cache))));
+  const read = (path: string): Promise<ReadSpec & { extras?: TableExtras }> =>
+    isStringTable(path) ? readTable(path, display(path), languages) : readSpec(path, display(path), cache);
+  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => read(path))));
   const specs: SpecSource[] = [];
   const diagnostics: Diagnostic[] = [];
+  const tables: TablesRead = { translations: [], notes: new Map() };
   for (const parsed of parsedSpecs) {
     diagnostics.push(...parsed.diagnostics);
+    if (parsed.extras !== undefined) {
+      tables.translations.push(...parsed.extras.translations);
+      for (const [id, note] of parsed.extras.notes) tables.notes.set(id, note);
+      tables.sourceLanguage ??= parsed.extras.sourceLanguage;
+    }
     if (parsed.content === undefined) continue;
     specs.push({ path: parsed.path, display: parsed.file, content: parsed.content, locate: parsed.locate });
   }
-  return { specs, diagnostics };
+  return { specs, diagnostics, tables };
+}
+
+async function readTable(path: string, file: string, languages: readonly string[]): Promise<ReadSpec & ReadStringTable> {
+  return { path, file, ...(await readStringTableFile(path, file, languages)) };
 }
 
 /** A spec file as read: parsed, or only the error that kept it from being read. */

@@ -16,6 +16,7 @@ import { checkEnv, resolveConfig } from './resolve-config.js';
 import type { PostSource } from './resolve-post.js';
 import { type FileResolver, resolveScenes, type SceneIds } from './resolve-scenes.js';
 import type { ConfigInput } from './schema.js';
+import type { TranslationTable } from './translations.js';
 import { type Claim, checkUnique } from './uniqueness.js';
 
 export interface SpecSource {
@@ -40,6 +41,8 @@ export interface ResolveInput {
   configLocate: Locate;
   env: Env;
   specs: readonly SpecSource[];
+  /** translations from string tables and translations tables (load-tables.ts); default: none */
+  translations?: TranslationTable;
 }
 
 /** An asset whose `out` is valid, and where it is written (for checks on the file system). */
