@@ -1,0 +1,92 @@
+import { describe, expect, test } from 'vitest';
+import { readCsv } from '../../src/spec/csv-table.js';
+import { mergeTranslations, staleTranslations, unknownIds } from '../../src/spec/translation-set.js';
+import { sourceLock } from '../../src/spec/translations.js';
+import { readTranslationsTable } from '../../src/spec/translations-table.js';
+
+function translations(text: string, file = 'l10n/de.csv', languages = ['en', 'de', 'fr']) {
+  const csv = readCsv(text, file);
+  if (csv.table === undefined) throw new Error(csv.diagnostic.message);
+  return readTranslationsTable(csv.table, file, languages);
+}
+
+describe('readTranslationsTable', () => {
+  test('text.<lang> and lock.<lang> by id; the source text, speaker and notes are context', () => {
+    const t = translations(
+      'id,speaker,notes,text.en,text.de,text.fr,lock.de,lock.fr\na,inn,warm,Hello,Hallo,,0badc0de,\nb,,,Bye,,Salut,,\n',
+    );
+    expect(t.diagnostics).toEqual([]);
+    expect(t.translations).toEqual([
+      { id: 'a', language: 'de', text: { text: 'Hallo', lock: '0badc0de', at: { file: 'l10n/de.csv', line: 2, col: 5 } } },
+      { id: 'b', language: 'fr', text: { text: 'Salut', at: { file: 'l10n/de.csv', line: 3, col: 6 } } },
+    ]);
+    expect(t.rows).toEqual([
+      { id: 'a', line: 2, col: 1 },
+      { id: 'b', line: 3, col: 1 },
+    ]);
+  });
+
+  test('no id column is an error; an id given twice is an error at the second row', () => {
+    expect(translations('key,text.de\na,x\n').diagnostics.map((d) => d.code)).toEqual(['E_CSV_COLUMN']);
+    const t = translations('text.de,id\nx,a\ny,a\n');
+    expect(t.diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`)).toEqual(['3:2 E_DUPLICATE_ID']);
+  });
+
+  test('a language outside `languages` is ignored with a warning at its header cell', () => {
+    const t = translations('id,text.it\na,Ciao\n');
+    expect(t.translations).toEqual([]);
+    expect(t.diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`)).toEqual(['1:2 W_TRANSLATION_LANGUAGE']);
+  });
+});
+
+describe('mergeTranslations', () => {
+  const at = (file: string, line: number) => ({ file, line, col: 4 });
+  test('one table by id and language; the same text twice is kept once, with the lock recorded', () => {
+    const { table, diagnostics } = mergeTranslations([
+      { id: 'a', language: 'de', text: { text: 'Hallo', at: at('s.csv', 2) } },
+      { id: 'a', language: 'de', text: { text: 'Hallo', lock: 'abcd0123', at: at('l10n/de.csv', 5) } },
+      { id: 'a', language: 'fr', text: { text: 'Salut', at: at('l10n/fr.csv', 2) } },
+    ]);
+    expect(diagnostics).toEqual([]);
+    expect(table.get('a')?.get('de')).toEqual({ text: 'Hallo', lock: 'abcd0123', at: at('s.csv', 2) });
+    expect(table.get('a')?.get('fr')?.text).toBe('Salut');
+  });
+
+  test('two different texts for one id and language: an error naming both places', () => {
+    const { diagnostics } = mergeTranslations([
+      { id: 'a', language: 'de', text: { text: 'Hallo', at: at('s.csv', 2) } },
+      { id: 'a', language: 'de', text: { text: 'Servus', at: at('l10n/de.csv', 5) } },
+    ]);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ file: 'l10n/de.csv', line: 5, col: 4, code: 'E_TRANSLATION_TWICE', severity: 'error' });
+    expect(diagnostics[0]?.message).toContain('s.csv:2:4');
+  });
+});
+
+describe('translation checks', () => {
+  test('an id no asset has: a warning at its row', () => {
+    const rows = [
+      { id: 'a', at: { file: 'l10n/de.csv', line: 2, col: 1 } },
+      { id: 'gone', at: { file: 'l10n/de.csv', line: 3, col: 1 } },
+    ];
+    const warnings = unknownIds(rows, new Set(['a']));
+    expect(warnings.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.asset}`)).toEqual([
+      'l10n/de.csv:3:1 W_TRANSLATION_UNKNOWN_ID gone',
+    ]);
+  });
+
+  test('a lock that no longer matches the source text is stale; no lock, or a matching one, is not', () => {
+    const { table } = mergeTranslations([
+      { id: 'a', language: 'de', text: { text: 'Hallo', lock: sourceLock('Hello'), at: at('t.csv', 2) } },
+      { id: 'b', language: 'de', text: { text: 'Tschüss', lock: sourceLock('Bye'), at: at('t.csv', 3) } },
+      { id: 'c', language: 'de', text: { text: 'Ja', at: at('t.csv', 4) } },
+    ]);
+    const sources: Record<string, string> = { a: 'Hello', b: 'Goodbye', c: 'Yes' };
+    const stale = staleTranslations(table, (id) => sources[id]);
+    expect(stale.map((d) => `${d.line} ${d.code} ${d.asset} ${d.field}`)).toEqual(['3 W_TRANSLATION_STALE b text.de']);
+    expect(stale[0]?.message).toContain('source text changed since translation');
+  });
+  function at(file: string, line: number) {
+    return { file, line, col: 5 };
+  }
+});
