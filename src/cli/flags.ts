@@ -21,6 +21,8 @@ export interface ParsedFlags {
   'dry-run'?: boolean;
   'no-wait'?: boolean;
   'resend-unanswered'?: boolean;
+  /** `export strings --out FILE` */
+  out?: string;
   /** the command's positional arguments (`takes ID`, `pin ID TAKE`), as many as it declares */
   args?: string[];
 }
