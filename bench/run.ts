@@ -15,6 +15,7 @@ import { benchPostThroughput } from './post-throughput.js';
 import { benchRateLimited } from './rate-limited.js';
 import { benchRestore } from './restore.js';
 import { benchStartup } from './startup.js';
+import { benchStrings } from './strings.js';
 
 export interface Section {
   title: string;
@@ -63,6 +64,7 @@ const BENCHES: Record<string, (c: BenchContext) => Promise<Section>> = {
   restore: benchRestore,
   startup: benchStartup,
   post: benchPostThroughput,
+  strings: benchStrings,
 };
 
 const wanted = process.argv.slice(2);
