@@ -10,6 +10,7 @@ import type { TableTranslation } from '../../src/spec/string-table.js';
 import { stringifyTable, stringsTable } from '../../src/spec/strings-export.js';
 import { mergeTranslations } from '../../src/spec/translation-set.js';
 import { sourceLock } from '../../src/spec/translations.js';
+import { kieaudio } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 
 const CONFIG = 'version: 1\ninclude: ["audio/*.csv", "audio/*.yaml"]\ndefaults:\n  voice: { voice: Rachel }\n';
@@ -81,5 +82,17 @@ describe('export strings', () => {
     expect(loaded.strings?.translations.get('guard.halt')?.get('de')).toMatchObject({ text: 'Halt!', lock: sourceLock('Halt!') });
     // what the export writes is LF without a BOM, whatever the spreadsheet saved
     expect(stringifyTable(stringsTable(loaded, []))).toBe(filled);
+  });
+
+  test('the CLI: the CSV as it is on stdout, --out writes the same bytes, anything but "strings" is a usage error', async () => {
+    const dir = await project();
+    const { csv } = await exportStrings({ cwd: dir });
+    const stdout = await kieaudio(dir, ['export', 'strings']);
+    expect(stdout.code).toBe(0);
+    expect(stdout.stdout).toBe(csv);
+    const file = await kieaudio(dir, ['export', 'strings', '--out', 'l10n/strings.csv']);
+    expect(file.stdout).toBe('wrote 3 lines to l10n/strings.csv\n');
+    expect(await readFile(join(dir, 'l10n/strings.csv'), 'utf8')).toBe(csv);
+    expect((await kieaudio(dir, ['export', 'lines'])).code).toBe(2);
   });
 });
