@@ -115,7 +115,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   diagnostics.push(...resolved.diagnostics);
   const sourceLanguage = languages[0] ?? read.tables.sourceLanguage;
   const strings: ProjectStrings = { translations: merged.table, notes: read.tables.notes, ...(sourceLanguage ? { sourceLanguage } : {}) };
-  if (resolved.project !== undefined) diagnostics.push(...translationWarnings(resolved.project.assets, strings, translationsFiles.rows));
+  if (resolved.project !== undefined) diagnostics.push(...translationWarnings(resolved.project.assets, translationsFiles.rows));
 
   // runs alongside every other check; it needs only a valid outDir and the valid outs
   if (content.outDir !== INVALID) {

@@ -1,13 +1,12 @@
 /**
  * Pure: the translations of every string table and translations table → one TranslationTable
- * (translations.ts) for the resolver, and the checks that need all of them: the same id and
- * language given twice, ids no asset has, and translations whose lock no longer matches the
- * source text ("source text changed since translation").
+ * (translations.ts) for the resolver, which marks the stale ones; and the checks that need all
+ * the tables: the same id and language given twice, and ids no asset has.
  */
 import type { Diagnostic, SourceLocation } from '../errors.js';
-import type { ProjectStrings, ResolvedAsset } from '../project.js';
+import type { ResolvedAsset } from '../project.js';
 import type { TableTranslation } from './string-table.js';
-import { sourceLock, type TranslatedText, type TranslationTable } from './translations.js';
+import type { TranslatedText, TranslationTable } from './translations.js';
 
 /**
  * One table of all the translations. The same id and language given twice is an error naming
@@ -57,53 +56,15 @@ export function unknownIds(rows: Iterable<{ id: string; at: SourceLocation }>, d
   return diagnostics;
 }
 
-/**
- * A warning for each translation whose recorded lock no longer matches its source text:
- * `sourceText(id)` is the declared asset's current source-language text (undefined: none, e.g.
- * an unknown id, warned about on its own). It is still generated from the text given.
- */
-export function staleTranslations(table: TranslationTable, sourceText: (id: string) => string | undefined): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const [id, languages] of table) {
-    const source = sourceText(id);
-    if (source === undefined) continue;
-    const lock = sourceLock(source);
-    for (const [language, text] of languages) {
-      if (text.lock === undefined || text.lock === lock) continue;
-      diagnostics.push({
-        ...text.at,
-        severity: 'warning',
-        code: 'W_TRANSLATION_STALE',
-        asset: id,
-        field: `text.${language}`,
-        message: `text.${language}: source text changed since translation (lock.${language} is ${text.lock}, the current source text's is ${lock}); it is still generated from the text given`,
-      });
-    }
-  }
-  return diagnostics;
-}
-
 function where(at: SourceLocation): string {
   return `${at.file}:${at.line}:${at.col}`;
 }
 
 /**
- * The warnings that need the resolved assets: translations-table ids no asset declares, and
- * stale translations. An asset's source text is that of its source-language output (or of its
- * only output), as written, before the lexicon.
+ * The warnings that need the resolved assets: translations-table ids no asset declares. (Stale
+ * translations are the resolver's to mark and warn about, per output: it compares each lock
+ * with the source text it resolved.)
  */
-export function translationWarnings(
-  assets: readonly ResolvedAsset[],
-  strings: ProjectStrings,
-  rows: Iterable<{ id: string; at: SourceLocation }>,
-): Diagnostic[] {
-  const sources = new Map<string, string>();
-  for (const asset of assets) {
-    const id = asset.baseId ?? asset.id;
-    const isSource = asset.language === undefined || asset.language === strings.sourceLanguage;
-    const text = asset.writtenText ?? asset.input.text;
-    if (isSource && typeof text === 'string' && !sources.has(id)) sources.set(id, text);
-  }
-  const declared = new Set(assets.map((asset) => asset.baseId ?? asset.id));
-  return [...unknownIds(rows, declared), ...staleTranslations(strings.translations, (id) => sources.get(id))];
+export function translationWarnings(assets: readonly ResolvedAsset[], rows: Iterable<{ id: string; at: SourceLocation }>): Diagnostic[] {
+  return unknownIds(rows, new Set(assets.map((asset) => asset.baseId ?? asset.id)));
 }

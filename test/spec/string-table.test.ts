@@ -113,14 +113,18 @@ describe('string tables in a project', () => {
     expect(diagnostics[0]?.message).toContain('audio/a.audio.yaml:2');
   });
 
-  test('a stale lock warns "source text changed since translation"; a current one does not', async () => {
+  test('the locks of a string table flow into the translations, stale or not (the resolver marks and warns)', async () => {
     const dir = await makeProject({
       'kieaudio.config.yaml': CSV_CONFIG,
       'audio/lines.csv': `id,out,text.en,text.de,lock.de\na,a.mp3,Hello,Hallo,${sourceLock('Hello')}\nb,b.mp3,Good bye,Tschüss,${sourceLock('Bye')}\n`,
     });
     const project = await loadProject({ cwd: dir, env: {} });
-    expect(project.warnings.map(where)).toEqual(['audio/lines.csv:3:4 W_TRANSLATION_STALE [b] text.de']);
-    expect(project.warnings[0]?.message).toContain('source text changed since translation');
+    expect(project.strings?.sourceLanguage).toBe('en');
     expect(project.strings?.translations.get('a')?.get('de')).toMatchObject({ text: 'Hallo', lock: sourceLock('Hello') });
+    expect(project.strings?.translations.get('b')?.get('de')).toEqual({
+      text: 'Tschüss',
+      lock: sourceLock('Bye'),
+      at: { file: 'audio/lines.csv', line: 3, col: 4 },
+    });
   });
 });

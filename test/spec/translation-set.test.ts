@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readCsv } from '../../src/spec/csv-table.js';
-import { mergeTranslations, staleTranslations, unknownIds } from '../../src/spec/translation-set.js';
-import { sourceLock } from '../../src/spec/translations.js';
+import { mergeTranslations, unknownIds } from '../../src/spec/translation-set.js';
 import { readTranslationsTable } from '../../src/spec/translations-table.js';
 
 function translations(text: string, file = 'l10n/de.csv', languages = ['en', 'de', 'fr']) {
@@ -74,19 +73,4 @@ describe('translation checks', () => {
       'l10n/de.csv:3:1 W_TRANSLATION_UNKNOWN_ID gone',
     ]);
   });
-
-  test('a lock that no longer matches the source text is stale; no lock, or a matching one, is not', () => {
-    const { table } = mergeTranslations([
-      { id: 'a', language: 'de', text: { text: 'Hallo', lock: sourceLock('Hello'), at: at('t.csv', 2) } },
-      { id: 'b', language: 'de', text: { text: 'Tschüss', lock: sourceLock('Bye'), at: at('t.csv', 3) } },
-      { id: 'c', language: 'de', text: { text: 'Ja', at: at('t.csv', 4) } },
-    ]);
-    const sources: Record<string, string> = { a: 'Hello', b: 'Goodbye', c: 'Yes' };
-    const stale = staleTranslations(table, (id) => sources[id]);
-    expect(stale.map((d) => `${d.line} ${d.code} ${d.asset} ${d.field}`)).toEqual(['3 W_TRANSLATION_STALE b text.de']);
-    expect(stale[0]?.message).toContain('source text changed since translation');
-  });
-  function at(file: string, line: number) {
-    return { file, line, col: 5 };
-  }
 });
