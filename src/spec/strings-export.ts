@@ -1,7 +1,7 @@
 /**
  * Pure: the translators' CSV that `kieaudio export strings` writes (contract, "Export and round
  * trip"): `id, speaker, notes, text.<source>, text.<lang>…, lock.<lang>…`, one row per declared
- * voice line, sorted by id. `lock.<lang>` is the lock recorded with the translation, else the
+ * voice line (localized line, with `languages`), sorted by id. `lock.<lang>` is the lock recorded with the translation, else the
  * lock of the current source text, so a translation typed into the row records what it was made
  * from. Written by csv-stringify: UTF-8 without a BOM, `\n` line ends, fields quoted only when
  * they hold a comma, a quote or a line break — the same bytes every time for the same project,
@@ -34,7 +34,7 @@ export function stringsTable(project: Project, languages: readonly string[]): st
     ...others.map((l) => `text.${l}`),
     ...others.map((l) => `lock.${l}`),
   ];
-  const rows = declaredLines(project.assets, source).map((line) => {
+  const rows = declaredLines(project.assets, source, languages.length > 0).map((line) => {
     const translations = strings?.translations.get(line.id);
     const lock = sourceLock(line.text);
     const texts = others.map((language) => translations?.get(language)?.text ?? '');
@@ -50,12 +50,14 @@ export function stringifyTable(records: readonly string[][]): string {
 
 /**
  * One line per declared id (the outputs of an id expanded per language or voice share it), its
- * source text as written; sound effects are left out: they are not translated.
+ * source text as written. Sound effects are left out: they are not translated; and so, in a
+ * project with `languages`, are voice lines that are not localized (no text map, no `{lang}`):
+ * a translation of those would have no output to go to.
  */
-function declaredLines(assets: readonly ResolvedAsset[], source: string | undefined): DeclaredLine[] {
+function declaredLines(assets: readonly ResolvedAsset[], source: string | undefined, localizedOnly: boolean): DeclaredLine[] {
   const lines = new Map<string, DeclaredLine>();
   for (const asset of assets) {
-    if (asset.kind !== 'voice') continue;
+    if (asset.kind !== 'voice' || (localizedOnly && asset.language === undefined)) continue;
     const id = asset.baseId ?? asset.id;
     const text = asset.writtenText ?? asset.input.text;
     const isSource = asset.language === undefined || asset.language === source;

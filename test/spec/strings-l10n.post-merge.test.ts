@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { build, exportStrings, loadProject, status } from '../../src/index.js';
+import { readCsv } from '../../src/spec/csv-table.js';
 import { sourceLock } from '../../src/spec/translations.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv } from '../helpers/sim.js';
@@ -82,5 +83,13 @@ describe.skip('POST-MERGE string tables with languages', () => {
     const dir = await project({ 'l10n/de.csv': 'id,text.de\na,Hallo.\ngone,Weg.\n' });
     const loaded = await loadProject({ cwd: dir, env: {} });
     expect(loaded.warnings.map((w) => [w.code, w.file, w.line, w.col])).toContainEqual(['W_TRANSLATION_UNKNOWN_ID', 'l10n/de.csv', 3, 1]);
+  });
+
+  test('export lists the localized lines only: a line with one output for every language has no row', async () => {
+    const dir = await project({ 'audio/ui.audio.yaml': 'assets:\n  - { id: ui.beep, kind: voice, text: Beep., out: ui/beep.mp3 }\n' });
+    const config = CONFIG.replace('include: ["audio/*.csv"]', 'include: ["audio/*.csv", "audio/*.yaml"]');
+    await writeFile(join(dir, 'kieaudio.config.yaml'), config);
+    const { csv } = await exportStrings({ cwd: dir });
+    expect(readCsv(csv, 'export').table?.rows.map((row) => row.cells[0])).toEqual(['a', 'b']);
   });
 });
