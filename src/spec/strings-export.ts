@@ -57,7 +57,7 @@ export function stringifyTable(records: readonly string[][]): string {
 function declaredLines(assets: readonly ResolvedAsset[], source: string | undefined, localizedOnly: boolean): DeclaredLine[] {
   const lines = new Map<string, DeclaredLine>();
   for (const asset of assets) {
-    if (asset.kind !== 'voice' || (localizedOnly && asset.language === undefined)) continue;
+    if (asset.kind !== 'voice' || (localizedOnly && !isLocalized(asset))) continue;
     const id = asset.baseId ?? asset.id;
     const text = asset.writtenText ?? asset.input.text;
     const isSource = asset.language === undefined || asset.language === source;
@@ -66,6 +66,14 @@ function declaredLines(assets: readonly ResolvedAsset[], source: string | undefi
   }
   // by UTF-16 code units, not the locale: the same order on every machine
   return [...lines.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** An output of a line expanded per language: its id is `<id>@<lang>` or `<id>@<lang>@<voice>` (contract, "Languages and voice matrices"). */
+function isLocalized(asset: ResolvedAsset): boolean {
+  const { baseId, language, id } = asset;
+  if (baseId === undefined || language === undefined) return false;
+  const expanded = `${baseId}@${language}`;
+  return id === expanded || id.startsWith(`${expanded}@`);
 }
 
 /** Without `languages`: every language a translation is given in, sorted, the source left out. */
