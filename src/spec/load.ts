@@ -26,7 +26,7 @@ import type { Locate } from './position.js';
 import { type Output, resolveProject, type SpecSource } from './resolve.js';
 import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
-import { mergeTranslations, translationWarnings } from './translation-set.js';
+import { mergeTranslations, plainTranslations, translationWarnings } from './translation-set.js';
 
 export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
 
@@ -96,7 +96,8 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const { languages, translations: translationGlobs } = localizationSettings(parsedConfig.config);
   const read = await readSpecs(discovered.files, display, options.parseCache, languages);
   diagnostics.push(...read.diagnostics);
-  const translationsFiles = await readTranslationsFiles(await findTranslationsFiles(rootDir, translationGlobs), display, languages);
+  const translationFiles = await findTranslationsFiles(rootDir, translationGlobs);
+  const translationsFiles = await readTranslationsFiles(translationFiles, display, languages);
   diagnostics.push(...translationsFiles.diagnostics);
   const merged = mergeTranslations([...read.tables.translations, ...translationsFiles.translations]);
   diagnostics.push(...merged.diagnostics);
@@ -114,7 +115,12 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   });
   diagnostics.push(...resolved.diagnostics);
   const sourceLanguage = languages[0] ?? read.tables.sourceLanguage;
-  const strings: ProjectStrings = { translations: merged.table, notes: read.tables.notes, ...(sourceLanguage ? { sourceLanguage } : {}) };
+  const strings: ProjectStrings = {
+    translations: plainTranslations(merged.table),
+    notes: Object.fromEntries(read.tables.notes),
+    ...(sourceLanguage ? { sourceLanguage } : {}),
+    translationFiles,
+  };
   if (resolved.project !== undefined) diagnostics.push(...translationWarnings(resolved.project.assets, translationsFiles.rows));
 
   // runs alongside every other check; it needs only a valid outDir and the valid outs

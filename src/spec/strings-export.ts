@@ -35,11 +35,11 @@ export function stringsTable(project: Project, languages: readonly string[]): st
     ...others.map((l) => `lock.${l}`),
   ];
   const rows = declaredLines(project.assets, source, languages.length > 0).map((line) => {
-    const translations = strings?.translations.get(line.id);
+    const translations = own(strings?.translations, line.id);
     const lock = sourceLock(line.text);
-    const texts = others.map((language) => translations?.get(language)?.text ?? '');
-    const locks = others.map((language) => translations?.get(language)?.lock ?? lock);
-    return [line.id, line.speaker, strings?.notes.get(line.id) ?? '', line.text, ...texts, ...locks];
+    const texts = others.map((language) => own(translations, language)?.text ?? '');
+    const locks = others.map((language) => own(translations, language)?.lock ?? lock);
+    return [line.id, line.speaker, own(strings?.notes, line.id) ?? '', line.text, ...texts, ...locks];
   });
   return [header, ...rows];
 }
@@ -79,7 +79,13 @@ function isLocalized(asset: ResolvedAsset): boolean {
 /** Without `languages`: every language a translation is given in, sorted, the source left out. */
 function translatedLanguages(project: Project, source: string | undefined): string[] {
   const found = new Set<string>();
-  for (const languages of project.strings?.translations.values() ?? []) for (const language of languages.keys()) found.add(language);
+  for (const languages of Object.values(project.strings?.translations ?? {}))
+    for (const language of Object.keys(languages)) found.add(language);
   found.delete(source ?? '');
   return [...found].sort();
+}
+
+/** `record[key]` when the record has it as its own: ids are the user's words (`constructor`, `__proto__`). */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }

@@ -45,6 +45,11 @@ export function mergeTranslations(translations: Iterable<TableTranslation>): { t
   return { table, diagnostics };
 }
 
+/** The table as plain records (ProjectStrings in src/project.ts): what JSON carries exactly. */
+export function plainTranslations(table: TranslationTable): Record<string, Record<string, TranslatedText>> {
+  return Object.fromEntries([...table].map(([id, languages]) => [id, Object.fromEntries(languages)]));
+}
+
 /** A warning for each translations-table row whose id no asset declares. */
 export function unknownIds(rows: Iterable<{ id: string; at: SourceLocation }>, declared: ReadonlySet<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];

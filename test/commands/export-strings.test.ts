@@ -8,7 +8,7 @@ import { loadProject } from '../../src/spec/load.js';
 import { readTranslationsFiles } from '../../src/spec/load-tables.js';
 import type { TableTranslation } from '../../src/spec/string-table.js';
 import { stringifyTable, stringsTable } from '../../src/spec/strings-export.js';
-import { mergeTranslations } from '../../src/spec/translation-set.js';
+import { mergeTranslations, plainTranslations } from '../../src/spec/translation-set.js';
 import { sourceLock } from '../../src/spec/translations.js';
 import { kieaudio } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
@@ -32,12 +32,12 @@ async function withTranslationsTable(dir: string, file: string): Promise<Project
   const table = await readTranslationsFiles([join(dir, file)], () => file, []);
   expect(table.diagnostics).toEqual([]);
   const fromStringTables: TableTranslation[] = [];
-  for (const [id, languages] of loaded.strings?.translations ?? []) {
-    for (const [language, text] of languages) fromStringTables.push({ id, language, text });
+  for (const [id, languages] of Object.entries(loaded.strings?.translations ?? {})) {
+    for (const [language, text] of Object.entries(languages)) fromStringTables.push({ id, language, text });
   }
   const merged = mergeTranslations([...fromStringTables, ...table.translations]);
   expect(merged.diagnostics).toEqual([]);
-  return { ...loaded, strings: { notes: new Map(), ...loaded.strings, translations: merged.table } };
+  return { ...loaded, strings: { notes: {}, translationFiles: [], ...loaded.strings, translations: plainTranslations(merged.table) } };
 }
 
 describe('export strings', () => {
@@ -79,7 +79,7 @@ describe('export strings', () => {
     const filled = csv.replace(`guard.halt,,,Halt!,,`, 'guard.halt,,,Halt!,Halt!,');
     await writeFile(join(dir, 'l10n.csv'), `\uFEFF${filled.replaceAll('\n', '\r\n')}`);
     const loaded = await withTranslationsTable(dir, 'l10n.csv');
-    expect(loaded.strings?.translations.get('guard.halt')?.get('de')).toMatchObject({ text: 'Halt!', lock: sourceLock('Halt!') });
+    expect(loaded.strings?.translations['guard.halt']?.de).toMatchObject({ text: 'Halt!', lock: sourceLock('Halt!') });
     // what the export writes is LF without a BOM, whatever the spreadsheet saved
     expect(stringifyTable(stringsTable(loaded, []))).toBe(filled);
   });
@@ -94,5 +94,16 @@ describe('export strings', () => {
     expect(file.stdout).toBe('wrote 3 lines to l10n/strings.csv\n');
     expect(await readFile(join(dir, 'l10n/strings.csv'), 'utf8')).toBe(csv);
     expect((await kieaudio(dir, ['export', 'lines'])).code).toBe(2);
+  });
+
+  test('ids are the user\'s words: "constructor" or "__proto__" find nothing they do not own', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': CONFIG,
+      'audio/lines.csv': 'id,out,text.en,text.de,notes\nconstructor,c.mp3,Build it.,,\n__proto__,p.mp3,Proto.,Proto!,odd\n',
+    });
+    const { csv } = await exportStrings({ cwd: dir });
+    expect(csv).toBe(
+      `id,speaker,notes,text.en,text.de,lock.de\n__proto__,,odd,Proto.,Proto!,${sourceLock('Proto.')}\nconstructor,,,Build it.,,${sourceLock('Build it.')}\n`,
+    );
   });
 });

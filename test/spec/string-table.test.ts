@@ -79,7 +79,9 @@ describe('string tables in a project', () => {
     const halt = project.assets.find((a) => a.id === 'guard.halt');
     expect(halt?.input).toEqual({ text: 'Halt! Who goes there,\r\nstranger?', voice: 'Rachel', stability: 0.4 });
     expect(halt?.source).toMatchObject({ file: 'audio/lines.csv', line: 2, col: 1 });
-    expect(project.strings?.notes.get('guard.halt')).toBe('shout');
+    expect(project.strings?.notes['guard.halt']).toBe('shout');
+    // what a snapshot of the project keeps: JSON carries it exactly
+    expect(JSON.parse(JSON.stringify(project.strings))).toEqual(project.strings);
   });
 
   test('invalid cells fail validation at file:row:column, as YAML values do', async () => {
@@ -120,8 +122,8 @@ describe('string tables in a project', () => {
     });
     const project = await loadProject({ cwd: dir, env: {} });
     expect(project.strings?.sourceLanguage).toBe('en');
-    expect(project.strings?.translations.get('a')?.get('de')).toMatchObject({ text: 'Hallo', lock: sourceLock('Hello') });
-    expect(project.strings?.translations.get('b')?.get('de')).toEqual({
+    expect(project.strings?.translations.a?.de).toMatchObject({ text: 'Hallo', lock: sourceLock('Hello') });
+    expect(project.strings?.translations.b?.de).toEqual({
       text: 'Tschüss',
       lock: sourceLock('Bye'),
       at: { file: 'audio/lines.csv', line: 3, col: 4 },
