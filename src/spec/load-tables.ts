@@ -32,10 +32,18 @@ export interface ReadStringTable extends ParsedSpec {
 
 const START: Locate = () => ({ line: 1, col: 1 });
 
+/** Told each file's text as it was read (what a project is resolved from). */
+export type OnRead = (path: string, text: string) => void;
+
 /** A string table as a spec file: validated by the same schema, its cells located for every diagnostic. */
-export async function readStringTableFile(path: string, file: string, languages: readonly string[]): Promise<ReadStringTable> {
+export async function readStringTableFile(
+  path: string,
+  file: string,
+  languages: readonly string[],
+  onRead?: OnRead,
+): Promise<ReadStringTable> {
   const empty = { extras: { translations: [], notes: new Map<string, string>() }, locate: START };
-  const text = await readText(path, file);
+  const text = await readText(path, file, onRead);
   if (typeof text !== 'string') return { ...empty, diagnostics: [text] };
   const csv = readCsv(text, file);
   if (csv.table === undefined) return { ...empty, diagnostics: [csv.diagnostic] };
@@ -73,8 +81,9 @@ export async function readTranslationsFiles(
   paths: readonly string[],
   display: (path: string) => string,
   languages: readonly string[],
+  onRead?: OnRead,
 ): Promise<ReadTranslations> {
-  const files = await Promise.all(paths.map(async (path) => ({ file: display(path), text: await readText(path, display(path)) })));
+  const files = await Promise.all(paths.map(async (path) => ({ file: display(path), text: await readText(path, display(path), onRead) })));
   const result: ReadTranslations = { translations: [], rows: [], diagnostics: [] };
   for (const { file, text } of files) {
     if (typeof text !== 'string') {
@@ -94,9 +103,11 @@ export async function readTranslationsFiles(
   return result;
 }
 
-async function readText(path: string, file: string): Promise<string | Diagnostic> {
+async function readText(path: string, file: string, onRead: OnRead | undefined): Promise<string | Diagnostic> {
   try {
-    return await readFile(path, 'utf8');
+    const text = await readFile(path, 'utf8');
+    onRead?.(path, text);
+    return text;
   } catch (error) {
     const fs = errnoFields(error);
     const message = fs ? fsErrorMessage({ ...fs, path: undefined }, 'read') : `cannot read the file: ${messageOf(error)}`;

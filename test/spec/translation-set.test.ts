@@ -1,7 +1,10 @@
+import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCsv } from '../../src/spec/csv-table.js';
+import { findTranslationsFiles, readTranslationsFiles } from '../../src/spec/load-tables.js';
 import { mergeTranslations, unknownIds } from '../../src/spec/translation-set.js';
 import { readTranslationsTable } from '../../src/spec/translations-table.js';
+import { makeProject } from '../helpers/project.js';
 
 function translations(text: string, file = 'l10n/de.csv', languages = ['en', 'de', 'fr']) {
   const csv = readCsv(text, file);
@@ -72,5 +75,25 @@ describe('translation checks', () => {
     expect(warnings.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.asset}`)).toEqual([
       'l10n/de.csv:3:1 W_TRANSLATION_UNKNOWN_ID gone',
     ]);
+  });
+});
+
+describe('reading translations tables', () => {
+  test('every file read is reported with its text (what the project was resolved from)', async () => {
+    const dir = await makeProject({ 'l10n/de.csv': 'id,text.de\na,Hallo\n', 'l10n/fr.csv': 'id,text.fr\na,Salut\n' });
+    const files = await findTranslationsFiles(dir, ['l10n/*.csv']);
+    expect(files).toEqual([join(dir, 'l10n/de.csv'), join(dir, 'l10n/fr.csv')]);
+    const read = new Map<string, string>();
+    const result = await readTranslationsFiles(
+      files,
+      (path) => relative(dir, path),
+      ['en', 'de', 'fr'],
+      (path, text) => read.set(path, text),
+    );
+    expect(result.translations.map((t) => [t.id, t.language, t.text.text, t.text.at.file])).toEqual([
+      ['a', 'de', 'Hallo', 'l10n/de.csv'],
+      ['a', 'fr', 'Salut', 'l10n/fr.csv'],
+    ]);
+    expect(read.get(join(dir, 'l10n/fr.csv'))).toBe('id,text.fr\na,Salut\n');
   });
 });
