@@ -2,7 +2,7 @@
  * `npm run bench`: kieaudio's speed against its floors, not against nothing. Each benchmark
  * prints its figures and its ratio to the floor; all of them go to bench/RESULTS.md.
  *
- *   node dist-bench/bench/run.js [noop|rate|memory|scale|restore|startup|post ...]
+ *   node dist-bench/bench/run.js [noop|rate|memory|scale|restore|startup|post|polling|tail ...]
  */
 import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { benchMemory } from './memory.js';
 import { benchMemoryScale } from './memory-scale.js';
 import { benchNoop } from './noop.js';
+import { benchPolling, benchPollingTail } from './polling.js';
 import { benchPostThroughput } from './post-throughput.js';
 import { benchRateLimited } from './rate-limited.js';
 import { benchRestore } from './restore.js';
@@ -64,6 +65,8 @@ const BENCHES: Record<string, (c: BenchContext) => Promise<Section>> = {
   restore: benchRestore,
   startup: benchStartup,
   post: benchPostThroughput,
+  polling: benchPolling,
+  tail: benchPollingTail,
   strings: benchStrings,
 };
 

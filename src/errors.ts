@@ -53,6 +53,7 @@ export type ErrorCode =
   | 'E_MODIFIED' // pin/unpin: the file at `out` was edited by hand or not made by kieaudio (--force replaces it)
   | 'E_FFMPEG_MISSING' // no usable ffmpeg: not found, not executable, or `-version` failed
   | 'E_FFMPEG_FAILED' // ffmpeg ran and failed on an input (non-zero exit, killed, unreadable output)
+  | 'E_BUDGET' // the build's estimate is over --max-credits / budget.maxCredits, or submitting more would pass it (exit 4)
   | 'E_ABORTED';
 
 export class KieaudioError extends Error {

@@ -44,7 +44,10 @@ export const BuildSummarySchema = z.strictObject({
   upToDate: z.number().int(),
   failed: z.number().int(),
   kept: z.number().int().describe('hand-edited or foreign files left alone'),
-  notStarted: z.number().int().describe('assets not started because the build stopped early (no credits, interrupted, auth)'),
+  notStarted: z
+    .number()
+    .int()
+    .describe('assets not started because the build stopped early (no credits, the budget, interrupted, auth, the API down)'),
   held: z
     .number()
     .int()
@@ -68,10 +71,24 @@ export const BuildEventSchemas = [
     ...assetRef,
     action: ActionTypeSchema,
     reason: z.string().describe('for people: "new", "text changed", "output missing, restoring from cache"…'),
+    estimate: z
+      .number()
+      .optional()
+      .describe('generate: the credits the task is expected to cost (plan --json; docs/budgets.md), from the lock or the price table'),
     file: location.file.optional().describe('where the asset is declared (plan --json)'),
     line: location.line.optional(),
     col: location.col.optional(),
   }),
+  event(
+    'budget',
+    'the build has a budget (--max-credits, budget.maxCredits): what it would pay for is estimated before anything is submitted; over it, the build stops with E_BUDGET (exit 4)',
+    {
+      maxCredits: z.number(),
+      estimate: z.number().describe('the credits the tasks this build would create are expected to cost'),
+      over: z.boolean().describe('the estimate is over the budget: nothing is submitted'),
+      largest: z.array(AssetRefSchema.extend({ credits: z.number() })).describe('the largest estimates, largest first (at most 5)'),
+    },
+  ),
   event('submitted', 'a task was created for the asset (it is paid for from here on)', {
     ...assetRef,
     taskId: z.string(),

@@ -9,6 +9,7 @@ export {
   check,
 } from './commands/check.js';
 export { type CleanOptions, type CleanResult, clean } from './commands/clean.js';
+export { type ProjectCost, projectCost } from './commands/cost.js';
 export { credits } from './commands/credits.js';
 export { type ExportStringsOptions, type ExportStringsResult, exportStrings } from './commands/export-strings.js';
 export { type InitResult, init } from './commands/init.js';
@@ -19,6 +20,8 @@ export { type TakeRow, type TakesOptions, type TakesResult, takes } from './comm
 export { ApiError, type Diagnostic, type ErrorCode, KieaudioError, ValidationError } from './errors.js';
 export type { BuildEvent, BuildSummary, FileChange, WatchEvent } from './events.js';
 export type { Action, Orphan, Plan, PlannedAsset, StaleCause } from './plan/decide.js';
+export type { AssetEstimate, EstimateBasis } from './plan/estimate.js';
+export type { EstimatedItem, PlanEstimate } from './plan/plan-estimate.js';
 export type { AssetKind, CheckSettings, Project, ResolvedAsset, ResolvedConfig } from './project.js';
 export { specHash } from './spec/hash.js';
 export { findConfig, loadProject } from './spec/load.js';

@@ -109,9 +109,11 @@ export interface ResolvedConfig {
     /**
      * Status polling: the first poll comes `initialSeconds` after creation, the gap grows towards
      * `maxSeconds` (docs/kie-api.md §2 cadence), and after `timeoutSeconds` the build stops waiting and
-     * leaves the task in the journal for the next build (never resubmitted).
+     * leaves the task in the journal for the next build (never resubmitted). `adaptive`: once a
+     * model's task durations are known, polls land near each task's likely finish instead
+     * (kie/poll-plan.ts).
      */
-    poll: { initialSeconds: number; maxSeconds: number; timeoutSeconds: number };
+    poll: { initialSeconds: number; maxSeconds: number; timeoutSeconds: number; adaptive: boolean };
   };
   /** model used per kind when an asset names none */
   models: Record<AssetKind, string>;
@@ -119,6 +121,19 @@ export interface ResolvedConfig {
   defaults: Record<AssetKind, Record<string, unknown>>;
   /** `kieaudio check`'s thresholds, defaults filled in */
   check: CheckSettings;
+  /** the config's `budget:` (docs/budgets.md); `--max-credits` overrides it per run */
+  budget: { maxCredits?: number };
+  /** the languages the project ships (ISO 639-1), the source language first; empty: a single-language project */
+  languages: readonly string[];
+  localization: Localization;
+}
+
+/** The config's `localization:`. */
+export interface Localization {
+  /** what an output whose language has no text gets: skipped with a warning, an error, or the source text */
+  missing: 'warn' | 'error' | 'source';
+  /** globs (relative to rootDir) of the translations tables, as written; read by the loader, not the resolver */
+  translations: string[];
 }
 
 /** The thresholds of `kieaudio check` (the config's `check:`). */

@@ -19,6 +19,8 @@ const valid = (value: unknown) => validateJson(schema, value, schema);
 /** One of each line type, as the code builds them. */
 const SAMPLES: JsonLinePayload[] = [
   { type: 'planned', asset: 'a', out: 'a.mp3', action: 'generate', reason: 'new' },
+  { type: 'planned', asset: 'a', out: 'a.mp3', action: 'generate', reason: 'new', estimate: 1.25 },
+  { type: 'budget', maxCredits: 100, estimate: 12.5, over: false, largest: [{ asset: 'a', out: 'a.mp3', credits: 12.5 }] },
   { type: 'planned', asset: 'a', out: 'a.mp3', action: 'up-to-date', reason: 'up to date', file: 'audio/a.audio.yaml', line: 2, col: 5 },
   { type: 'submitted', asset: 'a', out: 'a.mp3', taskId: 't1', model: 'elevenlabs/sound-effect-v2' },
   { type: 'state', asset: 'a', out: 'a.mp3', taskId: 't1', state: 'generating' },
@@ -88,6 +90,8 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'pin', asset: 'a', out: 'a.mp3', take: 1 },
   { type: 'unpin', asset: 'a', out: 'a.mp3', take: 2, released: 1 },
   { type: 'credits', credits: 99.5 },
+  { type: 'credits', credits: 99.5, rebuild: 420, stale: 12.5, staleAssets: 3 },
+  { type: 'estimate', total: 12.5, assets: 3, fromLock: 2, fromTable: 1, maxCredits: 10, over: true },
   {
     type: 'check',
     asset: 'a',
@@ -103,6 +107,14 @@ const SAMPLES: JsonLinePayload[] = [
     code: 'E_FROZEN',
     message: '1 asset is not up to date',
     stale: [{ asset: 'a', out: 'a.mp3', action: 'generate', reason: 'new' }],
+  },
+  {
+    type: 'error',
+    code: 'E_BUDGET',
+    message: 'over the budget',
+    estimate: 120,
+    maxCredits: 10,
+    largest: [{ asset: 'a', out: 'a.mp3', credits: 100 }],
   },
 ];
 

@@ -14,6 +14,7 @@ import { type CommonOptions, type LoadedProject, loadSelected } from '../spec/pr
 import { acquireBuildLock } from '../store/build-lock.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { ProjectStore } from '../store/project-store.js';
+import { checkBudget } from './budget-check.js';
 import { executePlan } from './execute.js';
 import { checkFfmpeg, checkWritable } from './preflight.js';
 import { failedEvent, heldEvent } from './records.js';
@@ -38,6 +39,12 @@ export interface BuildOptions extends CommonOptions {
   /** when another build holds the project, wait for it (default) or fail with E_LOCKED */
   wait?: boolean;
   /**
+   * the most credits this build may spend on new tasks; overrides budget.maxCredits. Over its
+   * estimate the build is refused (E_BUDGET) before anything is sent; while it runs, it stops
+   * submitting before it would pass it (docs/budgets.md)
+   */
+  maxCredits?: number;
+  /**
    * Stops the build: no new submissions, downloads abandoned, tasks in flight left in the journal.
    * A create request already sent is not abandoned: its answer (up to the request timeout) is what
    * lets the next build resume the task instead of paying for it again.
@@ -60,7 +67,7 @@ const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt',
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
   const onEvent = options.onEvent ?? (() => undefined);
-  const loaded = await loadSelected(options);
+  const loaded = await loadSelected(options, true);
   for (const w of loaded.project.warnings) onEvent(diagnosticWarning(w));
   const tally = createTally(onEvent, { startedAt, placeholders: options.offline === true });
   try {
@@ -83,6 +90,8 @@ const QUIET_STOPS = new Set<ErrorCode>([
   'E_CONFIG_NOT_FOUND',
   'E_VALIDATION',
   'E_LOCK_DAMAGED',
+  // refused over budget before anything was submitted or written: the error names the estimate
+  'E_BUDGET',
 ]);
 
 interface Run {
@@ -132,6 +141,8 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
   if (options.frozen) return result();
 
   const paid = plan.items.filter((i) => i.action.type === 'generate' || i.action.type === 'resume');
+  // Before the API is opened and anything is written: a build over budget sends nothing (exit 4).
+  const budget = offline ? undefined : checkBudget(plan, store.lock, options.maxCredits ?? project.config.budget.maxCredits, tally.emit);
   // Before anything is written: a missing key must leave the project untouched (exit 2).
   const api = paid.length > 0 ? await openApiFor(paid, loaded, offline) : undefined;
   try {
@@ -153,6 +164,7 @@ async function buildLocked(loaded: LoadedProject, options: BuildOptions, run: Ru
     offline,
     concurrency: options.concurrency ?? project.config.concurrency,
     resendUnanswered: planOptions(options).resendUnanswered,
+    budget,
     signal: options.signal,
     saveParseCache: loaded.saveParseCache,
   });

@@ -46,7 +46,8 @@ export async function createTask(ctx: GenerateContext, item: PlannedAsset): Prom
     // (The slot is held until the answer, and its window runs from then: the fsync only delays
     // the send, it cannot bunch requests into the server's window.)
     const release = await ctx.limiter.acquire(ctx.signal);
-    if (ctx.gate.closed()) {
+    // the budget's room is taken before the journal entry: a task kept back leaves no trace
+    if (ctx.gate.closed() || !ctx.budget.reserve(item.specHash)) {
       release();
       return notSubmitted(ctx);
     }
@@ -62,6 +63,9 @@ export async function createTask(ctx: GenerateContext, item: PlannedAsset): Prom
     } catch (error) {
       release();
       ctx.breaker.note('create', error);
+      // a request that may have made a task keeps its estimate as spent; one that made none gives it back
+      if (error instanceof ApiError && error.maybeCreated === true) ctx.budget.settle(item.specHash, undefined);
+      else ctx.budget.release(item.specHash);
       const verdict = await refused(ctx, item, error, { tries, attempt, sentAt });
       if (verdict === 'again') continue;
       return verdict;

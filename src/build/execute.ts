@@ -18,7 +18,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
 import { repairCacheRecords, reportUnrecoverable } from './damage-report.js';
-import type { TaskInFlight } from './generate-context.js';
+import type { BudgetLimit, TaskInFlight } from './generate-context.js';
 import { clearUnansweredRestored, tidyJournal } from './journal-upkeep.js';
 import { restoreAll } from './restore.js';
 
@@ -36,6 +36,8 @@ export interface ExecuteOptions {
   concurrency: number;
   /** --resend-unanswered (or --regenerate with --only) */
   resendUnanswered: boolean;
+  /** --max-credits (or budget.maxCredits) and each paid spec's estimate; absent: no limit */
+  budget?: BudgetLimit | undefined;
   signal: AbortSignal | undefined;
   saveParseCache(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
         abort: (reason) => controller.abort(reason),
         inFlight,
         policy: { unanswered: options.gathered.journal.unanswered, resendUnanswered: options.resendUnanswered },
+        budget: options.budget,
       });
     }
     if (ctx.signal.aborted) throw abortError(ctx.signal);

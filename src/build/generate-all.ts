@@ -10,7 +10,14 @@ import { outputPath } from '../store/project-store.js';
 import type { ApiSession } from './api-session.js';
 import type { BuildContext } from './context.js';
 import { type GenerateOutcome, generateAsset } from './generate.js';
-import { createGenerateContext, type GenerateContext, type TaskInFlight, type UnansweredPolicy } from './generate-context.js';
+import {
+  type BudgetLimit,
+  createGenerateContext,
+  type GenerateContext,
+  type TaskInFlight,
+  type UnansweredPolicy,
+} from './generate-context.js';
+import { openLatency, saveLatency } from './latency.js';
 import { heldEvent } from './records.js';
 import { copyPlaceholder, recordFailure, restoreFromCache } from './restore.js';
 
@@ -27,11 +34,14 @@ export interface GenerateAllOptions {
   inFlight: Map<string, TaskInFlight>;
   /** create requests of earlier builds that got no answer, and whether to send them again */
   policy: UnansweredPolicy;
+  /** --max-credits (or budget.maxCredits), with each paid spec's estimate; absent: no limit */
+  budget?: BudgetLimit | undefined;
 }
 
 export async function generateAll(ctx: BuildContext, options: GenerateAllOptions): Promise<void> {
   const { paid, followers } = await leadersThatCanInstall(ctx, options.paid, options.followers);
-  const gen = createGenerateContext(ctx, options.api, options.inFlight, options.policy);
+  const latency = await openLatency(ctx);
+  const gen = createGenerateContext(ctx, options.api, options.inFlight, options.policy, { latency, limit: options.budget });
   // How each leader ended, for the assets that share its spec (only those are waited for).
   const landed = new Map<string, Landing>();
   for (const item of followers) {
@@ -50,7 +60,12 @@ export async function generateAll(ctx: BuildContext, options: GenerateAllOptions
       landed.get(item.asset.out)?.settle(outcomes[i]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, paid.length) }, work));
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, paid.length) }, work));
+  } finally {
+    // what this build learned helps the next one even when this one was interrupted
+    await saveLatency(ctx, latency);
+  }
   await Promise.all(copies);
 
   reportNotSubmitted(gen, outcomes.filter((o) => o === 'not-started').length);
@@ -60,14 +75,17 @@ export async function generateAll(ctx: BuildContext, options: GenerateAllOptions
 function reportNotSubmitted(gen: GenerateContext, left: number): void {
   if (left === 0) return;
   const assets = `${left} asset${left === 1 ? ' was' : 's were'} not submitted`;
-  const outage = gen.gate.whyClosed()?.code === 'E_API_DOWN';
-  gen.emit({
-    type: 'warning',
-    code: outage ? 'W_API_DOWN' : 'W_NO_CREDITS',
-    message: outage
-      ? `${assets} because ${gen.baseUrl} looks down: run kieaudio build again when it answers (nothing was sent for them)`
-      : `${assets} for lack of credits (${left} still to do): top up, then run kieaudio build again`,
-  });
+  const why = gen.gate.whyClosed()?.code;
+  const [code, message] =
+    why === 'E_API_DOWN'
+      ? ['W_API_DOWN', `${assets} because ${gen.baseUrl} looks down: run kieaudio build again when it answers (nothing was sent for them)`]
+      : why === 'E_BUDGET'
+        ? [
+            'W_BUDGET',
+            `${assets} (not started: budget): raise --max-credits or budget.maxCredits, then run kieaudio build again to finish them`,
+          ]
+        : ['W_NO_CREDITS', `${assets} for lack of credits (${left} still to do): top up, then run kieaudio build again`];
+  gen.emit({ type: 'warning', code, message });
 }
 
 /** How a leader ended, once it has. */

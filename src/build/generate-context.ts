@@ -4,12 +4,14 @@
  * policy from the config, and the gate that stops submissions for a whole build.
  */
 import type { KieClient } from '../kie/client.js';
-import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../kie/poll.js';
+import type { LatencyModel } from '../kie/latency-model.js';
 import { withPollBudget } from '../kie/poll-budget.js';
+import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../kie/poll-cadence.js';
 import { createRateLimiter, type RateLimiter } from '../kie/rate-limiter.js';
 import type { UnansweredCreate } from '../plan/journal-facts.js';
 import { NO_JOURNAL } from '../store/journal.js';
 import type { ApiSession } from './api-session.js';
+import { type Budget, createBudget, NO_BUDGET } from './budget.js';
 import type { BuildContext } from './context.js';
 import { createOutageBreaker, type OutageBreaker } from './outage-breaker.js';
 import { createSubmissionGate, type SubmissionGate } from './submission-gate.js';
@@ -35,10 +37,14 @@ export interface GenerateContext extends BuildContext, UnansweredPolicy {
   /** the API's base URL, which journal entries are keyed by */
   baseUrl: string;
   gate: SubmissionGate;
+  /** the build's --max-credits: reserves each new task's estimate, and closes the gate before it would be passed */
+  budget: Budget;
   /** counts requests that go unanswered; trips the gate when the API looks down */
   breaker: OutageBreaker;
   /** by spec hash */
   inFlight: Map<string, TaskInFlight>;
+  /** how long each model's tasks take, for polling near the finish (build/latency.ts); absent: the fixed cadence */
+  latency?: LatencyModel;
 }
 
 /** What the paid path does about create requests of earlier builds that got no answer. */
@@ -49,22 +55,33 @@ export interface UnansweredPolicy {
   resendUnanswered: boolean;
 }
 
+/** A build's spending limit and each paid spec's estimate (plan/plan-estimate.ts). */
+export interface BudgetLimit {
+  maxCredits: number;
+  estimates: ReadonlyMap<string, number>;
+}
+
 export function createGenerateContext(
   ctx: BuildContext,
   api: ApiSession,
   inFlight: Map<string, TaskInFlight>,
   policy: UnansweredPolicy,
+  extras: { latency?: LatencyModel | undefined; limit?: BudgetLimit | undefined } = {},
 ): GenerateContext {
   const { rateLimit, pollRateLimit, poll, retry } = ctx.project.config.api;
+  const { latency, limit } = extras;
   const gate = createSubmissionGate(ctx.emit);
   const common = {
     ...ctx,
     baseUrl: api.baseUrl,
     retry: { attempts: retry.attempts, baseMs: retry.initialSeconds * 1000, maxMs: retry.maxSeconds * 1000 },
     gate,
+    // placeholders cost nothing: an --offline build has no budget to keep
+    budget: limit === undefined || ctx.offline ? NO_BUDGET : createBudget(limit.maxCredits, limit.estimates, gate),
     ...policy,
     breaker: createOutageBreaker(api.baseUrl, gate, ctx.offline ? 5 : ctx.project.config.api.poll.initialSeconds * 1000),
     inFlight,
+    ...(latency === undefined ? {} : { latency }),
   };
   if (ctx.offline) {
     return {

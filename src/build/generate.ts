@@ -18,6 +18,7 @@ import { createTask, journalEntry } from './create-task.js';
 import type { GenerateContext } from './generate-context.js';
 import { installResult, isGone } from './install-result.js';
 import { installSidecarsOf } from './install-sidecars.js';
+import { latencyOf } from './latency.js';
 import { failedEvent, heldEvent } from './records.js';
 
 /** failCode "500" is kie's "upstream hiccup" and costs nothing (docs/kie-api.md §0): worth retrying. */
@@ -69,7 +70,9 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
     let info: TaskInfo;
     try {
       info = await waitFor(ctx, item, task, taskId);
+      ctx.budget.settle(item.specHash, info.creditsConsumed);
     } catch (error) {
+      ctx.budget.settle(item.specHash, failedTaskCharge(error));
       if (await replaceTask(ctx, item, task, error)) continue;
       ctx.emit(failedEvent(item, await taskFailure(ctx, item, error), { taskId }));
       return 'failed';
@@ -98,6 +101,11 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
   }
 }
 
+/** A task that ended in `fail` cost nothing (docs/kie-api.md §6); any other stop leaves its cost unknown. */
+function failedTaskCharge(error: unknown): number | undefined {
+  return error instanceof ApiError && error.code === 'E_TASK_FAILED' ? 0 : undefined;
+}
+
 function initialState(item: PlannedAsset): TaskState {
   const resume = item.action.type === 'resume' ? item.action : undefined;
   return {
@@ -118,6 +126,8 @@ function generatedAt(task: TaskState): string | undefined {
 function waitFor(ctx: GenerateContext, item: PlannedAsset, task: TaskState, taskId: string): Promise<TaskInfo> {
   return waitForTask(ctx.client, taskId, {
     schedule: ctx.schedule,
+    // a resumed task's age is unknown to the loop: it polls on the cadence and teaches nothing
+    ...(ctx.latency !== undefined && task.origin === 'created' ? { latency: latencyOf(ctx.latency, item.asset.model) } : {}),
     signal: ctx.signal,
     recordGraceMs: recordGrace(task),
     onState: async (state) => {

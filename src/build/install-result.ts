@@ -47,12 +47,21 @@ export async function installResult(
   // one recovered from the API replaces) is kept, not overwritten: store/takes.ts.
   else await ctx.store.takes.keepCurrent(item.specHash, installedAt(ctx, item, dest));
   const target = ctx.offline ? (asset.post === undefined ? dest : tempPathFor(dest)) : ctx.store.cache.dataPath(item.specHash);
-  const { bytes, sha256 } = await download(ctx, item, url, target);
+  const downloaded = await download(ctx, item, url, target);
+  // a placeholder becomes a test signal where ffmpeg can make one (and stays silent where not)
+  const audible = ctx.offline ? await (await import('./audible-placeholder.js')).makePlaceholderAudible(ctx, item, target) : undefined;
+  const { bytes, sha256 } = audible ?? downloaded;
   const timings = asset.input.timestamps === true ? await resultTimings(item, info, target) : undefined;
   // a placeholder is processed like a real take (so that chains can be tried without a key), never cached
   const derived =
     ctx.offline && asset.post !== undefined
-      ? await (await import('./process.js')).placeholderDerived(ctx, item, { path: target, contentHash: sha256 }, dest)
+      ? await (await import('./process.js')).placeholderDerived(
+          ctx,
+          item,
+          { path: target, contentHash: sha256 },
+          dest,
+          audible !== undefined,
+        )
       : undefined;
 
   // placeholders are never fetched again: their task lived in this process's simulator
@@ -73,7 +82,7 @@ export async function installResult(
       const record = await ctx.store.cache.lookup(item.specHash);
       if (record === undefined) throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
       await ctx.outFolders.prepare(dest);
-      await installDerived(ctx, item, item.specHash, record, dest);
+      await installDerived(ctx, item, item.specHash, record, dest, credits);
       failpoint('after-install');
       return timings === undefined ? { bytes } : { bytes, timings };
     }
@@ -84,7 +93,9 @@ export async function installResult(
   failpoint('after-install');
   ctx.store.statIndex.forget(asset.out);
   const content = derived ?? { contentHash: sha256, size: bytes };
-  ctx.lockWriter.set(asset.out, lockEntry(item, { ...content, ...task, placeholder: ctx.offline }));
+  // what the task cost is the model's price for budgets to learn from (plan/estimate.ts); a placeholder's is no price
+  const paid = ctx.offline ? undefined : info.creditsConsumed;
+  ctx.lockWriter.set(asset.out, lockEntry(item, { ...content, ...task, credits: paid, placeholder: ctx.offline }));
   return timings === undefined ? { bytes } : { bytes, timings };
 }
 

@@ -39,14 +39,15 @@ export interface DerivedOutput {
 
 /**
  * Derives `item`'s output from `raw` and installs it at `dest` (whose folder exists). `cache`:
- * false for --offline placeholders, which are processed but never cached.
+ * false for --offline placeholders, which are processed but never cached; `trim`: false for
+ * silent ones.
  */
 export async function deriveOutput(
   ctx: BuildContext,
   item: PlannedAsset,
   raw: RawTake,
   dest: string,
-  cache = true,
+  { cache, trim }: { cache: boolean; trim: boolean } = { cache: true, trim: true },
 ): Promise<DerivedOutput> {
   const chain = item.asset.post;
   if (chain === undefined) throw new Error(`${item.asset.out} has no post-processing chain`);
@@ -66,8 +67,8 @@ export async function deriveOutput(
   }
   const temp = tempPathFor(cache ? store.dataPath(key) : dest);
   try {
-    // placeholders are silence: trimming would leave nothing (and loudness measures null, so it is left as it is)
-    const made = await processRaw(ctx, item, cache ? chain : withoutTrim(chain), raw, temp);
+    // silence (a silent placeholder) trimmed would be nothing (and loudness measures null, so it is left as it is)
+    const made = await processRaw(ctx, item, trim ? chain : withoutTrim(chain), raw, temp);
     const { sha256, size } = await hashFile(temp, ctx.signal);
     if (cache) {
       await rename(temp, store.dataPath(key));
@@ -114,10 +115,19 @@ async function processRaw(
   return { raw: raw.contentHash, measured, trimmedStart: await leadTrimmed(runner, chain.trim, raw.path, ctx.signal) };
 }
 
-/** An --offline placeholder at `raw` (a temp file, removed here) processed into `dest`: never cached. */
-export async function placeholderDerived(ctx: BuildContext, item: PlannedAsset, raw: RawTake, dest: string): Promise<DerivedOutput> {
+/**
+ * An --offline placeholder at `raw` (a temp file, removed here) processed into `dest`: never cached.
+ * A silent one (ffmpeg could not make it audible: audible-placeholder.ts) is not trimmed, which would leave nothing.
+ */
+export async function placeholderDerived(
+  ctx: BuildContext,
+  item: PlannedAsset,
+  raw: RawTake,
+  dest: string,
+  audible: boolean,
+): Promise<DerivedOutput> {
   try {
-    return await deriveOutput(ctx, item, raw, dest, false);
+    return await deriveOutput(ctx, item, raw, dest, { cache: false, trim: audible });
   } finally {
     await rm(raw.path, { force: true });
     releaseTemp(raw.path);

@@ -16,6 +16,8 @@ export interface InstalledContent {
   /** the API the task was made on, and when: what lets a lost result be fetched again */
   baseUrl?: string | undefined;
   generatedAt?: string | undefined;
+  /** what the task cost, when the API said (budgets learn prices from it) */
+  credits?: number | undefined;
   /** an --offline placeholder, which any real build replaces */
   placeholder?: boolean;
   /** `out` was derived from a raw take by a post-processing chain (process.ts) */
@@ -36,6 +38,7 @@ export function lockEntry(item: PlannedAsset, content: InstalledContent): LockEn
     ...(content.taskId ? { taskId: content.taskId } : {}),
     ...(content.taskId && content.baseUrl ? { baseUrl: content.baseUrl } : {}),
     ...(content.taskId && content.generatedAt ? { generatedAt: content.generatedAt } : {}),
+    ...(content.taskId && content.credits !== undefined ? { credits: content.credits } : {}),
     ...(content.placeholder ? { placeholder: true as const } : {}),
     ...(lexicon !== undefined && Object.keys(lexicon).length > 0 ? { lexicon } : {}),
     ...writtenTextOf(asset),

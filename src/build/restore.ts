@@ -182,13 +182,15 @@ export async function installDerived(
   key: string,
   record: CacheRecord,
   dest: string,
+  /** what the raw take's task cost, when it was just paid for (install-result.ts) */
+  credits?: number,
 ): Promise<number> {
   const raw = { path: ctx.store.cache.dataPath(key), contentHash: record.contentHash, taskId: record.taskId };
   // ffmpeg's modules load only in builds that process (a no-op build of a project without post: never does)
   const { deriveOutput } = await import('./process.js');
   const derived = await deriveOutput(ctx, item, raw, dest);
   ctx.store.statIndex.forget(item.asset.out);
-  ctx.lockWriter.set(item.asset.out, lockEntry(item, { ...derived, ...taskFieldsOf(record) }));
+  ctx.lockWriter.set(item.asset.out, lockEntry(item, { ...derived, ...taskFieldsOf(record), credits }));
   return derived.size;
 }
 

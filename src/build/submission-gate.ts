@@ -1,7 +1,7 @@
 /**
  * Whether new tasks may still be submitted. Shared by every worker of a build: once the account
- * has no credits for a task, or the API looks down (outage-breaker.ts), no worker sends another
- * create request, and the build says why once. Tasks already created still finish and download.
+ * has no credits for a task, the API looks down (outage-breaker.ts) or the next task would pass
+ * the build's budget (budget.ts), no worker sends another create request, and the build says why once. Tasks already created still finish and download.
  */
 import { KieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
@@ -15,6 +15,8 @@ export interface SubmissionGate {
   noCreditsLeft(balance?: number): void;
   /** the outage breaker tripped: stop submitting */
   apiDown(message: string): void;
+  /** the next task would pass the build's budget (--max-credits): stop submitting */
+  budgetReached(message: string): void;
 }
 
 export function createSubmissionGate(emit: (event: BuildEvent) => void): SubmissionGate {
@@ -40,6 +42,13 @@ export function createSubmissionGate(emit: (event: BuildEvent) => void): Submiss
         type: 'warning',
         code: 'W_API_DOWN',
         message: `${message}: no new tasks will be submitted; tasks already running will finish or stay in the journal for the next build`,
+      });
+    },
+    budgetReached(message) {
+      close(new KieaudioError('E_BUDGET', `not started: budget (${message})`), {
+        type: 'warning',
+        code: 'W_BUDGET',
+        message: `${message}: no new tasks will be submitted; tasks already running will finish`,
       });
     },
   };

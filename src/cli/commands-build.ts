@@ -1,8 +1,9 @@
 /** Commands over the build: build, plan, status, check and watch. */
+import type { BuildResult } from '../build/build.js';
 import type { Project } from '../project.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
 import type { Command, RunContext } from './command.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import {
   COMMON_HELP,
   commonOptions,
@@ -10,6 +11,7 @@ import {
   decisionOptions,
   PROJECT_FLAGS,
   parseConcurrency,
+  parseMaxCredits,
   pick,
   SELECTION_FLAGS,
 } from './flags.js';
@@ -23,16 +25,21 @@ export const BUILD_COMMANDS = {
       ...SELECTION_FLAGS,
       ...DECISION_FLAGS,
       concurrency: { type: 'string' },
+      'max-credits': { type: 'string' },
       frozen: { type: 'boolean' },
       'no-wait': { type: 'boolean' },
     },
-    help: { ...pick('only', 'concurrency', 'force', 'regenerate', 'resend-unanswered', 'frozen', 'offline', 'no-wait'), ...COMMON_HELP },
+    help: {
+      ...pick('only', 'concurrency', 'max-credits', 'force', 'regenerate', 'resend-unanswered', 'frozen', 'offline', 'no-wait'),
+      ...COMMON_HELP,
+    },
     async run(flags, ctx) {
       const { build } = await import('../build/build.js');
       const result = await build({
         ...commonOptions(flags),
         ...decisionOptions(flags),
         concurrency: parseConcurrency(flags.concurrency),
+        ...maxCreditsOption(flags['max-credits']),
         frozen: flags.frozen === true,
         wait: flags['no-wait'] !== true,
         signal: ctx.signal,
@@ -49,34 +56,21 @@ export const BUILD_COMMANDS = {
         );
         return EXIT.frozen;
       }
-      // a held asset is one the build could not make without risking a second payment
-      return result.failures.length > 0 || result.summary.held > 0 ? EXIT.failed : EXIT.ok;
+      return buildExitCode(result);
     },
   },
   plan: {
     summary: 'show what build would do for each asset and why; no API calls, no writes',
     usage: 'kieaudio plan [options]',
-    options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS, ...DECISION_FLAGS },
-    help: { ...pick('only', 'force', 'regenerate', 'resend-unanswered', 'offline'), ...COMMON_HELP },
+    options: { ...PROJECT_FLAGS, ...SELECTION_FLAGS, ...DECISION_FLAGS, 'max-credits': { type: 'string' } },
+    help: { ...pick('only', 'max-credits-plan', 'force', 'regenerate', 'resend-unanswered', 'offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { plan } = await import('../commands/plan.js');
-      const { project, plan: p } = await plan({ ...commonOptions(flags), ...decisionOptions(flags) });
-      reportWarnings(project, ctx);
-      const { renderPlan } = await import('./render-plan.js');
-      const text = ctx.output.json ? '' : renderPlan(p, { color: ctx.output.color, verbose: ctx.output.verbose });
-      ctx.output.result(text, [
-        ...p.items.map(({ asset, action, reason }) => ({
-          type: 'planned' as const,
-          asset: asset.id,
-          out: asset.out,
-          action: action.type,
-          reason,
-          file: asset.source.file,
-          line: asset.source.line,
-          col: asset.source.col,
-        })),
-        ...p.orphans.map((o) => ({ type: 'orphan' as const, out: o.out, intact: o.intact, exists: o.exists })),
-      ]);
+      const result = await plan({ ...commonOptions(flags), ...decisionOptions(flags), ...maxCreditsOption(flags['max-credits']) });
+      reportWarnings(result.project, ctx);
+      const { renderPlan, planLines } = await import('./render-plan.js');
+      const text = ctx.output.json ? '' : renderPlan(result.plan, { color: ctx.output.color, verbose: ctx.output.verbose }, result);
+      ctx.output.result(text, planLines(result));
       return EXIT.ok;
     },
   },
@@ -144,6 +138,22 @@ export const BUILD_COMMANDS = {
     },
   },
 } satisfies Record<string, Command>;
+/**
+ * A finished build's exit code: 1 when an asset failed or is held (one the build could not make
+ * without risking a second payment), else 4 when the budget stopped submissions (what was left is
+ * reported, and a rerun with a bigger budget finishes it), else 0.
+ */
+export function buildExitCode(result: Pick<BuildResult, 'failures' | 'summary'>): ExitCode {
+  const failed = result.failures.filter((f) => f.code !== 'E_BUDGET');
+  if (failed.length > 0 || result.summary.held > 0) return EXIT.failed;
+  return failed.length < result.failures.length ? EXIT.budget : EXIT.ok;
+}
+
+function maxCreditsOption(value: string | undefined): { maxCredits?: number } {
+  const maxCredits = parseMaxCredits(value);
+  return maxCredits === undefined ? {} : { maxCredits };
+}
+
 /** Warnings found while loading (a long effect text, an unknown model…): seen before paying. */
 function reportWarnings(project: Project, ctx: RunContext): void {
   for (const w of project.warnings) ctx.output.event(diagnosticWarning(w));

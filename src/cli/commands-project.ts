@@ -1,4 +1,5 @@
 /** Commands over the project's upkeep: clean, init and credits. */
+import { messageOf, toKieaudioError } from '../errors.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
 import type { Command } from './command.js';
 import { EXIT } from './exit-codes.js';
@@ -53,18 +54,31 @@ export const PROJECT_COMMANDS = {
     },
   },
   credits: {
-    summary: "the kie.ai account's remaining credits",
+    summary: "the kie.ai account's remaining credits, beside the project's estimated cost of a full rebuild and of what is stale",
     usage: 'kieaudio credits [options]',
     options: { ...PROJECT_FLAGS, offline: SELECTION_FLAGS.offline },
     help: { ...pick('offline'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { credits } = await import('../commands/credits.js');
+      const { offline: _, ...common } = commonOptions(flags);
+      // the estimate needs the lock and the outputs read; the balance must not depend on them
+      const cost = await import('../commands/cost.js')
+        .then(({ projectCost }) => projectCost(common))
+        .catch((error: unknown) => {
+          ctx.output.notice(`no cost estimate: ${messageOf(toKieaudioError(error))}`);
+          return undefined;
+        });
       const remaining = await credits({
         ...commonOptions(flags),
         signal: ctx.signal,
         onWarning: (w) => ctx.output.event(diagnosticWarning(w)),
       });
-      ctx.output.result(`${remaining} credits`, { type: 'credits', credits: remaining });
+      const { renderCredits } = await import('./render-credits.js');
+      ctx.output.result(renderCredits(remaining, cost), {
+        type: 'credits',
+        credits: remaining,
+        ...(cost === undefined ? {} : { rebuild: cost.rebuild.total, stale: cost.stale.total, staleAssets: cost.stale.items.length }),
+      });
       return EXIT.ok;
     },
   },

@@ -11,6 +11,8 @@ export const EXIT = {
   usage: 2,
   /** `--frozen` found work to do */
   frozen: 3,
+  /** the budget would be exceeded (--max-credits, budget.maxCredits); nothing was submitted past it */
+  budget: 4,
   /** Ctrl-C, SIGTERM or SIGHUP */
   interrupted: 130,
 } as const;

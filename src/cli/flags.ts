@@ -21,6 +21,7 @@ export interface ParsedFlags {
   'dry-run'?: boolean;
   'no-wait'?: boolean;
   'resend-unanswered'?: boolean;
+  'max-credits'?: string;
   /** `export strings --out FILE` */
   out?: string;
   /** the command's positional arguments (`takes ID`, `pin ID TAKE`), as many as it declares */
@@ -61,11 +62,11 @@ const HELP = {
   config: '--config PATH       use this config file instead of finding kieaudio.config.yaml upwards',
   concurrency: "--concurrency N     most tasks in flight at once (default: the config's concurrency, 8)",
   'concurrency-ffmpeg': '--concurrency N     most ffmpeg runs at once (default: the number of cores)',
-  only: '--only PATTERN      only assets whose id or out path matches (glob; repeatable)',
+  only: "--only PATTERN      only assets whose id or out path matches (glob; repeatable); a line's declared id takes all its languages and voices, '*@de' every German output",
   force: '--force             replace outputs that were edited by hand or not made by kieaudio',
   regenerate: '--regenerate        ignore the cache and pay for a new take of the selected assets',
   frozen: '--frozen            change nothing, call nothing: exit 3 if anything is not up to date (for CI)',
-  offline: '--offline           use the built-in simulator: placeholder audio, no key, no network, no credits',
+  offline: '--offline           use the built-in simulator: audible placeholders, no key, no network, no credits',
   json: '--json              one JSON object per line on stdout (human messages go to stderr)',
   quiet: '--quiet, -q         print only problems and the summary',
   verbose: '--verbose           print every decision and task state',
@@ -74,6 +75,9 @@ const HELP = {
   'dry-run': '--dry-run           say what would be deleted, delete nothing',
   'resend-unanswered':
     '--resend-unanswered send again the create requests that got no answer (each may have been charged: check the kie.ai dashboard first)',
+  'max-credits':
+    '--max-credits N     the most credits this build may spend on new tasks (overrides budget.maxCredits): over the estimate, exit 4 before anything is sent',
+  'max-credits-plan': '--max-credits N     show the estimates against this budget (overrides budget.maxCredits)',
   'no-wait': '--no-wait           fail at once (exit 1) if another build is running in this project, instead of waiting',
   'force-take': '--force             replace the file at out even if it was edited by hand or not made by kieaudio',
 } as const;
@@ -97,6 +101,16 @@ export function parseConcurrency(value: string | undefined): number | undefined 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
     throw new KieaudioError('E_USAGE', `--concurrency expects a whole number from 1 to ${MAX_CONCURRENCY}, found "${value}"`);
+  }
+  return n;
+}
+
+/** --max-credits: a number of credits, 0 or more (0: nothing that costs may be sent). */
+export function parseMaxCredits(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new KieaudioError('E_USAGE', `--max-credits expects a number of credits, 0 or more, found "${value}"`);
   }
   return n;
 }

@@ -23,5 +23,5 @@ Run "kieaudio <command> --help" for a command's options.
 The API key comes only from KIE_API_KEY (or a .env file beside the config).
 
 Exit codes: 0 up to date · 1 some asset failed or is held (maybe charged), or check found a problem · 2 invalid input or usage (nothing sent or written)
-            3 --frozen found work to do · 130 interrupted
+            3 --frozen found work to do · 4 over budget (--max-credits): nothing submitted past it · 130 interrupted
 `;

@@ -86,7 +86,23 @@ const CommandLineSchemas = [
     take: z.number().int().optional().describe('the take at out now (the newest the cache has); absent when none is'),
     released: z.number().int().optional().describe('the take that was pinned; absent when none was'),
   }),
-  line('credits', "credits --json: the account's remaining credits", { credits: z.number() }),
+  line('estimate', 'plan --json: the last line; what the generate items are expected to cost (docs/budgets.md)', {
+    total: z.number().describe('credits, summed over the assets a build would pay for (one per spec)'),
+    assets: z.number().int().describe('the tasks a build would create'),
+    fromLock: z.number().int().describe('of those, priced from what the lock records for the model (scaled by size)'),
+    fromTable: z.number().int().describe('of those, priced from the documented table: the lock has no price for the model yet'),
+    maxCredits: z.number().optional().describe('the budget (--max-credits, budget.maxCredits), when there is one'),
+    over: z.boolean().optional().describe('the total is over the budget: kieaudio build would refuse with exit 4'),
+  }),
+  line('credits', "credits --json: the account's remaining credits, and what the project is expected to cost", {
+    credits: z.number(),
+    rebuild: z
+      .number()
+      .optional()
+      .describe('the estimated credits of regenerating every asset (one task per spec), when the project could be read'),
+    stale: z.number().optional().describe('the estimated credits of what a build would generate now'),
+    staleAssets: z.number().int().optional().describe('the tasks a build would create now'),
+  }),
   line('check', 'check --json: one line per asset checked, with what was measured of the file at out and every problem found', {
     asset: z.string(),
     out: z.string(),
@@ -118,7 +134,7 @@ const CommandLineSchemas = [
   }),
   line(
     'error',
-    'the command failed; the exit code says how (2 invalid input or usage, 3 --frozen found work, 1 otherwise, 130 interrupted)',
+    'the command failed; the exit code says how (2 invalid input or usage, 3 --frozen found work, 4 over budget, 1 otherwise, 130 interrupted)',
     {
       code: z.string().describe('stable error code, e.g. E_VALIDATION, E_FROZEN, E_NO_API_KEY'),
       message: z.string().describe('for people; may span several lines'),
@@ -130,6 +146,12 @@ const CommandLineSchemas = [
         .describe('E_IO: the file or folder that could not be used (relative to the working directory when inside it)'),
       errno: z.string().optional().describe('E_IO, E_NETWORK: the system error code, e.g. EACCES, ENOSPC, ECONNREFUSED'),
       url: z.string().optional().describe('API errors: the origin of the server that failed (never the key, never a query)'),
+      estimate: z.number().optional().describe('E_BUDGET: the estimated credits of what the build would generate'),
+      maxCredits: z.number().optional().describe('E_BUDGET: the budget it is over'),
+      largest: z
+        .array(z.strictObject({ asset: z.string(), out: z.string(), credits: z.number() }))
+        .optional()
+        .describe('E_BUDGET: the largest estimates, largest first'),
     },
   ),
 ] as const;

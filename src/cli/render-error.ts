@@ -33,6 +33,8 @@ export function renderError(error: unknown, output: Output, interrupted: boolean
       case 'E_NO_MATCH':
       case 'E_NO_API_KEY':
         return EXIT.usage;
+      case 'E_BUDGET':
+        return EXIT.budget;
       default:
         return EXIT.failed;
     }
@@ -49,11 +51,23 @@ function describeCause(cause: unknown): string {
 }
 
 /** What machines want to know about where it failed: the path (E_IO) or the server (API errors). */
-function whereFields(error: KieaudioError): Pick<ErrorLine, 'path' | 'errno' | 'url'> {
+function whereFields(error: KieaudioError): Pick<ErrorLine, 'path' | 'errno' | 'url' | 'estimate' | 'maxCredits' | 'largest'> {
   const { path, errno, url } = error.details;
   return {
     ...(typeof path === 'string' ? { path } : {}),
     ...(typeof errno === 'string' ? { errno } : {}),
     ...(typeof url === 'string' ? { url } : {}),
+    ...budgetFields(error),
+  };
+}
+
+/** E_BUDGET: the estimate, the budget and the largest items (build/budget-check.ts). */
+function budgetFields(error: KieaudioError): Pick<ErrorLine, 'estimate' | 'maxCredits' | 'largest'> {
+  if (error.code !== 'E_BUDGET') return {};
+  const { estimate, maxCredits, largest } = error.details as Pick<ErrorLine, 'estimate' | 'maxCredits' | 'largest'>;
+  return {
+    ...(estimate === undefined ? {} : { estimate }),
+    ...(maxCredits === undefined ? {} : { maxCredits }),
+    ...(largest ? { largest } : {}),
   };
 }

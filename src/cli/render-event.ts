@@ -87,6 +87,12 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       const tasks = event.inFlight.map((t) => `\n  ${t.out}  task ${t.taskId}`).join('');
       return `${paint(color, 'yellow', 'stopped')}: ${event.reason}${event.inFlight.length > 0 ? `; still in flight, resumed by the next build:${tasks}` : ''}`;
     }
+    case 'budget': {
+      // over it, the E_BUDGET error that follows says it all; with nothing to pay for, there is nothing to say
+      if (event.over || event.largest.length === 0) return undefined;
+      const estimate = `${event.estimate} credit${event.estimate === 1 ? '' : 's'}`;
+      return `${label(color, 'dim', 'budget')}${paint(color, 'dim', `~${estimate} estimated, of at most ${event.maxCredits}`)}`;
+    }
     case 'waiting-for-lock':
       return `waiting for another kieaudio build (pid ${event.pid} on ${event.host}, since ${event.since}) to finish…`;
     case 'summary':

@@ -5,6 +5,7 @@
  * writes, no API, no build lock (a build replaces outputs by rename, so a file is read whole,
  * old or new). A missing file is a problem, not an error.
  */
+import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { KieaudioError } from '../errors.js';
 import { locateFfmpeg } from '../ffmpeg/locate.js';
@@ -48,7 +49,10 @@ export async function check(options: CheckOptions = {}): Promise<CheckResult> {
     path: binary.path,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   });
-  const measured = await Promise.all(selected.map((asset) => measureAsset(runner, project, asset, settings, options.signal)));
+  // one abort listener per measurement waiting for a runner slot: as many as there are files, not a leak
+  const signal = options.signal === undefined ? undefined : AbortSignal.any([options.signal]);
+  if (signal !== undefined) setMaxListeners(0, signal);
+  const measured = await Promise.all(selected.map((asset) => measureAsset(runner, project, asset, settings, signal)));
   // the median speech rate of the voice lines that have sound
   const rates = measured.flatMap((m, i) => {
     const asset = selected[i];

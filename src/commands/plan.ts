@@ -6,6 +6,7 @@
 import { type Plan, planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import type { UnansweredCreate } from '../plan/journal-facts.js';
+import { estimatePlan, type PlanEstimate } from '../plan/plan-estimate.js';
 import type { Project } from '../project.js';
 import { specHash } from '../spec/hash.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
@@ -16,6 +17,8 @@ export interface PlanOptions extends CommonOptions {
   regenerate?: boolean;
   /** plan to send again the create requests that got no answer */
   resendUnanswered?: boolean;
+  /** the budget the estimates are shown against; overrides budget.maxCredits */
+  maxCredits?: number;
 }
 
 export interface PlanResult {
@@ -26,6 +29,10 @@ export interface PlanResult {
    * changed since): they may have been charged; `clean` forgets them
    */
   unansweredElsewhere: UnansweredCreate[];
+  /** what the `generate` items are expected to cost (docs/budgets.md); absent for --offline, whose placeholders are free */
+  estimate?: PlanEstimate;
+  /** --max-credits, else budget.maxCredits */
+  maxCredits?: number;
 }
 
 export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
@@ -34,10 +41,14 @@ export async function plan(options: PlanOptions = {}): Promise<PlanResult> {
   // plan does not wait for a running build: what that build has in flight is not an interrupted one's
   const buildRunning = (await runningBuild(project.config.stateDir)) !== undefined;
   const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline, buildRunning });
+  const decided = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options));
+  const maxCredits = options.maxCredits ?? project.config.budget.maxCredits;
   return {
     project,
-    plan: planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions(options)),
+    plan: decided,
     unansweredElsewhere: undeclaredUnanswered(project, gathered.journal.unanswered),
+    ...(offline ? {} : { estimate: estimatePlan(decided.items, store.lock) }),
+    ...(maxCredits === undefined ? {} : { maxCredits }),
   };
 }
 

@@ -16,6 +16,8 @@ export interface StatusEntry {
   out: string;
   status: AssetStatus;
   reason: string;
+  /** said whatever the status (a stale translation); also in `reason` */
+  note?: string;
 }
 
 export interface StatusResult {
@@ -43,7 +45,7 @@ function leftoverReason(u: UnansweredCreate): string {
 }
 
 function statusOf(item: PlannedAsset): StatusEntry {
-  const base = { id: item.asset.id, out: item.asset.out, reason: item.reason };
+  const base = { id: item.asset.id, out: item.asset.out, reason: item.reason, ...(item.note === undefined ? {} : { note: item.note }) };
   switch (item.action.type) {
     case 'up-to-date':
       return { ...base, status: 'up to date' };

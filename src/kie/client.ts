@@ -31,6 +31,8 @@ export interface CreateTaskRequest {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** status polls: how likely the task is to have finished (0–1); a tight poll budget serves the likeliest first */
+  priority?: number;
 }
 
 export interface KieClient {

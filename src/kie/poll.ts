@@ -1,46 +1,24 @@
 /**
- * Waiting for a task to finish by polling recordInfo on the cadence kie documents
- * (docs/kie-api.md §2): every 2–3 s for the first 30 s, 5–10 s up to 2 min, then 15–30 s.
+ * Waiting for a task to finish by polling recordInfo: near its likely finish when the model's
+ * durations are known (kie/poll-plan.ts), else on the cadence kie documents (kie/poll-cadence.ts).
  */
 import { ApiError, abortError } from '../errors.js';
 import { sleep as defaultSleep } from '../sleep.js';
 import type { KieClient } from './client.js';
+import type { PollSchedule } from './poll-cadence.js';
+import { chanceDone, plannedPollDelay } from './poll-plan.js';
 import { retryDelay } from './retry.js';
 import type { TaskInfo } from './task-info.js';
 
-export interface PollSchedule {
-  /** delay before the first poll; also scales the whole documented cadence (2000 = as documented) */
-  initialMs: number;
-  /** longest gap between polls */
-  maxMs: number;
-  /** give up (E_TASK_TIMEOUT) after this long; the task may still finish and can be re-polled */
-  timeoutMs: number;
-}
-
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { initialMs: 2_000, maxMs: 30_000, timeoutMs: 15 * 60_000 };
-
-/** The documented cadence is written for initialMs = 2000. */
-const DOC_INITIAL_MS = 2_000;
-
 /**
- * The gap before the next poll. Pure. `attempt` 0 is the first poll after creation and waits
- * `initialMs`; later gaps follow the documented cadence by elapsed time, scaled by
- * initialMs/2000, with ±20 % jitter so parallel builds do not poll in lockstep, capped at maxMs.
+ * What polling knows of the task's model (kie/latency-model.ts): absent, polls follow the
+ * documented cadence and nothing is learned.
  */
-export function nextPollDelay(elapsedMs: number, attempt: number, schedule: PollSchedule, random: () => number = Math.random): number {
-  const scale = schedule.initialMs / DOC_INITIAL_MS;
-  let base: number;
-  if (attempt <= 0 || scale <= 0) {
-    base = schedule.initialMs;
-  } else {
-    const t = Math.max(0, elapsedMs) / scale; // elapsed time on the documented clock
-    if (t < 30_000) base = 2_000 + (1_000 * t) / 30_000;
-    else if (t < 120_000) base = 5_000 + (5_000 * (t - 30_000)) / 90_000;
-    else base = Math.min(30_000, 15_000 + (15_000 * (t - 120_000)) / 180_000);
-    base *= scale;
-  }
-  const jittered = base * (0.8 + 0.4 * random());
-  return Math.max(0, Math.round(Math.min(schedule.maxMs, jittered)));
+export interface TaskLatency {
+  /** the model's finished-task durations, ascending; empty while too few are known */
+  samples(): readonly number[];
+  /** this task finished `ms` after its creation */
+  finished(ms: number): void;
 }
 
 export interface WaitForTaskOptions {
@@ -48,6 +26,8 @@ export interface WaitForTaskOptions {
   signal?: AbortSignal;
   /** called with the first state seen and whenever rawState changes; a promise it returns is awaited before the next poll */
   onState?: (info: TaskInfo) => unknown;
+  /** plan polls from the model's learned durations, and teach it this task's */
+  latency?: TaskLatency;
   /** how long a missing record right after creation counts as "not visible yet"; default 60 000 */
   recordGraceMs?: number;
   now?: () => number;
@@ -75,13 +55,16 @@ export async function waitForTask(client: KieClient, taskId: string, opts: WaitF
   let errorStreak = 0;
   let lastRawState: string | undefined;
   let lastError: unknown;
+  /** how old the task was at the last poll that found it still running */
+  let lastPendingAt = 0;
 
   for (;;) {
     if (signal?.aborted) throw abortError(signal);
     let info: TaskInfo | undefined;
     let errorWait = 0;
     try {
-      info = await client.getTask(taskId, { signal });
+      const samples = opts.latency?.samples() ?? [];
+      info = await client.getTask(taskId, { signal, priority: chanceDone(now() - start, schedule, samples) });
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
       if (!(error instanceof ApiError)) throw error;
@@ -103,14 +86,19 @@ export async function waitForTask(client: KieClient, taskId: string, opts: WaitF
         lastRawState = info.rawState;
         await onState?.(info);
       }
-      if (info.state === 'success') return checkSuccess(taskId, info);
+      if (info.state === 'success') {
+        opts.latency?.finished(info.durationMs ?? (lastPendingAt + now() - start) / 2);
+        return checkSuccess(taskId, info);
+      }
       if (info.state === 'fail') throw taskFailed(taskId, info);
     }
 
     const elapsed = now() - start;
+    if (info) lastPendingAt = elapsed;
     const remaining = schedule.timeoutMs - elapsed;
     if (remaining <= 0) throw timedOut(taskId, elapsed, lastRawState, lastError);
-    const delay = Math.max(nextPollDelay(elapsed, pollAttempt++, schedule, opts.random), errorWait);
+    const samples = opts.latency?.samples() ?? [];
+    const delay = Math.max(plannedPollDelay(elapsed, pollAttempt++, schedule, samples, opts.random), errorWait);
     // the last poll happens at the deadline rather than a whole gap after it
     await sleep(Math.min(delay, remaining), signal);
   }

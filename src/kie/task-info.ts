@@ -23,6 +23,8 @@ export interface TaskInfo {
   /** `param` (the create body) parsed */
   param?: unknown;
   model?: string;
+  /** a finished task: how long it took by the server's clock, `completeTime − createTime` (docs/kie-api.md §2) */
+  durationMs?: number;
 }
 
 const SUCCESS_STATES = new Set(['success', 'succeeded', 'completed', 'complete']);
@@ -57,7 +59,20 @@ export function normalizeTaskInfo(data: unknown, requestedTaskId: string): TaskI
   const param = parseJsonField(data.param);
   if (param !== undefined) info.param = param;
   if (typeof data.model === 'string' && data.model !== '') info.model = data.model;
+  const durationMs = serverDuration(data.createTime, data.completeTime);
+  if (durationMs !== undefined) info.durationMs = durationMs;
   return info;
+}
+
+/** completeTime − createTime in ms when both are plausible Unix times; seconds are accepted too. */
+function serverDuration(created: unknown, completed: unknown): number | undefined {
+  const start = toNumber(created);
+  const end = toNumber(completed);
+  if (start === undefined || end === undefined || start <= 0) return undefined;
+  // Unix seconds are ~1.7e9, milliseconds ~1.7e12
+  const scale = start < 1e11 ? 1000 : 1;
+  const ms = (end - start) * scale;
+  return ms > 0 && ms < 86_400_000 ? ms : undefined;
 }
 
 /**

@@ -17,6 +17,7 @@ import { describePostChange } from './post-change.js';
 import { shareGenerations } from './share-generations.js';
 import { planSidecars, planUpToDateSidecars, type SidecarPlan } from './sidecar-plan.js';
 import { findSource } from './source.js';
+import { translationNote } from './translation-note.js';
 import { whyStale } from './why-stale.js';
 
 export interface AssetFacts {
@@ -135,6 +136,8 @@ export interface PlannedAsset {
   sidecars?: SidecarPlan;
   /** the pinned take this build keeps: an install of its audio keeps the pin in the lock (build/records.ts) */
   pin?: Pin;
+  /** said about the asset whatever its action, also in `reason`: a stale translation (translation-note.ts) */
+  note?: string;
 }
 
 /** The cache entry a restore of `item` copies: the spec's main entry unless the plan names another. */
@@ -195,11 +198,13 @@ function planAsset(
   intactBySpec: ReadonlyMap<string, { out: string; contentHash: string }>,
   options: PlanOptions,
 ): PlannedAsset {
+  const note = translationNote(f.asset);
   const plan = (action: Action, reason: string, cause?: StaleCause, sidecars?: SidecarPlan): PlannedAsset => ({
     asset: f.asset,
     specHash: f.specHash,
     action,
-    reason,
+    reason: note === undefined ? reason : `${reason}; ${note}`,
+    ...(note === undefined ? {} : { note }),
     ...(cause === undefined ? {} : { cause }),
     ...(f.pin === undefined || options.regenerate ? {} : { pin: f.pin }),
     ...(sidecars === undefined ? {} : { sidecars }),

@@ -6,7 +6,7 @@
  */
 import pLimit from 'p-limit';
 import type { Project, ResolvedAsset } from '../project.js';
-import { specHash } from '../spec/hash.js';
+import { specHashOf } from '../spec/hash.js';
 import { checkDamagedRecord, type RecordRepair } from '../store/cache-repair.js';
 import { type LockEntry, rawHashOf } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
@@ -95,7 +95,7 @@ async function sidecarStates(c: FactsContext, paths: readonly string[]): Promise
 
 async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetFacts> {
   const { lock, statIndex, cache } = c.store;
-  const hash = specHash(asset.model, asset.input);
+  const hash = specHashOf(asset);
   const output = await statIndex.check(asset.out, outputPath(c.project, asset.out));
   const entry = lock.assets[asset.out];
   const upToDate =

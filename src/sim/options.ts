@@ -1,10 +1,18 @@
 /** SimulatorOptions with every default applied and checked once, at start. */
-import type { DownloadPacing, RateLimitOption, ResultAudioSource, SimRequest, SimulatorOptions, TimingShape } from './types.js';
+import type {
+  DownloadPacing,
+  LatencyOption,
+  RateLimitOption,
+  ResultAudioSource,
+  SimRequest,
+  SimulatorOptions,
+  TimingShape,
+} from './types.js';
 
 export interface ResolvedOptions {
   port: number;
   apiKeys: ReadonlySet<string>;
-  latencyMs: { min: number; max: number };
+  latencyMs: LatencyOption;
   rateLimit: RateLimitOption | false;
   pollRateLimit: RateLimitOption | false;
   credits: number;
@@ -22,8 +30,12 @@ export const DEFAULT_API_KEY = 'sim-key';
 
 export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
   const latencyMs = options.latencyMs ?? { min: 5, max: 20 };
-  if (!(latencyMs.min >= 0 && latencyMs.max >= latencyMs.min)) {
-    throw new RangeError(`latencyMs needs 0 ≤ min ≤ max, got ${JSON.stringify(latencyMs)}`);
+  const { tail } = latencyMs;
+  if (
+    !(latencyMs.min >= 0 && latencyMs.max >= latencyMs.min) ||
+    (tail && !(tail.share >= 0 && tail.share <= 1 && tail.min >= 0 && tail.max >= tail.min))
+  ) {
+    throw new RangeError(`latencyMs needs 0 ≤ min ≤ max (and a tail share in 0–1), got ${JSON.stringify(latencyMs)}`);
   }
   const resolved: ResolvedOptions = {
     port: options.port ?? 0,

@@ -4,10 +4,8 @@
  */
 import { type AudioFormat, DEFAULT_EFFECT_OUTPUT_FORMAT, describeOutputFormat, SPEECH_FORMAT } from '../audio/format.js';
 import { generateAudio } from '../audio/generate.js';
+import { placeholderEffectSeconds, placeholderSpeechSeconds } from '../audio/placeholder-length.js';
 import type { SimModelKind } from './models.js';
-
-/** How long simulated results are: speech at a speaking rate (never shorter than a minimum), effects as asked or a fixed length. */
-const LENGTHS = { speechCharsPerSecond: 15, minSpeechSeconds: 0.5, autoEffectSeconds: 2 } as const;
 
 export interface ResultAudio {
   format: AudioFormat;
@@ -20,14 +18,12 @@ export interface ResultAudio {
 export function planResultAudio(kind: SimModelKind, input: Record<string, unknown>): ResultAudio {
   if (kind === 'speech') {
     const text = typeof input.text === 'string' ? input.text : '';
-    const durationSeconds = Math.max(LENGTHS.minSpeechSeconds, text.length / LENGTHS.speechCharsPerSecond);
-    return { format: SPEECH_FORMAT, durationSeconds, contentType: 'audio/mpeg', extension: 'mp3' };
+    // as long as --offline's audible placeholders (audio/placeholder-length.ts)
+    return { format: SPEECH_FORMAT, durationSeconds: placeholderSpeechSeconds(text), contentType: 'audio/mpeg', extension: 'mp3' };
   }
   const requested = input.output_format;
   const format = describeOutputFormat(typeof requested === 'string' ? requested : DEFAULT_EFFECT_OUTPUT_FORMAT);
-  const seconds = input.duration_seconds;
-  const durationSeconds = typeof seconds === 'number' ? seconds : LENGTHS.autoEffectSeconds;
-  return { format, durationSeconds, ...servedAs(format) };
+  return { format, durationSeconds: placeholderEffectSeconds(input.duration_seconds), ...servedAs(format) };
 }
 
 /** Raw samples are served bare, as ElevenLabs returns them; the client adds the WAV header. */

@@ -14,14 +14,20 @@ export class StatsRecorder {
     creditsCharged: 0,
     chargesBySpec: {},
     requestsByRoute: {},
+    created: [],
   };
 
-  count(counter: Exclude<keyof SimStats, 'chargesBySpec' | 'requestsByRoute' | 'creditsCharged'>): void {
+  count(counter: Exclude<keyof SimStats, 'chargesBySpec' | 'requestsByRoute' | 'creditsCharged' | 'created'>): void {
     this.counts[counter]++;
   }
 
   route(route: string): void {
     this.counts.requestsByRoute[route] = (this.counts.requestsByRoute[route] ?? 0) + 1;
+  }
+
+  /** A task was created from `input`: kept as received, so tests can assert what a build sent. */
+  created(model: string, input: Record<string, unknown>): void {
+    this.counts.created.push({ model, input: structuredClone(input) });
   }
 
   charge(model: string, input: Record<string, unknown>, credits: number): void {
@@ -35,6 +41,7 @@ export class StatsRecorder {
       ...this.counts,
       chargesBySpec: { ...this.counts.chargesBySpec },
       requestsByRoute: { ...this.counts.requestsByRoute },
+      created: this.counts.created.map((task) => ({ model: task.model, input: structuredClone(task.input) })),
     };
   }
 }

@@ -16,6 +16,7 @@ export function snapshotTask(task: TaskRecord, now: number, baseUrl: string, res
     createdAt: task.createdAt,
     completesAt: task.completesAt,
     credits: task.credits,
+    polls: task.polls,
     format: task.audio.format,
     durationSeconds: task.audio.durationSeconds,
     resultUrl: task.resultPath ? baseUrl + task.resultPath : undefined,

@@ -33,6 +33,8 @@ export interface TaskRecord {
   resultPath: string | undefined;
   /** once a plain fetch of the result drew resultUrlForbidden, it stays forbidden */
   forbidden: boolean;
+  /** recordInfo answers given for it (429s not counted), for the polling benchmark */
+  polls: number;
 }
 
 const IN_FLIGHT: readonly TaskState[] = ['waiting', 'queuing', 'generating'];

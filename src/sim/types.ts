@@ -4,13 +4,22 @@
  */
 import type { AudioFormat } from '../audio/format.js';
 
+export interface LatencyOption {
+  min: number;
+  max: number;
+  tail?: { share: number; min: number; max: number };
+}
+
 export interface SimulatorOptions {
   /** default 0: a free port */
   port?: number;
   /** accepted bearer keys; default ['sim-key']; any other key gets 401 */
   apiKeys?: string[];
-  /** create→terminal time (at least 1 ms); the in-flight states split it in thirds. Default { min: 5, max: 20 } */
-  latencyMs?: { min: number; max: number };
+  /**
+   * create→terminal time (at least 1 ms); the in-flight states split it in thirds. Default
+   * { min: 5, max: 20 }. `tail`: that share of tasks (0–1) takes tail.min–tail.max instead.
+   */
+  latencyMs?: LatencyOption;
   /** per key, createTask only, sliding window; default { requests: 20, intervalMs: 10_000 } */
   rateLimit?: RateLimitOption | false;
   /** per key, recordInfo only, sliding window; default false */
@@ -141,6 +150,8 @@ export interface SimTask {
   contentType: string | undefined;
   /** a copy of the exact bytes served at resultUrl; undefined for failing tasks */
   result: Buffer | undefined;
+  /** recordInfo answers given for it so far (429s not counted) */
+  polls: number;
 }
 
 export interface SimStats {
@@ -161,6 +172,14 @@ export interface SimStats {
   chargesBySpec: Record<string, number>;
   /** "METHOD /path" for known routes, "GET /files/*" for result files, "unrouted" otherwise */
   requestsByRoute: Record<string, number>;
+  /** every task created, in order, with the model and input exactly as received (charged or not) */
+  created: SentTask[];
+}
+
+/** What a client sent to create one task. */
+export interface SentTask {
+  model: string;
+  input: Record<string, unknown>;
 }
 
 export interface Simulator {

@@ -11,6 +11,7 @@ import { isRecord } from '../is-record.js';
 import type { AssetKind } from '../project.js';
 import { type DialogueContent, dialogueContent, salvageDialogue } from './dialogue-content.js';
 import { assetLabel } from './label.js';
+import { MISSING_POLICIES, type MissingPolicy } from './languages.js';
 import type { PostDefaultsInput } from './post-schema.js';
 import { hasUnknownKeys, INVALID, type Invalid, type Shape, salvageMap, salvageObject, salvageValue, type Values } from './salvage.js';
 import {
@@ -58,6 +59,10 @@ export interface ConfigContent extends SpecContent {
   cacheDir: string | Invalid;
   /** the config's `models` map */
   models: Values | undefined;
+  /** the config's `languages` (source first); undefined: a single-language project */
+  languages: readonly string[] | undefined | Invalid;
+  /** `localization.missing`; INVALID when it failed validation */
+  missing: MissingPolicy | Invalid;
 }
 
 export function specContent(spec: SpecFileInput): SpecContent {
@@ -78,6 +83,8 @@ export function configContent(config: ConfigInput): ConfigContent {
     outDir: config.outDir,
     cacheDir: config.cacheDir,
     models: config.models == null ? undefined : { values: config.models, incomplete: false },
+    languages: config.languages,
+    missing: config.localization.missing,
   };
 }
 
@@ -109,7 +116,17 @@ export function salvageConfig(data: unknown): ConfigContent | undefined {
     outDir: salvageValue(shape.outDir, data.outDir),
     cacheDir: salvageValue(shape.cacheDir, data.cacheDir),
     models: salvageMap(ModelsSchema.shape, data.models, rootIncomplete),
+    languages: salvageValue(shape.languages, data.languages),
+    missing: salvageMissing(data.localization),
   };
+}
+
+/** `localization.missing` of a config that failed validation. */
+function salvageMissing(raw: unknown): MissingPolicy | Invalid {
+  if (raw == null) return 'warn';
+  if (!isRecord(raw)) return INVALID;
+  const missing = raw.missing ?? 'warn';
+  return MISSING_POLICIES.find((policy) => policy === missing) ?? INVALID;
 }
 
 const DEFAULTS_SHAPES: Readonly<Record<AssetKind, Shape>> = {

@@ -9,7 +9,15 @@ import type { AssetEntry } from './content.js';
 import { type Continuity, speakerNameSchema } from './dialogue-schema.js';
 import { isLexiconWord } from './lexicon.js';
 import { hasUnknownKeys, INVALID, type Invalid, salvageMap, salvageObject, salvageValue, type Values } from './salvage.js';
-import { type CastInput, type LexiconInput, type SceneInput, SceneLineSchema, SceneSchema, VoiceDefaultsSchema } from './schema.js';
+import {
+  CastEntrySchema,
+  type CastInput,
+  type LexiconInput,
+  type SceneInput,
+  SceneLineSchema,
+  SceneSchema,
+  VoiceDefaultsSchema,
+} from './schema.js';
 
 export interface CastContent {
   /** speaker name → the entry's voice parameters */
@@ -83,6 +91,7 @@ export function lineLabel(line: unknown, sceneId: unknown, index: number): strin
 const SCENE_SHAPE = SceneSchema.shape;
 const LINE_SHAPE = SceneLineSchema.shape;
 const SETTINGS_SHAPE = VoiceDefaultsSchema.shape;
+const CAST_ENTRY_SHAPE = CastEntrySchema.shape;
 const SPEAKER_NAME = speakerNameSchema();
 
 function salvageCast(raw: unknown, parentIncomplete: boolean): CastContent {
@@ -92,7 +101,7 @@ function salvageCast(raw: unknown, parentIncomplete: boolean): CastContent {
   let incomplete = false;
   for (const [name, entry] of Object.entries(raw)) {
     if (salvageValue(SPEAKER_NAME, name) === INVALID) incomplete = true;
-    else entries[name] = salvageMap(SETTINGS_SHAPE, entry, false) ?? { values: {}, incomplete: false };
+    else entries[name] = salvageMap(CAST_ENTRY_SHAPE, entry, false) ?? { values: {}, incomplete: false };
   }
   return { entries, incomplete };
 }

@@ -12,3 +12,21 @@ export const SPEC_HASH_VERSION = 1;
 export function specHash(model: string, input: Record<string, unknown>): string {
   return sha256Hex(canonicalJson({ v: SPEC_HASH_VERSION, model, input }));
 }
+
+/** Spec hashes already known, by asset: a project from the snapshot (spec/project-snapshot.ts) brings its own. */
+const known = new WeakMap<object, string>();
+
+/** The asset's spec hash, computed once per asset object. */
+export function specHashOf(asset: { model: string; input: Record<string, unknown> }): string {
+  let hash = known.get(asset);
+  if (hash === undefined) {
+    hash = specHash(asset.model, asset.input);
+    known.set(asset, hash);
+  }
+  return hash;
+}
+
+/** Records a hash computed by an earlier load of the same asset (undefined: compute it when asked). */
+export function primeSpecHash(asset: { model: string; input: Record<string, unknown> }, hash: string | undefined): void {
+  if (typeof hash === 'string') known.set(asset, hash);
+}

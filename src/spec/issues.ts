@@ -244,8 +244,13 @@ function codeOf(issue: z.core.$ZodIssue): string {
     case 'not_multiple_of':
       return 'E_RANGE';
     case 'invalid_value':
-    case 'invalid_union':
       return 'E_ENUM';
+    case 'invalid_union':
+      // a value of no type any branch takes (a list where text or a map of texts goes) is a type error
+      return issue.discriminator === undefined &&
+        issue.errors.every((branch) => branch.some((e) => e.path.length === 0 && e.code === 'invalid_type'))
+        ? 'E_TYPE'
+        : 'E_ENUM';
     case 'invalid_format':
       return 'E_FORMAT';
     default:

@@ -75,6 +75,15 @@ export interface LoadOptions {
   env?: Env;
   /** YAML already parsed by earlier builds, to skip parsing files whose text has not changed */
   parseCache?: ParseCache;
+  /** told what loading read, for the snapshot of the project (spec/project-snapshot.ts) */
+  trace?: LoadTrace;
+}
+
+export interface LoadTrace {
+  /** a file's text as it was read */
+  read(path: string, text: string): void;
+  /** the indexes in `include` of patterns that matched no file */
+  unmatched(indexes: number[]): void;
 }
 
 export async function loadProject(options: LoadOptions): Promise<Project> {
@@ -85,7 +94,9 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const display = (path: string) => displayPath(cwd, path);
   const configDisplay = display(configPath);
 
-  const parsedConfig = parseConfigText(await readConfig(configPath), configDisplay);
+  const configText = await readConfig(configPath);
+  options.trace?.read(configPath, configText);
+  const parsedConfig = parseConfigText(configText, configDisplay);
   const content = parsedConfig.content;
   // not YAML, or not a map: nothing in it says where the spec files are
   if (content === undefined) throw new ValidationError(sortDiagnostics(parsedConfig.diagnostics));
@@ -93,11 +104,12 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
 
   const discovered = await findSpecFiles({ path: configPath, rootDir, display: configDisplay, content, locate: parsedConfig.locate }, env);
   diagnostics.push(...discovered.diagnostics);
+  options.trace?.unmatched(discovered.unmatched);
   const { languages, translations: translationGlobs } = localizationSettings(parsedConfig.config);
-  const read = await readSpecs(discovered.files, display, options.parseCache, languages);
+  const read = await readSpecs(discovered.files, display, { cache: options.parseCache, trace: options.trace, languages });
   diagnostics.push(...read.diagnostics);
   const translationFiles = await findTranslationsFiles(rootDir, translationGlobs);
-  const translationsFiles = await readTranslationsFiles(translationFiles, display, languages);
+  const translationsFiles = await readTranslationsFiles(translationFiles, display, languages, options.trace?.read);
   diagnostics.push(...translationsFiles.diagnostics);
   const merged = mergeTranslations([...read.tables.translations, ...translationsFiles.translations]);
   diagnostics.push(...merged.diagnostics);
@@ -145,12 +157,12 @@ interface ConfigFile {
 }
 
 /** The spec files `include` finds, and a warning for each pattern that finds none. */
-async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: string[]; unmatched: number[]; diagnostics: Diagnostic[] }> {
   const { content, rootDir } = config;
   // the spec files are found, and checked, whenever what finds them is valid, even if the rest of the config is not
   const include = content.include === INVALID ? undefined : (content.include ?? []);
   const cacheSetting = envCacheDir(env) ?? (content.cacheDir === INVALID ? undefined : content.cacheDir);
-  if (include === undefined || cacheSetting === undefined) return { files: [], diagnostics: [] };
+  if (include === undefined || cacheSetting === undefined) return { files: [], unmatched: [], diagnostics: [] };
   const discovered = await discoverSpecFiles({
     rootDir,
     include,
@@ -168,7 +180,7 @@ async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: str
       message: `include pattern ${JSON.stringify(include[index])} matches no files`,
     }),
   );
-  return { files: discovered.files, diagnostics };
+  return { files: discovered.files, unmatched: discovered.unmatched, diagnostics };
 }
 
 /** What string tables gave besides their assets; the source language is the first table's (they agree when `languages` is set). */
@@ -181,12 +193,11 @@ type TablesRead = TableExtras;
 async function readSpecs(
   paths: readonly string[],
   display: (path: string) => string,
-  cache: ParseCache | undefined,
-  languages: readonly string[],
+  how: { cache: ParseCache | undefined; trace: LoadTrace | undefined; languages: readonly string[] },
 ): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[]; tables: TablesRead }> {
   const limit = pLimit(READ_CONCURRENCY);
   const read = (path: string): Promise<ReadSpec & { extras?: TableExtras }> =>
-    isStringTable(path) ? readTable(path, display(path), languages) : readSpec(path, display(path), cache);
+    isStringTable(path) ? readTable(path, display(path), how.languages, how.trace) : readSpec(path, display(path), how.cache, how.trace);
   const parsedSpecs = await Promise.all(paths.map((path) => limit(() => read(path))));
   const specs: SpecSource[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -204,17 +215,24 @@ async function readSpecs(
   return { specs, diagnostics, tables };
 }
 
-async function readTable(path: string, file: string, languages: readonly string[]): Promise<ReadSpec & ReadStringTable> {
-  return { path, file, ...(await readStringTableFile(path, file, languages)) };
+async function readTable(
+  path: string,
+  file: string,
+  languages: readonly string[],
+  trace: LoadTrace | undefined,
+): Promise<ReadSpec & ReadStringTable> {
+  return { path, file, ...(await readStringTableFile(path, file, languages, trace?.read)) };
 }
 
 /** A spec file as read: parsed, or only the error that kept it from being read. */
 type ReadSpec = { path: string; file: string } & (ParsedSpec | { diagnostics: Diagnostic[]; content: undefined });
 
 /** One spec file, parsed; a file that cannot be read is an error of its own, not the end of loading. */
-async function readSpec(path: string, file: string, cache: ParseCache | undefined): Promise<ReadSpec> {
+async function readSpec(path: string, file: string, cache: ParseCache | undefined, trace: LoadTrace | undefined): Promise<ReadSpec> {
   try {
-    return { path, file, ...parseSpec(await readFile(path, 'utf8'), file, cache) };
+    const text = await readFile(path, 'utf8');
+    trace?.read(path, text);
+    return { path, file, ...parseSpec(text, file, cache) };
   } catch (error) {
     const readError: Diagnostic = {
       file,

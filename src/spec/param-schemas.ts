@@ -117,7 +117,7 @@ function voiceParam(spec: VoiceParam) {
 }
 
 /** The schema of one parameter, from its row in the table (params.ts). */
-function paramSchema(spec: ParamSpec): z.ZodType {
+export function paramSchema(spec: ParamSpec): z.ZodType {
   switch (spec.type) {
     case 'number':
       return numberParam(spec);

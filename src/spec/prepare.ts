@@ -2,14 +2,16 @@
  * What every command does first: find the config, read `.env` beside it, load and validate the
  * project, pick the assets `--only` selects, and open the project's local state.
  */
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { KieaudioError } from '../errors.js';
 import type { Env, Project, ResolvedAsset } from '../project.js';
 import { LOCK_FILE_NAME } from '../store/lock-file.js';
 import { openProjectStore, type ProjectStore } from '../store/project-store.js';
+import { sha256Hex } from '../store/sha256.js';
 import { dotEnvWarnings, explainMissing, readDotEnv } from './dotenv.js';
-import { findConfig, loadProject } from './load.js';
+import { findConfig, type LoadTrace, loadProject } from './load.js';
 import { openParseCache } from './parse-cache.js';
+import { projectFromSnapshot, type SnapshotKey, takeSnapshot } from './project-snapshot.js';
 import { STATE_DIR_NAME } from './resolve-config.js';
 import { selectAssets } from './select.js';
 
@@ -47,16 +49,18 @@ export async function prepareProject(options: CommonOptions): Promise<PreparedPr
   return { ...loaded, store: await openStore() };
 }
 
-/** Loads and validates the project and applies `--only`; touches no local state yet. */
-export async function loadSelected(options: CommonOptions): Promise<LoadedProject> {
+/**
+ * Loads and validates the project and applies `--only`; touches no local state yet. `writes`: the
+ * command will call `saveParseCache`, which then also keeps a snapshot of the project.
+ */
+export async function loadSelected(options: CommonOptions, writes = false): Promise<LoadedProject> {
   const cwd = options.cwd ?? process.cwd();
   const configPath = await findConfig(cwd, options.configPath);
   const envPath = join(dirname(configPath), '.env');
   const dotEnv = await readDotEnv(envPath, relative(cwd, envPath) || '.env');
   const environment = options.env ?? process.env;
   const env = { ...dotEnv.values, ...environment };
-  const parseCache = await openParseCache(join(dirname(configPath), STATE_DIR_NAME));
-  const project = await loadProject({ cwd, configPath, env, parseCache });
+  const { project, saveCaches } = await loadOrRecall({ cwd: resolve(cwd), configPath, env }, writes);
   project.warnings.push(...dotEnvWarnings(dotEnv));
   const only = options.only ?? [];
   const selected = selectAssets(project.assets, only);
@@ -70,6 +74,29 @@ export async function loadSelected(options: CommonOptions): Promise<LoadedProjec
     explainMissing: (name) => explainMissing(name, dotEnv, environment),
     selected,
     openStore: () => openProjectStore(project, lockDisplay),
-    saveParseCache: () => parseCache.save(),
+    saveParseCache: saveCaches,
+  };
+}
+
+/**
+ * The project from its snapshot when no file it came from has changed, else loaded in full (with
+ * the parse cache); `writes`: the command saves what it loaded for the next one (`saveCaches`).
+ */
+async function loadOrRecall(who: SnapshotKey, writes: boolean): Promise<{ project: Project; saveCaches(): Promise<void> }> {
+  const recalled = await projectFromSnapshot(who);
+  if (recalled !== undefined) return { project: recalled, saveCaches: async () => undefined };
+  const parseCache = await openParseCache(join(dirname(who.configPath), STATE_DIR_NAME));
+  const read = new Map<string, string>();
+  let unmatched: number[] = [];
+  const trace: LoadTrace = { read: (path, text) => read.set(path, sha256Hex(text)), unmatched: (indexes) => (unmatched = indexes) };
+  const project = await loadProject({ ...who, parseCache, trace });
+  // taken now, before the build adds to the project's warnings
+  const snapshot = writes ? takeSnapshot(who, project, read, unmatched) : undefined;
+  return {
+    project,
+    async saveCaches() {
+      await parseCache.save();
+      await snapshot?.save();
+    },
   };
 }

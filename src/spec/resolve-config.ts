@@ -67,6 +67,9 @@ export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
         effect: { ...config.defaults?.effect },
       },
       check: { ...DEFAULT_CHECK, ...definedOf(config.check ?? {}) },
+      budget: definedOf(config.budget ?? {}),
+      languages: [...(config.languages ?? [])],
+      localization: { missing: config.localization.missing, translations: [...config.localization.translations] },
     },
     diagnostics,
   };

@@ -3,20 +3,24 @@
  * settings between it and its speaker, the id `<scene id>.<n>` unless it sets one, and — with
  * `continuity: neighbours`, the default — its neighbours' written text as `previous_text` and
  * `next_text` (the lexicon then respells them as it does the line's own text, once). Scene ids
- * are unique in the project.
+ * are unique in the project. A line with languages hears its neighbours in its own language
+ * (language-text.ts): a German line is sent with its German neighbours.
  */
 import type { Diagnostic } from '../errors.js';
 import type { AssetEntry } from './content.js';
 import { type Layer, pickField, UNKNOWN } from './defaults-chain.js';
 import type { SceneEntry } from './dialogue-content.js';
+import { type Localization, sourceLanguage, spokenText, type WrittenText } from './language-text.js';
 import type { DocPath, Locate } from './position.js';
+import type { Neighbours } from './resolve-outputs.js';
 import { INVALID, type Invalid } from './salvage.js';
-import type { NeighbourField } from './sent-text.js';
 
 /** An asset's levels of the chain; `blocked`: it must not resolve (an unknown speaker, reported). */
 export interface AssetChain {
   layers: readonly Layer[];
   blocked: boolean;
+  /** the speaker's cast entry among `layers`, when the asset names a known one */
+  speaker?: Layer | undefined;
 }
 
 export interface LineOptions {
@@ -24,7 +28,8 @@ export interface LineOptions {
   defaultId?: string | undefined;
   /** the id to check for uniqueness when the line sets none; null: none that can be checked */
   claimedId?: string | null | undefined;
-  neighbours?: Partial<Record<NeighbourField, string | Invalid>> | undefined;
+  /** the neighbours' text in a language spoken by the line (undefined: its one output's); undefined: no neighbours */
+  neighbours?: ((language: string | undefined) => Neighbours | undefined) | undefined;
 }
 
 /** What resolve.ts does for any asset of a file, which scenes use for their lines. */
@@ -41,6 +46,7 @@ export interface SceneFile {
   locate: Locate;
   ids: SceneIds;
   report: (diagnostic: Diagnostic, own: boolean) => void;
+  l10n: Localization;
 }
 
 export function resolveScenes(scenes: readonly SceneEntry[], where: SceneFile, resolver: FileResolver): void {
@@ -56,28 +62,31 @@ export function resolveScenes(scenes: readonly SceneEntry[], where: SceneFile, r
       fieldPrefix: `scenes.${scene.index}.`,
     };
     const chains = scene.lines.map((line) => resolver.chain(line, [...path, 'lines', line.index], sceneLayer));
-    const texts = chains.map((chain) => writtenText(chain.layers));
+    const defaultIds = scene.lines.map((_, j) => (typeof scene.id === 'string' ? `${scene.id}.${j + 1}` : undefined));
+    const texts = chains.map(
+      (chain, j): LineText => ({ written: writtenText(chain.layers), id: declaredId(scene.lines[j], defaultIds[j]) }),
+    );
+    const inLanguage = (language: string | undefined) => {
+      const spoken = language ?? sourceLanguage(where.l10n);
+      return texts.map((line) => spokenText(line.written, line.id, spoken, where.l10n));
+    };
     for (const [j, line] of scene.lines.entries()) {
       const chain = chains[j];
       if (chain === undefined) continue;
-      const defaultId = typeof scene.id === 'string' ? `${scene.id}.${j + 1}` : undefined;
+      const defaultId = defaultIds[j];
       resolver.resolve(line, chain, {
         defaultId,
         claimedId: unique ? defaultId : null,
-        neighbours: neighboursOf(scene, texts, j),
+        neighbours: (language) => neighboursOf(scene, inLanguage(language), j),
       });
     }
   }
 }
 
 /** The neighbours' written text that line `j` is sent with; undefined with `continuity: none`. */
-function neighboursOf(
-  scene: SceneEntry,
-  texts: readonly (string | Invalid | undefined)[],
-  j: number,
-): Partial<Record<NeighbourField, string | Invalid>> | undefined {
+function neighboursOf(scene: SceneEntry, texts: readonly (string | Invalid | undefined)[], j: number): Neighbours | undefined {
   if (scene.continuity === 'none') return undefined;
-  const neighbours: Partial<Record<NeighbourField, string | Invalid>> = {};
+  const neighbours: Neighbours = {};
   const previous = texts[j - 1];
   const next = texts[j + 1];
   // an invalid `continuity` may be `none` or not: nothing sent is known then
@@ -87,11 +96,25 @@ function neighboursOf(
   return neighbours;
 }
 
-/** A line's `text` as written, wherever on its chain it is set; INVALID when it cannot be known. */
-function writtenText(layers: readonly Layer[]): string | Invalid | undefined {
+/** A line's text as written, and the id its translations are keyed by. */
+interface LineText {
+  written: WrittenText;
+  id: string | undefined;
+}
+
+/** A line's `text` as written (one text or a map), wherever on its chain it is set; INVALID when it cannot be known. */
+function writtenText(layers: readonly Layer[]): WrittenText {
   const hit = pickField(layers, 'text');
   if (hit === UNKNOWN) return INVALID;
-  return typeof hit?.value === 'string' ? hit.value : undefined;
+  const value = hit?.value;
+  return typeof value === 'string' || (typeof value === 'object' && value !== null) ? (value as WrittenText) : undefined;
+}
+
+/** The id a line is declared with (its translations are keyed by it): its own, `<scene>.<n>`, else its `out`. */
+function declaredId(line: AssetEntry | undefined, defaultId: string | undefined): string | undefined {
+  const id = line?.values.id;
+  const out = line?.values.out;
+  return typeof id === 'string' ? id : (defaultId ?? (typeof out === 'string' ? out : undefined));
 }
 
 /** Records the scene's id; false when it is not a valid id or another scene has it (reported here). */

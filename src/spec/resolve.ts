@@ -10,14 +10,17 @@ import { type CastLevel, createCastScope, speakerLevel } from './cast.js';
 import { type AssetEntry, type ConfigContent, type DefaultsContent, INVALID, type SpecContent } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import type { LexiconContent } from './dialogue-content.js';
+import type { Localization } from './language-text.js';
 import type { DocPath, Locate } from './position.js';
-import { type AssetContext, type FallbackModel, type Layer, resolveAsset } from './resolve-asset.js';
+import type { AssetContext, FallbackModel, Layer } from './resolve-asset.js';
 import { checkEnv, resolveConfig } from './resolve-config.js';
+import { resolveOutputs } from './resolve-outputs.js';
 import type { PostSource } from './resolve-post.js';
 import { type FileResolver, resolveScenes, type SceneIds } from './resolve-scenes.js';
 import type { ConfigInput } from './schema.js';
 import type { TranslationTable } from './translations.js';
 import { type Claim, checkUnique } from './uniqueness.js';
+import { unusedTranslations } from './unused-translations.js';
 
 export interface SpecSource {
   /** absolute */
@@ -41,7 +44,7 @@ export interface ResolveInput {
   configLocate: Locate;
   env: Env;
   specs: readonly SpecSource[];
-  /** translations from string tables and translations tables (load-tables.ts); default: none */
+  /** translations from string and translations tables (STRINGS reads them); default: none */
   translations?: TranslationTable;
 }
 
@@ -77,6 +80,11 @@ export function resolveProject(input: ResolveInput): ResolveResult {
     configLexicon: input.configContent.lexicon,
     configPost: { value: input.configContent.post, file: input.configDisplay, locate: input.configLocate },
     report: createReport(diagnostics),
+    l10n: {
+      languages: input.configContent.languages ?? [],
+      missing: input.configContent.missing,
+      table: input.translations ?? new Map(),
+    },
     found: { assets: [], claims: [], outputs: [], scenes: new Map() },
   };
 
@@ -94,6 +102,8 @@ export function resolveProject(input: ResolveInput): ResolveResult {
   }
   const { assets, claims, outputs } = scope.found;
   diagnostics.push(...checkUnique(claims));
+  // with errors some assets did not resolve: their translations are not unused
+  if (!hasErrors(diagnostics)) diagnostics.push(...unusedTranslations(scope.l10n.table, assets));
 
   const sorted = sortDiagnostics(diagnostics);
   const complete = input.configContent.valid && specs.every((s) => s.content.valid);
@@ -134,6 +144,7 @@ interface FileScope {
   /** the config's `post:` */
   configPost: PostSource;
   report: Report;
+  l10n: Localization;
   found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[]; scenes: SceneIds };
 }
 
@@ -169,23 +180,25 @@ function resolveFile(scope: FileScope, source: AssetFile): void {
       if (scene !== undefined) layers.push(scene);
       const speaker = speakerLevel(own, cast, entry.label, scope.report);
       if (speaker.layer !== undefined) layers.push(speaker.layer);
-      return { layers: [...layers, ...kindLayers(kind)], blocked: speaker.blocked };
+      return { layers: [...layers, ...kindLayers(kind)], blocked: speaker.blocked, speaker: speaker.blocked ? undefined : speaker.layer };
     },
     resolve(entry, chain, options = {}) {
       const kind = entry.kind;
-      const one = resolveAsset({
+      const base: AssetContext = {
         entry,
         layers: chain.layers,
         fallbackModel: kind === undefined ? undefined : scope.fallbackModels[kind],
         report: scope.report,
         defaultId: options.defaultId,
         blocked: chain.blocked,
-        text: { lexicon, neighbours: options.neighbours },
+        text: { lexicon },
         post: source.own ? [{ value: content.post, file, locate }, scope.configPost] : [scope.configPost],
-      });
-      if (one.asset !== undefined) scope.found.assets.push(one.asset);
+      };
       const path = chain.layers[0]?.path ?? [];
-      addClaim(scope.found, entry, one.out, { file, locate, path }, options.claimedId);
+      for (const one of resolveOutputs({ base, speaker: chain.speaker, l10n: scope.l10n, neighbours: options.neighbours })) {
+        if (one.asset !== undefined) scope.found.assets.push(one.asset);
+        addClaim(scope.found, one.entry, one.out, { file, locate, path }, options.claimedId);
+      }
     },
   };
   const kindLayers = (kind: AssetKind): Layer[] => {
@@ -193,7 +206,7 @@ function resolveFile(scope: FileScope, source: AssetFile): void {
     return fileLayer === undefined ? [scope.configLayers[kind]] : [fileLayer, scope.configLayers[kind]];
   };
   for (const entry of content.assets) resolver.resolve(entry, resolver.chain(entry, ['assets', entry.index]));
-  resolveScenes(content.scenes, { file, locate, ids: scope.found.scenes, report: scope.report }, resolver);
+  resolveScenes(content.scenes, { file, locate, ids: scope.found.scenes, report: scope.report, l10n: scope.l10n }, resolver);
 }
 
 /** The asset's claim on its `out` and `id`, for the uniqueness check; a valid `out` is also an Output. */

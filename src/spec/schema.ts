@@ -8,16 +8,19 @@
 import { z } from 'zod';
 import { isRecord } from '../is-record.js';
 import { MAX_CONCURRENCY } from '../project.js';
+import { BudgetSchema } from './budget-schema.js';
 import { CheckSchema } from './check-schema.js';
 import { describeFound } from './describe.js';
 import { castSchema, lexiconSchema, sceneLineSchema, sceneListSchema, sceneSchema, speakerNameSchema } from './dialogue-schema.js';
 import { EXTENSION_KEYS_SCHEMA } from './extension-keys.js';
+import { languageSchema, languagesSchema, localizationSchema } from './languages.js';
 import {
   containerError,
   idSchema,
   integerSchema,
   modelSchema,
   outSchema,
+  paramSchema,
   paramsShape,
   pathSchema,
   secondsSchema,
@@ -26,10 +29,12 @@ import {
 import { EFFECT_PARAMS, VOICE_PARAMS } from './params.js';
 import { AssetPostSchema, PostDefaultsSchema } from './post-schema.js';
 import { subtitlesSchema } from './subtitles-schema.js';
+import { textOrMapSchema, voicesSchema } from './text-map-schema.js';
 
 export const DEFAULT_BASE_URL = 'https://api.kie.ai';
 
-const voiceParamsShape = paramsShape(VOICE_PARAMS);
+/** A voice line's `text` may be a map of language to text: one output per language (text-map-schema.ts). */
+const voiceParamsShape = { ...paramsShape(VOICE_PARAMS), text: unset(textOrMapSchema(paramSchema(VOICE_PARAMS.text))) };
 /** Voice settings that are not API parameters: never sent, never hashed. */
 const voiceExtrasShape = { subtitles: unset(subtitlesSchema()) };
 const effectParamsShape = paramsShape(EFFECT_PARAMS);
@@ -61,7 +66,12 @@ function assetSchema<K extends 'voice' | 'effect', P extends z.ZodRawShape>(kind
 
 export const VoiceAssetSchema = assetSchema(
   'voice',
-  { speaker: unset(speakerNameSchema()), ...voiceParamsShape, ...voiceExtrasShape },
+  {
+    speaker: unset(speakerNameSchema()),
+    ...voiceParamsShape,
+    voices: unset(voicesSchema(paramSchema(VOICE_PARAMS.voice))),
+    ...voiceExtrasShape,
+  },
   'A voice line (text to speech).',
 );
 export const EffectAssetSchema = assetSchema('effect', effectParamsShape, 'A sound effect.');
@@ -91,7 +101,18 @@ export const SceneLineSchema = sceneLineSchema(VoiceAssetSchema.shape);
 /** A scene's own settings are what a voice default may say; so are a cast entry's. */
 export const SceneSchema = sceneSchema(SceneLineSchema, VoiceDefaultsSchema.shape);
 
-const CastSchema = castSchema(VoiceDefaultsSchema);
+/** A cast entry: voice defaults, and per language the ones that differ (`languages: { de: { voice: Lily } }`). */
+export const CastEntrySchema = VoiceDefaultsSchema.extend({
+  languages: unset(
+    z
+      .record(languageSchema(), unset(VoiceDefaultsSchema), { error: mapError })
+      .describe(
+        "Per-language voice parameters of this speaker (e.g. de: { voice: Lily }): for that language's outputs they sit between the asset (or its scene) and the rest of the cast entry.",
+      ),
+  ),
+}).meta({ id: 'castEntry', description: 'A speaker: voice parameters for every line it speaks, and per language the ones that differ.' });
+
+const CastSchema = castSchema(CastEntrySchema);
 const LexiconSchema = lexiconSchema();
 const SceneListSchema = sceneListSchema(SceneSchema);
 
@@ -141,11 +162,19 @@ const ApiSchema = z
       poll: z
         .strictObject(
           {
-            initialSeconds: secondsSchema().default(2).describe('First status poll after creating a task.'),
+            initialSeconds: secondsSchema()
+              .default(2)
+              .describe("First status poll after creating a task, while the model's task durations are not known yet."),
             maxSeconds: secondsSchema().default(30).describe('Longest gap between status polls.'),
             timeoutSeconds: secondsSchema()
               .default(900)
               .describe('Stop waiting after this long; the task is resumed by the next build, never resubmitted.'),
+            adaptive: z
+              .boolean({ error: (issue) => `expected true or false, found ${describeFound(issue.input)}` })
+              .default(true)
+              .describe(
+                "Poll near each task's likely finish, learned from how long the model's tasks took (kept in .kieaudio/latency.json); false keeps the documented cadence.",
+              ),
           },
           { error: mapError },
         )
@@ -205,6 +234,9 @@ export const ConfigSchema = z
       api: ApiSchema,
       models: unset(ModelsSchema),
       check: CheckSchema,
+      budget: BudgetSchema,
+      languages: languagesSchema(),
+      localization: localizationSchema(),
       ...CONTENT_SHAPE,
     },
     { error: containerError('a map (the kieaudio config)') },

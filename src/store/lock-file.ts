@@ -30,6 +30,11 @@ const LockEntrySchema = z.strictObject({
   baseUrl: z.string().optional(),
   /** when the task was created (ISO): kie.ai keeps results 14 days, so older ones are not asked for */
   generatedAt: z.string().optional(),
+  /**
+   * what the task that made this take cost, as the API reported it (`creditsConsumed`): what
+   * budgets estimate the model's price from (plan/estimate.ts). Kept while the take stays at `out`.
+   */
+  credits: z.number().nonnegative().optional(),
   /** the lexicon entries `input`'s text fields used (word → what was sent), so `plan` can name the entry that changed */
   lexicon: z.record(z.string(), z.string()).optional(),
   /**

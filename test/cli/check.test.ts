@@ -163,16 +163,19 @@ describe('kieaudio check on voice lines', () => {
     expect(failed).toEqual([expect.objectContaining({ asset: 'l3', problems: [expect.objectContaining({ what: 'speech-rate' })] })]);
   });
 
-  it('reports offline placeholders as silent, and changes nothing of a built project', async () => {
-    const dir = await makeProject({ 'kieaudio.config.yaml': voiceConfig, 'audio/vo.audio.yaml': `assets:\n${lines(2)}\n` });
+  it('passes offline placeholders (audible test signals), flags one silenced by hand, and changes nothing of a built project', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': voiceConfig, 'audio/vo.audio.yaml': `assets:\n${lines(3)}\n` });
     const build = await kieaudio(dir, ['build', '--offline']);
     expect(build.code, build.stderr).toBe(0);
+    const passing = await kieaudio(dir, ['check']);
+    expect(passing.code, passing.stdout).toBe(0);
+    await makeAudio(join(dir, 'out', 'vo', 'l0.mp3'), 'anullsrc=r=44100:cl=mono', ['-t', '2', '-c:a', 'libmp3lame']);
     const before = await snapshot(dir);
     expect(Object.keys(before)).toEqual(expect.arrayContaining(['kieaudio.lock', 'out/vo/l0.mp3']));
     const run = await kieaudio(dir, ['check']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('✗ l0  vo/l0.mp3  silent: no integrated loudness');
-    expect(run.stdout).toContain('✗ l1  vo/l1.mp3  silent: no integrated loudness');
+    expect(run.stdout).not.toContain('✗ l1');
     expect(await snapshot(dir), 'check changes no file, the lock and .kieaudio included').toEqual(before);
   });
 });

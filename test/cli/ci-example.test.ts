@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigSchema } from '../../src/spec/schema.js';
+import { makeAudio } from '../ffmpeg/make-audio.js';
 import { BIN, REPO_ROOT } from '../helpers/repo.js';
 import { NPC, smallProject } from '../helpers/small-project.js';
 
@@ -64,6 +65,44 @@ describe('the GitHub Actions example', () => {
     // what is kept holds the default cache folder (and the journal beside it)
     expect(ConfigSchema.parse({ version: 1 }).cacheDir.startsWith(`${restore?.with?.path}/`)).toBe(true);
     expect(generate.steps.at(-1)?.run).toContain('git add kieaudio.lock');
+  });
+
+  it('runs the quality gate on pull requests after an --offline build, and on main after generation, before the commit', () => {
+    const frozen = check.steps.findIndex((s) => s.run?.includes('--frozen'));
+    const gate = check.steps.findIndex((s) => s.run?.includes('npx kieaudio check'));
+    expect(gate).toBeGreaterThan(frozen);
+    const lines = check.steps[gate]?.run?.trim().split('\n') ?? [];
+    expect(lines).toEqual(['npx kieaudio build --offline', 'npx kieaudio check']);
+    const build = generate.steps.findIndex((s) => s.run === 'npx kieaudio build');
+    const checked = generate.steps.findIndex((s) => s.run === 'npx kieaudio check');
+    const commit = generate.steps.findIndex((s) => s.run?.includes('git commit'));
+    expect(build).toBeLessThan(checked);
+    expect(checked).toBeLessThan(commit);
+    // a failed check fails the run, but what was paid for is still committed
+    expect(generate.steps[checked]?.if).toBeUndefined();
+    // a GitHub Actions expression, not a template literal
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow's own syntax
+    expect(generate.steps[commit]?.if).toBe('${{ !cancelled() }}');
+  });
+
+  describe("the pull-request quality gate's script", () => {
+    const script = (check.steps.find((s) => s.run?.includes('npx kieaudio check'))?.run ?? '').replaceAll(
+      'npx kieaudio',
+      `node ${JSON.stringify(BIN)}`,
+    );
+
+    it('passes a project whose new lines are audible placeholders, and fails on a silent committed file', async () => {
+      const dir = await smallProject();
+      const env = { PATH: process.env.PATH ?? '', CI: 'true' };
+      await exec('bash', ['-e', '-c', script], { cwd: dir, env });
+      await makeAudio(join(dir, 'out', 'npc', 'bye.mp3'), 'anullsrc=r=44100:cl=mono', ['-t', '1', '-c:a', 'libmp3lame']);
+      const failed = await exec('bash', ['-e', '-c', script], { cwd: dir, env }).then(
+        () => ({ code: 0, stdout: '' }),
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toContain('npc/bye.mp3  silent');
+    });
   });
 
   describe("the pull-request check's script", () => {

@@ -18,7 +18,7 @@ describe('kieaudio binary', () => {
     const first = await kieaudio(dir, ['build'], simEnv(sim));
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/12 generated, 0 restored, 0 up to date, 0 failed/);
+    expect(first.stdout).toMatch(/18 generated, 0 restored, 0 up to date, 0 failed/);
     for (const line of ['generated npc/blacksmith/greet.mp3', 'generated sfx/ui/coin.ogg', 'generated sfx/mine/drip.wav']) {
       expect(first.stdout.replace(/ +/g, ' ')).toContain(line);
     }
@@ -27,10 +27,10 @@ describe('kieaudio binary', () => {
 
     const second = await kieaudio(dir, ['build'], simEnv(sim));
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/0 generated, 0 restored, 12 up to date, 0 failed/);
+    expect(second.stdout).toMatch(/0 generated, 0 restored, 18 up to date, 0 failed/);
 
     const status = await kieaudio(dir, ['status'], simEnv(sim));
-    expect(status.stdout).toMatch(/^12 up to date$/m);
+    expect(status.stdout).toMatch(/^18 up to date$/m);
   });
 
   it('a reader that goes away (`build | head`) does not stop the build: it finishes, pays once, exits 0, says nothing', async () => {
@@ -42,16 +42,16 @@ describe('kieaudio binary', () => {
     run.proc.stdout?.destroy();
     expect(await run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
-    expect(sim.stats().tasksCreated).toBe(12);
+    expect(sim.stats().tasksCreated).toBe(18);
     const again = await kieaudio(dir, ['build'], simEnv(sim));
-    expect(again.stdout).toMatch(/0 generated, 0 restored, 12 up to date, 0 failed/);
+    expect(again.stdout).toMatch(/0 generated, 0 restored, 18 up to date, 0 failed/);
   });
 
   it('--offline needs no key and no network', async () => {
     const dir = await exampleProject();
     const result = await kieaudio(dir, ['build', '--offline']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/12 generated.*offline placeholders/);
+    expect(result.stdout).toMatch(/18 generated.*offline placeholders/);
   });
 
   it('--help for every command, --version', async () => {
@@ -139,11 +139,44 @@ describe('kieaudio binary', () => {
     expect((await readdir(dir)).sort()).toEqual(['examples', 'kieaudio.config.yaml']);
   });
 
-  it('credits', async () => {
+  it('credits: the balance, beside the estimated cost of a full rebuild and of what is stale', async () => {
     const dir = await exampleProject();
     const sim = await simulator({ credits: 1234 });
     const result = await kieaudio(dir, ['credits'], simEnv(sim));
-    expect(result.stdout.trim()).toBe('1234 credits');
+    const [balance, rebuild, stale] = result.stdout.trim().split('\n');
+    expect(balance).toBe('1234 credits');
+    expect(rebuild).toMatch(/^full rebuild: +~[\d.]+ credits \(18 tasks\)$/);
+    expect(stale).toMatch(/^stale now: +~[\d.]+ credits \(18 tasks\)$/);
+    const json = await kieaudio(dir, ['credits', '--json'], simEnv(sim));
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'credits', credits: 1234, rebuild: expect.any(Number), staleAssets: 18 });
+  });
+
+  it('--max-credits: a 50-asset build over a budget of 10 exits 4 with 0 requests; plan shows every estimate', async () => {
+    const assets = Array.from({ length: 50 }, (_, i) => `  - { id: l${i}, kind: voice, text: "Line number ${i}", out: l/${i}.mp3 }`);
+    const dir = await makeProject({
+      'kieaudio.config.yaml': `version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\n${FAST_API}defaults:\n  voice: { voice: Rachel }\n`,
+      'audio/a.audio.yaml': `assets:\n${assets.join('\n')}\n`,
+    });
+    const sim = await simulator();
+    const result = await kieaudio(dir, ['build', '--max-credits', '10', '--json'], simEnv(sim));
+    expect(result.code, result.stderr).toBe(4);
+    expect(totalRequests(sim)).toBe(0);
+    const error = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((l) => l.type === 'error');
+    expect(error).toMatchObject({ code: 'E_BUDGET', maxCredits: 10, estimate: expect.any(Number) });
+    expect(error.largest).toHaveLength(5);
+    expect(error.message).toMatch(/would generate 50 assets, estimated at [\d.]+ credits: over the budget of 10 credits/);
+
+    const plan = await kieaudio(dir, ['plan', '--max-credits', '10'], simEnv(sim));
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/^generate +l\/7\.mp3 +new +~[\d.]+ credits$/m);
+    expect(plan.stdout).toMatch(
+      /estimated cost: [\d.]+ credits \(50 from the price table\): over the budget of 10 credits; kieaudio build would refuse \(exit 4\)/,
+    );
+    expect((await kieaudio(dir, ['build', '--max-credits', 'lots'], simEnv(sim))).code).toBe(2);
   });
 });
 

@@ -84,6 +84,8 @@ describe('--json', () => {
         out: 'npc/greet.mp3',
         action: 'generate',
         reason: 'text changed',
+        // priced from the lock: what the line cost, scaled by its length (docs/budgets.md)
+        estimate: expect.any(Number),
         file: NPC,
         line: 2,
         col: 5,
@@ -100,7 +102,9 @@ describe('--json', () => {
         col: 5,
       },
       { v: 1, type: 'orphan', out: 'npc/bye.mp3', intact: true, exists: true },
+      { v: 1, type: 'estimate', total: expect.any(Number), assets: 1, fromLock: 1, fromTable: 0 },
     ]);
+    expect(plan[0]?.type === 'planned' && plan[0].estimate).toBe(plan[3]?.type === 'estimate' && plan[3].total);
 
     const status = lines(await kieaudio(dir, ['status', '--json'], simEnv(sim)));
     expect(status.map((s) => s.type === 'status' && [s.out, s.status])).toEqual([
@@ -116,7 +120,16 @@ describe('--json', () => {
     expect(totalRequests(sim)).toBe(requests);
 
     const credits = lines(await kieaudio(dir, ['credits', '--json'], simEnv(sim)));
-    expect(credits).toEqual([{ v: 1, type: 'credits', credits: 500 - sim.stats().creditsCharged }]);
+    expect(credits).toEqual([
+      {
+        v: 1,
+        type: 'credits',
+        credits: 500 - sim.stats().creditsCharged,
+        rebuild: expect.any(Number),
+        stale: plan[3]?.type === 'estimate' && plan[3].total,
+        staleAssets: 1,
+      },
+    ]);
   });
 
   it('init', async () => {

@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, KieaudioError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
-import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule, waitForTask } from '../../src/kie/poll.js';
+import { waitForTask } from '../../src/kie/poll.js';
+import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule } from '../../src/kie/poll-cadence.js';
 import type { TaskInfo } from '../../src/kie/task-info.js';
 import { sendJson, startServer, type TestServer } from '../helpers/http.js';
 

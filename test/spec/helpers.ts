@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { type Diagnostic, ValidationError } from '../../src/errors.js';
 import { parseConfigText, parseSpecText } from '../../src/spec/parse.js';
 import { type ResolveResult, resolveProject, type SpecSource } from '../../src/spec/resolve.js';
+import type { TranslationTable } from '../../src/spec/translations.js';
 
 /** `file:line:col CODE [asset] field`, the parts the tests pin down exactly. */
 export function where(d: Diagnostic): string {
@@ -28,6 +29,7 @@ export function resolveTexts(options: {
   config: string;
   specs?: Record<string, string>;
   env?: Record<string, string | undefined>;
+  translations?: TranslationTable;
 }): ResolveResult & { parseDiagnostics: Diagnostic[] } {
   const parsedConfig = parseConfigText(options.config, 'kieaudio.config.yaml');
   const parseDiagnostics = [...parsedConfig.diagnostics];
@@ -51,6 +53,7 @@ export function resolveTexts(options: {
     configLocate: parsedConfig.locate,
     env: options.env ?? {},
     specs,
+    ...(options.translations === undefined ? {} : { translations: options.translations }),
   });
   return { ...result, parseDiagnostics };
 }

@@ -55,8 +55,9 @@ describe('valid files', () => {
         pollRateLimit: { requests: 10, intervalSeconds: 1 },
         requestTimeoutSeconds: 30,
         retry: { attempts: 5, initialSeconds: 0.5, maxSeconds: 30 },
-        poll: { initialSeconds: 2, maxSeconds: 30, timeoutSeconds: 900 },
+        poll: { initialSeconds: 2, maxSeconds: 30, timeoutSeconds: 900, adaptive: true },
       },
+      localization: { missing: 'warn', translations: [] },
     });
   });
 
@@ -266,7 +267,7 @@ describe('wrong types everywhere', () => {
       'audio/a.yaml:4:10 E_TYPE [#0] out — out: expected a path relative to outDir, such as "npc/guard/hello.mp3", found 42',
       'audio/a.yaml:5:12 E_TYPE [#0] speed — speed: expected a number from 0.7 to 1.2 in steps of 0.01, found "0.9" (a string; write the number without quotes)',
       'audio/a.yaml:6:17 E_TYPE [#0] timestamps — timestamps: expected true or false, found "yes"',
-      'audio/a.yaml:7:11 E_TYPE [#0] text — text: expected text of 1 to 5000 characters, found a list',
+      'audio/a.yaml:7:11 E_TYPE [#0] text — text: expected the words to speak, or a map of language codes to them (en: …, de: …), found a list',
       'audio/a.yaml:8:5 E_TYPE [#1] — expected a map describing one asset, found a string',
       'audio/a.yaml:11:11 E_TYPE [b.mp3] loop — loop: expected true or false, found 1',
       'audio/a.yaml:12:23 E_TYPE [b.mp3] duration_seconds — duration_seconds: expected a number from 0.5 to 22 in steps of 0.1, found a map',

@@ -47,6 +47,7 @@ export function createTask({ ctx, res, key, body }: ApiCall): void {
   const task = newTask(ctx, key, request, { param: JSON.stringify(parsed.value), price, now });
   ctx.tasks.add(task);
   ctx.stats.count('tasksCreated');
+  ctx.stats.created(request.model, request.input);
   if (task.credits > 0) {
     ctx.credits.charge(key, task.credits);
     ctx.stats.charge(request.model, request.input, task.credits);
@@ -64,7 +65,8 @@ function newTask(ctx: ApiCall['ctx'], key: string, request: CreateRequest, at: {
   const { now, price } = at;
   const taskId = randomBytes(16).toString('hex');
   const outcome = ctx.dice.roll('taskFail') ? 'fail' : 'success';
-  const { min, max } = ctx.options.latencyMs;
+  const { tail } = ctx.options.latencyMs;
+  const { min, max } = tail !== undefined && ctx.latencyRandom() < tail.share ? tail : ctx.options.latencyMs;
   // at least 1 ms: a task is never finished at the instant it is created
   const latency = Math.max(1, Math.round(min + ctx.latencyRandom() * (max - min)));
   const planned = planResultAudio(request.kind, request.input);
@@ -83,6 +85,7 @@ function newTask(ctx: ApiCall['ctx'], key: string, request: CreateRequest, at: {
     // random directory: result URLs must not look rebuildable from the task id
     resultPath: outcome === 'success' ? `/files/${randomBytes(8).toString('hex')}/${taskId}.${audio.extension}` : undefined,
     forbidden: false,
+    polls: 0,
   };
   return task;
 }

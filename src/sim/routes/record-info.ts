@@ -33,6 +33,7 @@ export function recordInfo({ ctx, res, url, key }: ApiCall): void {
     sendApiError(ctx, res, 422, RECORD_NULL_MSG, 'message');
     return;
   }
+  task.polls++;
   sendSuccess(res, recordData(task, now, ctx.baseUrl, ctx.options.timings), 'message');
 }
 

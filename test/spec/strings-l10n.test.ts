@@ -1,9 +1,6 @@
 /**
- * POST-MERGE (issue 12): string tables and translations tables end to end, over the simulator.
- * These need the languages work (issue12-l10n): `languages` and `localization.translations` in
- * the config schema, `{lang}` outputs, and the resolver taking `ResolveInput.translations` and
- * setting `asset.translation`. Skipped until that branch is merged; the merger enables them by
- * turning `describe.skip` into `describe` (and fixes what the merged names require).
+ * String tables and translations tables with `languages`, end to end over the simulator: one
+ * output per language, the translators' round trip, stale translations, unknown ids.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,7 +29,7 @@ const TABLE = [
 const project = (files: Record<string, string> = {}) =>
   makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.csv': `${TABLE}\n`, ...files });
 
-describe.skip('POST-MERGE string tables with languages', () => {
+describe('string tables and translations tables with languages', () => {
   test('a string table builds each language; a missing translation warns and is skipped', async () => {
     const dir = await project();
     const sim = await simulator();
