@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import fg from 'fast-glob';
-import { type Diagnostic, errnoFields, fsErrorMessage, messageOf, type SourceLocation } from '../errors.js';
+import { type Diagnostic, errnoFields, fsErrorMessage, messageOf } from '../errors.js';
 import { readCsv } from './csv-table.js';
 import { type ParsedSpec, parseSpecValue } from './parse.js';
 import type { Locate } from './position.js';
@@ -57,8 +57,6 @@ export async function readStringTableFile(
 
 export interface ReadTranslations {
   translations: TableTranslation[];
-  /** every row's id and where it is written */
-  rows: { id: string; at: SourceLocation }[];
   diagnostics: Diagnostic[];
 }
 
@@ -84,7 +82,7 @@ export async function readTranslationsFiles(
   onRead?: OnRead,
 ): Promise<ReadTranslations> {
   const files = await Promise.all(paths.map(async (path) => ({ file: display(path), text: await readText(path, display(path), onRead) })));
-  const result: ReadTranslations = { translations: [], rows: [], diagnostics: [] };
+  const result: ReadTranslations = { translations: [], diagnostics: [] };
   for (const { file, text } of files) {
     if (typeof text !== 'string') {
       result.diagnostics.push(text);
@@ -97,7 +95,6 @@ export async function readTranslationsFiles(
     }
     const table = readTranslationsTable(csv.table, file, languages);
     result.translations.push(...table.translations);
-    result.rows.push(...table.rows.map(({ id, line, col }) => ({ id, at: { file, line, col } })));
     result.diagnostics.push(...table.diagnostics);
   }
   return result;

@@ -26,7 +26,7 @@ import type { Locate } from './position.js';
 import { type Output, resolveProject, type SpecSource } from './resolve.js';
 import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
-import { mergeTranslations, plainTranslations, translationWarnings } from './translation-set.js';
+import { mergeTranslations, plainTranslations } from './translation-set.js';
 
 export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
 
@@ -133,7 +133,6 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     ...(sourceLanguage ? { sourceLanguage } : {}),
     translationFiles,
   };
-  if (resolved.project !== undefined) diagnostics.push(...translationWarnings(resolved.project.assets, translationsFiles.rows));
 
   // runs alongside every other check; it needs only a valid outDir and the valid outs
   if (content.outDir !== INVALID) {

@@ -1,10 +1,10 @@
 /**
  * Pure: the translations of every string table and translations table → one TranslationTable
- * (translations.ts) for the resolver, which marks the stale ones; and the checks that need all
- * the tables: the same id and language given twice, and ids no asset has.
+ * (translations.ts) for the resolver, which marks the stale ones and warns about those no output
+ * speaks (unused-translations.ts); and the check that needs all the tables at once: the same id
+ * and language given twice.
  */
 import type { Diagnostic, SourceLocation } from '../errors.js';
-import type { ResolvedAsset } from '../project.js';
 import type { TableTranslation } from './string-table.js';
 import type { TranslatedText, TranslationTable } from './translations.js';
 
@@ -50,26 +50,6 @@ export function plainTranslations(table: TranslationTable): Record<string, Recor
   return Object.fromEntries([...table].map(([id, languages]) => [id, Object.fromEntries(languages)]));
 }
 
-/** A warning for each translations-table row whose id no asset declares. */
-export function unknownIds(rows: Iterable<{ id: string; at: SourceLocation }>, declared: ReadonlySet<string>): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const { id, at } of rows) {
-    if (declared.has(id)) continue;
-    const message = `id: no asset has the id ${JSON.stringify(id)}; its translations are not used (was the line removed or renamed?)`;
-    diagnostics.push({ ...at, severity: 'warning', code: 'W_TRANSLATION_UNKNOWN_ID', asset: id, field: 'id', message });
-  }
-  return diagnostics;
-}
-
 function where(at: SourceLocation): string {
   return `${at.file}:${at.line}:${at.col}`;
-}
-
-/**
- * The warnings that need the resolved assets: translations-table ids no asset declares. (Stale
- * translations are the resolver's to mark and warn about, per output: it compares each lock
- * with the source text it resolved.)
- */
-export function translationWarnings(assets: readonly ResolvedAsset[], rows: Iterable<{ id: string; at: SourceLocation }>): Diagnostic[] {
-  return unknownIds(rows, new Set(assets.map((asset) => asset.baseId ?? asset.id)));
 }

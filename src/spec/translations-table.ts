@@ -10,8 +10,6 @@ import type { TableTranslation } from './string-table.js';
 
 export interface TranslationsTable {
   translations: TableTranslation[];
-  /** each row's id and where it is, for the warning about ids no asset has */
-  rows: { id: string; line: number; col: number }[];
   diagnostics: Diagnostic[];
 }
 
@@ -23,11 +21,10 @@ export function readTranslationsTable(table: CsvTable, file: string, languages: 
   const idColumn = table.header.indexOf('id');
   if (idColumn < 0) {
     const message = 'expected an `id` column: a translations table keys every translation by the id of its asset';
-    return { translations: [], rows: [], diagnostics: [{ file, line: 1, col: 1, severity: 'error', code: 'E_CSV_COLUMN', message }] };
+    return { translations: [], diagnostics: [{ file, line: 1, col: 1, severity: 'error', code: 'E_CSV_COLUMN', message }] };
   }
   const columns = languageColumns(table.header, file, languages, diagnostics);
   const translations: TableTranslation[] = [];
-  const rows: TranslationsTable['rows'] = [];
   const firstRow = new Map<string, number>();
   for (const { row, cells } of table.rows) {
     const id = (cells[idColumn] ?? '').trim();
@@ -39,7 +36,6 @@ export function readTranslationsTable(table: CsvTable, file: string, languages: 
       continue;
     }
     firstRow.set(id, row);
-    rows.push({ id, line: row, col: idColumn + 1 });
     for (const { language, text, lock } of columns) {
       const cell = cells[text] ?? '';
       if (cell === '') continue; // missing, not an empty line
@@ -48,7 +44,7 @@ export function readTranslationsTable(table: CsvTable, file: string, languages: 
       translations.push({ id, language, text: { text: cell, ...(lockCell === '' ? {} : { lock: lockCell }), at } });
     }
   }
-  return { translations, rows, diagnostics };
+  return { translations, diagnostics };
 }
 
 interface LanguageColumns {

@@ -76,10 +76,11 @@ describe('string tables and translations tables with languages', () => {
     expect(rebuilt.summary.generated).toBe(1);
   });
 
-  test('a translations-table id no asset has: a warning at its row', async () => {
+  test('a translations-table id no asset has: one warning, at its text', async () => {
     const dir = await project({ 'l10n/de.csv': 'id,text.de\na,Hallo.\ngone,Weg.\n' });
     const loaded = await loadProject({ cwd: dir, env: {} });
-    expect(loaded.warnings.map((w) => [w.code, w.file, w.line, w.col])).toContainEqual(['W_TRANSLATION_UNKNOWN_ID', 'l10n/de.csv', 3, 1]);
+    const unused = loaded.warnings.filter((w) => w.asset === 'gone').map((w) => [w.code, w.file, w.line, w.col]);
+    expect(unused).toEqual([['W_TRANSLATION_UNUSED', 'l10n/de.csv', 3, 2]]);
   });
 
   test('export lists the localized lines only: a line with one output for every language has no row', async () => {

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCsv } from '../../src/spec/csv-table.js';
 import { findTranslationsFiles, readTranslationsFiles } from '../../src/spec/load-tables.js';
-import { mergeTranslations, unknownIds } from '../../src/spec/translation-set.js';
+import { mergeTranslations } from '../../src/spec/translation-set.js';
 import { readTranslationsTable } from '../../src/spec/translations-table.js';
 import { makeProject } from '../helpers/project.js';
 
@@ -21,10 +21,6 @@ describe('readTranslationsTable', () => {
     expect(t.translations).toEqual([
       { id: 'a', language: 'de', text: { text: 'Hallo', lock: '0badc0de', at: { file: 'l10n/de.csv', line: 2, col: 5 } } },
       { id: 'b', language: 'fr', text: { text: 'Salut', at: { file: 'l10n/de.csv', line: 3, col: 6 } } },
-    ]);
-    expect(t.rows).toEqual([
-      { id: 'a', line: 2, col: 1 },
-      { id: 'b', line: 3, col: 1 },
     ]);
   });
 
@@ -62,19 +58,6 @@ describe('mergeTranslations', () => {
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({ file: 'l10n/de.csv', line: 5, col: 4, code: 'E_TRANSLATION_TWICE', severity: 'error' });
     expect(diagnostics[0]?.message).toContain('s.csv:2:4');
-  });
-});
-
-describe('translation checks', () => {
-  test('an id no asset has: a warning at its row', () => {
-    const rows = [
-      { id: 'a', at: { file: 'l10n/de.csv', line: 2, col: 1 } },
-      { id: 'gone', at: { file: 'l10n/de.csv', line: 3, col: 1 } },
-    ];
-    const warnings = unknownIds(rows, new Set(['a']));
-    expect(warnings.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.asset}`)).toEqual([
-      'l10n/de.csv:3:1 W_TRANSLATION_UNKNOWN_ID gone',
-    ]);
   });
 });
 
