@@ -21,6 +21,8 @@ export interface FixtureOptions {
   /** write outputs and lock (an up-to-date project); otherwise only the specs */
   built?: boolean;
   config?: string;
+  /** declare the assets in one string table (audio/lines.csv) instead of YAML spec files: the same assets */
+  strings?: boolean;
 }
 
 /** The projects' config file, unless a benchmark gives its own. */
@@ -30,6 +32,20 @@ outDir: assets
 defaults:
   voice: { voice: Rachel, stability: 0.5 }
 `;
+
+/** The config of a project whose assets are in a string table. */
+export const STRINGS_CONFIG = FIXTURE_CONFIG.replace('audio/**/*.audio.yaml', 'audio/**/*.csv');
+
+/** One string table of `count` voice lines: the same assets as the spec files' (their defaults' speed in a column). */
+function stringTable(count: number): string {
+  const rows = ['id,out,text,speed'];
+  for (let i = 0; i < count; i++) {
+    rows.push(
+      `line.${i},voice/chapter${Math.floor(i / 1000)}/line-${i}.mp3,"Line number ${i}: the caravan leaves at dawn, so sleep well and keep your sword close.",1.05`,
+    );
+  }
+  return `${rows.join('\n')}\n`;
+}
 
 /** A spec file of `count` voice lines, numbered from `first`. */
 function specFile(first: number, count: number): string {
@@ -47,8 +63,9 @@ function specFile(first: number, count: number): string {
 
 export async function writeFixture(dir: string, options: FixtureOptions): Promise<void> {
   await mkdir(join(dir, 'audio'), { recursive: true });
-  await writeFile(join(dir, 'kieaudio.config.yaml'), options.config ?? FIXTURE_CONFIG);
-  for (let first = 0; first < options.assets; first += ASSETS_PER_FILE) {
+  await writeFile(join(dir, 'kieaudio.config.yaml'), options.config ?? (options.strings ? STRINGS_CONFIG : FIXTURE_CONFIG));
+  if (options.strings) await writeFile(join(dir, 'audio', 'lines.csv'), stringTable(options.assets));
+  for (let first = 0; first < (options.strings ? 0 : options.assets); first += ASSETS_PER_FILE) {
     const count = Math.min(ASSETS_PER_FILE, options.assets - first);
     await writeFile(join(dir, 'audio', `part-${String(first / ASSETS_PER_FILE).padStart(4, '0')}.audio.yaml`), specFile(first, count));
   }

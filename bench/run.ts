@@ -17,6 +17,7 @@ import { benchRateLimited } from './rate-limited.js';
 import { benchRemoteRestore } from './remote-restore.js';
 import { benchRestore } from './restore.js';
 import { benchStartup } from './startup.js';
+import { benchStrings } from './strings.js';
 
 export interface Section {
   title: string;
@@ -68,6 +69,7 @@ const BENCHES: Record<string, (c: BenchContext) => Promise<Section>> = {
   polling: benchPolling,
   tail: benchPollingTail,
   remote: benchRemoteRestore,
+  strings: benchStrings,
 };
 
 const wanted = process.argv.slice(2);

@@ -11,6 +11,7 @@ export {
 export { type CleanOptions, type CleanResult, clean } from './commands/clean.js';
 export { type ProjectCost, projectCost } from './commands/cost.js';
 export { credits } from './commands/credits.js';
+export { type ExportStringsOptions, type ExportStringsResult, exportStrings } from './commands/export-strings.js';
 export { type InitResult, init } from './commands/init.js';
 export { type PinOptions, type PinResult, pin, type UnpinResult, unpin } from './commands/pin.js';
 export { type PlanOptions, type PlanResult, plan } from './commands/plan.js';

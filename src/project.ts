@@ -6,7 +6,7 @@
 import type { AudioFormat } from './audio/format.js';
 import type { Diagnostic, SourceLocation } from './errors.js';
 import type { PostFormat, ResolvedPostChain } from './ffmpeg/post-chain.js';
-import type { TranslationInfo } from './spec/translations.js';
+import type { TranslatedText, TranslationInfo } from './spec/translations.js';
 
 /** Environment variables as kieaudio reads them: process.env, filled in from a `.env` beside the config. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -204,4 +204,22 @@ export interface Project {
   scenes?: ResolvedScene[];
   /** warnings found while loading (errors make loading throw a ValidationError instead) */
   warnings: Diagnostic[];
+  /** what string and translations tables gave besides assets (`export strings` reads it); absent: not loaded from files */
+  strings?: ProjectStrings;
+}
+
+/**
+ * The translations of every string and translations table, and the string tables' notes. Plain
+ * records, not Maps, so a Project stays what JSON carries exactly (a snapshot of it can be kept);
+ * read them with Object.hasOwn, as ids are the user's words.
+ */
+export interface ProjectStrings {
+  /** declared id → language → text */
+  translations: Readonly<Record<string, Readonly<Record<string, TranslatedText>>>>;
+  /** a string table's `notes` cell, by declared id; never sent, never hashed */
+  notes: Readonly<Record<string, string>>;
+  /** the source language the tables were read with (the first of `languages`, else inferred from their columns) */
+  sourceLanguage?: string;
+  /** absolute, sorted: the translations tables read (files the project came from, besides the config and spec files) */
+  translationFiles: readonly string[];
 }

@@ -76,6 +76,8 @@ const SAMPLES: JsonLinePayload[] = [
   { type: 'status', out: 'old.mp3', status: 'orphaned', intact: true },
   { type: 'clean', removed: ['old.mp3'], keptModified: [], forgotten: [], cacheEntriesRemoved: 0, dryRun: false },
   { type: 'init', written: ['kieaudio.config.yaml'] },
+  { type: 'export', what: 'strings', rows: 2, out: 'l10n/strings.csv' },
+  { type: 'export', what: 'strings', rows: 1, csv: 'id,speaker,notes,text\na,,,Hi\n' },
   {
     type: 'takes',
     asset: 'a',

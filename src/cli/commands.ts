@@ -6,10 +6,11 @@
 import { BUILD_COMMANDS } from './commands-build.js';
 import { DELIVERY_COMMANDS } from './commands-delivery.js';
 import { PROJECT_COMMANDS } from './commands-project.js';
+import { STRINGS_COMMANDS } from './commands-strings.js';
 import { TAKE_COMMANDS } from './commands-takes.js';
 
 export type { Command, ParsedFlags, RunContext } from './command.js';
 
-export const COMMANDS = { ...BUILD_COMMANDS, ...PROJECT_COMMANDS, ...TAKE_COMMANDS, ...DELIVERY_COMMANDS };
+export const COMMANDS = { ...BUILD_COMMANDS, ...PROJECT_COMMANDS, ...TAKE_COMMANDS, ...DELIVERY_COMMANDS, ...STRINGS_COMMANDS };
 
 export type CommandName = keyof typeof COMMANDS;

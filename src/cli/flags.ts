@@ -22,7 +22,7 @@ export interface ParsedFlags {
   'no-wait'?: boolean;
   'resend-unanswered'?: boolean;
   'max-credits'?: string;
-  /** `report --out DIR` */
+  /** `report --out DIR`, `export strings --out FILE` */
   out?: string;
   /** `report --open` */
   open?: boolean;

@@ -56,6 +56,12 @@ const CommandLineSchemas = [
     dryRun: z.boolean(),
   }),
   line('init', 'init --json: the files written', { written: z.array(z.string()) }),
+  line('export', "export strings --json: the translators' CSV written", {
+    what: z.literal('strings'),
+    rows: z.number().int().describe('lines exported (rows after the header)'),
+    out: z.string().optional().describe('the file written (--out), as given'),
+    csv: z.string().optional().describe('without --out: the CSV itself'),
+  }),
   line('takes', "takes --json: an asset's takes (every paid generation of its current spec), oldest first", {
     asset: z.string(),
     out: z.string(),

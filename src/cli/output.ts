@@ -25,6 +25,8 @@ export interface Output {
   event(event: WatchEvent): void;
   /** a command's result: `text` for people, `lines` as JSON lines */
   result(text: string, lines: JsonLinePayload | readonly JsonLinePayload[]): void;
+  /** a document that is the result itself (`export strings` without --out): stdout as it is, never escaped or reflowed */
+  document(text: string): void;
   /** information for people (stderr in JSON mode); suppressed by --quiet */
   notice(text: string): void;
   /** a problem: stderr for people; in JSON mode also an `error` line on stdout */
@@ -80,6 +82,7 @@ export function createOutput(options: OutputOptions): Output {
     quiet,
     event: (event) => writeEvent(state, event),
     result: (text, lines) => writeResult(state, text, lines),
+    document: (text) => void state.stdout.write(text),
     notice: (text) => writeNotice(state, text),
     error: (text, data) => writeError(state, text, data),
     close: () => closeOutput(state),

@@ -7,16 +7,26 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { type Diagnostic, errnoFields, fsErrorMessage, KieaudioError, messageOf, toKieaudioError, ValidationError } from '../errors.js';
-import type { Env, Project } from '../project.js';
+import type { Env, Project, ProjectStrings } from '../project.js';
 import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
+import {
+  findTranslationsFiles,
+  isStringTable,
+  type ReadStringTable,
+  readStringTableFile,
+  readTranslationsFiles,
+  type TableExtras,
+} from './load-tables.js';
+import { localizationSettings } from './localization-settings.js';
 import { type ParsedSpec, parseConfigText, parseSpecData, parseSpecText } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
 import type { Locate } from './position.js';
 import { type Output, resolveProject, type SpecSource } from './resolve.js';
 import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
+import { mergeTranslations, plainTranslations } from './translation-set.js';
 
 export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
 
@@ -95,8 +105,14 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const discovered = await findSpecFiles({ path: configPath, rootDir, display: configDisplay, content, locate: parsedConfig.locate }, env);
   diagnostics.push(...discovered.diagnostics);
   options.trace?.unmatched(discovered.unmatched);
-  const read = await readSpecs(discovered.files, display, options.parseCache, options.trace);
+  const { languages, translations: translationGlobs } = localizationSettings(parsedConfig.config);
+  const read = await readSpecs(discovered.files, display, { cache: options.parseCache, trace: options.trace, languages });
   diagnostics.push(...read.diagnostics);
+  const translationFiles = await findTranslationsFiles(rootDir, translationGlobs);
+  const translationsFiles = await readTranslationsFiles(translationFiles, display, languages, options.trace?.read);
+  diagnostics.push(...translationsFiles.diagnostics);
+  const merged = mergeTranslations([...read.tables.translations, ...translationsFiles.translations]);
+  diagnostics.push(...merged.diagnostics);
 
   const resolved = resolveProject({
     configPath,
@@ -107,8 +123,16 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     configLocate: parsedConfig.locate,
     env,
     specs: read.specs,
+    translations: merged.table,
   });
   diagnostics.push(...resolved.diagnostics);
+  const sourceLanguage = languages[0] ?? read.tables.sourceLanguage;
+  const strings: ProjectStrings = {
+    translations: plainTranslations(merged.table),
+    notes: Object.fromEntries(read.tables.notes),
+    ...(sourceLanguage ? { sourceLanguage } : {}),
+    translationFiles,
+  };
 
   // runs alongside every other check; it needs only a valid outDir and the valid outs
   if (content.outDir !== INVALID) {
@@ -117,7 +141,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const sorted = sortDiagnostics(diagnostics);
   const project = resolved.project;
   if (project === undefined || hasErrors(sorted)) throw new ValidationError(sorted);
-  return { ...project, warnings: sorted };
+  return { ...project, warnings: sorted, strings };
 }
 
 /** The config file as far as finding the spec files needs it. */
@@ -158,23 +182,45 @@ async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: str
   return { files: discovered.files, unmatched: discovered.unmatched, diagnostics };
 }
 
-/** Reads and parses the spec files, READ_CONCURRENCY at a time; those that hold a map become SpecSources. */
+/** What string tables gave besides their assets; the source language is the first table's (they agree when `languages` is set). */
+type TablesRead = TableExtras;
+
+/**
+ * Reads and parses the spec files (YAML, or string tables: load-tables.ts), READ_CONCURRENCY at
+ * a time; those that hold a map become SpecSources.
+ */
 async function readSpecs(
   paths: readonly string[],
   display: (path: string) => string,
-  cache: ParseCache | undefined,
-  trace: LoadTrace | undefined,
-): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[] }> {
+  how: { cache: ParseCache | undefined; trace: LoadTrace | undefined; languages: readonly string[] },
+): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[]; tables: TablesRead }> {
   const limit = pLimit(READ_CONCURRENCY);
-  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => readSpec(path, display(path), cache, trace))));
+  const read = (path: string): Promise<ReadSpec & { extras?: TableExtras }> =>
+    isStringTable(path) ? readTable(path, display(path), how.languages, how.trace) : readSpec(path, display(path), how.cache, how.trace);
+  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => read(path))));
   const specs: SpecSource[] = [];
   const diagnostics: Diagnostic[] = [];
+  const tables: TablesRead = { translations: [], notes: new Map() };
   for (const parsed of parsedSpecs) {
     diagnostics.push(...parsed.diagnostics);
+    if (parsed.extras !== undefined) {
+      tables.translations.push(...parsed.extras.translations);
+      for (const [id, note] of parsed.extras.notes) tables.notes.set(id, note);
+      tables.sourceLanguage ??= parsed.extras.sourceLanguage;
+    }
     if (parsed.content === undefined) continue;
     specs.push({ path: parsed.path, display: parsed.file, content: parsed.content, locate: parsed.locate });
   }
-  return { specs, diagnostics };
+  return { specs, diagnostics, tables };
+}
+
+async function readTable(
+  path: string,
+  file: string,
+  languages: readonly string[],
+  trace: LoadTrace | undefined,
+): Promise<ReadSpec & ReadStringTable> {
+  return { path, file, ...(await readStringTableFile(path, file, languages, trace?.read)) };
 }
 
 /** A spec file as read: parsed, or only the error that kept it from being read. */

@@ -115,6 +115,14 @@ export function parseSpecData(text: string, reusable: ReusableParse, file: strin
   return validateSpec(reusable.data, file, keptPositions(text, file, reusable), []);
 }
 
+/**
+ * Validates spec data that did not come from YAML (a string table, string-table.ts) exactly as a
+ * spec file's: `locate` says where each path of `data` was written.
+ */
+export function parseSpecValue(data: unknown, file: string, locate: Locate): ParsedSpec {
+  return validateSpec(data, file, locate, []);
+}
+
 /** Answers the assets' positions from `reusable`, and any other by parsing `text` again (once). */
 function keptPositions(text: string, file: string, reusable: ReusableParse): Locate {
   let parsedLocate: Locate | undefined;

@@ -3,11 +3,11 @@
  * it came from is unchanged — as git's index and ninja's deps log decide from stat data alone. A
  * no-op build then reads no spec file, validates nothing and hashes no spec.
  *
- * What resolution depends on is keyed: the config and every spec file `include` found (by stat
- * data), the set `include` finds now (globbed again on every load), the working directory
- * (diagnostics show paths relative to it), the environment variables resolution reads (from the
- * environment or the `.env` beside the config: by value), and the kieaudio version with this
- * file's format version. The cast, lexicon, defaults and post chains a file depends on live in the
+ * What resolution depends on is keyed: the config, every spec file `include` found and every
+ * translations table `localization.translations` found (by stat data), the sets both find now
+ * (globbed again on every load), the working directory (diagnostics show paths relative to it),
+ * the environment variables resolution reads (from the environment or the `.env` beside the
+ * config: by value), and the kieaudio version with this file's format version. The cast, lexicon, defaults and post chains a file depends on live in the
  * config or in that file.
  *
  * Stat data can miss an edit made within the file system's timestamp granularity of the snapshot
@@ -23,12 +23,13 @@ import { sha256Hex } from '../store/sha256.js';
 import { discoverSpecFiles } from './discover.js';
 import { primeSpecHash, specHashOf } from './hash.js';
 import { CONFIG_FILE_NAME } from './load.js';
+import { findTranslationsFiles } from './load-tables.js';
 import { findEscapingFolders } from './symlink-check.js';
 
 export const SNAPSHOT_FILE = 'project-snapshot.json';
 
 /** Bumped when the snapshot's shape or what resolution keeps in a Project changes. */
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 
 const KIEAUDIO_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -97,6 +98,9 @@ export async function projectFromSnapshot(who: SnapshotKey): Promise<Project | u
     configFileName: CONFIG_FILE_NAME,
   });
   if (!sameList(found.files, project.specFiles) || !sameList(found.unmatched, data.unmatched)) return undefined;
+  // the translations tables are inputs too: one added or removed is a change
+  const tables = await findTranslationsFiles(config.rootDir, config.localization.translations);
+  if (!sameList(tables, project.strings?.translationFiles ?? [])) return undefined;
   // an output folder that now leads outside outDir is an error the full load reports with its position
   const folders = new Set(project.assets.map((asset) => dirname(asset.out)));
   if ((await findEscapingFolders(config.outDir, folders)).size > 0) return undefined;
@@ -151,7 +155,7 @@ export function takeSnapshot(who: SnapshotKey, project: Project, read: ReadonlyM
       // before any stat: a file changed within RACY_MS of it is checked by content later
       const takenAt = Date.now();
       const inputs: FileStamp[] = [];
-      for (const path of [who.configPath, ...project.specFiles]) {
+      for (const path of [who.configPath, ...project.specFiles, ...(project.strings?.translationFiles ?? [])]) {
         const stamp = stampOf(path, read.get(path));
         if (stamp === undefined) return;
         inputs.push(stamp);

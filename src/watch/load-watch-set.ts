@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Env } from '../project.js';
 import { discoverSpecFiles } from '../spec/discover.js';
 import { CONFIG_FILE_NAME } from '../spec/load.js';
+import { localizationSettings } from '../spec/localization-settings.js';
 import { parseConfigText } from '../spec/parse.js';
 import { STATE_DIR_NAME } from '../spec/resolve-config.js';
 import { createWatchSet, type WatchSet } from './watch-set.js';
@@ -33,7 +34,9 @@ export async function loadWatchSet(configPath: string, env: Env): Promise<Loaded
   const ignoreDirs = [cacheDir, join(rootDir, STATE_DIR_NAME)];
   const include = config.include ?? [];
   const { files } = await discoverSpecFiles({ rootDir, include, ignoreDirs, excludeFiles: [configPath], configFileName: CONFIG_FILE_NAME });
-  return { set: createWatchSet({ configPath, rootDir, include, ignoreDirs }), specFiles: files.length };
+  // a translator saving a translations table is a change to rebuild for, like a spec file's
+  const watched = [...include, ...localizationSettings(config).translations];
+  return { set: createWatchSet({ configPath, rootDir, include: watched, ignoreDirs }), specFiles: files.length };
 }
 
 /** Before the config has ever been valid: the config and `.env` only, so its fix is seen. */

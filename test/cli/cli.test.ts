@@ -18,7 +18,7 @@ describe('kieaudio binary', () => {
     const first = await kieaudio(dir, ['build'], simEnv(sim));
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/12 generated, 0 restored, 0 up to date, 0 failed/);
+    expect(first.stdout).toMatch(/18 generated, 0 restored, 0 up to date, 0 failed/);
     for (const line of ['generated npc/blacksmith/greet.mp3', 'generated sfx/ui/coin.ogg', 'generated sfx/mine/drip.wav']) {
       expect(first.stdout.replace(/ +/g, ' ')).toContain(line);
     }
@@ -27,11 +27,11 @@ describe('kieaudio binary', () => {
 
     const second = await kieaudio(dir, ['build'], simEnv(sim));
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/0 generated, 0 restored, 12 up to date, 0 failed/);
+    expect(second.stdout).toMatch(/0 generated, 0 restored, 18 up to date, 0 failed/);
 
     const status = await kieaudio(dir, ['status'], simEnv(sim));
-    // the 12 assets and the mine entrance's scene file
-    expect(status.stdout).toMatch(/^13 up to date$/m);
+    // the 18 assets (12, and 3 lines × 2 languages of the string table) and the mine entrance's scene file
+    expect(status.stdout).toMatch(/^19 up to date$/m);
   });
 
   it('a reader that goes away (`build | head`) does not stop the build: it finishes, pays once, exits 0, says nothing', async () => {
@@ -43,16 +43,16 @@ describe('kieaudio binary', () => {
     run.proc.stdout?.destroy();
     expect(await run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
-    expect(sim.stats().tasksCreated).toBe(12);
+    expect(sim.stats().tasksCreated).toBe(18);
     const again = await kieaudio(dir, ['build'], simEnv(sim));
-    expect(again.stdout).toMatch(/0 generated, 0 restored, 12 up to date, 0 failed/);
+    expect(again.stdout).toMatch(/0 generated, 0 restored, 18 up to date, 0 failed/);
   });
 
   it('--offline needs no key and no network', async () => {
     const dir = await exampleProject();
     const result = await kieaudio(dir, ['build', '--offline']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/12 generated.*offline placeholders/);
+    expect(result.stdout).toMatch(/18 generated.*offline placeholders/);
   });
 
   it('--help for every command, --version', async () => {
@@ -146,10 +146,10 @@ describe('kieaudio binary', () => {
     const result = await kieaudio(dir, ['credits'], simEnv(sim));
     const [balance, rebuild, stale] = result.stdout.trim().split('\n');
     expect(balance).toBe('1234 credits');
-    expect(rebuild).toMatch(/^full rebuild: +~[\d.]+ credits \(12 tasks\)$/);
-    expect(stale).toMatch(/^stale now: +~[\d.]+ credits \(12 tasks\)$/);
+    expect(rebuild).toMatch(/^full rebuild: +~[\d.]+ credits \(18 tasks\)$/);
+    expect(stale).toMatch(/^stale now: +~[\d.]+ credits \(18 tasks\)$/);
     const json = await kieaudio(dir, ['credits', '--json'], simEnv(sim));
-    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'credits', credits: 1234, rebuild: expect.any(Number), staleAssets: 12 });
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'credits', credits: 1234, rebuild: expect.any(Number), staleAssets: 18 });
   });
 
   it('--max-credits: a 50-asset build over a budget of 10 exits 4 with 0 requests; plan shows every estimate', async () => {

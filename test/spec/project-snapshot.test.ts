@@ -122,4 +122,29 @@ describe('project snapshot', () => {
     await loaded.saveParseCache();
     await expect(stat(join(dir, '.kieaudio', SNAPSHOT_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('string tables and translations tables are inputs: kept, recalled, and an edit, addition or removal is seen', async () => {
+    const config =
+      'version: 1\ninclude: ["audio/*.csv"]\noutDir: out\nlanguages: [en, de]\nlocalization: { translations: ["l10n/*.csv"] }\ndefaults:\n  voice: { voice: Rachel }\n';
+    const dir = await makeProject({
+      'kieaudio.config.yaml': config,
+      'audio/lines.csv': 'id,out,text.en,notes\na,{lang}/a.mp3,Alpha one.,calm\n',
+      'l10n/de.csv': 'id,text.de\na,Alpha eins.\n',
+    });
+    const full = await loadAndSave(dir);
+    const recalled = await recall(dir);
+    expect(recalled?.strings).toEqual(full.strings);
+    expect(recalled?.assets.map((a) => [a.id, a.input.text])).toEqual([
+      ['a@en', 'Alpha one.'],
+      ['a@de', 'Alpha eins.'],
+    ]);
+    await sameSizeEdit(join(dir, 'l10n/de.csv'), 'Alpha eins.', 'Alpha 1111.');
+    expect(await recall(dir)).toBeUndefined();
+    expect((await loadAndSave(dir)).assets[1]?.input.text).toBe('Alpha 1111.');
+    await writeFile(join(dir, 'l10n/fr.csv'), 'id,text.fr\na,Alpha un.\n');
+    expect(await recall(dir)).toBeUndefined();
+    await loadAndSave(dir);
+    await rm(join(dir, 'l10n/fr.csv'));
+    expect(await recall(dir)).toBeUndefined();
+  });
 });

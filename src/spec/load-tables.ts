@@ -1,0 +1,113 @@
+/**
+ * Effects: reads the CSV files of a project, string tables (matched by `include`) and
+ * translations tables (matched by `localization.translations`), and hands their text to the pure
+ * readers (csv-table.ts, string-table.ts, translations-table.ts). A file that cannot be read is
+ * an error at its first cell, like a spec file's.
+ */
+import { readFile } from 'node:fs/promises';
+import { sep } from 'node:path';
+import fg from 'fast-glob';
+import { type Diagnostic, errnoFields, fsErrorMessage, messageOf } from '../errors.js';
+import { readCsv } from './csv-table.js';
+import { type ParsedSpec, parseSpecValue } from './parse.js';
+import type { Locate } from './position.js';
+import { readStringTable, type TableTranslation } from './string-table.js';
+import { readTranslationsTable } from './translations-table.js';
+
+/** Whether `include` matched a string table rather than a YAML spec file. */
+export function isStringTable(path: string): boolean {
+  return path.toLowerCase().endsWith('.csv');
+}
+
+/** What a string table gives besides its assets. */
+export interface TableExtras {
+  translations: TableTranslation[];
+  notes: Map<string, string>;
+  sourceLanguage?: string;
+}
+
+export interface ReadStringTable extends ParsedSpec {
+  extras: TableExtras;
+}
+
+const START: Locate = () => ({ line: 1, col: 1 });
+
+/** Told each file's text as it was read (what a project is resolved from). */
+export type OnRead = (path: string, text: string) => void;
+
+/** A string table as a spec file: validated by the same schema, its cells located for every diagnostic. */
+export async function readStringTableFile(
+  path: string,
+  file: string,
+  languages: readonly string[],
+  onRead?: OnRead,
+): Promise<ReadStringTable> {
+  const empty = { extras: { translations: [], notes: new Map<string, string>() }, locate: START };
+  const text = await readText(path, file, onRead);
+  if (typeof text !== 'string') return { ...empty, diagnostics: [text] };
+  const csv = readCsv(text, file);
+  if (csv.table === undefined) return { ...empty, diagnostics: [csv.diagnostic] };
+  const table = readStringTable(csv.table, file, languages);
+  const { translations, notes, sourceLanguage } = table;
+  const extras: TableExtras = { translations, notes, ...(sourceLanguage === undefined ? {} : { sourceLanguage }) };
+  if (table.data === undefined) return { extras, diagnostics: table.diagnostics, locate: table.locate };
+  const parsed = parseSpecValue(table.data, file, table.locate);
+  return { ...parsed, extras, diagnostics: [...table.diagnostics, ...parsed.diagnostics] };
+}
+
+export interface ReadTranslations {
+  translations: TableTranslation[];
+  diagnostics: Diagnostic[];
+}
+
+/** The translations tables `localization.translations` matches (globs relative to the config folder), absolute and sorted. */
+export async function findTranslationsFiles(rootDir: string, globs: readonly string[]): Promise<string[]> {
+  if (globs.length === 0) return [];
+  const found = await fg([...globs], {
+    cwd: rootDir,
+    absolute: true,
+    onlyFiles: true,
+    dot: false,
+    unique: true,
+    ignore: ['**/node_modules/**'],
+  });
+  return found.map((file) => (sep === '/' ? file : file.split('/').join(sep))).sort();
+}
+
+/** The translations tables at `paths` (absolute, sorted), read and checked one by one. */
+export async function readTranslationsFiles(
+  paths: readonly string[],
+  display: (path: string) => string,
+  languages: readonly string[],
+  onRead?: OnRead,
+): Promise<ReadTranslations> {
+  const files = await Promise.all(paths.map(async (path) => ({ file: display(path), text: await readText(path, display(path), onRead) })));
+  const result: ReadTranslations = { translations: [], diagnostics: [] };
+  for (const { file, text } of files) {
+    if (typeof text !== 'string') {
+      result.diagnostics.push(text);
+      continue;
+    }
+    const csv = readCsv(text, file);
+    if (csv.table === undefined) {
+      result.diagnostics.push(csv.diagnostic);
+      continue;
+    }
+    const table = readTranslationsTable(csv.table, file, languages);
+    result.translations.push(...table.translations);
+    result.diagnostics.push(...table.diagnostics);
+  }
+  return result;
+}
+
+async function readText(path: string, file: string, onRead: OnRead | undefined): Promise<string | Diagnostic> {
+  try {
+    const text = await readFile(path, 'utf8');
+    onRead?.(path, text);
+    return text;
+  } catch (error) {
+    const fs = errnoFields(error);
+    const message = fs ? fsErrorMessage({ ...fs, path: undefined }, 'read') : `cannot read the file: ${messageOf(error)}`;
+    return { file, line: 1, col: 1, severity: 'error', code: 'E_IO', message };
+  }
+}
