@@ -26,7 +26,10 @@ export interface WaitForTaskOptions {
   signal?: AbortSignal;
   /** called with the first state seen and whenever rawState changes; a promise it returns is awaited before the next poll */
   onState?: (info: TaskInfo) => unknown;
-  /** plan polls from the model's learned durations, and teach it this task's */
+  /**
+   * For a task this build just created: plan polls from its model's learned durations (the first
+   * one only once it may be done), and teach the model this task's duration.
+   */
   latency?: TaskLatency;
   /** how long a missing record right after creation counts as "not visible yet"; default 60 000 */
   recordGraceMs?: number;
@@ -58,6 +61,10 @@ export async function waitForTask(client: KieClient, taskId: string, opts: WaitF
   /** how old the task was at the last poll that found it still running */
   let lastPendingAt = 0;
 
+  if (opts.latency !== undefined) {
+    // a task this build just created cannot be done yet: its first poll waits for the likely finish
+    await sleep(Math.min(plannedPollDelay(0, pollAttempt++, schedule, opts.latency.samples(), opts.random), schedule.timeoutMs), signal);
+  }
   for (;;) {
     if (signal?.aborted) throw abortError(signal);
     let info: TaskInfo | undefined;
