@@ -24,6 +24,7 @@ import { discoverSpecFiles } from './discover.js';
 import { primeSpecHash, specHashOf } from './hash.js';
 import { CONFIG_FILE_NAME } from './load.js';
 import { findTranslationsFiles } from './load-tables.js';
+import { RESOLUTION_ENV } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
 
 export const SNAPSHOT_FILE = 'project-snapshot.json';
@@ -35,9 +36,6 @@ const KIEAUDIO_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', 
 
 /** Coarser than any file system's timestamps (FAT: 2 s). */
 const RACY_MS = 2_000;
-
-/** The environment variables resolution reads (spec/resolve-config.ts). Never the key. */
-const RESOLUTION_ENV = ['KIE_API_BASE_URL', 'KIEAUDIO_CACHE_DIR'] as const;
 
 /** A file as the snapshot saw it. */
 interface FileStamp {

@@ -26,10 +26,21 @@ export interface ResolvedConfigResult {
 
 export const STATE_DIR_NAME = '.kieaudio';
 
+/**
+ * Every environment variable resolving a config reads. What a resolved project depends on besides
+ * its files: the project snapshot (spec/project-snapshot.ts) is keyed by their values. Never the key.
+ */
+export const RESOLUTION_ENV = ['KIE_API_BASE_URL', 'KIEAUDIO_CACHE_DIR', 'KIEAUDIO_REMOTE_CACHE_URL'] as const;
+
+/** The only way resolution reads the environment: a name outside RESOLUTION_ENV does not compile. */
+function fromEnv(env: Env, name: (typeof RESOLUTION_ENV)[number]): string | undefined {
+  return nonEmpty(env[name]);
+}
+
 export function resolveConfig(source: ConfigSource): ResolvedConfigResult {
   const { config, rootDir, env } = source;
   const diagnostics = checkEnv(source);
-  const envUrl = nonEmpty(env.KIE_API_BASE_URL);
+  const envUrl = fromEnv(env, 'KIE_API_BASE_URL');
   const baseUrl = diagnostics.length === 0 && envUrl !== undefined ? envUrl : config.api.baseUrl;
 
   const envCache = envCacheDir(env);
@@ -97,10 +108,10 @@ export function checkEnv(source: Pick<ConfigSource, 'display' | 'locate' | 'env'
   const checks = [
     { name: 'KIE_API_BASE_URL', field: 'api.baseUrl', path: ['api', 'baseUrl'] },
     { name: 'KIEAUDIO_REMOTE_CACHE_URL', field: 'cache.remote.url', path: ['cache', 'remote', 'url'] },
-  ];
+  ] as const;
   const diagnostics: Diagnostic[] = [];
   for (const { name, field, path } of checks) {
-    const value = nonEmpty(source.env[name]);
+    const value = fromEnv(source.env, name);
     if (value === undefined || isHttpUrl(value)) continue;
     diagnostics.push({
       file: source.display,
@@ -127,7 +138,7 @@ function describeEnvUrl(value: string): string {
  */
 function remoteCacheOf(config: ConfigInput, env: Env): RemoteCacheSettings | undefined {
   const remote = config.cache?.remote;
-  const url = nonEmpty(env.KIEAUDIO_REMOTE_CACHE_URL) ?? remote?.url;
+  const url = fromEnv(env, 'KIEAUDIO_REMOTE_CACHE_URL') ?? remote?.url;
   if (url === undefined) return undefined;
   return {
     url: url.replace(/\/+$/, ''),
@@ -139,7 +150,7 @@ function remoteCacheOf(config: ConfigInput, env: Env): RemoteCacheSettings | und
 
 /** The environment's KIEAUDIO_CACHE_DIR, when set to something. */
 export function envCacheDir(env: Env): string | undefined {
-  return nonEmpty(env.KIEAUDIO_CACHE_DIR);
+  return fromEnv(env, 'KIEAUDIO_CACHE_DIR');
 }
 
 /** The keys that have a value (a key written as null keeps its default). */

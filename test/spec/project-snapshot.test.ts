@@ -75,6 +75,8 @@ describe('project snapshot', () => {
     const dir = await snapshotted();
     expect(await recall(dir, { KIE_API_BASE_URL: 'http://127.0.0.1:9' })).toBeUndefined();
     expect(await recall(dir, { KIEAUDIO_CACHE_DIR: '/tmp/elsewhere' })).toBeUndefined();
+    // the team cache's server, and so where its token goes
+    expect(await recall(dir, { KIEAUDIO_REMOTE_CACHE_URL: 'http://127.0.0.1:9' })).toBeUndefined();
     // the key is never part of it
     expect(await recall(dir, { KIE_API_KEY: 'another' })).toBeDefined();
     expect(await recall(dir, {}, join(dir, 'audio'))).toBeUndefined();
