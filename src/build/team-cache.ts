@@ -2,7 +2,8 @@
  * The team cache's part in a build, between planning and paying: look up what the plan would
  * generate, plan again with what was found (now local restores), and fail before paying what
  * could not be looked up when the cache is `required`. Opened only when the plan has something
- * to generate: a no-op build, an --offline one or a --frozen check never touches the network.
+ * to generate, resume or hold: a no-op build, an --offline one or a --frozen check never touches
+ * the network. What the build then pays for (resumed tasks and --regenerate takes too) is uploaded.
  */
 import { KieaudioError } from '../errors.js';
 import type { BuildEvent } from '../events.js';
@@ -41,15 +42,19 @@ export interface TeamCacheStep extends Planned {
 }
 
 export async function consultTeamCache(planned: Planned, options: TeamCacheOptions): Promise<TeamCacheStep> {
-  const generate = planned.plan.items.filter((i) => i.action.type === 'generate');
   const none = { ...planned, session: undefined, failed: [] };
-  if (generate.length === 0 || options.offline || options.regenerate) return none;
+  if (options.offline) return none;
+  const lookups = options.regenerate ? [] : planned.plan.items.filter(worthLookingUp);
+  // what this build pays for is shared even when nothing is looked up (a resumed task, a new take)
+  const pays = planned.plan.items.some((i) => i.action.type === 'generate' || i.action.type === 'resume');
+  if (lookups.length === 0 && !pays) return none;
   const session = await openRemoteSession(options.project.config, options.env, { readOnly: options.readOnly });
   if (session === undefined) return none;
+  if (lookups.length === 0) return { ...planned, session, failed: [] };
   const fill = await fillFromRemote({
     session,
     store: options.store,
-    items: generate,
+    items: lookups,
     ffmpeg: planned.gathered.facts.find((f) => f.ffmpeg !== undefined)?.ffmpeg,
     signal: options.signal,
     emit: options.emit,
@@ -60,6 +65,16 @@ export async function consultTeamCache(planned: Planned, options: TeamCacheOptio
   );
   const failed = session.required ? items.filter((i) => i.action.type === 'generate' && fill.unreadable.has(i.specHash)) : [];
   return { gathered: next.gathered, plan: { ...next.plan, items }, session, failed };
+}
+
+/**
+ * An item the team cache may spare: one the plan would pay for, or one held because an earlier
+ * request for it may have been charged (a teammate's result is the free way to build it). Not a
+ * held pinned take: the team cache has a take, not necessarily that one.
+ */
+function worthLookingUp(item: PlannedAsset): boolean {
+  const { action } = item;
+  return action.type === 'generate' || (action.type === 'hold' && action.pinned === undefined);
 }
 
 /** The `failed` event of an asset not paid for because the required team cache could not be read. */

@@ -2,10 +2,15 @@
  * A rate limiter's slots handed out by priority instead of first come, first served: when the
  * poll budget binds (kie.ai allows 10 status queries per second per account, docs/kie-api.md §4),
  * the next poll goes to the task most likely to have finished, so results arrive sooner and
- * fewer polls find a task still running. Equal priorities keep their order.
+ * fewer polls find a task still running. Equal priorities keep their order, and a waiter gains a
+ * whole point of priority (the most there is) for every AGING_MS it has waited, so a poll of an
+ * unlikely task is delayed, never starved, by a stream of likelier ones.
  */
 import { abortError } from '../errors.js';
 import type { RateLimiter, ReleaseSlot } from './rate-limiter.js';
+
+/** Waiting this long outweighs any difference in priority (they range over 0–1). */
+export const AGING_MS = 1_000;
 
 export interface PriorityGate {
   /** resolves with a slot of the limiter once no likelier waiter is ahead */
@@ -15,11 +20,13 @@ export interface PriorityGate {
 interface Waiter {
   priority: number;
   order: number;
+  /** when it started waiting */
+  since: number;
   resolve(release: ReleaseSlot): void;
   reject(error: unknown): void;
 }
 
-export function createPriorityGate(limiter: RateLimiter): PriorityGate {
+export function createPriorityGate(limiter: RateLimiter, now: () => number = Date.now): PriorityGate {
   const waiters: Waiter[] = [];
   let order = 0;
   let pumping: AbortController | undefined;
@@ -30,7 +37,7 @@ export function createPriorityGate(limiter: RateLimiter): PriorityGate {
     try {
       while (waiters.length > 0) {
         const release = await limiter.acquire(controller.signal);
-        const next = takeLikeliest(waiters);
+        const next = takeLikeliest(waiters, now());
         if (next === undefined) release();
         else next.resolve(release);
       }
@@ -56,6 +63,7 @@ export function createPriorityGate(limiter: RateLimiter): PriorityGate {
         const waiter: Waiter = {
           priority: Number.isFinite(priority) ? priority : 0,
           order: order++,
+          since: now(),
           resolve: (release) => {
             signal?.removeEventListener('abort', onAbort);
             resolve(release);
@@ -70,13 +78,19 @@ export function createPriorityGate(limiter: RateLimiter): PriorityGate {
   };
 }
 
-/** Removes and returns the waiter with the highest priority, the earliest among equals. */
-function takeLikeliest(waiters: Waiter[]): Waiter | undefined {
+/** Removes and returns the waiter with the highest priority counting its wait, the earliest among equals. */
+function takeLikeliest(waiters: Waiter[], at: number): Waiter | undefined {
+  const rank = (w: Waiter) => w.priority + (at - w.since) / AGING_MS;
   let best = -1;
+  let bestRank = -Infinity;
   for (let i = 0; i < waiters.length; i++) {
     const w = waiters[i] as Waiter;
+    const r = rank(w);
     const b = waiters[best];
-    if (b === undefined || w.priority > b.priority || (w.priority === b.priority && w.order < b.order)) best = i;
+    if (b === undefined || r > bestRank || (r === bestRank && w.order < b.order)) {
+      best = i;
+      bestRank = r;
+    }
   }
   return best < 0 ? undefined : waiters.splice(best, 1)[0];
 }

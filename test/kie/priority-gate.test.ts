@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPriorityGate } from '../../src/kie/priority-gate.js';
+import { AGING_MS, createPriorityGate } from '../../src/kie/priority-gate.js';
 import { createRateLimiter } from '../../src/kie/rate-limiter.js';
 
 describe('priority gate', () => {
@@ -37,5 +37,26 @@ describe('priority gate', () => {
     release();
     // and the gate still serves a newcomer after everyone has left
     (await gate.acquire(0))();
+  });
+});
+
+describe('priority gate aging', () => {
+  it('serves an unlikely waiter that has waited AGING_MS before likelier newcomers: delayed, never starved', async () => {
+    let clock = 0;
+    const gate = createPriorityGate(createRateLimiter({ requests: 1, intervalMs: 1 }), () => clock);
+    const order: string[] = [];
+    const first = await gate.acquire(0);
+    const noted = (name: string, priority: number) =>
+      gate.acquire(priority).then((release) => {
+        order.push(name);
+        return release;
+      });
+    const waits = [noted('old, unlikely', 0.1)];
+    clock = AGING_MS;
+    waits.push(noted('new, likely', 1));
+    first();
+    (await waits[0])?.();
+    (await waits[1])?.();
+    expect(order).toEqual(['old, unlikely', 'new, likely']);
   });
 });
