@@ -182,7 +182,9 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
   const unpaid = new Set(step.failed);
   const paid = plan.items.filter((i) => (i.action.type === 'generate' || i.action.type === 'resume') && !unpaid.has(i));
   // Before the API is opened and anything is written: a build over budget sends nothing (exit 4).
-  const budget = offline ? undefined : checkBudget(plan, store.lock, options.maxCredits ?? project.config.budget.maxCredits, tally.emit);
+  // what the required team cache already failed is not estimated: it will not be paid for
+  const payable = unpaid.size === 0 ? plan : { ...plan, items: plan.items.filter((i) => !unpaid.has(i)) };
+  const budget = offline ? undefined : checkBudget(payable, store.lock, options.maxCredits ?? project.config.budget.maxCredits, tally.emit);
   // Before anything is written: a missing key must leave the project untouched (exit 2).
   const api = paid.length > 0 ? await openApiFor(paid, loaded, offline) : undefined;
   try {
