@@ -1,10 +1,14 @@
 /**
  * Pure: the manifest's rows from the project and its lock. A row is an output the lock records at
- * a declared asset's `out` (what kieaudio installed there); its length comes from `durationOf`,
- * which the caller fills from post-processing's measurement, an earlier manifest or the audio.
+ * a declared asset's `out` (what kieaudio installed there) for the asset's current spec: an output
+ * made for an earlier text (an `--only` build, a failed or held asset) is left out until a build
+ * brings it up to date, so that no row pairs a line's new text with its old audio. Its length comes
+ * from `durationOf`, which the caller fills from post-processing's measurement, an earlier manifest
+ * or the audio.
  */
 import { relative } from 'node:path';
 import type { Project, ResolvedAsset } from '../project.js';
+import { specHashOf } from '../spec/hash.js';
 import type { LockEntry, LockFile } from '../store/lock-file.js';
 import type { ManifestRow } from './manifest-schema.js';
 
@@ -20,7 +24,7 @@ export function manifestSources(project: Project, lock: LockFile): ManifestSourc
   const sources: ManifestSource[] = [];
   for (const asset of project.assets) {
     const entry = lock.assets[asset.out];
-    if (entry !== undefined) sources.push({ asset, entry, file: `${project.config.outDir}/${asset.out}` });
+    if (entry !== undefined && entry.specHash === specHashOf(asset)) sources.push({ asset, entry, file: `${project.config.outDir}/${asset.out}` });
   }
   return sources.sort((a, b) => compareIds(a.asset.id, b.asset.id));
 }

@@ -125,6 +125,18 @@ describe('manifest', () => {
     expect(after.assets.slice(1)).toEqual(before.assets.slice(1));
   });
 
+  it("never pairs a line's new text with its old audio: an output not yet rebuilt is left out until it is", async () => {
+    const { dir, env, json } = await project();
+    await runBuild(dir, env);
+    await writeFile(join(dir, 'audio/main.audio.yaml'), SPEC.replace('First, in order.', 'First, and changed.'));
+    await runBuild(dir, env, { only: ['coin'] });
+    const partial = ManifestSchema.parse(JSON.parse(await readFile(json, 'utf8')));
+    expect(partial.assets.map((row) => row.id)).toEqual(['coin', 'smith.greet']);
+    await runBuild(dir, env);
+    const whole = ManifestSchema.parse(JSON.parse(await readFile(json, 'utf8')));
+    expect(whole.assets.map((row) => [row.id, row.text])).toContainEqual(['a.first', 'First, and changed.']);
+  });
+
   it("takes loudness, true peak and length from post-processing's measurement in the lock", async () => {
     const dir = await makeProject({
       'kieaudio.config.yaml': `${CONFIG}post:\n  voice: { loudness: -23, truePeak: -1, format: wav }\n`,
