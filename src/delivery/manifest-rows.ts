@@ -24,7 +24,8 @@ export function manifestSources(project: Project, lock: LockFile): ManifestSourc
   const sources: ManifestSource[] = [];
   for (const asset of project.assets) {
     const entry = lock.assets[asset.out];
-    if (entry !== undefined && entry.specHash === specHashOf(asset)) sources.push({ asset, entry, file: `${project.config.outDir}/${asset.out}` });
+    if (entry !== undefined && entry.specHash === specHashOf(asset))
+      sources.push({ asset, entry, file: `${project.config.outDir}/${asset.out}` });
   }
   return sources.sort((a, b) => compareIds(a.asset.id, b.asset.id));
 }

@@ -35,6 +35,7 @@ export interface RemoteCache {
   /** Whether an AC record exists under `key`, for `plan`. */
   hasRecord(key: string, signal?: AbortSignal): Promise<boolean>;
   putRecord(key: string, value: unknown, signal?: AbortSignal): Promise<void>;
+  /** Whether the server has the blob; false for one it served with the wrong bytes, so that an upload replaces it. */
   hasBlob(sha256: string, signal?: AbortSignal): Promise<boolean>;
   /** Streams the blob to `dest` (created, must not exist); removed and a `bad-blob` error thrown when its bytes do not hash to `sha256`. */
   getBlob(sha256: string, dest: string, signal?: AbortSignal): Promise<number>;
@@ -53,6 +54,8 @@ interface Conn {
   dispatcher: Agent;
   limit: ReturnType<typeof pLimit>;
   down: string | undefined;
+  /** blobs this session was served with the wrong bytes: uploaded again over them, whatever HEAD says */
+  bad: Set<string>;
 }
 
 export function createRemoteCache(options: RemoteCacheOptions): RemoteCache {
@@ -65,6 +68,7 @@ export function createRemoteCache(options: RemoteCacheOptions): RemoteCache {
     dispatcher: new Agent({ keepAliveTimeout: 10_000, connections: concurrency, connect: { timeout: Math.min(timeoutMs, 5_000) } }),
     limit: pLimit(concurrency),
     down: undefined,
+    bad: new Set(),
   };
   return {
     url: conn.url,
@@ -74,7 +78,7 @@ export function createRemoteCache(options: RemoteCacheOptions): RemoteCache {
     getRecord: (key, signal) => getRecord(conn, key, signal),
     hasRecord: (key, signal) => exists(conn, `/ac/${sha256Hex(key)}`, signal),
     putRecord: (key, value, signal) => put(conn, `/ac/${sha256Hex(key)}`, Buffer.from(JSON.stringify(value)), signal),
-    hasBlob: (sha256, signal) => exists(conn, `/cas/${sha256}`, signal),
+    hasBlob: async (sha256, signal) => !conn.bad.has(sha256) && (await exists(conn, `/cas/${sha256}`, signal)),
     getBlob: (sha256, dest, signal) => getBlob(conn, sha256, dest, signal),
     getBlobBytes: (sha256, signal) => getBlobBytes(conn, sha256, signal),
     putBlob: (sha256, path, size, signal) =>
@@ -158,6 +162,7 @@ async function getBlob(conn: Conn, sha256: string, dest: string, signal?: AbortS
     await rm(dest, { force: true });
     throw transferError(conn, error, signal);
   }
+  conn.bad.add(sha256);
   throw new RemoteCacheError('bad-blob', `the team cache served ${path} with bytes of another hash: not used`);
 }
 
@@ -170,6 +175,7 @@ async function getBlobBytes(conn: Conn, sha256: string, signal?: AbortSignal): P
   }
   const bytes = await readBody(conn, res, signal);
   if (sha256Hex(bytes) !== sha256) {
+    conn.bad.add(sha256);
     throw new RemoteCacheError('bad-blob', `the team cache served ${path} with bytes of another hash: not used`);
   }
   return bytes;

@@ -136,3 +136,19 @@ describe('the team cache client', () => {
     expect(existsSync(join(server.dir, 'cas', sha256))).toBe(false);
   });
 });
+
+describe('a blob stored with the wrong bytes', () => {
+  it('is not taken as present once it was served wrong, so the next upload replaces it', async () => {
+    const server = await startWebdavCache(onTestFinished, {});
+    const remote = client(server.url);
+    const bytes = Buffer.from('the take as it should be');
+    const { path, sha256, dir } = await blobFile(bytes);
+    // damaged on the server's disk: WebDAV servers do not check what a blob's name says
+    await writeFile(join(server.dir, 'cas', sha256), 'something else entirely');
+    expect(await remote.hasBlob(sha256)).toBe(true);
+    expect((await failure(remote.getBlob(sha256, join(dir, 'back')))).kind).toBe('bad-blob');
+    expect(await remote.hasBlob(sha256)).toBe(false);
+    await remote.putBlob(sha256, path, bytes.length);
+    expect(await readFile(join(server.dir, 'cas', sha256))).toEqual(bytes);
+  });
+});
