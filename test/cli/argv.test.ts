@@ -18,7 +18,7 @@ describe('typos: a short usage error with the likely meaning, exit 2', () => {
     const far = await kieaudio(dir, ['frobnicate']);
     expect(far.code).toBe(2);
     expect(far.stderr).toMatch(
-      /^kieaudio: unknown command "frobnicate"; the commands are build, plan, status, check, watch, clean, init, credits, takes, pin, unpin, report\n/,
+      /^kieaudio: unknown command "frobnicate"; the commands are build, plan, status, check, watch, clean, init, credits, takes, pin, unpin, report, export\n/,
     );
     expect(far.stderr.split('\n').length).toBeLessThanOrEqual(3);
     const topic = await kieaudio(dir, ['help', 'staus']);
