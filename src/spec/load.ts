@@ -5,33 +5,22 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
-import pLimit from 'p-limit';
-import { type Diagnostic, errnoFields, fsErrorMessage, KieaudioError, messageOf, toKieaudioError, ValidationError } from '../errors.js';
+import { type Diagnostic, KieaudioError, toKieaudioError, ValidationError } from '../errors.js';
 import type { Env, Project, ProjectStrings } from '../project.js';
 import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
-import {
-  findTranslationsFiles,
-  isStringTable,
-  type ReadStringTable,
-  readStringTableFile,
-  readTranslationsFiles,
-  type TableExtras,
-} from './load-tables.js';
+import { findTranslationsFiles, readTranslationsFiles } from './load-tables.js';
 import { localizationSettings } from './localization-settings.js';
-import { type ParsedSpec, parseConfigText, parseSpecData, parseSpecText } from './parse.js';
+import { parseConfigText } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
 import type { Locate } from './position.js';
-import { type Output, resolveProject, type SpecSource } from './resolve.js';
+import { type Output, resolveProject } from './resolve.js';
 import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
 import { mergeTranslations, plainTranslations } from './translation-set.js';
 
 export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
-
-/** Spec files read at once: plenty for throughput, well below any open-file limit. */
-const READ_CONCURRENCY = 32;
 
 /**
  * The config file to use: `explicit` (a file, or a folder holding kieaudio.config.yaml) resolved
@@ -79,12 +68,9 @@ export interface LoadOptions {
   trace?: LoadTrace;
 }
 
-export interface LoadTrace {
-  /** a file's text as it was read */
-  read(path: string, text: string): void;
-  /** the indexes in `include` of patterns that matched no file */
-  unmatched(indexes: number[]): void;
-}
+export type { LoadTrace } from './read-specs.js';
+
+import { type LoadTrace, readSpecs } from './read-specs.js';
 
 export async function loadProject(options: LoadOptions): Promise<Project> {
   const cwd = resolve(options.cwd);
@@ -182,79 +168,6 @@ async function findSpecFiles(config: ConfigFile, env: Env): Promise<{ files: str
   return { files: discovered.files, unmatched: discovered.unmatched, diagnostics };
 }
 
-/** What string tables gave besides their assets; the source language is the first table's (they agree when `languages` is set). */
-type TablesRead = TableExtras;
-
-/**
- * Reads and parses the spec files (YAML, or string tables: load-tables.ts), READ_CONCURRENCY at
- * a time; those that hold a map become SpecSources.
- */
-async function readSpecs(
-  paths: readonly string[],
-  display: (path: string) => string,
-  how: { cache: ParseCache | undefined; trace: LoadTrace | undefined; languages: readonly string[] },
-): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[]; tables: TablesRead }> {
-  const limit = pLimit(READ_CONCURRENCY);
-  const read = (path: string): Promise<ReadSpec & { extras?: TableExtras }> =>
-    isStringTable(path) ? readTable(path, display(path), how.languages, how.trace) : readSpec(path, display(path), how.cache, how.trace);
-  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => read(path))));
-  const specs: SpecSource[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const tables: TablesRead = { translations: [], notes: new Map() };
-  for (const parsed of parsedSpecs) {
-    diagnostics.push(...parsed.diagnostics);
-    if (parsed.extras !== undefined) {
-      tables.translations.push(...parsed.extras.translations);
-      for (const [id, note] of parsed.extras.notes) tables.notes.set(id, note);
-      tables.sourceLanguage ??= parsed.extras.sourceLanguage;
-    }
-    if (parsed.content === undefined) continue;
-    specs.push({ path: parsed.path, display: parsed.file, content: parsed.content, locate: parsed.locate });
-  }
-  return { specs, diagnostics, tables };
-}
-
-async function readTable(
-  path: string,
-  file: string,
-  languages: readonly string[],
-  trace: LoadTrace | undefined,
-): Promise<ReadSpec & ReadStringTable> {
-  return { path, file, ...(await readStringTableFile(path, file, languages, trace?.read)) };
-}
-
-/** A spec file as read: parsed, or only the error that kept it from being read. */
-type ReadSpec = { path: string; file: string } & (ParsedSpec | { diagnostics: Diagnostic[]; content: undefined });
-
-/** One spec file, parsed; a file that cannot be read is an error of its own, not the end of loading. */
-async function readSpec(path: string, file: string, cache: ParseCache | undefined, trace: LoadTrace | undefined): Promise<ReadSpec> {
-  try {
-    const text = await readFile(path, 'utf8');
-    trace?.read(path, text);
-    return { path, file, ...parseSpec(text, file, cache) };
-  } catch (error) {
-    const readError: Diagnostic = {
-      file,
-      line: 1,
-      col: 1,
-      severity: 'error',
-      code: 'E_IO',
-      message: describeReadError(error),
-    };
-    return { path, file, diagnostics: [readError], content: undefined };
-  }
-}
-
-function parseSpec(text: string, file: string, cache: ParseCache | undefined): ParsedSpec {
-  if (cache === undefined) return parseSpecText(text, file);
-  const key = cache.keyOf(text);
-  const known = cache.get(key);
-  if (known !== undefined) return parseSpecData(text, known, file);
-  const parsed = parseSpecText(text, file);
-  if (parsed.reusable !== undefined) cache.set(key, parsed.reusable);
-  return parsed;
-}
-
 async function checkSymlinks(outDir: string, outputs: readonly Output[]): Promise<Diagnostic[]> {
   const folderOf = (out: string) => posix.dirname(out);
   const escapes = await findEscapingFolders(
@@ -285,12 +198,6 @@ async function readConfig(path: string): Promise<string> {
   } catch (error) {
     throw toKieaudioError(error, 'E_IO', { action: 'read', path });
   }
-}
-
-/** Why a spec file could not be read, in the words every file system error gets (errors.ts). */
-function describeReadError(error: unknown): string {
-  const fs = errnoFields(error);
-  return fs ? fsErrorMessage({ ...fs, path: undefined }, 'read') : `cannot read the file: ${messageOf(error)}`;
 }
 
 async function fileKind(path: string): Promise<'file' | 'dir' | undefined> {
