@@ -181,10 +181,7 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
 
   const unpaid = new Set(step.failed);
   const paid = plan.items.filter((i) => (i.action.type === 'generate' || i.action.type === 'resume') && !unpaid.has(i));
-  // Before the API is opened and anything is written: a build over budget sends nothing (exit 4).
-  // what the required team cache already failed is not estimated: it will not be paid for
-  const payable = unpaid.size === 0 ? plan : { ...plan, items: plan.items.filter((i) => !unpaid.has(i)) };
-  const budget = offline ? undefined : checkBudget(payable, store.lock, options.maxCredits ?? project.config.budget.maxCredits, tally.emit);
+  const budget = offline ? undefined : budgetFor(plan, unpaid, store, options.maxCredits ?? project.config.budget.maxCredits, tally);
   // Before anything is written: a missing key must leave the project untouched (exit 2).
   const api = paid.length > 0 ? await openApiFor(paid, loaded, offline) : undefined;
   try {
@@ -218,6 +215,15 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
   }
   await deliver(project, store, tally, options.signal);
   return result();
+}
+
+/**
+ * Before the API is opened and anything is written: a build over budget sends nothing (exit 4).
+ * What the required team cache already failed is not estimated: it will not be paid for.
+ */
+function budgetFor(plan: Plan, unpaid: ReadonlySet<PlannedAsset>, store: ProjectStore, maxCredits: number | undefined, tally: Tally) {
+  const payable = unpaid.size === 0 ? plan : { ...plan, items: plan.items.filter((i) => !unpaid.has(i)) };
+  return checkBudget(payable, store.lock, maxCredits, tally.emit);
 }
 
 /** Every event counted first, then seen by the uploader (a `generated` event starts its uploads). */

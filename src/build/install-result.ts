@@ -66,29 +66,8 @@ export async function installResult(
 
   // placeholders are never fetched again: their task lived in this process's simulator
   const task = ctx.offline ? { taskId } : { taskId, baseUrl: ctx.baseUrl, ...(generatedAt === undefined ? {} : { generatedAt }) };
-  if (!ctx.offline) {
-    if (timings !== undefined) await writeCachedTimings(ctx.store.cache, item.specHash, timings);
-    await ctx.store.cache.commit(item.specHash, { contentHash: sha256, size: bytes, model: asset.model, ...task });
-    const credits = info.creditsConsumed;
-    await ctx.store.takes.record(item.specHash, {
-      contentHash: sha256,
-      size: bytes,
-      ...task,
-      ...(credits === undefined ? {} : { credits }),
-    });
-    failpoint('after-cache');
-    if (asset.post !== undefined) {
-      // the raw take is paid for and cached: what fails from here on is processing, not the payment
-      const record = await ctx.store.cache.lookup(item.specHash);
-      if (record === undefined) throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
-      await ctx.outFolders.prepare(dest);
-      await installDerived(ctx, item, item.specHash, record, dest, credits);
-      failpoint('after-install');
-      return timings === undefined ? { bytes } : { bytes, timings };
-    }
-    if (!(await copyFromCache(ctx, item.specHash, dest))) {
-      throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
-    }
+  if (!ctx.offline && (await installPaid(ctx, item, { sha256, bytes, timings, task }, info.creditsConsumed)) === 'derived') {
+    return timings === undefined ? { bytes } : { bytes, timings };
   }
   failpoint('after-install');
   ctx.store.statIndex.forget(asset.out);
@@ -97,6 +76,43 @@ export async function installResult(
   const paid = ctx.offline ? undefined : info.creditsConsumed;
   ctx.lockWriter.set(asset.out, lockEntry(item, { ...content, ...task, credits: paid, placeholder: ctx.offline }));
   return timings === undefined ? { bytes } : { bytes, timings };
+}
+
+/**
+ * A paid result: its timing data and the take into the cache, then to `out` — derived through its
+ * chain (which also writes its lock entry: 'derived'), or copied as it is ('copied').
+ */
+async function installPaid(
+  ctx: GenerateContext,
+  item: PlannedAsset,
+  take: {
+    sha256: string;
+    bytes: number;
+    timings: TimingsDoc | undefined;
+    task: { taskId: string; baseUrl?: string; generatedAt?: string };
+  },
+  credits: number | undefined,
+): Promise<'derived' | 'copied'> {
+  const { asset } = item;
+  const { sha256, bytes, timings, task } = take;
+  const dest = outputPath(ctx.project, asset.out);
+  if (timings !== undefined) await writeCachedTimings(ctx.store.cache, item.specHash, timings);
+  await ctx.store.cache.commit(item.specHash, { contentHash: sha256, size: bytes, model: asset.model, ...task });
+  await ctx.store.takes.record(item.specHash, { contentHash: sha256, size: bytes, ...task, ...(credits === undefined ? {} : { credits }) });
+  failpoint('after-cache');
+  if (asset.post !== undefined) {
+    // the raw take is paid for and cached: what fails from here on is processing, not the payment
+    const record = await ctx.store.cache.lookup(item.specHash);
+    if (record === undefined) throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
+    await ctx.outFolders.prepare(dest);
+    await installDerived(ctx, item, item.specHash, record, dest, credits);
+    failpoint('after-install');
+    return 'derived';
+  }
+  if (!(await copyFromCache(ctx, item.specHash, dest))) {
+    throw new KieaudioError('E_IO', `the cache entry for ${asset.out} was damaged right after it was written`);
+  }
+  return 'copied';
 }
 
 /** What is installed at `out` now, as the lock records it: kept as a take when the cache has none (a fresh clone). */

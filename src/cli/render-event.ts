@@ -59,12 +59,8 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
         ? `${label(color, 'dim', 'processed')}${event.out}  ${paint(color, 'dim', `${level}, ${event.durationSeconds.toFixed(2)} s${from}`)}`
         : undefined;
     }
-    case 'scene': {
-      const from = event.from === 'derived-cache' ? ', from the derived cache' : '';
-      const subtitles = event.subtitles.length === 0 ? '' : `, ${event.subtitles.join(', ')}`;
-      const detail = `${event.lines} lines of scene ${event.asset}, ${event.durationSeconds.toFixed(2)} s${from}${subtitles}`;
-      return `${label(color, 'cyan', 'scene')}${event.out}${paint(color, 'dim', `  ${detail}`)}`;
-    }
+    case 'scene':
+      return renderScene(event, color);
     case 'adopted':
       return `${label(color, 'cyan', 'recorded')}${event.out}${paint(color, 'dim', '  already holds the cached result')}`;
     case 'sidecars':
@@ -73,12 +69,8 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       return `${label(color, 'yellow', 'kept')}${event.out}  ${event.reason}`;
     case 'held':
       return `${label(color, 'red', 'held')}${event.out}  ${event.reason}`;
-    case 'failed': {
-      const task = event.taskId ? ` (task ${event.taskId})` : '';
-      const charged = event.maybeCharged ? ' — the request may have been charged although no answer came' : '';
-      // as the summary counts it: an asset never submitted did not fail, it was not started
-      return `${label(color, 'red', event.notStarted ? 'not started' : 'failed')}${event.out}  ${event.message}${task}${charged}`;
-    }
+    case 'failed':
+      return renderFailed(event, color);
     case 'warning': {
       const where = event.file ? `${event.file}:${event.line ?? 1}:${event.col ?? 1}: ` : '';
       // as validation diagnostics name it (diagnostics.ts): the build's and plan's lines read alike
@@ -93,12 +85,8 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
       const tasks = event.inFlight.map((t) => `\n  ${t.out}  task ${t.taskId}`).join('');
       return `${paint(color, 'yellow', 'stopped')}: ${event.reason}${event.inFlight.length > 0 ? `; still in flight, resumed by the next build:${tasks}` : ''}`;
     }
-    case 'budget': {
-      // over it, the E_BUDGET error that follows says it all; with nothing to pay for, there is nothing to say
-      if (event.over || event.largest.length === 0) return undefined;
-      const estimate = `${event.estimate} credit${event.estimate === 1 ? '' : 's'}`;
-      return `${label(color, 'dim', 'budget')}${paint(color, 'dim', `~${estimate} estimated, of at most ${event.maxCredits}`)}`;
-    }
+    case 'budget':
+      return renderBudget(event, color);
     case 'waiting-for-lock':
       return `waiting for another kieaudio build (pid ${event.pid} on ${event.host}, since ${event.since}) to finish…`;
     case 'summary':
@@ -106,6 +94,27 @@ function renderBuildEvent(event: BuildEvent, color: boolean, verbose: boolean): 
     case 'remote':
       return verbose ? renderRemote(event, color) : undefined;
   }
+}
+
+function renderScene(event: Extract<BuildEvent, { type: 'scene' }>, color: boolean): string {
+  const from = event.from === 'derived-cache' ? ', from the derived cache' : '';
+  const subtitles = event.subtitles.length === 0 ? '' : `, ${event.subtitles.join(', ')}`;
+  const detail = `${event.lines} lines of scene ${event.asset}, ${event.durationSeconds.toFixed(2)} s${from}${subtitles}`;
+  return `${label(color, 'cyan', 'scene')}${event.out}${paint(color, 'dim', `  ${detail}`)}`;
+}
+
+function renderFailed(event: Extract<BuildEvent, { type: 'failed' }>, color: boolean): string {
+  const task = event.taskId ? ` (task ${event.taskId})` : '';
+  const charged = event.maybeCharged ? ' — the request may have been charged although no answer came' : '';
+  // as the summary counts it: an asset never submitted did not fail, it was not started
+  return `${label(color, 'red', event.notStarted ? 'not started' : 'failed')}${event.out}  ${event.message}${task}${charged}`;
+}
+
+function renderBudget(event: Extract<BuildEvent, { type: 'budget' }>, color: boolean): string | undefined {
+  // over it, the E_BUDGET error that follows says it all; with nothing to pay for, there is nothing to say
+  if (event.over || event.largest.length === 0) return undefined;
+  const estimate = `${event.estimate} credit${event.estimate === 1 ? '' : 's'}`;
+  return `${label(color, 'dim', 'budget')}${paint(color, 'dim', `~${estimate} estimated, of at most ${event.maxCredits}`)}`;
 }
 
 /** One lookup or upload of the team cache (--verbose; the summary counts them, a warning says what failed). */

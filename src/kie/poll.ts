@@ -50,14 +50,11 @@ const MODERATION = /moderat|content polic|policy|sensitive|violat|prohibit|nsfw|
  */
 export async function waitForTask(client: KieClient, taskId: string, opts: WaitForTaskOptions): Promise<TaskInfo> {
   const { schedule, signal, onState } = opts;
-  const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? defaultSleep;
-  const graceMs = opts.recordGraceMs ?? DEFAULT_RECORD_GRACE_MS;
-  const start = now();
+  const st: PollState = { now: opts.now ?? Date.now, start: 0, errorStreak: 0, lastError: undefined };
+  st.start = st.now();
   let pollAttempt = 0;
-  let errorStreak = 0;
   let lastRawState: string | undefined;
-  let lastError: unknown;
   /** how old the task was at the last poll that found it still running */
   let lastPendingAt = 0;
 
@@ -67,47 +64,62 @@ export async function waitForTask(client: KieClient, taskId: string, opts: WaitF
   }
   for (;;) {
     if (signal?.aborted) throw abortError(signal);
-    let info: TaskInfo | undefined;
-    let errorWait = 0;
-    try {
-      const samples = opts.latency?.samples() ?? [];
-      info = await client.getTask(taskId, { signal, priority: chanceDone(now() - start, schedule, samples) });
-    } catch (error) {
-      if (signal?.aborted) throw abortError(signal);
-      if (!(error instanceof ApiError)) throw error;
-      lastError = error;
-      if (error.recordMissing) {
-        // right after creation the record may not be visible yet (docs/kie-api.md §2)
-        if (now() - start >= graceMs) throw error;
-      } else if (error.retryable) {
-        errorWait = retryDelay(error, errorStreak++, schedule.initialMs, schedule.maxMs, opts.random);
-      } else {
-        throw error;
-      }
-    }
-
+    const { info, errorWait } = await pollOnce(client, taskId, opts, st);
     if (info) {
-      errorStreak = 0;
-      lastError = undefined;
       if (info.rawState !== lastRawState) {
         lastRawState = info.rawState;
         await onState?.(info);
       }
       if (info.state === 'success') {
-        opts.latency?.finished(info.durationMs ?? (lastPendingAt + now() - start) / 2);
+        opts.latency?.finished(info.durationMs ?? (lastPendingAt + st.now() - st.start) / 2);
         return checkSuccess(taskId, info);
       }
       if (info.state === 'fail') throw taskFailed(taskId, info);
     }
-
-    const elapsed = now() - start;
+    const elapsed = st.now() - st.start;
     if (info) lastPendingAt = elapsed;
     const remaining = schedule.timeoutMs - elapsed;
-    if (remaining <= 0) throw timedOut(taskId, elapsed, lastRawState, lastError);
+    if (remaining <= 0) throw timedOut(taskId, elapsed, lastRawState, st.lastError);
     const samples = opts.latency?.samples() ?? [];
     const delay = Math.max(plannedPollDelay(elapsed, pollAttempt++, schedule, samples, opts.random), errorWait);
     // the last poll happens at the deadline rather than a whole gap after it
     await sleep(Math.min(delay, remaining), signal);
+  }
+}
+
+/** What the poll loop keeps between polls about the task's errors. */
+interface PollState {
+  now: () => number;
+  start: number;
+  errorStreak: number;
+  lastError: unknown;
+}
+
+/** One poll: the task's info, or how long a retryable error asks to wait; other errors are thrown. */
+async function pollOnce(
+  client: KieClient,
+  taskId: string,
+  opts: WaitForTaskOptions,
+  st: PollState,
+): Promise<{ info?: TaskInfo; errorWait: number }> {
+  const { schedule, signal } = opts;
+  try {
+    const samples = opts.latency?.samples() ?? [];
+    const info = await client.getTask(taskId, { signal, priority: chanceDone(st.now() - st.start, schedule, samples) });
+    st.errorStreak = 0;
+    st.lastError = undefined;
+    return { info, errorWait: 0 };
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    if (!(error instanceof ApiError)) throw error;
+    st.lastError = error;
+    if (error.recordMissing) {
+      // right after creation the record may not be visible yet (docs/kie-api.md §2)
+      if (st.now() - st.start >= (opts.recordGraceMs ?? DEFAULT_RECORD_GRACE_MS)) throw error;
+      return { errorWait: 0 };
+    }
+    if (!error.retryable) throw error;
+    return { errorWait: retryDelay(error, st.errorStreak++, schedule.initialMs, schedule.maxMs, opts.random) };
   }
 }
 

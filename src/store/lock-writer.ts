@@ -77,6 +77,14 @@ export function createLockWriter(path: string, lock: LockFile, digest: string | 
       delete lock.assets[out];
       schedule();
     },
+    ...sceneWriter(lock, schedule),
+    flush: write,
+  };
+}
+
+/** The lock's scene files (a `scenes` map, left out while empty so older locks stay byte-identical). */
+function sceneWriter(lock: LockFile, schedule: () => void): Pick<LockWriter, 'setScene' | 'deleteScene'> {
+  return {
     setScene(out, entry) {
       const current = lock.scenes?.[out];
       if (current !== undefined && sameSceneEntry(current, entry)) return;
@@ -90,6 +98,5 @@ export function createLockWriter(path: string, lock: LockFile, digest: string | 
       if (Object.keys(lock.scenes).length === 0) delete lock.scenes;
       schedule();
     },
-    flush: write,
   };
 }
