@@ -95,7 +95,6 @@ function report(m: Measured): Section {
       'concurrency 64, no rate limits), the higher of two runs. Full: real HTTP against the simulator in a separate',
       'process (not counted). `--offline`: the simulator runs in the build’s own process (counted), with silent',
       'placeholders (ffmpeg turned off with KIEAUDIO_FFMPEG: making them audible is one ffmpeg run each).',
-      'placeholders (ffmpeg turned off with KIEAUDIO_FFMPEG: making them audible is one ffmpeg run each).',
       '',
       '| assets | full build | time (slower run) | `build --offline` | time (slower run) |',
       '| --- | --- | --- | --- | --- |',
