@@ -21,7 +21,7 @@ import { acquireBuildLock } from '../store/build-lock.js';
 import { strayTimings } from '../store/cache-timings.js';
 import { sweepKilledBuildTemps } from '../store/killed-build-temps.js';
 import type { LockEntry } from '../store/lock-file.js';
-import { createLockWriter, type LockWriter } from '../store/lock-writer.js';
+import { createLockWriter } from '../store/lock-writer.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import { undeclaredUnanswered } from './plan.js';
 import { pruneDerived } from './prune-derived.js';
@@ -99,13 +99,19 @@ async function cleanSidecars(
 }
 
 /**
- * Orphaned outputs that still hold what kieaudio wrote are deleted, those already gone forgotten,
- * each with its sidecars and lock entry; an edited one is kept, its sidecars and entry with it.
+ * Orphaned outputs (and scene files no scene declares any more) that still hold what kieaudio
+ * wrote are deleted, those already gone forgotten, each with its sidecars and lock entry
+ * (`dropEntry`); an edited one is kept, its sidecars and entry with it.
  */
 async function cleanOrphans(
   project: Project,
   store: ProjectStore,
-  o: { orphans: readonly Orphan[]; lockWriter: LockWriter; result: CleanResult; dryRun: boolean },
+  o: {
+    orphans: readonly (Orphan | SceneOrphan)[];
+    dropEntry: (out: string) => void;
+    result: CleanResult;
+    dryRun: boolean;
+  },
 ): Promise<void> {
   const { result, dryRun } = o;
   for (const orphan of o.orphans) {
@@ -117,28 +123,7 @@ async function cleanOrphans(
     (orphan.intact ? result.removed : result.forgotten).push(orphan.out);
     if (dryRun) continue;
     if (orphan.intact) await rm(outputPath(project, orphan.out), { force: true });
-    o.lockWriter.delete(orphan.out);
-    store.statIndex.forget(orphan.out);
-  }
-}
-
-/** Scene files no scene declares any more go like orphaned outputs: with their subtitles, only while they hold what kieaudio wrote. */
-async function cleanSceneOrphans(
-  project: Project,
-  store: ProjectStore,
-  o: { orphans: readonly SceneOrphan[]; lockWriter: LockWriter; result: CleanResult; dryRun: boolean },
-): Promise<void> {
-  const { result, dryRun } = o;
-  for (const orphan of o.orphans) {
-    if (orphan.exists && !orphan.intact) {
-      result.keptModified.push(orphan.out);
-      continue;
-    }
-    await cleanSidecars(project, store, orphan.entry, result, dryRun);
-    (orphan.intact ? result.removed : result.forgotten).push(orphan.out);
-    if (dryRun) continue;
-    if (orphan.intact) await rm(outputPath(project, orphan.out), { force: true });
-    o.lockWriter.deleteScene(orphan.out);
+    o.dropEntry(orphan.out);
     store.statIndex.forget(orphan.out);
   }
 }
@@ -155,10 +140,15 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
     unansweredForgotten: 0,
   };
   const lockWriter = createLockWriter(store.lockPath, store.lock, store.lockDigest);
-  await cleanOrphans(project, store, { orphans, lockWriter, result, dryRun: options.dryRun === true });
+  await cleanOrphans(project, store, { orphans, dropEntry: (out) => lockWriter.delete(out), result, dryRun: options.dryRun === true });
   if (hasScenes(project, store.lock)) {
     const scenes = planScenes(await gatherScenes(project, store), store.lock, [], false);
-    await cleanSceneOrphans(project, store, { orphans: scenes.orphans, lockWriter, result, dryRun: options.dryRun === true });
+    await cleanOrphans(project, store, {
+      orphans: scenes.orphans,
+      dropEntry: (out) => lockWriter.deleteScene(out),
+      result,
+      dryRun: options.dryRun === true,
+    });
   }
 
   if (options.cache) await pruneCache(project, store, result, options.dryRun === true);
