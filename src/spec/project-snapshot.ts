@@ -145,9 +145,8 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
  * what the project was resolved from, and the snapshot is not written.
  */
 export function takeSnapshot(who: SnapshotKey, project: Project, read: ReadonlyMap<string, string>, unmatched: number[]) {
-  // serialized now: later steps of the build may add to the project's warnings
-  const body = { project, hashes: project.assets.map(specHashOf) };
-  const json = JSON.stringify(body);
+  // what loading found: the command adds its own warnings later (the .env's), which are not the project's
+  const warnings = project.warnings.length;
   return {
     async save(): Promise<void> {
       // before any stat: a file changed within RACY_MS of it is checked by content later
@@ -158,6 +157,11 @@ export function takeSnapshot(who: SnapshotKey, project: Project, read: ReadonlyM
         if (stamp === undefined) return;
         inputs.push(stamp);
       }
+      // serialized only now, not held through the build: at 10,000 assets it is 6 MB of text
+      const json = JSON.stringify({
+        project: { ...project, warnings: project.warnings.slice(0, warnings) },
+        hashes: project.assets.map(specHashOf),
+      });
       const head = JSON.stringify({ v: SNAPSHOT_VERSION, key: keyOf(who), takenAt, inputs, unmatched });
       await writeFileAtomic(pathOf(who), `${head.slice(0, -1)},${json.slice(1)}`, { durable: false });
     },
