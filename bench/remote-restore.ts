@@ -5,7 +5,9 @@
  * the last `restored` line: AC records, blobs checked on the way in, local cache entries, outputs.
  * Target: ≥ 0.5× the throughput of curl.
  */
+
 import { spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { uploadEntry } from '../src/build/remote-entry.js';
@@ -59,6 +61,8 @@ async function seed(url: string, cacheDir: string): Promise<string[]> {
   const cache = createContentCache(cacheDir);
   const blobs: string[] = [];
   const signal = new AbortController().signal;
+  // a thousand uploads in flight on one signal, each an abort listener: expected, not a leak
+  setMaxListeners(0, signal);
   try {
     const keys = await cache.list();
     await Promise.all(keys.map((key) => uploadEntry(remote, cache, key, signal)));
