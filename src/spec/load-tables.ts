@@ -8,11 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import fg from 'fast-glob';
 import { type Diagnostic, errnoFields, fsErrorMessage, messageOf } from '../errors.js';
-import { readCsv } from './csv-table.js';
 import { type ParsedSpec, parseSpecValue } from './parse.js';
 import type { Locate } from './position.js';
-import { readStringTable, type TableTranslation } from './string-table.js';
-import { readTranslationsTable } from './translations-table.js';
+import type { TableTranslation } from './string-table.js';
 
 /** Whether `include` matched a string table rather than a YAML spec file. */
 export function isStringTable(path: string): boolean {
@@ -45,6 +43,8 @@ export async function readStringTableFile(
   const empty = { extras: { translations: [], notes: new Map<string, string>() }, locate: START };
   const text = await readText(path, file, onRead);
   if (typeof text !== 'string') return { ...empty, diagnostics: [text] };
+  // loaded for projects that have string tables only: a YAML project's start-up does without them
+  const [{ readCsv }, { readStringTable }] = await Promise.all([import('./csv-table.js'), import('./string-table.js')]);
   const csv = readCsv(text, file);
   if (csv.table === undefined) return { ...empty, diagnostics: [csv.diagnostic] };
   const table = readStringTable(csv.table, file, languages);
@@ -81,8 +81,10 @@ export async function readTranslationsFiles(
   languages: readonly string[],
   onRead?: OnRead,
 ): Promise<ReadTranslations> {
-  const files = await Promise.all(paths.map(async (path) => ({ file: display(path), text: await readText(path, display(path), onRead) })));
   const result: ReadTranslations = { translations: [], diagnostics: [] };
+  if (paths.length === 0) return result;
+  const [{ readCsv }, { readTranslationsTable }] = await Promise.all([import('./csv-table.js'), import('./translations-table.js')]);
+  const files = await Promise.all(paths.map(async (path) => ({ file: display(path), text: await readText(path, display(path), onRead) })));
   for (const { file, text } of files) {
     if (typeof text !== 'string') {
       result.diagnostics.push(text);
