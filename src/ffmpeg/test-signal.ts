@@ -11,6 +11,7 @@
  */
 import type { AudioFormat } from '../audio/format.js';
 import { fileArg } from './input.js';
+import { REPRODUCIBLE } from './post-args.js';
 
 export interface TestSignal {
   /** speech (a voice line) or an effect */
@@ -52,13 +53,8 @@ export function testSignalArgs(signal: TestSignal, output: string): string[] {
     'lavfi',
     '-i',
     source,
-    '-map_metadata',
-    '-1',
     // output options: the muxer's (no version tags, a fixed Ogg serial) and the encoder's
-    '-fflags',
-    '+bitexact',
-    '-flags:a',
-    '+bitexact',
+    ...REPRODUCIBLE,
     '-ac',
     '1',
     ...encoderArgs(format),
