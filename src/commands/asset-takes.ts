@@ -6,7 +6,7 @@
 import { knownTakes, type TakeRow, takeRows } from '../plan/take-list.js';
 import type { Project, ResolvedAsset } from '../project.js';
 import { findAsset } from '../spec/find-asset.js';
-import { specHash } from '../spec/hash.js';
+import { specHashOf } from '../spec/hash.js';
 import { rawHashOf } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
 import type { TakeLocation } from '../store/takes.js';
@@ -21,7 +21,7 @@ export interface KnownTakes {
 
 export async function readTakes(project: Project, store: ProjectStore, id: string): Promise<KnownTakes> {
   const asset = findAsset(project.assets, id);
-  const hash = specHash(asset.model, asset.input);
+  const hash = specHashOf(asset);
   const entry = store.lock.assets[asset.out];
   const takes = knownTakes(await store.takes.list(hash), await store.cache.lookup(hash), entry, hash);
   const locations = new Map<number, TakeLocation>();

@@ -15,7 +15,7 @@ import { gatherState } from '../plan/gather.js';
 import { gatherScenes, hasScenes } from '../plan/scene-facts.js';
 import { planScenes, type SceneOrphan } from '../plan/scene-plan.js';
 import type { Project } from '../project.js';
-import { specHash } from '../spec/hash.js';
+import { specHashOf } from '../spec/hash.js';
 import { type CommonOptions, loadSelected } from '../spec/prepare.js';
 import { acquireBuildLock } from '../store/build-lock.js';
 import { strayTimings } from '../store/cache-timings.js';
@@ -170,7 +170,7 @@ async function cleanLocked(project: Project, store: ProjectStore, options: Clean
  * stays) go, with everything kept beside them; timing data left without an entry goes too.
  */
 async function pruneCache(project: Project, store: ProjectStore, result: CleanResult, dryRun: boolean): Promise<void> {
-  const used = new Set(project.assets.map((a) => specHash(a.model, a.input)));
+  const used = new Set(project.assets.map(specHashOf));
   for (const [out, entry] of Object.entries(store.lock.assets)) {
     if (!result.removed.includes(out)) used.add(entry.specHash);
   }

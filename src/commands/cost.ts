@@ -7,7 +7,7 @@
 import { planBuild, planOptions } from '../plan/decide.js';
 import { gatherState } from '../plan/gather.js';
 import { estimateAssets, estimatePlan, type PlanEstimate } from '../plan/plan-estimate.js';
-import { specHash } from '../spec/hash.js';
+import { specHashOf } from '../spec/hash.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
 import { runningBuild } from '../store/build-lock.js';
 
@@ -23,6 +23,6 @@ export async function projectCost(options: Omit<CommonOptions, 'offline'> = {}):
   const buildRunning = (await runningBuild(project.config.stateDir)) !== undefined;
   const gathered = await gatherState(project, store, selected, { baseUrl: project.config.api.baseUrl, offline: false, buildRunning });
   const plan = planBuild(gathered.facts, store.lock, gathered.orphanOutputs, planOptions({}));
-  const all = selected.map((asset) => ({ asset, specHash: specHash(asset.model, asset.input) }));
+  const all = selected.map((asset) => ({ asset, specHash: specHashOf(asset) }));
   return { rebuild: estimateAssets(all, store.lock), stale: estimatePlan(plan.items, store.lock) };
 }

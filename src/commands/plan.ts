@@ -12,7 +12,7 @@ import { estimatePlan, type PlanEstimate } from '../plan/plan-estimate.js';
 import { gatherScenes, hasScenes } from '../plan/scene-facts.js';
 import { planScenes } from '../plan/scene-plan.js';
 import type { Env, Project } from '../project.js';
-import { specHash } from '../spec/hash.js';
+import { specHashOf } from '../spec/hash.js';
 import { type CommonOptions, prepareProject } from '../spec/prepare.js';
 import { runningBuild } from '../store/build-lock.js';
 
@@ -73,6 +73,6 @@ async function teamCacheOf(project: Project, env: Env, decided: Plan): Promise<T
 /** Unanswered requests whose spec no declared asset has. */
 export function undeclaredUnanswered(project: Project, unanswered: ReadonlyMap<string, UnansweredCreate>): UnansweredCreate[] {
   if (unanswered.size === 0) return [];
-  const declared = new Set(project.assets.map((a) => specHash(a.model, a.input)));
+  const declared = new Set(project.assets.map(specHashOf));
   return [...unanswered.values()].filter((u) => !declared.has(u.specHash));
 }

@@ -6,7 +6,7 @@
  * `status` and `clean`; it writes nothing.
  */
 import type { Project, ResolvedScene } from '../project.js';
-import { specHash } from '../spec/hash.js';
+import { specHashOf } from '../spec/hash.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import type { LockEntry, LockFile } from '../store/lock-file.js';
 import { outputPath, type ProjectStore } from '../store/project-store.js';
@@ -66,7 +66,7 @@ export async function gatherScenes(project: Project, store: ProjectStore): Promi
       const current =
         asset !== undefined &&
         entry !== undefined &&
-        entry.specHash === specHash(asset.model, asset.input) &&
+        entry.specHash === specHashOf(asset) &&
         state.exists &&
         state.contentHash === entry.contentHash;
       lines.push({ ...line, contentHash: current ? entry.contentHash : undefined, sidecars: lineSidecarsDigest(entry) });
