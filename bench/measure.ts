@@ -1,6 +1,7 @@
 /** Running a command many times and keeping what matters: wall time and peak memory. */
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 
 export interface RunResult {
   ms: number;
@@ -77,4 +78,33 @@ export async function settleDisk(warm: string[]): Promise<boolean> {
   // read by `find … cat` in a child: the benchmark's own heap stays as it was
   if (warm.length > 0) await run(['sh', '-c', 'find "$@" -type f -exec cat {} + > /dev/null', 'sh', ...warm], { cwd: '/' });
   return dropped;
+}
+
+/** A JSON event line of `kieaudio --json`, with the moment it was read. */
+export type OnJsonEvent = (event: Record<string, unknown>, now: number) => void;
+
+/**
+ * `kieaudio build --json` in `cwd`, each event handed to `onEvent` as its line arrives (timed on
+ * performance.now()); resolves with the exit code and stderr once the process has closed.
+ */
+export async function jsonBuild(
+  cli: string,
+  cwd: string,
+  env: Record<string, string>,
+  onEvent: OnJsonEvent,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn('node', [cli, 'build', '--json'], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  for await (const line of createInterface({ input: child.stdout }))
+    onEvent(JSON.parse(line) as Record<string, unknown>, performance.now());
+  return { code: await closed, stderr };
 }

@@ -8,12 +8,11 @@
  * `tail` runs two builds side by side on two simulators with the same seed, cadence against
  * adaptive with a history drawn from the same distribution, because one build lasts 5 minutes.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { type Simulator, startSimulator } from '../src/sim/index.js';
 import type { LatencyOption } from '../src/sim/types.js';
+import { jsonBuild } from './measure.js';
 import type { BenchContext, Section } from './run.js';
 
 const MODEL = 'elevenlabs/text-to-speech-turbo-2-5';
@@ -96,28 +95,19 @@ export async function measureBuild(ctx: BenchContext, dir: string, s: Scenario, 
     const installedAt = new Map<string, number>();
     let firstSubmit = 0;
     let lastDone = 0;
-    const child = spawn('node', [ctx.cli, 'build', '--json'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    for await (const line of createInterface({ input: child.stdout })) {
-      const event = JSON.parse(line) as Record<string, unknown>;
-      const t = performance.now();
+    const env = { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url };
+    const { code, stderr } = await jsonBuild(ctx.cli, dir, env, (event, now) => {
       if (event.type === 'submitted') {
-        firstSubmit ||= t;
+        firstSubmit ||= now;
         taskIds.push(String(event.taskId));
         taskOf.set(String(event.asset), String(event.taskId));
       }
       if (event.type === 'generated') {
-        lastDone = t;
+        lastDone = now;
         // the simulator's clock is Date.now
         installedAt.set(taskOf.get(String(event.asset)) ?? '', Date.now());
       }
-    }
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    });
     if (code !== 0 || installedAt.size !== s.assets) throw new Error(`build failed (${code}): ${stderr}`);
     return figures(sim, s, taskIds, installedAt, lastDone - firstSubmit);
   } finally {

@@ -1,15 +1,8 @@
-/**
- * A big build bound by the API: 300 new assets against the simulator with a rate limit of 50
- * creates per second and task latency of 0.3–1.2 s, concurrency high enough not to bind.
- * Floor: the ideal schedule those limits allow. Targets: ≥ 0.9 of ideal; 429 answers ≤ 1 % of
- * creates; ≤ 4 status polls per task on average.
- */
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { startSimulator } from '../src/sim/index.js';
 import { writeFixture } from './fixtures.js';
+import { jsonBuild } from './measure.js';
 import type { BenchContext, Section } from './run.js';
 
 const ASSETS = 300;
@@ -43,24 +36,15 @@ defaults:
     let lastDone = 0;
     let summary: Record<string, unknown> | undefined;
     const taskIds: string[] = [];
-    const child = spawn('node', [ctx.cli, 'build', '--json'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    for await (const line of createInterface({ input: child.stdout })) {
-      const event = JSON.parse(line) as Record<string, unknown>;
-      const t = performance.now();
+    const env = { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url };
+    const { code, stderr } = await jsonBuild(ctx.cli, dir, env, (event, now) => {
       if (event.type === 'submitted') {
-        firstSubmit ||= t;
+        firstSubmit ||= now;
         taskIds.push(String(event.taskId));
       }
-      if (event.type === 'generated') lastDone = t;
+      if (event.type === 'generated') lastDone = now;
       if (event.type === 'summary') summary = event;
-    }
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    });
     const wall = performance.now() - started;
     if (code !== 0 || summary?.generated !== ASSETS) throw new Error(`build failed (${code}): ${stderr}`);
 

@@ -6,7 +6,6 @@
  * Target: ≥ 0.5× the throughput of curl.
  */
 
-import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { uploadEntry } from '../src/build/remote-entry.js';
 import { createRemoteCache } from '../src/remote/remote-cache.js';
 import { createContentCache } from '../src/store/content-cache.js';
 import { FIXTURE_CONFIG, writeFixture } from './fixtures.js';
-import { median, run } from './measure.js';
+import { jsonBuild, median, run } from './measure.js';
 import { startNginxCache } from './nginx-cache.js';
 import type { BenchContext, Section } from './run.js';
 
@@ -24,35 +23,19 @@ const RUNS = 5;
 const PARALLEL = 16; // the client's default concurrency (src/remote/remote-cache.ts)
 
 /** `kieaudio build --json` on a clone: ms from the first `remote` line to the last `restored` one. */
-function timedFill(cli: string, cwd: string, env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('node', [cli, 'build', '--json'], { cwd, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env } });
-    let buffered = '';
-    let first = 0;
-    let last = 0;
-    let restored = 0;
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => {
-      const now = performance.now();
-      buffered += data.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const type = (JSON.parse(line) as { type: string }).type;
-        if (type === 'remote' && first === 0) first = now;
-        if (type === 'restored') {
-          last = now;
-          restored++;
-        }
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0 || restored !== ASSETS) reject(new Error(`build exited ${code} after ${restored} restores:\n${stderr}`));
-      else resolve(last - first);
-    });
+async function timedFill(cli: string, cwd: string, env: Record<string, string>): Promise<number> {
+  let first = 0;
+  let last = 0;
+  let restored = 0;
+  const { code, stderr } = await jsonBuild(cli, cwd, env, (event, now) => {
+    if (event.type === 'remote' && first === 0) first = now;
+    if (event.type === 'restored') {
+      last = now;
+      restored++;
+    }
   });
+  if (code !== 0 || restored !== ASSETS) throw new Error(`build exited ${code} after ${restored} restores:\n${stderr}`);
+  return last - first;
 }
 
 /** Uploads every cache entry of the built fixture, as the build that paid for them would have. */

@@ -1,16 +1,7 @@
-/**
- * Restoring 1,000 deleted outputs from the cache, against copying the same files with `cp`.
- * Target: ≥ 0.5× the throughput of `cp`.
- *
- * Disk speed on a shared virtual machine drifts by several times within minutes, so every run
- * does all three jobs back to back, into the same folder, each after `settleDisk`; the ratios are
- * taken per run and their medians reported.
- */
-import { spawn } from 'node:child_process';
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFixture } from './fixtures.js';
-import { median, run, settleDisk } from './measure.js';
+import { jsonBuild, median, run, settleDisk } from './measure.js';
 import type { BenchContext, Section } from './run.js';
 
 const ASSETS = 1_000;
@@ -25,36 +16,20 @@ interface Timed {
 }
 
 /** `kieaudio build --json`, timing each line as it arrives (Node writes pipes synchronously). */
-function timedBuild(cli: string, cwd: string): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('node', [cli, 'build', '--json'], { cwd, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
-    let buffered = '';
-    let lastPlanned = 0;
-    let lastRestored = 0;
-    let restored = 0;
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => {
-      const now = performance.now();
-      buffered += data.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const type = (JSON.parse(line) as { type: string }).type;
-        if (type === 'planned') lastPlanned = now;
-        if (type === 'restored') {
-          lastRestored = now;
-          restored++;
-        }
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0 || restored !== ASSETS) reject(new Error(`build exited ${code} after ${restored} restores:\n${stderr}`));
-      else resolve({ totalMs: performance.now() - started, restoreMs: lastRestored - lastPlanned });
-    });
+async function timedBuild(cli: string, cwd: string): Promise<Timed> {
+  const started = performance.now();
+  let lastPlanned = 0;
+  let lastRestored = 0;
+  let restored = 0;
+  const { code, stderr } = await jsonBuild(cli, cwd, {}, (event, now) => {
+    if (event.type === 'planned') lastPlanned = now;
+    if (event.type === 'restored') {
+      lastRestored = now;
+      restored++;
+    }
   });
+  if (code !== 0 || restored !== ASSETS) throw new Error(`build exited ${code} after ${restored} restores:\n${stderr}`);
+  return { totalMs: performance.now() - started, restoreMs: lastRestored - lastPlanned };
 }
 
 export async function benchRestore(ctx: BenchContext): Promise<Section> {
