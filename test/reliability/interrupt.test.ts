@@ -34,7 +34,10 @@ describe.concurrent('Ctrl-C', () => {
       onTestFinished,
     }) => {
       const dir = await makeFixtureProject(onTestFinished, { assets: VOICES, concurrency: 2 });
-      const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 } });
+      // real time until the interrupted build is gone; then the simulator's clock jumps past the
+      // tasks' end, so that the next build finds them done instead of waiting seconds for them
+      let later = 0;
+      const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 }, clock: () => Date.now() + later });
       const child = spawnKieaudio(dir, ['build', '--verbose'], simEnv(sim), onTestFinished);
 
       // both workers have a task (journalled before "submitted" is printed); nothing has finished
@@ -62,6 +65,7 @@ describe.concurrent('Ctrl-C', () => {
 
       const tasksBefore = sim.stats().tasksCreated;
       expect(tasksBefore).toBe(2);
+      later = 3_000;
       const run = await buildInProcess(dir, simEnv(sim));
       expect(run.error).toBeUndefined();
       expect(summaryOf(run.events)).toMatchObject({ failed: 0, notStarted: 0 });
@@ -90,8 +94,11 @@ describe.concurrent('Ctrl-C', () => {
     const createSent = new Promise<void>((resolve) => (sent = resolve));
     let answer = () => {};
     const answered = new Promise<void>((resolve) => (answer = resolve));
+    // as above: real time until the build is gone, then past the task's end
+    let later = 0;
     const sim = await startSim(onTestFinished, {
       latencyMs: { min: 2_000, max: 2_500 },
+      clock: () => Date.now() + later,
       onRequest: async (r) => {
         if (r.route !== 'POST /api/v1/jobs/createTask') return;
         sent();
@@ -115,6 +122,7 @@ describe.concurrent('Ctrl-C', () => {
     ]);
     expect((await journal(dir)).map((e) => [e.out, e.state, e.taskId])).toEqual([[asset.out, 'created', submitted?.taskId]]);
 
+    later = 3_000;
     const run = await buildInProcess(dir, simEnv(sim));
     expect(run.error).toBeUndefined();
     const { events } = run;
