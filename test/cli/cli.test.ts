@@ -11,6 +11,7 @@ import { kieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { exampleProject, FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
 import { REPO_ROOT } from '../helpers/repo.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
+import { smallProject } from '../helpers/small-project.js';
 
 describe('kieaudio binary', () => {
   it('builds the example project end to end, then finds it up to date', async () => {
@@ -36,7 +37,7 @@ describe('kieaudio binary', () => {
   });
 
   it('a reader that goes away (`build | head`) does not stop the build: it finishes, pays once, exits 0, says nothing', async () => {
-    const dir = await exampleProject();
+    const dir = await smallProject();
     const sim = await simulator();
     const run = spawnKieaudio(dir, ['build', '--json'], simEnv(sim));
     // the planned lines come before any request; everything after them meets a closed pipe
@@ -44,9 +45,9 @@ describe('kieaudio binary', () => {
     run.proc.stdout?.destroy();
     expect(await run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
-    expect(sim.stats().tasksCreated).toBe(18);
+    expect(sim.stats().tasksCreated).toBe(3);
     const again = await build({ cwd: dir, env: simEnv(sim) });
-    expect(again.summary).toMatchObject({ generated: 0, restored: 0, upToDate: 18, failed: 0 });
+    expect(again.summary).toMatchObject({ generated: 0, restored: 0, upToDate: 3, failed: 0 });
   });
 
   it('--offline needs no key and no network', async () => {
@@ -100,7 +101,7 @@ describe('kieaudio binary', () => {
   });
 
   it('reads the key from .env beside the config and never prints it', async () => {
-    const dir = await exampleProject();
+    const dir = await smallProject();
     const sim = await simulator({ apiKeys: ['sk-test-0123456789abcdef'] });
     await writeFile(join(dir, '.env'), 'KIE_API_KEY=sk-test-0123456789abcdef\n');
     const result = await kieaudio(dir, ['build', '--verbose', '--json'], { KIE_API_BASE_URL: sim.url });
