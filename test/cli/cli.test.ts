@@ -5,7 +5,8 @@
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, init, plan } from '../../src/index.js';
+import { renderDiagnostics } from '../../src/cli/diagnostics.js';
+import { build, init, plan, ValidationError } from '../../src/index.js';
 import { inspectAudio } from '../audio/inspect/inspect.js';
 import { kieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { exampleProject, FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js';
@@ -233,6 +234,16 @@ const INVALID: Array<{ name: string; spec: string; expect: Array<[string, RegExp
   },
 ];
 
+/** The diagnostics of the ValidationError `call` rejects with, as the CLI prints them on stderr (with exit 2). */
+async function renderedDiagnostics(call: Promise<unknown>): Promise<string> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  return renderDiagnostics((error as ValidationError).diagnostics, false);
+}
+
 describe('invalid input: exit 2, every problem with file:line:col, nothing sent, nothing written', () => {
   // One run over every kind of problem, one file each: they must all be reported at once.
   // (test/spec/contract-cases.test.ts checks each case alone, at the loader level.)
@@ -273,20 +284,19 @@ describe('invalid input: exit 2, every problem with file:line:col, nothing sent,
       'audio/one.audio.yaml': 'assets:\n  - kind: voice\n    text: hi\n    out: a.mp3\n    speed: 3\n',
       'audio/two.audio.yaml': 'assets:\n  - kind: effect\n    text: x\n    out: b.mp3\n    loop: maybe\n    prompt_influence: -1\n',
     });
-    const result = await kieaudio(dir, ['plan'], {});
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/audio\/one\.audio\.yaml:5:12/);
-    expect(result.stderr).toMatch(/audio\/two\.audio\.yaml:5:11/);
-    expect(result.stderr).toMatch(/audio\/two\.audio\.yaml:6:23/);
-    expect(result.stderr).toMatch(/3 errors/);
+    // what the CLI prints (exit 2, stderr: the case above), from the library's diagnostics
+    const stderr = await renderedDiagnostics(plan({ cwd: dir, env: {} }));
+    expect(stderr).toMatch(/audio\/one\.audio\.yaml:5:12/);
+    expect(stderr).toMatch(/audio\/two\.audio\.yaml:5:11/);
+    expect(stderr).toMatch(/audio\/two\.audio\.yaml:6:23/);
+    expect(stderr).toMatch(/3 errors/);
   });
 
   it('an invalid config', async () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': 'version: 2\ninclude: []\nconcurrency: lots\n' });
-    const result = await kieaudio(dir, ['build', '--offline']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/kieaudio\.config\.yaml:1:10/);
-    expect(result.stderr).toMatch(/kieaudio\.config\.yaml:3:14/);
+    const stderr = await renderedDiagnostics(build({ cwd: dir, offline: true }));
+    expect(stderr).toMatch(/kieaudio\.config\.yaml:1:10/);
+    expect(stderr).toMatch(/kieaudio\.config\.yaml:3:14/);
   });
 
   it('no config found', async () => {
