@@ -51,11 +51,12 @@ describe('kieaudio binary', () => {
     expect(again.summary).toMatchObject({ generated: 0, restored: 0, upToDate: 3, failed: 0 });
   });
 
+  // (the example game's placeholders in every format: test/commands/check-placeholders.test.ts)
   it('--offline needs no key and no network', async () => {
-    const dir = await exampleProject();
+    const dir = await smallProject();
     const result = await kieaudio(dir, ['build', '--offline']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/18 generated.*offline placeholders/);
+    expect(result.stdout).toMatch(/3 generated.*offline placeholders/);
   });
 
   it('--help for every command, --version', async () => {
@@ -129,15 +130,15 @@ describe('kieaudio binary', () => {
   });
 
   it('credits: the balance, beside the estimated cost of a full rebuild and of what is stale', async () => {
-    const dir = await exampleProject();
+    const dir = await smallProject();
     const sim = await simulator({ credits: 1234 });
     const result = await kieaudio(dir, ['credits'], simEnv(sim));
     const [balance, rebuild, stale] = result.stdout.trim().split('\n');
     expect(balance).toBe('1234 credits');
-    expect(rebuild).toMatch(/^full rebuild: +~[\d.]+ credits \(18 tasks\)$/);
-    expect(stale).toMatch(/^stale now: +~[\d.]+ credits \(18 tasks\)$/);
+    expect(rebuild).toMatch(/^full rebuild: +~[\d.]+ credits \(3 tasks\)$/);
+    expect(stale).toMatch(/^stale now: +~[\d.]+ credits \(3 tasks\)$/);
     const json = await kieaudio(dir, ['credits', '--json'], simEnv(sim));
-    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'credits', credits: 1234, rebuild: expect.any(Number), staleAssets: 18 });
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'credits', credits: 1234, rebuild: expect.any(Number), staleAssets: 3 });
   });
 
   it('--max-credits: a 50-asset build over a budget of 10 exits 4 with 0 requests; plan shows every estimate', async () => {
