@@ -14,7 +14,7 @@ import { makeAudio } from '../ffmpeg/make-audio.js';
 import { kieaudio } from '../helpers/cli.js';
 import { listFiles } from '../helpers/files.js';
 import { validateJson } from '../helpers/mini-validator.js';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, tempDir } from '../helpers/project.js';
 import { REPO_ROOT } from '../helpers/repo.js';
 
 const committed = JSON.parse(await readFile(join(REPO_ROOT, 'schemas', EVENTS_SCHEMA_FILE), 'utf8')) as JsonSchema;
@@ -37,16 +37,32 @@ const SOURCES = {
 
 type Name = keyof typeof SOURCES;
 
+/**
+ * Each source made once per file (ffmpeg runs are what these tests cost), then copied into every
+ * project that uses it: the bytes are the same whichever test asks.
+ */
+const made = new Map<Name, Promise<Buffer>>();
+function sourceBytes(name: Name): Promise<Buffer> {
+  let bytes = made.get(name);
+  if (bytes === undefined) {
+    bytes = tempDir('kieaudio-check-source-').then(async (dir) => {
+      // anullsrc in ffmpeg 4.1 ignores d: -t bounds it
+      const path = join(dir, `${name}.wav`);
+      await makeAudio(path, SOURCES[name], ['-t', name === 'long' || name === 'late' ? '2' : '1']);
+      return readFile(path);
+    });
+    made.set(name, bytes);
+  }
+  return bytes;
+}
+
 async function project(names: readonly Name[], extraConfig = '') {
   const spec = names
     .map((n) => `  - { id: ${n}, kind: effect, text: "${n} sound", out: sfx/${n}.wav, duration_seconds: ${n === 'late' ? 2 : 1} }`)
     .join('\n');
   const dir = await makeProject({ 'kieaudio.config.yaml': config(extraConfig), 'audio/sfx.audio.yaml': `assets:\n${spec}\n` });
   await mkdir(join(dir, 'out', 'sfx'), { recursive: true });
-  for (const name of names) {
-    // anullsrc in ffmpeg 4.1 ignores d: -t bounds it
-    await makeAudio(join(dir, 'out', 'sfx', `${name}.wav`), SOURCES[name], ['-t', name === 'long' || name === 'late' ? '2' : '1']);
-  }
+  for (const name of names) await writeFile(join(dir, 'out', 'sfx', `${name}.wav`), await sourceBytes(name));
   return dir;
 }
 
