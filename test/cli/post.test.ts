@@ -24,8 +24,11 @@ import { simEnv, totalRequests } from '../helpers/sim.js';
 
 const run = promisify(execFile);
 
-async function audibleResult(): Promise<Buffer> {
-  return audibleMp3(join(await tempDir(), 'result.mp3'), 0.3, 1.5, 0.4);
+/** Made once per file (an ffmpeg encode), served by every test's simulator. */
+let result: Promise<Buffer> | undefined;
+function audibleResult(): Promise<Buffer> {
+  result ??= tempDir().then((dir) => audibleMp3(join(dir, 'result.mp3'), 0.3, 1.5, 0.4));
+  return result;
 }
 
 const config = (post: string) => `version: 1
