@@ -58,6 +58,11 @@ export interface BuildOptions extends CommonOptions {
    */
   signal?: AbortSignal;
   onEvent?: (event: BuildEvent) => void;
+  /**
+   * Internal (watch mode): the project already loaded, with the assets to plan and a store kept in
+   * memory (watch/live-project.ts); instead of loading it here. `only` is then already applied.
+   */
+  prepared?: LoadedProject;
 }
 
 export interface BuildResult {
@@ -78,7 +83,7 @@ const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt',
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
   const onEvent = options.onEvent ?? (() => undefined);
-  const loaded = await loadSelected(options, true);
+  const loaded = options.prepared ?? (await loadSelected(options, true));
   for (const w of loaded.project.warnings) onEvent(diagnosticWarning(w));
   const tally = createTally(onEvent, { startedAt, placeholders: options.offline === true });
   try {

@@ -19,6 +19,8 @@ export interface LockWriter {
   deleteScene(out: string): void;
   /** Writes now if anything changed since the last write, after any write already under way. */
   flush(): Promise<void>;
+  /** SHA-256 of the lock's text on disk as this writer last wrote or was given it */
+  digest(): string | undefined;
 }
 
 /** A write may take this share of the time between writes, at most (1/20: 5 %). */
@@ -79,6 +81,7 @@ export function createLockWriter(path: string, lock: LockFile, digest: string | 
     },
     ...sceneWriter(lock, schedule),
     flush: write,
+    digest: () => written,
   };
 }
 

@@ -28,13 +28,16 @@ export interface ProjectStore {
 /** `displayLock` is how messages name the lock file (relative to the working directory). */
 export async function openProjectStore(project: Project, displayLock: string): Promise<ProjectStore> {
   const lockPath = join(project.config.rootDir, LOCK_FILE_NAME);
-  const cache = createContentCache(project.config.cacheDir);
   const [{ lock, text }, statIndex] = await Promise.all([readLockFile(lockPath, displayLock), loadStatIndex(project.config.stateDir)]);
+  return assembleStore(project, { lock, lockDigest: text === undefined ? undefined : lockTextDigest(text), statIndex });
+}
+
+/** The store around a lock and stat index already in hand (watch mode keeps them: store-memo.ts); the rest opens without reading. */
+export function assembleStore(project: Project, held: Pick<ProjectStore, 'lock' | 'lockDigest' | 'statIndex'>): ProjectStore {
+  const cache = createContentCache(project.config.cacheDir);
   return {
-    lockPath,
-    lock,
-    lockDigest: text === undefined ? undefined : lockTextDigest(text),
-    statIndex,
+    lockPath: join(project.config.rootDir, LOCK_FILE_NAME),
+    ...held,
     cache,
     derived: createContentCache(join(project.config.cacheDir, 'derived')),
     takes: createTakeStore(cache),

@@ -1,0 +1,131 @@
+/**
+ * The project watch mode keeps in memory between rebuilds (docs/watch.md): the load, spec file by
+ * spec file (spec/load-state.ts), and the lock and stat index (store/store-memo.ts). A save to
+ * spec files re-reads and re-resolves those files alone; anything else loads in full. Each
+ * rebuild then plans only what can have changed:
+ *
+ * - assets that are new, or not what they were in the last build (any field: spec, id, post
+ *   chain, where they are declared);
+ * - assets the last build planned work for, or that it did not get to (it failed or stopped), so
+ *   whatever did not end up up to date is tried again;
+ * - every asset, after a full load (the first build, a config, `.env` or table change).
+ *
+ * Orphans (lock entries no longer declared) are found over the whole lock by the build itself.
+ * Outputs of the assets not planned are not looked at: watch mode does not watch outputs.
+ */
+import { dirname, join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { KieaudioError } from '../errors.js';
+import type { Env, ResolvedAsset } from '../project.js';
+import { dotEnvWarnings, explainMissing, readDotEnv } from '../spec/dotenv.js';
+import { loadConfigState } from '../spec/load.js';
+import { finishLoad, type LoadState } from '../spec/load-state.js';
+import { updateLoadState } from '../spec/load-update.js';
+import { openParseCache } from '../spec/parse-cache.js';
+import type { LoadedProject } from '../spec/prepare.js';
+import { STATE_DIR_NAME } from '../spec/resolve-config.js';
+import { selectAssets } from '../spec/select.js';
+import { LOCK_FILE_NAME } from '../store/lock-file.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { createStoreMemo } from '../store/store-memo.js';
+import type { ChangeKind } from './rebuild-queue.js';
+
+export interface LiveProjectOptions {
+  cwd: string;
+  configPath: string;
+  /** default: process.env */
+  env?: Env | undefined;
+  only?: string[] | undefined;
+}
+
+/** What one rebuild builds. */
+export interface Rebuilding {
+  loaded: LoadedProject;
+  /** the assets planned, of those `--only` selects; undefined: all of them (a full load) */
+  checked: { assets: number; of: number } | undefined;
+}
+
+export interface LiveProject {
+  /** The project as the files are now, after `changes`. Throws as loading does (invalid input). */
+  prepare(changes: ReadonlyMap<string, ChangeKind>): Promise<Rebuilding>;
+  /** After the build of `rebuilding`: `planned` the plan's items and their actions; undefined when the build threw. */
+  settle(rebuilding: Rebuilding, planned: readonly { out: string; upToDate: boolean }[] | undefined): void;
+}
+
+export function createLiveProject(options: LiveProjectOptions): LiveProject {
+  const { cwd, configPath } = options;
+  const lockDisplay = relative(cwd, join(dirname(configPath), LOCK_FILE_NAME)) || LOCK_FILE_NAME;
+  const memo = createStoreMemo(lockDisplay);
+  let state: LoadState | undefined;
+  let environment: Awaited<ReturnType<typeof loadEnvironment>> | undefined;
+  /** the assets the last build was given, by out */
+  let built: Map<string, ResolvedAsset> | undefined;
+  /** outs the last build planned work for, or did not finish */
+  let again = new Set<string>();
+  const stores = new WeakMap<Rebuilding, ProjectStore>();
+
+  return {
+    async prepare(changes) {
+      const update = state === undefined || changes.size === 0 ? undefined : await updateLoadState(state, specChanges(changes));
+      const full = update === undefined;
+      let saveParseCache = async (): Promise<void> => undefined;
+      if (full) {
+        state = undefined;
+        environment = await loadEnvironment(cwd, configPath, options.env ?? process.env);
+        const parseCache = await openParseCache(join(dirname(configPath), STATE_DIR_NAME));
+        state = await loadConfigState({ cwd, configPath, env: environment.env, parseCache });
+        saveParseCache = () => parseCache.save();
+      } else state = update;
+      const project = await finishLoad(state);
+      const env = environment ?? (await loadEnvironment(cwd, configPath, options.env ?? process.env));
+      project.warnings.push(...dotEnvWarnings(env.dotEnv));
+      const selectable = selectAssets(project.assets, options.only ?? []);
+      if ((options.only ?? []).length > 0 && selectable.length === 0) {
+        throw new KieaudioError('E_NO_MATCH', `--only ${(options.only ?? []).join(', ')} matches no asset id or out path`);
+      }
+      const before = full ? undefined : built;
+      const selected = before === undefined ? selectable : selectable.filter((a) => again.has(a.out) || !sameAsBuilt(before, a));
+      const rebuilding: Rebuilding = {
+        loaded: {
+          project,
+          env: env.env,
+          explainMissing: (name) => explainMissing(name, env.dotEnv, env.environment),
+          selected,
+          openStore: async () => {
+            const store = await memo.open(project);
+            stores.set(rebuilding, store);
+            return store;
+          },
+          saveParseCache,
+        },
+        checked: before === undefined ? undefined : { assets: selected.length, of: selectable.length },
+      };
+      return rebuilding;
+    },
+    settle(rebuilding, planned) {
+      const store = stores.get(rebuilding);
+      if (store !== undefined) memo.settle(store, planned !== undefined);
+      built = new Map(rebuilding.loaded.project.assets.map((a) => [a.out, a]));
+      const stillToDo =
+        planned === undefined ? rebuilding.loaded.selected.map((a) => a.out) : planned.filter((p) => !p.upToDate).map((p) => p.out);
+      again = new Set(stillToDo);
+    },
+  };
+}
+
+/** The same object (a file not re-read), or one equal in every field. */
+function sameAsBuilt(built: ReadonlyMap<string, ResolvedAsset>, asset: ResolvedAsset): boolean {
+  const before = built.get(asset.out);
+  return before === asset || (before !== undefined && isDeepStrictEqual(before, asset));
+}
+
+function specChanges(changes: ReadonlyMap<string, ChangeKind>) {
+  return { paths: new Set(changes.keys()), added: [...changes.values()].some((c) => c !== 'changed') };
+}
+
+/** The environment loading sees: the `.env` beside the config fills in what the process's lacks. */
+async function loadEnvironment(cwd: string, configPath: string, environment: Env) {
+  const envPath = join(dirname(configPath), '.env');
+  const dotEnv = await readDotEnv(envPath, relative(cwd, envPath) || '.env');
+  return { dotEnv, environment, env: { ...dotEnv.values, ...environment } };
+}
