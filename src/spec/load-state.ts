@@ -16,7 +16,16 @@ import { parseConfigText } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
 import type { Locate } from './position.js';
 import { gatherSpecs, type LoadTrace, readSpecFiles, type SpecRead, sourceOf } from './read-specs.js';
-import { assembleProject, createResolveScope, type Output, type ResolveScope, resolveSpecRecord, sortSources } from './resolve.js';
+import {
+  assembleProject,
+  createResolveScope,
+  type Output,
+  type ResolvedSpec,
+  type ResolveResult,
+  type ResolveScope,
+  resolveSpecRecord,
+  sortSources,
+} from './resolve.js';
 import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import type { FileRecord } from './resolve-file.js';
 import { findEscapingFolders } from './symlink-check.js';
@@ -133,17 +142,9 @@ export function specState(scope: ResolveScope, read: SpecRead, text: string | un
 
 /** The Project the state describes, with its warnings; or the ValidationError listing every problem. */
 export async function finishLoad(state: LoadState): Promise<Project> {
-  const reads = [...state.specs.values()].map((s) => s.read);
-  const gathered = gatherSpecs(reads);
+  const { gathered, resolved } = resolvedOf(state);
   const diagnostics: Diagnostic[] = [...state.configDiagnostics, ...state.discovered.diagnostics, ...gathered.diagnostics];
-  diagnostics.push(...state.tableDiagnostics);
-  const resolvedSpecs = [];
-  for (const spec of state.specs.values()) {
-    const source = sourceOf(spec.read);
-    if (source !== undefined && spec.record !== undefined) resolvedSpecs.push({ source, record: spec.record });
-  }
-  const resolved = assembleProject(state.scope, sortSources(resolvedSpecs.map((s) => ({ ...s, path: s.source.path }))));
-  diagnostics.push(...resolved.diagnostics);
+  diagnostics.push(...state.tableDiagnostics, ...resolved.diagnostics);
   // runs alongside every other check; it needs only a valid outDir and the valid outs
   if (state.content.outDir !== INVALID) {
     diagnostics.push(...(await checkSymlinks(resolve(state.rootDir, state.content.outDir), resolved.outputs)));
@@ -154,6 +155,24 @@ export async function finishLoad(state: LoadState): Promise<Project> {
   const sourceLanguage = state.languages[0] ?? gathered.tables.sourceLanguage;
   const strings: ProjectStrings = { ...state.strings, ...(sourceLanguage ? { sourceLanguage } : {}) };
   return { ...project, warnings: sorted, strings };
+}
+
+/** What the files resolve to together, worked out once per set of files (a save that changed nothing keeps the set). */
+const resolvedSets = new WeakMap<ReadonlyMap<string, SpecState>, { gathered: ReturnType<typeof gatherSpecs>; resolved: ResolveResult }>();
+
+function resolvedOf(state: LoadState): { gathered: ReturnType<typeof gatherSpecs>; resolved: ResolveResult } {
+  const known = resolvedSets.get(state.specs);
+  if (known !== undefined) return known;
+  const gathered = gatherSpecs([...state.specs.values()].map((s) => s.read));
+  const resolvedSpecs: ResolvedSpec[] = [];
+  for (const spec of state.specs.values()) {
+    const source = sourceOf(spec.read);
+    if (source !== undefined && spec.record !== undefined) resolvedSpecs.push({ source, record: spec.record });
+  }
+  const sorted = sortSources(resolvedSpecs.map((s) => ({ ...s, path: s.source.path })));
+  const result = { gathered, resolved: assembleProject(state.scope, sorted) };
+  resolvedSets.set(state.specs, result);
+  return result;
 }
 
 /** The config file as far as finding the spec files needs it. */

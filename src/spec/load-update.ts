@@ -45,7 +45,15 @@ export async function updateLoadState(state: LoadState, changes: SpecChanges): P
     if (same) specs.set(path, before);
     else if (read !== undefined) specs.set(path, specState(state.scope, read, text));
   }
+  // nothing changed: the same state, which finishLoad has resolved already
+  if (sameSpecs(state.specs, specs)) return state;
   return { ...state, discovered, specs };
+}
+
+function sameSpecs(a: ReadonlyMap<string, SpecState>, b: ReadonlyMap<string, SpecState>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, spec] of b) if (a.get(path) !== spec) return false;
+  return true;
 }
 
 /** Every path is a YAML spec file the load read or `include` may find; nothing else a load reads. */

@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { toKieaudioError } from '../errors.js';
 import type { Project } from '../project.js';
 import { emptyLockFile, LOCK_FILE_NAME, type LockFile, parseLockFile } from './lock-file.js';
-import { lockTextDigest } from './lock-text.js';
 import { assembleStore, type ProjectStore } from './project-store.js';
+import { sha256Hex } from './sha256.js';
 import { loadStatIndex, type StatIndex } from './stat-index.js';
 
 /** Coarser than any file system's timestamps (FAT: 2 s), as in stat-index.ts. */
@@ -81,10 +81,11 @@ async function currentLock(path: string, display: string, held: Held | undefined
   if (stats === undefined)
     return held !== undefined && held.digest === undefined ? held : { lock: emptyLockFile(), digest: undefined, stamp: undefined };
   if (held?.stamp !== undefined && vouches(held.stamp, stats)) return held;
-  const { text, stamp } = await readWithStamp(path);
-  const digest = lockTextDigest(text);
+  const { bytes, stamp } = await readWithStamp(path);
+  // the digest of the bytes is the text's (lock-text.ts hashes what it writes as UTF-8); only a new text is decoded and parsed
+  const digest = sha256Hex(bytes);
   if (held !== undefined && held.digest === digest) return { lock: held.lock, digest, stamp };
-  return { lock: parseLockFile(text, display), digest, stamp };
+  return { lock: parseLockFile(bytes.toString('utf8'), display), digest, stamp };
 }
 
 function vouches(stamp: Stamp, s: Stats): boolean {
@@ -98,14 +99,14 @@ function vouches(stamp: Stamp, s: Stats): boolean {
 }
 
 /** The text, and the stat data of the very file it was read from (a rename over it mid-read cannot mix the two). */
-async function readWithStamp(path: string): Promise<{ text: string; stamp: Stamp }> {
+async function readWithStamp(path: string): Promise<{ bytes: Buffer; stamp: Stamp }> {
   try {
     const handle = await open(path, 'r');
     try {
       const checkedAt = Date.now();
       const s = await handle.stat();
-      const text = await handle.readFile('utf8');
-      return { text, stamp: { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, checkedAt } };
+      const bytes = await handle.readFile();
+      return { bytes, stamp: { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, checkedAt } };
     } finally {
       await handle.close();
     }

@@ -48,8 +48,16 @@ export interface Rebuilding {
 export interface LiveProject {
   /** The project as the files are now, after `changes`. Throws as loading does (invalid input). */
   prepare(changes: ReadonlyMap<string, ChangeKind>): Promise<Rebuilding>;
-  /** After the build of `rebuilding`: `planned` the plan's items and their actions; undefined when the build threw. */
-  settle(rebuilding: Rebuilding, planned: readonly { out: string; upToDate: boolean }[] | undefined): void;
+  /** After the build of `rebuilding`: what it did, or undefined when it threw. */
+  settle(rebuilding: Rebuilding, outcome: BuildOutcome | undefined): void;
+}
+
+/** What one build did, as far as the next needs to know. */
+export interface BuildOutcome {
+  /** the outs the plan found not up to date */
+  stale: readonly string[];
+  /** of those, the ones the build brought up to date (generated, restored, adopted, sidecars written) */
+  finished: ReadonlySet<string>;
 }
 
 export function createLiveProject(options: LiveProjectOptions): LiveProject {
@@ -60,6 +68,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   let environment: Awaited<ReturnType<typeof loadEnvironment>> | undefined;
   /** the assets the last build was given, by out */
   let built: Map<string, ResolvedAsset> | undefined;
+  let builtFrom: readonly ResolvedAsset[] | undefined;
   /** outs the last build planned work for, or did not finish */
   let again = new Set<string>();
   const stores = new WeakMap<Rebuilding, ProjectStore>();
@@ -102,12 +111,15 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       };
       return rebuilding;
     },
-    settle(rebuilding, planned) {
+    settle(rebuilding, outcome) {
       const store = stores.get(rebuilding);
-      if (store !== undefined) memo.settle(store, planned !== undefined);
-      built = new Map(rebuilding.loaded.project.assets.map((a) => [a.out, a]));
+      if (store !== undefined) memo.settle(store, outcome !== undefined);
+      const { assets } = rebuilding.loaded.project;
+      // the same array when no file changed (load-state.ts keeps what the files resolved to)
+      if (assets !== builtFrom) built = new Map(assets.map((a) => [a.out, a]));
+      builtFrom = assets;
       const stillToDo =
-        planned === undefined ? rebuilding.loaded.selected.map((a) => a.out) : planned.filter((p) => !p.upToDate).map((p) => p.out);
+        outcome === undefined ? rebuilding.loaded.selected.map((a) => a.out) : outcome.stale.filter((out) => !outcome.finished.has(out));
       again = new Set(stillToDo);
     },
   };

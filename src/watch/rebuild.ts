@@ -8,7 +8,7 @@ import { build } from '../build/build.js';
 import { KieaudioError, ValidationError } from '../errors.js';
 import type { BuildEvent, FileChange, WatchEvent } from '../events.js';
 import type { Orphan } from '../plan/decide.js';
-import { createLiveProject, type LiveProject, type Rebuilding } from './live-project.js';
+import { type BuildOutcome, createLiveProject, type LiveProject, type Rebuilding } from './live-project.js';
 import type { ChangeKind } from './rebuild-queue.js';
 import type { WatchOptions } from './watch.js';
 import type { WatchedFiles } from './watched-files.js';
@@ -66,13 +66,16 @@ interface OneBuild {
 
 async function buildOnce(session: RebuildSession, one: OneBuild, reportOrphans: (orphans: readonly Orphan[]) => void): Promise<void> {
   const { options, signal } = session;
-  let planned: { out: string; upToDate: boolean }[] | undefined;
+  let outcome: BuildOutcome | undefined;
   // assets not checked again are those the last build left up to date and no edit changed: the
   // summary counts them as up to date, as a full build would find them (docs/watch.md)
   const { checked } = one.rebuilding;
   const unchecked = checked === undefined ? 0 : checked.of - checked.assets;
-  const onEvent = (event: BuildEvent) =>
+  const finished = createFinishedOuts();
+  const onEvent = (event: BuildEvent) => {
+    finished.observe(event);
     session.emit(event.type === 'summary' ? { ...event, upToDate: event.upToDate + unchecked } : event);
+  };
   try {
     const result = await build({
       cwd: session.cwd,
@@ -83,13 +86,28 @@ async function buildOnce(session: RebuildSession, one: OneBuild, reportOrphans: 
       onEvent,
       prepared: one.rebuilding.loaded,
     });
-    planned = result.plan.items.map((i) => ({ out: i.asset.out, upToDate: i.action.type === 'up-to-date' }));
+    const stale = result.plan.items.filter((i) => i.action.type !== 'up-to-date').map((i) => i.asset.out);
+    outcome = { stale, finished: finished.outs() };
     reportOrphans(result.plan.orphans);
   } catch (error) {
     if (!signal.aborted) session.emit(rebuildError(one.n, error));
   } finally {
-    one.live.settle(one.rebuilding, planned);
+    one.live.settle(one.rebuilding, outcome);
   }
+}
+
+/** The outs a build brought up to date: done, and not failed (or left alone) since. */
+function createFinishedOuts(): { observe(event: BuildEvent): void; outs(): ReadonlySet<string> } {
+  const done = new Set<string>();
+  const unfinished = new Set<string>();
+  return {
+    observe(event) {
+      if (event.type === 'generated' || event.type === 'restored' || event.type === 'adopted' || event.type === 'sidecars')
+        done.add(event.out);
+      else if (event.type === 'failed' || event.type === 'held' || event.type === 'kept') unfinished.add(event.out);
+    },
+    outs: () => new Set([...done].filter((out) => !unfinished.has(out))),
+  };
 }
 
 /** Orphans are reported when they appear (all of them after the first build), not after every rebuild. */

@@ -46,8 +46,6 @@ describe('watch rebuilds from memory', () => {
   it('plans only the edited line, and a save that changed nothing generates nothing', async () => {
     const dir = await smallProject();
     const sim = await simulator();
-    // built before watching: the first rebuild finds every asset up to date, so none is re-checked for having just been built
-    await build({ cwd: dir, env: simEnv(sim) });
     const w = await startWatch(dir, simEnv(sim));
     expect(rebuildEvent(w, 0)?.checked).toBeUndefined();
     const created = sim.stats().tasksCreated;
@@ -60,18 +58,30 @@ describe('watch rebuilds from memory', () => {
     expect(edited.summary).toMatchObject({ generated: 1, upToDate: 2, failed: 0 });
     expect(sim.stats().tasksCreated).toBe(created + 1);
 
-    // the same bytes again: the line built last time is checked once more, and found up to date
+    // the same bytes again: nothing to plan (the line built last time finished, and is not checked again)
     await writeFile(join(dir, NPC), await readFile(join(dir, NPC)));
     const same = await w.rebuild(2);
-    expect(planned(same.events).map((e) => [e.out, e.action])).toEqual([['npc/bye.mp3', 'up-to-date']]);
+    expect(rebuildEvent(w, 2)?.checked).toEqual({ assets: 0, of: 3 });
+    expect(planned(same.events)).toEqual([]);
     expect(same.summary).toMatchObject({ generated: 0, restored: 0, upToDate: 3 });
-
-    await writeFile(join(dir, NPC), await readFile(join(dir, NPC)));
-    const again = await w.rebuild(3);
-    expect(rebuildEvent(w, 3)?.checked).toEqual({ assets: 0, of: 3 });
-    expect(planned(again.events)).toEqual([]);
-    expect(again.summary).toMatchObject({ generated: 0, upToDate: 3 });
     expect(sim.stats().tasksCreated).toBe(created + 1);
+  });
+
+  it('plans again what the last rebuild did not finish', async () => {
+    const dir = await smallProject();
+    const sim = await simulator();
+    const w = await startWatch(dir, simEnv(sim));
+    // every task fails: the edited line is not built, and stays to be done
+    sim.setFaults({ taskFail: 1 });
+    await edit(dir, NPC, 'Mind the edge.', 'Mind the edge, friend.');
+    const failed = await w.rebuild(1);
+    expect(w.outs(failed, 'failed')).toEqual(['npc/bye.mp3']);
+
+    sim.setFaults({ taskFail: 0 });
+    await edit(dir, SFX, 'Coin drop', 'Coin drop on stone');
+    const next = await w.rebuild(2);
+    expect(rebuildEvent(w, 2)?.checked).toEqual({ assets: 2, of: 3 });
+    expect(w.outs(next, 'generated')).toEqual(['npc/bye.mp3', 'sfx/coin.mp3']);
   });
 
   it('sees a lock another build changed between two rebuilds, and keeps what that build wrote', async () => {
