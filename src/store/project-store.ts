@@ -8,6 +8,7 @@ import { type ContentCache, createContentCache } from './content-cache.js';
 import { type Journal, openJournal } from './journal.js';
 import { LOCK_FILE_NAME, type LockFile, readLockFile } from './lock-file.js';
 import { lockTextDigest } from './lock-text.js';
+import type { FileStat } from './lock-writer.js';
 import { loadStatIndex, type StatIndex } from './stat-index.js';
 import { createTakeStore, type TakeStore } from './takes.js';
 
@@ -16,6 +17,8 @@ export interface ProjectStore {
   lock: LockFile;
   /** SHA-256 of the lock's text as read (not the text: 6 MB at 10,000 assets), so an unchanged lock is not rewritten */
   lockDigest: string | undefined;
+  /** the lock file's stat data when this process last wrote it (build/execute.ts), for watch mode's memo (store-memo.ts) */
+  lockStat?: FileStat | undefined;
   statIndex: StatIndex;
   cache: ContentCache;
   /** outputs derived from raw takes by post-processing, keyed by raw take + chain + ffmpeg (build/process.ts) */

@@ -5,8 +5,8 @@
  * lock — compares the lock file's stat data with what was seen when its text was last checked;
  * when they differ, or the file changed too close to that moment to tell (the "racy" case of
  * git's index), the text is read and hashed (a few ms), and only a text that is not the one in
- * memory is parsed again. A lock this process wrote is known by the digest its writer hands back
- * (build/execute.ts). After a build that failed, nothing is kept.
+ * memory is parsed again. A lock this process wrote is known by the digest and stat data its
+ * writer hands back (build/execute.ts). After a build that failed, nothing is kept.
  *
  * The stat index is kept as it is: it is a cache of hashes that vouches for a file only while the
  * file's stat data is what it recorded, so another process's writes can only make it miss.
@@ -38,6 +38,8 @@ interface Stamp {
   ino: number;
   /** when the text behind this stat data was checked */
   checkedAt: number;
+  /** taken by this process's lock writer right after it wrote the file */
+  written?: boolean;
 }
 
 interface Held {
@@ -68,8 +70,14 @@ export function createStoreMemo(displayLock: string): StoreMemo {
         held = undefined;
         return;
       }
-      // a lock the build wrote has new stat data, which the next open checks by the text's digest
-      if (store.lockDigest !== held.digest) held = { ...held, digest: store.lockDigest, stamp: undefined };
+      // a lock the build wrote is known by the stat data its writer took, holding the build lock
+      if (store.lockDigest === held.digest) return;
+      const stat = store.lockStat;
+      held = {
+        ...held,
+        digest: store.lockDigest,
+        stamp: stat === undefined ? undefined : { ...stat, checkedAt: Date.now(), written: true },
+      };
     },
   };
 }
@@ -88,14 +96,19 @@ async function currentLock(path: string, display: string, held: Held | undefined
   return { lock: parseLockFile(bytes.toString('utf8'), display), digest, stamp };
 }
 
+/**
+ * The file is the one the stamp describes. A file whose text was read is trusted once its times
+ * are older than RACY_MS at that read: an edit in the same clock tick could not be told apart. A
+ * file this process wrote is a new inode (written aside, renamed in place) whose stat data were
+ * taken holding the build lock, before any other build could write: only the same inode number,
+ * size and times could be mistaken for it, which on a file system with sub-millisecond times
+ * means the very same file; on a coarse one, the racy window applies as well.
+ */
 function vouches(stamp: Stamp, s: Stats): boolean {
-  return (
-    stamp.size === s.size &&
-    stamp.mtimeMs === s.mtimeMs &&
-    stamp.ctimeMs === s.ctimeMs &&
-    stamp.ino === s.ino &&
-    Math.max(s.mtimeMs, s.ctimeMs) + RACY_MS < stamp.checkedAt
-  );
+  const same = stamp.size === s.size && stamp.mtimeMs === s.mtimeMs && stamp.ctimeMs === s.ctimeMs && stamp.ino === s.ino;
+  if (!same) return false;
+  const fine = !Number.isInteger(s.mtimeMs) || !Number.isInteger(s.ctimeMs);
+  return (stamp.written === true && fine) || Math.max(s.mtimeMs, s.ctimeMs) + RACY_MS < stamp.checkedAt;
 }
 
 /** The text, and the stat data of the very file it was read from (a rename over it mid-read cannot mix the two). */
