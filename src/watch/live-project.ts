@@ -19,7 +19,7 @@ import { KieaudioError } from '../errors.js';
 import type { Env, ResolvedAsset } from '../project.js';
 import { dotEnvWarnings, explainMissing, readDotEnv } from '../spec/dotenv.js';
 import { loadConfigState } from '../spec/load.js';
-import { finishLoad, type LoadState } from '../spec/load-state.js';
+import { finishLoad, type LoadState, type SpecState } from '../spec/load-state.js';
 import { updateLoadState } from '../spec/load-update.js';
 import { openParseCache } from '../spec/parse-cache.js';
 import type { LoadedProject } from '../spec/prepare.js';
@@ -43,6 +43,8 @@ export interface Rebuilding {
   loaded: LoadedProject;
   /** the assets planned, of those `--only` selects; undefined: all of them (a full load) */
   checked: { assets: number; of: number } | undefined;
+  /** the spec files' states it was loaded from */
+  specs: ReadonlyMap<string, SpecState>;
 }
 
 export interface LiveProject {
@@ -66,9 +68,8 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   const memo = createStoreMemo(lockDisplay);
   let state: LoadState | undefined;
   let environment: Awaited<ReturnType<typeof loadEnvironment>> | undefined;
-  /** the assets the last build was given, by out */
-  let built: Map<string, ResolvedAsset> | undefined;
-  let builtFrom: readonly ResolvedAsset[] | undefined;
+  /** what the last build was given */
+  let built: Built | undefined;
   /** outs the last build planned work for, or did not finish */
   let again = new Set<string>();
   const stores = new WeakMap<Rebuilding, ProjectStore>();
@@ -88,12 +89,13 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       const project = await finishLoad(state);
       const env = environment ?? (await loadEnvironment(cwd, configPath, options.env ?? process.env));
       project.warnings.push(...dotEnvWarnings(env.dotEnv));
-      const selectable = selectAssets(project.assets, options.only ?? []);
-      if ((options.only ?? []).length > 0 && selectable.length === 0) {
-        throw new KieaudioError('E_NO_MATCH', `--only ${(options.only ?? []).join(', ')} matches no asset id or out path`);
+      const only = options.only ?? [];
+      const selectable = only.length === 0 ? project.assets : selectAssets(project.assets, only);
+      if (only.length > 0 && selectable.length === 0) {
+        throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset id or out path`);
       }
       const before = full ? undefined : built;
-      const selected = before === undefined ? selectable : selectable.filter((a) => again.has(a.out) || !sameAsBuilt(before, a));
+      const selected = before === undefined ? [...selectable] : affected(state, before, again, selectable);
       const rebuilding: Rebuilding = {
         loaded: {
           project,
@@ -108,6 +110,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
           saveParseCache,
         },
         checked: before === undefined ? undefined : { assets: selected.length, of: selectable.length },
+        specs: state.specs,
       };
       return rebuilding;
     },
@@ -116,8 +119,8 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       if (store !== undefined) memo.settle(store, outcome !== undefined);
       const { assets } = rebuilding.loaded.project;
       // the same array when no file changed (load-state.ts keeps what the files resolved to)
-      if (assets !== builtFrom) built = new Map(assets.map((a) => [a.out, a]));
-      builtFrom = assets;
+      const byOut = assets === built?.from ? built.byOut : new Map(assets.map((a) => [a.out, a]));
+      built = { specs: rebuilding.specs, byOut, from: assets };
       const stillToDo =
         outcome === undefined ? rebuilding.loaded.selected.map((a) => a.out) : outcome.stale.filter((out) => !outcome.finished.has(out));
       again = new Set(stillToDo);
@@ -125,10 +128,28 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   };
 }
 
-/** The same object (a file not re-read), or one equal in every field. */
-function sameAsBuilt(built: ReadonlyMap<string, ResolvedAsset>, asset: ResolvedAsset): boolean {
-  const before = built.get(asset.out);
-  return before === asset || (before !== undefined && isDeepStrictEqual(before, asset));
+/** What the last build was given: its files' states, and its assets. */
+interface Built {
+  specs: ReadonlyMap<string, SpecState>;
+  byOut: ReadonlyMap<string, ResolvedAsset>;
+  from: readonly ResolvedAsset[];
+}
+
+/**
+ * The assets to plan, in project order: those of the files whose state is not the one the last
+ * build was given (changed since, whatever happened in between) that differ from what it was given
+ * in any field, and those it did not finish.
+ */
+function affected(state: LoadState, built: Built, again: ReadonlySet<string>, selectable: readonly ResolvedAsset[]): ResolvedAsset[] {
+  const chosen = new Set(again);
+  for (const [path, spec] of state.specs) {
+    if (spec === built.specs.get(path) || spec.record === undefined) continue;
+    for (const asset of spec.record.assets) {
+      const before = built.byOut.get(asset.out);
+      if (before === undefined || !isDeepStrictEqual(before, asset)) chosen.add(asset.out);
+    }
+  }
+  return chosen.size === 0 ? [] : selectable.filter((a) => chosen.has(a.out));
 }
 
 function specChanges(changes: ReadonlyMap<string, ChangeKind>) {
