@@ -213,12 +213,17 @@ export async function findSpecFiles(config: ConfigFile, env: Env): Promise<Disco
   return { files: discovered.files, unmatched: discovered.unmatched, diagnostics };
 }
 
+/** The distinct folders of a set of outputs: the same set (a save that changed nothing) is not walked again. */
+const foldersOf = new WeakMap<readonly Output[], string[]>();
+
 async function checkSymlinks(outDir: string, outputs: readonly Output[]): Promise<Diagnostic[]> {
   const folderOf = (out: string) => posix.dirname(out);
-  const escapes = await findEscapingFolders(
-    outDir,
-    outputs.map((o) => folderOf(o.out)),
-  );
+  let folders = foldersOf.get(outputs);
+  if (folders === undefined) {
+    folders = [...new Set(outputs.map((o) => folderOf(o.out)))];
+    foldersOf.set(outputs, folders);
+  }
+  const escapes = await findEscapingFolders(outDir, folders);
   if (escapes.size === 0) return [];
   const diagnostics: Diagnostic[] = [];
   for (const output of outputs) {
