@@ -75,6 +75,7 @@ export async function benchWatch(ctx: BenchContext): Promise<Section> {
   const edits: Phases[] = [];
   const saves: Phases[] = [];
   let firstBuildMs = 0;
+  let rssMb = 0;
   try {
     await until(ended(0), 'first build');
     firstBuildMs = Date.now() - startedAt;
@@ -100,11 +101,12 @@ export async function benchWatch(ctx: BenchContext): Promise<Section> {
       if (summary === undefined) throw new Error(`save ${i}: the rebuild failed`);
       saves.push(phases(events, summary.at));
     }
+    rssMb = process.memoryUsage().rss / 2 ** 20;
   } finally {
     await watcher.close();
     await sim.close();
   }
-  return report(edits, saves, firstBuildMs);
+  return report(edits, saves, { firstBuildMs, rssMb });
 }
 
 /** The events of rebuild `n`, from its `rebuild` event to the next one. */
@@ -123,7 +125,7 @@ function phases(events: readonly Seen[], endAt: number): Phases {
   return { load: first.at - from, plan: planned.at - first.at, total: endAt - from };
 }
 
-function report(edits: readonly Phases[], saves: readonly Phases[], firstBuildMs: number): Section {
+function report(edits: readonly Phases[], saves: readonly Phases[], session: { firstBuildMs: number; rssMb: number }): Section {
   const med = (list: readonly Phases[], key: keyof Phases) => median(list.map((p) => p[key]));
   const edit = med(edits, 'total');
   const save = med(saves, 'total');
@@ -137,7 +139,8 @@ function report(edits: readonly Phases[], saves: readonly Phases[], firstBuildMs
       "Timed from the end of the quiet period after a save (the `rebuild` event's `at`): to the createTask of the one",
       'line the save changed, and for a save that changed nothing (the same bytes again) to the end of its rebuild.',
       '"load": reading and resolving the changed file and choosing what to plan; "plan": then to the first `planned` event',
-      `(the build lock, the lock and stat index from memory, the plan). The first build (a full load, every output checked) took ${(firstBuildMs / 1000).toFixed(1)} s.`,
+      '(the build lock, the lock and stat index from memory, the plan). The first build (a full load, every output checked) took',
+      `${(session.firstBuildMs / 1000).toFixed(1)} s; the process (watch and simulator) held ${session.rssMb.toFixed(0)} MB RSS at the end.`,
       '',
       '| save | median | target | load | plan | each (ms) |',
       '| --- | --- | --- | --- | --- | --- |',
