@@ -7,6 +7,7 @@
 import { join, posix, resolve } from 'node:path';
 import { type Diagnostic, ValidationError } from '../errors.js';
 import type { Env, Project, ProjectStrings } from '../project.js';
+import { emptyClaimIndex, moveClaimIndex } from './claim-index.js';
 import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
@@ -19,7 +20,6 @@ import { gatherSpecs, type LoadTrace, readSpecFiles, type SpecRead, sourceOf } f
 import {
   assembleProject,
   createResolveScope,
-  type Output,
   type ResolvedSpec,
   type ResolveResult,
   type ResolveScope,
@@ -30,6 +30,7 @@ import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import type { FileRecord } from './resolve-file.js';
 import { findEscapingFolders } from './symlink-check.js';
 import { mergeTranslations, plainTranslations } from './translation-set.js';
+import { checkUnique } from './uniqueness.js';
 
 /** The config's file name (load.ts looks for it); never a spec file itself. */
 export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
@@ -147,7 +148,7 @@ export async function finishLoad(state: LoadState): Promise<Project> {
   diagnostics.push(...state.tableDiagnostics, ...resolved.diagnostics);
   // runs alongside every other check; it needs only a valid outDir and the valid outs
   if (state.content.outDir !== INVALID) {
-    diagnostics.push(...(await checkSymlinks(resolve(state.rootDir, state.content.outDir), resolved.outputs)));
+    diagnostics.push(...(await checkSymlinks(resolve(state.rootDir, state.content.outDir), resolved.records)));
   }
   const sorted = sortDiagnostics(diagnostics);
   const project = resolved.project;
@@ -170,9 +171,20 @@ function resolvedOf(state: LoadState): { gathered: ReturnType<typeof gatherSpecs
     if (source !== undefined && spec.record !== undefined) resolvedSpecs.push({ source, record: spec.record });
   }
   const sorted = sortSources(resolvedSpecs.map((s) => ({ ...s, path: s.source.path })));
-  const result = { gathered, resolved: assembleProject(state.scope, sorted) };
+  const result = { gathered, resolved: assembleProject(state.scope, sorted, checkClaimsKept) };
   resolvedSets.set(state.specs, result);
   return result;
+}
+
+/**
+ * The claims of the last set of records assembled, counted: the next set (one file saved) is
+ * counted by the records that changed alone. Correct for any two sets, however unrelated.
+ */
+const claimIndex = emptyClaimIndex();
+
+function checkClaimsKept(records: readonly FileRecord[]): Diagnostic[] {
+  moveClaimIndex(claimIndex, records);
+  return claimIndex.repeated === 0 ? [] : checkUnique(records.flatMap((r) => r.claims));
 }
 
 /** The config file as far as finding the spec files needs it. */
@@ -213,20 +225,24 @@ export async function findSpecFiles(config: ConfigFile, env: Env): Promise<Disco
   return { files: discovered.files, unmatched: discovered.unmatched, diagnostics };
 }
 
-/** The distinct folders of a set of outputs: the same set (a save that changed nothing) is not walked again. */
-const foldersOf = new WeakMap<readonly Output[], string[]>();
+/** The distinct folders of one record's outputs: a record not re-resolved is not walked again. */
+const foldersOf = new WeakMap<FileRecord, string[]>();
 
-async function checkSymlinks(outDir: string, outputs: readonly Output[]): Promise<Diagnostic[]> {
-  const folderOf = (out: string) => posix.dirname(out);
-  let folders = foldersOf.get(outputs);
+function recordFolders(record: FileRecord): string[] {
+  let folders = foldersOf.get(record);
   if (folders === undefined) {
-    folders = [...new Set(outputs.map((o) => folderOf(o.out)))];
-    foldersOf.set(outputs, folders);
+    folders = [...new Set(record.outputs.map((o) => posix.dirname(o.out)))];
+    foldersOf.set(record, folders);
   }
-  const escapes = await findEscapingFolders(outDir, folders);
+  return folders;
+}
+
+async function checkSymlinks(outDir: string, records: readonly FileRecord[]): Promise<Diagnostic[]> {
+  const folderOf = (out: string) => posix.dirname(out);
+  const escapes = await findEscapingFolders(outDir, new Set(records.flatMap(recordFolders)));
   if (escapes.size === 0) return [];
   const diagnostics: Diagnostic[] = [];
-  for (const output of outputs) {
+  for (const output of records.flatMap((r) => r.outputs)) {
     const escaping = escapes.get(folderOf(output.out));
     if (escaping === undefined) continue;
     diagnostics.push({

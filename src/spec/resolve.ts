@@ -54,6 +54,8 @@ export interface ResolveResult {
   diagnostics: Diagnostic[];
   /** every asset with a valid `out`, valid or not otherwise, in declaration order */
   outputs: Output[];
+  /** the config's record and the spec files', in order: `outputs` is theirs, one after the other */
+  records: readonly FileRecord[];
 }
 
 export function resolveProject(input: ResolveInput): ResolveResult {
@@ -132,7 +134,12 @@ export interface ResolvedSpec {
  * spec files are resolved again in order, so the second is reported as a duplicate, as it is
  * when they are resolved together.
  */
-export function assembleProject(scope: ResolveScope, resolvedSpecs: readonly ResolvedSpec[]): ResolveResult {
+export function assembleProject(
+  scope: ResolveScope,
+  resolvedSpecs: readonly ResolvedSpec[],
+  /** the uniqueness check over the records' claims (watch mode's keeps counts between saves: claim-index.ts) */
+  checkClaims: (records: readonly FileRecord[]) => Diagnostic[] = (records) => checkUnique(records.flatMap((r) => r.claims)),
+): ResolveResult {
   const specs = distinctSceneIds(scope, resolvedSpecs) ? resolvedSpecs : resolveTogether(scope, resolvedSpecs);
   const records = [scope.configRecord, ...specs.map((s) => s.record)];
   const diagnostics = [...scope.configDiagnostics];
@@ -141,13 +148,13 @@ export function assembleProject(scope: ResolveScope, resolvedSpecs: readonly Res
   const assets = records.flatMap((r) => r.assets);
   const sceneFiles = records.flatMap((r) => r.sceneFiles);
   const outputs = records.flatMap((r) => r.outputs);
-  diagnostics.push(...checkUnique(records.flatMap((r) => r.claims)), ...checkSceneSubtitles(sceneFiles, assets));
+  diagnostics.push(...checkClaims(records), ...checkSceneSubtitles(sceneFiles, assets));
   // with errors some assets did not resolve: their translations are not unused
   if (!hasErrors(diagnostics)) diagnostics.push(...unusedTranslations(scope.files.l10n.table, assets));
 
   const sorted = sortDiagnostics(diagnostics);
   const complete = scope.input.configContent.valid && specs.every((s) => s.source.content.valid);
-  if (scope.resolved === undefined || !complete || hasErrors(sorted)) return { diagnostics: sorted, outputs };
+  if (scope.resolved === undefined || !complete || hasErrors(sorted)) return { diagnostics: sorted, outputs, records };
   return {
     project: {
       config: scope.resolved.config,
@@ -158,6 +165,7 @@ export function assembleProject(scope: ResolveScope, resolvedSpecs: readonly Res
     },
     diagnostics: sorted,
     outputs,
+    records,
   };
 }
 

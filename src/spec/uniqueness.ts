@@ -83,7 +83,7 @@ export function checkUnique(claims: Iterable<Claim>): Diagnostic[] {
  */
 const folded = new WeakMap<Claim, string>();
 
-function foldedOut(claim: Claim, out: string): string {
+export function foldedOut(claim: Claim, out: string): string {
   let key = folded.get(claim);
   if (key === undefined) {
     key = out.normalize('NFC').toLowerCase();
