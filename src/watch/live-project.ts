@@ -66,8 +66,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   const { cwd, configPath } = options;
   const lockDisplay = relative(cwd, join(dirname(configPath), LOCK_FILE_NAME)) || LOCK_FILE_NAME;
   const memo = createStoreMemo(lockDisplay);
-  let state: LoadState | undefined;
-  let environment: Awaited<ReturnType<typeof loadEnvironment>> | undefined;
+  const loader = createLoader(options);
   /** what the last build was given */
   let built: Built | undefined;
   /** outs the last build planned work for, or did not finish */
@@ -76,24 +75,10 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
 
   return {
     async prepare(changes) {
-      const update = state === undefined || changes.size === 0 ? undefined : await updateLoadState(state, specChanges(changes));
-      const full = update === undefined;
-      let saveParseCache = async (): Promise<void> => undefined;
-      if (full) {
-        state = undefined;
-        environment = await loadEnvironment(cwd, configPath, options.env ?? process.env);
-        const parseCache = await openParseCache(join(dirname(configPath), STATE_DIR_NAME));
-        state = await loadConfigState({ cwd, configPath, env: environment.env, parseCache });
-        saveParseCache = () => parseCache.save();
-      } else state = update;
+      const { state, env, full, saveParseCache } = await loader.load(changes);
       const project = await finishLoad(state);
-      const env = environment ?? (await loadEnvironment(cwd, configPath, options.env ?? process.env));
       project.warnings.push(...dotEnvWarnings(env.dotEnv));
-      const only = options.only ?? [];
-      const selectable = only.length === 0 ? project.assets : selectAssets(project.assets, only);
-      if (only.length > 0 && selectable.length === 0) {
-        throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset id or out path`);
-      }
+      const selectable = selectableAssets(project.assets, options.only ?? []);
       const before = full ? undefined : built;
       const selected = before === undefined ? [...selectable] : affected(state, before, again, selectable);
       const rebuilding: Rebuilding = {
@@ -126,6 +111,46 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       again = new Set(stillToDo);
     },
   };
+}
+
+type Environment = Awaited<ReturnType<typeof loadEnvironment>>;
+
+interface Loaded {
+  state: LoadState;
+  env: Environment;
+  /** loaded in full (not brought up to date from the last load) */
+  full: boolean;
+  saveParseCache(): Promise<void>;
+}
+
+/** The load kept between rebuilds: brought up to date with the changes where it can be, else loaded in full. */
+function createLoader(options: LiveProjectOptions): { load(changes: ReadonlyMap<string, ChangeKind>): Promise<Loaded> } {
+  const { cwd, configPath } = options;
+  let state: LoadState | undefined;
+  let env: Environment | undefined;
+  return {
+    async load(changes) {
+      const update = state === undefined || changes.size === 0 ? undefined : await updateLoadState(state, specChanges(changes));
+      if (update !== undefined && env !== undefined) {
+        state = update;
+        return { state, env, full: false, saveParseCache: async () => undefined };
+      }
+      // a load that fails (a config that is not a map) leaves nothing to bring up to date
+      state = undefined;
+      env = await loadEnvironment(cwd, configPath, options.env ?? process.env);
+      const parseCache = await openParseCache(join(dirname(configPath), STATE_DIR_NAME));
+      state = await loadConfigState({ cwd, configPath, env: env.env, parseCache });
+      return { state, env, full: true, saveParseCache: () => parseCache.save() };
+    },
+  };
+}
+
+/** The assets `--only` selects (all without it); none is an error, as in any command. */
+function selectableAssets(assets: ResolvedAsset[], only: readonly string[]): ResolvedAsset[] {
+  if (only.length === 0) return assets;
+  const selected = selectAssets(assets, only);
+  if (selected.length === 0) throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset id or out path`);
+  return selected;
 }
 
 /** What the last build was given: its files' states, and its assets. */
