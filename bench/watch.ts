@@ -38,81 +38,95 @@ interface Phases {
 export async function benchWatch(ctx: BenchContext): Promise<Section> {
   const dir = await ctx.scratch();
   await writeFixture(dir, { assets: ASSETS, built: true });
-  const creates: { at: number; text: string }[] = [];
+  const creates: number[] = [];
   const sim = await startSimulator({
     latencyMs: { min: 5, max: 10 },
     rateLimit: false,
     pollRateLimit: false,
     onRequest: (request) => {
-      if (request.route.endsWith('createTask')) creates.push({ at: Date.now(), text: '' });
+      if (request.route.endsWith('createTask')) creates.push(Date.now());
     },
   });
+  const log = createEventLog();
+  const env = { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url };
+  const startedAt = Date.now();
+  // the installed library (dist/), as a program using it would: it finds its package.json from there
+  const { watch } = (await import(pathToFileURL(join(ctx.root, 'dist', 'index.js')).href)) as typeof import('../src/index.js');
+  const watcher = await watch({ cwd: dir, env, onEvent: log.onEvent });
+  try {
+    await log.ended(0);
+    const firstBuildMs = Date.now() - startedAt;
+    const edits: Phases[] = [];
+    const saves: Phases[] = [];
+    for (let i = 0; i < EDITS; i++) edits.push(await editOneLine(dir, log, creates, i));
+    for (let i = 0; i < SAVES; i++) saves.push(await saveUnchanged(dir, log, EDITS + 1 + i, i));
+    return report(edits, saves, { firstBuildMs, rssMb: process.memoryUsage().rss / 2 ** 20 });
+  } finally {
+    await watcher.close();
+    await sim.close();
+  }
+}
+
+interface EventLog {
+  onEvent(event: WatchEvent): void;
+  /** resolves once rebuild `n` has ended (a summary or a rebuild-error) */
+  ended(n: number): Promise<void>;
+  /** rebuild `n`'s events, from its `rebuild` event to the next one */
+  of(n: number): Seen[];
+}
+
+function createEventLog(): EventLog {
   const seen: Seen[] = [];
   const waiters = new Set<() => void>();
   // rebuilds that have ended; the waiters are asked only then (a full rebuild has 10,000 events)
   const done = new Set<number>();
   let current = -1;
-  const onEvent = (event: WatchEvent) => {
-    seen.push({ event, at: Date.now() });
-    if (event.type === 'rebuild') current = event.n;
-    if (event.type !== 'summary' && event.type !== 'rebuild-error') return;
-    done.add(current);
-    for (const w of [...waiters]) w();
+  return {
+    onEvent(event) {
+      seen.push({ event, at: Date.now() });
+      if (event.type === 'rebuild') current = event.n;
+      if (event.type !== 'summary' && event.type !== 'rebuild-error') return;
+      done.add(current);
+      for (const w of [...waiters]) w();
+    },
+    ended: (n) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`watch bench: rebuild ${n} did not end within 120 s`)), 120_000);
+        const check = () => {
+          if (!done.has(n)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
+    of: (n) => rebuildOf(seen, n),
   };
-  const until = (test: () => boolean, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`watch bench: no ${what} within 120 s`)), 120_000);
-      const check = () => {
-        if (!test()) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      waiters.add(check);
-      check();
-    });
-  const ended = (n: number) => () => done.has(n);
+}
 
-  const env = { KIE_API_KEY: 'sim-key', KIE_API_BASE_URL: sim.url };
-  const startedAt = Date.now();
-  // the installed library (dist/), as a program using it would: it finds its package.json from there
-  const { watch } = (await import(pathToFileURL(join(ctx.root, 'dist', 'index.js')).href)) as typeof import('../src/index.js');
-  const watcher = await watch({ cwd: dir, env, onEvent });
-  const edits: Phases[] = [];
-  const saves: Phases[] = [];
-  let firstBuildMs = 0;
-  let rssMb = 0;
-  try {
-    await until(ended(0), 'first build');
-    firstBuildMs = Date.now() - startedAt;
-    let n = 1;
-    for (let i = 0; i < EDITS; i++, n++) {
-      const file = join(dir, 'audio', `part-${String(i * 7).padStart(4, '0')}.audio.yaml`);
-      const line = i * 7 * 100 + 42;
-      const before = creates.length;
-      const text = await readFile(file, 'utf8');
-      await writeFile(file, text.replace(`Line number ${line}:`, `Line number ${line} (edit ${i}):`));
-      await until(ended(n), `rebuild ${n}`);
-      const created = creates[before];
-      if (creates.length !== before + 1 || created === undefined)
-        throw new Error(`edit ${i}: ${creates.length - before} creates, expected 1`);
-      edits.push(phases(rebuildOf(seen, n), created.at));
-    }
-    for (let i = 0; i < SAVES; i++, n++) {
-      const file = join(dir, 'audio', `part-${String(50 + i).padStart(4, '0')}.audio.yaml`);
-      await writeFile(file, await readFile(file));
-      await until(ended(n), `rebuild ${n}`);
-      const events = rebuildOf(seen, n);
-      const summary = events.find((s) => s.event.type === 'summary');
-      if (summary === undefined) throw new Error(`save ${i}: the rebuild failed`);
-      saves.push(phases(events, summary.at));
-    }
-    rssMb = process.memoryUsage().rss / 2 ** 20;
-  } finally {
-    await watcher.close();
-    await sim.close();
-  }
-  return report(edits, saves, { firstBuildMs, rssMb });
+/** Edit `i` (rebuild i + 1): one line of one spec file, which must make exactly one createTask. */
+async function editOneLine(dir: string, log: EventLog, creates: readonly number[], i: number): Promise<Phases> {
+  const file = join(dir, 'audio', `part-${String(i * 7).padStart(4, '0')}.audio.yaml`);
+  const line = i * 7 * 100 + 42;
+  const before = creates.length;
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace(`Line number ${line}:`, `Line number ${line} (edit ${i}):`));
+  await log.ended(i + 1);
+  const created = creates[before];
+  if (creates.length !== before + 1 || created === undefined) throw new Error(`edit ${i}: ${creates.length - before} creates, expected 1`);
+  return phases(log.of(i + 1), created);
+}
+
+/** A spec file written again with the same bytes: rebuild `n`, timed to its summary. */
+async function saveUnchanged(dir: string, log: EventLog, n: number, i: number): Promise<Phases> {
+  const file = join(dir, 'audio', `part-${String(50 + i).padStart(4, '0')}.audio.yaml`);
+  await writeFile(file, await readFile(file));
+  await log.ended(n);
+  const events = log.of(n);
+  const summary = events.find((s) => s.event.type === 'summary');
+  if (summary === undefined) throw new Error(`save ${i}: the rebuild failed`);
+  return phases(events, summary.at);
 }
 
 /** The events of rebuild `n`, from its `rebuild` event to the next one. */
