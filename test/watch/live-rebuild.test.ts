@@ -3,7 +3,7 @@
  * planned, and what another build did meanwhile is seen. Real files, chokidar and the simulator
  * over HTTP; every wait is for an event.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
@@ -82,6 +82,19 @@ describe('watch rebuilds from memory', () => {
     const next = await w.rebuild(2);
     expect(rebuildEvent(w, 2)?.checked).toEqual({ assets: 2, of: 3 });
     expect(w.outs(next, 'generated')).toEqual(['npc/bye.mp3', 'sfx/coin.mp3']);
+  });
+
+  it('checks every asset again after a config save, and finds an output deleted meanwhile', async () => {
+    const dir = await smallProject();
+    const sim = await simulator();
+    const w = await startWatch(dir, simEnv(sim));
+    // watch does not watch outputs: a deleted one is found by the next full check
+    await rm(join(dir, 'out', 'sfx', 'coin.mp3'));
+    await edit(dir, 'kieaudio.config.yaml', 'version: 1\n', 'version: 1\n# a comment\n');
+    const rebuilt = await w.rebuild(1);
+    expect(rebuildEvent(w, 1)?.checked).toBeUndefined();
+    expect(planned(rebuilt.events)).toHaveLength(3);
+    expect(w.outs(rebuilt, 'restored')).toEqual(['sfx/coin.mp3']);
   });
 
   it('sees a lock another build changed between two rebuilds, and keeps what that build wrote', async () => {
