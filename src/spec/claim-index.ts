@@ -11,13 +11,15 @@ import { foldedOut } from './uniqueness.js';
 export interface ClaimIndex {
   /** the records counted */
   records: Set<FileRecord>;
-  counts: Map<string, number>;
+  /** claims per folded output, and per id */
+  outs: Map<string, number>;
+  ids: Map<string, number>;
   /** keys claimed more than once */
   repeated: number;
 }
 
 export function emptyClaimIndex(): ClaimIndex {
-  return { records: new Set(), counts: new Map(), repeated: 0 };
+  return { records: new Set(), outs: new Map(), ids: new Map(), repeated: 0 };
 }
 
 /** Brings `index` (changed in place) to count exactly `records`. */
@@ -30,16 +32,16 @@ export function moveClaimIndex(index: ClaimIndex, records: readonly FileRecord[]
 
 function count(index: ClaimIndex, record: FileRecord, by: 1 | -1): void {
   for (const claim of record.claims) {
-    if (claim.out !== undefined) bump(index, `out:${foldedOut(claim, claim.out)}`, by);
-    if (claim.id !== undefined) bump(index, `id:${claim.id}`, by);
+    if (claim.out !== undefined) bump(index, index.outs, foldedOut(claim, claim.out), by);
+    if (claim.id !== undefined) bump(index, index.ids, claim.id, by);
   }
 }
 
-function bump(index: ClaimIndex, key: string, by: 1 | -1): void {
-  const before = index.counts.get(key) ?? 0;
+function bump(index: ClaimIndex, counts: Map<string, number>, key: string, by: 1 | -1): void {
+  const before = counts.get(key) ?? 0;
   const after = before + by;
-  if (after === 0) index.counts.delete(key);
-  else index.counts.set(key, after);
+  if (after === 0) counts.delete(key);
+  else counts.set(key, after);
   if (before === 1 && after === 2) index.repeated++;
   if (before === 2 && after === 1) index.repeated--;
 }

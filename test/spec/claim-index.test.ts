@@ -33,6 +33,7 @@ describe('claim index', () => {
     expect(index.repeated).toBe(1);
     moveClaimIndex(index, [b]);
     expect(index.repeated).toBe(0);
-    expect([...index.counts.keys()].sort()).toEqual(['id:c', 'out:c.mp3']);
+    expect([...index.outs.keys()]).toEqual(['c.mp3']);
+    expect([...index.ids.keys()]).toEqual(['c']);
   });
 });
