@@ -3,14 +3,16 @@
  * parse and resolve steps. Loading either returns a Project (with warnings) or throws one
  * ValidationError that lists every problem in every file.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { type Diagnostic, KieaudioError, toKieaudioError, ValidationError } from '../errors.js';
+import { type Diagnostic, toKieaudioError, ValidationError } from '../errors.js';
 import type { Env, Project, ProjectStrings } from '../project.js';
 import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
-import { findTranslationsFiles, readTranslationsFiles } from './load-tables.js';
+import { CONFIG_FILE_NAME, findConfig } from './find-config.js';
+import { findTranslationsFiles } from './find-translations.js';
+import { readTranslationsFiles } from './load-tables.js';
 import { localizationSettings } from './localization-settings.js';
 import { parseConfigText } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
@@ -20,40 +22,7 @@ import { envCacheDir, STATE_DIR_NAME } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
 import { mergeTranslations, plainTranslations } from './translation-set.js';
 
-export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
-
-/**
- * The config file to use: `explicit` (a file, or a folder holding kieaudio.config.yaml) resolved
- * against `cwd`, else the nearest kieaudio.config.yaml in `cwd` or a folder above it.
- */
-export async function findConfig(cwd: string, explicit?: string): Promise<string> {
-  const start = resolve(cwd);
-  if (explicit !== undefined) {
-    const path = resolve(start, explicit);
-    const kind = await fileKind(path);
-    if (kind === 'file') return path;
-    if (kind === 'dir' && (await fileKind(join(path, CONFIG_FILE_NAME))) === 'file') return join(path, CONFIG_FILE_NAME);
-    throw new KieaudioError(
-      'E_CONFIG_NOT_FOUND',
-      kind === 'dir'
-        ? `no ${CONFIG_FILE_NAME} in ${explicit} (given by --config)`
-        : `config file ${explicit} (given by --config) does not exist`,
-      { details: { path } },
-    );
-  }
-  for (let dir = start; ; ) {
-    const candidate = join(dir, CONFIG_FILE_NAME);
-    if ((await fileKind(candidate)) === 'file') return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new KieaudioError(
-    'E_CONFIG_NOT_FOUND',
-    `no ${CONFIG_FILE_NAME} found in ${start} or any folder above it; run \`kieaudio init\` to create one, or pass --config PATH`,
-    { details: { cwd: start } },
-  );
-}
+export { CONFIG_FILE_NAME, findConfig } from './find-config.js';
 
 export interface LoadOptions {
   /** display paths in diagnostics are relative to it; the config is searched from it */
@@ -197,15 +166,6 @@ async function readConfig(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     throw toKieaudioError(error, 'E_IO', { action: 'read', path });
-  }
-}
-
-async function fileKind(path: string): Promise<'file' | 'dir' | undefined> {
-  try {
-    const stats = await stat(path);
-    return stats.isFile() ? 'file' : stats.isDirectory() ? 'dir' : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -11,7 +11,7 @@ import { sha256Hex } from '../store/sha256.js';
 import { dotEnvWarnings, explainMissing, readDotEnv } from './dotenv.js';
 import { findConfig, type LoadTrace, loadProject } from './load.js';
 import { openParseCache } from './parse-cache.js';
-import { projectFromSnapshot, type SnapshotKey, takeSnapshot } from './project-snapshot.js';
+import { projectFromSnapshot, type SnapshotHead, type SnapshotKey, takeSnapshot } from './project-snapshot.js';
 import { STATE_DIR_NAME } from './resolve-config.js';
 import { selectAssets } from './select.js';
 
@@ -38,14 +38,19 @@ export interface LoadedProject {
   openStore(): Promise<ProjectStore>;
   /** keeps what the YAML parser made of the spec files for the next load (commands that write) */
   saveParseCache(): Promise<void>;
+  /**
+   * What the project was resolved from (snapshot-head.ts): known when it was recalled from its
+   * snapshot, or once `saveParseCache` has written one; undefined otherwise.
+   */
+  head(): SnapshotHead | undefined;
 }
 
-export interface PreparedProject extends Omit<LoadedProject, 'openStore' | 'saveParseCache'> {
+export interface PreparedProject extends Omit<LoadedProject, 'openStore' | 'saveParseCache' | 'head'> {
   store: ProjectStore;
 }
 
 export async function prepareProject(options: CommonOptions): Promise<PreparedProject> {
-  const { openStore, saveParseCache: _, ...loaded } = await loadSelected(options);
+  const { openStore, saveParseCache: _, head: __, ...loaded } = await loadSelected(options);
   return { ...loaded, store: await openStore() };
 }
 
@@ -60,7 +65,7 @@ export async function loadSelected(options: CommonOptions, writes = false): Prom
   const dotEnv = await readDotEnv(envPath, relative(cwd, envPath) || '.env');
   const environment = options.env ?? process.env;
   const env = { ...dotEnv.values, ...environment };
-  const { project, saveCaches } = await loadOrRecall({ cwd: resolve(cwd), configPath, env }, writes);
+  const { project, saveCaches, head } = await loadOrRecall({ cwd: resolve(cwd), configPath, env }, writes);
   project.warnings.push(...dotEnvWarnings(dotEnv));
   const only = options.only ?? [];
   const selected = selectAssets(project.assets, only);
@@ -75,6 +80,7 @@ export async function loadSelected(options: CommonOptions, writes = false): Prom
     selected,
     openStore: () => openProjectStore(project, lockDisplay),
     saveParseCache: saveCaches,
+    head,
   };
 }
 
@@ -82,9 +88,12 @@ export async function loadSelected(options: CommonOptions, writes = false): Prom
  * The project from its snapshot when no file it came from has changed, else loaded in full (with
  * the parse cache); `writes`: the command saves what it loaded for the next one (`saveCaches`).
  */
-async function loadOrRecall(who: SnapshotKey, writes: boolean): Promise<{ project: Project; saveCaches(): Promise<void> }> {
+async function loadOrRecall(
+  who: SnapshotKey,
+  writes: boolean,
+): Promise<Pick<LoadedProject, 'project' | 'head'> & { saveCaches(): Promise<void> }> {
   const recalled = await projectFromSnapshot(who);
-  if (recalled !== undefined) return { project: recalled, saveCaches: async () => undefined };
+  if (recalled !== undefined) return { project: recalled.project, saveCaches: async () => undefined, head: () => recalled.head };
   const parseCache = await openParseCache(join(dirname(who.configPath), STATE_DIR_NAME));
   const read = new Map<string, string>();
   let unmatched: number[] = [];
@@ -92,11 +101,13 @@ async function loadOrRecall(who: SnapshotKey, writes: boolean): Promise<{ projec
   const project = await loadProject({ ...who, parseCache, trace });
   // taken now, before the build adds to the project's warnings
   const snapshot = writes ? takeSnapshot(who, project, read, unmatched) : undefined;
+  let head: SnapshotHead | undefined;
   return {
     project,
     async saveCaches() {
       await parseCache.save();
-      await snapshot?.save();
+      head = await snapshot?.save();
     },
+    head: () => head,
   };
 }
