@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { BuildEventSchemas, DiagnosticSchema, WatchEventSchemas } from '../events.js';
 import { CHECK_PROBLEM_KINDS } from '../plan/check-rules.js';
 
-export const JSON_LINES_VERSION = 1;
+import { JSON_LINES_VERSION } from './json-line-text.js';
+
+export { JSON_LINES_VERSION, toJsonLine } from './json-line-text.js';
 
 const line = <T extends string, S extends z.ZodRawShape>(type: T, description: string, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape }).describe(description);
@@ -180,10 +182,6 @@ export const JsonLineSchemas = [...BuildEventSchemas, ...WatchEventSchemas, ...C
 );
 
 export type JsonLine = JsonLinePayload & { v: typeof JSON_LINES_VERSION };
-
-export function toJsonLine(payload: JsonLinePayload): string {
-  return `${JSON.stringify({ v: JSON_LINES_VERSION, ...payload })}\n`;
-}
 
 /** One printed line back into a typed value; throws on anything the format does not allow. */
 export function parseJsonLine(text: string): JsonLine {

@@ -16,6 +16,8 @@ export const PROBLEM_EVENTS: ReadonlySet<WatchEvent['type']> = new Set([
 
 export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: boolean }): string | undefined {
   const { color, verbose } = opts;
+  // the common case, not worth a line: a no-op build of 10,000 assets says it 10,000 times
+  if (raw.type === 'planned' && (!verbose || raw.action === 'up-to-date')) return undefined;
   // ids, paths and API messages come from outside: shown escaped, one line each
   const event = escapeStrings(raw);
   switch (event.type) {

@@ -2,14 +2,15 @@
  * What every command does first: find the config, read `.env` beside it, load and validate the
  * project, pick the assets `--only` selects, and open the project's local state.
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { KieaudioError } from '../errors.js';
 import type { Env, Project, ResolvedAsset } from '../project.js';
 import { LOCK_FILE_NAME } from '../store/lock-file.js';
 import { openProjectStore, type ProjectStore } from '../store/project-store.js';
 import { sha256Hex } from '../store/sha256.js';
-import { dotEnvWarnings, explainMissing, readDotEnv } from './dotenv.js';
-import { findConfig, type LoadTrace, loadProject } from './load.js';
+import { dotEnvWarnings, explainMissing } from './dotenv.js';
+import { type LoadTrace, loadProject } from './load.js';
+import { locateProject } from './locate-project.js';
 import { openParseCache } from './parse-cache.js';
 import { projectFromSnapshot, type SnapshotHead, type SnapshotKey, takeSnapshot } from './project-snapshot.js';
 import { STATE_DIR_NAME } from './resolve-config.js';
@@ -59,13 +60,8 @@ export async function prepareProject(options: CommonOptions): Promise<PreparedPr
  * command will call `saveParseCache`, which then also keeps a snapshot of the project.
  */
 export async function loadSelected(options: CommonOptions, writes = false): Promise<LoadedProject> {
-  const cwd = options.cwd ?? process.cwd();
-  const configPath = await findConfig(cwd, options.configPath);
-  const envPath = join(dirname(configPath), '.env');
-  const dotEnv = await readDotEnv(envPath, relative(cwd, envPath) || '.env');
-  const environment = options.env ?? process.env;
-  const env = { ...dotEnv.values, ...environment };
-  const { project, saveCaches, head } = await loadOrRecall({ cwd: resolve(cwd), configPath, env }, writes);
+  const { cwd, configPath, dotEnv, environment, env } = await locateProject(options);
+  const { project, saveCaches, head } = await loadOrRecall({ cwd, configPath, env }, writes);
   project.warnings.push(...dotEnvWarnings(dotEnv));
   const only = options.only ?? [];
   const selected = selectAssets(project.assets, only);
