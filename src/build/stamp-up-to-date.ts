@@ -16,9 +16,13 @@ import { newStamp, optionsKey, type PathStamp, type StampOptions, settledBefore,
 
 export { isPlainBuild } from './up-to-date-stamp.js';
 
-/** Before a build writes anything: whatever it does, the stamp no longer describes the project. */
+/**
+ * Before a build writes anything: whatever it does, the stamp no longer describes the project. Only
+ * a second safeguard (what the build writes changes stat data the stamp holds by), so a read-only
+ * checkout, where a no-op build must still work, is no error.
+ */
 export async function dropStamp(project: Project): Promise<void> {
-  await rm(stateFile(project.config, UP_TO_DATE_FILE), { force: true });
+  await rm(stateFile(project.config, UP_TO_DATE_FILE), { force: true }).catch(() => undefined);
 }
 
 export interface FinishedBuild {
