@@ -12,7 +12,17 @@ import { stateFile } from '../spec/snapshot-head.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { JOURNAL_DIR } from '../store/journal.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { newStamp, optionsKey, type PathStamp, type StampOptions, settledBefore, stampPath, UP_TO_DATE_FILE } from './up-to-date-stamp.js';
+import {
+  ffmpegEnv,
+  newStamp,
+  optionsKey,
+  type PathStamp,
+  type StampOptions,
+  settledBefore,
+  stampPath,
+  UP_TO_DATE_FILE,
+  type UpToDateStamp,
+} from './up-to-date-stamp.js';
 
 export { isPlainBuild } from './up-to-date-stamp.js';
 
@@ -39,16 +49,29 @@ export interface FinishedBuild {
 export async function saveStampIfUpToDate(build: FinishedBuild): Promise<void> {
   const { project, store, head } = build;
   if (head === undefined || !didNothing(build)) return;
-  // a chain's result depends on the ffmpeg found on this run (version.ts): not something stat data show
-  if (project.assets.some((asset) => asset.post !== undefined)) return;
   const takenAt = Date.now();
   const paths: PathStamp[] = [];
   for (const [path, s] of store.statIndex.checked()) paths.push(s === undefined ? [path] : [path, s.size, s.mtimeMs, s.ctimeMs, s.ino]);
   for (const path of stateFiles(project, store)) paths.push(stampPath(path));
-  if (!settledBefore(paths, takenAt)) return;
+  const ffmpeg = project.assets.some((asset) => asset.post !== undefined) ? await ffmpegStamp() : undefined;
+  if (!settledBefore([...paths, ...(ffmpeg?.binaries ?? [])], takenAt)) return;
   const { summary } = build;
-  const stamp = newStamp({ options: optionsKey(build.options), head, takenAt, paths, events: [...build.events], summary });
+  const stamp = newStamp({
+    options: optionsKey(build.options),
+    head,
+    takenAt,
+    paths,
+    ...(ffmpeg ? { ffmpeg } : {}),
+    events: [...build.events],
+    summary,
+  });
   await writeFileAtomic(stateFile(project.config, UP_TO_DATE_FILE), JSON.stringify(stamp), { durable: false });
+}
+
+/** What decides the ffmpeg a build runs, as the chains' outputs were judged up to date with it. */
+async function ffmpegStamp(): Promise<NonNullable<UpToDateStamp['ffmpeg']>> {
+  const { ffmpegCandidates } = await import('../ffmpeg/locate.js');
+  return { env: ffmpegEnv(), binaries: (await ffmpegCandidates()).map((path) => stampPath(path, true)) };
 }
 
 function didNothing({ plan, summary }: FinishedBuild): boolean {

@@ -9,7 +9,7 @@
  * A file changed within RACY_MS of the stamp could hide a later same-size edit in the same clock
  * tick: a build that saw such a file writes no stamp (the next no-op build will).
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import { RACY_MS, type SnapshotHead } from '../spec/snapshot-head.js';
@@ -27,6 +27,12 @@ export interface UpToDateStamp {
   head: SnapshotHead;
   takenAt: number;
   paths: PathStamp[];
+  /**
+   * for a project with post-processing chains: the ffmpeg a build would find decides whether their
+   * outputs are up to date (ffmpeg/locate.ts), so what decides that ffmpeg is stamped too —
+   * KIEAUDIO_FFMPEG and PATH, and each candidate binary (stat data of what a link leads to)
+   */
+  ffmpeg?: { env: [string | null, string | null]; binaries: PathStamp[] };
   /** what the build said, in order, up to its summary */
   events: BuildEvent[];
   summary: BuildSummary;
@@ -76,20 +82,35 @@ export async function readStamp(path: string): Promise<UpToDateStamp | undefined
   }
 }
 
-/** The path's stat data now (lstat: a symlink is itself, as the stat index sees outputs). */
-export function stampPath(path: string): PathStamp {
-  const s = lstatSync(path, { throwIfNoEntry: false });
+/**
+ * The path's stat data now: lstat (a symlink is itself, as the stat index sees outputs), or with
+ * `follow` what a link leads to (an executable on PATH is often a link an upgrade leaves alone).
+ */
+export function stampPath(path: string, follow = false): PathStamp {
+  const s = (follow ? statSync : lstatSync)(path, { throwIfNoEntry: false });
   return s === undefined ? [path] : [path, s.size, s.mtimeMs, s.ctimeMs, s.ino];
 }
 
 /** Every path as stamped: the same stat data, or still nothing there. */
-export function pathsHold(paths: readonly PathStamp[]): boolean {
+export function pathsHold(paths: readonly PathStamp[], follow = false): boolean {
   for (const stamped of paths) {
-    const now = stampPath(stamped[0]);
+    const now = stampPath(stamped[0], follow);
     if (now.length !== stamped.length) return false;
     for (let i = 1; i < now.length; i++) if (now[i] !== stamped[i]) return false;
   }
   return true;
+}
+
+/** KIEAUDIO_FFMPEG and PATH as they decide which ffmpeg is run (ffmpeg/locate.ts reads the process's environment). */
+export function ffmpegEnv(): [string | null, string | null] {
+  return [process.env.KIEAUDIO_FFMPEG ?? null, process.env.PATH ?? null];
+}
+
+/** The ffmpeg a build would run now is the one stamped (or the project has no chains). */
+export function ffmpegHolds(stamped: UpToDateStamp['ffmpeg']): boolean {
+  if (stamped === undefined) return true;
+  const [ffmpeg, path] = ffmpegEnv();
+  return stamped.env[0] === ffmpeg && stamped.env[1] === path && pathsHold(stamped.binaries, true);
 }
 
 /** No stamped file changed so close to `takenAt` that a later edit could share its timestamps. */

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { replayUpToDate } from '../../src/build/up-to-date.js';
@@ -136,11 +136,39 @@ describe('the up-to-date stamp', () => {
     expect((await replay(dir, { offline: true, env: { KIE_API_KEY: 'another' } })).summary?.upToDate).toBe(2);
   });
 
-  it('is not written for a project with post-processing chains (their results depend on the ffmpeg found)', async () => {
+  it('holds for a project with post-processing chains only while the ffmpeg a build would run is the same', async () => {
     const post = 'post:\n  voice: { loudness: -20 }\n';
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG + post, 'audio/lines.audio.yaml': SPEC });
     await run(dir);
-    expect((await later(5, () => run(dir))).result.summary.upToDate).toBe(2);
-    await expect(stat(join(dir, '.kieaudio', UP_TO_DATE_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
+    const noop = await later(5, () => run(dir));
+    expect(noop.result.summary.upToDate).toBe(2);
+    expect(withoutDuration((await replay(dir)).events)).toEqual(withoutDuration(noop.events));
+    const before = process.env.KIEAUDIO_FFMPEG;
+    process.env.KIEAUDIO_FFMPEG = join(dir, 'another-ffmpeg');
+    try {
+      expect((await replay(dir)).summary).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.KIEAUDIO_FFMPEG;
+      else process.env.KIEAUDIO_FFMPEG = before;
+    }
+    expect((await replay(dir)).summary?.upToDate).toBe(2);
+  });
+
+  it('for chains, does not hold once an ffmpeg appears on PATH (a newer one there would be run)', async () => {
+    const post = 'post:\n  voice: { loudness: -20 }\n';
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG + post, 'audio/lines.audio.yaml': SPEC });
+    const bin = join(dir, 'bin');
+    await mkdir(bin);
+    const before = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${before ?? ''}`;
+    try {
+      await run(dir);
+      await later(5, () => run(dir));
+      expect((await replay(dir)).summary?.upToDate).toBe(2);
+      await writeFile(join(bin, 'ffmpeg'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+      expect((await replay(dir)).summary).toBeUndefined();
+    } finally {
+      process.env.PATH = before;
+    }
   });
 });
