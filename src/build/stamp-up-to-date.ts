@@ -74,7 +74,14 @@ async function ffmpegStamp(): Promise<NonNullable<UpToDateStamp['ffmpeg']>> {
   return { env: ffmpegEnv(), binaries: (await ffmpegCandidates()).map((path) => stampPath(path, true)) };
 }
 
-function didNothing({ plan, summary }: FinishedBuild): boolean {
+/**
+ * What a build that did nothing may have said and another would say the same way. Anything else
+ * (waiting for another build's lock, a team cache exchange, a retry) happened to this one.
+ */
+const REPEATABLE = new Set<BuildEvent['type']>(['planned', 'warning', 'budget']);
+
+function didNothing({ plan, summary, events }: FinishedBuild): boolean {
+  if (!events.every((event) => REPEATABLE.has(event.type))) return false;
   const idle =
     summary.generated +
       summary.resumed +
