@@ -212,7 +212,7 @@ export function renderSummary(s: BuildSummary, color: boolean): string {
   if (s.kept > 0) parts.push(paint(color, 'yellow', `${s.kept} left alone`));
   if (s.notStarted > 0) parts.push(paint(color, 'yellow', `${s.notStarted} not started`));
   if (s.held > 0) parts.push(paint(color, 'red', `${s.held} held`));
-  const tail = [`${s.creditsUsed} credits used`, `${(s.durationMs / 1000).toFixed(1)}s`];
+  const tail = [`${s.creditsUsed} ${s.creditsUsed === 1 ? 'credit' : 'credits'} used`, `${(s.durationMs / 1000).toFixed(1)}s`];
   if (s.placeholders) tail.push('offline placeholders');
   if (s.remote !== undefined) tail.push(remoteSummary(s.remote));
   let text = `${parts.join(', ')} · ${tail.join(' · ')}`;
