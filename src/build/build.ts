@@ -230,12 +230,17 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
   }
   await deliver(project, store, tally, options.signal);
   const done = result();
-  if (run.said !== undefined) {
-    const finished = { project, store, plan, summary: done.summary, events: run.said, options, head: loaded.head() };
-    // only a shortcut for the next build: one that cannot be written is no failure of this one
-    await saveStampIfUpToDate(finished).catch(() => undefined);
-  }
+  await stampIfPlain(loaded, store, done, run, options);
   return done;
+}
+
+/** A plain build that did nothing tells the next one it may say the same (stamp-up-to-date.ts). */
+async function stampIfPlain(loaded: LoadedProject, store: ProjectStore, done: BuildResult, run: Run, options: BuildOptions): Promise<void> {
+  if (run.said === undefined) return;
+  const { project, plan, summary } = done;
+  const finished = { project, store, plan, summary, events: run.said, options, head: loaded.head() };
+  // only a shortcut for the next build: one that cannot be written is no failure of this one
+  await saveStampIfUpToDate(finished).catch(() => undefined);
 }
 
 /**
