@@ -37,6 +37,8 @@ export interface SceneVariant {
   lines: ResolvedAsset[] | undefined;
 }
 
+type Problem = (code: string, message: string, severity?: 'error' | 'warning') => void;
+
 /** The scene files of a scene whose `out` (normalized, placeholders kept) is valid; each `out` is claimed even when not made. */
 export function sceneVariants(
   scene: SceneEntry,
@@ -44,7 +46,7 @@ export function sceneVariants(
   lines: readonly SceneLineOutputs[],
   where: SceneOutWhere & { l10n: Localization },
 ): SceneVariant[] {
-  const problem = (code: string, message: string, severity: 'error' | 'warning' = 'error') =>
+  const problem: Problem = (code, message, severity = 'error') =>
     where.report(
       {
         file: where.file,
@@ -81,29 +83,32 @@ export function sceneVariants(
     );
     return [];
   }
-  return languages.flatMap((language) => {
-    const filled = normalizeOut(out.replaceAll(LANG, language));
-    if (!filled.ok) return [];
-    const variant: SceneVariant = { out: filled.out, language, lines: undefined };
-    if (!clean) return [variant];
-    const chosen = lines.map((line) => (line.byLanguage ? line.outputs.find((a) => a?.language === language) : line.outputs[0]));
-    const missing = lines.flatMap((line, j) => (chosen[j] === undefined ? [`${j + 1} (${line.label})`] : []));
-    if (missing.length === 0) variant.lines = chosen.filter((a): a is ResolvedAsset => a !== undefined);
-    else {
-      const name = describeLanguage(language);
-      const which = `line${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
-      problem(
-        'W_SCENE_LANGUAGE_MISSING',
-        `no ${name} scene file ${JSON.stringify(filled.out)}: ${which} ${missing.length > 1 ? 'have' : 'has'} no ${language} output (localization.missing: warn skipped it); it is made once every line has ${language} text`,
-        'warning',
-      );
-    }
+  return languages.flatMap((language) => languageFile(out, language, clean ? lines : undefined, problem));
+}
+
+/** One language's scene file; `lines` undefined: it is claimed but not made (a problem was reported). */
+function languageFile(out: string, language: string, lines: readonly SceneLineOutputs[] | undefined, problem: Problem): SceneVariant[] {
+  const filled = normalizeOut(out.replaceAll(LANG, language));
+  if (!filled.ok) return [];
+  const variant: SceneVariant = { out: filled.out, language, lines: undefined };
+  if (lines === undefined) return [variant];
+  const chosen = lines.map((line) => (line.byLanguage ? line.outputs.find((a) => a?.language === language) : line.outputs[0]));
+  const missing = lines.flatMap((line, j) => (chosen[j] === undefined ? [`${j + 1} (${line.label})`] : []));
+  if (missing.length === 0) {
+    variant.lines = chosen.filter((a): a is ResolvedAsset => a !== undefined);
     return [variant];
-  });
+  }
+  const which = missing.length > 1 ? `lines ${missing.join(', ')} have` : `line ${missing[0]} has`;
+  problem(
+    'W_SCENE_LANGUAGE_MISSING',
+    `no ${describeLanguage(language)} scene file ${JSON.stringify(filled.out)}: ${which} no ${language} output (localization.missing: warn skipped it); it is made once every line has ${language} text`,
+    'warning',
+  );
+  return [variant];
 }
 
 /** Whether a line declares several voices (reported here, at the scene's `out`). */
-function voicesProblem(lines: readonly SceneLineOutputs[], problem: (code: string, message: string) => void): boolean {
+function voicesProblem(lines: readonly SceneLineOutputs[], problem: Problem): boolean {
   const j = lines.findIndex((line) => line.voices.length > 1);
   const line = lines[j];
   if (line === undefined) return false;
