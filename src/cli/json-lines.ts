@@ -26,7 +26,9 @@ const StaleAssetSchema = z.strictObject({
 
 const CommandLineSchemas = [
   line('planned-scene', "plan --json: what a build would do with a scene's scene file (`out` on a scene), and why", {
-    asset: z.string().describe("the scene's id"),
+    asset: z
+      .string()
+      .describe("the scene file's id: the scene's id, or `<scene id>@<lang>` for one language's file ({lang} in the scene's out)"),
     out: z.string().describe('the scene file, relative to outDir'),
     action: z.enum(['up-to-date', 'build', 'keep-modified']),
     reason: z.string().describe('"line 2 changed", "gap changed", "scene file missing"…'),

@@ -204,11 +204,11 @@ function resolveFile(scope: FileScope, source: AssetFile): void {
       }
       return outputs.map((one) => one.asset);
     },
-    sceneFile(scene, out, sceneFile) {
+    sceneFiles(scene, outs, sceneFiles) {
       // a scene file may not be any asset's output, nor another scene's: the same check as theirs
       const label = typeof scene.id === 'string' ? `scene ${scene.id}` : `scene #${scene.index + 1}`;
-      scope.found.claims.push({ out, explicitId: false, label, file, locate, path: ['scenes', scene.index] });
-      if (sceneFile !== undefined) scope.found.sceneFiles.push(sceneFile);
+      for (const out of outs) scope.found.claims.push({ out, explicitId: false, label, file, locate, path: ['scenes', scene.index] });
+      scope.found.sceneFiles.push(...sceneFiles);
     },
   };
   const kindLayers = (kind: AssetKind): Layer[] => {
