@@ -121,10 +121,10 @@ export const BUILD_COMMANDS = {
   },
   check: {
     summary:
-      'the quality gate: measure the files at out (silent, clipped, edge silence, too long, off target, speech rate); exit 1 with a list',
+      'the quality gate: measure the files at out, scene files too (silent, clipped, edge silence, too long, off target, speech rate); exit 1 with a list',
     usage: 'kieaudio check [options]',
     options: { ...PROJECT_FLAGS, only: SELECTION_FLAGS.only, concurrency: { type: 'string' } },
-    help: { ...pick('only', 'concurrency-ffmpeg'), ...COMMON_HELP },
+    help: { ...pick('only-check', 'concurrency-ffmpeg'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { check } = await import('../commands/check.js');
       const { offline: _, ...common } = commonOptions(flags);
