@@ -136,7 +136,9 @@ export const BuildEventSchemas = [
   }),
   event('adopted', 'the file at out already held the cached result: only the lock was updated', assetRef),
   event('scene', "a scene's lines were joined into its scene file (`out` on a scene): locally, no API call", {
-    asset: z.string().describe("the scene's id"),
+    asset: z
+      .string()
+      .describe("the scene file's id: the scene's id, or `<scene id>@<lang>` for one language's file ({lang} in the scene's out)"),
     out: z.string().describe('the scene file, relative to outDir'),
     from: z.enum(['ffmpeg', 'derived-cache']).describe('ffmpeg ran, or the scene file was copied from the derived cache (no ffmpeg run)'),
     lines: z.number().int(),

@@ -16,6 +16,8 @@ export const PROBLEM_EVENTS: ReadonlySet<WatchEvent['type']> = new Set([
 
 export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: boolean }): string | undefined {
   const { color, verbose } = opts;
+  // the common case, not worth a line: a no-op build of 10,000 assets says it 10,000 times
+  if (raw.type === 'planned' && (!verbose || raw.action === 'up-to-date')) return undefined;
   // ids, paths and API messages come from outside: shown escaped, one line each
   const event = escapeStrings(raw);
   switch (event.type) {
@@ -215,7 +217,7 @@ export function renderSummary(s: BuildSummary, color: boolean): string {
   if (s.kept > 0) parts.push(paint(color, 'yellow', `${s.kept} left alone`));
   if (s.notStarted > 0) parts.push(paint(color, 'yellow', `${s.notStarted} not started`));
   if (s.held > 0) parts.push(paint(color, 'red', `${s.held} held`));
-  const tail = [`${s.creditsUsed} credits used`, `${(s.durationMs / 1000).toFixed(1)}s`];
+  const tail = [`${s.creditsUsed} ${s.creditsUsed === 1 ? 'credit' : 'credits'} used`, `${(s.durationMs / 1000).toFixed(1)}s`];
   if (s.placeholders) tail.push('offline placeholders');
   if (s.remote !== undefined) tail.push(remoteSummary(s.remote));
   let text = `${parts.join(', ')} · ${tail.join(' · ')}`;

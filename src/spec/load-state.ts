@@ -11,7 +11,9 @@ import { emptyClaimIndex, moveClaimIndex } from './claim-index.js';
 import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
-import { findTranslationsFiles, readTranslationsFiles } from './load-tables.js';
+import { CONFIG_FILE_NAME } from './find-config.js';
+import { findTranslationsFiles } from './find-translations.js';
+import { readTranslationsFiles } from './load-tables.js';
 import { localizationSettings } from './localization-settings.js';
 import { parseConfigText } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
@@ -31,9 +33,6 @@ import type { FileRecord } from './resolve-file.js';
 import { findEscapingFolders } from './symlink-check.js';
 import { mergeTranslations, plainTranslations } from './translation-set.js';
 import { checkUnique } from './uniqueness.js';
-
-/** The config's file name (load.ts looks for it); never a spec file itself. */
-export const CONFIG_FILE_NAME = 'kieaudio.config.yaml';
 
 /** The spec files `include` found, and a warning for each pattern that finds none. */
 export interface Discovered {

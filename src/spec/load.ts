@@ -3,47 +3,15 @@
  * parse and resolve steps. Loading either returns a Project (with warnings) or throws one
  * ValidationError that lists every problem in every file.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { KieaudioError, toKieaudioError } from '../errors.js';
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { toKieaudioError } from '../errors.js';
 import type { Env, Project } from '../project.js';
-import { CONFIG_FILE_NAME, finishLoad, type LoadState, loadState } from './load-state.js';
+import { CONFIG_FILE_NAME, findConfig } from './find-config.js';
+import { finishLoad, type LoadState, loadState } from './load-state.js';
 import type { ParseCache } from './parse-cache.js';
 
-export { CONFIG_FILE_NAME };
-
-/**
- * The config file to use: `explicit` (a file, or a folder holding kieaudio.config.yaml) resolved
- * against `cwd`, else the nearest kieaudio.config.yaml in `cwd` or a folder above it.
- */
-export async function findConfig(cwd: string, explicit?: string): Promise<string> {
-  const start = resolve(cwd);
-  if (explicit !== undefined) {
-    const path = resolve(start, explicit);
-    const kind = await fileKind(path);
-    if (kind === 'file') return path;
-    if (kind === 'dir' && (await fileKind(join(path, CONFIG_FILE_NAME))) === 'file') return join(path, CONFIG_FILE_NAME);
-    throw new KieaudioError(
-      'E_CONFIG_NOT_FOUND',
-      kind === 'dir'
-        ? `no ${CONFIG_FILE_NAME} in ${explicit} (given by --config)`
-        : `config file ${explicit} (given by --config) does not exist`,
-      { details: { path } },
-    );
-  }
-  for (let dir = start; ; ) {
-    const candidate = join(dir, CONFIG_FILE_NAME);
-    if ((await fileKind(candidate)) === 'file') return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new KieaudioError(
-    'E_CONFIG_NOT_FOUND',
-    `no ${CONFIG_FILE_NAME} found in ${start} or any folder above it; run \`kieaudio init\` to create one, or pass --config PATH`,
-    { details: { cwd: start } },
-  );
-}
+export { CONFIG_FILE_NAME, findConfig };
 
 export interface LoadOptions {
   /** display paths in diagnostics are relative to it; the config is searched from it */
@@ -88,15 +56,6 @@ async function readConfig(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     throw toKieaudioError(error, 'E_IO', { action: 'read', path });
-  }
-}
-
-async function fileKind(path: string): Promise<'file' | 'dir' | undefined> {
-  try {
-    const stats = await stat(path);
-    return stats.isFile() ? 'file' : stats.isDirectory() ? 'dir' : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -112,11 +112,11 @@ export function resolveFileRecord(scope: FileScope, source: AssetFile, sceneIds:
       }
       return outputs.map((one) => one.asset);
     },
-    sceneFile(scene, out, sceneFile) {
+    sceneFiles(scene, outs, sceneFiles) {
       // a scene file may not be any asset's output, nor another scene's: the same check as theirs
       const label = typeof scene.id === 'string' ? `scene ${scene.id}` : `scene #${scene.index + 1}`;
-      found.claims.push({ out, explicitId: false, label, file, locate, path: ['scenes', scene.index] });
-      if (sceneFile !== undefined) found.sceneFiles.push(sceneFile);
+      for (const out of outs) found.claims.push({ out, explicitId: false, label, file, locate, path: ['scenes', scene.index] });
+      found.sceneFiles.push(...sceneFiles);
     },
   };
   for (const entry of content.assets) resolver.resolve(entry, resolver.chain(entry, ['assets', entry.index]));

@@ -93,6 +93,8 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
             return store;
           },
           saveParseCache,
+          // no snapshot is kept for a watch rebuild, and none stamps the project (build.ts)
+          head: () => undefined,
         },
         checked: before === undefined ? undefined : { assets: selected.length, of: selectable.length },
         specs: state.specs,

@@ -57,6 +57,9 @@ describe('event lines', () => {
     expect(renderEvent({ ...summary, resumed: 2, recovered: 1 }, plain)).toBe(
       '1 generated, 2 resumed, 1 recovered from the API, 2 restored, 3 up to date, 0 failed · 4 credits used · 1.0s',
     );
+    expect(renderEvent({ ...summary, creditsUsed: 1 }, plain)).toBe(
+      '1 generated, 2 restored, 3 up to date, 0 failed · 1 credit used · 1.0s',
+    );
   });
 });
 
