@@ -3,10 +3,12 @@
  * planned, and what another build did meanwhile is seen. Real files, chokidar and the simulator
  * over HTTP; every wait is for an event.
  */
+import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
+import { UP_TO_DATE_FILE } from '../../src/build/up-to-date-stamp.js';
 import type { WatchEvent } from '../../src/events.js';
 import { type Watcher, watch } from '../../src/watch/watch.js';
 import { simulator } from '../helpers/project.js';
@@ -65,6 +67,8 @@ describe('watch rebuilds from memory', () => {
     expect(planned(same.events)).toEqual([]);
     expect(same.summary).toMatchObject({ generated: 0, restored: 0, upToDate: 3 });
     expect(sim.stats().tasksCreated).toBe(created + 1);
+    // a rebuild that checked part of the project never stamps all of it up to date (build/up-to-date-stamp.ts)
+    expect(existsSync(join(dir, '.kieaudio', UP_TO_DATE_FILE))).toBe(false);
   });
 
   it('plans again what the last rebuild did not finish', async () => {
