@@ -59,6 +59,11 @@ export interface BuildOptions extends CommonOptions {
    */
   signal?: AbortSignal;
   onEvent?: (event: BuildEvent) => void;
+  /**
+   * Internal (watch mode): the project already loaded, with the assets to plan and a store kept in
+   * memory (watch/live-project.ts); instead of loading it here. `only` is then already applied.
+   */
+  prepared?: LoadedProject;
 }
 
 export interface BuildResult {
@@ -78,10 +83,11 @@ const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt',
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
-  // a plain build's events are kept: if it did nothing, they are what the next one says (stamp-up-to-date.ts)
-  const said: BuildEvent[] | undefined = isPlainBuild(options) ? [] : undefined;
+  // a plain build's events are kept: if it did nothing, they are what the next one says (stamp-up-to-date.ts);
+  // a watch rebuild (`prepared`) plans part of the project only, and never stamps it
+  const said: BuildEvent[] | undefined = isPlainBuild(options) && options.prepared === undefined ? [] : undefined;
   const onEvent = recording(options.onEvent, said);
-  const loaded = await loadSelected(options, true);
+  const loaded = options.prepared ?? (await loadSelected(options, true));
   for (const w of loaded.project.warnings) onEvent(diagnosticWarning(w));
   const tally = createTally(onEvent, { startedAt, placeholders: options.offline === true });
   try {

@@ -26,7 +26,7 @@ export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: bo
     case 'rebuild-queued':
     case 'rebuild-error':
     case 'orphan':
-      return renderWatchEvent(event, color);
+      return renderWatchEvent(event, color, verbose);
     default:
       return renderBuildEvent(event, color, verbose);
   }
@@ -160,7 +160,7 @@ function renderGenerated(event: Extract<BuildEvent, { type: 'generated' }>, colo
   return `${label(color, 'green', word)}${event.out}${text ? paint(color, 'dim', `  (${text})`) : ''}`;
 }
 
-function renderWatchEvent(event: WatchOnlyEvent, color: boolean): string | undefined {
+function renderWatchEvent(event: WatchOnlyEvent, color: boolean, verbose: boolean): string | undefined {
   switch (event.type) {
     case 'orphan':
       return `${label(color, 'yellow', 'orphaned')}${event.out}  ${paint(color, 'dim', 'no longer declared (kieaudio clean removes it)')}`;
@@ -170,8 +170,13 @@ function renderWatchEvent(event: WatchOnlyEvent, color: boolean): string | undef
         'dim',
         `watching ${event.config} and ${event.specFiles} spec file${event.specFiles === 1 ? '' : 's'} for changes (Ctrl-C to stop)`,
       );
-    case 'rebuild':
-      return event.n === 0 ? undefined : `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}`;
+    case 'rebuild': {
+      if (event.n === 0) return undefined;
+      // with --verbose, how much of the project this rebuild looks at (docs/watch.md)
+      const checked =
+        verbose && event.checked ? paint(color, 'dim', ` · ${event.checked.assets} of ${event.checked.of} assets checked`) : '';
+      return `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}${checked}`;
+    }
     case 'rebuild-queued':
       return `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}${paint(color, 'dim', '; rebuilding when the current build ends')}`;
     case 'rebuild-error': {

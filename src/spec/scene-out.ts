@@ -74,6 +74,8 @@ export function resolveSceneFile(scene: SceneEntry, variant: SceneVariant, where
  * sidecars (a scene `mine/01.ogg` beside a line `mine/01.mp3` would share `mine/01.srt`).
  */
 export function checkSceneSubtitles(scenes: readonly ResolvedScene[], assets: readonly ResolvedAsset[]): Diagnostic[] {
+  // nothing to compare (and every asset's paths not worth folding: watch mode runs this after each save)
+  if (!scenes.some((scene) => scene.subtitles.length > 0)) return [];
   const taken = new Map<string, string>();
   for (const asset of assets) {
     taken.set(asset.out.toLowerCase(), asset.id);
