@@ -46,7 +46,10 @@ export async function readJournalFacts(
   const facts: JournalFacts = { resumable: new Map(), unanswered: new Map(), finished: [], foreign: [], damaged: [], foreignDamaged: [] };
   // the lock's task ids, gathered only when the journal holds a task to look up (most builds' does not)
   let lockedTasks: Set<string> | undefined;
-  const inLock = (taskId: string) => (lockedTasks ??= tasksInLock(store.lock)).has(taskId);
+  const inLock = (taskId: string) => {
+    lockedTasks ??= tasksInLock(store.lock);
+    return lockedTasks.has(taskId);
+  };
   for (const entry of listing.entries) {
     if (api.offline || entry.baseUrl !== api.baseUrl) {
       facts.foreign.push(entry);

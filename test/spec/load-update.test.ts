@@ -91,7 +91,7 @@ describe('updating a load with changed spec files', () => {
     const updated = await expectSameAsFullLoad(dir, state, changed(path('b')));
     const after = await finishLoad(updated);
     expect(after.assets).toHaveLength(before.assets.length);
-    after.assets.forEach((asset, i) => expect(asset).toBe(before.assets[i]));
+    for (const [i, asset] of after.assets.entries()) expect(asset).toBe(before.assets[i]);
   });
 
   it('matches a full load when assets are added to and removed from a file', async () => {
