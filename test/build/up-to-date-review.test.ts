@@ -1,0 +1,76 @@
+/**
+ * Review of the up-to-date stamp (build/up-to-date.ts): cases where the stamp is trusted although
+ * a full build would decide or say something else.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { build } from '../../src/build/build.js';
+import { replayUpToDate } from '../../src/build/up-to-date.js';
+import { UP_TO_DATE_FILE } from '../../src/build/up-to-date-stamp.js';
+import type { BuildEvent } from '../../src/events.js';
+import { makeProject } from '../helpers/project.js';
+
+const CONFIG = 'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
+const SPEC =
+  'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: a.mp3 }\n  - { id: b, kind: voice, text: "Bravo two.", out: b.mp3 }\n';
+
+/** As test/build/up-to-date.test.ts: a no-op build whose clock runs `seconds` ahead of the files. */
+async function later<T>(seconds: number, fn: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(now + seconds * 1000);
+  try {
+    return await fn();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function run(dir: string, onEvent: (e: BuildEvent) => void = () => undefined) {
+  const events: BuildEvent[] = [];
+  const result = await build({
+    cwd: dir,
+    env: {},
+    offline: true,
+    onEvent: (e) => {
+      events.push(e);
+      onEvent(e);
+    },
+  });
+  return { result, events };
+}
+
+describe('the up-to-date stamp (review)', () => {
+  it('is not trusted when the lock changed while the no-op build ran (after it was read, before the stamp)', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': SPEC });
+    await run(dir);
+    const lockPath = join(dir, 'kieaudio.lock');
+    let edited = false;
+    // another process (git checkout, `kieaudio pin`, a teammate's lock) rewrites the lock after this
+    // build read it; the build takes a few seconds more (the clock is moved, as the stamp tests do)
+    await later(5, () =>
+      run(dir, (e) => {
+        if (e.type !== 'planned' || edited) return;
+        edited = true;
+        const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+        lock.assets['a.mp3'].contentHash = '0'.repeat(64);
+        writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
+      }),
+    );
+    expect(edited).toBe(true);
+    await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    const replayed = await replayUpToDate({ cwd: dir, env: {}, offline: true });
+    const full = await run(dir);
+    // a full build leaves a.mp3 alone as not kieaudio's ('kept'): only b is up to date
+    expect(full.result.summary.upToDate).toBe(1);
+    expect(full.events.some((e) => e.type === 'kept' && e.asset === 'a')).toBe(true);
+    // …while the stamp says both are
+    expect(replayed?.upToDate).toBe(full.result.summary.upToDate);
+  });
+});
