@@ -3,7 +3,7 @@
  * a full build would decide or say something else.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build } from '../../src/build/build.js';
@@ -11,6 +11,8 @@ import { replayUpToDate } from '../../src/build/up-to-date.js';
 import { UP_TO_DATE_FILE } from '../../src/build/up-to-date-stamp.js';
 import type { BuildEvent } from '../../src/events.js';
 import { makeProject } from '../helpers/project.js';
+
+const MANIFEST = 'manifest: { json: out/manifest.json }\n';
 
 const CONFIG = 'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
 const SPEC =
@@ -72,5 +74,34 @@ describe('the up-to-date stamp (review)', () => {
     expect(full.events.some((e) => e.type === 'kept' && e.asset === 'a')).toBe(true);
     // …while the stamp says both are
     expect(replayed?.upToDate).toBe(full.result.summary.upToDate);
+  });
+  it('does not hold for a project with a manifest once the ffmpeg that measures its lengths changes (no post chains)', async () => {
+    // an ffmpeg that answers -version but cannot decode (a build without mp3 support, say)
+    const { default: installer } = await import('@ffmpeg-installer/ffmpeg');
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG + MANIFEST, 'audio/lines.audio.yaml': SPEC });
+    const broken = join(dir, 'broken-ffmpeg');
+    await writeFile(broken, `#!/bin/sh\nif [ "$1" = "-version" ]; then exec ${installer.path} -version; fi\necho "no decoder" >&2\nexit 1\n`, {
+      mode: 0o755,
+    });
+    const before = process.env.KIEAUDIO_FFMPEG;
+    process.env.KIEAUDIO_FFMPEG = broken;
+    try {
+      await run(dir);
+      const noop = await later(5, () => run(dir));
+      // the manifest leaves both out, with a warning each: repeatable, so stamped
+      expect(noop.events.filter((e) => e.type === 'warning')).toHaveLength(2);
+      await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    } finally {
+      if (before === undefined) delete process.env.KIEAUDIO_FFMPEG;
+      else process.env.KIEAUDIO_FFMPEG = before;
+    }
+    // the user fixes ffmpeg: a full build would measure both and write them into the manifest
+    const replayed: BuildEvent[] = [];
+    const summary = await replayUpToDate({ cwd: dir, env: {}, offline: true, onEvent: (e) => replayed.push(e) });
+    const full = await run(dir);
+    expect(full.events.filter((e) => e.type === 'warning')).toHaveLength(0);
+    expect(JSON.parse(await readFile(join(dir, 'out/manifest.json'), 'utf8')).assets ?? []).not.toHaveLength(0);
+    // …while the stamp repeats the two warnings and leaves the manifest without them
+    expect(summary === undefined ? [] : replayed.filter((e) => e.type === 'warning')).toHaveLength(0);
   });
 });
