@@ -3,7 +3,7 @@
  * a full build would decide or say something else.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build } from '../../src/build/build.js';
@@ -102,6 +102,25 @@ describe('the up-to-date stamp (review)', () => {
     expect(full.events.filter((e) => e.type === 'warning')).toHaveLength(0);
     expect(JSON.parse(await readFile(join(dir, 'out/manifest.json'), 'utf8')).assets ?? []).not.toHaveLength(0);
     // …while the stamp repeats the two warnings and leaves the manifest without them
+    expect(summary === undefined ? [] : replayed.filter((e) => e.type === 'warning')).toHaveLength(0);
+  });
+  it('does not hold once the .env changes when the .env is a link (as a shared one often is)', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': CONFIG,
+      'audio/lines.audio.yaml': SPEC,
+      'shared.env': 'KIE_API_KEY=x\nthis line is no KEY=VALUE\n',
+    });
+    await symlink('shared.env', join(dir, '.env'));
+    await run(dir);
+    const noop = await later(5, () => run(dir));
+    expect(noop.events.filter((e) => e.type === 'warning')).toHaveLength(1);
+    await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    // the user fixes the line: the link itself (what the stamp looked at, with lstat) is unchanged
+    await writeFile(join(dir, 'shared.env'), 'KIE_API_KEY=x\n');
+    const replayed: BuildEvent[] = [];
+    const summary = await replayUpToDate({ cwd: dir, env: {}, offline: true, onEvent: (e) => replayed.push(e) });
+    const full = await run(dir);
+    expect(full.events.filter((e) => e.type === 'warning')).toHaveLength(0);
     expect(summary === undefined ? [] : replayed.filter((e) => e.type === 'warning')).toHaveLength(0);
   });
 });
