@@ -3,7 +3,7 @@
  * a full build would decide or say something else.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build } from '../../src/build/build.js';
@@ -122,5 +122,28 @@ describe('the up-to-date stamp (review)', () => {
     const full = await run(dir);
     expect(full.events.filter((e) => e.type === 'warning')).toHaveLength(0);
     expect(summary === undefined ? [] : replayed.filter((e) => e.type === 'warning')).toHaveLength(0);
+  });
+  it('falls back to the build, not an error, when an output\'s folder is now a file (lstat: ENOTDIR)', async () => {
+    const spec = 'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: npc/a.mp3 }\n';
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': spec });
+    await run(dir);
+    await later(5, () => run(dir));
+    await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    await rm(join(dir, 'out/npc'), { recursive: true });
+    await writeFile(join(dir, 'out/npc'), 'a file where the folder was');
+    // a full build says what it makes of it (the output is missing); the stamp must simply not hold
+    await expect(replayUpToDate({ cwd: dir, env: {}, offline: true })).resolves.toBeUndefined();
+  });
+
+  it('falls back to the build, not an error, when a spec file\'s folder is now a file', async () => {
+    const config = 'version: 1\ninclude: ["audio/**/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
+    const dir = await makeProject({ 'kieaudio.config.yaml': config, 'audio/npc/lines.audio.yaml': SPEC });
+    await run(dir);
+    await later(5, () => run(dir));
+    await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    await rm(join(dir, 'audio/npc'), { recursive: true });
+    await writeFile(join(dir, 'audio/npc'), 'a file where the folder was');
+    await mkdir(join(dir, 'audio/other'), { recursive: true });
+    await expect(replayUpToDate({ cwd: dir, env: {}, offline: true })).resolves.toBeUndefined();
   });
 });
