@@ -80,9 +80,13 @@ describe('the up-to-date stamp (review)', () => {
     const { default: installer } = await import('@ffmpeg-installer/ffmpeg');
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG + MANIFEST, 'audio/lines.audio.yaml': SPEC });
     const broken = join(dir, 'broken-ffmpeg');
-    await writeFile(broken, `#!/bin/sh\nif [ "$1" = "-version" ]; then exec ${installer.path} -version; fi\necho "no decoder" >&2\nexit 1\n`, {
-      mode: 0o755,
-    });
+    await writeFile(
+      broken,
+      `#!/bin/sh\nif [ "$1" = "-version" ]; then exec ${installer.path} -version; fi\necho "no decoder" >&2\nexit 1\n`,
+      {
+        mode: 0o755,
+      },
+    );
     const before = process.env.KIEAUDIO_FFMPEG;
     process.env.KIEAUDIO_FFMPEG = broken;
     try {
@@ -123,7 +127,7 @@ describe('the up-to-date stamp (review)', () => {
     expect(full.events.filter((e) => e.type === 'warning')).toHaveLength(0);
     expect(summary === undefined ? [] : replayed.filter((e) => e.type === 'warning')).toHaveLength(0);
   });
-  it('falls back to the build, not an error, when an output\'s folder is now a file (lstat: ENOTDIR)', async () => {
+  it("falls back to the build, not an error, when an output's folder is now a file (lstat: ENOTDIR)", async () => {
     const spec = 'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: npc/a.mp3 }\n';
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': spec });
     await run(dir);
@@ -135,7 +139,7 @@ describe('the up-to-date stamp (review)', () => {
     await expect(replayUpToDate({ cwd: dir, env: {}, offline: true })).resolves.toBeUndefined();
   });
 
-  it('falls back to the build, not an error, when a spec file\'s folder is now a file', async () => {
+  it("falls back to the build, not an error, when a spec file's folder is now a file", async () => {
     const config = 'version: 1\ninclude: ["audio/**/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
     const dir = await makeProject({ 'kieaudio.config.yaml': config, 'audio/npc/lines.audio.yaml': SPEC });
     await run(dir);
