@@ -10,6 +10,7 @@ import { build } from '../../src/build/build.js';
 import { replayUpToDate } from '../../src/build/up-to-date.js';
 import { UP_TO_DATE_FILE } from '../../src/build/up-to-date-stamp.js';
 import type { BuildEvent } from '../../src/events.js';
+import { kieaudio } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 
 const MANIFEST = 'manifest: { json: out/manifest.json }\n';
@@ -149,5 +150,18 @@ describe('the up-to-date stamp (review)', () => {
     await writeFile(join(dir, 'audio/npc'), 'a file where the folder was');
     await mkdir(join(dir, 'audio/other'), { recursive: true });
     await expect(replayUpToDate({ cwd: dir, env: {}, offline: true })).resolves.toBeUndefined();
+  });
+  it("kieaudio build with a stamp does what it does without one when an output's folder is now a file", async () => {
+    const spec = 'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: npc/a.mp3 }\n';
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': spec });
+    await run(dir);
+    await later(5, () => run(dir));
+    await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    await rm(join(dir, 'out/npc'), { recursive: true });
+    await writeFile(join(dir, 'out/npc'), 'a file where the folder was');
+    const withStamp = await kieaudio(dir, ['build', '--offline']);
+    await rm(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    const without = await kieaudio(dir, ['build', '--offline']);
+    expect({ code: withStamp.code, stderr: withStamp.stderr }).toEqual({ code: without.code, stderr: without.stderr });
   });
 });
