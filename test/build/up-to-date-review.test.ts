@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { replayUpToDate } from '../../src/build/up-to-date.js';
@@ -163,5 +163,20 @@ describe('the up-to-date stamp (review)', () => {
     await rm(join(dir, '.kieaudio', UP_TO_DATE_FILE));
     const without = await kieaudio(dir, ['build', '--offline']);
     expect({ code: withStamp.code, stderr: withStamp.stderr }).toEqual({ code: without.code, stderr: without.stderr });
+  });
+  it('is written for a project with chains although a PATH entry is a file (ENOTDIR when looking for ffmpeg in it)', async () => {
+    const post = 'post:\n  voice: { loudness: -20 }\n';
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG + post, 'audio/lines.audio.yaml': SPEC, 'not-a-dir': 'x' });
+    const before = process.env.PATH;
+    process.env.PATH = `${join(dir, 'not-a-dir')}${delimiter}${before ?? ''}`;
+    try {
+      await run(dir);
+      const noop = await later(5, () => run(dir));
+      expect(noop.result.summary.upToDate).toBe(2);
+      // a full build runs fine with such a PATH (locate.ts passes over it); the stamp should be written
+      await expect(stat(join(dir, '.kieaudio', UP_TO_DATE_FILE))).resolves.toBeDefined();
+    } finally {
+      process.env.PATH = before;
+    }
   });
 });
