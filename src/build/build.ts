@@ -22,7 +22,7 @@ import { executePlan } from './execute.js';
 import { checkFfmpeg, checkWritable } from './preflight.js';
 import type { Uploader } from './remote-upload.js';
 import { reportPlan } from './report-plan.js';
-import { dropStamp, isPlainBuild, saveStampIfUpToDate } from './stamp-up-to-date.js';
+import { dropStamp, isPlainBuild, saveStampIfUpToDate, stateStamps } from './stamp-up-to-date.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
 import { consultTeamCache, requiredFailure, type TeamCacheStep, uploaderFor } from './team-cache.js';
 
@@ -85,9 +85,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
   // a plain build's events are kept: if it did nothing, they are what the next one says (stamp-up-to-date.ts);
   // a watch rebuild (`prepared`) plans part of the project only, and never stamps it
-  const said: BuildEvent[] | undefined = isPlainBuild(options) && options.prepared === undefined ? [] : undefined;
+  const said: Said | undefined =
+    isPlainBuild(options) && options.prepared === undefined ? { startedAt, stateBefore: [], events: [] } : undefined;
   const onEvent = recording(options.onEvent, said);
   const loaded = options.prepared ?? (await loadSelected(options, true));
+  if (said !== undefined) said.stateBefore = stateStamps(loaded.project);
   for (const w of loaded.project.warnings) onEvent(diagnosticWarning(w));
   const tally = createTally(onEvent, { startedAt, placeholders: options.offline === true });
   try {
@@ -120,14 +122,22 @@ interface Run {
   /** until the first write, a failing build (no key: exit 2) leaves the project as it was */
   writes: { started: boolean };
   /** what a plain build said so far */
-  said: BuildEvent[] | undefined;
+  said: Said | undefined;
 }
 
-function recording(onEvent: ((event: BuildEvent) => void) | undefined, said: BuildEvent[] | undefined): (event: BuildEvent) => void {
+/** A plain build's events since it started (its files must not have changed since: stamp-up-to-date.ts). */
+interface Said {
+  startedAt: number;
+  /** the lock, journal, manifest… before the build read them (stamp-up-to-date.ts: stateStamps) */
+  stateBefore: ReturnType<typeof stateStamps>;
+  events: BuildEvent[];
+}
+
+function recording(onEvent: ((event: BuildEvent) => void) | undefined, said: Said | undefined): (event: BuildEvent) => void {
   const pass = onEvent ?? (() => undefined);
   if (said === undefined) return pass;
   return (event) => {
-    if (event.type !== 'summary') said.push(event);
+    if (event.type !== 'summary') said.events.push(event);
     pass(event);
   };
 }
@@ -244,7 +254,7 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
 async function stampIfPlain(loaded: LoadedProject, store: ProjectStore, done: BuildResult, run: Run, options: BuildOptions): Promise<void> {
   if (run.said === undefined) return;
   const { project, plan, summary } = done;
-  const finished = { project, store, plan, summary, events: run.said, options, head: loaded.head() };
+  const finished = { project, store, plan, summary, ...run.said, options, head: loaded.head() };
   // only a shortcut for the next build: one that cannot be written is no failure of this one
   await saveStampIfUpToDate(finished).catch(() => undefined);
 }

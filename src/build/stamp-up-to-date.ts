@@ -11,6 +11,7 @@ import type { Project } from '../project.js';
 import { stateFile } from '../spec/snapshot-head.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { JOURNAL_DIR } from '../store/journal.js';
+import { LOCK_FILE_NAME } from '../store/lock-file.js';
 import type { ProjectStore } from '../store/project-store.js';
 import {
   ffmpegEnv,
@@ -21,7 +22,6 @@ import {
   settledBefore,
   stampPath,
   UP_TO_DATE_FILE,
-  type UpToDateStamp,
 } from './up-to-date-stamp.js';
 
 export { isPlainBuild } from './up-to-date-stamp.js';
@@ -40,6 +40,10 @@ export interface FinishedBuild {
   store: ProjectStore;
   plan: Plan;
   summary: BuildSummary;
+  /** when the build started: a file changed since may not be what it saw */
+  startedAt: number;
+  /** the state files (stateStamps) as they were before the build read them */
+  stateBefore: readonly (PathStamp | undefined)[];
   /** what the build said before its summary */
   events: readonly BuildEvent[];
   options: StampOptions;
@@ -49,27 +53,36 @@ export interface FinishedBuild {
 export async function saveStampIfUpToDate(build: FinishedBuild): Promise<void> {
   const { project, store, head } = build;
   if (head === undefined || !didNothing(build)) return;
-  const takenAt = Date.now();
   const paths: PathStamp[] = [];
   for (const [path, s] of store.statIndex.checked()) paths.push(s === undefined ? [path] : [path, s.size, s.mtimeMs, s.ctimeMs, s.ino]);
-  for (const path of stateFiles(project, store)) paths.push(stampPath(path));
-  const ffmpeg = project.assets.some((asset) => asset.post !== undefined) ? await ffmpegStamp() : undefined;
-  if (!settledBefore([...paths, ...(ffmpeg?.binaries ?? [])], takenAt)) return;
-  const { summary } = build;
+  const state = stateStamps(project);
+  // changed while the build ran (a checkout, `kieaudio pin` elsewhere): what it read is not what is there
+  if (JSON.stringify(state) !== JSON.stringify(build.stateBefore)) return;
+  const ffmpeg = usesFfmpeg(project) ? await ffmpegStamp() : undefined;
+  const binaries = ffmpeg?.binaries ?? [];
+  // a file the build read may have changed after it read it: only files untouched since it started are vouched for
+  if (!settledBefore(paths, build.startedAt) || !settledBefore(state, build.startedAt) || !settledBefore(binaries, build.startedAt)) return;
   const stamp = newStamp({
     options: optionsKey(build.options),
     head,
-    takenAt,
+    takenAt: Date.now(),
     paths,
-    ...(ffmpeg ? { ffmpeg } : {}),
+    state,
+    ...(ffmpeg ? { ffmpeg: { env: ffmpeg.env, binaries } } : {}),
     events: [...build.events],
-    summary,
+    summary: build.summary,
   });
   await writeFileAtomic(stateFile(project.config, UP_TO_DATE_FILE), JSON.stringify(stamp), { durable: false });
 }
 
-/** What decides the ffmpeg a build runs, as the chains' outputs were judged up to date with it. */
-async function ffmpegStamp(): Promise<NonNullable<UpToDateStamp['ffmpeg']>> {
+/** Chains are run with ffmpeg, and the manifest and the review page measure outputs with it (delivery/media-facts.ts). */
+function usesFfmpeg(project: Project): boolean {
+  const { manifest, report } = project.config;
+  return manifest !== undefined || report !== undefined || project.assets.some((asset) => asset.post !== undefined);
+}
+
+/** What decides the ffmpeg a build runs, as the outputs were judged (and measured) with it. */
+async function ffmpegStamp(): Promise<{ env: [string | null, string | null]; binaries: (PathStamp | undefined)[] }> {
   const { ffmpegCandidates } = await import('../ffmpeg/locate.js');
   return { env: ffmpegEnv(), binaries: (await ffmpegCandidates()).map((path) => stampPath(path, true)) };
 }
@@ -97,12 +110,16 @@ function didNothing({ plan, summary, events }: FinishedBuild): boolean {
   );
 }
 
-/** Besides the outputs: the files whose change could change what a build decides or says. */
-function stateFiles(project: Project, store: ProjectStore): string[] {
+/** Besides the outputs, the files whose change could change what a build decides or says, as they are now. */
+export function stateStamps(project: Project): (PathStamp | undefined)[] {
+  return stateFiles(project).map((path) => stampPath(path, true));
+}
+
+function stateFiles(project: Project): string[] {
   const { config } = project;
   const delivered = [config.manifest?.json, config.manifest?.csv, config.report ? join(config.report.out, 'index.html') : undefined];
   return [
-    store.lockPath,
+    join(config.rootDir, LOCK_FILE_NAME),
     join(config.stateDir, JOURNAL_DIR),
     join(dirname(config.configPath), '.env'),
     ...delivered.filter((path) => path !== undefined),

@@ -15,7 +15,7 @@ import type { BuildEvent, BuildSummary } from '../events.js';
 import { RACY_MS, type SnapshotHead } from '../spec/snapshot-head.js';
 
 export const UP_TO_DATE_FILE = 'up-to-date.json';
-const STAMP_VERSION = 1;
+const STAMP_VERSION = 2;
 
 /** A path and its stat data (size, mtimeMs, ctimeMs, ino), or the path alone: nothing was there. */
 export type PathStamp = [path: string, size: number, mtimeMs: number, ctimeMs: number, ino: number] | [path: string];
@@ -26,10 +26,14 @@ export interface UpToDateStamp {
   options: string;
   head: SnapshotHead;
   takenAt: number;
+  /** outputs and sidecars, as the stat index saw them (lstat) */
   paths: PathStamp[];
+  /** the lock, the journal folder, `.env`, the manifest and the review page (stat: through links) */
+  state: PathStamp[];
   /**
-   * for a project with post-processing chains: the ffmpeg a build would find decides whether their
-   * outputs are up to date (ffmpeg/locate.ts), so what decides that ffmpeg is stamped too —
+   * for a project with post-processing chains, a manifest or a review page: the ffmpeg a build
+   * would find decides whether chained outputs are up to date and measures what the manifest says
+   * (ffmpeg/locate.ts), so what decides that ffmpeg is stamped too —
    * KIEAUDIO_FFMPEG and PATH, and each candidate binary (stat data of what a link leads to)
    */
   ffmpeg?: { env: [string | null, string | null]; binaries: PathStamp[] };
@@ -84,18 +88,25 @@ export async function readStamp(path: string): Promise<UpToDateStamp | undefined
 
 /**
  * The path's stat data now: lstat (a symlink is itself, as the stat index sees outputs), or with
- * `follow` what a link leads to (an executable on PATH is often a link an upgrade leaves alone).
+ * `follow` what a link leads to (a linked `.env`, an executable on PATH an upgrade replaces behind
+ * its link). Nothing there (or a file where a folder on the way should be) is the path alone;
+ * undefined when the file system will not say (permissions, a link loop): nothing can be vouched for.
  */
-export function stampPath(path: string, follow = false): PathStamp {
-  const s = (follow ? statSync : lstatSync)(path, { throwIfNoEntry: false });
-  return s === undefined ? [path] : [path, s.size, s.mtimeMs, s.ctimeMs, s.ino];
+export function stampPath(path: string, follow = false): PathStamp | undefined {
+  try {
+    const s = (follow ? statSync : lstatSync)(path);
+    return [path, s.size, s.mtimeMs, s.ctimeMs, s.ino];
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? [path] : undefined;
+  }
 }
 
 /** Every path as stamped: the same stat data, or still nothing there. */
 export function pathsHold(paths: readonly PathStamp[], follow = false): boolean {
   for (const stamped of paths) {
     const now = stampPath(stamped[0], follow);
-    if (now.length !== stamped.length) return false;
+    if (now === undefined || now.length !== stamped.length) return false;
     for (let i = 1; i < now.length; i++) if (now[i] !== stamped[i]) return false;
   }
   return true;
@@ -106,14 +117,17 @@ export function ffmpegEnv(): [string | null, string | null] {
   return [process.env.KIEAUDIO_FFMPEG ?? null, process.env.PATH ?? null];
 }
 
-/** The ffmpeg a build would run now is the one stamped (or the project has no chains). */
+/** The ffmpeg a build would run now is the one stamped (or the project has no use for one). */
 export function ffmpegHolds(stamped: UpToDateStamp['ffmpeg']): boolean {
   if (stamped === undefined) return true;
   const [ffmpeg, path] = ffmpegEnv();
   return stamped.env[0] === ffmpeg && stamped.env[1] === path && pathsHold(stamped.binaries, true);
 }
 
-/** No stamped file changed so close to `takenAt` that a later edit could share its timestamps. */
-export function settledBefore(paths: readonly PathStamp[], takenAt: number): boolean {
-  return paths.every((p) => p.length === 1 || (p[2] < takenAt - RACY_MS && p[3] < takenAt - RACY_MS));
+/**
+ * No stamped file changed after `since` (a build's start: the stamp must not vouch for a change the
+ * build did not see), nor so close to it that a later edit could share its timestamps.
+ */
+export function settledBefore(paths: readonly (PathStamp | undefined)[], since: number): paths is PathStamp[] {
+  return paths.every((p) => p !== undefined && (p.length === 1 || (p[2] < since - RACY_MS && p[3] < since - RACY_MS)));
 }

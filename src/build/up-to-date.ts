@@ -13,7 +13,16 @@ import type { BuildEvent, BuildSummary } from '../events.js';
 import { locateProject } from '../spec/locate-project.js';
 import { headHolds, stateFile } from '../spec/snapshot-head.js';
 import { BUILD_LOCK_FILE } from '../store/build-lock.js';
-import { ffmpegHolds, isPlainBuild, optionsKey, pathsHold, readStamp, type StampableOptions, UP_TO_DATE_FILE } from './up-to-date-stamp.js';
+import {
+  ffmpegHolds,
+  isPlainBuild,
+  optionsKey,
+  pathsHold,
+  readStamp,
+  type StampableOptions,
+  UP_TO_DATE_FILE,
+  type UpToDateStamp,
+} from './up-to-date-stamp.js';
 
 export interface UpToDateOptions extends StampableOptions {
   cwd?: string;
@@ -37,12 +46,21 @@ export async function replayUpToDate(options: UpToDateOptions): Promise<BuildSum
   if (stamp === undefined || stamp.options !== optionsKey(options)) return undefined;
   // another build running (or one that died holding the lock, whose temp files the build sweeps)
   if (await exists(stateFile(where, BUILD_LOCK_FILE))) return undefined;
-  if (!pathsHold(stamp.paths) || !ffmpegHolds(stamp.ffmpeg) || !(await headHolds(stamp.head, where))) return undefined;
+  if (!(await stampHolds(stamp, where))) return undefined;
   const onEvent = options.onEvent ?? (() => undefined);
   for (const event of stamp.events) onEvent(event);
   const summary: BuildSummary = { ...stamp.summary, durationMs: Date.now() - startedAt };
   onEvent({ type: 'summary', ...summary });
   return summary;
+}
+
+/** Every file as stamped, the same ffmpeg, the same project: a file system error is a "no" (the build then says why, if it must). */
+async function stampHolds(stamp: UpToDateStamp, where: Awaited<ReturnType<typeof locateProject>>): Promise<boolean> {
+  try {
+    return pathsHold(stamp.paths) && pathsHold(stamp.state, true) && ffmpegHolds(stamp.ffmpeg) && (await headHolds(stamp.head, where));
+  } catch {
+    return false;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -68,8 +68,19 @@ export function stateFile(who: Pick<SnapshotKey, 'configPath'>, name: string): s
   return join(dirname(who.configPath), '.kieaudio', name);
 }
 
-/** True while every file the head came from, and every set it found, is unchanged. */
+/**
+ * True while every file the head came from, and every set it found, is unchanged. A file system
+ * error on the way is a "no": loading afresh reports it where it belongs.
+ */
 export async function headHolds(head: SnapshotHead, who: SnapshotKey): Promise<boolean> {
+  try {
+    return await holds(head, who);
+  } catch {
+    return false;
+  }
+}
+
+async function holds(head: SnapshotHead, who: SnapshotKey): Promise<boolean> {
   if (head.v !== HEAD_VERSION || head.key !== keyOf(who) || !head.inputs.every((input) => stillHolds(input, head.takenAt))) return false;
   const { discovery, translations, outputs } = head;
   const found = await discoverSpecFiles(discovery);
@@ -95,9 +106,14 @@ function stillHolds(input: FileStamp, takenAt: number): boolean {
   return !racy || contentHash(input.path) === input.sha256;
 }
 
+/** The file's stat data; undefined when there is none to be had (gone, a file where a folder was, no permission). */
 function statOf(path: string): { size: number; mtimeMs: number; ctimeMs: number; ino: number } | undefined {
-  const s = statSync(path, { throwIfNoEntry: false });
-  return s === undefined ? undefined : { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino };
+  try {
+    const s = statSync(path);
+    return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The sha256 of the file's text, as loading reads it (UTF-8). */
