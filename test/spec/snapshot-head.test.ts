@@ -10,7 +10,7 @@ import { makeProject } from '../helpers/project.js';
 const CONFIG = 'version: 1\ninclude: ["audio/**/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
 const SPEC = 'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: a.mp3 }\n';
 
-describe('the project snapshot (review)', () => {
+describe('the project snapshot head', () => {
   it('is not recalled, and the project loads afresh, when a spec file’s folder is now a file', async () => {
     const dir = await makeProject({
       'kieaudio.config.yaml': CONFIG,
