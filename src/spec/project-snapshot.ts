@@ -101,6 +101,9 @@ function headOf(who: SnapshotKey, project: Project, read: ReadonlyMap<string, st
       unmatched,
     },
     translations: { rootDir: config.rootDir, globs: config.localization.translations, files: translationFiles },
-    outputs: { outDir: config.outDir, folders: [...new Set(project.assets.map((asset) => dirname(asset.out)))] },
+    outputs: {
+      outDir: config.outDir,
+      folders: [...new Set([...project.assets, ...(project.scenes ?? [])].map((file) => dirname(file.out)))],
+    },
   };
 }

@@ -115,7 +115,12 @@ export function resolveFileRecord(scope: FileScope, source: AssetFile, sceneIds:
     sceneFiles(scene, outs, sceneFiles) {
       // a scene file may not be any asset's output, nor another scene's: the same check as theirs
       const label = typeof scene.id === 'string' ? `scene ${scene.id}` : `scene #${scene.index + 1}`;
-      for (const out of outs) found.claims.push({ out, explicitId: false, label, file, locate, path: ['scenes', scene.index] });
+      for (const out of outs) {
+        const claim: Output = { out, explicitId: false, label, file, locate, path: ['scenes', scene.index] };
+        // …and it is written under outDir like them: checked for folders that leave it (load.ts)
+        found.claims.push(claim);
+        found.outputs.push(claim);
+      }
       found.sceneFiles.push(...sceneFiles);
     },
   };
