@@ -38,6 +38,28 @@ export interface BuildFigures {
   lateMax: number;
   /** polls answered 429 (over the poll limit) per task */
   rejectedPerTask: number;
+  /** where actual − ideal went, for the task installed last */
+  loss: Loss;
+}
+
+/**
+ * actual − ideal = measuring + createLate + detection + delivery − slack, all in ms, for the task
+ * whose output was installed last (the one that set the makespan).
+ */
+export interface Loss {
+  /** the bench's own clock (first `submitted` event to last `generated`) against the simulator's */
+  measuring: number;
+  /** how much later than its slot in the ideal schedule (20 per 10 s from the first create) it was created */
+  createLate: number;
+  /** from its finish to the first poll that saw it */
+  detection: number;
+  /** from that poll to its output installed: download, write, lock */
+  delivery: number;
+  /** how much earlier than the ideal makespan it would have finished in the ideal schedule */
+  slack: number;
+  /** the worst detection delay of any task, and the mean, ms */
+  detectionMax: number;
+  detectionMean: number;
 }
 
 /** Short tasks with limits raised well above kie.ai's (what the rate benchmark measures). */
@@ -125,7 +147,23 @@ function figures(sim: Simulator, s: Scenario, taskIds: string[], installedAt: Ma
   const late = tasks.map((task) => (installedAt.get(task.taskId) ?? task.completesAt) - task.completesAt);
   const stats = sim.stats();
   const polls = tasks.reduce((sum, task) => sum + task.polls, 0);
+  const slot = (i: number) => Math.floor(i / s.rate.requests) * s.rate.intervalSeconds * 1000;
+  const installed = (i: number) => installedAt.get(tasks[i]?.taskId ?? '') ?? 0;
+  const last = tasks.reduce((best, _, i) => (installed(i) > installed(best) ? i : best), 0);
+  const lastTask = tasks[last] as NonNullable<(typeof tasks)[number]>;
+  const seen = (task: typeof lastTask) => task.doneSeenAt ?? task.completesAt;
+  const detections = tasks.map((task) => seen(task) - task.completesAt);
+  const loss: Loss = {
+    measuring: actual - (installed(last) - firstCreate),
+    createLate: lastTask.createdAt - firstCreate - slot(last),
+    detection: seen(lastTask) - lastTask.completesAt,
+    delivery: installed(last) - seen(lastTask),
+    slack: ideal - slot(last) - (lastTask.completesAt - lastTask.createdAt),
+    detectionMax: Math.max(...detections),
+    detectionMean: detections.reduce((a, b) => a + b, 0) / detections.length,
+  };
   return {
+    loss,
     ideal,
     actual,
     pollsPerTask: polls / tasks.length,
@@ -156,7 +194,13 @@ function rows(name: string, runs: Record<'cadence' | 'cold' | 'warm', BuildFigur
   const cell = (f: BuildFigures) => `${ratio(f).toFixed(3)} (${(f.actual / 1000).toFixed(2)} s; ideal ${(f.ideal / 1000).toFixed(2)} s)`;
   const detail = (f: BuildFigures) =>
     `${(f.idealFromCreates / 1000).toFixed(2)} s; finish → installed ${f.lateMean.toFixed(0)} ms mean, ${f.lateMax.toFixed(0)} max; ${f.rejectedPerTask.toFixed(2)} polls/task refused`;
+  const where = (f: BuildFigures) => {
+    const l = f.loss;
+    const ms = (v: number) => v.toFixed(0);
+    return `${ms(f.actual - f.ideal)} = creates late ${ms(l.createLate)} + detection ${ms(l.detection)} + delivery ${ms(l.delivery)} + measuring ${ms(l.measuring)} − slack ${ms(l.slack)}; detection mean ${ms(l.detectionMean)}, max ${ms(l.detectionMax)}`;
+  };
   return [
+    `| ${name}: actual − ideal, ms (task installed last) | ${where(runs.cadence)} | ${where(runs.cold)} | ${where(runs.warm)} | |`,
     `| ${name}: ideal ÷ actual | ${cell(runs.cadence)} | ${cell(runs.cold)} | ${cell(runs.warm)} | ≥ ${target} later build; first ≥ cadence − 0.02 |`,
     `| ${name}: ideal from the creates as sent; lateness | ${detail(runs.cadence)} | ${detail(runs.cold)} | ${detail(runs.warm)} | |`,
     `| ${name}: polls per task | ${runs.cadence.pollsPerTask.toFixed(2)} | ${runs.cold.pollsPerTask.toFixed(2)} | ${runs.warm.pollsPerTask.toFixed(2)} | ${pollTarget === undefined ? '—' : `≤ ${pollTarget.toFixed(1)} later build`} |`,

@@ -2,7 +2,7 @@
  * `npm run bench`: kieaudio's speed against its floors, not against nothing. Each benchmark
  * prints its figures and its ratio to the floor; all of them go to bench/RESULTS.md.
  *
- *   node dist-bench/bench/run.js [noop|rate|memory|scale|restore|startup|post|polling|tail ...]
+ *   node dist-bench/bench/run.js [noop|rate|memory|scale|restore|startup|post|polling|tail|watch ...]
  */
 import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +18,7 @@ import { benchRemoteRestore } from './remote-restore.js';
 import { benchRestore } from './restore.js';
 import { benchStartup } from './startup.js';
 import { benchStrings } from './strings.js';
+import { benchWatch } from './watch.js';
 
 export interface Section {
   title: string;
@@ -70,6 +71,7 @@ const BENCHES: Record<string, (c: BenchContext) => Promise<Section>> = {
   tail: benchPollingTail,
   remote: benchRemoteRestore,
   strings: benchStrings,
+  watch: benchWatch,
 };
 
 const wanted = process.argv.slice(2);

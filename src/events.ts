@@ -136,7 +136,9 @@ export const BuildEventSchemas = [
   }),
   event('adopted', 'the file at out already held the cached result: only the lock was updated', assetRef),
   event('scene', "a scene's lines were joined into its scene file (`out` on a scene): locally, no API call", {
-    asset: z.string().describe("the scene's id"),
+    asset: z
+      .string()
+      .describe("the scene file's id: the scene's id, or `<scene id>@<lang>` for one language's file ({lang} in the scene's out)"),
     out: z.string().describe('the scene file, relative to outDir'),
     from: z.enum(['ffmpeg', 'derived-cache']).describe('ffmpeg ran, or the scene file was copied from the derived cache (no ffmpeg run)'),
     lines: z.number().int(),
@@ -253,8 +255,20 @@ export const WatchEventSchemas = [
   }),
   event('rebuild', 'watch mode starts a build: the first one (n 0, no changes) or one for a burst of changes', {
     n: z.number().int().describe('0 for the first build, then 1, 2…'),
-    at: z.string().describe('ISO time'),
+    at: z.string().describe('ISO time: the end of the quiet period after the changes'),
     changes: z.array(FileChangeSchema),
+    checked: z
+      .strictObject({
+        assets: z
+          .number()
+          .int()
+          .describe('assets this build plans: those the changed files changed or added, and those the last build did not finish'),
+        of: z.number().int().describe('assets declared (that --only selects)'),
+      })
+      .optional()
+      .describe(
+        'absent: every asset is planned (the first build, or after a change to the config, .env or a table); the others were not checked again',
+      ),
   }),
   event(
     'rebuild-queued',

@@ -2,6 +2,7 @@
 export { type AssetFailure, type BuildOptions, type BuildResult, build } from './build/build.js';
 export {
   type CheckedAsset,
+  type CheckedScene,
   type CheckOptions,
   type CheckProblem,
   type CheckProblemKind,

@@ -74,6 +74,8 @@ export interface ResolvedScene {
   format: PostFormat;
   /** seconds of silence between lines */
   gap: number;
+  /** with `{lang}` in the scene's `out`: the language of this scene file (its id is `<scene id>@<lang>`) */
+  language?: string;
   /** the lines, in order: ids and outs of their assets */
   lines: readonly { id: string; out: string }[];
   /** scene subtitle files to write: the formats any of its lines asks for */

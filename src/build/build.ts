@@ -4,7 +4,7 @@
  * The lock, the stat index and the journal are kept current as assets finish, so an interruption
  * keeps everything that was done and paid for.
  */
-import { type ErrorCode, KieaudioError, toKieaudioError } from '../errors.js';
+import { type ErrorCode, toKieaudioError } from '../errors.js';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import { type Plan, type PlannedAsset, planBuild, planOptions } from '../plan/decide.js';
 import { type GatheredState, gatherState } from '../plan/gather.js';
@@ -20,8 +20,9 @@ import { checkBudget } from './budget-check.js';
 import { deliver, frozenManifests } from './deliver.js';
 import { executePlan } from './execute.js';
 import { checkFfmpeg, checkWritable } from './preflight.js';
-import { failedEvent, heldEvent } from './records.js';
 import type { Uploader } from './remote-upload.js';
+import { reportPlan } from './report-plan.js';
+import { dropStamp, isPlainBuild, saveStampIfUpToDate, stateStamps } from './stamp-up-to-date.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
 import { consultTeamCache, requiredFailure, type TeamCacheStep, uploaderFor } from './team-cache.js';
 
@@ -58,6 +59,11 @@ export interface BuildOptions extends CommonOptions {
    */
   signal?: AbortSignal;
   onEvent?: (event: BuildEvent) => void;
+  /**
+   * Internal (watch mode): the project already loaded, with the assets to plan and a store kept in
+   * memory (watch/live-project.ts); instead of loading it here. `only` is then already applied.
+   */
+  prepared?: LoadedProject;
 }
 
 export interface BuildResult {
@@ -77,12 +83,17 @@ const STALE_ACTIONS = new Set(['restore', 'resume', 'generate', 'hold', 'adopt',
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
-  const onEvent = options.onEvent ?? (() => undefined);
-  const loaded = await loadSelected(options, true);
+  // a plain build's events are kept: if it did nothing, they are what the next one says (stamp-up-to-date.ts);
+  // a watch rebuild (`prepared`) plans part of the project only, and never stamps it
+  const said: Said | undefined =
+    isPlainBuild(options) && options.prepared === undefined ? { startedAt, stateBefore: [], events: [] } : undefined;
+  const onEvent = recording(options.onEvent, said);
+  const loaded = options.prepared ?? (await loadSelected(options, true));
+  if (said !== undefined) said.stateBefore = stateStamps(loaded.project);
   for (const w of loaded.project.warnings) onEvent(diagnosticWarning(w));
   const tally = createTally(onEvent, { startedAt, placeholders: options.offline === true });
   try {
-    return await buildHoldingLock(loaded, options, { tally, onEvent, writes: { started: false } });
+    return await buildHoldingLock(loaded, options, { tally, onEvent, writes: { started: false }, said });
   } catch (error) {
     // A build stopped by an error (a disk, a refused key) still says what it did and did not do;
     // the error itself is printed once, after it. Input and usage errors (exit 2) and
@@ -110,6 +121,25 @@ interface Run {
   onEvent: (event: BuildEvent) => void;
   /** until the first write, a failing build (no key: exit 2) leaves the project as it was */
   writes: { started: boolean };
+  /** what a plain build said so far */
+  said: Said | undefined;
+}
+
+/** A plain build's events since it started (its files must not have changed since: stamp-up-to-date.ts). */
+interface Said {
+  startedAt: number;
+  /** the lock, journal, manifest… before the build read them (stamp-up-to-date.ts: stateStamps) */
+  stateBefore: ReturnType<typeof stateStamps>;
+  events: BuildEvent[];
+}
+
+function recording(onEvent: ((event: BuildEvent) => void) | undefined, said: Said | undefined): (event: BuildEvent) => void {
+  const pass = onEvent ?? (() => undefined);
+  if (said === undefined) return pass;
+  return (event) => {
+    if (event.type !== 'summary') said.events.push(event);
+    pass(event);
+  };
 }
 
 async function buildHoldingLock(loaded: LoadedProject, options: BuildOptions, run: Run): Promise<BuildResult> {
@@ -192,6 +222,7 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
     throw error;
   }
   run.writes.started = true;
+  await dropStamp(project);
   const uploader = uploaderFor(step.session, store, paid, tally.emit, options.signal);
   try {
     await executePlan({
@@ -214,7 +245,18 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
     await uploader?.finish();
   }
   await deliver(project, store, tally, options.signal);
-  return result();
+  const done = result();
+  await stampIfPlain(loaded, store, done, run, options);
+  return done;
+}
+
+/** A plain build that did nothing tells the next one it may say the same (stamp-up-to-date.ts). */
+async function stampIfPlain(loaded: LoadedProject, store: ProjectStore, done: BuildResult, run: Run, options: BuildOptions): Promise<void> {
+  if (run.said === undefined) return;
+  const { project, plan, summary } = done;
+  const finished = { project, store, plan, summary, ...run.said, options, head: loaded.head() };
+  // only a shortcut for the next build: one that cannot be written is no failure of this one
+  await saveStampIfUpToDate(finished).catch(() => undefined);
 }
 
 /**
@@ -265,24 +307,4 @@ async function planFor(
   if (hasScenes(project, store.lock))
     plan.scenes = planScenes(await gatherScenes(project, store), store.lock, plan.items, options.force === true);
   return { gathered, plan };
-}
-
-/**
- * The decision for every asset, and the files left alone or held, before any work starts. With
- * --force, a file left alone is one --force cannot replace (a folder at `out`): the asset fails,
- * before anything is paid for, rather than paying for a result that cannot be installed.
- */
-function reportPlan(plan: Plan, tally: Tally, force: boolean): void {
-  for (const item of plan.items) {
-    tally.emit({ type: 'planned', asset: item.asset.id, out: item.asset.out, action: item.action.type, reason: item.reason });
-  }
-  for (const item of plan.items) {
-    const { action, reason } = item;
-    // a lost pinned take is not a request that may have been charged: it fails, naming the ways on
-    if (action.type === 'hold' && action.pinned !== undefined) tally.emit(failedEvent(item, new KieaudioError('E_PIN_LOST', reason)));
-    else if (action.type === 'hold') tally.emit(heldEvent(item, reason, action.sentAt));
-    if (action.type !== 'keep-modified') continue;
-    if (force) tally.emit(failedEvent(item, new KieaudioError('E_IO', reason)));
-    else tally.emit({ type: 'kept', asset: item.asset.id, out: item.asset.out, reason });
-  }
 }

@@ -97,6 +97,9 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
     options.signal?.removeEventListener('abort', onAbort);
     // Whatever happened, keep what was done: the lock and the stat index describe finished work.
     await ctx.lockWriter.flush();
+    // the store now describes the lock on disk: watch mode keeps it for the next build (store-memo.ts)
+    store.lockDigest = ctx.lockWriter.digest();
+    store.lockStat = ctx.lockWriter.writtenStat() ?? store.lockStat;
     await store.statIndex.save();
     await api?.close();
   }

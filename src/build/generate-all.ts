@@ -42,6 +42,8 @@ export async function generateAll(ctx: BuildContext, options: GenerateAllOptions
   const { paid, followers } = await leadersThatCanInstall(ctx, options.paid, options.followers);
   const latency = await openLatency(ctx);
   const gen = createGenerateContext(ctx, options.api, options.inFlight, options.policy, { latency, limit: options.budget });
+  // resumed tasks are made already; until the rest are created, idle poll budget is not spent (kie/poll-pace.ts)
+  gen.pace?.toCreate(paid.filter((item) => item.action.type === 'generate').length);
   // How each leader ended, for the assets that share its spec (only those are waited for).
   const landed = new Map<string, Landing>();
   for (const item of followers) {

@@ -7,6 +7,7 @@ import type { KieClient } from '../kie/client.js';
 import type { LatencyModel } from '../kie/latency-model.js';
 import { withPollBudget } from '../kie/poll-budget.js';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../kie/poll-cadence.js';
+import { createPollPace, type PollPace } from '../kie/poll-pace.js';
 import { createRateLimiter, type RateLimiter } from '../kie/rate-limiter.js';
 import type { UnansweredCreate } from '../plan/journal-facts.js';
 import { NO_JOURNAL } from '../store/journal.js';
@@ -45,6 +46,8 @@ export interface GenerateContext extends BuildContext, UnansweredPolicy {
   inFlight: Map<string, TaskInFlight>;
   /** how long each model's tasks take, for polling near the finish (build/latency.ts); absent: the fixed cadence */
   latency?: LatencyModel;
+  /** with `latency`: the build's polling as a whole, to spend idle poll budget once the creates are over */
+  pace?: PollPace;
 }
 
 /** What the paid path does about create requests of earlier builds that got no answer. */
@@ -98,6 +101,7 @@ export function createGenerateContext(
   const pollIntervalMs = pollRateLimit.intervalSeconds * 1000;
   return {
     ...common,
+    ...(latency === undefined ? {} : { pace: createPollPace(pollRateLimit.requests / pollRateLimit.intervalSeconds) }),
     client: withPollBudget(
       withBreaker(api.client, common.breaker),
       createRateLimiter({

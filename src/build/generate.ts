@@ -45,6 +45,20 @@ interface TaskState {
 type TaskOrigin = 'created' | 'resumed' | 'recovered';
 
 export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): Promise<GenerateOutcome> {
+  // the build's poll pace counts this asset's create until it is sent, or never will be
+  let unsent = ctx.pace !== undefined && item.action.type === 'generate';
+  const sent = () => {
+    if (unsent) ctx.pace?.toCreate(-1);
+    unsent = false;
+  };
+  try {
+    return await generateWith(ctx, item, sent);
+  } finally {
+    sent();
+  }
+}
+
+async function generateWith(ctx: GenerateContext, item: PlannedAsset, sent: () => void): Promise<GenerateOutcome> {
   const task = initialState(item);
   // Where the result will go is checked before anything is paid for: a file in the way of its
   // folder (or of its cache shard), or a folder that leads outside outDir, fails the asset now.
@@ -56,6 +70,7 @@ export async function generateAsset(ctx: GenerateContext, item: PlannedAsset): P
       // a resumed or recovered task that is gone leads here: the plan's hold applies as much
       if (heldBack(ctx, item)) return 'held';
       const created = await createTask(ctx, item);
+      sent();
       if (!created.ok) {
         ctx.emit(failedEvent(item, created.error, { maybeCharged: created.maybeCharged, notStarted: created.notStarted }));
         return created.notStarted ? 'not-started' : 'failed';
@@ -127,7 +142,9 @@ function waitFor(ctx: GenerateContext, item: PlannedAsset, task: TaskState, task
   return waitForTask(ctx.client, taskId, {
     schedule: ctx.schedule,
     // a resumed task's age is unknown to the loop: it polls on the cadence and teaches nothing
-    ...(ctx.latency !== undefined && task.origin === 'created' ? { latency: latencyOf(ctx.latency, item.asset.model) } : {}),
+    ...(ctx.latency !== undefined && task.origin === 'created'
+      ? { latency: latencyOf(ctx.latency, item.asset.model), pace: ctx.pace }
+      : {}),
     signal: ctx.signal,
     recordGraceMs: recordGrace(task),
     onState: async (state) => {

@@ -1,6 +1,7 @@
 /** Commands over the build: build, plan, status, check and watch. */
 import { relative } from 'node:path';
 import type { BuildResult } from '../build/build.js';
+import type { BuildEvent } from '../events.js';
 import type { Project } from '../project.js';
 import { diagnosticWarning } from '../spec/diagnostics.js';
 import type { Command, RunContext } from './command.js';
@@ -47,8 +48,7 @@ export const BUILD_COMMANDS = {
       ...COMMON_HELP,
     },
     async run(flags, ctx) {
-      const { build } = await import('../build/build.js');
-      const result = await build({
+      const options = {
         ...commonOptions(flags),
         ...decisionOptions(flags),
         concurrency: parseConcurrency(flags.concurrency),
@@ -57,8 +57,13 @@ export const BUILD_COMMANDS = {
         wait: flags['no-wait'] !== true,
         remoteCacheReadOnly: flags['remote-cache-read-only'] === true,
         signal: ctx.signal,
-        onEvent: (event) => ctx.output.event(event),
-      });
+        onEvent: (event: BuildEvent) => ctx.output.event(event),
+      };
+      // nothing changed since a build found everything up to date: say so without loading the project
+      const { replayUpToDate } = await import('../build/up-to-date.js');
+      if ((await replayUpToDate(options)) !== undefined) return EXIT.ok;
+      const { build } = await import('../build/build.js');
+      const result = await build(options);
       if (flags.frozen && result.stale.length + result.staleScenes.length + result.staleManifests.length > 0) {
         reportFrozen(result, ctx);
         return EXIT.frozen;
@@ -116,10 +121,10 @@ export const BUILD_COMMANDS = {
   },
   check: {
     summary:
-      'the quality gate: measure the files at out (silent, clipped, edge silence, too long, off target, speech rate); exit 1 with a list',
+      'the quality gate: measure the files at out, scene files too (silent, clipped, edge silence, too long, off target, speech rate); exit 1 with a list',
     usage: 'kieaudio check [options]',
     options: { ...PROJECT_FLAGS, only: SELECTION_FLAGS.only, concurrency: { type: 'string' } },
-    help: { ...pick('only', 'concurrency-ffmpeg'), ...COMMON_HELP },
+    help: { ...pick('only-check', 'concurrency-ffmpeg'), ...COMMON_HELP },
     async run(flags, ctx) {
       const { check } = await import('../commands/check.js');
       const { offline: _, ...common } = commonOptions(flags);

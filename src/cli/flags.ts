@@ -66,6 +66,8 @@ const HELP = {
   concurrency: "--concurrency N     most tasks in flight at once (default: the config's concurrency, 8)",
   'concurrency-ffmpeg': '--concurrency N     most ffmpeg runs at once (default: the number of cores)',
   only: "--only PATTERN      only assets whose id or out path matches (glob; repeatable); a line's declared id takes all its languages and voices, '*@de' every German output",
+  'only-check':
+    '--only PATTERN      only assets and scene files whose id or out path matches (glob; repeatable); a scene file also when one of its lines matches',
   force: '--force             replace outputs that were edited by hand or not made by kieaudio',
   regenerate: '--regenerate        ignore the cache and pay for a new take of the selected assets',
   frozen: '--frozen            change nothing, call nothing: exit 3 if anything is not up to date (for CI)',

@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { BuildEventSchemas, DiagnosticSchema, WatchEventSchemas } from '../events.js';
 import { CHECK_PROBLEM_KINDS } from '../plan/check-rules.js';
 
-export const JSON_LINES_VERSION = 1;
+import { JSON_LINES_VERSION } from './json-line-text.js';
+
+export { JSON_LINES_VERSION, toJsonLine } from './json-line-text.js';
 
 const line = <T extends string, S extends z.ZodRawShape>(type: T, description: string, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape }).describe(description);
@@ -24,7 +26,9 @@ const StaleAssetSchema = z.strictObject({
 
 const CommandLineSchemas = [
   line('planned-scene', "plan --json: what a build would do with a scene's scene file (`out` on a scene), and why", {
-    asset: z.string().describe("the scene's id"),
+    asset: z
+      .string()
+      .describe("the scene file's id: the scene's id, or `<scene id>@<lang>` for one language's file ({lang} in the scene's out)"),
     out: z.string().describe('the scene file, relative to outDir'),
     action: z.enum(['up-to-date', 'build', 'keep-modified']),
     reason: z.string().describe('"line 2 changed", "gap changed", "scene file missing"…'),
@@ -113,33 +117,38 @@ const CommandLineSchemas = [
     page: z.string().describe('index.html, relative to the working directory'),
     rows: z.number().int().describe('outputs on the page'),
   }),
-  line('check', 'check --json: one line per asset checked, with what was measured of the file at out and every problem found', {
-    asset: z.string(),
-    out: z.string(),
-    ok: z.boolean().describe('no problem found'),
-    measured: z
-      .strictObject({
-        loudness: z.number().nullable().describe('integrated loudness, LUFS; null when nothing passed the gate'),
-        truePeak: z.number().nullable().describe('dBTP; null for digital silence'),
-        durationSeconds: z.number(),
-        leadingSilenceSeconds: z.number(),
-        trailingSilenceSeconds: z.number(),
-      })
-      .optional()
-      .describe('absent when the file is missing or could not be decoded'),
-    problems: z.array(
-      z.strictObject({
-        what: z.enum(CHECK_PROBLEM_KINDS),
-        message: z.string().describe('for people: what is wrong, measured against the limit'),
-        measured: z.number().nullable().optional().describe('in unit; null when there was nothing to measure'),
-        limit: z.number().optional().describe('the limit broken, in unit (loudness: the target)'),
-        unit: z.string().optional().describe('LUFS, dBTP, dBFS, ms, s, LU or chars/s'),
-      }),
-    ),
-  }),
+  line(
+    'check',
+    'check --json: one line per asset checked, then one per scene file, with what was measured of the file at out and every problem found',
+    {
+      asset: z.string().describe("the asset's id; for a scene file, the scene file's id as plan --json's planned-scene names it"),
+      out: z.string(),
+      scene: z.literal(true).optional().describe('present on a scene file (a scene with out), absent on an asset'),
+      ok: z.boolean().describe('no problem found'),
+      measured: z
+        .strictObject({
+          loudness: z.number().nullable().describe('integrated loudness, LUFS; null when nothing passed the gate'),
+          truePeak: z.number().nullable().describe('dBTP; null for digital silence'),
+          durationSeconds: z.number(),
+          leadingSilenceSeconds: z.number(),
+          trailingSilenceSeconds: z.number(),
+        })
+        .optional()
+        .describe('absent when the file is missing or could not be decoded'),
+      problems: z.array(
+        z.strictObject({
+          what: z.enum(CHECK_PROBLEM_KINDS),
+          message: z.string().describe('for people: what is wrong, measured against the limit'),
+          measured: z.number().nullable().optional().describe('in unit; null when there was nothing to measure'),
+          limit: z.number().optional().describe('the limit broken, in unit (loudness: the target)'),
+          unit: z.string().optional().describe('LUFS, dBTP, dBFS, ms, s, LU or chars/s'),
+        }),
+      ),
+    },
+  ),
   line('check-summary', 'check --json: the last line; exit code 1 when failed > 0', {
-    checked: z.number().int(),
-    failed: z.number().int().describe('assets with at least one problem'),
+    checked: z.number().int().describe('files checked: assets and scene files'),
+    failed: z.number().int().describe('files (assets and scene files) with at least one problem'),
     problems: z.number().int(),
   }),
   line(
@@ -180,10 +189,6 @@ export const JsonLineSchemas = [...BuildEventSchemas, ...WatchEventSchemas, ...C
 );
 
 export type JsonLine = JsonLinePayload & { v: typeof JSON_LINES_VERSION };
-
-export function toJsonLine(payload: JsonLinePayload): string {
-  return `${JSON.stringify({ v: JSON_LINES_VERSION, ...payload })}\n`;
-}
 
 /** One printed line back into a typed value; throws on anything the format does not allow. */
 export function parseJsonLine(text: string): JsonLine {

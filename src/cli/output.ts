@@ -9,7 +9,8 @@
  */
 import type { WatchEvent } from '../events.js';
 import type { Env } from '../project.js';
-import { type ErrorLine, type JsonLinePayload, toJsonLine } from './json-lines.js';
+import { toJsonLine } from './json-line-text.js';
+import type { ErrorLine, JsonLinePayload } from './json-lines.js';
 import { createLineQueue, type LineQueue } from './line-queue.js';
 import { colorEnabled } from './paint.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';

@@ -16,6 +16,8 @@ export const PROBLEM_EVENTS: ReadonlySet<WatchEvent['type']> = new Set([
 
 export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: boolean }): string | undefined {
   const { color, verbose } = opts;
+  // the common case, not worth a line: a no-op build of 10,000 assets says it 10,000 times
+  if (raw.type === 'planned' && (!verbose || raw.action === 'up-to-date')) return undefined;
   // ids, paths and API messages come from outside: shown escaped, one line each
   const event = escapeStrings(raw);
   switch (event.type) {
@@ -24,7 +26,7 @@ export function renderEvent(raw: WatchEvent, opts: { color: boolean; verbose: bo
     case 'rebuild-queued':
     case 'rebuild-error':
     case 'orphan':
-      return renderWatchEvent(event, color);
+      return renderWatchEvent(event, color, verbose);
     default:
       return renderBuildEvent(event, color, verbose);
   }
@@ -158,7 +160,7 @@ function renderGenerated(event: Extract<BuildEvent, { type: 'generated' }>, colo
   return `${label(color, 'green', word)}${event.out}${text ? paint(color, 'dim', `  (${text})`) : ''}`;
 }
 
-function renderWatchEvent(event: WatchOnlyEvent, color: boolean): string | undefined {
+function renderWatchEvent(event: WatchOnlyEvent, color: boolean, verbose: boolean): string | undefined {
   switch (event.type) {
     case 'orphan':
       return `${label(color, 'yellow', 'orphaned')}${event.out}  ${paint(color, 'dim', 'no longer declared (kieaudio clean removes it)')}`;
@@ -168,8 +170,13 @@ function renderWatchEvent(event: WatchOnlyEvent, color: boolean): string | undef
         'dim',
         `watching ${event.config} and ${event.specFiles} spec file${event.specFiles === 1 ? '' : 's'} for changes (Ctrl-C to stop)`,
       );
-    case 'rebuild':
-      return event.n === 0 ? undefined : `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}`;
+    case 'rebuild': {
+      if (event.n === 0) return undefined;
+      // with --verbose, how much of the project this rebuild looks at (docs/watch.md)
+      const checked =
+        verbose && event.checked ? paint(color, 'dim', ` · ${event.checked.assets} of ${event.checked.of} assets checked`) : '';
+      return `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}${checked}`;
+    }
     case 'rebuild-queued':
       return `${paint(color, 'bold', `── ${clockTime(event.at)}`)} ${describeChanges(event.changes)}${paint(color, 'dim', '; rebuilding when the current build ends')}`;
     case 'rebuild-error': {
@@ -210,7 +217,7 @@ export function renderSummary(s: BuildSummary, color: boolean): string {
   if (s.kept > 0) parts.push(paint(color, 'yellow', `${s.kept} left alone`));
   if (s.notStarted > 0) parts.push(paint(color, 'yellow', `${s.notStarted} not started`));
   if (s.held > 0) parts.push(paint(color, 'red', `${s.held} held`));
-  const tail = [`${s.creditsUsed} credits used`, `${(s.durationMs / 1000).toFixed(1)}s`];
+  const tail = [`${s.creditsUsed} ${s.creditsUsed === 1 ? 'credit' : 'credits'} used`, `${(s.durationMs / 1000).toFixed(1)}s`];
   if (s.placeholders) tail.push('offline placeholders');
   if (s.remote !== undefined) tail.push(remoteSummary(s.remote));
   let text = `${parts.join(', ')} · ${tail.join(' · ')}`;

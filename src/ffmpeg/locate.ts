@@ -50,6 +50,22 @@ async function chooseFfmpeg(env: NodeJS.ProcessEnv): Promise<FfmpegBinary> {
   return newer ? onPath : npm.value;
 }
 
+/**
+ * Every file whose contents decide which ffmpeg chooseFfmpeg picks and what version it reports:
+ * the override alone, else the npm binary and each `ffmpeg` on PATH (present or not).
+ */
+export async function ffmpegCandidates(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const override = env[FFMPEG_ENV];
+  if (override !== undefined && override !== '') return [override];
+  const name = process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
+  const onPath = (env.PATH ?? '').split(delimiter).flatMap((dir) => (dir === '' ? [] : [join(dir, name)]));
+  try {
+    return [(await import('@ffmpeg-installer/ffmpeg')).default.path, ...onPath];
+  } catch {
+    return onPath;
+  }
+}
+
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 const ok = <T>(value: T): Settled<T> => ({ ok: true, value });
 const failed = (error: unknown): Settled<never> => ({ ok: false, error });

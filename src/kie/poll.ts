@@ -6,7 +6,8 @@ import { ApiError, abortError } from '../errors.js';
 import { sleep as defaultSleep } from '../sleep.js';
 import type { KieClient } from './client.js';
 import type { PollSchedule } from './poll-cadence.js';
-import { chanceDone, plannedPollDelay } from './poll-plan.js';
+import type { PollPace } from './poll-pace.js';
+import { chanceDone, plannedPollDelay, type SpareBudget, spareGap } from './poll-plan.js';
 import { retryDelay } from './retry.js';
 import type { TaskInfo } from './task-info.js';
 
@@ -31,6 +32,12 @@ export interface WaitForTaskOptions {
    * one only once it may be done), and teach the model this task's duration.
    */
   latency?: TaskLatency;
+  /**
+   * The build's polling as a whole (kie/poll-pace.ts): with `latency`, the task is counted among
+   * those polled, and once the build has created its last task, idle poll budget brings its polls
+   * sooner.
+   */
+  pace?: PollPace;
   /** how long a missing record right after creation counts as "not visible yet"; default 60 000 */
   recordGraceMs?: number;
   now?: () => number;
@@ -49,8 +56,18 @@ const MODERATION = /moderat|content polic|policy|sensitive|violat|prohibit|nsfw|
  * by `schedule.timeoutMs` (E_TASK_TIMEOUT, task id in details so the caller can re-poll later).
  */
 export async function waitForTask(client: KieClient, taskId: string, opts: WaitForTaskOptions): Promise<TaskInfo> {
+  const leave = opts.latency === undefined ? undefined : opts.pace?.join();
+  try {
+    return await pollUntilDone(client, taskId, opts);
+  } finally {
+    leave?.();
+  }
+}
+
+async function pollUntilDone(client: KieClient, taskId: string, opts: WaitForTaskOptions): Promise<TaskInfo> {
   const { schedule, signal, onState } = opts;
   const sleep = opts.sleep ?? defaultSleep;
+  const pace = opts.latency === undefined ? undefined : opts.pace;
   const st: PollState = { now: opts.now ?? Date.now, start: 0, errorStreak: 0, lastError: undefined };
   st.start = st.now();
   let pollAttempt = 0;
@@ -81,9 +98,52 @@ export async function waitForTask(client: KieClient, taskId: string, opts: WaitF
     const remaining = schedule.timeoutMs - elapsed;
     if (remaining <= 0) throw timedOut(taskId, elapsed, lastRawState, st.lastError);
     const samples = opts.latency?.samples() ?? [];
-    const delay = Math.max(plannedPollDelay(elapsed, pollAttempt++, schedule, samples, opts.random), errorWait);
-    // the last poll happens at the deadline rather than a whole gap after it
-    await sleep(Math.min(delay, remaining), signal);
+    const attempt = pollAttempt++;
+    const planned = (spare: SpareBudget | undefined) =>
+      // the last poll happens at the deadline rather than a whole gap after it
+      Math.min(Math.max(plannedPollDelay(elapsed, attempt, schedule, samples, opts.random, spare), errorWait), remaining);
+    await pausePolling(planned(pace?.spare()), pace, planned, st.now, sleep, signal);
+  }
+}
+
+/**
+ * Sleeps `ms` until the next poll, or less if budget comes free meanwhile (a task of the build
+ * left): `replan` gives the delay, from the same start, with the budget to spare now.
+ */
+async function pausePolling(
+  ms: number,
+  pace: PollPace | undefined,
+  replan: (spare: SpareBudget) => number,
+  now: () => number,
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (pace === undefined) return sleep(ms, signal);
+  const start = now();
+  let until = start + ms;
+  for (let wait = ms; wait > 0; wait = until - now()) {
+    if (signal?.aborted) throw abortError(signal);
+    const sooner = new AbortController();
+    const forward = () => sooner.abort();
+    signal?.addEventListener('abort', forward, { once: true });
+    const stop = pace.onChange((spare) => {
+      // most often, with many tasks still in flight, the budget cannot bring this poll sooner
+      if (start + spareGap(spare) >= until) return;
+      const at = start + replan(spare);
+      if (at >= until) return;
+      until = at;
+      sooner.abort();
+    });
+    try {
+      await sleep(wait, sooner.signal);
+      return;
+    } catch (error) {
+      if (signal?.aborted) throw abortError(signal);
+      if (!sooner.signal.aborted) throw error;
+    } finally {
+      stop();
+      signal?.removeEventListener('abort', forward);
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Pure: what `kieaudio check` finds wrong with one output, given what ffmpeg measured of it
- * (ffmpeg/quality.ts), the asset's spec and chain, and the thresholds of the config's `check:`.
- * The rules are the contract's (Part 2, "Post-processing"); the measuring is commands/check.ts's.
+ * (ffmpeg/quality.ts), the asset's spec and chain (or a scene file's lines), and the thresholds of
+ * the config's `check:`. The rules are the contract's (Part 2, "Post-processing"); the measuring is commands/check.ts's.
  */
 import type { QualityMeasurement } from '../ffmpeg/quality.js';
 import type { CheckSettings, ResolvedAsset } from '../project.js';
@@ -73,26 +73,46 @@ export interface JudgeContext {
 /** Every rule the output breaks; empty when it passes. */
 export function judgeOutput(m: QualityMeasurement, asset: ResolvedAsset, context: JudgeContext): CheckProblem[] {
   const { settings } = context;
-  if (isSilent(m, settings)) {
-    const measured = m.integratedLufs;
-    const what = measured === null ? 'no integrated loudness' : `${fmt(measured)} LUFS`;
-    return [
-      {
-        kind: 'silent',
-        message: `silent: ${what} (floor ${settings.silentLufs} LUFS)`,
-        measured,
-        limit: settings.silentLufs,
-        unit: 'LUFS',
-      },
-    ];
-  }
+  if (isSilent(m, settings)) return [silent(m, settings)];
   return [
     ...clipping(m, settings),
     ...edges(m, settings),
     ...tooLong(m, asset),
-    ...offTarget(m, asset, settings),
+    ...offTarget(m, asset.post?.loudness, settings),
     ...rate(m, asset, context),
   ];
+}
+
+/**
+ * The post loudness target every line of a scene file shares, undefined when a line has none or
+ * they differ: a joined conversation is judged against its lines' one target or not at all.
+ */
+export function sceneLoudnessTarget(lines: readonly (ResolvedAsset | undefined)[]): number | undefined {
+  const targets = new Set(lines.map((line) => line?.post?.loudness));
+  const [target] = targets;
+  return targets.size === 1 ? target : undefined;
+}
+
+/**
+ * Every rule a scene file breaks: those that make sense for a joined conversation. Edge silence is
+ * the file's ends only (silencedetect's leading and trailing runs: the gaps between lines are
+ * meant); no `too-long` (a scene has no asked duration) and no `speech-rate` (its text is its lines').
+ */
+export function judgeSceneFile(m: QualityMeasurement, loudnessTarget: number | undefined, settings: CheckSettings): CheckProblem[] {
+  if (isSilent(m, settings)) return [silent(m, settings)];
+  return [...clipping(m, settings), ...edges(m, settings), ...offTarget(m, loudnessTarget, settings)];
+}
+
+function silent(m: QualityMeasurement, settings: CheckSettings): CheckProblem {
+  const measured = m.integratedLufs;
+  const what = measured === null ? 'no integrated loudness' : `${fmt(measured)} LUFS`;
+  return {
+    kind: 'silent',
+    message: `silent: ${what} (floor ${settings.silentLufs} LUFS)`,
+    measured,
+    limit: settings.silentLufs,
+    unit: 'LUFS',
+  };
 }
 
 function clipping(m: QualityMeasurement, settings: CheckSettings): CheckProblem[] {
@@ -140,8 +160,7 @@ function tooLong(m: QualityMeasurement, asset: ResolvedAsset): CheckProblem[] {
   return [{ kind: 'too-long', message, measured: m.durationSeconds, limit, unit: 's' }];
 }
 
-function offTarget(m: QualityMeasurement, asset: ResolvedAsset, settings: CheckSettings): CheckProblem[] {
-  const target = asset.post?.loudness;
+function offTarget(m: QualityMeasurement, target: number | undefined, settings: CheckSettings): CheckProblem[] {
   // too short to gate: its loudness cannot be measured (and was not normalized)
   if (target === undefined || m.integratedLufs === null) return [];
   const off = m.integratedLufs - target;

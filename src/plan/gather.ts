@@ -14,7 +14,7 @@ import type { OutputState } from '../store/stat-index.js';
 import type { AssetFacts } from './decide.js';
 import { derivedAtOut } from './derived-at-out.js';
 import { type JournalFacts, readJournalFacts } from './journal-facts.js';
-import { lockEntriesBySpec, lockTaskFor } from './lock-results.js';
+import { lockEntriesBySpec, lockEntriesOfSpec, lockTaskFor } from './lock-results.js';
 import { describePostChange } from './post-change.js';
 import { sidecarPathsToCheck } from './sidecar-plan.js';
 
@@ -41,7 +41,17 @@ export async function gatherState(
   const { lock, statIndex } = store;
   const journal = await readJournalFacts(store, api);
   const ffmpeg = selected.some((asset) => asset.post !== undefined) ? await buildFfmpeg() : undefined;
-  const c: FactsContext = { project, store, api, journal, lockResults: undefined, repairs: new Map(), now: Date.now(), ffmpeg };
+  const c: FactsContext = {
+    project,
+    store,
+    api,
+    journal,
+    lockResults: undefined,
+    lockScans: 0,
+    repairs: new Map(),
+    now: Date.now(),
+    ffmpeg,
+  };
   const facts = await Promise.all(selected.map((asset) => limit(() => assetFacts(c, asset))));
 
   const declared = new Set(project.assets.map((a) => a.out));
@@ -67,8 +77,10 @@ interface FactsContext {
   store: ProjectStore;
   api: { baseUrl: string; offline: boolean };
   journal: JournalFacts;
-  /** what the lock knows by spec: made when an asset first needs it (a no-op build never does) */
+  /** what the lock knows by spec: made when more assets need it than a scan each is worth (a no-op build never does) */
   lockResults: ReturnType<typeof lockEntriesBySpec> | undefined;
+  /** specs looked up in the lock by a scan so far */
+  lockScans: number;
   /** damaged cache records, checked once per spec however many assets share it */
   repairs: Map<string, Promise<RecordRepair>>;
   now: number;
@@ -118,10 +130,9 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
   const sidecars = sidecarPathsToCheck(asset, entry);
   if (sidecars.length > 0) facts.sidecars = await sidecarStates(c, sidecars);
   if (upToDate) return facts;
-  c.lockResults ??= lockEntriesBySpec(lock);
   const pin = facts.pin;
   // another output of the spec may hold another take: only the pinned take's task is asked for again
-  const known = (c.lockResults.get(hash) ?? []).filter((r) => pin === undefined || r.entry.contentHash === pin.contentHash);
+  const known = lockResultsFor(c, hash).filter((r) => pin === undefined || r.entry.contentHash === pin.contentHash);
   facts.cached = await cache.lookup(hash);
   if (facts.cached === undefined && cache.isDamaged(hash)) {
     let repair = c.repairs.get(hash);
@@ -141,6 +152,18 @@ async function assetFacts(c: FactsContext, asset: ResolvedAsset): Promise<AssetF
   facts.derived = await derivedAtOut(c.store.derived, asset, facts.cached, output, c.ffmpeg);
   if (!c.api.offline) facts.lockTask = lockTaskFor(known, asset.out, { baseUrl: c.api.baseUrl, now: c.now });
   return facts;
+}
+
+/** Below this many stale assets, each scans the lock (a rebuild of one edited line); above, the lock is indexed once. */
+const SCANS_BEFORE_INDEX = 8;
+
+function lockResultsFor(c: FactsContext, hash: string): Array<{ out: string; entry: LockEntry }> {
+  if (c.lockResults === undefined && c.lockScans < SCANS_BEFORE_INDEX) {
+    c.lockScans++;
+    return lockEntriesOfSpec(c.store.lock, hash);
+  }
+  c.lockResults ??= lockEntriesBySpec(c.store.lock);
+  return c.lockResults.get(hash) ?? [];
 }
 
 /**

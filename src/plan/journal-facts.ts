@@ -5,6 +5,7 @@
  * and files that cannot be read. Reads only; the build acts on it (build/execute.ts).
  */
 import { type DamagedJournalFile, isResumable, type JournalEntry, type ResumableTask } from '../store/journal.js';
+import type { LockFile } from '../store/lock-file.js';
 import type { ProjectStore } from '../store/project-store.js';
 
 /** A create request that may have made (and billed) a task nobody can find. */
@@ -43,13 +44,17 @@ export async function readJournalFacts(
 ): Promise<JournalFacts> {
   const listing = await store.journal.list();
   const facts: JournalFacts = { resumable: new Map(), unanswered: new Map(), finished: [], foreign: [], damaged: [], foreignDamaged: [] };
-  const lockedTasks = new Set<string>();
-  for (const entry of Object.values(store.lock.assets)) if (entry.taskId) lockedTasks.add(entry.taskId);
+  // the lock's task ids, gathered only when the journal holds a task to look up (most builds' does not)
+  let lockedTasks: Set<string> | undefined;
+  const inLock = (taskId: string) => {
+    lockedTasks ??= tasksInLock(store.lock);
+    return lockedTasks.has(taskId);
+  };
   for (const entry of listing.entries) {
     if (api.offline || entry.baseUrl !== api.baseUrl) {
       facts.foreign.push(entry);
     } else if (isResumable(entry)) {
-      const done = lockedTasks.has(entry.taskId) || (await store.cache.lookup(entry.specHash))?.taskId === entry.taskId;
+      const done = inLock(entry.taskId) || (await store.cache.lookup(entry.specHash))?.taskId === entry.taskId;
       if (done) facts.finished.push(entry);
       else facts.resumable.set(entry.specHash, entry);
     } else {
@@ -80,4 +85,10 @@ function noteDamaged(facts: JournalFacts, file: DamagedJournalFile, baseUrl: str
   } else {
     facts.unanswered.set(specHash, { specHash, sentAt: undefined, why: 'damaged' });
   }
+}
+
+function tasksInLock(lock: LockFile): Set<string> {
+  const tasks = new Set<string>();
+  for (const entry of Object.values(lock.assets)) if (entry.taskId) tasks.add(entry.taskId);
+  return tasks;
 }

@@ -17,6 +17,7 @@ export function snapshotTask(task: TaskRecord, now: number, baseUrl: string, res
     completesAt: task.completesAt,
     credits: task.credits,
     polls: task.polls,
+    doneSeenAt: task.doneSeenAt,
     format: task.audio.format,
     durationSeconds: task.audio.durationSeconds,
     resultUrl: task.resultPath ? baseUrl + task.resultPath : undefined,

@@ -35,6 +35,8 @@ export interface TaskRecord {
   forbidden: boolean;
   /** recordInfo answers given for it (429s not counted), for the polling benchmark */
   polls: number;
+  /** when a recordInfo answer first showed the task finished, for the polling benchmark */
+  doneSeenAt: number | undefined;
 }
 
 const IN_FLIGHT: readonly TaskState[] = ['waiting', 'queuing', 'generating'];

@@ -152,6 +152,8 @@ export interface SimTask {
   result: Buffer | undefined;
   /** recordInfo answers given for it so far (429s not counted) */
   polls: number;
+  /** when a recordInfo answer first showed it finished (success or fail); undefined until then */
+  doneSeenAt: number | undefined;
 }
 
 export interface SimStats {

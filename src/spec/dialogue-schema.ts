@@ -120,7 +120,7 @@ export function sceneOutSchema() {
     .string({ error })
     .min(1, { error })
     .describe(
-      "Also write the whole scene as one file here (relative to outDir): the lines' outputs in order, `gap` seconds apart. Its extension (.wav, .ogg, .mp3, .flac) decides the format. With lines that have subtitles, `<out without extension>.srt`/`.vtt` hold the whole scene's cues.",
+      "Also write the whole scene as one file here (relative to outDir): the lines' outputs in order, `gap` seconds apart. Its extension (.wav, .ogg, .mp3, .flac) decides the format. With lines that have subtitles, `<out without extension>.srt`/`.vtt` hold the whole scene's cues. With `languages:`, {lang} in it makes one scene file per language (id `<scene id>@<lang>`); it is needed when the lines have several languages.",
     );
 }
 

@@ -5,8 +5,6 @@
  * an error at its first cell, like a spec file's.
  */
 import { readFile } from 'node:fs/promises';
-import { sep } from 'node:path';
-import fg from 'fast-glob';
 import { type Diagnostic, errnoFields, fsErrorMessage, messageOf } from '../errors.js';
 import { type ParsedSpec, parseSpecValue } from './parse.js';
 import type { Locate } from './position.js';
@@ -58,20 +56,6 @@ export async function readStringTableFile(
 export interface ReadTranslations {
   translations: TableTranslation[];
   diagnostics: Diagnostic[];
-}
-
-/** The translations tables `localization.translations` matches (globs relative to the config folder), absolute and sorted. */
-export async function findTranslationsFiles(rootDir: string, globs: readonly string[]): Promise<string[]> {
-  if (globs.length === 0) return [];
-  const found = await fg([...globs], {
-    cwd: rootDir,
-    absolute: true,
-    onlyFiles: true,
-    dot: false,
-    unique: true,
-    ignore: ['**/node_modules/**'],
-  });
-  return found.map((file) => (sep === '/' ? file : file.split('/').join(sep))).sort();
 }
 
 /** The translations tables at `paths` (absolute, sorted), read and checked one by one. */

@@ -2,16 +2,17 @@
  * What every command does first: find the config, read `.env` beside it, load and validate the
  * project, pick the assets `--only` selects, and open the project's local state.
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { KieaudioError } from '../errors.js';
 import type { Env, Project, ResolvedAsset } from '../project.js';
 import { LOCK_FILE_NAME } from '../store/lock-file.js';
 import { openProjectStore, type ProjectStore } from '../store/project-store.js';
 import { sha256Hex } from '../store/sha256.js';
-import { dotEnvWarnings, explainMissing, readDotEnv } from './dotenv.js';
-import { findConfig, type LoadTrace, loadProject } from './load.js';
+import { dotEnvWarnings, explainMissing } from './dotenv.js';
+import { type LoadTrace, loadProject } from './load.js';
+import { locateProject } from './locate-project.js';
 import { openParseCache } from './parse-cache.js';
-import { projectFromSnapshot, type SnapshotKey, takeSnapshot } from './project-snapshot.js';
+import { projectFromSnapshot, type SnapshotHead, type SnapshotKey, takeSnapshot } from './project-snapshot.js';
 import { STATE_DIR_NAME } from './resolve-config.js';
 import { selectAssets } from './select.js';
 
@@ -38,14 +39,19 @@ export interface LoadedProject {
   openStore(): Promise<ProjectStore>;
   /** keeps what the YAML parser made of the spec files for the next load (commands that write) */
   saveParseCache(): Promise<void>;
+  /**
+   * What the project was resolved from (snapshot-head.ts): known when it was recalled from its
+   * snapshot, or once `saveParseCache` has written one; undefined otherwise.
+   */
+  head(): SnapshotHead | undefined;
 }
 
-export interface PreparedProject extends Omit<LoadedProject, 'openStore' | 'saveParseCache'> {
+export interface PreparedProject extends Omit<LoadedProject, 'openStore' | 'saveParseCache' | 'head'> {
   store: ProjectStore;
 }
 
 export async function prepareProject(options: CommonOptions): Promise<PreparedProject> {
-  const { openStore, saveParseCache: _, ...loaded } = await loadSelected(options);
+  const { openStore, saveParseCache: _, head: __, ...loaded } = await loadSelected(options);
   return { ...loaded, store: await openStore() };
 }
 
@@ -54,13 +60,8 @@ export async function prepareProject(options: CommonOptions): Promise<PreparedPr
  * command will call `saveParseCache`, which then also keeps a snapshot of the project.
  */
 export async function loadSelected(options: CommonOptions, writes = false): Promise<LoadedProject> {
-  const cwd = options.cwd ?? process.cwd();
-  const configPath = await findConfig(cwd, options.configPath);
-  const envPath = join(dirname(configPath), '.env');
-  const dotEnv = await readDotEnv(envPath, relative(cwd, envPath) || '.env');
-  const environment = options.env ?? process.env;
-  const env = { ...dotEnv.values, ...environment };
-  const { project, saveCaches } = await loadOrRecall({ cwd: resolve(cwd), configPath, env }, writes);
+  const { cwd, configPath, dotEnv, environment, env } = await locateProject(options);
+  const { project, saveCaches, head } = await loadOrRecall({ cwd, configPath, env }, writes);
   project.warnings.push(...dotEnvWarnings(dotEnv));
   const only = options.only ?? [];
   const selected = selectAssets(project.assets, only);
@@ -75,6 +76,7 @@ export async function loadSelected(options: CommonOptions, writes = false): Prom
     selected,
     openStore: () => openProjectStore(project, lockDisplay),
     saveParseCache: saveCaches,
+    head,
   };
 }
 
@@ -82,9 +84,12 @@ export async function loadSelected(options: CommonOptions, writes = false): Prom
  * The project from its snapshot when no file it came from has changed, else loaded in full (with
  * the parse cache); `writes`: the command saves what it loaded for the next one (`saveCaches`).
  */
-async function loadOrRecall(who: SnapshotKey, writes: boolean): Promise<{ project: Project; saveCaches(): Promise<void> }> {
+async function loadOrRecall(
+  who: SnapshotKey,
+  writes: boolean,
+): Promise<Pick<LoadedProject, 'project' | 'head'> & { saveCaches(): Promise<void> }> {
   const recalled = await projectFromSnapshot(who);
-  if (recalled !== undefined) return { project: recalled, saveCaches: async () => undefined };
+  if (recalled !== undefined) return { project: recalled.project, saveCaches: async () => undefined, head: () => recalled.head };
   const parseCache = await openParseCache(join(dirname(who.configPath), STATE_DIR_NAME));
   const read = new Map<string, string>();
   let unmatched: number[] = [];
@@ -92,11 +97,13 @@ async function loadOrRecall(who: SnapshotKey, writes: boolean): Promise<{ projec
   const project = await loadProject({ ...who, parseCache, trace });
   // taken now, before the build adds to the project's warnings
   const snapshot = writes ? takeSnapshot(who, project, read, unmatched) : undefined;
+  let head: SnapshotHead | undefined;
   return {
     project,
     async saveCaches() {
       await parseCache.save();
-      await snapshot?.save();
+      head = await snapshot?.save();
     },
+    head: () => head,
   };
 }

@@ -30,26 +30,50 @@ export type TablesRead = TableExtras;
 export async function readSpecs(
   paths: readonly string[],
   display: (path: string) => string,
-  how: { cache: ParseCache | undefined; trace: LoadTrace | undefined; languages: readonly string[] },
+  how: ReadHow,
 ): Promise<{ specs: SpecSource[]; diagnostics: Diagnostic[]; tables: TablesRead }> {
+  return gatherSpecs(await readSpecFiles(paths, display, how));
+}
+
+export interface ReadHow {
+  cache: ParseCache | undefined;
+  trace: LoadTrace | undefined;
+  languages: readonly string[];
+}
+
+/** A spec file as read: parsed (a string table with what it gives besides assets), or only the error that kept it from being read. */
+export type SpecRead = ReadSpec & { extras?: TableExtras };
+
+/** Each file as read and parsed, in the order of `paths`. */
+export async function readSpecFiles(paths: readonly string[], display: (path: string) => string, how: ReadHow): Promise<SpecRead[]> {
   const limit = pLimit(READ_CONCURRENCY);
-  const read = (path: string): Promise<ReadSpec & { extras?: TableExtras }> =>
+  const read = (path: string): Promise<SpecRead> =>
     isStringTable(path) ? readTable(path, display(path), how.languages, how.trace) : readSpec(path, display(path), how.cache, how.trace);
-  const parsedSpecs = await Promise.all(paths.map((path) => limit(() => read(path))));
+  return Promise.all(paths.map((path) => limit(() => read(path))));
+}
+
+/** The files read, as one: their sources (those that hold a map), their problems in order, and what string tables gave. */
+export function gatherSpecs(reads: readonly SpecRead[]): { specs: SpecSource[]; diagnostics: Diagnostic[]; tables: TablesRead } {
   const specs: SpecSource[] = [];
   const diagnostics: Diagnostic[] = [];
   const tables: TablesRead = { translations: [], notes: new Map() };
-  for (const parsed of parsedSpecs) {
+  for (const parsed of reads) {
     diagnostics.push(...parsed.diagnostics);
     if (parsed.extras !== undefined) {
       tables.translations.push(...parsed.extras.translations);
       for (const [id, note] of parsed.extras.notes) tables.notes.set(id, note);
       tables.sourceLanguage ??= parsed.extras.sourceLanguage;
     }
-    if (parsed.content === undefined) continue;
-    specs.push({ path: parsed.path, display: parsed.file, content: parsed.content, locate: parsed.locate });
+    const source = sourceOf(parsed);
+    if (source !== undefined) specs.push(source);
   }
   return { specs, diagnostics, tables };
+}
+
+/** What resolution takes from a file read: undefined when it holds no map. */
+export function sourceOf(parsed: SpecRead): SpecSource | undefined {
+  if (parsed.content === undefined) return undefined;
+  return { path: parsed.path, display: parsed.file, content: parsed.content, locate: parsed.locate };
 }
 
 async function readTable(

@@ -11,10 +11,12 @@ import type { ResolvedAsset, ResolvedScene } from '../project.js';
 import type { AssetEntry } from './content.js';
 import { type Layer, pickField, UNKNOWN } from './defaults-chain.js';
 import type { SceneEntry } from './dialogue-content.js';
-import { type Localization, sourceLanguage, spokenText, type WrittenText } from './language-text.js';
+import { LANG } from './expand-outputs.js';
+import { isTextMap, type Localization, sourceLanguage, spokenText, type WrittenText } from './language-text.js';
 import type { DocPath, Locate } from './position.js';
 import type { Neighbours } from './resolve-outputs.js';
 import { INVALID, type Invalid } from './salvage.js';
+import { type SceneLineOutputs, sceneVariants } from './scene-languages.js';
 import { resolveSceneFile, sceneOutOf } from './scene-out.js';
 
 /** An asset's levels of the chain; `blocked`: it must not resolve (an unknown speaker, reported). */
@@ -39,8 +41,8 @@ export interface FileResolver {
   chain(entry: AssetEntry, path: DocPath, scene?: Layer): AssetChain;
   /** the asset's outputs (one per language and voice), each undefined when it has a problem (reported) */
   resolve(entry: AssetEntry, chain: AssetChain, options?: LineOptions): (ResolvedAsset | undefined)[];
-  /** a scene's valid `out` (its claim on the path, checked with the assets'), and its scene file when it has one */
-  sceneFile(scene: SceneEntry, out: string, file: ResolvedScene | undefined): void;
+  /** a scene's valid `out`s, one per language with `{lang}` (its claims on the paths, checked with the assets'), and the scene files it makes */
+  sceneFiles(scene: SceneEntry, outs: readonly string[], files: readonly ResolvedScene[]): void;
 }
 
 /** Scene ids seen so far in the project, and where. */
@@ -90,9 +92,32 @@ export function resolveScenes(scenes: readonly SceneEntry[], where: SceneFile, r
     }
     const out = sceneOutOf(scene, where);
     if (out === undefined) continue;
-    const lines = oneOutputEach(scene, outputs, where);
-    resolver.sceneFile(scene, out, unique && lines !== undefined ? resolveSceneFile(scene, out, lines, where) : undefined);
+    const lines = scene.lines.map((line, j) => lineOutputs(line, texts[j], outputs[j] ?? [], j));
+    const variants = sceneVariants(scene, out, lines, where);
+    const files = unique ? variants.map((variant) => resolveSceneFile(scene, variant, where)) : [];
+    resolver.sceneFiles(
+      scene,
+      variants.map((variant) => variant.out),
+      files.filter((file): file is ResolvedScene => file !== undefined),
+    );
   }
+}
+
+/** What a scene file needs of line `j`: whether it has languages or voices, and its outputs. */
+function lineOutputs(
+  line: AssetEntry,
+  text: LineText | undefined,
+  outputs: readonly (ResolvedAsset | undefined)[],
+  j: number,
+): SceneLineOutputs {
+  const { out, voices } = line.values;
+  const written = text?.written;
+  return {
+    byLanguage: (written !== INVALID && isTextMap(written)) || (typeof out === 'string' && out.includes(LANG)),
+    voices: Array.isArray(voices) ? voices.filter((v): v is string => typeof v === 'string') : [],
+    outputs,
+    label: text?.id ?? `#${j + 1}`,
+  };
 }
 
 /** The neighbours' written text that line `j` is sent with; undefined with `continuity: none`. */
@@ -150,29 +175,4 @@ function claimSceneId(scene: SceneEntry, where: SceneFile): boolean {
     true,
   );
   return false;
-}
-
-/**
- * A scene file joins one output per line. A line with several (languages, voices) would need one
- * scene file per language or voice, which is not built yet: that is an error at the scene's `out`.
- */
-function oneOutputEach(
-  scene: SceneEntry,
-  outputs: readonly (ResolvedAsset | undefined)[][],
-  where: SceneFile,
-): (ResolvedAsset | undefined)[] | undefined {
-  const several = outputs.findIndex((line) => line.length > 1);
-  if (several < 0) return outputs.map((line) => line[0]);
-  where.report(
-    {
-      file: where.file,
-      ...where.locate(['scenes', scene.index, 'out']),
-      severity: 'error',
-      code: 'E_SCENE_VARIANTS',
-      field: `scenes.${scene.index}.out`,
-      message: `out: a scene file joins one output per line, but line ${several + 1} has ${outputs[several]?.length} (languages or voices); scene files per language are not supported yet: remove the scene's out`,
-    },
-    true,
-  );
-  return undefined;
 }

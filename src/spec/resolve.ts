@@ -5,22 +5,18 @@
  * the rest of the project's are reported together.
  */
 import type { Diagnostic } from '../errors.js';
-import { type AssetKind, DEFAULT_MODELS, type Env, type Project, type ResolvedAsset, type ResolvedScene } from '../project.js';
-import { type CastLevel, createCastScope, speakerLevel } from './cast.js';
-import { type AssetEntry, type ConfigContent, type DefaultsContent, INVALID, type SpecContent } from './content.js';
+import { type AssetKind, DEFAULT_MODELS, type Env, type Project } from '../project.js';
+import { type ConfigContent, INVALID, type SpecContent } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
-import type { LexiconContent } from './dialogue-content.js';
-import type { Localization } from './language-text.js';
-import type { DocPath, Locate } from './position.js';
+import type { Locate } from './position.js';
 import type { AssetContext, FallbackModel, Layer } from './resolve-asset.js';
 import { checkEnv, resolveConfig } from './resolve-config.js';
-import { resolveOutputs } from './resolve-outputs.js';
-import type { PostSource } from './resolve-post.js';
-import { type FileResolver, resolveScenes, type SceneIds } from './resolve-scenes.js';
+import { defaultsLayer, type FileRecord, type FileScope, type Output, resolveFileRecord } from './resolve-file.js';
+import type { SceneIds } from './resolve-scenes.js';
 import { checkSceneSubtitles } from './scene-out.js';
 import type { ConfigInput } from './schema.js';
 import type { TranslationTable } from './translations.js';
-import { type Claim, checkUnique } from './uniqueness.js';
+import { checkUnique } from './uniqueness.js';
 import { unusedTranslations } from './unused-translations.js';
 
 export interface SpecSource {
@@ -49,8 +45,7 @@ export interface ResolveInput {
   translations?: TranslationTable;
 }
 
-/** An asset whose `out` is valid, and where it is written (for checks on the file system). */
-export type Output = Claim & { out: string };
+export type { Output } from './resolve-file.js';
 
 export interface ResolveResult {
   /** present when the config and every spec file are valid and there are no errors */
@@ -59,9 +54,33 @@ export interface ResolveResult {
   diagnostics: Diagnostic[];
   /** every asset with a valid `out`, valid or not otherwise, in declaration order */
   outputs: Output[];
+  /** the config's record and the spec files', in order: `outputs` is theirs, one after the other */
+  records: readonly FileRecord[];
 }
 
 export function resolveProject(input: ResolveInput): ResolveResult {
+  const scope = createResolveScope(input);
+  const specs = sortSources(input.specs);
+  return assembleProject(
+    scope,
+    specs.map((source) => ({ source, record: resolveSpecRecord(scope, source) })),
+  );
+}
+
+/** What every file of a project resolves against, and the config's own diagnostics and assets. */
+export interface ResolveScope {
+  input: Omit<ResolveInput, 'specs'>;
+  resolved: ReturnType<typeof resolveConfig> | undefined;
+  /** the config's problems (or the environment's, when the config is not valid) */
+  configDiagnostics: Diagnostic[];
+  files: FileScope;
+  /** the assets declared in the config itself */
+  configRecord: FileRecord;
+  /** the scene ids the config itself claims, with where */
+  configSceneIds: SceneIds;
+}
+
+export function createResolveScope(input: Omit<ResolveInput, 'specs'>): ResolveScope {
   const resolved =
     input.config === undefined
       ? undefined
@@ -73,82 +92,102 @@ export function resolveProject(input: ResolveInput): ResolveResult {
           locate: input.configLocate,
           env: input.env,
         });
-  const diagnostics = resolved?.diagnostics ?? checkEnv({ display: input.configDisplay, locate: input.configLocate, env: input.env });
-  const scope: FileScope = {
+  const configDiagnostics = resolved?.diagnostics ?? checkEnv({ display: input.configDisplay, locate: input.configLocate, env: input.env });
+  const files: FileScope = {
     configLayers: { voice: configLayer(input, 'voice'), effect: configLayer(input, 'effect') },
     fallbackModels: { voice: fallbackModel(input, 'voice'), effect: fallbackModel(input, 'effect') },
     configCast: { content: input.configContent.cast, file: input.configDisplay, locate: input.configLocate },
     configLexicon: input.configContent.lexicon,
     configPost: { value: input.configContent.post, file: input.configDisplay, locate: input.configLocate },
-    report: createReport(diagnostics),
     l10n: {
       languages: input.configContent.languages ?? [],
       missing: input.configContent.missing,
       table: input.translations ?? new Map(),
     },
-    found: { assets: [], claims: [], outputs: [], scenes: new Map(), sceneFiles: [] },
   };
-
   const configFile = { file: input.configDisplay, locate: input.configLocate, content: input.configContent };
-  resolveFile(scope, { ...configFile, defaults: undefined, own: false });
-  const specs = [...input.specs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const source of specs) {
-    resolveFile(scope, {
-      file: source.display,
-      locate: source.locate,
-      content: source.content,
-      defaults: source.content.defaults,
-      own: true,
-    });
-  }
-  const { assets, claims, outputs } = scope.found;
-  diagnostics.push(...checkUnique(claims), ...checkSceneSubtitles(scope.found.sceneFiles, assets));
+  const configSceneIds: SceneIds = new Map();
+  const configRecord = resolveFileRecord(files, { ...configFile, defaults: undefined, own: false }, configSceneIds);
+  return { input, resolved, configDiagnostics, files, configRecord, configSceneIds };
+}
+
+/** One spec file's record, on its own (its scene ids checked against other files' in assembleProject). */
+export function resolveSpecRecord(scope: ResolveScope, source: SpecSource, sceneIds?: SceneIds): FileRecord {
+  const asset = { file: source.display, locate: source.locate, content: source.content, defaults: source.content.defaults, own: true };
+  return resolveFileRecord(scope.files, asset, sceneIds);
+}
+
+/** Spec files in the order they resolve in: by path. */
+export function sortSources<T extends { path: string }>(specs: readonly T[]): T[] {
+  return [...specs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A spec file and what resolving it found. */
+export interface ResolvedSpec {
+  source: SpecSource;
+  record: FileRecord;
+}
+
+/**
+ * The project from every file's record (spec files sorted by path), with the checks across files.
+ * Records resolved apart know nothing of each other's scene ids: where two files claim one, the
+ * spec files are resolved again in order, so the second is reported as a duplicate, as it is
+ * when they are resolved together.
+ */
+export function assembleProject(
+  scope: ResolveScope,
+  resolvedSpecs: readonly ResolvedSpec[],
+  /** the uniqueness check over the records' claims (watch mode's keeps counts between saves: claim-index.ts) */
+  checkClaims: (records: readonly FileRecord[]) => Diagnostic[] = (records) => checkUnique(records.flatMap((r) => r.claims)),
+): ResolveResult {
+  const specs = distinctSceneIds(scope, resolvedSpecs) ? resolvedSpecs : resolveTogether(scope, resolvedSpecs);
+  const records = [scope.configRecord, ...specs.map((s) => s.record)];
+  const diagnostics = [...scope.configDiagnostics];
+  const report = createReport(diagnostics);
+  for (const record of records) for (const r of record.reports) report(r.diagnostic, r.own);
+  const assets = records.flatMap((r) => r.assets);
+  const sceneFiles = records.flatMap((r) => r.sceneFiles);
+  const outputs = records.flatMap((r) => r.outputs);
+  diagnostics.push(...checkClaims(records), ...checkSceneSubtitles(sceneFiles, assets));
   // with errors some assets did not resolve: their translations are not unused
-  if (!hasErrors(diagnostics)) diagnostics.push(...unusedTranslations(scope.l10n.table, assets));
+  if (!hasErrors(diagnostics)) diagnostics.push(...unusedTranslations(scope.files.l10n.table, assets));
 
   const sorted = sortDiagnostics(diagnostics);
-  const complete = input.configContent.valid && specs.every((s) => s.content.valid);
-  if (resolved === undefined || !complete || hasErrors(sorted)) return { diagnostics: sorted, outputs };
+  const complete = scope.input.configContent.valid && specs.every((s) => s.source.content.valid);
+  if (scope.resolved === undefined || !complete || hasErrors(sorted)) return { diagnostics: sorted, outputs, records };
   return {
     project: {
-      config: resolved.config,
+      config: scope.resolved.config,
       assets,
-      specFiles: specs.map((s) => s.path),
+      specFiles: specs.map((s) => s.source.path),
       warnings: sorted,
-      ...(scope.found.sceneFiles.length > 0 ? { scenes: scope.found.sceneFiles } : {}),
+      ...(sceneFiles.length > 0 ? { scenes: sceneFiles } : {}),
     },
     diagnostics: sorted,
     outputs,
+    records,
   };
 }
 
+/** No scene id is claimed by two files (nor by a file and the config). */
+function distinctSceneIds(scope: ResolveScope, specs: readonly ResolvedSpec[]): boolean {
+  const records = [scope.configRecord, ...specs.map((s) => s.record)];
+  const seen = new Set<string>();
+  let total = 0;
+  for (const record of records) {
+    total += record.sceneIds.length;
+    for (const id of record.sceneIds) seen.add(id);
+  }
+  return seen.size === total;
+}
+
+/** The spec files resolved in order with one map of scene ids (the config's first), as one load does. */
+function resolveTogether(scope: ResolveScope, specs: readonly ResolvedSpec[]): ResolvedSpec[] {
+  const ids: SceneIds = new Map(scope.configSceneIds);
+  return specs.map(({ source }) => ({ source, record: resolveSpecRecord(scope, source, ids) }));
+}
+
 type Report = AssetContext['report'];
-
-/** One file's assets, and what they inherit besides the config's defaults. */
-interface AssetFile {
-  file: string;
-  locate: Locate;
-  content: SpecContent;
-  /** the file's own `defaults` (config assets have none besides the config's) */
-  defaults: DefaultsContent | undefined;
-  /** the file's own cast and lexicon (config assets have only the config's) */
-  own: boolean;
-}
-
-/** What the assets of every file share, and what resolving them has found so far. */
-interface FileScope {
-  /** the config's level of the chain, the last one */
-  configLayers: Record<AssetKind, Layer>;
-  fallbackModels: Record<AssetKind, FallbackModel | undefined>;
-  /** the config's cast, the level under a spec file's own */
-  configCast: CastLevel;
-  configLexicon: LexiconContent;
-  /** the config's `post:` */
-  configPost: PostSource;
-  report: Report;
-  l10n: Localization;
-  found: { assets: ResolvedAsset[]; claims: Claim[]; outputs: Output[]; scenes: SceneIds; sceneFiles: ResolvedScene[] };
-}
 
 /** Adds diagnostics to `diagnostics`, those not written on the asset itself once per location. */
 function createReport(diagnostics: Diagnostic[]): Report {
@@ -164,100 +203,13 @@ function createReport(diagnostics: Diagnostic[]): Report {
   };
 }
 
-/** Resolves each asset and scene line of the file through its chain, and records its claims on `out` and `id`. */
-function resolveFile(scope: FileScope, source: AssetFile): void {
-  const { file, locate, defaults, content } = source;
-  const fileLayers: Record<AssetKind, Layer | undefined> = {
-    voice: defaults === undefined ? undefined : defaultsLayer(defaults, 'voice', file, locate),
-    effect: defaults === undefined ? undefined : defaultsLayer(defaults, 'effect', file, locate),
-  };
-  const cast = createCastScope(source.own ? [scope.configCast, { content: content.cast, file, locate }] : [scope.configCast]);
-  const lexicon = source.own ? { ...scope.configLexicon.entries, ...content.lexicon.entries } : scope.configLexicon.entries;
-  const resolver: FileResolver = {
-    chain(entry, path, scene) {
-      const kind = entry.kind;
-      const own: Layer = { values: entry.values, incomplete: entry.incomplete, file, locate, path, fieldPrefix: '' };
-      const layers: Layer[] = [own];
-      if (kind !== 'voice') return { layers: kind === undefined ? layers : [...layers, ...kindLayers(kind)], blocked: false };
-      if (scene !== undefined) layers.push(scene);
-      const speaker = speakerLevel(own, cast, entry.label, scope.report);
-      if (speaker.layer !== undefined) layers.push(speaker.layer);
-      return { layers: [...layers, ...kindLayers(kind)], blocked: speaker.blocked, speaker: speaker.blocked ? undefined : speaker.layer };
-    },
-    resolve(entry, chain, options = {}) {
-      const kind = entry.kind;
-      const base: AssetContext = {
-        entry,
-        layers: chain.layers,
-        fallbackModel: kind === undefined ? undefined : scope.fallbackModels[kind],
-        report: scope.report,
-        defaultId: options.defaultId,
-        blocked: chain.blocked,
-        text: { lexicon },
-        post: source.own ? [{ value: content.post, file, locate }, scope.configPost] : [scope.configPost],
-      };
-      const path = chain.layers[0]?.path ?? [];
-      const outputs = resolveOutputs({ base, speaker: chain.speaker, l10n: scope.l10n, neighbours: options.neighbours });
-      for (const one of outputs) {
-        if (one.asset !== undefined) scope.found.assets.push(one.asset);
-        addClaim(scope.found, one.entry, one.out, { file, locate, path }, options.claimedId);
-      }
-      return outputs.map((one) => one.asset);
-    },
-    sceneFile(scene, out, sceneFile) {
-      // a scene file may not be any asset's output, nor another scene's: the same check as theirs
-      const label = typeof scene.id === 'string' ? `scene ${scene.id}` : `scene #${scene.index + 1}`;
-      scope.found.claims.push({ out, explicitId: false, label, file, locate, path: ['scenes', scene.index] });
-      if (sceneFile !== undefined) scope.found.sceneFiles.push(sceneFile);
-    },
-  };
-  const kindLayers = (kind: AssetKind): Layer[] => {
-    const fileLayer = fileLayers[kind];
-    return fileLayer === undefined ? [scope.configLayers[kind]] : [fileLayer, scope.configLayers[kind]];
-  };
-  for (const entry of content.assets) resolver.resolve(entry, resolver.chain(entry, ['assets', entry.index]));
-  resolveScenes(content.scenes, { file, locate, ids: scope.found.scenes, report: scope.report, l10n: scope.l10n }, resolver);
-}
-
-/** The asset's claim on its `out` and `id`, for the uniqueness check; a valid `out` is also an Output. */
-function addClaim(
-  found: FileScope['found'],
-  entry: AssetEntry,
-  out: string | undefined,
-  where: { file: string; locate: Locate; path: DocPath },
-  /** the id a scene line defaults to; null: it defaults to one that cannot be checked (a duplicate scene's) */
-  lineId?: string | null,
-): void {
-  const { file, locate, path } = where;
-  const rawId = entry.values.id;
-  const explicitId = typeof rawId === 'string' || typeof lineId === 'string';
-  // an invalid id (reported already) is left out of the id check; a null one defaults to out
-  const id = typeof rawId === 'string' ? rawId : rawId === INVALID || lineId === null ? undefined : (lineId ?? out);
-  if (out !== undefined) {
-    const claim: Output = { out, explicitId, label: entry.label, file, locate, path };
-    if (id !== undefined) claim.id = id;
-    found.claims.push(claim);
-    found.outputs.push(claim);
-  } else if (id !== undefined) {
-    found.claims.push({ id, explicitId, label: entry.label, file, locate, path });
-  }
-}
-
-/** A `defaults` map's level of the chain for `kind`; undefined when it sets no defaults for it. */
-function defaultsLayer(defaults: DefaultsContent, kind: AssetKind, file: string, locate: Locate): Layer | undefined {
-  const level = defaults[kind];
-  return level === undefined
-    ? undefined
-    : { values: level.values, incomplete: level.incomplete, file, locate, path: ['defaults', kind], fieldPrefix: `defaults.${kind}.` };
-}
-
 /** The config's level of the chain for `kind`, the last one every asset of that kind inherits. */
-function configLayer(input: ResolveInput, kind: AssetKind): Layer {
+function configLayer(input: Omit<ResolveInput, 'specs'>, kind: AssetKind): Layer {
   return defaultsLayer(input.configContent.defaults, kind, input.configDisplay, input.configLocate) ?? emptyConfigLayer(input, kind);
 }
 
 /** The config's level of the chain when it sets no defaults for `kind`. */
-function emptyConfigLayer(input: ResolveInput, kind: AssetKind): Layer {
+function emptyConfigLayer(input: Omit<ResolveInput, 'specs'>, kind: AssetKind): Layer {
   return {
     values: undefined,
     file: input.configDisplay,
@@ -271,7 +223,7 @@ function emptyConfigLayer(input: ResolveInput, kind: AssetKind): Layer {
  * The model of a kind when no level of the chain names one: the config's `models`, else the
  * built-in one; undefined when `models` says something that failed validation.
  */
-function fallbackModel(input: ResolveInput, kind: AssetKind): FallbackModel | undefined {
+function fallbackModel(input: Omit<ResolveInput, 'specs'>, kind: AssetKind): FallbackModel | undefined {
   const models = input.configContent.models;
   const value = models?.values[kind];
   if (value === INVALID) return undefined;

@@ -11,6 +11,7 @@ import type { SceneEntry } from './dialogue-content.js';
 import { normalizeOut } from './out-path.js';
 import type { DocPath, Locate } from './position.js';
 import { INVALID } from './salvage.js';
+import type { SceneVariant } from './scene-languages.js';
 
 /** The longest `gap`: a pause longer than this is a cut, not a gap in a conversation. */
 export const MAX_SCENE_GAP_SECONDS = 10;
@@ -45,29 +46,27 @@ export function sceneOutOf(scene: SceneEntry, where: SceneOutWhere): string | un
 }
 
 /**
- * The scene file, when the scene has a valid `out`, a valid `id` and every line resolved; a
- * scene with a problem was reported already, and asks for nothing.
+ * One scene file, when the scene has a valid `id` and `gap` and the file has its lines
+ * (scene-languages.ts); a scene with a problem was reported already, and asks for nothing. The
+ * file of one language is `<scene id>@<lang>`, as an asset's output of one language is.
  */
-export function resolveSceneFile(
-  scene: SceneEntry,
-  out: string | undefined,
-  lines: readonly (ResolvedAsset | undefined)[],
-  where: SceneOutWhere,
-): ResolvedScene | undefined {
-  if (out === undefined || typeof scene.id !== 'string' || scene.gap === INVALID) return undefined;
+export function resolveSceneFile(scene: SceneEntry, variant: SceneVariant, where: SceneOutWhere): ResolvedScene | undefined {
+  const { out, language, lines } = variant;
+  if (lines === undefined || typeof scene.id !== 'string' || scene.gap === INVALID) return undefined;
   const format = postFormatOfPath(out);
-  const resolved = lines.filter((line): line is ResolvedAsset => line !== undefined);
-  if (format === undefined || resolved.length !== lines.length || resolved.length === 0) return undefined;
-  const subtitles = (['srt', 'vtt'] as const).filter((f) => resolved.some((line) => line.subtitles?.includes(f)));
-  return {
-    id: scene.id,
+  if (format === undefined || lines.length === 0) return undefined;
+  const subtitles = (['srt', 'vtt'] as const).filter((f) => lines.some((line) => line.subtitles?.includes(f)));
+  const file: ResolvedScene = {
+    id: language === undefined ? scene.id : `${scene.id}@${language}`,
     out,
     format,
     gap: scene.gap ?? 0,
-    lines: resolved.map((line) => ({ id: line.id, out: line.out })),
+    lines: lines.map((line) => ({ id: line.id, out: line.out })),
     subtitles,
     source: { file: where.file, ...where.locate(['scenes', scene.index, 'out']) },
   };
+  if (language !== undefined) file.language = language;
+  return file;
 }
 
 /**
@@ -75,6 +74,8 @@ export function resolveSceneFile(
  * sidecars (a scene `mine/01.ogg` beside a line `mine/01.mp3` would share `mine/01.srt`).
  */
 export function checkSceneSubtitles(scenes: readonly ResolvedScene[], assets: readonly ResolvedAsset[]): Diagnostic[] {
+  // nothing to compare (and every asset's paths not worth folding: watch mode runs this after each save)
+  if (!scenes.some((scene) => scene.subtitles.length > 0)) return [];
   const taken = new Map<string, string>();
   for (const asset of assets) {
     taken.set(asset.out.toLowerCase(), asset.id);

@@ -3,9 +3,11 @@
  * expanded output (`inn.greet@de`, `ui.ok@de@Rachel`) is also matched by the id it was declared
  * with and by `<id>@<lang>`, so `--only inn.greet` takes every language and voice of the line,
  * `--only ui.ok@de` every voice of its German output, and `--only '*@de'` every German output.
+ * A scene file is selected by its id (`<scene id>@<lang>` or the scene's id) or `out`, or when
+ * one of its lines is: the lines a build would make are the scene files it would join.
  */
 import picomatch from 'picomatch';
-import type { ResolvedAsset } from '../project.js';
+import type { ResolvedAsset, ResolvedScene } from '../project.js';
 
 export function selectAssets(assets: readonly ResolvedAsset[], patterns: readonly string[]): ResolvedAsset[] {
   if (patterns.length === 0) return [...assets];
@@ -23,4 +25,27 @@ function namesOf(asset: ResolvedAsset): string[] {
   const byLanguage = language === undefined ? undefined : `${baseId}@${language}`;
   // a line with voices only has no `<id>@<lang>` among its ids
   return byLanguage !== undefined && id.startsWith(`${byLanguage}@`) ? [id, out, baseId, byLanguage] : [id, out, baseId];
+}
+
+/** The scene files `--only` selects, given the assets it selected (`selectAssets`). */
+export function selectScenes(
+  scenes: readonly ResolvedScene[],
+  patterns: readonly string[],
+  selectedAssets: readonly ResolvedAsset[],
+): ResolvedScene[] {
+  if (patterns.length === 0) return [...scenes];
+  const matchers = patterns.map((p) => picomatch(p, { dot: true }));
+  const lines = new Set(selectedAssets.map((a) => a.out));
+  return scenes.filter((scene) => {
+    if (scene.lines.some((line) => lines.has(line.out))) return true;
+    const names = sceneNamesOf(scene);
+    return matchers.some((m) => names.some((name) => m(name)));
+  });
+}
+
+/** A scene file's id and `out`, and for one language's file (`<scene id>@<lang>`) the scene's id. */
+function sceneNamesOf(scene: ResolvedScene): string[] {
+  const { id, out, language } = scene;
+  const suffix = language === undefined ? undefined : `@${language}`;
+  return suffix !== undefined && id.endsWith(suffix) ? [id, out, id.slice(0, -suffix.length)] : [id, out];
 }

@@ -43,7 +43,7 @@ export function checkUnique(claims: Iterable<Claim>): Diagnostic[] {
   for (const claim of claims) {
     let firstOut: Claim | undefined;
     if (claim.out !== undefined) {
-      const outKey = claim.out.normalize('NFC').toLowerCase();
+      const outKey = foldedOut(claim, claim.out);
       firstOut = outs.get(outKey);
       if (firstOut === undefined) {
         outs.set(outKey, claim);
@@ -74,4 +74,20 @@ export function checkUnique(claims: Iterable<Claim>): Diagnostic[] {
     }
   }
   return diagnostics;
+}
+
+/**
+ * A claim's `out` as the file systems that fold case compare it. Kept per claim: watch mode checks
+ * the claims of every file again after each save, and most are the very same objects
+ * (resolve-file.ts records).
+ */
+const folded = new WeakMap<Claim, string>();
+
+export function foldedOut(claim: Claim, out: string): string {
+  let key = folded.get(claim);
+  if (key === undefined) {
+    key = out.normalize('NFC').toLowerCase();
+    folded.set(claim, key);
+  }
+  return key;
 }

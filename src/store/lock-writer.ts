@@ -6,6 +6,7 @@
  * every 200 ms made a build's CPU time and memory grow with the square of its size; a crash
  * between writes costs nothing, as the next build adopts installed outputs from the cache.
  */
+import { stat } from 'node:fs/promises';
 import { type LockEntry, type LockFile, type SceneLockEntry, sameLockEntry, sameSceneEntry } from './lock-file.js';
 import { writeLockText } from './lock-text.js';
 
@@ -19,6 +20,18 @@ export interface LockWriter {
   deleteScene(out: string): void;
   /** Writes now if anything changed since the last write, after any write already under way. */
   flush(): Promise<void>;
+  /** SHA-256 of the lock's text on disk as this writer last wrote or was given it */
+  digest(): string | undefined;
+  /** the lock file's stat data right after this writer last wrote it (under the build lock); undefined: it wrote nothing */
+  writtenStat(): FileStat | undefined;
+}
+
+/** What identifies one version of a file (store-memo.ts compares it). */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
 }
 
 /** A write may take this share of the time between writes, at most (1/20: 5 %). */
@@ -31,6 +44,7 @@ export function lockWriteDelay(intervalMs: number, lastWriteMs: number): number 
 
 export function createLockWriter(path: string, lock: LockFile, digest: string | undefined, intervalMs = 200): LockWriter {
   let written = digest;
+  let lastStat: FileStat | undefined;
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -48,7 +62,9 @@ export function createLockWriter(path: string, lock: LockFile, digest: string | 
         dirty = false;
         const started = performance.now();
         try {
+          const before = written;
           written = await writeLockText(path, lock, written);
+          if (written !== before) lastStat = statOf(await stat(path));
           delayMs = lockWriteDelay(intervalMs, performance.now() - started);
         } catch (error) {
           dirty = true;
@@ -79,7 +95,13 @@ export function createLockWriter(path: string, lock: LockFile, digest: string | 
     },
     ...sceneWriter(lock, schedule),
     flush: write,
+    digest: () => written,
+    writtenStat: () => lastStat,
   };
+}
+
+function statOf(s: FileStat): FileStat {
+  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino };
 }
 
 /** The lock's scene files (a `scenes` map, left out while empty so older locks stay byte-identical). */

@@ -8,6 +8,7 @@ import { type ContentCache, createContentCache } from './content-cache.js';
 import { type Journal, openJournal } from './journal.js';
 import { LOCK_FILE_NAME, type LockFile, readLockFile } from './lock-file.js';
 import { lockTextDigest } from './lock-text.js';
+import type { FileStat } from './lock-writer.js';
 import { loadStatIndex, type StatIndex } from './stat-index.js';
 import { createTakeStore, type TakeStore } from './takes.js';
 
@@ -16,6 +17,8 @@ export interface ProjectStore {
   lock: LockFile;
   /** SHA-256 of the lock's text as read (not the text: 6 MB at 10,000 assets), so an unchanged lock is not rewritten */
   lockDigest: string | undefined;
+  /** the lock file's stat data when this process last wrote it (build/execute.ts), for watch mode's memo (store-memo.ts) */
+  lockStat?: FileStat | undefined;
   statIndex: StatIndex;
   cache: ContentCache;
   /** outputs derived from raw takes by post-processing, keyed by raw take + chain + ffmpeg (build/process.ts) */
@@ -28,13 +31,16 @@ export interface ProjectStore {
 /** `displayLock` is how messages name the lock file (relative to the working directory). */
 export async function openProjectStore(project: Project, displayLock: string): Promise<ProjectStore> {
   const lockPath = join(project.config.rootDir, LOCK_FILE_NAME);
-  const cache = createContentCache(project.config.cacheDir);
   const [{ lock, text }, statIndex] = await Promise.all([readLockFile(lockPath, displayLock), loadStatIndex(project.config.stateDir)]);
+  return assembleStore(project, { lock, lockDigest: text === undefined ? undefined : lockTextDigest(text), statIndex });
+}
+
+/** The store around a lock and stat index already in hand (watch mode keeps them: store-memo.ts); the rest opens without reading. */
+export function assembleStore(project: Project, held: Pick<ProjectStore, 'lock' | 'lockDigest' | 'statIndex'>): ProjectStore {
+  const cache = createContentCache(project.config.cacheDir);
   return {
-    lockPath,
-    lock,
-    lockDigest: text === undefined ? undefined : lockTextDigest(text),
-    statIndex,
+    lockPath: join(project.config.rootDir, LOCK_FILE_NAME),
+    ...held,
     cache,
     derived: createContentCache(join(project.config.cacheDir, 'derived')),
     takes: createTakeStore(cache),

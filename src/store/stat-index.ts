@@ -55,6 +55,8 @@ export interface StatIndex {
   copied(key: string, absPath: string, contentHash: string): void;
   /** Writes the index if anything changed. */
   save(): Promise<void>;
+  /** every path checked so far, with the stat data the check decided by (undefined: nothing there) */
+  checked(): ReadonlyMap<string, Stats | undefined>;
 }
 
 export const STAT_INDEX_FILE = 'stat-index.json';
@@ -64,16 +66,18 @@ interface IndexState {
   path: string;
   entries: Record<string, IndexEntry>;
   dirty: boolean;
+  checked: Map<string, Stats | undefined>;
 }
 
 export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
   const path = join(stateDir, STAT_INDEX_FILE);
-  const index: IndexState = { path, entries: await readEntries(path), dirty: false };
+  const index: IndexState = { path, entries: await readEntries(path), dirty: false, checked: new Map() };
   return {
     check: (key, absPath) => checkOutput(index, key, absPath),
     copied: (key, absPath, contentHash) => noteCopied(index, key, absPath, contentHash),
     forget: (key) => forgetEntry(index, key),
     save: () => saveIndex(index),
+    checked: () => index.checked,
   };
 }
 
@@ -90,6 +94,7 @@ async function readEntries(path: string): Promise<Record<string, IndexEntry>> {
 
 async function checkOutput(index: IndexState, key: string, absPath: string): Promise<OutputState> {
   const s = lstatOutput(absPath);
+  index.checked.set(absPath, s);
   if (s === undefined) return { exists: false };
   if (!s.isFile()) return { exists: true, contentHash: undefined, size: s.size };
   const entry = index.entries[key];

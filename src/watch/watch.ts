@@ -1,8 +1,8 @@
 /**
  * `watch`: build, then build again whenever the config, `.env` or a spec file matched by
- * `include` is created, changed or deleted. Each rebuild is an ordinary `build()`, which skips
- * every asset whose spec hash and output are unchanged, so only what an edit affected is
- * generated or restored.
+ * `include` is created, changed or deleted. Each rebuild is a `build()` of the project kept in
+ * memory, which re-resolves only the files saved and plans only the assets they changed (and what
+ * the last rebuild did not finish): see live-project.ts and docs/watch.md.
  *
  * An invalid edit is reported and the last good state stays: nothing is written until it is
  * fixed. Changes during a build wait for it (see rebuild-queue.ts). Stopping (the signal, or

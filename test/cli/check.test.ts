@@ -197,3 +197,41 @@ describe('kieaudio check on voice lines', () => {
     expect(await snapshot(dir), 'check changes no file, the lock and .kieaudio included').toEqual(before);
   });
 });
+
+describe('kieaudio check on scene files', () => {
+  it('checks a scene file after the assets: one line per problem naming it, a check line with scene: true, counted in the summary', async () => {
+    const voiceConfig = 'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
+    const scene = `scenes:
+  - id: mine.entrance
+    out: mine/scene.ogg
+    continuity: none
+    lines:
+      - { id: mine.l1, text: "The tracks go straight down.", out: mine/01.mp3 }
+      - { id: mine.l2, text: "Then we're not the first.", out: mine/02.mp3 }
+`;
+    const dir = await makeProject({ 'kieaudio.config.yaml': voiceConfig, 'audio/mine.audio.yaml': scene });
+    const build = await kieaudio(dir, ['build', '--offline']);
+    expect(build.code, build.stderr).toBe(0);
+    const passing = await kieaudio(dir, ['check']);
+    expect([passing.code, passing.stdout]).toEqual([0, '✓ 3 files checked: all pass\n']);
+
+    await makeAudio(join(dir, 'out', 'mine', 'scene.ogg'), 'anullsrc=r=44100:cl=mono', ['-t', '2', '-c:a', 'libvorbis']);
+    const run = await kieaudio(dir, ['check']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(
+      '✗ scene mine.entrance  mine/scene.ogg  silent: no integrated loudness (floor -70 LUFS)\ncheck: 1 problem in 1 of 3 files\n',
+    );
+    const json = await kieaudio(dir, ['check', '--json', '--only', 'mine.entrance']);
+    expect(json.code, json.stderr).toBe(1);
+    const [line, summary, ...rest] = jsonLines(json.stdout);
+    expect(rest).toEqual([]);
+    expect(line).toMatchObject({ type: 'check', asset: 'mine.entrance', out: 'mine/scene.ogg', scene: true, ok: false });
+    expect(summary).toEqual({ v: 1, type: 'check-summary', checked: 1, failed: 1, problems: 1 });
+    const assets = jsonLines((await kieaudio(dir, ['check', '--json', '--only', 'mine.l1'])).stdout);
+    expect(assets.map((l) => (l.type === 'check' ? `${l.asset} ${'scene' in l}` : l.type))).toEqual([
+      'mine.l1 false',
+      'mine.entrance true',
+      'check-summary',
+    ]);
+  });
+});

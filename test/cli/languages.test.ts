@@ -34,6 +34,24 @@ describe('languages on the command line', () => {
     expect((await readdir(dir)).sort()).toEqual(['audio', 'kieaudio.config.yaml']);
   });
 
+  it("a scene out without {lang} whose lines have two languages: exit 2 at the scene's out, nothing sent", async () => {
+    const spec = `scenes:
+  - id: mine
+    out: mine/scene.ogg
+    lines:
+      - { text: { en: Down, de: Runter }, out: "{lang}/mine/01.mp3" }
+`;
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/a.yaml': spec });
+    const sim = await simulator();
+    const result = await kieaudio(dir, ['build'], simEnv(sim));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "audio/a.yaml:3:10: error: scenes.0.out: out: expected {lang} in out: the scene's lines have 2 languages (en, de), each needs its own scene file",
+    );
+    expect(totalRequests(sim)).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['audio', 'kieaudio.config.yaml']);
+  });
+
   // the selection as the library takes it (--only is passed through as is: test/cli/cli.test.ts)
   it("--only '*@de' builds the German outputs only", async () => {
     const spec = `assets:

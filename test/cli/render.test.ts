@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEvent } from '../../src/cli/render-event.js';
 import { renderPlan } from '../../src/cli/render-plan.js';
+import type { WatchEvent } from '../../src/events.js';
 import type { Action, Plan, PlannedAsset } from '../../src/plan/decide.js';
 import type { ResolvedAsset } from '../../src/project.js';
 import { kieaudio } from '../helpers/cli.js';
@@ -12,6 +13,19 @@ import { summaryEvent } from '../helpers/summary.js';
 const plain = { color: false, verbose: true };
 
 describe('event lines', () => {
+  it('say how many assets a watch rebuild checked only with --verbose', () => {
+    const at = new Date(2026, 0, 1, 14, 2, 31).toISOString();
+    const event: WatchEvent = {
+      type: 'rebuild',
+      n: 1,
+      at,
+      changes: [{ file: 'a.yaml', change: 'changed' }],
+      checked: { assets: 1, of: 300 },
+    };
+    expect(renderEvent(event, { ...plain, verbose: false })).toBe('── 14:02:31 a.yaml changed');
+    expect(renderEvent(event, plain)).toBe('── 14:02:31 a.yaml changed · 1 of 300 assets checked');
+  });
+
   it('keep a space between the state and the path, however long the state name', () => {
     for (const state of ['queuing', 'generating', 'some-longer-state']) {
       expect(renderEvent({ type: 'state', asset: 'a', out: 'voice/a.mp3', taskId: 't', state }, plain)).toMatch(
@@ -42,6 +56,9 @@ describe('event lines', () => {
     expect(renderEvent(summary, plain)).toBe('1 generated, 2 restored, 3 up to date, 0 failed · 4 credits used · 1.0s');
     expect(renderEvent({ ...summary, resumed: 2, recovered: 1 }, plain)).toBe(
       '1 generated, 2 resumed, 1 recovered from the API, 2 restored, 3 up to date, 0 failed · 4 credits used · 1.0s',
+    );
+    expect(renderEvent({ ...summary, creditsUsed: 1 }, plain)).toBe(
+      '1 generated, 2 restored, 3 up to date, 0 failed · 1 credit used · 1.0s',
     );
   });
 });

@@ -20,6 +20,8 @@ describe('check on an --offline build', () => {
     const clean = await check({ cwd: dir, env: {} });
     expect(clean.assets.length).toBe(build.project.assets.length);
     expect(clean.assets.filter((a) => a.problems.length > 0).map((a) => [a.asset.out, a.problems])).toEqual([]);
+    // the scene file, its lines 0.4 s apart, passes too
+    expect(clean.scenes.map((s) => [s.scene.out, s.problems])).toEqual([['dialogue/mine/scene.ogg', []]]);
 
     const [first, second, third] = build.project.assets.filter((a) => a.kind === 'voice' && a.out.endsWith('.mp3'));
     const effect = build.project.assets.find((a) => a.kind === 'effect' && a.out.endsWith('.wav'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLatencyModel, durationAtShare, MIN_SAMPLES, shareDoneBy } from '../../src/kie/latency-model.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollDelay } from '../../src/kie/poll-cadence.js';
-import { chanceDone, plannedPollDelay } from '../../src/kie/poll-plan.js';
+import { chanceDone, plannedPollDelay, type SpareBudget } from '../../src/kie/poll-plan.js';
 
 const mid = () => 0.5;
 
@@ -129,5 +129,106 @@ describe('plannedPollDelay', () => {
     const samples = sortedModel([1000, 2000, 3000, 4000]);
     expect(chanceDone(3500, DEFAULT_POLL_SCHEDULE, samples)).toBeGreaterThan(chanceDone(1500, DEFAULT_POLL_SCHEDULE, samples));
     expect(chanceDone(20_000, DEFAULT_POLL_SCHEDULE, [])).toBe(1);
+  });
+});
+
+/**
+ * The last tasks of a build on a virtual clock, after its last create, sharing a poll budget of
+ * 10 a second spaced 100 ms apart (kie/poll-budget.ts): each polled as planned and, with `spare`,
+ * planned with the budget to spare, and planned again from its last poll whenever a task leaves
+ * (as kie/poll.ts does). How late the last result is seen, and the polls.
+ */
+function lastBatch(latencies: number[], samples: readonly number[], spare: boolean): { lateMs: number; polls: number } {
+  const pollsPerSecond = 10;
+  const tasks = latencies.map((latency) => ({
+    latency,
+    polls: 0,
+    last: 0,
+    want: plannedPollDelay(0, 0, DEFAULT_POLL_SCHEDULE, samples, mid),
+    seen: -1,
+  }));
+  const budget = (): SpareBudget | undefined => (spare ? { inFlight: tasks.filter((t) => t.seen < 0).length, pollsPerSecond } : undefined);
+  const plan = (t: (typeof tasks)[number], b = budget()) =>
+    t.last + plannedPollDelay(t.last, t.polls, DEFAULT_POLL_SCHEDULE, samples, mid, b);
+  let free = 0;
+  for (;;) {
+    const open = tasks.filter((t) => t.seen < 0);
+    const t = open.reduce<(typeof tasks)[number] | undefined>((a, b) => (a === undefined || b.want < a.want ? b : a), undefined);
+    if (t === undefined) break;
+    t.polls++;
+    t.last = Math.max(t.want, free);
+    free = t.last + 1000 / pollsPerSecond;
+    if (t.last < t.latency) {
+      t.want = plan(t);
+      continue;
+    }
+    t.seen = t.last;
+    const b = budget();
+    if (b !== undefined) for (const o of open) if (o !== t && o.polls > 0) o.want = Math.max(t.last, Math.min(o.want, plan(o, b)));
+  }
+  return { lateMs: Math.max(...tasks.map((t) => t.seen)) - Math.max(...latencies), polls: tasks.reduce((a, t) => a + t.polls, 0) };
+}
+
+describe('spare poll budget at the end of a build', () => {
+  const samples = sortedModel(uniform(64, 3000, 9000, seeded(4)));
+  const alone: SpareBudget = { inFlight: 1, pollsPerSecond: 10 };
+  const busy: SpareBudget = { inFlight: 200, pollsPerSecond: 10 };
+
+  it("brings a running task's next poll sooner when the budget is spare, and changes nothing when it is busy", () => {
+    for (const elapsed of [6000, 7000]) {
+      const planned = plannedPollDelay(elapsed, 1, DEFAULT_POLL_SCHEDULE, samples, mid);
+      expect(plannedPollDelay(elapsed, 1, DEFAULT_POLL_SCHEDULE, samples, mid, alone)).toBeLessThan(planned);
+      expect(plannedPollDelay(elapsed, 1, DEFAULT_POLL_SCHEDULE, samples, mid, busy)).toBe(planned);
+    }
+    // the first poll still waits for the median, and a straggler backs off as before
+    expect(plannedPollDelay(0, 0, DEFAULT_POLL_SCHEDULE, samples, mid, alone)).toBe(
+      plannedPollDelay(0, 0, DEFAULT_POLL_SCHEDULE, samples, mid),
+    );
+    expect(plannedPollDelay(12_000, 9, DEFAULT_POLL_SCHEDULE, samples, mid, alone)).toBe(
+      plannedPollDelay(12_000, 9, DEFAULT_POLL_SCHEDULE, samples, mid),
+    );
+  });
+
+  it('keeps the tasks in flight within half the poll budget, and two polls of a task 5 % of the median apart', () => {
+    const median = durationAtShare(samples, 0.5);
+    for (let inFlight = 1; inFlight <= 40; inFlight++) {
+      for (let elapsed = 3000; elapsed < 9000; elapsed += 125) {
+        const planned = plannedPollDelay(elapsed, 1, DEFAULT_POLL_SCHEDULE, samples, mid);
+        const gap = plannedPollDelay(elapsed, 1, DEFAULT_POLL_SCHEDULE, samples, mid, { inFlight, pollsPerSecond: 10 });
+        expect(gap).toBeGreaterThanOrEqual(Math.round(0.05 * median));
+        // sooner than planned only where all of them polling as often would take at most 5 polls a second
+        if (gap < planned) expect(gap).toBeGreaterThanOrEqual((inFlight * 1000) / 5 - 1);
+      }
+    }
+  });
+
+  it('sees the last result of a build (3–9 s tasks, 10 after the last create) sooner, for half a poll more per task', () => {
+    const random = seeded(5);
+    // the history a first build of 30 such tasks leaves
+    const samples = sortedModel(uniform(30, 3000, 9000, random));
+    const batches = Array.from({ length: 200 }, () => uniform(10, 3000, 9000, random));
+    const planned = batches.map((latencies) => lastBatch(latencies, samples, false));
+    const spare = batches.map((latencies) => lastBatch(latencies, samples, true));
+    const mean = (runs: number[]) => runs.reduce((a, b) => a + b, 0) / runs.length;
+    const late = { planned: mean(planned.map((r) => r.lateMs)), spare: mean(spare.map((r) => r.lateMs)) };
+    const polls = { planned: mean(planned.map((r) => r.polls / 10)), spare: mean(spare.map((r) => r.polls / 10)) };
+    expect(late.spare).toBeLessThanOrEqual(250);
+    expect(late.spare).toBeLessThan(late.planned * 0.75);
+    // the last ten tasks of a build: about half a poll more each (a build of 30: a sixth of one)
+    expect(polls.spare).toBeLessThanOrEqual(polls.planned + 0.6);
+  });
+
+  it('polls the slow tasks of a heavy tail no more than the cadence does, even with the whole budget to spare', () => {
+    const random = seeded(3);
+    const draw = () => (random() < 0.1 ? 120_000 + 180_000 * random() : 3000 + 6000 * random());
+    const tail = sortedModel(Array.from({ length: 64 }, draw));
+    const slow = Array.from({ length: 500 }, draw).filter((latency) => latency >= 120_000);
+    expect(slow.length).toBeGreaterThan(20);
+    for (const latency of slow) {
+      const spare = lastBatch([latency], tail, true);
+      const cadence = lastBatch([latency], [], false);
+      expect(spare.polls, `${latency} ms`).toBeLessThanOrEqual(cadence.polls);
+      expect(spare.lateMs, `${latency} ms`).toBeLessThanOrEqual(Math.max(30_000, cadence.lateMs * 1.5));
+    }
   });
 });

@@ -4,6 +4,8 @@ import { ApiError, KieaudioError } from '../../src/errors.js';
 import { createKieClient, type KieClient } from '../../src/kie/client.js';
 import { waitForTask } from '../../src/kie/poll.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollDelay, type PollSchedule } from '../../src/kie/poll-cadence.js';
+import { createPollPace } from '../../src/kie/poll-pace.js';
+import { plannedPollDelay } from '../../src/kie/poll-plan.js';
 import type { TaskInfo } from '../../src/kie/task-info.js';
 import { sendJson, startServer, type TestServer } from '../helpers/http.js';
 
@@ -200,5 +202,98 @@ describe('waitForTask', () => {
     await expect(pending).rejects.toBe(reason);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(server!.requests).toHaveLength(1);
+  });
+
+  /** A virtual clock whose sleeps wait for the test to end them (or for their signal to abort them). */
+  function heldTime() {
+    let t = 1_000_000;
+    let current: { at: number; resolve: () => void } | undefined;
+    const sleeps: number[] = [];
+    const waiters: { count: number; resolve: () => void }[] = [];
+    return {
+      sleeps,
+      /** resolves once the loop has begun its `count`th sleep */
+      slept: (count: number) =>
+        new Promise<void>((resolve) => {
+          if (sleeps.length >= count) resolve();
+          else waiters.push({ count, resolve });
+        }),
+      now: () => t,
+      sleep: (ms: number, signal?: AbortSignal) =>
+        new Promise<void>((resolve, reject) => {
+          const entry = { at: t + ms, resolve };
+          current = entry;
+          sleeps.push(ms);
+          for (const w of waiters.filter((w) => w.count <= sleeps.length)) w.resolve();
+          signal?.addEventListener(
+            'abort',
+            () => {
+              if (current === entry) current = undefined;
+              reject(signal.reason);
+            },
+            { once: true },
+          );
+        }),
+      /** time passes without ending the sleep */
+      pass: (ms: number) => {
+        t += ms;
+      },
+      /** the sleep ends at its time */
+      wake: () => {
+        const entry = current;
+        if (entry === undefined) throw new Error('nothing is sleeping');
+        current = undefined;
+        t = entry.at;
+        entry.resolve();
+      },
+    };
+  }
+
+  /** 3–9 s tasks, as a model's history knows them */
+  const samples = [3000, 4000, 5000, 6000, 7000, 8000, 9000];
+  const latency = { samples: () => samples, finished: () => undefined };
+  const mid = () => 0.5;
+
+  it('once the build has created its last task, polls sooner as the tasks ahead of it leave', async () => {
+    const c = await scripted([state('generating'), state('generating'), done]);
+    const time = heldTime();
+    const pace = createPollPace(10);
+    const others = Array.from({ length: 6 }, () => pace.join());
+    const waiting = waitForTask(c, 'T', { schedule: DEFAULT_POLL_SCHEDULE, latency, pace, ...time, random: mid });
+    await time.slept(1);
+    time.wake(); // the first poll, at the median
+    await time.slept(2);
+    const busy = plannedPollDelay(6000, 1, DEFAULT_POLL_SCHEDULE, samples, mid, { inFlight: 7, pollsPerSecond: 10 });
+    expect(time.sleeps[1]).toBe(busy);
+    time.pass(100);
+    for (const leave of others) leave();
+    // the same poll planned again, from the same start, with the budget now spare
+    const alone = plannedPollDelay(6000, 1, DEFAULT_POLL_SCHEDULE, samples, mid, { inFlight: 1, pollsPerSecond: 10 });
+    expect(alone).toBeLessThan(busy - 100);
+    await time.slept(3);
+    expect(time.sleeps[2]).toBe(alone - 100);
+    time.wake();
+    await time.slept(4);
+    time.wake();
+    expect((await waiting).state).toBe('success');
+    expect(server!.requests).toHaveLength(3);
+    expect(pace.spare()).toEqual({ inFlight: 0, pollsPerSecond: 10 });
+  });
+
+  it('spends no spare budget while the build still has tasks to create', async () => {
+    const c = await scripted([state('generating'), done]);
+    const time = heldTime();
+    const pace = createPollPace(10);
+    pace.toCreate(1);
+    const other = pace.join();
+    const waiting = waitForTask(c, 'T', { schedule: DEFAULT_POLL_SCHEDULE, latency, pace, ...time, random: mid });
+    await time.slept(1);
+    time.wake();
+    await time.slept(2);
+    expect(time.sleeps[1]).toBe(plannedPollDelay(6000, 1, DEFAULT_POLL_SCHEDULE, samples, mid));
+    other();
+    time.wake();
+    expect((await waiting).state).toBe('success');
+    expect(time.sleeps).toHaveLength(2);
   });
 });

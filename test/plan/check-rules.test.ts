@@ -1,10 +1,10 @@
 /**
  * The pure rules of `kieaudio check` on plain values: each rule at its limit and past it, the
- * short-clip cases ebur128 cannot gate, and the speech-rate median.
+ * short-clip cases ebur128 cannot gate, the speech-rate median, and the rules of a scene file.
  */
 import { describe, expect, it } from 'vitest';
 import type { QualityMeasurement } from '../../src/ffmpeg/quality.js';
-import { isSilent, judgeOutput, medianRate, speechRate } from '../../src/plan/check-rules.js';
+import { isSilent, judgeOutput, judgeSceneFile, medianRate, sceneLoudnessTarget, speechRate } from '../../src/plan/check-rules.js';
 import { DEFAULT_CHECK, type ResolvedAsset } from '../../src/project.js';
 
 const settings = { ...DEFAULT_CHECK };
@@ -102,5 +102,34 @@ describe('speechRate and medianRate', () => {
     expect(medianRate([10, 12])).toBeUndefined();
     expect(medianRate([12, 10, 30])).toBe(12);
     expect(medianRate([12, 10, 30, 14])).toBe(13);
+  });
+});
+
+describe('judgeSceneFile', () => {
+  const sceneKinds = (m: Partial<QualityMeasurement>, target?: number) =>
+    judgeSceneFile({ ...GOOD, ...m }, target, settings).map((p) => p.kind);
+
+  it('silent, clipped and edge silence as for an asset; a long file is not too long, its gaps are not judged', () => {
+    expect(sceneKinds({ durationSeconds: 60, silentSeconds: 20 })).toEqual([]);
+    expect(sceneKinds({ integratedLufs: null, truePeakDbtp: null, leadingSilenceSeconds: 2 })).toEqual(['silent']);
+    expect(sceneKinds({ truePeakDbtp: 0.5, leadingSilenceSeconds: 0.6, trailingSilenceSeconds: 0.7 })).toEqual([
+      'clipped',
+      'leading-silence',
+      'trailing-silence',
+    ]);
+  });
+
+  it('loudness only against a target', () => {
+    expect(sceneKinds({ integratedLufs: -30 })).toEqual([]);
+    expect(sceneKinds({ integratedLufs: -30 }, -23)).toEqual(['loudness']);
+    expect(sceneKinds({ integratedLufs: -23.5 }, -23)).toEqual([]);
+  });
+
+  it("the lines' target: the one they all share, else none", () => {
+    const line = (loudness?: number) => asset('voice', loudness === undefined ? {} : { post: { format: 'wav', loudness } });
+    expect(sceneLoudnessTarget([line(-20), line(-20), line(-20)])).toBe(-20);
+    expect(sceneLoudnessTarget([line(-20), line(-16)])).toBeUndefined();
+    expect(sceneLoudnessTarget([line(-20), line()])).toBeUndefined();
+    expect(sceneLoudnessTarget([line(-20), undefined])).toBeUndefined();
   });
 });

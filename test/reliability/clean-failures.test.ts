@@ -29,7 +29,7 @@ const SPEC = [
 
 const files = (spec = SPEC) => ({ 'kieaudio.config.yaml': config({ concurrency: 4 }), 'audio/a.audio.yaml': spec });
 
-const SUMMARY = /^\d+ generated, \d+ restored, \d+ up to date, \d+ failed.* credits used/m;
+const SUMMARY = /^\d+ generated, \d+ restored, \d+ up to date, \d+ failed.* credits? used/m;
 
 /** One `error:` line that matches `message`, the summary before it, and nothing like a stack. */
 function expectCleanStop(expect: ExpectStatic, run: Run, message: RegExp): void {

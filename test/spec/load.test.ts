@@ -355,6 +355,25 @@ describe('loadProject', () => {
     );
   });
 
+  test("a scene file's folder that is a symlink leading outside outDir is an error at the scene's out", async () => {
+    const root = await makeProject({
+      [CONFIG_FILE_NAME]: `${MINIMAL_CONFIG}outDir: assets\n`,
+      'audio/a.yaml': [
+        'scenes:',
+        '  - id: s',
+        '    out: joined/s.mp3',
+        '    lines:',
+        '      - { voice: Rachel, text: "One.", out: ok/1.mp3 }',
+        '',
+      ].join('\n'),
+      'assets/ok/.keep': '',
+      'elsewhere/.keep': '',
+    });
+    await symlink(join(root, 'elsewhere'), join(root, 'assets/joined'), 'dir');
+    const diagnostics = await expectValidationError(loadProject({ cwd: root, env: {} }));
+    expect(diagnostics.map(where)).toEqual(['audio/a.yaml:3:10 E_OUT_ESCAPES [scene s] out']);
+  });
+
   test('a symlinked output folder is reported alongside every other problem', async () => {
     const root = await makeProject({
       [CONFIG_FILE_NAME]: `${MINIMAL_CONFIG}outDir: assets\nconcurrency: 0\n`,

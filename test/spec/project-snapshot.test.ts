@@ -23,7 +23,7 @@ async function loadAndSave(dir: string, env: Record<string, string> = {}) {
 }
 
 function recall(dir: string, env: Record<string, string> = {}, cwd = dir) {
-  return projectFromSnapshot({ cwd, configPath: join(dir, 'kieaudio.config.yaml'), env });
+  return projectFromSnapshot({ cwd, configPath: join(dir, 'kieaudio.config.yaml'), env }).then((r) => r?.project);
 }
 
 /** Rewrites a file with text of the same length and puts its mtime back, as an edit within one timestamp tick would look. */
@@ -97,13 +97,13 @@ describe('project snapshot', () => {
     const dir = await snapshotted();
     const path = join(dir, '.kieaudio', SNAPSHOT_FILE);
     const data = JSON.parse(await readFile(path, 'utf8'));
-    const spec = data.inputs.find((input: { path: string }) => input.path.endsWith('lines.audio.yaml'));
+    const spec = data.head.inputs.find((input: { path: string }) => input.path.endsWith('lines.audio.yaml'));
     // as if the file had changed within the same tick: its stat matches, its text does not
     spec.sha256 = '0'.repeat(64);
     await writeFile(path, JSON.stringify(data));
     expect(await recall(dir)).toBeUndefined();
     // taken long after the file's last change, its stat data alone decide
-    data.takenAt = Math.max(spec.mtimeMs, spec.ctimeMs) + 60_000;
+    data.head.takenAt = Math.max(spec.mtimeMs, spec.ctimeMs) + 60_000;
     await writeFile(path, JSON.stringify(data));
     expect(await recall(dir)).toBeDefined();
   });
@@ -112,7 +112,7 @@ describe('project snapshot', () => {
     const dir = await snapshotted();
     const path = join(dir, '.kieaudio', SNAPSHOT_FILE);
     const data = JSON.parse(await readFile(path, 'utf8'));
-    await writeFile(path, JSON.stringify({ ...data, v: data.v + 1 }));
+    await writeFile(path, JSON.stringify({ ...data, head: { ...data.head, v: data.head.v + 1 } }));
     expect(await recall(dir)).toBeUndefined();
     await writeFile(path, '{"v":1,"key":');
     expect(await recall(dir)).toBeUndefined();

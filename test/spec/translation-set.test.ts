@@ -1,7 +1,8 @@
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readCsv } from '../../src/spec/csv-table.js';
-import { findTranslationsFiles, readTranslationsFiles } from '../../src/spec/load-tables.js';
+import { findTranslationsFiles } from '../../src/spec/find-translations.js';
+import { readTranslationsFiles } from '../../src/spec/load-tables.js';
 import { mergeTranslations } from '../../src/spec/translation-set.js';
 import { readTranslationsTable } from '../../src/spec/translations-table.js';
 import { makeProject } from '../helpers/project.js';

@@ -86,6 +86,7 @@ function newTask(ctx: ApiCall['ctx'], key: string, request: CreateRequest, at: {
     resultPath: outcome === 'success' ? `/files/${randomBytes(8).toString('hex')}/${taskId}.${audio.extension}` : undefined,
     forbidden: false,
     polls: 0,
+    doneSeenAt: undefined,
   };
   return task;
 }

@@ -34,6 +34,7 @@ export function recordInfo({ ctx, res, url, key }: ApiCall): void {
     return;
   }
   task.polls++;
+  if (task.doneSeenAt === undefined && now >= task.completesAt) task.doneSeenAt = now;
   sendSuccess(res, recordData(task, now, ctx.baseUrl, ctx.options.timings), 'message');
 }
 
