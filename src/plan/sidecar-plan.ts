@@ -51,8 +51,11 @@ export function sidecarPathsToCheck(asset: ResolvedAsset, entry: LockEntry | und
 /**
  * `audioReplaced`: the audio is installed anew (restored, generated, adopted), so every sidecar
  * that is kieaudio's is written again; otherwise only the missing and newly asked-for ones are.
+ * `stale`: the lock records the sidecars of earlier audio (a build stopped while writing them
+ * anew), so one that differs from the record may be what that build wrote for the new audio:
+ * claimed like an unrecorded one (kieaudio's if it is what would be written), not taken for a hand edit.
  */
-export function planSidecars(f: SidecarFacts, audioReplaced: boolean, force: boolean): SidecarPlan {
+export function planSidecars(f: SidecarFacts, audioReplaced: boolean, force: boolean, stale = false): SidecarPlan {
   const locked = f.entry?.sidecars ?? {};
   const present = Object.fromEntries(Object.entries(locked).filter(([out]) => f.states.get(out)?.exists === true));
   const plan: SidecarPlan = { write: [], keep: [], drop: [], claim: [], recorded: { ...locked }, present };
@@ -66,7 +69,7 @@ export function planSidecars(f: SidecarFacts, audioReplaced: boolean, force: boo
       if (audioReplaced) plan.write.push(sidecar);
     } else if (force && state.contentHash !== undefined) {
       plan.write.push(sidecar);
-    } else if (state.contentHash !== undefined && recorded === undefined) {
+    } else if (state.contentHash !== undefined && (recorded === undefined || stale)) {
       plan.claim.push({ ...sidecar, contentHash: state.contentHash });
     } else {
       const why =
@@ -98,7 +101,7 @@ export function planUpToDateSidecars(
   // written for earlier audio by a build stopped before it wrote them anew: kieaudio's, written again
   const stale = f.entry?.sidecarsStale === true;
   const rewritten = f.entry !== undefined && writtenText(f.asset) !== (f.entry.writtenText ?? String(f.entry.input.text ?? ''));
-  const sidecars = planSidecars(f, stale || rewritten, force);
+  const sidecars = planSidecars(f, stale || rewritten, force, stale);
   const described = describeSidecarPlan(sidecars, rewritten);
   const reason = stale ? `sidecars written for earlier audio (a build stopped before writing them anew); ${described}` : described;
   if (sidecars.write.length > 0 || sidecars.drop.length > 0 || sidecars.claim.length > 0) {

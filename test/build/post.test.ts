@@ -10,9 +10,18 @@ import { FAST_API, makeProject, simulator, tempDir } from '../helpers/project.js
 import { simEnv, totalRequests } from '../helpers/sim.js';
 import { runBuild } from './run-build.js';
 
-/** Audible results for the simulator to serve: half a second of silence, a tone, then silence. */
-async function audibleResult(seconds = 1.5): Promise<Buffer> {
-  return audibleMp3(join(await tempDir(), 'result.mp3'), 0.5, seconds, 0.7);
+/**
+ * Audible results for the simulator to serve: half a second of silence, a tone, then silence.
+ * Each length is made once per file (an ffmpeg encode) and served by every test that asks for it.
+ */
+const results = new Map<number, Promise<Buffer>>();
+function audibleResult(seconds = 1.5): Promise<Buffer> {
+  let result = results.get(seconds);
+  if (result === undefined) {
+    result = tempDir().then((dir) => audibleMp3(join(dir, 'result.mp3'), 0.5, seconds, 0.7));
+    results.set(seconds, result);
+  }
+  return result;
 }
 
 const config = (post: string) => `version: 1

@@ -50,8 +50,7 @@ describe('a create request that got no answer', () => {
       expect(item.reason).toMatch(/^maybe charged \(no answer at \d{4}-\d\d-\d\dT[\d:.]+Z\); not sent again without --resend-unanswered$/);
     }
     expect((await status({ cwd: dir, env })).assets.map((a) => a.status)).toEqual(['maybe charged', 'maybe charged']);
-    const json = jsonLines((await kieaudio(dir, ['plan', '--json'], env)).stdout);
-    expect(json.filter((l) => l.type === 'planned').map((l) => l.action)).toEqual(['hold', 'hold']);
+    // (`plan --json` prints each item's action as it is: test/cli/json.test.ts)
 
     // 3. a build sends nothing for them, exits 1 and says how to proceed
     const creates = sim.stats().createRequests;

@@ -23,7 +23,8 @@ describe('delivery on the command line', () => {
     });
     const env = simEnv(await simulator());
     await runBuild(dir, env);
-    expect((await kieaudio(dir, ['build', '--frozen'], env)).code).toBe(0);
+    const upToDate = await runBuild(dir, env, { frozen: true });
+    expect([upToDate.stale, upToDate.staleManifests]).toEqual([[], []]);
     await rm(join(dir, 'out', 'manifest.json'));
     const frozen = await kieaudio(dir, ['build', '--frozen'], env);
     expect(frozen.code).toBe(3);

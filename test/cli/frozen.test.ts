@@ -1,11 +1,13 @@
 /**
  * `build --frozen`, the CI check: on a project that is no longer up to date it lists every asset
  * that is not, and why, exits 3, and sends nothing (the simulator's own counters say so). It
- * needs no key, as pull requests from forks have none.
+ * needs no key, as pull requests from forks have none. The builds before the check run in this
+ * process: the check is what goes through the CLI.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { build } from '../../src/index.js';
 import { kieaudio } from '../helpers/cli.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv, totalRequests } from '../helpers/sim.js';
@@ -19,7 +21,7 @@ describe('build --frozen', () => {
         'scenes:\n  - id: s\n    out: s.wav\n    gap: 0.2\n    lines:\n      - { text: One, out: 1.mp3 }\n      - { text: Two, out: 2.mp3 }\n',
     });
     const sim = await simulator();
-    expect((await kieaudio(dir, ['build'], simEnv(sim))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
     await writeFile(join(dir, 'audio/s.yaml'), (await readFile(join(dir, 'audio/s.yaml'), 'utf8')).replace('gap: 0.2', 'gap: 0.3'));
     const requests = totalRequests(sim);
     const result = await kieaudio(dir, ['build', '--frozen'], { KIE_API_BASE_URL: sim.url });
@@ -31,7 +33,7 @@ describe('build --frozen', () => {
   it('on a stale project: exit 3, every stale asset listed with its reason, zero requests, nothing written', async () => {
     const dir = await smallProject();
     const sim = await simulator();
-    expect((await kieaudio(dir, ['build'], simEnv(sim))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
 
     await writeFile(join(dir, NPC), (await readFile(join(dir, NPC), 'utf8')).replace('a blade', 'an axe'));
     await rm(join(dir, 'out/npc/bye.mp3'));
@@ -62,7 +64,7 @@ describe('build --frozen', () => {
   it('on an up-to-date project: exit 0, still without a key or a request', async () => {
     const dir = await smallProject();
     const sim = await simulator();
-    expect((await kieaudio(dir, ['build'], simEnv(sim))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
     const requests = totalRequests(sim);
     const result = await kieaudio(dir, ['build', '--frozen'], { KIE_API_BASE_URL: sim.url });
     expect(result.code).toBe(0);
@@ -72,7 +74,7 @@ describe('build --frozen', () => {
 
   it('placeholders from --offline are not up to date for CI', async () => {
     const dir = await smallProject();
-    expect((await kieaudio(dir, ['build', '--offline'])).code).toBe(0);
+    expect((await build({ cwd: dir, offline: true })).failures).toEqual([]);
     const result = await kieaudio(dir, ['build', '--frozen']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/npc\/greet\.mp3 +placeholder/);

@@ -7,6 +7,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type JsonLine, parseJsonLine } from '../../src/cli/json-lines.js';
+import { build } from '../../src/index.js';
 import { EVENTS_SCHEMA_FILE, type JsonSchema } from '../../src/schema/json-schema.js';
 import { kieaudio, type Run } from '../helpers/cli.js';
 import { validateJson } from '../helpers/mini-validator.js';
@@ -68,7 +69,7 @@ describe('--json', () => {
   it('plan, status, clean and credits: one typed line per result', async () => {
     const dir = await smallProject();
     const sim = await simulator({ credits: 500 });
-    expect((await kieaudio(dir, ['build'], simEnv(sim))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
     await writeFile(
       join(dir, NPC),
       (await readFile(join(dir, NPC), 'utf8')).replace(/ {2}- id: smith\.bye[\s\S]*$/, '').replace('a blade', 'an axe'),

@@ -2,10 +2,21 @@
  * A pinned take whose audio is gone — from the cache and from the API (another API, or past
  * kie.ai's retention) — is never replaced by a new paid take in silence: the asset is held, the pin
  * stays in the lock, and the user is told how to go on (pin another take, unpin, --regenerate).
+ * The takes and the pin are made in this process; the CLI prints the plan and the held build.
  */
+
+/** The small project built, then smith.greet regenerated `regenerations` times, all in this process. */
+async function takesOf(dir: string, env: Record<string, string>, regenerations: number) {
+  expect((await build({ cwd: dir, env })).failures).toEqual([]);
+  for (let i = 0; i < regenerations; i++) {
+    expect((await build({ cwd: dir, env, regenerate: true, only: ['smith.greet'] })).failures).toEqual([]);
+  }
+}
+
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { build, pin } from '../../src/index.js';
 import { takeKey } from '../../src/store/takes.js';
 import { kieaudio } from '../helpers/cli.js';
 import { simulator } from '../helpers/project.js';
@@ -31,11 +42,8 @@ describe('a pinned take that is gone', () => {
   it('holds the asset instead of paying for a new take, keeps the pin, and says how to go on', async () => {
     const dir = await smallProject();
     const sim = await simulator();
-    expect((await kieaudio(dir, ['build', '-q'], simEnv(sim))).code).toBe(0);
-    for (let i = 0; i < 2; i++) {
-      expect((await kieaudio(dir, ['build', '-q', '--regenerate', '--only', 'smith.greet'], simEnv(sim))).code).toBe(0);
-    }
-    expect((await kieaudio(dir, ['pin', 'smith.greet', '2'])).code).toBe(0);
+    await takesOf(dir, simEnv(sim), 2);
+    await pin({ cwd: dir, env: {}, id: 'smith.greet', take: 2 });
     const pinned = await lockEntry(dir);
     expect(pinned.pinned).toBe(2);
     await dropCacheEntry(dir, takeKey(pinned.specHash, 2));
@@ -56,16 +64,16 @@ describe('a pinned take that is gone', () => {
   it('is found by its audio under whichever take number this cache gave it', async () => {
     const dir = await smallProject();
     const sim = await simulator();
-    expect((await kieaudio(dir, ['build', '-q'], simEnv(sim))).code).toBe(0);
-    expect((await kieaudio(dir, ['build', '-q', '--regenerate', '--only', 'smith.greet'], simEnv(sim))).code).toBe(0);
-    expect((await kieaudio(dir, ['pin', 'smith.greet', '1'])).code).toBe(0);
+    await takesOf(dir, simEnv(sim), 1);
+    await pin({ cwd: dir, env: {}, id: 'smith.greet', take: 1 });
     // the lock came from another machine whose cache numbered this take 7
     const lockPath = join(dir, 'kieaudio.lock');
     await writeFile(lockPath, (await readFile(lockPath, 'utf8')).replace('"pinned": 1', '"pinned": 7'));
     await rm(join(dir, 'out/npc/greet.mp3'));
     const other = await simulator();
-    const built = await kieaudio(dir, ['build', '-q'], simEnv(other));
-    expect(built.code).toBe(0);
+    const built = await build({ cwd: dir, env: simEnv(other) });
+    expect(built.failures).toEqual([]);
+    expect(built.summary.held).toBe(0);
     expect(other.stats().tasksCreated).toBe(0);
     expect((await lockEntry(dir)).pinned).toBe(7);
   });

@@ -1,10 +1,12 @@
 /**
  * `plan` says when a change releases a pin: the asset's own spec, or a neighbour's line that its
- * spec depends on (a scene's previous line), as `--regenerate` already does.
+ * spec depends on (a scene's previous line), as `--regenerate` already does. The takes and the
+ * pin are made in this process; the plans are what the CLI prints.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { build, pin } from '../../src/index.js';
 import { kieaudio } from '../helpers/cli.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv } from '../helpers/sim.js';
@@ -22,11 +24,11 @@ describe('plan, a pinned take and a change', () => {
   it("says that a neighbour's edit or the asset's own releases the pin", async () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mine.audio.yaml': SCENE });
     const sim = await simulator();
-    expect((await kieaudio(dir, ['build', '-q'], simEnv(sim))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
     for (let i = 0; i < 2; i++) {
-      expect((await kieaudio(dir, ['build', '-q', '--regenerate', '--only', 'mine.entrance.3'], simEnv(sim))).code).toBe(0);
+      expect((await build({ cwd: dir, env: simEnv(sim), regenerate: true, only: ['mine.entrance.3'] })).failures).toEqual([]);
     }
-    expect((await kieaudio(dir, ['pin', 'mine.entrance.3', '2'])).code).toBe(0);
+    await pin({ cwd: dir, env: {}, id: 'mine.entrance.3', take: 2 });
     const spec = join(dir, 'audio/mine.audio.yaml');
 
     await writeFile(spec, SCENE.replace('Fresh ones, too.', 'Fresh ones, and not ours.'));

@@ -2,7 +2,9 @@
  * Issue 11, post-processing end to end through the built CLI: re-deriving for free when a target
  * changes, bad chains refused with their position, Ogg at the asked rate, a failing ffmpeg, and a
  * build killed while ffmpeg runs. ffmpeg is the one npm installs; the simulator serves audible
- * results the tests made with it.
+ * results the tests made with it. The builds that only set the scene or check what a build did run
+ * in this process (what `kieaudio build` runs); what goes through the CLI is what it prints and
+ * its exit codes, and the builds that need KIEAUDIO_FFMPEG (read from the process's environment).
  */
 import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
@@ -10,7 +12,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { renderDiagnostics } from '../../src/cli/diagnostics.js';
+import { ValidationError } from '../../src/errors.js';
 import { detectSilence } from '../../src/ffmpeg/silence.js';
+import { type BuildEvent, build, status } from '../../src/index.js';
 import { audibleMp3, ebur128, runner } from '../ffmpeg/make-audio.js';
 import { kieaudio, spawnKieaudio } from '../helpers/cli.js';
 import { listFiles, tempFiles } from '../helpers/files.js';
@@ -19,8 +24,11 @@ import { simEnv, totalRequests } from '../helpers/sim.js';
 
 const run = promisify(execFile);
 
-async function audibleResult(): Promise<Buffer> {
-  return audibleMp3(join(await tempDir(), 'result.mp3'), 0.3, 1.5, 0.4);
+/** Made once per file (an ffmpeg encode), served by every test's simulator. */
+let result: Promise<Buffer> | undefined;
+function audibleResult(): Promise<Buffer> {
+  result ??= tempDir().then((dir) => audibleMp3(join(dir, 'result.mp3'), 0.3, 1.5, 0.4));
+  return result;
 }
 
 const config = (post: string) => `version: 1
@@ -70,18 +78,17 @@ ${body}
 describe('post-processing through the CLI', () => {
   it('a new target re-derives with 0 API requests: plan says why, --frozen counts it, outputs measure the new target', async () => {
     const { dir, sim, env, out } = await project('{ loudness: -23, truePeak: -1 }');
-    const first = await kieaudio(dir, ['build'], env);
-    expect(first.code, first.stderr).toBe(0);
+    expect((await build({ cwd: dir, env })).failures).toEqual([]);
     expect(Math.abs((await loudness(out('vo/hello.wav'))) + 23)).toBeLessThanOrEqual(0.5);
 
     await setPost(dir, '{ loudness: -18, truePeak: -1 }');
     const requests = totalRequests(sim);
     const plan = await kieaudio(dir, ['plan'], env);
     expect(plan.stdout).toContain('post-processing changed (loudness -23 → -18)');
-    const frozen = await kieaudio(dir, ['build', '--frozen'], env);
-    expect(frozen.code).toBe(3);
-    const second = await kieaudio(dir, ['build'], env);
-    expect(second.code, second.stderr).toBe(0);
+    const frozen = await build({ cwd: dir, env, frozen: true });
+    expect(frozen.stale.map((i) => i.asset.out).sort()).toEqual(['vo/bye.wav', 'vo/hello.wav']);
+    const second = await build({ cwd: dir, env });
+    expect(second.failures).toEqual([]);
     expect(totalRequests(sim)).toBe(requests);
     for (const file of ['vo/hello.wav', 'vo/bye.wav']) expect(Math.abs((await loudness(out(file))) + 18)).toBeLessThanOrEqual(0.5);
     const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
@@ -89,16 +96,16 @@ describe('post-processing through the CLI', () => {
 
     // back to -23: the derived cache has it, no ffmpeg run (and still no request)
     await setPost(dir, '{ loudness: -23, truePeak: -1 }');
-    const back = await kieaudio(dir, ['build', '--json'], env);
-    expect(back.code, back.stderr).toBe(0);
-    expect(back.stdout).toContain('"from":"derived-cache"');
-    expect(back.stdout).not.toContain('"from":"ffmpeg"');
+    const processed: string[] = [];
+    const back = await build({ cwd: dir, env, onEvent: (e) => e.type === 'processed' && processed.push(e.from) });
+    expect(back.failures).toEqual([]);
+    expect(processed).toEqual(['derived-cache', 'derived-cache']);
     expect(totalRequests(sim)).toBe(requests);
   });
 
   it('another ffmpeg build re-derives with 0 API requests, and plan names both', async () => {
     const { dir, sim, env } = await project('{ loudness: -23 }');
-    expect((await kieaudio(dir, ['build'], env)).code).toBe(0);
+    expect((await build({ cwd: dir, env })).failures).toEqual([]);
     const requests = totalRequests(sim);
     // the same binary under another version name
     const renamed = join(await tempDir(), 'ffmpeg');
@@ -124,25 +131,30 @@ describe('post-processing through the CLI', () => {
     expect(bad.stderr).toMatch(
       /^kieaudio\.config\.yaml:12:22: error: post\.voice\.loudness: expected a number from -70 to -5 \(LUFS\), found -100 \[E_POST\]\n/,
     );
+    // the others as the CLI renders them (exit 2 and stderr as above), from the library's diagnostics
+    const rendered = async () => {
+      const error = await build({ cwd: dir, env }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      return renderDiagnostics((error as ValidationError).diagnostics, false);
+    };
     await setPost(dir, '{ format: ogg }');
-    const format = await kieaudio(dir, ['build'], env);
-    expect(format.code).toBe(2);
-    expect(format.stderr).toMatch(
+    expect(await rendered()).toMatch(
       /^kieaudio\.config\.yaml:12:\d+: error in asset hello: post\.voice\.format: ogg writes \.ogg files, so out must end in \.ogg, found "vo\/hello\.wav" \[E_POST\]\n/,
     );
     await setPost(dir, '{ loudnes: -23 }');
-    const unknown = await kieaudio(dir, ['build'], env);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^kieaudio\.config\.yaml:12:\d+: error: .*loudnes.*\[E_POST\]\n/);
-    expect(unknown.stderr).toMatch(/loudness/);
+    const unknown = await rendered();
+    expect(unknown).toMatch(/^kieaudio\.config\.yaml:12:\d+: error: .*loudnes.*\[E_POST\]\n/);
+    expect(unknown).toMatch(/loudness/);
     expect(totalRequests(sim)).toBe(0);
   });
 
   it('format: ogg decodes as Vorbis at the sample rate asked', async () => {
     const spec = 'assets:\n  - { id: hello, kind: voice, text: "Hello there.", out: vo/hello.ogg }\n';
     const { dir, env, out } = await project('{ loudness: -23, format: ogg, sampleRate: 48000, trim: { padMs: 50 } }', spec);
-    const built = await kieaudio(dir, ['build'], env);
-    expect(built.code, built.stderr).toBe(0);
+    expect((await build({ cwd: dir, env })).failures).toEqual([]);
     const probe = await run(ffmpegInstaller.path, ['-hide_banner', '-i', out('vo/hello.ogg'), '-f', 'null', '-']);
     expect(probe.stderr).toMatch(/Audio: vorbis, 48000 Hz/);
     expect(Math.abs((await loudness(out('vo/hello.ogg'))) + 23)).toBeLessThanOrEqual(0.5);
@@ -154,7 +166,7 @@ describe('post-processing through the CLI', () => {
 
   it('ffmpeg failing on an asset: exit 1, its raw take stays cached, out untouched, no temp file left', async () => {
     const { dir, sim, env, out } = await project('{ loudness: -23 }');
-    expect((await kieaudio(dir, ['build'], env)).code).toBe(0);
+    expect((await build({ cwd: dir, env })).failures).toEqual([]);
     const before = await readFile(out('vo/hello.wav'));
     await setPost(dir, '{ loudness: -18 }');
     const failing = await fakeFfmpeg('echo "Invalid data found when processing input" >&2\nexit 1');
@@ -167,8 +179,7 @@ describe('post-processing through the CLI', () => {
     expect(await readFile(out('vo/hello.wav'))).toEqual(before);
     expect(await tempFiles(dir)).toEqual([]);
     // the raw takes were cached: the real ffmpeg re-derives them without a request
-    const fixed = await kieaudio(dir, ['build'], env);
-    expect(fixed.code, fixed.stderr).toBe(0);
+    expect((await build({ cwd: dir, env })).failures).toEqual([]);
     expect(totalRequests(sim)).toBe(requests);
     expect(Math.abs((await loudness(out('vo/hello.wav'))) + 18)).toBeLessThanOrEqual(0.5);
   });
@@ -190,12 +201,10 @@ describe('post-processing through the CLI', () => {
     expect(await listFiles(join(dir, 'out'))).toEqual([]);
     const tasks = sim.stats().tasksCreated;
     expect(tasks).toBe(2);
-    const fixed = await kieaudio(dir, ['build'], env);
-    expect(fixed.code, fixed.stderr).toBe(0);
+    expect((await build({ cwd: dir, env })).failures).toEqual([]);
     expect(sim.stats().tasksCreated).toBe(tasks);
     expect(Math.abs((await loudness(out('vo/bye.wav'))) + 23)).toBeLessThanOrEqual(0.5);
-    const status = await kieaudio(dir, ['status'], env);
-    expect(status.code, status.stdout).toBe(0);
+    expect((await status({ cwd: dir, env })).assets.map((e) => e.status)).toEqual(['up to date', 'up to date']);
   });
 
   it('a build killed after a processed output is installed, before the lock says so: the next build adopts it', async () => {
@@ -203,15 +212,15 @@ describe('post-processing through the CLI', () => {
     const killed = await kieaudio(dir, ['build'], { ...env, KIEAUDIO_FAILPOINT: 'after-install:1' });
     expect(killed.code).toBe(-1);
     const tasks = sim.stats().tasksCreated;
-    const next = await kieaudio(dir, ['build', '--json'], env);
-    expect(next.code, next.stderr).toBe(0);
-    expect(next.stdout).toMatch(/"type":"adopted"/);
-    expect(next.stdout).not.toMatch(/edited by hand|not made by kieaudio/);
+    const events: BuildEvent[] = [];
+    const next = await build({ cwd: dir, env, onEvent: (e) => events.push(e) });
+    expect(next.failures).toEqual([]);
+    expect(events.some((e) => e.type === 'adopted')).toBe(true);
+    expect(JSON.stringify(events)).not.toMatch(/edited by hand|not made by kieaudio/);
     expect(sim.stats().tasksCreated).toBe(tasks);
     const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
     for (const out of ['vo/hello.wav', 'vo/bye.wav']) expect(lock.assets[out].post.chain).toEqual({ loudness: -23, format: 'wav' });
-    const again = await kieaudio(dir, ['build', '--json'], env);
-    expect(again.stdout).toMatch(/"upToDate":2/);
+    expect((await build({ cwd: dir, env })).summary.upToDate).toBe(2);
   });
 
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {

@@ -6,6 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJsonLine } from '../../src/cli/json-lines.js';
+import { build } from '../../src/index.js';
 import { EVENTS_SCHEMA_FILE, type JsonSchema } from '../../src/schema/json-schema.js';
 import { kieaudio } from '../helpers/cli.js';
 import { validateJson } from '../helpers/mini-validator.js';
@@ -25,12 +26,12 @@ function document(stdout: string) {
   return parseJsonLine(lines[0] ?? '');
 }
 
-/** The small project, built, with smith.greet regenerated once: two takes. */
+/** The small project, built (in this process: the takes are what goes through the CLI), with smith.greet regenerated once: two takes. */
 async function twoTakes() {
   const dir = await smallProject();
   const sim = await simulator();
-  expect((await kieaudio(dir, ['build', '-q'], simEnv(sim))).code).toBe(0);
-  expect((await kieaudio(dir, ['build', '-q', '--regenerate', '--only', 'smith.greet'], simEnv(sim))).code).toBe(0);
+  expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
+  expect((await build({ cwd: dir, env: simEnv(sim), regenerate: true, only: ['smith.greet'] })).failures).toEqual([]);
   return { dir, sim };
 }
 
@@ -110,9 +111,9 @@ describe('kieaudio takes, pin, unpin', () => {
 `,
     });
     const sim = await simulator({ resultSeconds: 2 });
-    expect((await kieaudio(dir, ['build', '-q'], simEnv(sim))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
     const longer = await simulator({ resultSeconds: 3 });
-    expect((await kieaudio(dir, ['build', '-q', '--regenerate', '--only', 'mine.entrance.2'], simEnv(longer))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(longer), regenerate: true, only: ['mine.entrance.2'] })).failures).toEqual([]);
     const json = document((await kieaudio(dir, ['takes', 'mine.entrance.2', '--json'])).stdout);
     if (json.type !== 'takes') throw new Error(`expected a takes document, got ${json.type}`);
     expect(json).toMatchObject({ asset: 'mine.entrance.2', out: 'mine/02.mp3' });

@@ -6,6 +6,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { build } from '../../src/index.js';
 import { kieaudio } from '../helpers/cli.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv } from '../helpers/sim.js';
@@ -34,7 +35,7 @@ describe('timing data in a shape kieaudio does not know', () => {
     // from the cache, not from beside the output
     await rm(join(dir, 'out/scout.timings.json'));
     await rm(join(dir, 'out/scout.mp3'));
-    expect((await kieaudio(dir, ['build', '-q'], simEnv(sim))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
     expect(sim.stats().tasksCreated).toBe(1);
     expect(await read()).toEqual(doc);
   });
@@ -42,7 +43,7 @@ describe('timing data in a shape kieaudio does not know', () => {
   it('leaves raw null when the result holds nothing but its audio', async () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/main.audio.yaml': SPEC });
     const sim = await simulator({ timings: 'none' });
-    expect((await kieaudio(dir, ['build', '-q'], simEnv(sim))).code).toBe(0);
+    expect((await build({ cwd: dir, env: simEnv(sim) })).failures).toEqual([]);
     const doc = JSON.parse(await readFile(join(dir, 'out/scout.timings.json'), 'utf8')) as Doc;
     expect(doc.raw).toBeNull();
   });

@@ -2,7 +2,9 @@
  * Issue #3, tests 2 and 3, through the built CLI (run `npm run build` first): a create whose
  * answer is lost is reported as a possible duplicate charge, never hidden; 401, 402, 422 and a
  * task ending in `fail` each do what the contract says, with the right exit code, whether kie
- * reports errors as the HTTP status or as the body code.
+ * reports errors as the HTTP status or as the body code. Where a case is checked in words and in
+ * JSON, the JSON side is the library's events (what `--json` prints, JSON round trip included):
+ * the words are what only the CLI makes.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,9 +12,10 @@ import { describe, type ExpectStatic, it } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
 import { seededRandom } from '../../src/sim/prng.js';
 import { inspectAudio } from '../audio/inspect/inspect.js';
-import { jsonLines, kieaudio } from '../helpers/cli.js';
+import { kieaudio } from '../helpers/cli.js';
 import { isTempFile, listFiles } from '../helpers/files.js';
-import { config, resources } from './helpers.js';
+import { config, FAST_RETRY, fastApi, resources } from './helpers.js';
+import { buildInProcess, summaryOf } from './process-harness.js';
 
 /** `count` voice lines of under 100 characters each: 1 credit apiece in the simulator. */
 function voiceSpec(count: number, tag: string, extra = ''): string {
@@ -62,22 +65,23 @@ describe.concurrent('a lost create response (test 2)', { timeout: 60_000 }, () =
       const dir = await r.project({ 'kieaudio.config.yaml': config({ concurrency: 8 }), 'audio/main.audio.yaml': voiceSpec(20, 'lost') });
       // only lostCreateResponse draws from the dice, so the count of lost answers is fixed by the seed
       const sim = await r.sim({ seed: 31, faults: { lostCreateResponse: 0.3 } });
-      const run = await kieaudio(dir, ['build', ...(mode === 'json' ? ['--json'] : [])], env(sim));
+      const run = mode === 'json' ? await buildInProcess(dir, env(sim)) : await kieaudio(dir, ['build'], env(sim));
       const stats = sim.stats();
       const built = await builtOutputs(expect, dir, sim);
       // every task is charged when created; one per built asset is the price, the rest bought nothing
       const extra = stats.tasksCreated - built.length;
       expect(extra, 'the seed loses at least one answer').toBeGreaterThan(0);
       expect(stats.creditsCharged).toBe(stats.tasksCreated);
-      expect(run.code, run.stderr).toBe(built.length === 20 ? 0 : 1);
 
-      if (mode === 'json') {
-        const lines = jsonLines(run.stdout);
+      if ('events' in run) {
+        expect(run.error).toBeUndefined();
+        const lines = run.events;
         const summary = summaryLine(lines);
         expect(summary.possibleDuplicateCharges).toBe(extra);
         expect(summary.generated).toBe(built.length);
         for (const failed of ofType(lines, 'failed')) expect(failed.maybeCharged).toBe(true);
       } else {
+        expect(run.code, run.stderr).toBe(built.length === 20 ? 0 : 1);
         const text = run.stdout + run.stderr;
         expect(text).toContain(
           `${extra} create request${extra === 1 ? '' : 's'} got no answer: each may have been charged without a result`,
@@ -103,10 +107,8 @@ describe.concurrent.each([true, false])('API errors with errorsAsBodyCode %s (te
     expect(sim.stats().createRequests).toBeLessThanOrEqual(4);
     expect(sim.stats().tasksCreated).toBe(0);
 
-    const json = await kieaudio(dir, ['build', '--json'], env(sim, 'not-the-right-key'));
-    expect(json.code).toBe(1);
-    const errors = ofType(jsonLines(json.stdout), 'error');
-    expect(errors.map((e) => e.code)).toEqual(['E_API_AUTH']);
+    const json = await buildInProcess(dir, env(sim, 'not-the-right-key'));
+    expect((json.error as { code?: string } | undefined)?.code).toBe('E_API_AUTH');
     expect(sim.stats().createRequests).toBeLessThanOrEqual(8);
     expect(sim.stats().tasksCreated).toBe(0);
     expect((await listFiles(dir)).filter((f) => f.endsWith('.mp3'))).toEqual([]);
@@ -124,27 +126,40 @@ describe.concurrent.each([true, false])('API errors with errorsAsBodyCode %s (te
     const dir = await r.project({ 'kieaudio.config.yaml': config({ concurrency: 3 }), 'audio/main.audio.yaml': voiceSpec(20, 'credits') });
     const sim = await r.sim({ faults: { errorsAsBodyCode } });
     sim.setCredits('sim-key', 5); // five 1-credit voice lines fit
-    const run = await kieaudio(dir, ['build'], env(sim));
-    expect(run.code, run.stderr).toBe(1);
+    // the words through the CLI once; with the other error encoding, what the build reports, from the library
+    const run = errorsAsBodyCode ? await buildInProcess(dir, env(sim)) : await kieaudio(dir, ['build'], env(sim));
     const stats = sim.stats();
     expect(stats.tasksCreated).toBe(5);
     // after the first 402 only creates already on their way may arrive (one per other worker)
     expect(stats.createRequests).toBeLessThanOrEqual(5 + 3);
     const built = await builtOutputs(expect, dir, sim);
     expect(built.length, 'every task created was finished and downloaded').toBe(5);
-    expect(run.stdout).toMatch(/5 generated, 0 restored, 0 up to date, 0 failed, 15 not started/);
     // says what the account has (a 402 is "not enough for this task", not always "none left")
-    expect(run.stderr).toMatch(
-      /refused a task for lack of credits \(the account has 0 credits, less than the task costs\): no new tasks will be submitted/,
-    );
+    const refused =
+      /refused a task for lack of credits \(the account has 0 credits, less than the task costs\): no new tasks will be submitted/;
     // how many assets are left: the 15 this run will not build (the tasks in flight "will finish")
-    expect(run.stderr).toMatch(/15 assets were not submitted for lack of credits \(15 still to do\)/);
-    // each named as the summary counts it
-    const lines = run.stderr.split('\n');
-    expect(lines.filter((l) => l.startsWith('not started ')).length).toBe(15);
-    expect(lines.filter((l) => l.startsWith('failed'))).toEqual([]);
+    const left = /15 assets were not submitted for lack of credits \(15 still to do\)/;
+    if ('events' in run) {
+      expect(run.error).toBeUndefined();
+      expect(summaryOf(run.events)).toMatchObject({ generated: 5, restored: 0, upToDate: 0, failed: 0, notStarted: 15 });
+      const warnings = run.events.filter((e) => e.type === 'warning').map((e) => String(e.message));
+      expect(warnings).toContainEqual(expect.stringMatching(refused));
+      expect(warnings).toContainEqual(expect.stringMatching(left));
+      const failed = ofType(run.events, 'failed');
+      expect(failed.filter((e) => e.notStarted === true)).toHaveLength(15);
+      expect(failed.filter((e) => e.notStarted !== true)).toEqual([]);
+    } else {
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout).toMatch(/5 generated, 0 restored, 0 up to date, 0 failed, 15 not started/);
+      expect(run.stderr).toMatch(refused);
+      expect(run.stderr).toMatch(left);
+      // each named as the summary counts it
+      const lines = run.stderr.split('\n');
+      expect(lines.filter((l) => l.startsWith('not started ')).length).toBe(15);
+      expect(lines.filter((l) => l.startsWith('failed'))).toEqual([]);
+    }
     console.log(
-      `[reliability] 402 (errorsAsBodyCode ${errorsAsBodyCode}): 20 assets, 5 credits → generated=${built.length} createRequests=${stats.createRequests} exit=${run.code}`,
+      `[reliability] 402 (errorsAsBodyCode ${errorsAsBodyCode}): 20 assets, 5 credits → generated=${built.length} createRequests=${stats.createRequests}`,
     );
   });
 
@@ -179,31 +194,35 @@ function seedFor(p: number, pattern: boolean[]): number {
   throw new Error('no seed found');
 }
 
-// the failing asset waits out two retry backoffs (up to 2 s and 4 s)
+// the failing asset waits out two retry backoffs: milliseconds with FAST_RETRY (seconds by default)
 describe.concurrent('a task that ends in fail (test 3)', { timeout: 60_000 }, () => {
   it('fails its asset with failCode and failMsg after the free retries; the rest is built; exit 1', async ({ expect, onTestFinished }) => {
     const r = resources(onTestFinished);
     // one asset at a time, in declaration order: the first draws fail three times (its task and
     // the two free retries of failCode "500"), the other three succeed at once
     const seed = seedFor(0.5, [true, true, true, false, false, false]);
-    // the human and the --json run, side by side (each waits out the retries' backoff)
+    // the human and the --json run, side by side
     await Promise.all(
       [false, true].map(async (json) => {
-        const dir = await r.project({ 'kieaudio.config.yaml': config({ concurrency: 1 }), 'audio/main.audio.yaml': voiceSpec(4, 'fail') });
+        const dir = await r.project({
+          'kieaudio.config.yaml': config({ concurrency: 1, api: fastApi({ retry: FAST_RETRY }) }),
+          'audio/main.audio.yaml': voiceSpec(4, 'fail'),
+        });
         const sim = await r.sim({ seed, faults: { taskFail: 0.5 } });
-        const run = await kieaudio(dir, ['build', ...(json ? ['--json'] : [])], env(sim));
-        expect(run.code, run.stderr).toBe(1);
+        const run = json ? await buildInProcess(dir, env(sim)) : await kieaudio(dir, ['build'], env(sim));
         expect(sim.stats().tasksCreated).toBe(6);
         // failed tasks cost nothing: each built line was charged once, the failed one never
         expect(Object.values(sim.stats().chargesBySpec)).toEqual([1, 1, 1]);
         expect((await builtOutputs(expect, dir, sim)).sort()).toEqual(['fail/1.mp3', 'fail/2.mp3', 'fail/3.mp3']);
-        if (json) {
-          const failed = ofType(jsonLines(run.stdout), 'failed');
+        if ('events' in run) {
+          expect(run.error).toBeUndefined();
+          const failed = ofType(run.events, 'failed');
           expect(failed).toHaveLength(1);
           expect(failed[0]).toMatchObject({ out: 'fail/0.mp3', code: 'E_TASK_FAILED' });
           expect(failed[0]?.message).toMatch(/internal error, please try again later.*failCode 500/);
           expect(sim.task(String(failed[0]?.taskId))?.outcome).toBe('fail');
         } else {
+          expect(run.code, run.stderr).toBe(1);
           expect(run.stderr).toMatch(/^failed\s+fail\/0\.mp3\s+.*internal error, please try again later \(failCode 500\)/m);
           expect(run.stdout).toMatch(/3 generated, 0 restored, 0 up to date, 1 failed/);
         }

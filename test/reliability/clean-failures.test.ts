@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, type ExpectStatic, it } from 'vitest';
+import { build } from '../../src/build/build.js';
+import { plan as planOf } from '../../src/commands/plan.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { jsonLines, kieaudio, type Run } from '../helpers/cli.js';
 import { listFiles } from '../helpers/files.js';
@@ -151,9 +153,9 @@ describe.concurrent('a full disk (injected ENOSPC)', { timeout: 30_000 }, () => 
     expect(noCreates(sim)).toBe(0);
     // an empty lock file left by the failed write would hold the next build up as "being written"
     expect(existsSync(join(dir, '.kieaudio', 'build.lock'))).toBe(false);
-    const again = await kieaudio(dir, ['build'], simEnv(sim));
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/3 generated/);
+    const again = await build({ cwd: dir, env: simEnv(sim) });
+    expect(again.failures).toEqual([]);
+    expect(again.summary.generated).toBe(3);
   });
 
   it('in the journal: found before the first create request', async ({ expect, onTestFinished }) => {
@@ -190,8 +192,8 @@ describe.concurrent('a folder at out', { timeout: 30_000 }, () => {
     await mkdir(join(dir, 'out', 'a.mp3'), { recursive: true });
     const reason = /a folder \(or another non-file\) is there; kieaudio never replaces one, even with --force: move or remove it/;
 
-    const plan = await kieaudio(dir, ['plan', '--force'], simEnv(sim));
-    expect(plan.stdout).toMatch(reason);
+    const planned = await planOf({ cwd: dir, env: simEnv(sim), force: true });
+    expect(planned.plan.items[0]?.reason).toMatch(reason);
     const forced = await kieaudio(dir, ['build', '--force'], simEnv(sim));
     expect(forced.code).toBe(1);
     expect(forced.stderr).toMatch(new RegExp(`^failed\\s+a\\.mp3\\s+${reason.source}`, 'm'));

@@ -1,7 +1,9 @@
 /**
  * Issue #3, one build at a time: two builds on one project never corrupt it — the second waits
  * (or, with --no-wait, fails at once naming the first), and a lock left by a process that no
- * longer exists is taken over instead of blocking builds forever.
+ * longer exists is taken over instead of blocking builds forever. Builds that need not be another
+ * process (taking over a dead one's lock: a dead pid is dead to this process too) run in this
+ * process through the library.
  */
 import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -12,7 +14,7 @@ import { deadPid } from '../helpers/dead-pid.js';
 import { tempFiles } from '../helpers/files.js';
 import { simEnv, startSim } from '../helpers/sim.js';
 import { createTempDir } from '../helpers/temp-dir.js';
-import { checkProject, FIXTURE, makeFixtureProject, summaryOf, waitUntil } from './process-harness.js';
+import { buildInProcess, checkProject, FIXTURE, makeFixtureProject, summaryOf, waitUntil } from './process-harness.js';
 
 const LOCK = join('.kieaudio', 'build.lock');
 
@@ -122,12 +124,13 @@ describe.concurrent('two builds on one project', () => {
       `${JSON.stringify({ pid, host: hostname(), startedAt: new Date(Date.now() - 60_000).toISOString(), token: 'deadbeefdeadbeef' })}\n`,
     );
 
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--json', '--no-wait'], simEnv(sim));
-    expect(run.code, run.stderr).toBe(0);
-    expect(jsonLines(run.stdout).filter((e) => e.type === 'waiting-for-lock')).toEqual([]);
+    const run = await buildInProcess(dir, simEnv(sim), { wait: false });
+    expect(run.error).toBeUndefined();
+    expect(summaryOf(run.events)).toMatchObject({ failed: 0, notStarted: 0 });
+    expect(run.events.filter((e) => e.type === 'waiting-for-lock')).toEqual([]);
     expect((await checkProject(expect, dir, sim, FIXTURE)).extraCharges).toBe(0);
     expect(await lockHolder(dir)).toBeUndefined();
-    console.log(`[concurrent] stale lock of dead pid ${pid}: taken over, build exit ${run.code} in ${run.ms}ms`);
+    console.log(`[concurrent] stale lock of dead pid ${pid}: taken over, build done in ${run.ms}ms`);
   });
 
   it('a half-written lock (empty, older than a few seconds) is taken over too', async ({ expect, onTestFinished }) => {
@@ -137,8 +140,9 @@ describe.concurrent('two builds on one project', () => {
     await writeFile(join(dir, LOCK), '');
     const old = new Date(Date.now() - 60_000);
     await utimes(join(dir, LOCK), old, old);
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-    expect(run.code, run.stderr).toBe(0);
+    const run = await buildInProcess(dir, simEnv(sim));
+    expect(run.error).toBeUndefined();
+    expect(summaryOf(run.events)).toMatchObject({ failed: 0, notStarted: 0 });
     await checkProject(expect, dir, sim, FIXTURE.slice(0, 2));
   });
 
@@ -151,23 +155,25 @@ describe.concurrent('two builds on one project', () => {
     expect(exit.signal).toBe('SIGKILL');
     expect((await lockHolder(dir))?.pid, 'the dead build’s lock is still there').toBe(victim.pid);
 
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-    const events = jsonLines(run.stdout);
+    const run = await buildInProcess(dir, simEnv(sim));
+    expect(run.error).toBeUndefined();
+    const { events } = run;
     expect(events.filter((e) => e.type === 'waiting-for-lock')).toEqual([]);
     const reported = events.filter((e) => e.type === 'warning' && e.code === 'W_MAYBE_CHARGED').length;
     // a create the killed build had out without an answer is held (maybe charged), not resent
     const held = events.filter((e) => e.type === 'held').length;
     expect(held).toBe(reported);
-    expect(run.code, run.stderr).toBe(held > 0 ? 1 : 0);
+    expect(summaryOf(events)).toMatchObject({ held, failed: 0, notStarted: 0 });
     if (held > 0) {
-      const resent = await runKieaudio(onTestFinished, dir, ['build', '--json', '--resend-unanswered'], simEnv(sim));
-      expect(resent.code, resent.stderr).toBe(0);
+      const resent = await buildInProcess(dir, simEnv(sim), { resendUnanswered: true });
+      expect(resent.error).toBeUndefined();
+      expect(summaryOf(resent.events)).toMatchObject({ held: 0, failed: 0, notStarted: 0 });
     }
     const check = await checkProject(expect, dir, sim, FIXTURE);
     expect(check.extraCharges).toBeLessThanOrEqual(reported);
     expect(await lockHolder(dir)).toBeUndefined();
     console.log(
-      `[concurrent] SIGKILLed build pid ${victim.pid}: lock taken over, exit ${run.code}, charges=${check.charges} extra=${check.extraCharges} reported=${reported}`,
+      `[concurrent] SIGKILLed build pid ${victim.pid}: lock taken over, held ${held}, charges=${check.charges} extra=${check.extraCharges} reported=${reported}`,
     );
   });
 });

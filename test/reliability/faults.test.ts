@@ -141,7 +141,9 @@ describe.concurrent('a 52-asset build under each fault, then all mixed', { timeo
       expect(sim.stats().tasksCreated - before.tasksCreated).toBe(result.failures.length - maybeCharged - resumed);
       await verifyBuild(expect, { dir, sim, result: second, events: again, earlierEvents: events });
 
-      // the user's word: send them again
+      // the user's word: send them again (with none held, the project is as the second build left
+      // it, which it checked: nothing to send)
+      if (maybeCharged === 0) return;
       const third: BuildEvent[] = [];
       const resent = await build({ cwd: dir, env, resendUnanswered: true, onEvent: (e) => third.push(e) });
       expect(resent.failures).toEqual([]);

@@ -2,14 +2,26 @@
  * Issue #3, Ctrl-C: the first SIGINT stops the build promptly with exit 130, says which tasks are
  * still in flight, and keeps them in the journal so that the next build resumes them instead of
  * paying again; a second SIGINT leaves at once, deleting its temp files. Real processes, real
- * signals, the simulator over real HTTP.
+ * signals, the simulator over real HTTP. The normal build after an interrupted one runs in this
+ * process through the library (process-harness.ts: the CLI adds only its exit code there).
  */
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { jsonLines, runKieaudio, spawnKieaudio } from '../helpers/cli.js';
+import { status as statusOf } from '../../src/commands/status.js';
+import { jsonLines, spawnKieaudio } from '../helpers/cli.js';
 import { listFiles, tempFiles } from '../helpers/files.js';
 import { simEnv, startSim } from '../helpers/sim.js';
-import { checkProject, FIXTURE, type FixtureAsset, journal, makeFixtureProject, partialDownload, waitUntil } from './process-harness.js';
+import {
+  buildInProcess,
+  checkProject,
+  FIXTURE,
+  type FixtureAsset,
+  journal,
+  makeFixtureProject,
+  partialDownload,
+  summaryOf,
+  waitUntil,
+} from './process-harness.js';
 
 const VOICES = FIXTURE.filter((a) => a.kind === 'voice'); // four small MP3s
 const BIG_WAV = FIXTURE.find((a) => a.out === 'sfx/cave-ambience.wav') as FixtureAsset;
@@ -22,7 +34,10 @@ describe.concurrent('Ctrl-C', () => {
       onTestFinished,
     }) => {
       const dir = await makeFixtureProject(onTestFinished, { assets: VOICES, concurrency: 2 });
-      const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 } });
+      // real time until the interrupted build is gone; then the simulator's clock jumps past the
+      // tasks' end, so that the next build finds them done instead of waiting seconds for them
+      let later = 0;
+      const sim = await startSim(onTestFinished, { latencyMs: { min: 2_000, max: 2_500 }, clock: () => Date.now() + later });
       const child = spawnKieaudio(dir, ['build', '--verbose'], simEnv(sim), onTestFinished);
 
       // both workers have a task (journalled before "submitted" is printed); nothing has finished
@@ -50,9 +65,11 @@ describe.concurrent('Ctrl-C', () => {
 
       const tasksBefore = sim.stats().tasksCreated;
       expect(tasksBefore).toBe(2);
-      const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-      expect(run.code, run.stderr).toBe(0);
-      const planned = jsonLines(run.stdout).filter((e) => e.type === 'planned');
+      later = 3_000;
+      const run = await buildInProcess(dir, simEnv(sim));
+      expect(run.error).toBeUndefined();
+      expect(summaryOf(run.events)).toMatchObject({ failed: 0, notStarted: 0 });
+      const planned = run.events.filter((e) => e.type === 'planned');
       for (const t of submitted) expect(planned.find((e) => e.out === t.out)?.action, `${t.out} resumed`).toBe('resume');
       // only the two assets that were never submitted cost a new task
       expect(sim.stats().tasksCreated - tasksBefore).toBe(VOICES.length - submitted.length);
@@ -77,8 +94,11 @@ describe.concurrent('Ctrl-C', () => {
     const createSent = new Promise<void>((resolve) => (sent = resolve));
     let answer = () => {};
     const answered = new Promise<void>((resolve) => (answer = resolve));
+    // as above: real time until the build is gone, then past the task's end
+    let later = 0;
     const sim = await startSim(onTestFinished, {
       latencyMs: { min: 2_000, max: 2_500 },
+      clock: () => Date.now() + later,
       onRequest: async (r) => {
         if (r.route !== 'POST /api/v1/jobs/createTask') return;
         sent();
@@ -102,9 +122,11 @@ describe.concurrent('Ctrl-C', () => {
     ]);
     expect((await journal(dir)).map((e) => [e.out, e.state, e.taskId])).toEqual([[asset.out, 'created', submitted?.taskId]]);
 
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-    expect(run.code, run.stderr).toBe(0);
-    const events = jsonLines(run.stdout);
+    later = 3_000;
+    const run = await buildInProcess(dir, simEnv(sim));
+    expect(run.error).toBeUndefined();
+    const { events } = run;
+    expect(summaryOf(events)).toMatchObject({ failed: 0, notStarted: 0 });
     expect(events.find((e) => e.type === 'planned')?.action).toBe('resume');
     expect(
       events.filter((e) => e.type === 'warning'),
@@ -145,11 +167,13 @@ describe.concurrent('Ctrl-C', () => {
     await waitUntil(() => sim.stats().tasksCreated === VOICES.length, 'the tasks were made');
 
     const creates = sim.stats().createRequests;
-    const status = await runKieaudio(onTestFinished, dir, ['status'], simEnv(sim));
-    expect(status.stdout.split('\n').filter((l) => l.startsWith('maybe charged')).length).toBe(VOICES.length);
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-    expect(run.code, run.stderr).toBe(1);
-    const events = jsonLines(run.stdout);
+    const status = await statusOf({ cwd: dir, env: simEnv(sim) });
+    expect(status.assets.filter((a) => a.status === 'maybe charged').length).toBe(VOICES.length);
+    const run = await buildInProcess(dir, simEnv(sim));
+    expect(run.error).toBeUndefined();
+    const { events } = run;
+    // held: the CLI exits 1 for them
+    expect(summaryOf(events)).toMatchObject({ held: VOICES.length, generated: 0 });
     expect(events.filter((e) => e.type === 'held').length).toBe(VOICES.length);
     expect(events.filter((e) => e.type === 'warning' && e.code === 'W_MAYBE_CHARGED').length).toBe(VOICES.length);
     expect(sim.stats().createRequests, 'nothing was sent again').toBe(creates);
@@ -191,8 +215,9 @@ describe.concurrent('Ctrl-C', () => {
     expect(journalled.map((e) => e.state)).toEqual(['created']);
 
     const tasksBefore = sim.stats().tasksCreated;
-    const run = await runKieaudio(onTestFinished, dir, ['build', '--json'], simEnv(sim));
-    expect(run.code, run.stderr).toBe(0);
+    const run = await buildInProcess(dir, simEnv(sim));
+    expect(run.error).toBeUndefined();
+    expect(summaryOf(run.events)).toMatchObject({ failed: 0, notStarted: 0 });
     const check = await checkProject(expect, dir, sim, assets);
     expect(check.lock.assets[BIG_WAV.out]?.taskId).toBe(journalled[0]?.taskId);
     expect(sim.stats().tasksCreated).toBe(tasksBefore); // both were submitted before the interrupt

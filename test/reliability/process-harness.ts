@@ -130,7 +130,7 @@ export interface InProcessRun {
 export async function buildInProcess(
   cwd: string,
   env: Record<string, string>,
-  opts: { offline?: boolean; timeoutMs?: number; resendUnanswered?: boolean } = {},
+  opts: { offline?: boolean; timeoutMs?: number; resendUnanswered?: boolean; wait?: boolean } = {},
 ): Promise<InProcessRun> {
   const started = Date.now();
   const events: JsonLine[] = [];
@@ -141,6 +141,7 @@ export async function buildInProcess(
       env,
       offline: opts.offline === true,
       resendUnanswered: opts.resendUnanswered === true,
+      ...(opts.wait === undefined ? {} : { wait: opts.wait }),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 20_000),
       onEvent: (e) => events.push(JSON.parse(JSON.stringify(e)) as JsonLine),
     });
