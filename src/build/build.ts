@@ -22,7 +22,7 @@ import { executePlan } from './execute.js';
 import { checkFfmpeg, checkWritable } from './preflight.js';
 import type { Uploader } from './remote-upload.js';
 import { reportPlan } from './report-plan.js';
-import { dropStamp, isPlainBuild, saveStampIfUpToDate, stateStamps } from './stamp-up-to-date.js';
+import { dropStamp, isPlainBuild, isRepeatable, saveStampIfUpToDate, stateStamps } from './stamp-up-to-date.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
 import { consultTeamCache, requiredFailure, type TeamCacheStep, uploaderFor } from './team-cache.js';
 
@@ -130,14 +130,19 @@ interface Said {
   startedAt: number;
   /** the lock, journal, manifest… before the build read them (stamp-up-to-date.ts: stateStamps) */
   stateBefore: ReturnType<typeof stateStamps>;
-  events: BuildEvent[];
+  /** undefined once the build said something a no-op build does not */
+  events: BuildEvent[] | undefined;
 }
 
 function recording(onEvent: ((event: BuildEvent) => void) | undefined, said: Said | undefined): (event: BuildEvent) => void {
   const pass = onEvent ?? (() => undefined);
   if (said === undefined) return pass;
   return (event) => {
-    if (event.type !== 'summary') said.events.push(event);
+    if (said.events !== undefined && event.type !== 'summary') {
+      // a build that did something is not stamped: what it says is not kept (a big build says a lot)
+      if (isRepeatable(event)) said.events.push(event);
+      else said.events = undefined;
+    }
     pass(event);
   };
 }
@@ -252,9 +257,10 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
 
 /** A plain build that did nothing tells the next one it may say the same (stamp-up-to-date.ts). */
 async function stampIfPlain(loaded: LoadedProject, store: ProjectStore, done: BuildResult, run: Run, options: BuildOptions): Promise<void> {
-  if (run.said === undefined) return;
+  const events = run.said?.events;
+  if (run.said === undefined || events === undefined) return;
   const { project, plan, summary } = done;
-  const finished = { project, store, plan, summary, ...run.said, options, head: loaded.head() };
+  const finished = { project, store, plan, summary, ...run.said, events, options, head: loaded.head() };
   // only a shortcut for the next build: one that cannot be written is no failure of this one
   await saveStampIfUpToDate(finished).catch(() => undefined);
 }

@@ -54,7 +54,7 @@ export async function saveStampIfUpToDate(build: FinishedBuild): Promise<void> {
   const { project, store, head } = build;
   if (head === undefined || !didNothing(build)) return;
   const paths: PathStamp[] = [];
-  for (const [path, s] of store.statIndex.checked()) paths.push(s === undefined ? [path] : [path, s.size, s.mtimeMs, s.ctimeMs, s.ino]);
+  for (const [path, s] of store.statIndex.checked()) paths.push(s === undefined ? [path] : [path, ...s]);
   const state = stateStamps(project);
   // changed while the build ran (a checkout, `kieaudio pin` elsewhere): what it read is not what is there
   if (JSON.stringify(state) !== JSON.stringify(build.stateBefore)) return;
@@ -93,8 +93,12 @@ async function ffmpegStamp(): Promise<{ env: [string | null, string | null]; bin
  */
 const REPEATABLE = new Set<BuildEvent['type']>(['planned', 'warning', 'budget']);
 
+export function isRepeatable(event: BuildEvent): boolean {
+  return REPEATABLE.has(event.type);
+}
+
 function didNothing({ plan, summary, events }: FinishedBuild): boolean {
-  if (!events.every((event) => REPEATABLE.has(event.type))) return false;
+  if (!events.every(isRepeatable)) return false;
   const idle =
     summary.generated +
       summary.resumed +

@@ -56,17 +56,20 @@ export interface StatIndex {
   /** Writes the index if anything changed. */
   save(): Promise<void>;
   /** every path checked so far, with the stat data the check decided by (undefined: nothing there) */
-  checked(): ReadonlyMap<string, Stats | undefined>;
+  checked(): ReadonlyMap<string, CheckedStat | undefined>;
 }
 
 export const STAT_INDEX_FILE = 'stat-index.json';
+
+/** size, mtimeMs, ctimeMs, ino: what a check saw, kept small (a build checks every output) */
+export type CheckedStat = readonly [size: number, mtimeMs: number, ctimeMs: number, ino: number];
 
 /** What the index's functions share: where it is saved, its entries, and whether they changed. */
 interface IndexState {
   path: string;
   entries: Record<string, IndexEntry>;
   dirty: boolean;
-  checked: Map<string, Stats | undefined>;
+  checked: Map<string, CheckedStat | undefined>;
 }
 
 export async function loadStatIndex(stateDir: string): Promise<StatIndex> {
@@ -94,7 +97,7 @@ async function readEntries(path: string): Promise<Record<string, IndexEntry>> {
 
 async function checkOutput(index: IndexState, key: string, absPath: string): Promise<OutputState> {
   const s = lstatOutput(absPath);
-  index.checked.set(absPath, s);
+  index.checked.set(absPath, s === undefined ? undefined : [s.size, s.mtimeMs, s.ctimeMs, s.ino]);
   if (s === undefined) return { exists: false };
   if (!s.isFile()) return { exists: true, contentHash: undefined, size: s.size };
   const entry = index.entries[key];
