@@ -7,7 +7,7 @@
 import { join, posix, resolve } from 'node:path';
 import { type Diagnostic, ValidationError } from '../errors.js';
 import type { Env, Project, ProjectStrings } from '../project.js';
-import { emptyClaimIndex, moveClaimIndex } from './claim-index.js';
+import { type ClaimIndex, emptyClaimIndex, moveClaimIndex } from './claim-index.js';
 import { type ConfigContent, INVALID } from './content.js';
 import { hasErrors, sortDiagnostics } from './diagnostics.js';
 import { discoverSpecFiles } from './discover.js';
@@ -68,6 +68,12 @@ export interface LoadState {
   scope: ResolveScope;
   /** without the source language, which string tables may give */
   strings: Omit<ProjectStrings, 'sourceLanguage'>;
+  /**
+   * the claims of the last set of records assembled, counted: the next set (one file saved) is
+   * counted by the records that changed alone. Shared by the states updated from this one (watch)
+   * and dropped with them: a one-off load keeps nothing once it is done.
+   */
+  claims: ClaimIndex;
 }
 
 export interface ConfigRead {
@@ -131,6 +137,7 @@ export async function loadState(read: ConfigRead): Promise<LoadState> {
     tableDiagnostics: [...translationsFiles.diagnostics, ...merged.diagnostics],
     scope,
     strings: { translations: plainTranslations(merged.table), notes: Object.fromEntries(tables.notes), translationFiles },
+    claims: emptyClaimIndex(),
   };
 }
 
@@ -170,18 +177,13 @@ function resolvedOf(state: LoadState): { gathered: ReturnType<typeof gatherSpecs
     if (source !== undefined && spec.record !== undefined) resolvedSpecs.push({ source, record: spec.record });
   }
   const sorted = sortSources(resolvedSpecs.map((s) => ({ ...s, path: s.source.path })));
-  const result = { gathered, resolved: assembleProject(state.scope, sorted, checkClaimsKept) };
+  const result = { gathered, resolved: assembleProject(state.scope, sorted, (records) => checkClaimsKept(state.claims, records)) };
   resolvedSets.set(state.specs, result);
   return result;
 }
 
-/**
- * The claims of the last set of records assembled, counted: the next set (one file saved) is
- * counted by the records that changed alone. Correct for any two sets, however unrelated.
- */
-const claimIndex = emptyClaimIndex();
-
-function checkClaimsKept(records: readonly FileRecord[]): Diagnostic[] {
+/** Uniqueness over the records, counted from the last set's (correct for any two sets, however unrelated). */
+function checkClaimsKept(claimIndex: ClaimIndex, records: readonly FileRecord[]): Diagnostic[] {
   moveClaimIndex(claimIndex, records);
   return claimIndex.repeated === 0 ? [] : checkUnique(records.flatMap((r) => r.claims));
 }
