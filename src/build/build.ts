@@ -22,7 +22,8 @@ import { executePlan } from './execute.js';
 import { checkFfmpeg, checkWritable } from './preflight.js';
 import type { Uploader } from './remote-upload.js';
 import { reportPlan } from './report-plan.js';
-import { dropStamp, isPlainBuild, isRepeatable, saveStampIfUpToDate, stateStamps } from './stamp-up-to-date.js';
+import { recording, type Said, stampIfPlain, startSaying } from './said.js';
+import { dropStamp, isPlainBuild, stateStamps } from './stamp-up-to-date.js';
 import { type AssetFailure, createTally, type Tally } from './tally.js';
 import { consultTeamCache, requiredFailure, type TeamCacheStep, uploaderFor } from './team-cache.js';
 
@@ -85,8 +86,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const startedAt = Date.now();
   // a plain build's events are kept: if it did nothing, they are what the next one says (stamp-up-to-date.ts);
   // a watch rebuild (`prepared`) plans part of the project only, and never stamps it
-  const said: Said | undefined =
-    isPlainBuild(options) && options.prepared === undefined ? { startedAt, stateBefore: [], events: [] } : undefined;
+  const said = isPlainBuild(options) && options.prepared === undefined ? startSaying(startedAt) : undefined;
   const onEvent = recording(options.onEvent, said);
   const loaded = options.prepared ?? (await loadSelected(options, true));
   if (said !== undefined) said.stateBefore = stateStamps(loaded.project);
@@ -123,28 +123,6 @@ interface Run {
   writes: { started: boolean };
   /** what a plain build said so far */
   said: Said | undefined;
-}
-
-/** A plain build's events since it started (its files must not have changed since: stamp-up-to-date.ts). */
-interface Said {
-  startedAt: number;
-  /** the lock, journal, manifest… before the build read them (stamp-up-to-date.ts: stateStamps) */
-  stateBefore: ReturnType<typeof stateStamps>;
-  /** undefined once the build said something a no-op build does not */
-  events: BuildEvent[] | undefined;
-}
-
-function recording(onEvent: ((event: BuildEvent) => void) | undefined, said: Said | undefined): (event: BuildEvent) => void {
-  const pass = onEvent ?? (() => undefined);
-  if (said === undefined) return pass;
-  return (event) => {
-    if (said.events !== undefined && event.type !== 'summary') {
-      // a build that did something is not stamped: what it says is not kept (a big build says a lot)
-      if (isRepeatable(event)) said.events.push(event);
-      else said.events = undefined;
-    }
-    pass(event);
-  };
 }
 
 async function buildHoldingLock(loaded: LoadedProject, options: BuildOptions, run: Run): Promise<BuildResult> {
@@ -251,18 +229,8 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
   }
   await deliver(project, store, tally, options.signal);
   const done = result();
-  await stampIfPlain(loaded, store, done, run, options);
+  await stampIfPlain(run.said, { loaded, store, done, options });
   return done;
-}
-
-/** A plain build that did nothing tells the next one it may say the same (stamp-up-to-date.ts). */
-async function stampIfPlain(loaded: LoadedProject, store: ProjectStore, done: BuildResult, run: Run, options: BuildOptions): Promise<void> {
-  const events = run.said?.events;
-  if (run.said === undefined || events === undefined) return;
-  const { project, plan, summary } = done;
-  const finished = { project, store, plan, summary, ...run.said, events, options, head: loaded.head() };
-  // only a shortcut for the next build: one that cannot be written is no failure of this one
-  await saveStampIfUpToDate(finished).catch(() => undefined);
 }
 
 /**
