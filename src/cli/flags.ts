@@ -65,7 +65,7 @@ const HELP = {
   config: '--config PATH       use this config file instead of finding kieaudio.config.yaml upwards',
   concurrency: "--concurrency N     most tasks in flight at once (default: the config's concurrency, 8)",
   'concurrency-ffmpeg': '--concurrency N     most ffmpeg runs at once (default: the number of cores)',
-  only: "--only PATTERN      only assets whose id or out path matches (glob; repeatable); a line's declared id takes all its languages and voices, '*@de' every German output",
+  only: "--only PATTERN      only assets whose id or out path matches (glob; repeatable); a line's declared id takes all its languages and voices, '*@de' every German output, a scene file's id or out its lines",
   'only-check':
     '--only PATTERN      only assets and scene files whose id or out path matches (glob; repeatable); a scene file also when one of its lines matches',
   force: '--force             replace outputs that were edited by hand or not made by kieaudio',

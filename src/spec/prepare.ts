@@ -64,9 +64,9 @@ export async function loadSelected(options: CommonOptions, writes = false): Prom
   const { project, saveCaches, head } = await loadOrRecall({ cwd, configPath, env }, writes);
   project.warnings.push(...dotEnvWarnings(dotEnv));
   const only = options.only ?? [];
-  const selected = selectAssets(project.assets, only);
+  const selected = selectAssets(project.assets, only, project.scenes);
   if (only.length > 0 && selected.length === 0) {
-    throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset id or out path`);
+    throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset or scene file id or out path`);
   }
   const lockDisplay = relative(cwd, join(project.config.rootDir, LOCK_FILE_NAME)) || LOCK_FILE_NAME;
   return {

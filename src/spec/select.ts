@@ -9,13 +9,20 @@
 import picomatch from 'picomatch';
 import type { ResolvedAsset, ResolvedScene } from '../project.js';
 
-export function selectAssets(assets: readonly ResolvedAsset[], patterns: readonly string[]): ResolvedAsset[] {
+/**
+ * The assets `patterns` select. With `scenes`, a pattern naming a scene file (its id or `out`, as
+ * `plan` shows them) selects that file's lines: building them is what makes it.
+ */
+export function selectAssets(
+  assets: readonly ResolvedAsset[],
+  patterns: readonly string[],
+  scenes: readonly ResolvedScene[] = [],
+): ResolvedAsset[] {
   if (patterns.length === 0) return [...assets];
   const matchers = patterns.map((p) => picomatch(p, { dot: true }));
-  return assets.filter((a) => {
-    const names = namesOf(a);
-    return matchers.some((m) => names.some((name) => m(name)));
-  });
+  const matches = (names: readonly string[]) => matchers.some((m) => names.some((name) => m(name)));
+  const lines = new Set(scenes.filter((scene) => matches(sceneNamesOf(scene))).flatMap((scene) => scene.lines.map((line) => line.out)));
+  return assets.filter((a) => lines.has(a.out) || matches(namesOf(a)));
 }
 
 /** What `--only` compares a pattern with: the id, `out`, and for an expanded output its declared id and `<id>@<lang>`. */

@@ -16,7 +16,7 @@
 import { dirname, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { KieaudioError } from '../errors.js';
-import type { Env, ResolvedAsset } from '../project.js';
+import type { Env, Project, ResolvedAsset } from '../project.js';
 import { dotEnvWarnings, explainMissing, readDotEnv } from '../spec/dotenv.js';
 import { loadConfigState } from '../spec/load.js';
 import { finishLoad, type LoadState, type SpecState } from '../spec/load-state.js';
@@ -78,7 +78,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       const { state, env, full, saveParseCache } = await loader.load(changes);
       const project = await finishLoad(state);
       project.warnings.push(...dotEnvWarnings(env.dotEnv));
-      const selectable = selectableAssets(project.assets, options.only ?? []);
+      const selectable = selectableAssets(project, options.only ?? []);
       const before = full ? undefined : built;
       const selected = before === undefined ? [...selectable] : affected(state, before, again, selectable);
       const rebuilding: Rebuilding = {
@@ -148,10 +148,11 @@ function createLoader(options: LiveProjectOptions): { load(changes: ReadonlyMap<
 }
 
 /** The assets `--only` selects (all without it); none is an error, as in any command. */
-function selectableAssets(assets: ResolvedAsset[], only: readonly string[]): ResolvedAsset[] {
-  if (only.length === 0) return assets;
-  const selected = selectAssets(assets, only);
-  if (selected.length === 0) throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset id or out path`);
+function selectableAssets(project: Project, only: readonly string[]): ResolvedAsset[] {
+  if (only.length === 0) return project.assets;
+  const selected = selectAssets(project.assets, only, project.scenes);
+  if (selected.length === 0)
+    throw new KieaudioError('E_NO_MATCH', `--only ${only.join(', ')} matches no asset or scene file id or out path`);
   return selected;
 }
 

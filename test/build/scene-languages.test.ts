@@ -139,6 +139,17 @@ describe('scene files per language', () => {
     expect([scenes['en/mine/scene.ogg'].gap, scenes['de/mine/scene.ogg'].gap]).toEqual([1, 1]);
   });
 
+  it('--only with one language’s scene file id (as plan names it) builds that file, through its lines alone', async () => {
+    const { dir, env, respec } = await project();
+    await respec({ gap: 1 });
+    const german = await runBuild(dir, env, { only: ['mine.entrance@de'] });
+    expect(german.plan.items.map((i) => i.asset.id).sort()).toEqual(['mine.entrance.1@de', 'mine.entrance.2@de', 'mine.entrance.3@de']);
+    expect(scenesMade(german.events)).toEqual(['mine.entrance@de de/mine/scene.ogg ffmpeg']);
+    // by its out too, and the scene's own id takes every language
+    expect((await plan({ cwd: dir, env, only: ['en/mine/scene.ogg'] })).plan.items).toHaveLength(3);
+    expect((await plan({ cwd: dir, env, only: ['mine.entrance'] })).plan.items).toHaveLength(6);
+  });
+
   it('a language a line has no text in gets no scene file, with a warning; the others are made', async () => {
     const dir = await makeProject({
       'kieaudio.config.yaml': config(),
