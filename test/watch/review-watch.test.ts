@@ -1,0 +1,80 @@
+/**
+ * Review of "instant watch rebuilds": cases where a watch rebuild does not give what a full build
+ * of the same files gives. Real files, chokidar, the simulator over HTTP, ffmpeg from npm.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { plan } from '../../src/index.js';
+import type { WatchEvent } from '../../src/events.js';
+import { type Watcher, watch } from '../../src/watch/watch.js';
+import { FAST_API, makeProject, simulator } from '../helpers/project.js';
+import { simEnv } from '../helpers/sim.js';
+import { type Collector, createCollector } from './collector.js';
+
+const watchers: Watcher[] = [];
+afterEach(async () => {
+  while (watchers.length > 0) await watchers.pop()?.close();
+});
+
+async function startWatch(dir: string, env: Record<string, string>): Promise<Collector> {
+  const collector = createCollector();
+  watchers.push(await watch({ cwd: dir, env, onEvent: collector.push }));
+  const first = await collector.rebuild(0);
+  expect(first.error).toBeUndefined();
+  await collector.until((e) => e.find((x) => x.type === 'watching'), 'watching');
+  return collector;
+}
+
+const CONFIG = `version: 1
+include: ["audio/**/*.audio.yaml"]
+outDir: out
+${FAST_API}defaults:
+  voice: { voice: Rachel }
+`;
+
+function sceneSpec(options: { gap?: number; out?: string } = {}): string {
+  return `scenes:
+  - id: mine.entrance
+    out: ${options.out ?? 'mine/scene.ogg'}
+    gap: ${options.gap ?? 0.5}
+    lines:
+      - { text: "The tracks go straight down.", out: mine/01.mp3 }
+      - { text: "Then we're not the first.", out: mine/02.mp3 }
+`;
+}
+
+const scenesMade = (events: readonly WatchEvent[]) => events.flatMap((e) => (e.type === 'scene' ? [`${e.asset} ${e.out}`] : []));
+
+describe('review: watch rebuilds equal a full build', () => {
+  it('a scene-level edit (gap) with unchanged lines re-joins the scene file, as a build does', async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mine.audio.yaml': sceneSpec() });
+    const sim = await simulator();
+    const env = simEnv(sim);
+    const w = await startWatch(dir, env);
+    const lockBefore = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
+    expect(lockBefore.scenes['mine/scene.ogg'].gap).toBe(0.5);
+
+    await writeFile(join(dir, 'audio/mine.audio.yaml'), sceneSpec({ gap: 1 }));
+    const rebuilt = await w.rebuild(1);
+    expect(rebuilt.error).toBeUndefined();
+    // a full build would re-join it ("gap changed"): the watch rebuild must too
+    expect(scenesMade(rebuilt.events)).toEqual(['mine.entrance mine/scene.ogg']);
+    const lock = JSON.parse(await readFile(join(dir, 'kieaudio.lock'), 'utf8'));
+    expect(lock.scenes['mine/scene.ogg'].gap).toBe(1);
+    const planned = (await plan({ cwd: dir, env })).plan.scenes?.scenes.map((s) => `${s.scene.id}: ${s.reason}`);
+    expect(planned).toEqual(['mine.entrance: up to date']);
+  });
+
+  it("a scene's out moved (lines unchanged) makes the scene file at its new out, as a build does", async () => {
+    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mine.audio.yaml': sceneSpec() });
+    const sim = await simulator();
+    const env = simEnv(sim);
+    const w = await startWatch(dir, env);
+
+    await writeFile(join(dir, 'audio/mine.audio.yaml'), sceneSpec({ out: 'mine/entrance.ogg' }));
+    const rebuilt = await w.rebuild(1);
+    expect(rebuilt.error).toBeUndefined();
+    expect(scenesMade(rebuilt.events)).toEqual(['mine.entrance mine/entrance.ogg']);
+  });
+});
