@@ -2,7 +2,7 @@
  * Review of "instant watch rebuilds": cases where a watch rebuild does not give what a full build
  * of the same files gives. Real files, chokidar, the simulator over HTTP, ffmpeg from npm.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plan } from '../../src/index.js';
@@ -76,5 +76,34 @@ describe('review: watch rebuilds equal a full build', () => {
     const rebuilt = await w.rebuild(1);
     expect(rebuilt.error).toBeUndefined();
     expect(scenesMade(rebuilt.events)).toEqual(['mine.entrance mine/entrance.ogg']);
+  });
+
+  it('a scene file that failed is made again by the next rebuild, as a build would (an unrelated save)', async () => {
+    const dir = await makeProject({
+      'kieaudio.config.yaml': CONFIG,
+      'audio/mine.audio.yaml': sceneSpec({ out: 'sc/scene.ogg' }),
+      'audio/other.audio.yaml': 'assets:\n  - { id: coin, kind: effect, text: "Coin drop", duration_seconds: 0.5, out: sfx/coin.mp3 }\n',
+    });
+    // the scene's folder is a file: the scene file cannot be written, its lines can
+    await mkdir(join(dir, 'out'), { recursive: true });
+    await writeFile(join(dir, 'out', 'sc'), 'not a folder');
+    const sim = await simulator();
+    const env = simEnv(sim);
+    const collector = createCollector();
+    watchers.push(await watch({ cwd: dir, env, onEvent: collector.push }));
+    const first = await collector.rebuild(0);
+    expect(first.events.filter((e) => e.type === 'failed').map((e) => (e.type === 'failed' ? e.out : ''))).toEqual(['sc/scene.ogg']);
+    await collector.until((e) => e.find((x) => x.type === 'watching'), 'watching');
+
+    // the obstacle goes; then an unrelated save
+    await rm(join(dir, 'out', 'sc'));
+    const text = await readFile(join(dir, 'audio/other.audio.yaml'), 'utf8');
+    await writeFile(join(dir, 'audio/other.audio.yaml'), text.replace('Coin drop', 'Coin drop on stone'));
+    const rebuilt = await collector.rebuild(1);
+    expect(rebuilt.error).toBeUndefined();
+    // a full build would make it: the plan of the project as it is says so
+    const scenes = (await plan({ cwd: dir, env })).plan.scenes?.scenes ?? [];
+    expect(scenes.map((s) => s.action)).not.toContain('up-to-date');
+    expect(scenesMade(rebuilt.events)).toEqual(['mine.entrance sc/scene.ogg']);
   });
 });
