@@ -106,4 +106,32 @@ describe('review: watch rebuilds equal a full build', () => {
     expect(scenes.map((s) => s.action)).not.toContain('up-to-date');
     expect(scenesMade(rebuilt.events)).toEqual(['mine.entrance sc/scene.ogg']);
   });
+
+  it('a translations table that appears (named by a glob, not .csv) gives its language, as a full load does', async () => {
+    const config = `version: 1
+include: ["audio/**/*.audio.yaml"]
+outDir: out
+languages: [en, de]
+localization: { missing: warn, translations: ["l10n/*"] }
+${FAST_API}defaults:
+  voice: { voice: Rachel }
+`;
+    const dir = await makeProject({
+      'kieaudio.config.yaml': config,
+      'audio/lines.audio.yaml': 'assets:\n  - { id: a, kind: voice, text: "Hello there.", out: "{lang}/a.mp3" }\n',
+    });
+    const sim = await simulator();
+    const env = simEnv(sim);
+    const w = await startWatch(dir, env);
+    expect(w.outs(await w.rebuild(0), 'generated')).toEqual(['en/a.mp3']);
+
+    await mkdir(join(dir, 'l10n'), { recursive: true });
+    await writeFile(join(dir, 'l10n', 'de.tsv'), 'id,text.en,text.de\na,Hello there.,Hallo.\n');
+    const rebuilt = await w.rebuild(1);
+    expect(rebuilt.error).toBeUndefined();
+    // what a full load of the same files has
+    const full = (await plan({ cwd: dir, env })).plan.items.map((i) => i.asset.out).sort();
+    expect(full).toEqual(['de/a.mp3', 'en/a.mp3']);
+    expect(w.outs(rebuilt, 'generated')).toEqual(['de/a.mp3']);
+  });
 });
