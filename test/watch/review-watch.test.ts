@@ -5,8 +5,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { plan } from '../../src/index.js';
 import type { WatchEvent } from '../../src/events.js';
+import { plan } from '../../src/index.js';
 import { type Watcher, watch } from '../../src/watch/watch.js';
 import { FAST_API, makeProject, simulator } from '../helpers/project.js';
 import { simEnv } from '../helpers/sim.js';
