@@ -223,6 +223,7 @@ async function buildPlanned(loaded: LoadedProject, options: BuildOptions, run: R
       signal: options.signal,
       saveParseCache: loaded.saveParseCache,
       force: options.force === true,
+      everyScene: (options.only ?? []).length === 0,
     });
   } finally {
     await uploader?.finish();

@@ -42,6 +42,8 @@ export interface ExecuteOptions {
   saveParseCache(): Promise<void>;
   /** --force: a scene file kieaudio did not write (or that was edited since) is replaced */
   force?: boolean;
+  /** no --only: every stale scene file is made, not only those of the lines planned (scene-file.ts) */
+  everyScene?: boolean;
 }
 
 export async function executePlan(options: ExecuteOptions): Promise<void> {
@@ -88,7 +90,8 @@ export async function executePlan(options: ExecuteOptions): Promise<void> {
     // after the lines' work: a scene file is made from the outputs now at their `out`
     if (ctx.project.scenes !== undefined) {
       const { buildScenes } = await import('./scene-file.js');
-      await buildScenes(ctx, { selected: new Set(options.plan.items.map((i) => i.asset.out)), force: options.force === true });
+      const selected = options.everyScene ? 'all' : new Set(options.plan.items.map((i) => i.asset.out));
+      await buildScenes(ctx, { selected, force: options.force === true });
     }
   } catch (error) {
     if (inFlight.size > 0) ctx.emit({ type: 'interrupted', reason: messageOf(error), inFlight: [...inFlight.values()] });

@@ -24,9 +24,17 @@ import { postTools } from './post-tools.js';
 import { cueLines, type SceneLine, sceneKey, sceneLayout, sceneLines } from './scene-inputs.js';
 
 export interface SceneRun {
-  /** outs of the assets this build was asked for: a scene none of whose lines is among them is not touched */
-  selected: ReadonlySet<string>;
+  /**
+   * outs of the assets this build was asked for (--only): a scene none of whose lines is among them
+   * is not touched; 'all': every stale scene is made (a watch rebuild plans only the lines an edit
+   * changed, but a scene's own edit, or its failure last time, leaves it stale too)
+   */
+  selected: ReadonlySet<string> | 'all';
   force: boolean;
+}
+
+function isSelected(scene: { lines: readonly { out: string }[] }, selected: SceneRun['selected']): boolean {
+  return selected === 'all' || scene.lines.some((line) => selected.has(line.out));
 }
 
 export async function buildScenes(ctx: BuildContext, run: SceneRun): Promise<void> {
@@ -34,7 +42,7 @@ export async function buildScenes(ctx: BuildContext, run: SceneRun): Promise<voi
   const gathered = await gatherScenes(ctx.project, ctx.store);
   const { scenes } = planScenes(gathered, ctx.store.lock, [], run.force);
   for (const [i, item] of scenes.entries()) {
-    if (!item.scene.lines.some((line) => run.selected.has(line.out)) || item.action === 'up-to-date') continue;
+    if (item.action === 'up-to-date' || !isSelected(item.scene, run.selected)) continue;
     if (ctx.signal.aborted) return;
     const output = gathered.facts[i]?.output ?? { exists: false };
     try {

@@ -74,6 +74,8 @@ export interface LoadState {
    * and dropped with them: a one-off load keeps nothing once it is done.
    */
   claims: ClaimIndex;
+  /** `localization.translations`: globbed again when files appear or go away (load-update.ts) */
+  translationGlobs: readonly string[];
 }
 
 export interface ConfigRead {
@@ -138,6 +140,7 @@ export async function loadState(read: ConfigRead): Promise<LoadState> {
     scope,
     strings: { translations: plainTranslations(merged.table), notes: Object.fromEntries(tables.notes), translationFiles },
     claims: emptyClaimIndex(),
+    translationGlobs,
   };
 }
 

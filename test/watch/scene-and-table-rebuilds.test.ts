@@ -46,7 +46,7 @@ function sceneSpec(options: { gap?: number; out?: string } = {}): string {
 
 const scenesMade = (events: readonly WatchEvent[]) => events.flatMap((e) => (e.type === 'scene' ? [`${e.asset} ${e.out}`] : []));
 
-describe('review: watch rebuilds equal a full build', () => {
+describe('watch rebuilds equal a full build: scenes and translations tables', () => {
   it('a scene-level edit (gap) with unchanged lines re-joins the scene file, as a build does', async () => {
     const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/mine.audio.yaml': sceneSpec() });
     const sim = await simulator();
@@ -97,13 +97,13 @@ describe('review: watch rebuilds equal a full build', () => {
 
     // the obstacle goes; then an unrelated save
     await rm(join(dir, 'out', 'sc'));
+    // a full build would make it: the plan of the project as it is says so
+    const scenes = (await plan({ cwd: dir, env })).plan.scenes?.scenes ?? [];
+    expect(scenes.map((s) => s.action)).not.toContain('up-to-date');
     const text = await readFile(join(dir, 'audio/other.audio.yaml'), 'utf8');
     await writeFile(join(dir, 'audio/other.audio.yaml'), text.replace('Coin drop', 'Coin drop on stone'));
     const rebuilt = await collector.rebuild(1);
     expect(rebuilt.error).toBeUndefined();
-    // a full build would make it: the plan of the project as it is says so
-    const scenes = (await plan({ cwd: dir, env })).plan.scenes?.scenes ?? [];
-    expect(scenes.map((s) => s.action)).not.toContain('up-to-date');
     expect(scenesMade(rebuilt.events)).toEqual(['mine.entrance sc/scene.ogg']);
   });
 
