@@ -13,6 +13,7 @@
  * Orphans (lock entries no longer declared) are found over the whole lock by the build itself.
  * Outputs of the assets not planned are not looked at: watch mode does not watch outputs.
  */
+import { statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { KieaudioError } from '../errors.js';
@@ -25,6 +26,7 @@ import { openParseCache } from '../spec/parse-cache.js';
 import type { LoadedProject } from '../spec/prepare.js';
 import { STATE_DIR_NAME } from '../spec/resolve-config.js';
 import { selectAssets } from '../spec/select.js';
+import { JOURNAL_DIR } from '../store/journal.js';
 import { LOCK_FILE_NAME } from '../store/lock-file.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { createStoreMemo } from '../store/store-memo.js';
@@ -71,6 +73,8 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   let built: Built | undefined;
   /** outs the last build planned work for, or did not finish */
   let again = new Set<string>();
+  /** the journal folder as the last build left it: another build's tasks there are resumed by planning everything */
+  let journalSeen: string | undefined;
   const stores = new WeakMap<Rebuilding, ProjectStore>();
 
   return {
@@ -79,7 +83,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       const project = await finishLoad(state);
       project.warnings.push(...dotEnvWarnings(env.dotEnv));
       const selectable = selectableAssets(project, options.only ?? []);
-      const before = full ? undefined : built;
+      const before = full || journalStamp(configPath) !== journalSeen ? undefined : built;
       const selected = before === undefined ? [...selectable] : affected(state, before, again, selectable);
       const rebuilding: Rebuilding = {
         loaded: {
@@ -111,8 +115,19 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       const stillToDo =
         outcome === undefined ? rebuilding.loaded.selected.map((a) => a.out) : outcome.stale.filter((out) => !outcome.finished.has(out));
       again = new Set(stillToDo);
+      journalSeen = journalStamp(configPath);
     },
   };
+}
+
+/**
+ * The journal folder's stat data. Another build (interrupted, say) may leave tasks there for assets
+ * no edit touches: a rebuild that finds the folder changed since the last one plans every asset, so
+ * they are resumed as a full build would, never paid for again.
+ */
+function journalStamp(configPath: string): string {
+  const s = statSync(join(dirname(configPath), STATE_DIR_NAME, JOURNAL_DIR), { throwIfNoEntry: false });
+  return s === undefined ? 'none' : `${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
 }
 
 type Environment = Awaited<ReturnType<typeof loadEnvironment>>;

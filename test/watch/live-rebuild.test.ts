@@ -4,7 +4,7 @@
  * over HTTP; every wait is for an event.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
@@ -99,6 +99,26 @@ describe('watch rebuilds from memory', () => {
     expect(rebuildEvent(w, 1)?.checked).toBeUndefined();
     expect(planned(rebuilt.events)).toHaveLength(3);
     expect(w.outs(rebuilt, 'restored')).toEqual(['sfx/coin.mp3']);
+  });
+
+  it('plans every asset after another build changed the journal (its tasks are resumed, as a build would)', async () => {
+    const dir = await smallProject();
+    const sim = await simulator();
+    const w = await startWatch(dir, simEnv(sim));
+    // another process journals a task and settles it: the folder changed behind watch's back
+    const journal = join(dir, '.kieaudio', 'journal');
+    await mkdir(journal, { recursive: true });
+    await writeFile(join(journal, 'elsewhere.tmp'), '');
+    await rm(join(journal, 'elsewhere.tmp'));
+    await edit(dir, NPC, 'Mind the edge.', 'Mind the edge, friend.');
+    const rebuilt = await w.rebuild(1);
+    expect(rebuildEvent(w, 1)?.checked).toBeUndefined();
+    expect(planned(rebuilt.events)).toHaveLength(3);
+    expect(w.outs(rebuilt, 'generated')).toEqual(['npc/bye.mp3']);
+    // with the journal as this rebuild left it, the next one plans only what changed again
+    await edit(dir, SFX, 'Coin drop', 'Coin drop on stone');
+    await w.rebuild(2);
+    expect(rebuildEvent(w, 2)?.checked).toEqual({ assets: 1, of: 3 });
   });
 
   it('sees a lock another build changed between two rebuilds, and keeps what that build wrote', async () => {
