@@ -6,48 +6,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { build } from '../../src/build/build.js';
 import { replayUpToDate } from '../../src/build/up-to-date.js';
 import { UP_TO_DATE_FILE } from '../../src/build/up-to-date-stamp.js';
 import type { BuildEvent } from '../../src/events.js';
 import { kieaudio } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
-
-const MANIFEST = 'manifest: { json: out/manifest.json }\n';
-
-const CONFIG = 'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
-const SPEC =
-  'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: a.mp3 }\n  - { id: b, kind: voice, text: "Bravo two.", out: b.mp3 }\n';
-
-/** As test/build/up-to-date.test.ts: a no-op build whose clock runs `seconds` ahead of the files. */
-async function later<T>(seconds: number, fn: () => Promise<T>): Promise<T> {
-  const now = Date.now();
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(now + seconds * 1000);
-  try {
-    return await fn();
-  } finally {
-    vi.useRealTimers();
-  }
-}
+import { CONFIG, later, MANIFEST, run, SPEC, stamped } from './stamped.js';
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-async function run(dir: string, onEvent: (e: BuildEvent) => void = () => undefined) {
-  const events: BuildEvent[] = [];
-  const result = await build({
-    cwd: dir,
-    env: {},
-    offline: true,
-    onEvent: (e) => {
-      events.push(e);
-      onEvent(e);
-    },
-  });
-  return { result, events };
-}
 
 describe('the up-to-date stamp at the edges', () => {
   it('is not trusted when the lock changed while the no-op build ran (after it was read, before the stamp)', async () => {
@@ -58,12 +26,14 @@ describe('the up-to-date stamp at the edges', () => {
     // another process (git checkout, `kieaudio pin`, a teammate's lock) rewrites the lock after this
     // build read it; the build takes a few seconds more (the clock is moved, as the stamp tests do)
     await later(5, () =>
-      run(dir, (e) => {
-        if (e.type !== 'planned' || edited) return;
-        edited = true;
-        const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
-        lock.assets['a.mp3'].contentHash = '0'.repeat(64);
-        writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
+      run(dir, {
+        onEvent: (e) => {
+          if (e.type !== 'planned' || edited) return;
+          edited = true;
+          const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+          lock.assets['a.mp3'].contentHash = '0'.repeat(64);
+          writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
+        },
       }),
     );
     expect(edited).toBe(true);
@@ -129,10 +99,7 @@ describe('the up-to-date stamp at the edges', () => {
   });
   it("falls back to the build, not an error, when an output's folder is now a file (lstat: ENOTDIR)", async () => {
     const spec = 'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: npc/a.mp3 }\n';
-    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': spec });
-    await run(dir);
-    await later(5, () => run(dir));
-    await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    const { dir } = await stamped({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': spec });
     await rm(join(dir, 'out/npc'), { recursive: true });
     await writeFile(join(dir, 'out/npc'), 'a file where the folder was');
     // a full build says what it makes of it (the output is missing); the stamp must simply not hold
@@ -140,11 +107,8 @@ describe('the up-to-date stamp at the edges', () => {
   });
 
   it("falls back to the build, not an error, when a spec file's folder is now a file", async () => {
-    const config = 'version: 1\ninclude: ["audio/**/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
-    const dir = await makeProject({ 'kieaudio.config.yaml': config, 'audio/npc/lines.audio.yaml': SPEC });
-    await run(dir);
-    await later(5, () => run(dir));
-    await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    const config = 'version: 1\ninclude: ["audio/npc/*.audio.yaml"]\noutDir: out\ndefaults:\n  voice: { voice: Rachel }\n';
+    const { dir } = await stamped({ 'kieaudio.config.yaml': config, 'audio/npc/lines.audio.yaml': SPEC });
     await rm(join(dir, 'audio/npc'), { recursive: true });
     await writeFile(join(dir, 'audio/npc'), 'a file where the folder was');
     await mkdir(join(dir, 'audio/other'), { recursive: true });
@@ -152,10 +116,7 @@ describe('the up-to-date stamp at the edges', () => {
   });
   it("kieaudio build with a stamp does what it does without one when an output's folder is now a file", async () => {
     const spec = 'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: npc/a.mp3 }\n';
-    const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': spec });
-    await run(dir);
-    await later(5, () => run(dir));
-    await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
+    const { dir } = await stamped({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': spec });
     await rm(join(dir, 'out/npc'), { recursive: true });
     await writeFile(join(dir, 'out/npc'), 'a file where the folder was');
     const withStamp = await kieaudio(dir, ['build', '--offline']);

@@ -1,60 +1,18 @@
 import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { build } from '../../src/build/build.js';
-import { replayUpToDate } from '../../src/build/up-to-date.js';
 import { UP_TO_DATE_FILE } from '../../src/build/up-to-date-stamp.js';
-import type { BuildEvent } from '../../src/events.js';
 import { SNAPSHOT_FILE } from '../../src/spec/project-snapshot.js';
 import { kieaudio } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
-
-const CONFIG =
-  'version: 1\ninclude: ["audio/*.audio.yaml"]\noutDir: out\nmanifest: { json: out/manifest.json }\ndefaults:\n  voice: { voice: Rachel }\n';
-const SPEC =
-  'assets:\n  - { id: a, kind: voice, text: "Alpha one.", out: a.mp3 }\n  - { id: b, kind: voice, text: "Bravo two.", out: b.mp3 }\n';
-
-/**
- * The stamp is written only for files settled well before it (the racy window): tests move the
- * clock of a no-op build, not the files (whose ctime cannot be set back).
- */
-async function later<T>(seconds: number, fn: () => Promise<T>): Promise<T> {
-  const now = Date.now();
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(now + seconds * 1000);
-  try {
-    return await fn();
-  } finally {
-    vi.useRealTimers();
-  }
-}
+import { CONFIG, later, MANIFEST, replay, run, SPEC, stamped as stampedProject, withoutDuration } from './stamped.js';
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-async function run(dir: string, options: { offline?: boolean; only?: string[] } = { offline: true }) {
-  const events: BuildEvent[] = [];
-  const result = await build({ cwd: dir, env: {}, ...options, onEvent: (e) => events.push(e) });
-  return { result, events };
-}
-
-async function replay(dir: string, options: { offline?: boolean; only?: string[]; env?: Record<string, string> } = { offline: true }) {
-  const events: BuildEvent[] = [];
-  const summary = await replayUpToDate({ cwd: dir, env: {}, ...options, onEvent: (e) => events.push(e) });
-  return { summary, events };
-}
-
-const withoutDuration = (events: BuildEvent[]) => events.map((e) => (e.type === 'summary' ? { ...e, durationMs: 0 } : e));
-
-/** A built project whose up-to-date stamp is written: generated, then a no-op build later. */
-async function stamped(files: Record<string, string> = {}) {
-  const dir = await makeProject({ 'kieaudio.config.yaml': CONFIG, 'audio/lines.audio.yaml': SPEC, ...files });
-  await run(dir);
-  const noop = await later(5, () => run(dir));
-  await stat(join(dir, '.kieaudio', UP_TO_DATE_FILE));
-  return { dir, noop };
-}
+/** The manifest is in this file's projects: its file is one the stamp holds by. */
+const stamped = (files: Record<string, string> = {}) => stampedProject({ 'kieaudio.config.yaml': CONFIG + MANIFEST, ...files });
 
 describe('the up-to-date stamp', () => {
   it('says what the no-op build said, without loading the project', async () => {
