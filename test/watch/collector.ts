@@ -1,5 +1,6 @@
 /** Collects watch events and waits for conditions on them, with a deadline instead of sleeps. */
 import type { BuildSummary, FileChange, WatchEvent } from '../../src/events.js';
+import { type Watcher, watch } from '../../src/watch/watch.js';
 
 export interface RebuildEvents {
   changes: FileChange[];
@@ -83,4 +84,17 @@ export function createCollector(): Collector {
       return rebuild.events.flatMap((e) => (e.type === type ? [e.out] : [])).sort();
     },
   };
+}
+
+/**
+ * Watches `dir` (the watcher handed to `keep`, for the test file to close), and waits for its first
+ * build to succeed and for watching to start.
+ */
+export async function startWatch(dir: string, env: Record<string, string>, keep: (watcher: Watcher) => void): Promise<Collector> {
+  const collector = createCollector();
+  keep(await watch({ cwd: dir, env, onEvent: collector.push }));
+  const first = await collector.rebuild(0);
+  if (first.error !== undefined) throw new Error(`the first build failed: ${first.error.message}`);
+  await collector.until((e) => e.find((x) => x.type === 'watching'), 'watching');
+  return collector;
 }

@@ -10,25 +10,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { UP_TO_DATE_FILE } from '../../src/build/up-to-date-stamp.js';
 import type { WatchEvent } from '../../src/events.js';
-import { type Watcher, watch } from '../../src/watch/watch.js';
+import type { Watcher } from '../../src/watch/watch.js';
 import { simulator } from '../helpers/project.js';
 import { simEnv } from '../helpers/sim.js';
 import { NPC, SFX, smallProject } from '../helpers/small-project.js';
-import { type Collector, createCollector } from './collector.js';
+import { type Collector, startWatch as startWatching } from './collector.js';
 
 const watchers: Watcher[] = [];
 afterEach(async () => {
   while (watchers.length > 0) await watchers.pop()?.close();
 });
 
-async function startWatch(dir: string, env: Record<string, string>): Promise<Collector> {
-  const collector = createCollector();
-  watchers.push(await watch({ cwd: dir, env, onEvent: collector.push }));
-  const first = await collector.rebuild(0);
-  expect(first.error).toBeUndefined();
-  await collector.until((e) => e.find((x) => x.type === 'watching'), 'watching');
-  return collector;
-}
+const startWatch = (dir: string, env: Record<string, string>) => startWatching(dir, env, (w) => watchers.push(w));
 
 async function edit(dir: string, file: string, from: string, to: string): Promise<void> {
   const text = await readFile(join(dir, file), 'utf8');
