@@ -8,11 +8,11 @@
  * The library's `build()` returns the project and the plan, so it always loads them; the CLI, which
  * needs only the events and the summary, asks here first.
  */
-import { stat } from 'node:fs/promises';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import { locateProject } from '../spec/locate-project.js';
 import { headHolds, stateFile } from '../spec/snapshot-head.js';
 import { BUILD_LOCK_FILE } from '../store/build-lock.js';
+import { pathExists } from '../store/path-exists.js';
 import {
   ffmpegHolds,
   isPlainBuild,
@@ -45,7 +45,7 @@ export async function replayUpToDate(options: UpToDateOptions): Promise<BuildSum
   const stamp = await readStamp(stateFile(where, UP_TO_DATE_FILE));
   if (stamp === undefined || stamp.options !== optionsKey(options)) return undefined;
   // another build running (or one that died holding the lock, whose temp files the build sweeps)
-  if (await exists(stateFile(where, BUILD_LOCK_FILE))) return undefined;
+  if (await pathExists(stateFile(where, BUILD_LOCK_FILE))) return undefined;
   if (!(await stampHolds(stamp, where))) return undefined;
   const onEvent = options.onEvent ?? (() => undefined);
   for (const event of stamp.events) onEvent(event);
@@ -58,15 +58,6 @@ export async function replayUpToDate(options: UpToDateOptions): Promise<BuildSum
 async function stampHolds(stamp: UpToDateStamp, where: Awaited<ReturnType<typeof locateProject>>): Promise<boolean> {
   try {
     return pathsHold(stamp.paths) && pathsHold(stamp.state, true) && ffmpegHolds(stamp.ffmpeg) && (await headHolds(stamp.head, where));
-  } catch {
-    return false;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
   } catch {
     return false;
   }

@@ -1,8 +1,9 @@
 /** `init`: a starter config and spec file, so a new project builds (with --offline) at once. */
-import { access, appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KieaudioError, toKieaudioError } from '../errors.js';
 import { CONFIG_FILE_NAME } from '../spec/load.js';
+import { pathExists } from '../store/path-exists.js';
 
 const SCHEMA_BASE = 'node_modules/kieaudio/schemas';
 
@@ -42,20 +43,20 @@ export interface InitResult {
 export async function init(options: { dir?: string } = {}): Promise<InitResult> {
   const dir = options.dir ?? process.cwd();
   const configPath = join(dir, CONFIG_FILE_NAME);
-  if (await exists(configPath)) {
+  if (await pathExists(configPath)) {
     throw new KieaudioError('E_USAGE', `${CONFIG_FILE_NAME} already exists here; init leaves it alone`);
   }
   const written: string[] = [];
   await create(configPath, CONFIG);
   written.push(CONFIG_FILE_NAME);
   const specPath = join(dir, 'audio', 'example.audio.yaml');
-  if (!(await exists(specPath))) {
+  if (!(await pathExists(specPath))) {
     await mkdir(join(dir, 'audio'), { recursive: true });
     await create(specPath, SPEC);
     written.push('audio/example.audio.yaml');
   }
   const gitignore = join(dir, '.gitignore');
-  if (!(await exists(gitignore))) {
+  if (!(await pathExists(gitignore))) {
     await create(gitignore, GITIGNORE);
     written.push('.gitignore');
   } else {
@@ -75,13 +76,4 @@ async function create(path: string, text: string): Promise<void> {
   await writeFile(path, text, { flag: 'wx' }).catch((error: unknown) => {
     throw toKieaudioError(error, 'E_IO', { action: 'write' });
   });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -6,13 +6,14 @@
  * nothing reads no audio and writes nothing. With `frozen`, nothing is measured or written: a
  * manifest that is missing or says something else is reported stale.
  */
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pLimit from 'p-limit';
 import { KieaudioError, toKieaudioError } from '../errors.js';
 import type { Project } from '../project.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import type { LockFile } from '../store/lock-file.js';
+import { pathExists } from '../store/path-exists.js';
 import { type ManifestSource, manifestRow, manifestSources } from './manifest-rows.js';
 import type { ManifestRow } from './manifest-schema.js';
 import { knownDurations, manifestCsv, manifestJson } from './manifest-text.js';
@@ -86,7 +87,7 @@ async function manifestRowsOf(
       limit(async () => {
         const recorded = lengthWithoutDecoding(source, known);
         if (recorded !== undefined) return manifestRow(project, source, recorded);
-        if (options.frozen || !(await exists(source.file))) {
+        if (options.frozen || !(await pathExists(source.file))) {
           unknown ||= options.frozen === true;
           return undefined;
         }
@@ -129,11 +130,4 @@ async function readText(path: string): Promise<string | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw toKieaudioError(error, 'E_IO', { action: 'read', path });
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

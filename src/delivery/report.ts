@@ -4,11 +4,12 @@
  * outputs themselves are referenced by their path relative to the page, so the page shows what
  * is at `out` now, and a folder holding both (a CI artifact of the project) plays from anywhere.
  */
-import { access, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { toKieaudioError } from '../errors.js';
 import type { Project } from '../project.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
+import { pathExists } from '../store/path-exists.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { createMediaFacts } from './media-facts.js';
 import { reviewRows } from './report-data.js';
@@ -33,7 +34,7 @@ export interface ReportResult {
 
 export async function refreshReport(project: Project, store: ProjectStore, options: ReportOptions): Promise<ReportResult> {
   const page = join(options.out, 'index.html');
-  if (options.onlyIfMissing && (await exists(page))) return { page, rows: 0, written: false };
+  if (options.onlyIfMissing && (await pathExists(page))) return { page, rows: 0, written: false };
   const rows = await reviewRows(project, store, {
     reportDir: options.out,
     media: createMediaFacts(project.config.cacheDir),
@@ -47,11 +48,4 @@ export async function refreshReport(project: Project, store: ProjectStore, optio
     throw toKieaudioError(error, 'E_IO', { action: 'write', path: page });
   }
   return { page, rows: rows.length, written: true };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

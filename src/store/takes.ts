@@ -8,7 +8,7 @@
  * index `<cacheDir>/takes/<aa>/<spec>.json` lists what is known of each take; it is local state
  * like the cache, and rebuilt from the kept entries' records if it is lost.
  */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { KieaudioError, messageOf } from '../errors.js';
@@ -18,6 +18,7 @@ import type { CacheRecord, ContentCache } from './content-cache.js';
 import { copyVerified } from './copy-verified.js';
 import { linkEntry } from './link-entry.js';
 import type { LockEntry } from './lock-file.js';
+import { pathExists } from './path-exists.js';
 import { sha256Hex } from './sha256.js';
 import { taskFieldsOf } from './task-fields.js';
 
@@ -146,7 +147,7 @@ async function locateTake(state: TakeState, specHash: string, take: Pick<Take, '
   const same = (await listTakes(state, specHash)).filter((t) => t.contentHash === take.contentHash && t.n !== take.n);
   for (const key of [specHash, takeKey(specHash, take.n), ...same.map((t) => takeKey(specHash, t.n))]) {
     const found = await cache.lookup(key);
-    if (found?.contentHash === take.contentHash && (await exists(cache.dataPath(key)))) return { key, record: found };
+    if (found?.contentHash === take.contentHash && (await pathExists(cache.dataPath(key)))) return { key, record: found };
   }
   return undefined;
 }
@@ -252,13 +253,6 @@ async function readRecord(path: string): Promise<NewTake | undefined> {
 
 async function readRecordHash(path: string): Promise<string | undefined> {
   return (await readRecord(path))?.contentHash;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** `fields` without its undefined values. */
