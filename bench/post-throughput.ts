@@ -15,7 +15,6 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileArg } from '../src/ffmpeg/input.js';
 import { locateFfmpeg } from '../src/ffmpeg/locate.js';
 import { measureLoudnessArgs, parseEbur128Summary, parseInputSampleRate } from '../src/ffmpeg/loudness.js';
@@ -26,7 +25,7 @@ import { startSimulator } from '../src/sim/index.js';
 import { specHash } from '../src/spec/hash.js';
 import { loadProject } from '../src/spec/load.js';
 import { createContentCache } from '../src/store/content-cache.js';
-import { median } from './measure.js';
+import { jsonBuild, median } from './measure.js';
 import type { BenchContext, Section } from './run.js';
 
 const FILES = Number(process.env.KIEAUDIO_BENCH_POST_FILES ?? 200);
@@ -68,38 +67,23 @@ interface BuildRun {
   summary: Record<string, unknown> | undefined;
 }
 
-function timedBuild(cli: string, cwd: string, env: Record<string, string>): Promise<BuildRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('node', [cli, 'build', '--json'], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let lastPlanned = 0;
-    let lastProcessed = 0;
-    let processed = 0;
-    let summary: Record<string, unknown> | undefined;
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const now = performance.now();
-      const event = JSON.parse(line) as Record<string, unknown>;
-      if (event.type === 'planned') lastPlanned = now;
-      if (event.type === 'processed' && event.from === 'ffmpeg') {
-        processed++;
-        lastProcessed = now;
-      }
-      if (event.type === 'summary') summary = event;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      if (code !== 0) reject(new Error(`build exited ${code}:\n${stderr}`));
-      else resolve({ ms, processingMs: lastProcessed - lastPlanned, processed, summary });
-    });
+async function timedBuild(cli: string, cwd: string, env: Record<string, string>): Promise<BuildRun> {
+  const started = performance.now();
+  let lastPlanned = 0;
+  let lastProcessed = 0;
+  let processed = 0;
+  let summary: Record<string, unknown> | undefined;
+  const { code, stderr } = await jsonBuild(cli, cwd, env, (event, now) => {
+    if (event.type === 'planned') lastPlanned = now;
+    if (event.type === 'processed' && event.from === 'ffmpeg') {
+      processed++;
+      lastProcessed = now;
+    }
+    if (event.type === 'summary') summary = event;
   });
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`build exited ${code}:\n${stderr}`);
+  return { ms, processingMs: lastProcessed - lastPlanned, processed, summary };
 }
 
 /** ffmpeg run directly: argument array, no shell; stdout and stderr kept for the measurements. */

@@ -3,8 +3,10 @@
  * date and did nothing: every asset planned up to date, no scene to make, nothing generated,
  * restored, failed, kept or held. Any other build removes the stamp before it writes anything.
  */
+
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { BuildEvent, BuildSummary } from '../events.js';
 import type { Plan } from '../plan/decide.js';
 import type { Project } from '../project.js';
@@ -57,7 +59,7 @@ export async function saveStampIfUpToDate(build: FinishedBuild): Promise<void> {
   for (const [path, s] of store.statIndex.checked()) paths.push(s === undefined ? [path] : [path, ...s]);
   const state = stateStamps(project);
   // changed while the build ran (a checkout, `kieaudio pin` elsewhere): what it read is not what is there
-  if (JSON.stringify(state) !== JSON.stringify(build.stateBefore)) return;
+  if (!isDeepStrictEqual(state, build.stateBefore)) return;
   const ffmpeg = usesFfmpeg(project) ? await ffmpegStamp() : undefined;
   const binaries = ffmpeg?.binaries ?? [];
   // a file the build read may have changed after it read it: only files untouched since it started are vouched for

@@ -6,7 +6,9 @@
  * diagnostics in the same order. What this cannot redo alone — the config, the `.env`, a string or
  * translations table, a change to which patterns match nothing — is undefined: load in full.
  */
+
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { findTranslationsFiles } from './find-translations.js';
 import { findSpecFiles, type LoadState, type SpecState, specState } from './load-state.js';
 import { isStringTable } from './load-tables.js';
@@ -25,7 +27,10 @@ export async function updateLoadState(state: LoadState, changes: SpecChanges): P
   const discovered = changes.added ? await findSpecFiles(configFileOf(state), state.env) : state.discovered;
   if (discovered.unmatched.join() !== state.discovered.unmatched.join()) return undefined;
   // a translations table that appeared or went away (its glob need not end in .csv) changes the texts
-  if (changes.added && !sameList(await findTranslationsFiles(state.rootDir, state.translationGlobs), state.strings.translationFiles))
+  if (
+    changes.added &&
+    !isDeepStrictEqual(await findTranslationsFiles(state.rootDir, state.translationGlobs), state.strings.translationFiles)
+  )
     return undefined;
   const found = new Set(discovered.files);
   // a string table that appeared or went away unannounced still changes the tables
@@ -52,10 +57,6 @@ export async function updateLoadState(state: LoadState, changes: SpecChanges): P
   // nothing changed: the same state, which finishLoad has resolved already
   if (sameSpecs(state.specs, specs)) return state;
   return { ...state, discovered, specs };
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function sameSpecs(a: ReadonlyMap<string, SpecState>, b: ReadonlyMap<string, SpecState>): boolean {

@@ -10,8 +10,10 @@
  * being taken, with the same size ("racy git"). Such files — any whose mtime or ctime falls within
  * RACY_MS of the moment the head was taken — are checked by their content's hash instead.
  */
+
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Env } from '../project.js';
 import { sha256Hex } from '../store/sha256.js';
 import { type DiscoverOptions, discoverSpecFiles } from './discover.js';
@@ -84,9 +86,9 @@ async function holds(head: SnapshotHead, who: SnapshotKey): Promise<boolean> {
   if (head.v !== HEAD_VERSION || head.key !== keyOf(who) || !head.inputs.every((input) => stillHolds(input, head.takenAt))) return false;
   const { discovery, translations, outputs } = head;
   const found = await discoverSpecFiles(discovery);
-  if (!sameList(found.files, discovery.files) || !sameList(found.unmatched, discovery.unmatched)) return false;
+  if (!isDeepStrictEqual(found.files, discovery.files) || !isDeepStrictEqual(found.unmatched, discovery.unmatched)) return false;
   // the translations tables are inputs too: one added or removed is a change
-  if (!sameList(await findTranslationsFiles(translations.rootDir, translations.globs), translations.files)) return false;
+  if (!isDeepStrictEqual(await findTranslationsFiles(translations.rootDir, translations.globs), translations.files)) return false;
   // an output folder that now leads outside outDir is an error the full load reports with its position
   return (await findEscapingFolders(outputs.outDir, new Set(outputs.folders))).size === 0;
 }
@@ -123,10 +125,6 @@ function contentHash(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The file's stamp, if its text is still what loading read; undefined when it changed (or was not read). */
