@@ -18,7 +18,7 @@ import type { Env } from '../project.js';
 import { sha256Hex } from '../store/sha256.js';
 import { type DiscoverOptions, discoverSpecFiles } from './discover.js';
 import { findTranslationsFiles } from './find-translations.js';
-import { RESOLUTION_ENV } from './resolve-config.js';
+import { RESOLUTION_ENV, STATE_DIR_NAME } from './resolve-config.js';
 import { findEscapingFolders } from './symlink-check.js';
 
 /** Bumped when the head's shape or what resolution keeps in a Project changes. */
@@ -67,7 +67,7 @@ export function keyOf(who: SnapshotKey): string {
 
 /** `.kieaudio/<name>` beside the config. */
 export function stateFile(who: Pick<SnapshotKey, 'configPath'>, name: string): string {
-  return join(dirname(who.configPath), '.kieaudio', name);
+  return join(dirname(who.configPath), STATE_DIR_NAME, name);
 }
 
 /**
